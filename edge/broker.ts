@@ -1,0 +1,94 @@
+// The embedded MQTT 3.1.1 broker (aedes) on a TCP listener. Device auth, ACL and the readings path hook in
+// through the options; close() is idempotent and waits for clients and the listener to go away.
+import net from 'node:net';
+import { Aedes, type AedesOptions } from 'aedes';
+import type { Logger } from 'pino';
+
+export interface EdgeBrokerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** Passed to aedes as is: authenticate, authorizePublish, authorizeSubscribe, mq, persistence… */
+  aedes?: AedesOptions;
+}
+
+export type EdgeBrokerHealth = {
+  state: 'ok' | 'starting' | 'closed';
+  host: string;
+  port: number;
+  clients: number;
+};
+
+export class EdgeBroker {
+  readonly #opts: EdgeBrokerOptions;
+  #aedes: Aedes | undefined;
+  #server: net.Server | undefined;
+  #port: number;
+  #closing: Promise<void> | undefined;
+
+  constructor(opts: EdgeBrokerOptions) {
+    this.#opts = opts;
+    this.#port = opts.port;
+  }
+
+  /** The aedes instance, for the readings pipeline and presence to subscribe to its events. */
+  get aedes(): Aedes {
+    if (!this.#aedes) throw new Error('broker not started');
+    return this.#aedes;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  async start(): Promise<void> {
+    if (this.#aedes) throw new Error('broker already started');
+    const { logger } = this.#opts;
+    const aedes = await Aedes.createBroker(this.#opts.aedes);
+    this.#aedes = aedes;
+    aedes.on('clientError', (client, err) =>
+      logger.debug({ client: client.id, err: err.message }, 'mqtt client error'),
+    );
+    aedes.on('connectionError', (_client, err) =>
+      logger.debug({ err: err.message }, 'mqtt connection error'),
+    );
+    const server = net.createServer((socket) => aedes.handle(socket));
+    this.#server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: this.#opts.host, port: this.#opts.port, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => logger.error({ err }, 'mqtt listener error'));
+    this.#port = (server.address() as net.AddressInfo).port;
+    logger.info({ host: this.#opts.host, port: this.#port }, 'mqtt broker listening');
+  }
+
+  health(): EdgeBrokerHealth {
+    const state = this.#closing ? 'closed' : this.#server?.listening ? 'ok' : 'starting';
+    return {
+      state,
+      host: this.#opts.host,
+      port: this.#port,
+      clients: this.#aedes?.connectedClients ?? 0,
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const server = this.#server;
+    const aedes = this.#aedes;
+    const serverClosed = server?.listening
+      ? new Promise<void>((resolve) => server.close(() => resolve()))
+      : Promise.resolve();
+    // aedes.close ends every client connection, which lets server.close complete.
+    if (aedes && !aedes.closed) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    await serverClosed;
+  }
+}

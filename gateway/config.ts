@@ -1,0 +1,145 @@
+// The platform process's configuration: one defaults object, overridden by environment variables.
+// Nothing else in the process reads process.env; main.ts passes it here and hands slices to each room.
+import os from 'node:os';
+import path from 'node:path';
+import { VitaliveError } from '../protocols/index.ts';
+
+export interface PortSetting {
+  port: number;
+  /** True when the port came from the environment: a taken port is then a start-up error. */
+  explicit: boolean;
+}
+
+export interface PlatformConfig {
+  http: { host: string; port: PortSetting };
+  mqtt: { host: string; port: PortSetting };
+  media: {
+    /** Number of mediasoup workers; 0 on gateway nodes that host no media. */
+    workers: number;
+    /** First WebRtcServer port; worker i listens on basePort + i (UDP and TCP). */
+    basePort: PortSetting;
+    listenIp: string;
+    /** Address put in ICE candidates when listenIp is not reachable by clients (NAT, 0.0.0.0). */
+    announcedAddress: string | undefined;
+    /** Port range for PlainTransports (RTP ingest) and pipe transports. */
+    rtcMinPort: number;
+    rtcMaxPort: number;
+    logLevel: 'debug' | 'warn' | 'error' | 'none';
+  };
+  dataDir: string;
+  redisUrl: string | undefined;
+  databaseUrl: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Grace period for shutdown before the process exits anyway. */
+  shutdownTimeoutMs: number;
+}
+
+export const DEFAULTS = {
+  /** HTTP and socket.io listen address. @default '0.0.0.0' (all interfaces, phones on the LAN can join) */
+  HTTP_HOST: '0.0.0.0',
+  /** @default 3000; when taken, the next free port is used (with a warning) */
+  HTTP_PORT: 3000,
+  /** Embedded MQTT broker listen address. @default '0.0.0.0' */
+  MQTT_HOST: '0.0.0.0',
+  /** MQTT 3.1.1 over TCP. @default 1883; when taken (e.g. by Mosquitto) the next free port is used */
+  MQTT_PORT: 1883,
+  /** mediasoup workers. @default one per CPU core; 0 disables media on this node */
+  MEDIA_WORKERS: os.availableParallelism(),
+  /** First WebRtcServer port (UDP+TCP); worker i uses base + i. @default 44400 */
+  MEDIA_BASE_PORT: 44400,
+  /** @default '127.0.0.1'; use 0.0.0.0 plus MEDIA_ANNOUNCED_ADDRESS to serve other machines */
+  MEDIA_LISTEN_IP: '127.0.0.1',
+  /** Public IP or hostname in ICE candidates. @default unset (the listen IP is announced) */
+  MEDIA_ANNOUNCED_ADDRESS: undefined as string | undefined,
+  /** RTP port range for PlainTransports and pipes. @default 45000-45999 */
+  MEDIA_RTC_MIN_PORT: 45000,
+  MEDIA_RTC_MAX_PORT: 45999,
+  /** mediasoup worker log level. @default 'warn' */
+  MEDIA_LOG_LEVEL: 'warn' as PlatformConfig['media']['logLevel'],
+  /** SQLite file, edge journal and other local state. @default './data' */
+  DATA_DIR: './data',
+  /** Enables multi-node mode (event dispatch, stock gate, socket.io adapter, broker). @default unset */
+  REDIS_URL: undefined as string | undefined,
+  /** postgres://… switches the store from SQLite to PostgreSQL. @default unset (SQLite) */
+  DATABASE_URL: undefined as string | undefined,
+  /** pino level. @default 'info' */
+  LOG_LEVEL: 'info' as PlatformConfig['logLevel'],
+  /** @default 10000 (10 s) */
+  SHUTDOWN_TIMEOUT_MS: 10_000,
+};
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: keyof typeof DEFAULTS, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return DEFAULTS[key] as number;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new VitaliveError('CONFIG_INVALID', { key, reason: `expected an integer in ${min}..${max}` });
+  }
+  return value;
+}
+
+function port(env: Env, key: keyof typeof DEFAULTS): PortSetting {
+  const explicit = env[key] !== undefined && env[key] !== '';
+  // Port 0 asks the OS for any free port (tests use it); it is always explicit.
+  return { port: int(env, key, 0, 65535), explicit };
+}
+
+function oneOf<T extends string>(env: Env, key: keyof typeof DEFAULTS, allowed: readonly T[]): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return DEFAULTS[key] as T;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new VitaliveError('CONFIG_INVALID', { key, reason: `expected one of ${allowed.join(', ')}` });
+  }
+  return raw as T;
+}
+
+function str(env: Env, key: keyof typeof DEFAULTS): string | undefined {
+  const raw = env[key];
+  return raw === undefined || raw === '' ? (DEFAULTS[key] as string | undefined) : raw;
+}
+
+function url(env: Env, key: 'REDIS_URL' | 'DATABASE_URL', protocols: string[]): string | undefined {
+  const raw = str(env, key);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new VitaliveError('CONFIG_INVALID', { key, reason: 'not a URL' });
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new VitaliveError('CONFIG_INVALID', { key, reason: `expected ${protocols.join(' or ')}` });
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env): PlatformConfig {
+  const rtcMinPort = int(env, 'MEDIA_RTC_MIN_PORT', 1024, 65535);
+  const rtcMaxPort = int(env, 'MEDIA_RTC_MAX_PORT', 1024, 65535);
+  if (rtcMaxPort < rtcMinPort) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'MEDIA_RTC_MAX_PORT',
+      reason: 'below MEDIA_RTC_MIN_PORT',
+    });
+  }
+  return {
+    http: { host: str(env, 'HTTP_HOST')!, port: port(env, 'HTTP_PORT') },
+    mqtt: { host: str(env, 'MQTT_HOST')!, port: port(env, 'MQTT_PORT') },
+    media: {
+      workers: int(env, 'MEDIA_WORKERS', 0, 256),
+      basePort: port(env, 'MEDIA_BASE_PORT'),
+      listenIp: str(env, 'MEDIA_LISTEN_IP')!,
+      announcedAddress: str(env, 'MEDIA_ANNOUNCED_ADDRESS'),
+      rtcMinPort,
+      rtcMaxPort,
+      logLevel: oneOf(env, 'MEDIA_LOG_LEVEL', ['debug', 'warn', 'error', 'none']),
+    },
+    dataDir: path.resolve(str(env, 'DATA_DIR')!),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 100, 600_000),
+  };
+}

@@ -1,0 +1,126 @@
+// Wires the rooms into one running node (the all-in-one platform) and takes them down again in order:
+// HTTP, sockets, broker, media workers, store. Used by main.ts and by tests that need a whole node.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Store } from '../commerce/index.ts';
+import { EdgeBroker } from '../edge/index.ts';
+import { WorkerPool } from '../media/index.ts';
+import type { PlatformConfig } from './config.ts';
+import { registerHealth } from './health.ts';
+import { installErrorHandlers } from './http-errors.ts';
+import { type ResolvedPort, resolvePort } from './ports.ts';
+
+export interface Platform {
+  readonly http: FastifyInstance;
+  readonly store: Store;
+  readonly broker: EdgeBroker;
+  readonly media: WorkerPool;
+  readonly ports: { http: ResolvedPort; mqtt: ResolvedPort; media: ResolvedPort[] };
+  /** Idempotent; resolves when every subsystem is down. */
+  close(): Promise<void>;
+}
+
+/** Shutdown steps in order; each is idempotent, and a failing step does not stop the next. */
+type Closer = [name: string, close: () => unknown];
+
+async function runClosers(closers: Closer[], logger: Logger): Promise<void> {
+  for (const [name, close] of closers) {
+    try {
+      await close();
+      logger.debug({ subsystem: name }, 'closed');
+    } catch (err) {
+      logger.error({ err, subsystem: name }, 'close failed');
+    }
+  }
+}
+
+function warnIfMoved(logger: Logger, what: string, p: ResolvedPort): void {
+  if (p.movedFrom !== undefined) {
+    logger.warn(
+      { what, requested: p.movedFrom, port: p.port },
+      `default ${what} port is taken; using the next free port`,
+    );
+  }
+}
+
+export async function startPlatform(config: PlatformConfig, logger: Logger): Promise<Platform> {
+  // Started in dependency order; on failure, whatever started is closed again (reverse of start order
+  // equals the shutdown order below).
+  const closers: Closer[] = [];
+  try {
+    const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
+    closers.unshift(['store', () => store.close()]);
+
+    const mqttPort = await resolvePort(config.mqtt.port, 'MQTT', { host: config.mqtt.host });
+    warnIfMoved(logger, 'MQTT', mqttPort);
+    const broker = new EdgeBroker({ host: config.mqtt.host, port: mqttPort.port, logger });
+    closers.unshift(['broker', () => broker.close()]);
+    await broker.start();
+
+    const mediaPorts: ResolvedPort[] = [];
+    const taken = new Set<number>();
+    for (let i = 0; i < config.media.workers; i++) {
+      const setting = {
+        ...config.media.basePort,
+        port: config.media.basePort.port && config.media.basePort.port + i,
+      };
+      const p = await resolvePort(setting, `media worker ${i}`, {
+        host: config.media.listenIp,
+        udp: true,
+        avoid: taken,
+      });
+      warnIfMoved(logger, `media worker ${i}`, p);
+      taken.add(p.port);
+      mediaPorts.push(p);
+    }
+    const media = new WorkerPool({
+      ports: mediaPorts.map((p) => p.port),
+      listenIp: config.media.listenIp,
+      announcedAddress: config.media.announcedAddress,
+      rtcMinPort: config.media.rtcMinPort,
+      rtcMaxPort: config.media.rtcMaxPort,
+      logLevel: config.media.logLevel,
+      logger,
+    });
+    closers.unshift(['media', () => media.close()]);
+    await media.start();
+
+    const httpPort = await resolvePort(config.http.port, 'HTTP', { host: config.http.host });
+    warnIfMoved(logger, 'HTTP', httpPort);
+    const http: FastifyInstance = Fastify({
+      loggerInstance: logger as FastifyBaseLogger,
+      forceCloseConnections: true,
+      disableRequestLogging: true,
+    });
+    closers.unshift(['http', () => http.close()]);
+    installErrorHandlers(http);
+    registerHealth(http, {
+      http: () => ({
+        state: 'ok',
+        host: config.http.host,
+        port: httpPort.port,
+        movedFrom: httpPort.movedFrom,
+      }),
+      store: () => store.health(),
+      broker: () => ({ ...broker.health(), movedFrom: mqttPort.movedFrom }),
+      media: () => media.health(),
+    });
+    await http.listen({ host: config.http.host, port: httpPort.port });
+
+    let closing: Promise<void> | undefined;
+    return {
+      http,
+      store,
+      broker,
+      media,
+      ports: { http: httpPort, mqtt: { ...mqttPort, port: broker.port }, media: mediaPorts },
+      close() {
+        closing ??= runClosers(closers, logger);
+        return closing;
+      },
+    };
+  } catch (err) {
+    await runClosers(closers, logger);
+    throw err;
+  }
+}

@@ -1,0 +1,82 @@
+// The registry of every error a client can see: a stable code, its HTTP status and a message template.
+// Codes are never reused for a different meaning; add new ones, never rename old ones.
+
+interface ErrorSpec {
+  readonly status: number;
+  readonly message: string;
+}
+
+export const ERRORS = {
+  // Generic
+  VALIDATION_FAILED: { status: 400, message: 'Request is invalid: {reason}' },
+  NOT_FOUND: { status: 404, message: '{what} not found' },
+  CONFLICT: { status: 409, message: 'Conflict: {reason}' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; retry in {retryAfterSec} s' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+  SERVICE_UNAVAILABLE: { status: 503, message: '{what} is unavailable' },
+
+  // Configuration and process
+  CONFIG_INVALID: { status: 500, message: 'Configuration value {key} is invalid: {reason}' },
+  PORT_IN_USE: { status: 500, message: 'Configured port {port} ({what}) is already in use' },
+
+  // Auth and access
+  AUTH_REQUIRED: { status: 401, message: 'Authentication required' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: 'Wrong login or password' },
+  AUTH_INVALID_TOKEN: { status: 401, message: 'Token is invalid, expired or revoked' },
+  AUTH_THROTTLED: { status: 429, message: 'Too many login attempts; retry in {retryAfterSec} s' },
+  FORBIDDEN: { status: 403, message: 'Not allowed: {reason}' },
+
+  // Commerce
+  CARD_SOLD_OUT: { status: 409, message: 'This item is sold out' },
+  ORDER_LIMIT_EXCEEDED: { status: 409, message: 'At most {limit} per person for this item' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'Idempotency-Key was already used with a different request',
+  },
+  ORDER_INVALID_TRANSITION: { status: 409, message: 'Order cannot go from {from} to {to}' },
+
+  // Edge / devices
+  DEVICE_ACL_DENIED: { status: 403, message: 'Device {deviceId} may not use topic {topic}' },
+  READING_INVALID: { status: 422, message: 'Reading is invalid: {reason}' },
+
+  // Media
+  MEDIA_WORKER_UNAVAILABLE: { status: 503, message: 'No media worker is available' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export type ErrorParams = Record<string, string | number>;
+
+function render(template: string, params: ErrorParams): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    key in params ? String(params[key]) : whole,
+  );
+}
+
+/** An error with a stable code; the only kind of error that may cross a room boundary. */
+export class VitaliveError extends Error {
+  override readonly name = 'VitaliveError';
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly params: ErrorParams;
+
+  constructor(code: ErrorCode, params: ErrorParams = {}, options?: { cause?: unknown }) {
+    super(render(ERRORS[code].message, params), options);
+    this.code = code;
+    this.statusCode = ERRORS[code].status;
+    this.params = params;
+  }
+
+  /** The JSON body clients receive (HTTP responses and socket acks alike). */
+  toJSON(): { code: ErrorCode; message: string; params: ErrorParams } {
+    return { code: this.code, message: this.message, params: this.params };
+  }
+}
+
+export function isVitaliveError(err: unknown): err is VitaliveError {
+  return err instanceof VitaliveError;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERRORS, value);
+}

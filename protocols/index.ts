@@ -1,0 +1,10 @@
+// Wire contracts shared by every room: the error registry (and, as they arrive, protobuf code and
+// socket.io event maps).
+export {
+  ERRORS,
+  type ErrorCode,
+  type ErrorParams,
+  isErrorCode,
+  isVitaliveError,
+  VitaliveError,
+} from './errors.ts';
