@@ -1,3 +1,12 @@
 // Public API of the commerce room.
+export {
+  appendEvent,
+  currentSessionSeq,
+  type DomainEvent,
+  type DomainEventType,
+  type NewDomainEvent,
+  readEvents,
+} from './outbox.ts';
+export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
 export type { Database } from './schema.ts';
 export { Store, type StoreDialect, type StoreHealth, type StoreOptions } from './store.ts';

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 // Table types for Kysely. Grows with each migration in commerce/migrations/.
 
 /** Bookkeeping row written by the first migration; lets health checks prove a real round trip. */
@@ -6,6 +8,31 @@ export interface StoreMetaTable {
   value: string;
 }
 
+export interface OutboxTable {
+  id: Generated<number>;
+  type: string;
+  aggregate_id: string;
+  session_id: string | null;
+  session_seq: number | null;
+  /** JSON text */
+  payload: string;
+  created_at_ms: number;
+}
+
+export interface SessionSequencesTable {
+  session_id: string;
+  last_seq: number;
+}
+
+export interface ConsumerPositionsTable {
+  consumer: string;
+  position: number;
+  updated_at_ms: number;
+}
+
 export interface Database {
   store_meta: StoreMetaTable;
+  outbox: OutboxTable;
+  session_sequences: SessionSequencesTable;
+  consumer_positions: ConsumerPositionsTable;
 }

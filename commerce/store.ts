@@ -86,6 +86,8 @@ export class Store {
   }
 
   static #postgres(opts: StoreOptions): Store {
+    // int8 columns (ids, epoch ms, money in minor units) fit a double; read them as numbers.
+    pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => opts.logger.warn({ err: err.message }, 'store: idle postgres client error'));

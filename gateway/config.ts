@@ -32,6 +32,12 @@ export interface PlatformConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Grace period for shutdown before the process exits anyway. */
   shutdownTimeoutMs: number;
+  auth: {
+    /** HS256 key for access tokens; undefined → generated once and kept in the data dir. */
+    secret: string | undefined;
+    accessTtlSec: number;
+    refreshTtlSec: number;
+  };
 }
 
 export const DEFAULTS = {
@@ -66,6 +72,13 @@ export const DEFAULTS = {
   LOG_LEVEL: 'info' as PlatformConfig['logLevel'],
   /** @default 10000 (10 s) */
   SHUTDOWN_TIMEOUT_MS: 10_000,
+  /** Access-token signing key (≥ 32 characters), shared by every gateway node in multi-node mode.
+   * @default unset: a random key is generated on first start and kept in DATA_DIR/auth-secret */
+  AUTH_SECRET: undefined as string | undefined,
+  /** @default 900 (15 minutes) */
+  ACCESS_TOKEN_TTL_SEC: 900,
+  /** @default 2592000 (30 days) */
+  REFRESH_TOKEN_TTL_SEC: 2_592_000,
 };
 
 type Env = Record<string, string | undefined>;
@@ -115,6 +128,17 @@ function url(env: Env, key: 'REDIS_URL' | 'DATABASE_URL', protocols: string[]): 
   return raw;
 }
 
+function authSecret(env: Env): string | undefined {
+  const raw = str(env, 'AUTH_SECRET');
+  if (raw !== undefined && raw.length < 32) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'AUTH_SECRET',
+      reason: 'must be at least 32 characters',
+    });
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env): PlatformConfig {
   const rtcMinPort = int(env, 'MEDIA_RTC_MIN_PORT', 1024, 65535);
   const rtcMaxPort = int(env, 'MEDIA_RTC_MAX_PORT', 1024, 65535);
@@ -141,5 +165,10 @@ export function loadConfig(env: Env): PlatformConfig {
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 100, 600_000),
+    auth: {
+      secret: authSecret(env),
+      accessTtlSec: int(env, 'ACCESS_TOKEN_TTL_SEC', 30, 86_400),
+      refreshTtlSec: int(env, 'REFRESH_TOKEN_TTL_SEC', 60, 31_536_000),
+    },
   };
 }

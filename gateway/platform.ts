@@ -1,17 +1,18 @@
 // Wires the rooms into one running node (the all-in-one platform) and takes them down again in order:
 // HTTP, sockets, broker, media workers, store. Used by main.ts and by tests that need a whole node.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Store } from '../commerce/index.ts';
 import { EdgeBroker } from '../edge/index.ts';
 import { WorkerPool } from '../media/index.ts';
+import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts';
 import type { PlatformConfig } from './config.ts';
 import { registerHealth } from './health.ts';
-import { installErrorHandlers } from './http-errors.ts';
+import { type App, createHttpApp } from './http-app.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
+import { registerRoutes } from './routes/index.ts';
 
 export interface Platform {
-  readonly http: FastifyInstance;
+  readonly http: App;
   readonly store: Store;
   readonly broker: EdgeBroker;
   readonly media: WorkerPool;
@@ -87,13 +88,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
 
     const httpPort = await resolvePort(config.http.port, 'HTTP', { host: config.http.host });
     warnIfMoved(logger, 'HTTP', httpPort);
-    const http: FastifyInstance = Fastify({
-      loggerInstance: logger as FastifyBaseLogger,
-      forceCloseConnections: true,
-      disableRequestLogging: true,
+    const tokens = new TokenService({
+      secret: loadOrCreateSecret(config.dataDir, config.auth.secret),
+      accessTtlSec: config.auth.accessTtlSec,
     });
+    const http = await createHttpApp({ logger });
     closers.unshift(['http', () => http.close()]);
-    installErrorHandlers(http);
     registerHealth(http, {
       http: () => ({
         state: 'ok',
@@ -105,6 +105,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       broker: () => ({ ...broker.health(), movedFrom: mqttPort.movedFrom }),
       media: () => media.health(),
     });
+    await registerRoutes(http, { config, logger, store, tokens, guards: createGuards(tokens) });
     await http.listen({ host: config.http.host, port: httpPort.port });
 
     let closing: Promise<void> | undefined;

@@ -2,7 +2,9 @@
 // add the next one.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-store-meta.ts';
+import * as m0002 from './0002-outbox.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
+  '0002-outbox': m0002,
 };

@@ -1,0 +1,3 @@
+export { createGuards, type Guards, principalOf } from './guard.ts';
+export { loadOrCreateSecret } from './secret.ts';
+export { type Principal, TokenService, type TokenServiceOptions } from './tokens.ts';
