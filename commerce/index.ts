@@ -1,5 +1,14 @@
 // Public API of the commerce room.
 export {
+  type EventBus,
+  type EventBusHealth,
+  type EventConsumer,
+  LocalEventBus,
+  type LocalEventBusOptions,
+  RedisEventBus,
+  type RedisEventBusOptions,
+} from './events/index.ts';
+export {
   appendEvent,
   currentSessionSeq,
   type DomainEvent,

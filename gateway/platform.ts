@@ -1,7 +1,11 @@
 // Wires the rooms into one running node (the all-in-one platform) and takes them down again in order:
-// HTTP, sockets, broker, media workers, store. Used by main.ts and by tests that need a whole node.
+// HTTP, sockets, broker, media workers, event delivery, store (the reverse of start-up). Used by main.ts and by tests that need a whole node.
+
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { Store } from '../commerce/index.ts';
+import { type EventBus, LocalEventBus, RedisEventBus, Store } from '../commerce/index.ts';
 import { EdgeBroker } from '../edge/index.ts';
 import { WorkerPool } from '../media/index.ts';
 import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts';
@@ -9,11 +13,13 @@ import type { PlatformConfig } from './config.ts';
 import { registerHealth } from './health.ts';
 import { type App, createHttpApp } from './http-app.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
+import { connectRedis } from './redis.ts';
 import { registerRoutes } from './routes/index.ts';
 
 export interface Platform {
   readonly http: App;
   readonly store: Store;
+  readonly events: EventBus;
   readonly broker: EdgeBroker;
   readonly media: WorkerPool;
   readonly ports: { http: ResolvedPort; mqtt: ResolvedPort; media: ResolvedPort[] };
@@ -52,11 +58,17 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
     const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
     closers.unshift(['store', () => store.close()]);
 
-    const mqttPort = await resolvePort(config.mqtt.port, 'MQTT', { host: config.mqtt.host });
-    warnIfMoved(logger, 'MQTT', mqttPort);
-    const broker = new EdgeBroker({ host: config.mqtt.host, port: mqttPort.port, logger });
-    closers.unshift(['broker', () => broker.close()]);
-    await broker.start();
+    let redis: Redis | undefined;
+    if (config.redisUrl) {
+      const client = await connectRedis(config.redisUrl, logger);
+      redis = client;
+      closers.unshift(['redis', () => client.quit().catch(() => client.disconnect())]);
+    }
+    const nodeId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const events: EventBus = redis
+      ? new RedisEventBus({ db: store.db, redis, logger, nodeId })
+      : new LocalEventBus({ db: store.db, logger, nodeId });
+    closers.unshift(['events', () => events.close()]);
 
     const mediaPorts: ResolvedPort[] = [];
     const taken = new Set<number>();
@@ -88,6 +100,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
 
     const httpPort = await resolvePort(config.http.port, 'HTTP', { host: config.http.host });
     warnIfMoved(logger, 'HTTP', httpPort);
+    const mqttPort = await resolvePort(config.mqtt.port, 'MQTT', { host: config.mqtt.host });
+    warnIfMoved(logger, 'MQTT', mqttPort);
+    const broker = new EdgeBroker({ host: config.mqtt.host, port: mqttPort.port, logger });
+    closers.unshift(['broker', () => broker.close()]);
+    await broker.start();
+
     const tokens = new TokenService({
       secret: loadOrCreateSecret(config.dataDir, config.auth.secret),
       accessTtlSec: config.auth.accessTtlSec,
@@ -102,16 +120,20 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
         movedFrom: httpPort.movedFrom,
       }),
       store: () => store.health(),
+      events: () => events.health(),
       broker: () => ({ ...broker.health(), movedFrom: mqttPort.movedFrom }),
       media: () => media.health(),
     });
-    await registerRoutes(http, { config, logger, store, tokens, guards: createGuards(tokens) });
+    await registerRoutes(http, { config, logger, store, events, tokens, guards: createGuards(tokens) });
+    // Consumers subscribe while routes and sockets register; delivery starts once all are in.
+    await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
 
     let closing: Promise<void> | undefined;
     return {
       http,
       store,
+      events,
       broker,
       media,
       ports: { http: httpPort, mqtt: { ...mqttPort, port: broker.port }, media: mediaPorts },

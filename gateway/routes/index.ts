@@ -1,6 +1,6 @@
 // Every HTTP route plugin of the gateway, registered in one place. One file per area.
 import type { Logger } from 'pino';
-import type { Store } from '../../commerce/index.ts';
+import type { EventBus, Store } from '../../commerce/index.ts';
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
@@ -10,6 +10,8 @@ export interface RouteDeps {
   config: PlatformConfig;
   logger: Logger;
   store: Store;
+  /** Subscribe outbox consumers here (before the platform starts delivery). */
+  events: EventBus;
   tokens: TokenService;
   guards: Guards;
 }

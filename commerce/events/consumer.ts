@@ -1,0 +1,116 @@
+// What an outbox consumer is, and the position bookkeeping every transport shares.
+import type { Kysely } from 'kysely';
+import { isPostgres } from '../migrations/dialect.ts';
+import type { DomainEvent } from '../outbox.ts';
+import type { Database } from '../schema.ts';
+
+export interface EventConsumer {
+  /** Stable name: the key of the consumer's position (and its Redis consumer group). */
+  readonly name: string;
+  /**
+   * 'shared' (default): each event is handled once by one process of the cluster (ledger, rollups).
+   * 'node': every process handles every event (real-time fan-out to its own sockets).
+   */
+  readonly scope?: 'shared' | 'node';
+  /**
+   * Effects in the store: runs in the same transaction that advances the consumer's position, so a
+   * crash or a redelivery can never apply an event twice or skip one.
+   */
+  handleInTransaction?(trx: Kysely<Database>, event: DomainEvent): Promise<void>;
+  /** Effects outside the store (sockets, caches): at-least-once, in order; must be idempotent. */
+  handle?(event: DomainEvent): Promise<void>;
+}
+
+export interface EventBusHealth {
+  state: 'ok' | 'degraded' | 'closed';
+  transport: 'in-process' | 'redis-streams';
+  consumers: Record<string, { position: number; failures: number }>;
+  [detail: string]: unknown;
+}
+
+/** Delivers outbox events to consumers; implemented in-process and over Redis Streams. */
+export interface EventBus {
+  subscribe(consumer: EventConsumer): void;
+  start(): Promise<void>;
+  /** Hint that new events were committed; delivery also happens on a timer without it. */
+  notify(): void;
+  health(): EventBusHealth;
+  close(): Promise<void>;
+}
+
+export function positionKey(consumer: EventConsumer, nodeId: string): string {
+  return consumer.scope === 'node' ? `${consumer.name}@${nodeId}` : consumer.name;
+}
+
+export async function readPosition(db: Kysely<Database>, key: string): Promise<number> {
+  const row = await db
+    .selectFrom('consumer_positions')
+    .select('position')
+    .where('consumer', '=', key)
+    .executeTakeFirst();
+  return row ? Number(row.position) : 0;
+}
+
+export async function writePosition(trx: Kysely<Database>, key: string, position: number): Promise<void> {
+  const now = Date.now();
+  await trx
+    .insertInto('consumer_positions')
+    .values({ consumer: key, position, updated_at_ms: now })
+    .onConflict((oc) => oc.column('consumer').doUpdateSet({ position, updated_at_ms: now }))
+    .execute();
+}
+
+/**
+ * Reads the position inside a transaction, locking its row on PostgreSQL so two processes handed the
+ * same event (a reclaimed Redis entry) serialise and the second sees the first one's position.
+ * SQLite transactions already exclude each other.
+ */
+async function lockPosition(trx: Kysely<Database>, key: string): Promise<number> {
+  if (!isPostgres(trx as Kysely<unknown>)) return readPosition(trx, key);
+  await trx
+    .insertInto('consumer_positions')
+    .values({ consumer: key, position: 0, updated_at_ms: Date.now() })
+    .onConflict((oc) => oc.column('consumer').doNothing())
+    .execute();
+  const row = await trx
+    .selectFrom('consumer_positions')
+    .select('position')
+    .where('consumer', '=', key)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return Number(row.position);
+}
+
+/** A consumer has exactly one kind of handler, so "applied" always means "position moved". */
+export function checkConsumer(consumer: EventConsumer): void {
+  if (!consumer.name) throw new TypeError('consumer.name is required');
+  if (Boolean(consumer.handle) === Boolean(consumer.handleInTransaction)) {
+    throw new TypeError(`consumer ${consumer.name} needs exactly one of handle or handleInTransaction`);
+  }
+}
+
+/**
+ * Applies one event for a consumer relative to its stored position: events at or below it are skipped.
+ * handleInTransaction and the position move commit together (exactly once); handle runs before the
+ * position moves (at least once: a crash in between redelivers). Returns false for a skipped event.
+ */
+export async function applyEvent(
+  db: Kysely<Database>,
+  consumer: EventConsumer,
+  key: string,
+  event: DomainEvent,
+): Promise<boolean> {
+  if (consumer.handleInTransaction) {
+    const handler = consumer.handleInTransaction.bind(consumer);
+    return db.transaction().execute(async (trx) => {
+      if (event.id <= (await lockPosition(trx, key))) return false;
+      await handler(trx, event);
+      await writePosition(trx, key, event.id);
+      return true;
+    });
+  }
+  if (event.id <= (await readPosition(db, key))) return false;
+  await consumer.handle!(event);
+  await writePosition(db, key, event.id);
+  return true;
+}

@@ -1,0 +1,130 @@
+// In-process delivery (single node): one loop per consumer reads the outbox after its stored position
+// and applies events in order. A failing handler is retried with backoff; later events wait behind it.
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { readEvents } from '../outbox.ts';
+import type { Database } from '../schema.ts';
+import {
+  applyEvent,
+  checkConsumer,
+  type EventBus,
+  type EventBusHealth,
+  type EventConsumer,
+  positionKey,
+  readPosition,
+} from './consumer.ts';
+
+export interface LocalEventBusOptions {
+  db: Kysely<Database>;
+  logger: Logger;
+  /** Identifies this process for 'node'-scoped consumers. */
+  nodeId: string;
+  /** Poll interval when idle. @default 50 ms (notify() wakes the loops at once) */
+  pollMs?: number;
+  /** Events read per query. @default 200 */
+  batchSize?: number;
+  /** Backoff cap after handler failures. @default 5000 ms */
+  maxBackoffMs?: number;
+}
+
+interface Loop {
+  consumer: EventConsumer;
+  key: string;
+  position: number;
+  failures: number;
+  wake: (() => void) | undefined;
+  done: Promise<void> | undefined;
+}
+
+export class LocalEventBus implements EventBus {
+  readonly #opts: Required<LocalEventBusOptions>;
+  readonly #loops: Loop[] = [];
+  #started = false;
+  #closed = false;
+
+  constructor(opts: LocalEventBusOptions) {
+    this.#opts = { pollMs: 50, batchSize: 200, maxBackoffMs: 5000, ...opts };
+  }
+
+  subscribe(consumer: EventConsumer): void {
+    checkConsumer(consumer);
+    if (this.#started) throw new TypeError('subscribe before start()');
+    const key = positionKey(consumer, this.#opts.nodeId);
+    if (this.#loops.some((l) => l.key === key)) throw new TypeError(`consumer ${key} is already subscribed`);
+    this.#loops.push({ consumer, key, position: 0, failures: 0, wake: undefined, done: undefined });
+  }
+
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    for (const loop of this.#loops) {
+      loop.position = await readPosition(this.#opts.db, loop.key);
+      loop.done = this.#run(loop);
+    }
+  }
+
+  notify(): void {
+    for (const loop of this.#loops) loop.wake?.();
+  }
+
+  health(): EventBusHealth {
+    const consumers: EventBusHealth['consumers'] = {};
+    for (const l of this.#loops) consumers[l.key] = { position: l.position, failures: l.failures };
+    const failing = this.#loops.some((l) => l.failures > 0);
+    return {
+      state: this.#closed ? 'closed' : failing ? 'degraded' : 'ok',
+      transport: 'in-process',
+      consumers,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) {
+      await Promise.all(this.#loops.map((l) => l.done));
+      return;
+    }
+    this.#closed = true;
+    this.notify();
+    await Promise.all(this.#loops.map((l) => l.done));
+  }
+
+  #sleep(loop: Loop, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        loop.wake = undefined;
+        resolve();
+      }
+      loop.wake = done;
+    });
+  }
+
+  async #run(loop: Loop): Promise<void> {
+    const { db, logger, batchSize, pollMs, maxBackoffMs } = this.#opts;
+    while (!this.#closed) {
+      let delivered = 0;
+      try {
+        const events = await readEvents(db, loop.position, batchSize);
+        for (const event of events) {
+          if (this.#closed) return;
+          await applyEvent(db, loop.consumer, loop.key, event);
+          loop.position = event.id;
+          loop.failures = 0;
+          delivered++;
+        }
+      } catch (err) {
+        if (this.#closed) return;
+        loop.failures++;
+        const backoff = Math.min(maxBackoffMs, 100 * 2 ** Math.min(loop.failures, 10));
+        logger.error(
+          { err, consumer: loop.key, position: loop.position, backoff },
+          'event consumer failed; retrying',
+        );
+        await this.#sleep(loop, backoff);
+        continue;
+      }
+      if (delivered < batchSize) await this.#sleep(loop, pollMs);
+    }
+  }
+}
