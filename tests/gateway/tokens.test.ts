@@ -35,7 +35,7 @@ describe('TokenService', () => {
     await expect(tokens.verifyAccess('garbage')).rejects.toMatchObject({ code: 'AUTH_INVALID_TOKEN' });
   });
 
-  it('drops unknown roles and refuses short secrets', async () => {
+  it('refuses secrets shorter than 32 bytes', async () => {
     expect(() => new TokenService({ secret: new Uint8Array(8) })).toThrow(TypeError);
   });
 });
