@@ -15,9 +15,11 @@ import { type App, createHttpApp } from './http-app.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
 import { connectRedis } from './redis.ts';
 import { registerRoutes } from './routes/index.ts';
+import { createSocketServer, registerNamespaces, type SocketServer } from './sockets/index.ts';
 
 export interface Platform {
   readonly http: App;
+  readonly io: SocketServer['io'];
   readonly store: Store;
   readonly events: EventBus;
   readonly broker: EdgeBroker;
@@ -111,7 +113,16 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       accessTtlSec: config.auth.accessTtlSec,
     });
     const http = await createHttpApp({ logger });
-    closers.unshift(['http', () => http.close()]);
+    const sockets = createSocketServer({ app: http, logger, redis });
+    // HTTP stops accepting first; its close completes once the sockets are disconnected.
+    closers.unshift([
+      'http+sockets',
+      async () => {
+        const httpClosed = http.close();
+        await sockets.close();
+        await httpClosed;
+      },
+    ]);
     registerHealth(http, {
       http: () => ({
         state: 'ok',
@@ -121,10 +132,13 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       }),
       store: () => store.health(),
       events: () => events.health(),
+      sockets: () => ({ state: 'ok', clients: sockets.io.engine.clientsCount, multiNode: Boolean(redis) }),
       broker: () => ({ ...broker.health(), movedFrom: mqttPort.movedFrom }),
       media: () => media.health(),
     });
-    await registerRoutes(http, { config, logger, store, events, tokens, guards: createGuards(tokens) });
+    const deps = { config, logger, store, events, tokens, guards: createGuards(tokens) };
+    await registerRoutes(http, deps);
+    await registerNamespaces(sockets.io, deps);
     // Consumers subscribe while routes and sockets register; delivery starts once all are in.
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
@@ -132,6 +146,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
     let closing: Promise<void> | undefined;
     return {
       http,
+      io: sockets.io,
       store,
       events,
       broker,

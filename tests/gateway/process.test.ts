@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { io as ioClient } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, tcpPortFree, udpPortFree } from '../helpers/ports.ts';
 
@@ -84,17 +85,26 @@ describe('gateway/main.ts process', () => {
 
     const { body } = await pollHealth(http, 20_000);
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.subsystems).sort()).toEqual(['broker', 'events', 'http', 'media', 'store']);
+    expect(Object.keys(body.subsystems).sort()).toEqual(['broker', 'events', 'http', 'media', 'sockets', 'store']);
     for (const [name, s] of Object.entries(body.subsystems)) expect(s.state, name).toBe('ok');
     expect(body.subsystems.http!.port).toBe(http);
     expect(body.subsystems.broker!.port).toBe(mqtt);
     expect(body.subsystems.media!.workers![0]!.port).toBe(media);
+
+    // A connected socket.io client must not hold the shutdown up.
+    const socket = ioClient(`http://127.0.0.1:${http}`, { transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const disconnected = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
 
     const started = Date.now();
     child.kill('SIGTERM');
     const code = await exitOf(child);
     expect(code, output()).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
+    await disconnected;
     expect(await tcpPortFree(http)).toBe(true);
     expect(await tcpPortFree(mqtt)).toBe(true);
     expect(await tcpPortFree(media)).toBe(true);
