@@ -17,5 +17,6 @@ export {
   readEvents,
 } from './outbox.ts';
 export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
-export type { Database } from './schema.ts';
+export type { Database, ViewerEventType } from './schema.ts';
 export { Store, type StoreDialect, type StoreHealth, type StoreOptions } from './store.ts';
+export { linkViewer, type ViewerEvent, ViewerEventLog, type ViewerEventLogOptions } from './viewers/index.ts';

@@ -30,9 +30,32 @@ export interface ConsumerPositionsTable {
   updated_at_ms: number;
 }
 
+export type ViewerEventType = 'live.join' | 'live.leave' | 'card.impression' | 'card.click';
+
+export interface ViewerEventsTable {
+  id: Generated<number>;
+  session_id: string;
+  type: ViewerEventType;
+  viewer_id: string;
+  person_id: string | null;
+  ref_code: string | null;
+  ch_code: string | null;
+  card_id: string | null;
+  node_id: string;
+  at_ms: number;
+}
+
+export interface ViewerLinksTable {
+  viewer_id: string;
+  person_id: string;
+  linked_at_ms: number;
+}
+
 export interface Database {
   store_meta: StoreMetaTable;
   outbox: OutboxTable;
   session_sequences: SessionSequencesTable;
   consumer_positions: ConsumerPositionsTable;
+  viewer_events: ViewerEventsTable;
+  viewer_links: ViewerLinksTable;
 }

@@ -35,6 +35,10 @@ export const ERRORS = {
   },
   ORDER_INVALID_TRANSITION: { status: 409, message: 'Order cannot go from {from} to {to}' },
 
+  // Live (socket.io)
+  LIVE_NOT_JOINED: { status: 409, message: 'Join live session {sessionId} first' },
+  CHAT_MUTED: { status: 403, message: 'You are muted in this live session' },
+
   // Edge / devices
   DEVICE_ACL_DENIED: { status: 403, message: 'Device {deviceId} may not use topic {topic}' },
   READING_INVALID: { status: 422, message: 'Reading is invalid: {reason}' },

@@ -8,3 +8,13 @@ export {
   isVitaliveError,
   VitaliveError,
 } from './errors.ts';
+export type {
+  Ack,
+  ChatMessage,
+  LiveCardView,
+  LiveClientToServer,
+  LiveJoinPayload,
+  LiveServerToClient,
+  LiveSnapshot,
+  SessionEventFrame,
+} from './live-events.ts';

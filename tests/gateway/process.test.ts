@@ -85,7 +85,14 @@ describe('gateway/main.ts process', () => {
 
     const { body } = await pollHealth(http, 20_000);
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.subsystems).sort()).toEqual(['broker', 'events', 'http', 'media', 'sockets', 'store']);
+    expect(Object.keys(body.subsystems).sort()).toEqual([
+      'broker',
+      'events',
+      'http',
+      'media',
+      'sockets',
+      'store',
+    ]);
     for (const [name, s] of Object.entries(body.subsystems)) expect(s.state, name).toBe('ok');
     expect(body.subsystems.http!.port).toBe(http);
     expect(body.subsystems.broker!.port).toBe(mqtt);

@@ -1,0 +1,1 @@
+export { linkViewer, type ViewerEvent, ViewerEventLog, type ViewerEventLogOptions } from './event-log.ts';

@@ -1,0 +1,97 @@
+// Live chat: length limits, rate limits per socket and per person, mutes and deletions by the host or
+// staff. Mutes live in Redis in multi-node mode (every node must honour them), else in memory.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { type ChatMessage, VitaliveError } from '../../../protocols/index.ts';
+import { TokenBuckets } from '../token-bucket.ts';
+
+export interface ChatOptions {
+  redis?: Redis | undefined;
+  /** @default 300 characters */
+  maxLength?: number;
+  /** Per socket: burst 5, then 1 message every 2 s. */
+  perSocket?: { capacity: number; refillPerSec: number };
+  /** Per person (all their sockets): burst 8, then 1 message per second. */
+  perPerson?: { capacity: number; refillPerSec: number };
+}
+
+export interface ChatAuthor {
+  socketId: string;
+  sessionId: string;
+  viewerId: string;
+  personId: string | null;
+}
+
+export class LiveChat {
+  readonly #redis: Redis | undefined;
+  readonly #maxLength: number;
+  readonly #perSocket: TokenBuckets;
+  readonly #perPerson: TokenBuckets;
+  readonly #mutes = new Map<string, number>();
+
+  constructor(opts: ChatOptions = {}) {
+    this.#redis = opts.redis;
+    this.#maxLength = opts.maxLength ?? 300;
+    this.#perSocket = new TokenBuckets(opts.perSocket ?? { capacity: 5, refillPerSec: 0.5 });
+    this.#perPerson = new TokenBuckets(opts.perPerson ?? { capacity: 8, refillPerSec: 1 });
+  }
+
+  /** Checks limits and mutes; returns the message to broadcast. */
+  async compose(author: ChatAuthor, rawText: string): Promise<ChatMessage> {
+    // Collapse control characters; they can break layouts and logs.
+    const text = rawText.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    if (text.length === 0) throw new VitaliveError('VALIDATION_FAILED', { reason: 'empty message' });
+    if (text.length > this.#maxLength) {
+      throw new VitaliveError('VALIDATION_FAILED', {
+        reason: `message longer than ${this.#maxLength} characters`,
+      });
+    }
+    const waitSocket = this.#perSocket.take(author.socketId);
+    const waitPerson = author.personId ? this.#perPerson.take(author.personId) : 0;
+    if (waitSocket || waitPerson) {
+      throw new VitaliveError('RATE_LIMITED', { retryAfterSec: Math.max(waitSocket, waitPerson) });
+    }
+    if (await this.isMuted(author.sessionId, author.viewerId, author.personId)) {
+      throw new VitaliveError('CHAT_MUTED');
+    }
+    return {
+      id: randomUUID(),
+      sessionId: author.sessionId,
+      viewerId: author.viewerId,
+      personId: author.personId,
+      name: `Viewer ${author.viewerId.slice(-4)}`,
+      text,
+      atMs: Date.now(),
+    };
+  }
+
+  #muteKeys(sessionId: string, viewerId: string, personId: string | null): string[] {
+    const keys = [`vitalive:mute:${sessionId}:v:${viewerId}`];
+    if (personId) keys.push(`vitalive:mute:${sessionId}:p:${personId}`);
+    return keys;
+  }
+
+  async mute(
+    sessionId: string,
+    target: { viewerId?: string; personId?: string },
+    durationMs: number,
+  ): Promise<void> {
+    const keys = [
+      ...(target.viewerId ? [`vitalive:mute:${sessionId}:v:${target.viewerId}`] : []),
+      ...(target.personId ? [`vitalive:mute:${sessionId}:p:${target.personId}`] : []),
+    ];
+    if (keys.length === 0)
+      throw new VitaliveError('VALIDATION_FAILED', { reason: 'viewerId or personId required' });
+    for (const key of keys) {
+      if (this.#redis) await this.#redis.set(key, '1', 'PX', durationMs);
+      else this.#mutes.set(key, Date.now() + durationMs);
+    }
+  }
+
+  async isMuted(sessionId: string, viewerId: string, personId: string | null): Promise<boolean> {
+    const keys = this.#muteKeys(sessionId, viewerId, personId);
+    if (this.#redis) return (await this.#redis.exists(...keys)) > 0;
+    const now = Date.now();
+    return keys.some((k) => (this.#mutes.get(k) ?? 0) > now);
+  }
+}

@@ -1,0 +1,51 @@
+// Turns commerce's outbox events into /live frames. Public session events go to the session's room
+// with their sequence; an order event goes to its buyer only, and the rest of the room gets a `seq:skip`
+// so their sequence stays contiguous and no one mistakes a private event for a gap.
+import type { DomainEvent, EventConsumer } from '../../../commerce/index.ts';
+import type { LiveNamespace } from './namespace.ts';
+import { personRoom, sessionRoom } from './namespace.ts';
+
+const PUBLIC_FRAMES = {
+  'card.pinned': 'card:pinned',
+  'card.unpinned': 'card:unpinned',
+  'card.sold_out': 'card:sold_out',
+  'card.expired': 'card:unpinned',
+  'stock.changed': 'stock:changed',
+  'session.live': 'session:state',
+  'session.ended': 'session:state',
+  'session.updated': 'session:state',
+} as const;
+
+function buyerOf(event: DomainEvent): string | undefined {
+  const p = event.payload;
+  const id = p.personId ?? p.person_id ?? p.buyerId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+export function liveFanout(nsp: LiveNamespace): EventConsumer {
+  return {
+    name: 'live-fanout',
+    // One node emits through the adapter, which reaches every node and feeds state recovery.
+    scope: 'shared',
+    async handle(event) {
+      if (!event.sessionId || event.sessionSeq === null) return;
+      const frame = { sessionId: event.sessionId, seq: event.sessionSeq, type: event.type, ...event.payload };
+      const room = sessionRoom(event.sessionId);
+      const publicName = PUBLIC_FRAMES[event.type as keyof typeof PUBLIC_FRAMES];
+      if (publicName) {
+        nsp.to(room).emit(publicName, frame);
+        return;
+      }
+      const buyer = event.type.startsWith('order.') ? buyerOf(event) : undefined;
+      if (buyer) {
+        nsp.to(personRoom(buyer)).emit('order:update', frame);
+        nsp
+          .to(room)
+          .except(personRoom(buyer))
+          .emit('seq:skip', { sessionId: event.sessionId, seq: event.sessionSeq });
+        return;
+      }
+      nsp.to(room).emit('seq:skip', { sessionId: event.sessionId, seq: event.sessionSeq });
+    },
+  };
+}

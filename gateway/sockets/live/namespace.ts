@@ -1,0 +1,243 @@
+// The /live namespace: viewers join a session (anonymous viewer id plus the share link's codes, or a
+// logged-in member), receive a snapshot and then session events; they record impressions and clicks,
+// and chat. Rooms: `s:<sessionId>` for a session's viewers, `p:<personId>` for a person's own updates.
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Namespace, Socket } from 'socket.io';
+import { Type } from 'typebox';
+import {
+  currentSessionSeq,
+  type Database,
+  linkViewer,
+  type ViewerEventLog,
+} from '../../../commerce/index.ts';
+import {
+  type LiveCardView,
+  type LiveClientToServer,
+  type LiveServerToClient,
+  type LiveSnapshot,
+  VitaliveError,
+} from '../../../protocols/index.ts';
+import type { Principal } from '../../auth/index.ts';
+import { compile, countUnknownEvents, handle, type SocketCounters } from '../validate.ts';
+import type { LiveChat } from './chat.ts';
+import type { ViewerPresence } from './viewer-presence.ts';
+
+/** Reads a session's public state; commerce provides it. undefined → the session does not exist. */
+export interface LiveSnapshotSource {
+  load(sessionId: string): Promise<{ session: Record<string, unknown>; cards: LiveCardView[] } | undefined>;
+}
+
+export interface LiveSocketData {
+  principal: Principal | undefined;
+  live: { sessionId: string; viewerId: string; ref: string | null; ch: string | null } | undefined;
+}
+
+export type LiveNamespace = Namespace<
+  LiveClientToServer,
+  LiveServerToClient,
+  Record<string, never>,
+  LiveSocketData
+>;
+type LiveSocket = Socket<LiveClientToServer, LiveServerToClient, Record<string, never>, LiveSocketData>;
+
+export interface LiveNamespaceDeps {
+  nsp: LiveNamespace;
+  db: Kysely<Database>;
+  logger: Logger;
+  snapshots: LiveSnapshotSource;
+  viewerLog: ViewerEventLog;
+  presence: ViewerPresence;
+  chat: LiveChat;
+  counters: SocketCounters;
+}
+
+export const sessionRoom = (sessionId: string) => `s:${sessionId}`;
+export const personRoom = (personId: string) => `p:${personId}`;
+
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+const Code = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' });
+const parseJoin = compile(
+  Type.Object(
+    {
+      sessionId: Id,
+      viewerId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+      ref: Type.Optional(Code),
+      ch: Type.Optional(Code),
+    },
+    { additionalProperties: false },
+  ),
+);
+const parseSession = compile(Type.Object({ sessionId: Id }, { additionalProperties: false }));
+const parseCard = compile(Type.Object({ sessionId: Id, cardId: Id }, { additionalProperties: false }));
+const parseChat = compile(
+  Type.Object({ sessionId: Id, text: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
+);
+
+const KNOWN_EVENTS: ReadonlySet<string> = new Set([
+  'live:join',
+  'live:resync',
+  'live:leave',
+  'card:impression',
+  'card:click',
+  'chat:send',
+]);
+
+export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
+  const { nsp, counters } = deps;
+
+  async function snapshot(sessionId: string): Promise<LiveSnapshot> {
+    // The sequence is read first: the state is then at least as new, and frames carry absolute
+    // values, so applying an event the snapshot already reflects changes nothing.
+    const seq = await currentSessionSeq(deps.db, sessionId);
+    const state = await deps.snapshots.load(sessionId);
+    if (!state) throw new VitaliveError('NOT_FOUND', { what: `Live session ${sessionId}` });
+    return { sessionId, seq, ...state, viewers: deps.presence.count(sessionId), serverTimeMs: Date.now() };
+  }
+
+  function joined(socket: LiveSocket, sessionId: string) {
+    const live = socket.data.live;
+    if (!live || live.sessionId !== sessionId) throw new VitaliveError('LIVE_NOT_JOINED', { sessionId });
+    return live;
+  }
+
+  function personOf(socket: LiveSocket): string | null {
+    return socket.data.principal?.personId ?? null;
+  }
+
+  function leave(socket: LiveSocket): void {
+    const live = socket.data.live;
+    if (!live) return;
+    socket.data.live = undefined;
+    void socket.leave(sessionRoom(live.sessionId));
+    deps.presence.remove(live.sessionId, live.viewerId);
+    deps.viewerLog.record({
+      sessionId: live.sessionId,
+      type: 'live.leave',
+      viewerId: live.viewerId,
+      personId: personOf(socket),
+      refCode: live.ref,
+      chCode: live.ch,
+    });
+  }
+
+  nsp.on('connection', (socket: LiveSocket) => {
+    countUnknownEvents(socket, KNOWN_EVENTS, counters);
+    const principal = socket.data.principal;
+    if (principal) void socket.join(personRoom(principal.personId));
+    // A recovered socket comes back with its rooms and data; count it as watching again.
+    if (socket.recovered && socket.data.live)
+      deps.presence.add(socket.data.live.sessionId, socket.data.live.viewerId);
+
+    const onError = (err: unknown) => deps.logger.error({ err, socket: socket.id }, 'live handler failed');
+
+    socket.on(
+      'live:join',
+      handle(
+        counters,
+        parseJoin,
+        async (p) => {
+          const snap = await snapshot(p.sessionId);
+          if (socket.data.live) leave(socket);
+          const personId = personOf(socket);
+          if (personId) await linkViewer(deps.db, p.viewerId, personId);
+          socket.data.live = {
+            sessionId: p.sessionId,
+            viewerId: p.viewerId,
+            ref: p.ref ?? null,
+            ch: p.ch ?? null,
+          };
+          await socket.join(sessionRoom(p.sessionId));
+          deps.presence.add(p.sessionId, p.viewerId);
+          deps.viewerLog.record({
+            sessionId: p.sessionId,
+            type: 'live.join',
+            viewerId: p.viewerId,
+            personId,
+            refCode: p.ref,
+            chCode: p.ch,
+          });
+          return { ...snap, viewers: deps.presence.count(p.sessionId) };
+        },
+        onError,
+      ),
+    );
+
+    socket.on(
+      'live:resync',
+      handle(
+        counters,
+        parseSession,
+        async (p) => {
+          joined(socket, p.sessionId);
+          return snapshot(p.sessionId);
+        },
+        onError,
+      ),
+    );
+
+    socket.on(
+      'live:leave',
+      handle(counters, parseSession, (p) => {
+        joined(socket, p.sessionId);
+        leave(socket);
+      }),
+    );
+
+    for (const type of ['card:impression', 'card:click'] as const) {
+      socket.on(
+        type,
+        handle(counters, parseCard, (p) => {
+          const live = joined(socket, p.sessionId);
+          deps.viewerLog.record({
+            sessionId: p.sessionId,
+            type: type === 'card:click' ? 'card.click' : 'card.impression',
+            viewerId: live.viewerId,
+            personId: personOf(socket),
+            refCode: live.ref,
+            chCode: live.ch,
+            cardId: p.cardId,
+          });
+        }),
+      );
+    }
+
+    socket.on(
+      'chat:send',
+      handle(
+        counters,
+        parseChat,
+        async (p) => {
+          const live = joined(socket, p.sessionId);
+          const message = await deps.chat.compose(
+            {
+              socketId: socket.id,
+              sessionId: p.sessionId,
+              viewerId: live.viewerId,
+              personId: personOf(socket),
+            },
+            p.text,
+          );
+          nsp.to(sessionRoom(p.sessionId)).emit('chat:message', message);
+          return { id: message.id };
+        },
+        onError,
+      ),
+    );
+
+    socket.on('disconnect', () => {
+      // Keep socket.data.live for state recovery; only presence and the log see the leave.
+      const live = socket.data.live;
+      if (!live) return;
+      deps.presence.remove(live.sessionId, live.viewerId);
+      deps.viewerLog.record({
+        sessionId: live.sessionId,
+        type: 'live.leave',
+        viewerId: live.viewerId,
+        personId: personOf(socket),
+        refCode: live.ref,
+        chCode: live.ch,
+      });
+    });
+  });
+}

@@ -1,0 +1,75 @@
+// The /live namespace contract (viewers). Every server event that belongs to a session carries `seq`,
+// the per-session sequence: a client that sees a gap asks for a fresh snapshot with `live:resync`.
+import type { ErrorCode, ErrorParams } from './errors.ts';
+
+/** What every ack carries: a result, or a coded error. */
+export type Ack<T> = (
+  response:
+    | { ok: true; data: T }
+    | { ok: false; error: { code: ErrorCode; message: string; params: ErrorParams } },
+) => void;
+
+export interface LiveJoinPayload {
+  sessionId: string;
+  /** Random id the browser keeps for this viewer (8–64 chars of [A-Za-z0-9_-]). */
+  viewerId: string;
+  /** Referral code from the share link (?ref=). */
+  ref?: string;
+  /** Channel code from the share link (?ch=). */
+  ch?: string;
+}
+
+export interface LiveCardView {
+  cardId: string;
+  [field: string]: unknown;
+}
+
+export interface LiveSnapshot {
+  sessionId: string;
+  /** The session sequence this snapshot is current at; later events have seq > this. */
+  seq: number;
+  session: Record<string, unknown>;
+  cards: LiveCardView[];
+  viewers: number;
+  serverTimeMs: number;
+}
+
+export interface SessionEventFrame {
+  sessionId: string;
+  seq: number;
+  [field: string]: unknown;
+}
+
+export interface ChatMessage {
+  id: string;
+  sessionId: string;
+  viewerId: string;
+  personId: string | null;
+  name: string;
+  text: string;
+  atMs: number;
+}
+
+export interface LiveServerToClient {
+  'card:pinned': (frame: SessionEventFrame) => void;
+  'card:unpinned': (frame: SessionEventFrame) => void;
+  'card:sold_out': (frame: SessionEventFrame) => void;
+  'stock:changed': (frame: SessionEventFrame) => void;
+  'session:state': (frame: SessionEventFrame) => void;
+  'order:update': (frame: SessionEventFrame) => void;
+  /** A session event not meant for this client: advances its sequence without content. */
+  'seq:skip': (frame: { sessionId: string; seq: number }) => void;
+  /** Coalesced: at most twice a second. */
+  'viewers:count': (frame: { sessionId: string; viewers: number }) => void;
+  'chat:message': (message: ChatMessage) => void;
+  'chat:deleted': (frame: { sessionId: string; messageId: string }) => void;
+}
+
+export interface LiveClientToServer {
+  'live:join': (payload: LiveJoinPayload, ack: Ack<LiveSnapshot>) => void;
+  'live:resync': (payload: { sessionId: string }, ack: Ack<LiveSnapshot>) => void;
+  'live:leave': (payload: { sessionId: string }, ack?: Ack<null>) => void;
+  'card:impression': (payload: { sessionId: string; cardId: string }) => void;
+  'card:click': (payload: { sessionId: string; cardId: string }) => void;
+  'chat:send': (payload: { sessionId: string; text: string }, ack: Ack<{ id: string }>) => void;
+}
