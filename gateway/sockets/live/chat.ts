@@ -38,8 +38,8 @@ export class LiveChat {
 
   /** Checks limits and mutes; returns the message to broadcast. */
   async compose(author: ChatAuthor, rawText: string): Promise<ChatMessage> {
-    // Collapse control characters; they can break layouts and logs.
-    const text = rawText.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    // Collapse control characters (Unicode category Cc); they can break layouts and logs.
+    const text = rawText.replace(/\p{Cc}+/gu, ' ').trim();
     if (text.length === 0) throw new VitaliveError('VALIDATION_FAILED', { reason: 'empty message' });
     if (text.length > this.#maxLength) {
       throw new VitaliveError('VALIDATION_FAILED', {

@@ -35,7 +35,10 @@ export class ViewerPresence {
 
   add(sessionId: string, viewerId: string): void {
     let viewers = this.#local.get(sessionId);
-    if (!viewers) this.#local.set(sessionId, (viewers = new Map()));
+    if (!viewers) {
+      viewers = new Map();
+      this.#local.set(sessionId, viewers);
+    }
     viewers.set(viewerId, (viewers.get(viewerId) ?? 0) + 1);
   }
 
