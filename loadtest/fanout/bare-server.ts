@@ -20,7 +20,8 @@ server.listen(0, '127.0.0.1', () => {
 process.stdin.on('data', (d) => {
   const text = String(d);
   if (text.includes('pin')) live.to('room').emit('card:pinned', { sessionId: 'bare', seq: 1 });
-  if (text.includes('rss')) process.stdout.write(`${JSON.stringify({ rssMb: process.memoryUsage().rss / 1048576 })}\n`);
+  if (text.includes('rss'))
+    process.stdout.write(`${JSON.stringify({ rssMb: process.memoryUsage().rss / 1048576 })}\n`);
   if (text.includes('exit')) {
     io.close();
     process.exit(0);
