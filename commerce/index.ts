@@ -17,6 +17,12 @@ export {
   readEvents,
 } from './outbox.ts';
 export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
+export {
+  type ChannelResolver,
+  type FunnelRow,
+  liveFunnelConsumer,
+  readLiveFunnel,
+} from './rollups/index.ts';
 export type { Database, ViewerEventType } from './schema.ts';
 export { Store, type StoreDialect, type StoreHealth, type StoreOptions } from './store.ts';
 export { linkViewer, type ViewerEvent, ViewerEventLog, type ViewerEventLogOptions } from './viewers/index.ts';

@@ -51,6 +51,26 @@ export interface ViewerLinksTable {
   linked_at_ms: number;
 }
 
+export interface LiveFunnelTable {
+  session_id: string;
+  channel_id: string;
+  unique_viewers: Generated<number>;
+  clickers: Generated<number>;
+  clicks: Generated<number>;
+  buyers: Generated<number>;
+  orders_placed: Generated<number>;
+  orders_paid: Generated<number>;
+  paid_gmv_minor: Generated<number>;
+  currency: string | null;
+  updated_at_ms: number;
+}
+
+export interface LiveFunnelKeysTable {
+  session_id: string;
+  stage: 'join' | 'click' | 'buy';
+  actor: string;
+}
+
 export interface Database {
   store_meta: StoreMetaTable;
   outbox: OutboxTable;
@@ -58,4 +78,6 @@ export interface Database {
   consumer_positions: ConsumerPositionsTable;
   viewer_events: ViewerEventsTable;
   viewer_links: ViewerLinksTable;
+  live_funnel: LiveFunnelTable;
+  live_funnel_keys: LiveFunnelKeysTable;
 }

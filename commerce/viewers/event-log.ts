@@ -1,7 +1,9 @@
-// Records what viewers do in a live session. Writes are batched: a live sale produces bursts of joins and
+// Records what viewers do in a live session, and feeds the live funnel in the same transaction.
+// Writes are batched: a live sale produces bursts of joins and
 // impressions, and one transaction per few hundred rows keeps SQLite and PostgreSQL far from saturation.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { applyViewerEvents, type ChannelResolver } from '../rollups/live-funnel.ts';
 import type { Database, ViewerEventType } from '../schema.ts';
 
 export interface ViewerEvent {
@@ -25,6 +27,8 @@ export interface ViewerEventLogOptions {
   maxBatch?: number;
   /** Queue bound: beyond it the oldest waiting rows are dropped and counted (protects memory). @default 100000 */
   maxQueue?: number;
+  /** Maps link codes and people to channels for the live funnel, updated in the same transaction. */
+  channels: ChannelResolver;
 }
 
 export class ViewerEventLog {
@@ -79,7 +83,20 @@ export class ViewerEventLog {
         at_ms: e.atMs!,
       }));
       try {
-        await this.#o.db.insertInto('viewer_events').values(rows).execute();
+        await this.#o.db.transaction().execute(async (trx) => {
+          await trx.insertInto('viewer_events').values(rows).execute();
+          await applyViewerEvents(
+            trx,
+            rows.map((r) => ({
+              sessionId: r.session_id,
+              type: r.type,
+              viewerId: r.viewer_id,
+              personId: r.person_id,
+              chCode: r.ch_code,
+            })),
+            this.#o.channels,
+          );
+        });
         this.#written += rows.length;
       } catch (err) {
         // Keep the rows for the next flush rather than lose them; the queue bound still applies.

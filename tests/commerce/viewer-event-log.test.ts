@@ -4,9 +4,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkViewer, Store, ViewerEventLog } from '../../commerce/index.ts';
+import {
+  appendEvent,
+  type ChannelResolver,
+  LocalEventBus,
+  linkViewer,
+  liveFunnelConsumer,
+  readLiveFunnel,
+  Store,
+  ViewerEventLog,
+} from '../../commerce/index.ts';
+import { waitFor } from '../helpers/events.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
+
+// Channel knowledge belongs to people; here two fixed channels stand in for it.
+const channels: ChannelResolver = {
+  channelOfCode: async (code) => (code === 'C1' ? 'ch-1' : undefined),
+  channelOfPerson: async (personId) => (personId === 'alice' ? 'ch-2' : undefined),
+};
 
 describe.each(['sqlite', 'postgres'] as const)('viewer event log on %s', (dialect) => {
   let store: Store;
@@ -28,6 +44,7 @@ describe.each(['sqlite', 'postgres'] as const)('viewer event log on %s', (dialec
       db: store.db,
       logger: testLogger,
       nodeId: 'n1',
+      channels,
       maxBatch: 500,
       flushMs: 20,
     });
@@ -50,6 +67,41 @@ describe.each(['sqlite', 'postgres'] as const)('viewer event log on %s', (dialec
     expect(log.stats).toEqual({ queued: 0, written: 1234, dropped: 0 });
     log.record({ sessionId: 'L1', type: 'live.join', viewerId: 'late-viewer' });
     expect(log.stats.queued).toBe(0);
+
+    // The funnel followed in the same transactions: joins came from 50 distinct viewers, 617 clicks from the other 50.
+    const [row] = await readLiveFunnel(store.db, ['L1']);
+    expect(row).toMatchObject({ channelId: 'ch-1', uniqueViewers: 50, clicks: 617, clickers: 50 });
+  });
+
+  it('counts orders placed and paid with GMV once per event, under the buyer channel', async () => {
+    const bus = new LocalEventBus({ db: store.db, logger: testLogger, nodeId: 'n1', pollMs: 10 });
+    bus.subscribe(liveFunnelConsumer(channels));
+    await bus.start();
+    for (const [type, personId] of [
+      ['order.placed', 'alice'],
+      ['order.placed', 'alice'],
+      ['order.paid', 'alice'],
+    ] as const) {
+      await store.transaction((trx) =>
+        appendEvent(trx, {
+          type,
+          aggregateId: 'o1',
+          sessionId: 'L2',
+          payload: { personId, totalMinor: 19_900, currency: 'CNY' },
+        }),
+      );
+    }
+    await waitFor(async () => (await readLiveFunnel(store.db, ['L2']))[0]?.ordersPaid === 1);
+    await bus.close();
+    const [row] = await readLiveFunnel(store.db, ['L2']);
+    expect(row).toMatchObject({
+      channelId: 'ch-2',
+      buyers: 1,
+      ordersPlaced: 2,
+      ordersPaid: 1,
+      paidGmvMinor: 19_900,
+    });
+    expect(row!.currency).toBe('CNY');
   });
 
   it('links a viewer id to the first person only', async () => {

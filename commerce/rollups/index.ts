@@ -1,0 +1,7 @@
+export {
+  applyViewerEvents,
+  type ChannelResolver,
+  type FunnelRow,
+  liveFunnelConsumer,
+  readLiveFunnel,
+} from './live-funnel.ts';
