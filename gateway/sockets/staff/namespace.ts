@@ -1,0 +1,136 @@
+// The /staff namespace: staff, admins and channel managers get a snapshot on connect and then updates
+// at most every 500 ms. A channel manager's sockets only ever receive figures computed from their own
+// channels' rows — the filter runs here, on the server, per audience.
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Namespace, Socket } from 'socket.io';
+import { type Database, readLiveFunnel } from '../../../commerce/index.ts';
+import type { Principal } from '../../auth/index.ts';
+import { countUnknownEvents, type SocketCounters } from '../validate.ts';
+import { buildFigures, type DeviceFigures, type LiveSessionInfo, type StaffFigures } from './figures.ts';
+
+export interface StaffSources {
+  liveSessions(): Promise<LiveSessionInfo[]>;
+  channelsManagedBy(personId: string): Promise<string[]>;
+  devices(): Promise<DeviceFigures>;
+  viewersNow(sessionId: string): number;
+}
+
+export interface StaffServerToClient {
+  'staff:snapshot': (figures: StaffFigures) => void;
+  'staff:update': (figures: StaffFigures) => void;
+}
+
+interface StaffSocketData {
+  principal: Principal | undefined;
+  channels: string[] | undefined;
+}
+
+type StaffNamespace = Namespace<
+  Record<string, never>,
+  StaffServerToClient,
+  Record<string, never>,
+  StaffSocketData
+>;
+type StaffSocket = Socket<Record<string, never>, StaffServerToClient, Record<string, never>, StaffSocketData>;
+
+export interface StaffNamespaceDeps {
+  nsp: StaffNamespace;
+  db: Kysely<Database>;
+  logger: Logger;
+  sources: StaffSources;
+  counters: SocketCounters;
+  /** @default 500 ms */
+  periodMs?: number;
+}
+
+const STAFF_ROOM = 'staff:all';
+const managerRoom = (personId: string) => `cm:${personId}`;
+
+export interface StaffStream {
+  close(): void;
+}
+
+export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
+  const { nsp, sources } = deps;
+  /** Last payload per audience, so unchanged figures are not re-sent. */
+  const lastSent = new Map<string, string>();
+  /** channel manager person id → their channels, for the managers connected to this node */
+  const managers = new Map<string, Set<string>>();
+
+  async function compute(channels: ReadonlySet<string> | undefined): Promise<StaffFigures> {
+    const sessions = await sources.liveSessions();
+    const rows = await readLiveFunnel(
+      deps.db,
+      sessions.map((s) => s.id),
+    );
+    const figures: StaffFigures = {
+      atMs: Date.now(),
+      sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
+    };
+    if (!channels) figures.devices = await sources.devices();
+    return figures;
+  }
+
+  function isStaff(p: Principal): boolean {
+    return p.roles.includes('staff') || p.roles.includes('admin');
+  }
+
+  nsp.on('connection', async (socket: StaffSocket) => {
+    countUnknownEvents(socket, new Set(), deps.counters);
+    const principal = socket.data.principal!;
+    try {
+      if (isStaff(principal)) {
+        await socket.join(STAFF_ROOM);
+        socket.emit('staff:snapshot', await compute(undefined));
+        return;
+      }
+      const channels = new Set(await sources.channelsManagedBy(principal.personId));
+      managers.set(principal.personId, channels);
+      await socket.join(managerRoom(principal.personId));
+      socket.emit('staff:snapshot', await compute(channels));
+    } catch (err) {
+      deps.logger.error({ err }, 'staff snapshot failed');
+      socket.disconnect(true);
+    }
+  });
+
+  let ticking = false;
+  const timer = setInterval(async () => {
+    if (ticking || nsp.sockets.size === 0) return;
+    ticking = true;
+    try {
+      const audiences: Array<[room: string, channels: ReadonlySet<string> | undefined]> = [
+        [STAFF_ROOM, undefined],
+      ];
+      for (const [personId, channels] of managers) {
+        if ((nsp.adapter.rooms.get(managerRoom(personId))?.size ?? 0) === 0) {
+          managers.delete(personId);
+          continue;
+        }
+        audiences.push([managerRoom(personId), channels]);
+      }
+      for (const [room, channels] of audiences) {
+        if ((nsp.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
+        const figures = await compute(channels);
+        const { atMs: _at, ...comparable } = figures;
+        const key = JSON.stringify(comparable);
+        if (lastSent.get(room) === key) continue;
+        lastSent.set(room, key);
+        // Each node serves its own connected staff; the figures themselves are global (store + Redis).
+        nsp.local.to(room).emit('staff:update', figures);
+      }
+    } catch (err) {
+      deps.logger.warn({ err: (err as Error).message }, 'staff update failed');
+    } finally {
+      ticking = false;
+    }
+  }, deps.periodMs ?? 500);
+  timer.unref();
+
+  return {
+    close() {
+      clearInterval(timer);
+    },
+  };
+}
