@@ -2,6 +2,7 @@
 // with their sequence; an order event goes to its buyer only, and the rest of the room gets a `seq:skip`
 // so their sequence stays contiguous and no one mistakes a private event for a gap.
 import type { DomainEvent, EventConsumer } from '../../../commerce/index.ts';
+import { type HostNamespace, hostRoom } from '../host/namespace.ts';
 import type { LiveNamespace } from './namespace.ts';
 import { personRoom, sessionRoom } from './namespace.ts';
 
@@ -22,7 +23,8 @@ function buyerOf(event: DomainEvent): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-export function liveFanout(nsp: LiveNamespace): EventConsumer {
+/** Viewers get their frames; the session's host console also gets every new order. */
+export function liveFanout(nsp: LiveNamespace, host: HostNamespace): EventConsumer {
   return {
     name: 'live-fanout',
     // One node emits through the adapter, which reaches every node and feeds state recovery.
@@ -36,6 +38,8 @@ export function liveFanout(nsp: LiveNamespace): EventConsumer {
         nsp.to(room).emit(publicName, frame);
         return;
       }
+      if (event.type === 'order.placed' || event.type === 'order.paid')
+        host.to(hostRoom(event.sessionId)).emit('order:new', frame);
       const buyer = event.type.startsWith('order.') ? buyerOf(event) : undefined;
       if (buyer) {
         nsp.to(personRoom(buyer)).emit('order:update', frame);

@@ -1,0 +1,197 @@
+// The /host namespace: only a session's host (or staff) may join its console. From here the host goes
+// live or ends, pins and unpins cards, starts countdowns, watches orders and the viewer count, and
+// moderates chat. Commerce performs the actions; this file checks who may ask.
+import type { Logger } from 'pino';
+import type { Namespace, Socket } from 'socket.io';
+import { Type } from 'typebox';
+import { type Ack, VitaliveError } from '../../../protocols/index.ts';
+import type { Principal } from '../../auth/index.ts';
+import type { LiveChat } from '../live/chat.ts';
+import type { LiveNamespace } from '../live/namespace.ts';
+import { sessionRoom } from '../live/namespace.ts';
+import { compile, countUnknownEvents, handle, type SocketCounters } from '../validate.ts';
+
+/** Commerce operations the console triggers, on behalf of the acting person. */
+export interface HostActions {
+  hostOf(sessionId: string): Promise<string | undefined>;
+  goLive(actor: Principal, sessionId: string): Promise<unknown>;
+  end(actor: Principal, sessionId: string): Promise<unknown>;
+  pin(actor: Principal, sessionId: string, cardId: string): Promise<unknown>;
+  unpin(actor: Principal, sessionId: string, cardId: string): Promise<unknown>;
+  countdown(
+    actor: Principal,
+    sessionId: string,
+    cardId: string,
+    startsAtMs: number,
+    endsAtMs: number,
+  ): Promise<unknown>;
+}
+
+export interface HostClientToServer {
+  'host:join': (p: { sessionId: string }, ack: Ack<{ sessionId: string }>) => void;
+  'session:go_live': (p: { sessionId: string }, ack: Ack<unknown>) => void;
+  'session:end': (p: { sessionId: string }, ack: Ack<unknown>) => void;
+  'card:pin': (p: { sessionId: string; cardId: string }, ack: Ack<unknown>) => void;
+  'card:unpin': (p: { sessionId: string; cardId: string }, ack: Ack<unknown>) => void;
+  'card:countdown': (
+    p: { sessionId: string; cardId: string; startsAtMs: number; endsAtMs: number },
+    ack: Ack<unknown>,
+  ) => void;
+  'chat:delete': (p: { sessionId: string; messageId: string }, ack: Ack<null>) => void;
+  'chat:mute': (
+    p: { sessionId: string; viewerId?: string; personId?: string; durationSec: number },
+    ack: Ack<null>,
+  ) => void;
+}
+
+export interface HostServerToClient {
+  'viewers:count': (frame: { sessionId: string; viewers: number }) => void;
+  'order:new': (frame: Record<string, unknown>) => void;
+}
+
+export type HostNamespace = Namespace<
+  HostClientToServer,
+  HostServerToClient,
+  Record<string, never>,
+  { principal: Principal | undefined }
+>;
+type HostSocket = Socket<
+  HostClientToServer,
+  HostServerToClient,
+  Record<string, never>,
+  { principal: Principal | undefined }
+>;
+
+export const hostRoom = (sessionId: string) => `h:${sessionId}`;
+
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+const parseSession = compile(Type.Object({ sessionId: Id }, { additionalProperties: false }));
+const parseCard = compile(Type.Object({ sessionId: Id, cardId: Id }, { additionalProperties: false }));
+const parseCountdown = compile(
+  Type.Object(
+    {
+      sessionId: Id,
+      cardId: Id,
+      startsAtMs: Type.Integer({ minimum: 0 }),
+      endsAtMs: Type.Integer({ minimum: 0 }),
+    },
+    { additionalProperties: false },
+  ),
+);
+const parseDelete = compile(Type.Object({ sessionId: Id, messageId: Id }, { additionalProperties: false }));
+const parseMute = compile(
+  Type.Object(
+    {
+      sessionId: Id,
+      viewerId: Type.Optional(Id),
+      personId: Type.Optional(Id),
+      /** Up to a day. */
+      durationSec: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+const KNOWN = new Set([
+  'host:join',
+  'session:go_live',
+  'session:end',
+  'card:pin',
+  'card:unpin',
+  'card:countdown',
+  'chat:delete',
+  'chat:mute',
+]);
+
+export interface HostNamespaceDeps {
+  nsp: HostNamespace;
+  live: LiveNamespace;
+  actions: HostActions;
+  chat: LiveChat;
+  logger: Logger;
+  counters: SocketCounters;
+}
+
+export function registerHostNamespace(deps: HostNamespaceDeps): void {
+  const { actions } = deps;
+
+  async function mayHost(principal: Principal, sessionId: string): Promise<void> {
+    if (principal.roles.includes('staff') || principal.roles.includes('admin')) return;
+    const host = await actions.hostOf(sessionId);
+    if (host === undefined) throw new VitaliveError('NOT_FOUND', { what: `Live session ${sessionId}` });
+    if (host !== principal.personId)
+      throw new VitaliveError('FORBIDDEN', { reason: 'only the host of this session' });
+  }
+
+  deps.nsp.on('connection', (socket: HostSocket) => {
+    countUnknownEvents(socket, KNOWN, deps.counters);
+    const principal = socket.data.principal!;
+    const onError = (err: unknown) => deps.logger.error({ err }, 'host handler failed');
+    const guarded = <T extends { sessionId: string }>(
+      parse: (v: unknown) => T,
+      fn: (p: T) => Promise<unknown>,
+    ) =>
+      handle(
+        deps.counters,
+        parse,
+        async (p: T) => {
+          await mayHost(principal, p.sessionId);
+          return fn(p);
+        },
+        onError,
+      );
+
+    socket.on(
+      'host:join',
+      guarded(parseSession, async (p) => {
+        await socket.join(hostRoom(p.sessionId));
+        return { sessionId: p.sessionId };
+      }),
+    );
+    socket.on(
+      'session:go_live',
+      guarded(parseSession, (p) => actions.goLive(principal, p.sessionId)),
+    );
+    socket.on(
+      'session:end',
+      guarded(parseSession, (p) => actions.end(principal, p.sessionId)),
+    );
+    socket.on(
+      'card:pin',
+      guarded(parseCard, (p) => actions.pin(principal, p.sessionId, p.cardId)),
+    );
+    socket.on(
+      'card:unpin',
+      guarded(parseCard, (p) => actions.unpin(principal, p.sessionId, p.cardId)),
+    );
+    socket.on(
+      'card:countdown',
+      guarded(parseCountdown, (p) =>
+        actions.countdown(principal, p.sessionId, p.cardId, p.startsAtMs, p.endsAtMs),
+      ),
+    );
+    socket.on(
+      'chat:delete',
+      guarded(parseDelete, async (p) => {
+        deps.live
+          .to(sessionRoom(p.sessionId))
+          .emit('chat:deleted', { sessionId: p.sessionId, messageId: p.messageId });
+        return null;
+      }),
+    );
+    socket.on(
+      'chat:mute',
+      guarded(parseMute, async (p) => {
+        await deps.chat.mute(
+          p.sessionId,
+          {
+            ...(p.viewerId ? { viewerId: p.viewerId } : {}),
+            ...(p.personId ? { personId: p.personId } : {}),
+          },
+          p.durationSec * 1000,
+        );
+        return null;
+      }),
+    );
+  });
+}
