@@ -92,7 +92,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       secret: loadOrCreateSecret(config.dataDir, config.auth.secret),
       accessTtlSec: config.auth.accessTtlSec,
     });
-    const http = await createHttpApp({ logger });
+    const http = await createHttpApp({ logger, trustProxy: config.http.trustProxy });
     closers.unshift(['http', () => http.close()]);
     registerHealth(http, {
       http: () => ({
