@@ -40,6 +40,13 @@ async function run(argv: string[]): Promise<void> {
   const command = positionals[0];
   if (positionals.length !== 1 || (command !== 'create' && command !== 'list')) throw new UsageError();
 
+  const roles = values.role ?? [];
+  if (command === 'create') {
+    if (roles.length === 0 || !roles.every(isRole))
+      throw new UsageError('--role must name one or more roles');
+    if (!values.email && !values.phone) throw new UsageError('--email or --phone is required');
+  }
+
   const config = loadConfig(process.env);
   // Logs go to stderr so stdout carries only the result (and the password, once).
   const logger = pino({ level: config.logLevel }, pino.destination(2));

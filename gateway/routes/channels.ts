@@ -33,7 +33,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
   app.post(
     '/api/channels',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['channels'],
         summary: 'Create a channel (its manager must hold channel_manager)',
@@ -58,7 +58,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
   app.get(
     '/api/channels',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['channels'],
         summary: 'Channels (channel managers: their own)',
@@ -77,7 +77,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
   app.get(
     '/api/channels/:id',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['channels'],
         summary: 'One channel',
@@ -92,7 +92,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
   app.patch(
     '/api/channels/:id',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['channels'],
         summary: 'Edit a channel; rotateInviteCode stops old links from attributing new people',
@@ -117,7 +117,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
   app.delete(
     '/api/channels/:id',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['channels'],
         summary: 'Archive a channel (kept for attribution history; its invite code stops working)',
@@ -132,7 +132,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
   app.post(
     '/api/channels/:id/invitations',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['channels'],
         summary:
@@ -161,7 +161,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
   app.get(
     '/api/channels/:id/invitations',
     {
-      preHandler: readers,
+      onRequest: readers,
       schema: {
         tags: ['channels'],
         summary: "A channel's invitations, newest first",

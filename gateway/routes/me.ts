@@ -12,7 +12,7 @@ export async function meRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   app.get(
     '/api/me',
     {
-      preHandler: guards.authenticate,
+      onRequest: guards.authenticate,
       schema: { tags: ['me'], summary: 'My record', security: bearer, response: { 200: PersonSchema } },
     },
     async (request) => people.me(principalOf(request).personId),
@@ -21,7 +21,7 @@ export async function meRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   app.patch(
     '/api/me',
     {
-      preHandler: guards.authenticate,
+      onRequest: guards.authenticate,
       schema: {
         tags: ['me'],
         summary: 'Change my display name or consents (each consent records when it last changed)',

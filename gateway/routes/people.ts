@@ -25,7 +25,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
   app.get(
     '/api/people',
     {
-      preHandler: guards.requireRoles('admin', 'staff', 'channel_manager'),
+      onRequest: guards.requireRoles('admin', 'staff', 'channel_manager'),
       schema: {
         tags: ['people'],
         summary: 'Search people by name, phone, e-mail or member code (channel managers: own channels only)',
@@ -59,7 +59,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
   app.get(
     '/api/people/:id',
     {
-      preHandler: guards.authenticate,
+      onRequest: guards.authenticate,
       schema: {
         tags: ['people'],
         summary: 'One person (members: only themselves; channel managers: own channels only)',
@@ -74,7 +74,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
   app.patch(
     '/api/people/:id',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['people'],
         summary: 'Edit name, tier or contacts (staff); referred_by and consents are not editable here',
@@ -98,7 +98,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
   app.put(
     '/api/people/:id/channel',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['people'],
         summary: "Change a person's channel (admin; audited with the reason)",
@@ -123,7 +123,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
   app.get(
     '/api/people/:id/channel-changes',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['people'],
         summary: "The audit trail of a person's channel changes",
@@ -154,7 +154,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
   app.post(
     '/api/people/:id/roles',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['people'],
         summary: 'Grant a role (admin)',
@@ -170,7 +170,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
   app.delete(
     '/api/people/:id/roles/:role',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags: ['people'],
         summary: 'Remove a role (admin); member and the last admin stay',
@@ -185,7 +185,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
   app.post(
     '/api/people/:id/reset-code',
     {
-      preHandler: staff,
+      onRequest: staff,
       schema: {
         tags: ['people'],
         summary: 'Issue a one-time password-reset code to hand to the person (staff)',
