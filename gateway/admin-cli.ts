@@ -45,6 +45,9 @@ async function run(argv: string[]): Promise<void> {
     if (roles.length === 0 || !roles.every(isRole))
       throw new UsageError('--role must name one or more roles');
     if (!values.email && !values.phone) throw new UsageError('--email or --phone is required');
+    if (values.name !== undefined && (values.name.trim() === '' || values.name.length > 80)) {
+      throw new UsageError('--name must be 1-80 characters');
+    }
   }
 
   const config = loadConfig(process.env);
@@ -62,6 +65,9 @@ async function run(argv: string[]): Promise<void> {
     if (roles.length === 0 || !roles.every(isRole))
       throw new UsageError('--role must name one or more roles');
     if (!values.email && !values.phone) throw new UsageError('--email or --phone is required');
+    if (values.name !== undefined && (values.name.trim() === '' || values.name.length > 80)) {
+      throw new UsageError('--name must be 1-80 characters');
+    }
     const { person, oneTimePassword } = await people.createStaffAccount({
       displayName: values.name ?? values.email?.split('@')[0] ?? 'Admin',
       email: values.email,

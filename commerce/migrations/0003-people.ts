@@ -113,6 +113,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
   await db.schema.createIndex('refresh_tokens_person').on('refresh_tokens').column('person_id').execute();
+  // Pruning deletes by expiry.
+  await db.schema
+    .createIndex('refresh_tokens_expires')
+    .on('refresh_tokens')
+    .column('expires_at_ms')
+    .execute();
 
   await db.schema
     .createTable('password_reset_codes')

@@ -3,12 +3,12 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { VitaliveError } from '../../protocols/index.ts';
 import type { App } from '../http-app.ts';
-import type { PeopleRouteDeps } from './people-deps.ts';
 import {
   DisplayName,
   EmailInput,
   Login,
   Password,
+  type PeopleRouteDeps,
   PhoneInput,
   SessionSchema,
   ShortCode,

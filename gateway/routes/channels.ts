@@ -3,7 +3,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import type { PeopleRouteDeps } from './people-deps.ts';
 import {
   bearer,
   ChannelName,
@@ -14,6 +13,7 @@ import {
   Id,
   IdParams,
   PageQuery,
+  type PeopleRouteDeps,
   PersonSchema,
   PhoneInput,
 } from './people-schemas.ts';

@@ -3,8 +3,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import type { PeopleRouteDeps } from './people-deps.ts';
-import { bearer, DisplayName, PersonSchema } from './people-schemas.ts';
+import { bearer, DisplayName, type PeopleRouteDeps, PersonSchema } from './people-schemas.ts';
 
 export async function meRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   const { people, guards } = deps;

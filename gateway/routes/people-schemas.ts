@@ -1,7 +1,14 @@
-// TypeBox schemas shared by the people, auth and channel routes: request pieces with their limits, and
-// the response shapes (which also keep any column not listed here out of responses).
+// What the people, auth and channel routes share: their dependencies, request pieces with their limits,
+// and the response shapes (which also keep any column not listed here out of responses).
 import { Type } from '@fastify/type-provider-typebox';
-import { ROLES } from '../../commerce/index.ts';
+import { type People, ROLES } from '../../commerce/index.ts';
+import type { Guards, TokenService } from '../auth/index.ts';
+
+export interface PeopleRouteDeps {
+  people: People;
+  tokens: TokenService;
+  guards: Guards;
+}
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 

@@ -3,7 +3,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import type { PeopleRouteDeps } from './people-deps.ts';
 import {
   bearer,
   DisplayName,
@@ -11,6 +10,7 @@ import {
   Id,
   IdParams,
   PageQuery,
+  type PeopleRouteDeps,
   PersonSchema,
   PhoneInput,
   RoleName,
