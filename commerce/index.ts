@@ -16,6 +16,34 @@ export {
   type NewDomainEvent,
   readEvents,
 } from './outbox.ts';
+export type { ChannelChange } from './people/channel-assignment.ts';
+export type { Channel, ChannelPatch, NewChannel } from './people/channels.ts';
+export {
+  CODE_ALPHABET,
+  type CodeSource,
+  INVITE_CODE_LENGTH,
+  isCode,
+  MEMBER_CODE_LENGTH,
+  normaliseCode,
+  REFERRAL_CODE_LENGTH,
+  randomCode,
+} from './people/codes.ts';
+export { normaliseEmail, normalisePhone } from './people/contact.ts';
+export type { LoginResult } from './people/credentials.ts';
+export type {
+  Invitation,
+  InvitationInput,
+  InvitationOutcome,
+  InvitationResult,
+} from './people/invitations.ts';
+export { type HealthDataConsent, healthDataConsent, personIdByMemberCode } from './people/lookups.ts';
+export { People, type PeopleOptions } from './people/people.ts';
+export type { Actor, Consents, Person, PersonKind } from './people/person-model.ts';
+export type { SelfUpdate, StaffUpdate } from './people/person-records.ts';
+export type { PeopleQuery } from './people/person-search.ts';
+export type { IssuedRefreshToken } from './people/refresh-tokens.ts';
+export type { RegistrationInput, StaffAccountInput } from './people/registration.ts';
+export type { IssuedResetCode } from './people/reset-codes.ts';
 export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
 export {
   type ChannelResolver,

@@ -7,8 +7,12 @@ import type { Database, OutboxTable } from './schema.ts';
 
 /** Every event type commerce emits. Add new ones; never rename. */
 export type DomainEventType =
+  | 'person.created'
   | 'person.registered'
+  | 'person.invited'
   | 'person.updated'
+  | 'person.credentials_changed'
+  | 'person.reset_code_issued'
   | 'person.channel_changed'
   | 'person.roles_changed'
   | 'channel.created'

@@ -71,6 +71,101 @@ export interface LiveFunnelKeysTable {
   actor: string;
 }
 
+/** A person: a `prospect` (invited, no login yet) or a `member` (registered). 0/1 integers are flags. */
+export interface PeopleTable {
+  id: string;
+  kind: 'prospect' | 'member';
+  member_code: string;
+  referral_code: string;
+  display_name: string;
+  /** Lower-cased. */
+  email: string | null;
+  /** '+' and 8-15 digits. */
+  phone: string | null;
+  tier: string;
+  referred_by: string | null;
+  channel_id: string | null;
+  consent_marketing: number;
+  consent_marketing_at_ms: number | null;
+  consent_health_data: number;
+  consent_health_data_at_ms: number | null;
+  /** scrypt$log2N$r$p$salt$hash; null for prospects. */
+  password_hash: string | null;
+  must_change_password: number;
+  registered_at_ms: number | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+export interface PersonRolesTable {
+  person_id: string;
+  role: string;
+  granted_by: string | null;
+  granted_at_ms: number;
+}
+
+export interface ChannelsTable {
+  id: string;
+  name: string;
+  manager_id: string | null;
+  /** Commission in basis points of paid GMV (1 bp = 0.01 %). */
+  commission_bps: number;
+  invite_code: string;
+  archived_at_ms: number | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+export interface ChannelInvitationsTable {
+  id: string;
+  channel_id: string;
+  person_id: string;
+  invited_by: string;
+  /** created | joined | already_in_channel | other_channel */
+  outcome: string;
+  created_at_ms: number;
+}
+
+/** Audit of admin changes to a person's channel. */
+export interface PersonChannelChangesTable {
+  id: Generated<number>;
+  person_id: string;
+  from_channel_id: string | null;
+  to_channel_id: string | null;
+  changed_by: string;
+  reason: string;
+  changed_at_ms: number;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  family_id: string;
+  person_id: string;
+  /** sha256 hex of the opaque token. */
+  token_hash: string;
+  created_at_ms: number;
+  expires_at_ms: number;
+  rotated_at_ms: number | null;
+  revoked_at_ms: number | null;
+}
+
+export interface PasswordResetCodesTable {
+  id: string;
+  person_id: string;
+  code_hash: string;
+  issued_by: string | null;
+  created_at_ms: number;
+  expires_at_ms: number;
+  used_at_ms: number | null;
+}
+
+export interface LoginThrottleTable {
+  /** 'a:' or 'i:' + a hash of the login or IP, so the table holds no contact data. */
+  key: string;
+  failures: number;
+  window_start_ms: number;
+}
+
 export interface Database {
   store_meta: StoreMetaTable;
   outbox: OutboxTable;
@@ -80,4 +175,12 @@ export interface Database {
   viewer_links: ViewerLinksTable;
   live_funnel: LiveFunnelTable;
   live_funnel_keys: LiveFunnelKeysTable;
+  people: PeopleTable;
+  person_roles: PersonRolesTable;
+  channels: ChannelsTable;
+  channel_invitations: ChannelInvitationsTable;
+  person_channel_changes: PersonChannelChangesTable;
+  refresh_tokens: RefreshTokensTable;
+  password_reset_codes: PasswordResetCodesTable;
+  login_throttle: LoginThrottleTable;
 }

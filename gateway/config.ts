@@ -11,7 +11,12 @@ export interface PortSetting {
 }
 
 export interface PlatformConfig {
-  http: { host: string; port: PortSetting };
+  http: {
+    host: string;
+    port: PortSetting;
+    /** Behind a load balancer: take the client IP (login throttling) and protocol from X-Forwarded-*. */
+    trustProxy: boolean;
+  };
   mqtt: { host: string; port: PortSetting };
   media: {
     /** Number of mediasoup workers; 0 on gateway nodes that host no media. */
@@ -37,6 +42,20 @@ export interface PlatformConfig {
     secret: string | undefined;
     accessTtlSec: number;
     refreshTtlSec: number;
+    /** scrypt cost for new password hashes, as log2(N); r = 8, p = 1. */
+    scryptLog2N: number;
+    /** Failed logins allowed per account, and per client IP, within one window before AUTH_THROTTLED. */
+    loginMaxFailuresPerAccount: number;
+    loginMaxFailuresPerIp: number;
+    loginThrottleWindowSec: number;
+    /** Lifetime of a staff-issued password-reset code. */
+    resetCodeTtlSec: number;
+  };
+  people: {
+    /** Membership tiers, lowest first; the first is given to new people. */
+    tiers: string[];
+    /** Country calling code (digits) added to phone numbers written without +/00; undefined → required. */
+    defaultPhoneCountryCode: string | undefined;
   };
 }
 
@@ -79,6 +98,26 @@ export const DEFAULTS = {
   ACCESS_TOKEN_TTL_SEC: 900,
   /** @default 2592000 (30 days) */
   REFRESH_TOKEN_TTL_SEC: 2_592_000,
+  /** Trust X-Forwarded-For/-Proto from a load balancer in front of the nodes. @default false */
+  HTTP_TRUST_PROXY: false,
+  /** scrypt cost of new password hashes as log2(N), r = 8, p = 1 (memory = 2^N × 1 KiB).
+   * @default 15 (32 MiB, about 90 ms on one core); old hashes keep their own parameters and are
+   * upgraded at the next successful login */
+  PASSWORD_SCRYPT_LOG2_N: 15,
+  /** Failed logins per account (email or phone) within the window. @default 5 */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: 5,
+  /** Failed logins per client IP within the window; high because a whole venue may share one IP.
+   * @default 50 */
+  LOGIN_MAX_FAILURES_PER_IP: 50,
+  /** Login throttle window. @default 900 (15 minutes) */
+  LOGIN_THROTTLE_WINDOW_SEC: 900,
+  /** Lifetime of a staff-issued password-reset code. @default 900 (15 minutes) */
+  PASSWORD_RESET_TTL_SEC: 900,
+  /** Membership tiers, comma-separated, lowest first; new people get the first. @default 'basic,silver,gold' */
+  PERSON_TIERS: 'basic,silver,gold',
+  /** Calling code (digits, e.g. 86) for phone numbers entered without + or 00.
+   * @default unset: numbers must be written in international form */
+  PHONE_DEFAULT_COUNTRY_CODE: undefined as string | undefined,
 };
 
 type Env = Record<string, string | undefined>;
@@ -128,6 +167,39 @@ function url(env: Env, key: 'REDIS_URL' | 'DATABASE_URL', protocols: string[]): 
   return raw;
 }
 
+function bool(env: Env, key: keyof typeof DEFAULTS): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return DEFAULTS[key] as boolean;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new VitaliveError('CONFIG_INVALID', { key, reason: 'expected true or false' });
+}
+
+function tiers(env: Env): string[] {
+  const list = str(env, 'PERSON_TIERS')!
+    .split(',')
+    .map((t) => t.trim());
+  const valid = /^[a-z][a-z0-9_-]{0,31}$/;
+  if (list.length === 0 || list.some((t) => !valid.test(t)) || new Set(list).size !== list.length) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'PERSON_TIERS',
+      reason: 'expected distinct lower-case names separated by commas',
+    });
+  }
+  return list;
+}
+
+function countryCode(env: Env): string | undefined {
+  const raw = str(env, 'PHONE_DEFAULT_COUNTRY_CODE');
+  if (raw !== undefined && !/^[1-9][0-9]{0,2}$/.test(raw)) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'PHONE_DEFAULT_COUNTRY_CODE',
+      reason: 'expected 1-3 digits without +',
+    });
+  }
+  return raw;
+}
+
 function authSecret(env: Env): string | undefined {
   const raw = str(env, 'AUTH_SECRET');
   if (raw !== undefined && raw.length < 32) {
@@ -149,7 +221,11 @@ export function loadConfig(env: Env): PlatformConfig {
     });
   }
   return {
-    http: { host: str(env, 'HTTP_HOST')!, port: port(env, 'HTTP_PORT') },
+    http: {
+      host: str(env, 'HTTP_HOST')!,
+      port: port(env, 'HTTP_PORT'),
+      trustProxy: bool(env, 'HTTP_TRUST_PROXY'),
+    },
     mqtt: { host: str(env, 'MQTT_HOST')!, port: port(env, 'MQTT_PORT') },
     media: {
       workers: int(env, 'MEDIA_WORKERS', 0, 256),
@@ -169,6 +245,12 @@ export function loadConfig(env: Env): PlatformConfig {
       secret: authSecret(env),
       accessTtlSec: int(env, 'ACCESS_TOKEN_TTL_SEC', 30, 86_400),
       refreshTtlSec: int(env, 'REFRESH_TOKEN_TTL_SEC', 60, 31_536_000),
+      scryptLog2N: int(env, 'PASSWORD_SCRYPT_LOG2_N', 14, 20),
+      loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 1, 1000),
+      loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 1, 100_000),
+      loginThrottleWindowSec: int(env, 'LOGIN_THROTTLE_WINDOW_SEC', 1, 86_400),
+      resetCodeTtlSec: int(env, 'PASSWORD_RESET_TTL_SEC', 60, 604_800),
     },
+    people: { tiers: tiers(env), defaultPhoneCountryCode: countryCode(env) },
   };
 }

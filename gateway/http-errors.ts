@@ -19,6 +19,10 @@ export function installErrorHandlers(app: FastifyInstance): void {
       coded = new VitaliveError('INTERNAL');
     }
     if (coded.statusCode >= 500) request.log.warn({ code: coded.code }, coded.message);
+    // RFC 9110 §10.2.3: tell throttled clients when to come back.
+    if (typeof coded.params.retryAfterSec === 'number') {
+      void reply.header('retry-after', String(coded.params.retryAfterSec));
+    }
     void reply.status(coded.statusCode).send(coded.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {

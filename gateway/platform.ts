@@ -112,7 +112,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       secret: loadOrCreateSecret(config.dataDir, config.auth.secret),
       accessTtlSec: config.auth.accessTtlSec,
     });
-    const http = await createHttpApp({ logger });
+    const http = await createHttpApp({ logger, trustProxy: config.http.trustProxy });
     const sockets = createSocketServer({ app: http, logger, redis });
     // HTTP stops accepting first; its close completes once the sockets are disconnected.
     closers.unshift([

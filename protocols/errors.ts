@@ -25,6 +25,19 @@ export const ERRORS = {
   AUTH_INVALID_TOKEN: { status: 401, message: 'Token is invalid, expired or revoked' },
   AUTH_THROTTLED: { status: 429, message: 'Too many login attempts; retry in {retryAfterSec} s' },
   FORBIDDEN: { status: 403, message: 'Not allowed: {reason}' },
+  AUTH_PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    message: 'This password is single-use; set a new password to continue',
+  },
+  AUTH_RESET_CODE_INVALID: { status: 400, message: 'Reset code is invalid, expired or already used' },
+
+  // People and channels
+  CONTACT_INVALID: { status: 400, message: 'Invalid {field}: {reason}' },
+  PERSON_CONTACT_TAKEN: { status: 409, message: 'That {field} belongs to another account' },
+  CHANNEL_MANAGER_INVALID: {
+    status: 422,
+    message: 'Person {personId} does not hold the channel_manager role',
+  },
 
   // Commerce
   CARD_SOLD_OUT: { status: 409, message: 'This item is sold out' },

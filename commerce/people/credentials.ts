@@ -1,0 +1,140 @@
+// Logging in and changing a password: throttled per account and IP, scrypt-verified in constant time
+// (also when the account does not exist), old hashes upgraded to the current cost on success.
+import type { Kysely } from 'kysely';
+import { VitaliveError } from '../../protocols/index.ts';
+import { appendEvent } from '../outbox.ts';
+import type { Database } from '../schema.ts';
+import type { Store } from '../store.ts';
+import { parseLogin } from './contact.ts';
+import { attemptSucceeded, countAttempt, type ThrottleLimits, throttleKeys } from './login-throttle.ts';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { getPersonOrThrow, type Person, type PersonRow } from './person-model.ts';
+import { type IssuedRefreshToken, issueRefreshToken, revokeAllRefreshTokens } from './refresh-tokens.ts';
+
+export interface CredentialOptions {
+  scryptLog2N: number;
+  throttle: ThrottleLimits;
+  refreshTtlMs: number;
+  defaultPhoneCountryCode: string | undefined;
+}
+
+export interface LoginResult {
+  person: Person;
+  refresh: IssuedRefreshToken;
+}
+
+/** The member a login (e-mail or phone) names, if any; prospects have no password and cannot log in. */
+export async function memberByLogin(
+  db: Kysely<Database>,
+  login: string,
+  defaultPhoneCountryCode: string | undefined,
+): Promise<PersonRow | undefined> {
+  let parsed: ReturnType<typeof parseLogin>;
+  try {
+    parsed = parseLogin(login, defaultPhoneCountryCode);
+  } catch {
+    return undefined;
+  }
+  return db
+    .selectFrom('people')
+    .selectAll()
+    .where(parsed.field, '=', parsed.value)
+    .where('kind', '=', 'member')
+    .executeTakeFirst();
+}
+
+/** The throttle keys of a login attempt: the normalised login when it parses, else the raw text. */
+export function attemptKeys(login: string, ip: string, defaultPhoneCountryCode: string | undefined) {
+  let canonical: string;
+  try {
+    canonical = parseLogin(login, defaultPhoneCountryCode).value;
+  } catch {
+    canonical = login.trim().toLowerCase();
+  }
+  return throttleKeys(canonical, ip);
+}
+
+/** Counts the attempt, then checks the password; returns the member row on success. */
+async function verifyLogin(
+  store: Store,
+  input: { login: string; password: string; ip: string },
+  opts: CredentialOptions,
+  nowMs: number,
+): Promise<PersonRow> {
+  const keys = attemptKeys(input.login, input.ip, opts.defaultPhoneCountryCode);
+  await countAttempt(store.db, keys, opts.throttle, nowMs);
+  const row = await memberByLogin(store.db, input.login, opts.defaultPhoneCountryCode);
+  const hash = row?.password_hash ?? (await dummyHash(opts.scryptLog2N));
+  const ok = await verifyPassword(input.password, hash);
+  if (!row?.password_hash || !ok) throw new VitaliveError('AUTH_INVALID_CREDENTIALS');
+  await attemptSucceeded(store.db, keys);
+  return row;
+}
+
+export async function login(
+  store: Store,
+  input: { login: string; password: string; ip: string },
+  opts: CredentialOptions,
+  nowMs: number,
+): Promise<LoginResult> {
+  const row = await verifyLogin(store, input, opts, nowMs);
+  if (Number(row.must_change_password) === 1) throw new VitaliveError('AUTH_PASSWORD_CHANGE_REQUIRED');
+  if (needsRehash(row.password_hash!, opts.scryptLog2N)) {
+    const upgraded = await hashPassword(input.password, opts.scryptLog2N);
+    // Conditional on the old hash, so a password changed meanwhile is never overwritten.
+    await store.db
+      .updateTable('people')
+      .set({ password_hash: upgraded })
+      .where('id', '=', row.id)
+      .where('password_hash', '=', row.password_hash)
+      .execute();
+  }
+  const refresh = await issueRefreshToken(store.db, row.id, opts.refreshTtlMs, nowMs);
+  return { person: await getPersonOrThrow(store.db, row.id), refresh };
+}
+
+/**
+ * Sets a new password after proving the current one. This is also how a single-use password (from the
+ * bootstrap command) is replaced. Every other session of the person ends; a new one starts.
+ */
+export async function changePassword(
+  store: Store,
+  input: { login: string; currentPassword: string; newPassword: string; ip: string },
+  opts: CredentialOptions,
+  nowMs: number,
+): Promise<LoginResult> {
+  const row = await verifyLogin(
+    store,
+    { login: input.login, password: input.currentPassword, ip: input.ip },
+    opts,
+    nowMs,
+  );
+  if (input.newPassword === input.currentPassword) {
+    throw new VitaliveError('VALIDATION_FAILED', {
+      reason: 'the new password must differ from the current one',
+    });
+  }
+  const hash = await hashPassword(input.newPassword, opts.scryptLog2N);
+  return store.transaction(async (trx) => {
+    const updated = await trx
+      .updateTable('people')
+      .set({ password_hash: hash, must_change_password: 0, updated_at_ms: nowMs })
+      .where('id', '=', row.id)
+      .where('password_hash', '=', row.password_hash)
+      .executeTakeFirst();
+    // Someone changed it between our check and now: the current password we checked is stale.
+    if (Number(updated.numUpdatedRows) === 0) throw new VitaliveError('AUTH_INVALID_CREDENTIALS');
+    await revokeAllRefreshTokens(trx, row.id, nowMs);
+    await appendEvent(
+      trx,
+      {
+        type: 'person.credentials_changed',
+        aggregateId: row.id,
+        payload: { personId: row.id, via: 'change' },
+      },
+      nowMs,
+    );
+    const refresh = await issueRefreshToken(trx, row.id, opts.refreshTtlMs, nowMs);
+    return { person: await getPersonOrThrow(trx, row.id), refresh };
+  });
+}

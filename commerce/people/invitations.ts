@@ -1,0 +1,192 @@
+// Channel invitations: a channel manager (for their own channel) or staff invites someone by phone or
+// e-mail. A stranger becomes a prospect of the channel; a known person joins the channel only if they
+// have none yet (first wins). Every invitation is recorded for the channel's funnel.
+import { randomUUID } from 'node:crypto';
+import { VitaliveError } from '../../protocols/index.ts';
+import { appendEvent } from '../outbox.ts';
+import type { Store } from '../store.ts';
+import { assertCanActOnChannel, isStaff } from './access-scope.ts';
+import { assignChannelIfUnset } from './channel-assignment.ts';
+import type { CodeSource } from './codes.ts';
+import { normaliseContacts } from './contact.ts';
+import { type Actor, findByContacts, getPersonOrThrow, type Person } from './person-model.ts';
+import { insertPerson } from './person-records.ts';
+import { withCodeRetry } from './unique-violation.ts';
+
+/**
+ * created: a new prospect; joined: an existing person without a channel now belongs to this one;
+ * already_in_channel: nothing to do; other_channel: the person belongs to another channel and stays there.
+ */
+export type InvitationOutcome = 'created' | 'joined' | 'already_in_channel' | 'other_channel';
+
+export interface InvitationResult {
+  invitationId: string;
+  outcome: InvitationOutcome;
+  /** Absent for other_channel: the inviter may not see people outside their channels. */
+  person?: Person;
+}
+
+export interface InvitationInput {
+  displayName: string;
+  email?: string | undefined;
+  phone?: string | undefined;
+}
+
+export async function invite(
+  store: Store,
+  actor: Actor,
+  channelId: string,
+  input: InvitationInput,
+  opts: {
+    defaultTier: string;
+    defaultPhoneCountryCode: string | undefined;
+    codes: CodeSource;
+    nowMs: number;
+  },
+): Promise<InvitationResult> {
+  await assertCanActOnChannel(store.db, actor, channelId);
+  const contacts = normaliseContacts(input, opts.defaultPhoneCountryCode);
+  const { nowMs } = opts;
+  return withCodeRetry(() =>
+    store.transaction(async (trx) => {
+      const channel = await trx
+        .selectFrom('channels')
+        .select(['id', 'archived_at_ms'])
+        .where('id', '=', channelId)
+        .executeTakeFirst();
+      if (!channel) throw new VitaliveError('NOT_FOUND', { what: 'channel' });
+      if (channel.archived_at_ms !== null) {
+        throw new VitaliveError('CONFLICT', { reason: 'the channel is archived' });
+      }
+      const matches = await findByContacts(trx, contacts);
+      if (matches.length > 1) {
+        // The e-mail is one person's and the phone another's: refuse rather than guess.
+        throw new VitaliveError('PERSON_CONTACT_TAKEN', { field: 'phone' });
+      }
+      const existing = matches[0];
+      let personId: string;
+      let outcome: InvitationOutcome;
+      if (!existing) {
+        const row = await insertPerson(
+          trx,
+          {
+            kind: 'prospect',
+            displayName: input.displayName,
+            email: contacts.email,
+            phone: contacts.phone,
+            tier: opts.defaultTier,
+            channelId,
+            referredBy: null,
+            passwordHash: null,
+            mustChangePassword: false,
+          },
+          opts.codes,
+          nowMs,
+        );
+        personId = row.id;
+        outcome = 'created';
+        await appendEvent(
+          trx,
+          {
+            type: 'person.created',
+            aggregateId: personId,
+            payload: {
+              personId,
+              kind: 'prospect',
+              memberCode: row.member_code,
+              channelId,
+              by: actor.personId,
+            },
+          },
+          nowMs,
+        );
+      } else {
+        personId = existing.id;
+        if (existing.channel_id === channelId) outcome = 'already_in_channel';
+        else if (existing.channel_id !== null) outcome = 'other_channel';
+        else {
+          const won = await assignChannelIfUnset(
+            trx,
+            personId,
+            channelId,
+            'invitation',
+            actor.personId,
+            nowMs,
+          );
+          outcome = won ? 'joined' : 'other_channel';
+        }
+      }
+      const invitationId = randomUUID();
+      await trx
+        .insertInto('channel_invitations')
+        .values({
+          id: invitationId,
+          channel_id: channelId,
+          person_id: personId,
+          invited_by: actor.personId,
+          outcome,
+          created_at_ms: nowMs,
+        })
+        .execute();
+      await appendEvent(
+        trx,
+        {
+          type: 'person.invited',
+          aggregateId: personId,
+          payload: { invitationId, personId, channelId, outcome, by: actor.personId },
+        },
+        nowMs,
+      );
+      if (outcome === 'other_channel') return { invitationId, outcome };
+      return { invitationId, outcome, person: await getPersonOrThrow(trx, personId) };
+    }),
+  );
+}
+
+export interface Invitation {
+  id: string;
+  channelId: string;
+  /** Null for other_channel when a channel manager asks: that person is outside their channels. */
+  personId: string | null;
+  invitedBy: string;
+  outcome: InvitationOutcome;
+  createdAtMs: number;
+}
+
+/** A channel's invitations, newest first. */
+export async function listInvitations(
+  store: Store,
+  actor: Actor,
+  channelId: string,
+  page: { limit: number; offset: number },
+): Promise<{ items: Invitation[]; total: number }> {
+  await assertCanActOnChannel(store.db, actor, channelId);
+  const exists = await store.db
+    .selectFrom('channels')
+    .select('id')
+    .where('id', '=', channelId)
+    .executeTakeFirst();
+  if (!exists) throw new VitaliveError('NOT_FOUND', { what: 'channel' });
+  const base = store.db.selectFrom('channel_invitations').where('channel_id', '=', channelId);
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy('created_at_ms', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      channelId: r.channel_id,
+      personId: r.outcome === 'other_channel' && !isStaff(actor) ? null : r.person_id,
+      invitedBy: r.invited_by,
+      outcome: r.outcome as InvitationOutcome,
+      createdAtMs: Number(r.created_at_ms),
+    })),
+    total: Number(count.n),
+  };
+}

@@ -1,0 +1,40 @@
+// Narrow reads other rooms reach through ports plugged in by the composition root: who carries a member
+// code (device readings, event check-in), and whether a person consented to health-data processing.
+
+import type { Store } from '../store.ts';
+import { MEMBER_CODE_LENGTH, normaliseCode } from './codes.ts';
+
+/** The person id for a member code (any case, spaces or dashes allowed), or undefined. */
+export async function personIdByMemberCode(store: Store, memberCode: string): Promise<string | undefined> {
+  const code = normaliseCode(memberCode, MEMBER_CODE_LENGTH);
+  if (!code) return undefined;
+  const row = await store.db
+    .selectFrom('people')
+    .select('id')
+    .where('member_code', '=', code)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export interface HealthDataConsent {
+  granted: boolean;
+  /** When the flag last changed; null when it never did. */
+  changedAtMs: number | null;
+}
+
+/** The person's health-data consent, or undefined when there is no such person. */
+export async function healthDataConsent(
+  store: Store,
+  personId: string,
+): Promise<HealthDataConsent | undefined> {
+  const row = await store.db
+    .selectFrom('people')
+    .select(['consent_health_data', 'consent_health_data_at_ms'])
+    .where('id', '=', personId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    granted: Number(row.consent_health_data) === 1,
+    changedAtMs: row.consent_health_data_at_ms === null ? null : Number(row.consent_health_data_at_ms),
+  };
+}

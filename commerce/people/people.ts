@@ -1,0 +1,256 @@
+// The people service: one object holding the options (tiers, costs, lifetimes, throttle limits) that
+// the gateway and the bootstrap command call; each operation lives in its own module.
+import type { Role } from '../roles.ts';
+import type { Store } from '../store.ts';
+import { assertCanSeePerson } from './access-scope.ts';
+import { type ChannelChange, changeChannelByAdmin, channelChangesOf } from './channel-assignment.ts';
+import {
+  type Channel,
+  type ChannelPatch,
+  createChannel,
+  getChannel,
+  listChannels,
+  type NewChannel,
+  updateChannel,
+} from './channels.ts';
+import { type CodeSource, randomCode } from './codes.ts';
+import { type CredentialOptions, changePassword, type LoginResult, login } from './credentials.ts';
+import {
+  type Invitation,
+  type InvitationInput,
+  type InvitationResult,
+  invite,
+  listInvitations,
+} from './invitations.ts';
+import { pruneThrottle } from './login-throttle.ts';
+import { type Actor, getPersonOrThrow, type Person } from './person-model.ts';
+import {
+  type SelfUpdate,
+  type StaffUpdate,
+  updateOwnProfile,
+  updatePersonByStaff,
+} from './person-records.ts';
+import { grantRole, revokeRole } from './person-roles.ts';
+import { type PeopleQuery, searchPeople } from './person-search.ts';
+import {
+  type IssuedRefreshToken,
+  issueRefreshToken,
+  pruneRefreshTokens,
+  revokeRefreshToken,
+  rotateRefreshToken,
+} from './refresh-tokens.ts';
+import {
+  createStaffAccount,
+  listStaffAccounts,
+  type RegistrationInput,
+  register,
+  type StaffAccountInput,
+} from './registration.ts';
+import { type IssuedResetCode, issueResetCode, resetPassword } from './reset-codes.ts';
+
+export interface PeopleOptions {
+  /** Membership tiers, lowest first; new people get the first. */
+  tiers: readonly string[];
+  defaultPhoneCountryCode?: string | undefined;
+  /** scrypt cost of new hashes as log2(N). */
+  scryptLog2N: number;
+  refreshTtlMs: number;
+  resetCodeTtlMs: number;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerIp: number;
+  loginThrottleWindowMs: number;
+  /** @default Date.now */
+  now?: () => number;
+  /** @default random codes from the unambiguous alphabet */
+  codes?: CodeSource;
+}
+
+export class People {
+  readonly store: Store;
+  readonly tiers: readonly string[];
+  readonly #now: () => number;
+  readonly #codes: CodeSource;
+  readonly #opts: PeopleOptions;
+  readonly #credentials: CredentialOptions;
+  #lastPruneMs = 0;
+
+  constructor(store: Store, opts: PeopleOptions) {
+    if (opts.tiers.length === 0) throw new TypeError('at least one tier is required');
+    this.store = store;
+    this.tiers = opts.tiers;
+    this.#opts = opts;
+    this.#now = opts.now ?? Date.now;
+    this.#codes = opts.codes ?? randomCode;
+    this.#credentials = {
+      scryptLog2N: opts.scryptLog2N,
+      refreshTtlMs: opts.refreshTtlMs,
+      defaultPhoneCountryCode: opts.defaultPhoneCountryCode,
+      throttle: {
+        maxPerAccount: opts.loginMaxFailuresPerAccount,
+        maxPerIp: opts.loginMaxFailuresPerIp,
+        windowMs: opts.loginThrottleWindowMs,
+      },
+    };
+  }
+
+  get #registration() {
+    return {
+      defaultTier: this.tiers[0]!,
+      defaultPhoneCountryCode: this.#opts.defaultPhoneCountryCode,
+      scryptLog2N: this.#opts.scryptLog2N,
+      codes: this.#codes,
+    };
+  }
+
+  // Accounts and sessions
+
+  register(input: RegistrationInput): Promise<Person> {
+    return register(this.store, input, this.#registration, this.#now());
+  }
+
+  /** A new refresh session for someone who just proved who they are (registration). */
+  async startSession(person: Person): Promise<LoginResult> {
+    const refresh = await issueRefreshToken(this.store.db, person.id, this.#opts.refreshTtlMs, this.#now());
+    return { person, refresh };
+  }
+
+  async login(input: { login: string; password: string; ip: string }): Promise<LoginResult> {
+    await this.#maybePrune();
+    return login(this.store, input, this.#credentials, this.#now());
+  }
+
+  changePassword(input: {
+    login: string;
+    currentPassword: string;
+    newPassword: string;
+    ip: string;
+  }): Promise<LoginResult> {
+    return changePassword(this.store, input, this.#credentials, this.#now());
+  }
+
+  /** A new refresh token and the person (with current roles) it belongs to. */
+  async refresh(token: string): Promise<{ person: Person; refresh: IssuedRefreshToken }> {
+    const { personId, next } = await rotateRefreshToken(
+      this.store,
+      token,
+      this.#opts.refreshTtlMs,
+      this.#now(),
+    );
+    return { person: await getPersonOrThrow(this.store.db, personId), refresh: next };
+  }
+
+  logout(token: string): Promise<void> {
+    return revokeRefreshToken(this.store, token, this.#now());
+  }
+
+  issueResetCode(actor: Actor, personId: string): Promise<IssuedResetCode> {
+    return issueResetCode(this.store, actor, personId, {
+      ttlMs: this.#opts.resetCodeTtlMs,
+      codes: this.#codes,
+      nowMs: this.#now(),
+    });
+  }
+
+  resetPassword(input: { login: string; code: string; newPassword: string; ip: string }): Promise<void> {
+    return resetPassword(this.store, input, this.#credentials, this.#now());
+  }
+
+  createStaffAccount(input: StaffAccountInput): Promise<{ person: Person; oneTimePassword: string }> {
+    return createStaffAccount(this.store, input, this.#registration, this.#now());
+  }
+
+  listStaffAccounts(): Promise<Person[]> {
+    return listStaffAccounts(this.store);
+  }
+
+  // People
+
+  me(personId: string): Promise<Person> {
+    return getPersonOrThrow(this.store.db, personId);
+  }
+
+  updateMe(personId: string, patch: SelfUpdate): Promise<Person> {
+    return updateOwnProfile(this.store, personId, patch, this.#now());
+  }
+
+  async getPerson(actor: Actor, personId: string): Promise<Person> {
+    const person = await getPersonOrThrow(this.store.db, personId);
+    await assertCanSeePerson(this.store.db, actor, person);
+    return person;
+  }
+
+  updatePerson(actor: Actor, personId: string, patch: StaffUpdate): Promise<Person> {
+    return updatePersonByStaff(this.store, actor, personId, patch, {
+      tiers: this.tiers,
+      defaultPhoneCountryCode: this.#opts.defaultPhoneCountryCode,
+      nowMs: this.#now(),
+    });
+  }
+
+  searchPeople(actor: Actor, query: PeopleQuery): Promise<{ items: Person[]; total: number }> {
+    return searchPeople(this.store, actor, query);
+  }
+
+  changeChannel(actor: Actor, personId: string, channelId: string | null, reason: string): Promise<Person> {
+    return changeChannelByAdmin(this.store, actor, personId, channelId, reason, this.#now());
+  }
+
+  channelChanges(actor: Actor, personId: string): Promise<ChannelChange[]> {
+    return channelChangesOf(this.store, actor, personId);
+  }
+
+  grantRole(actor: Actor, personId: string, role: Role): Promise<Person> {
+    return grantRole(this.store, actor, personId, role, this.#now());
+  }
+
+  revokeRole(actor: Actor, personId: string, role: Role): Promise<Person> {
+    return revokeRole(this.store, actor, personId, role, this.#now());
+  }
+
+  // Channels
+
+  createChannel(actor: Actor, input: NewChannel): Promise<Channel> {
+    return createChannel(this.store, actor, input, this.#codes, this.#now());
+  }
+
+  getChannel(actor: Actor, channelId: string): Promise<Channel> {
+    return getChannel(this.store, actor, channelId);
+  }
+
+  listChannels(actor: Actor, opts: { includeArchived: boolean }): Promise<Channel[]> {
+    return listChannels(this.store, actor, opts);
+  }
+
+  updateChannel(actor: Actor, channelId: string, patch: ChannelPatch): Promise<Channel> {
+    return updateChannel(this.store, actor, channelId, patch, this.#codes, this.#now());
+  }
+
+  invite(actor: Actor, channelId: string, input: InvitationInput): Promise<InvitationResult> {
+    return invite(this.store, actor, channelId, input, {
+      defaultTier: this.tiers[0]!,
+      defaultPhoneCountryCode: this.#opts.defaultPhoneCountryCode,
+      codes: this.#codes,
+      nowMs: this.#now(),
+    });
+  }
+
+  listInvitations(
+    actor: Actor,
+    channelId: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: Invitation[]; total: number }> {
+    return listInvitations(this.store, actor, channelId, page);
+  }
+
+  /**
+   * Expired refresh tokens and ended throttle windows are deleted at most once per throttle window per
+   * process, piggybacking on logins (several nodes pruning the same rows is harmless).
+   */
+  async #maybePrune(): Promise<void> {
+    const now = this.#now();
+    if (now - this.#lastPruneMs < this.#opts.loginThrottleWindowMs) return;
+    this.#lastPruneMs = now;
+    await pruneThrottle(this.store.db, now, this.#opts.loginThrottleWindowMs);
+    await pruneRefreshTokens(this.store.db, now);
+  }
+}

@@ -1,0 +1,22 @@
+// Builds the commerce People service from the process configuration; shared by the HTTP routes and the
+// bootstrap command so both apply the same tiers, costs, lifetimes and throttle limits.
+import { People, type PeopleOptions, type Store } from '../commerce/index.ts';
+import type { PlatformConfig } from './config.ts';
+
+export function createPeople(
+  store: Store,
+  config: Pick<PlatformConfig, 'auth' | 'people'>,
+  overrides: Pick<PeopleOptions, 'now' | 'codes'> = {},
+): People {
+  return new People(store, {
+    tiers: config.people.tiers,
+    defaultPhoneCountryCode: config.people.defaultPhoneCountryCode,
+    scryptLog2N: config.auth.scryptLog2N,
+    refreshTtlMs: config.auth.refreshTtlSec * 1000,
+    resetCodeTtlMs: config.auth.resetCodeTtlSec * 1000,
+    loginMaxFailuresPerAccount: config.auth.loginMaxFailuresPerAccount,
+    loginMaxFailuresPerIp: config.auth.loginMaxFailuresPerIp,
+    loginThrottleWindowMs: config.auth.loginThrottleWindowSec * 1000,
+    ...overrides,
+  });
+}

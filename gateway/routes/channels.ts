@@ -1,0 +1,196 @@
+// /api/channels: channels and their invitations. Admins and staff manage every channel; a channel
+// manager reads their own channels and invites people into them.
+import { Type } from '@fastify/type-provider-typebox';
+import { principalOf } from '../auth/index.ts';
+import type { App } from '../http-app.ts';
+import {
+  bearer,
+  ChannelName,
+  ChannelSchema,
+  CommissionBps,
+  DisplayName,
+  EmailInput,
+  Id,
+  IdParams,
+  PageQuery,
+  type PeopleRouteDeps,
+  PersonSchema,
+  PhoneInput,
+} from './people-schemas.ts';
+
+const Outcome = Type.Union([
+  Type.Literal('created'),
+  Type.Literal('joined'),
+  Type.Literal('already_in_channel'),
+  Type.Literal('other_channel'),
+]);
+
+export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
+  const { people, guards } = deps;
+  const staff = guards.requireRoles('admin', 'staff');
+  const readers = guards.requireRoles('admin', 'staff', 'channel_manager');
+
+  app.post(
+    '/api/channels',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['channels'],
+        summary: 'Create a channel (its manager must hold channel_manager)',
+        security: bearer,
+        body: Type.Object(
+          {
+            name: ChannelName,
+            managerId: Type.Optional(Type.Union([Id, Type.Null()])),
+            commissionBps: CommissionBps,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: ChannelSchema },
+      },
+    },
+    async (request, reply) => {
+      void reply.status(201);
+      return people.createChannel(principalOf(request), request.body);
+    },
+  );
+
+  app.get(
+    '/api/channels',
+    {
+      onRequest: readers,
+      schema: {
+        tags: ['channels'],
+        summary: 'Channels (channel managers: their own)',
+        security: bearer,
+        querystring: Type.Object(
+          { includeArchived: Type.Optional(Type.Boolean({ default: false })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(ChannelSchema) },
+      },
+    },
+    async (request) =>
+      people.listChannels(principalOf(request), { includeArchived: request.query.includeArchived ?? false }),
+  );
+
+  app.get(
+    '/api/channels/:id',
+    {
+      onRequest: readers,
+      schema: {
+        tags: ['channels'],
+        summary: 'One channel',
+        security: bearer,
+        params: IdParams,
+        response: { 200: ChannelSchema },
+      },
+    },
+    async (request) => people.getChannel(principalOf(request), request.params.id),
+  );
+
+  app.patch(
+    '/api/channels/:id',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['channels'],
+        summary: 'Edit a channel; rotateInviteCode stops old links from attributing new people',
+        security: bearer,
+        params: IdParams,
+        body: Type.Object(
+          {
+            name: Type.Optional(ChannelName),
+            managerId: Type.Optional(Type.Union([Id, Type.Null()])),
+            commissionBps: Type.Optional(CommissionBps),
+            rotateInviteCode: Type.Optional(Type.Boolean()),
+            archived: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+        response: { 200: ChannelSchema },
+      },
+    },
+    async (request) => people.updateChannel(principalOf(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/channels/:id',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['channels'],
+        summary: 'Archive a channel (kept for attribution history; its invite code stops working)',
+        security: bearer,
+        params: IdParams,
+        response: { 200: ChannelSchema },
+      },
+    },
+    async (request) => people.updateChannel(principalOf(request), request.params.id, { archived: true }),
+  );
+
+  app.post(
+    '/api/channels/:id/invitations',
+    {
+      onRequest: readers,
+      schema: {
+        tags: ['channels'],
+        summary:
+          'Invite someone by phone or e-mail: a new prospect, or a known person without a channel joins',
+        security: bearer,
+        params: IdParams,
+        body: Type.Object(
+          { displayName: DisplayName, email: Type.Optional(EmailInput), phone: Type.Optional(PhoneInput) },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            invitationId: Type.String(),
+            outcome: Outcome,
+            person: Type.Optional(PersonSchema),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      void reply.status(201);
+      return people.invite(principalOf(request), request.params.id, request.body);
+    },
+  );
+
+  app.get(
+    '/api/channels/:id/invitations',
+    {
+      onRequest: readers,
+      schema: {
+        tags: ['channels'],
+        summary: "A channel's invitations, newest first",
+        security: bearer,
+        params: IdParams,
+        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                channelId: Type.String(),
+                personId: Type.Union([Type.String(), Type.Null()]),
+                invitedBy: Type.String(),
+                outcome: Outcome,
+                createdAtMs: Type.Integer(),
+              }),
+            ),
+            total: Type.Integer(),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { limit = 20, offset = 0 } = request.query;
+      const page = await people.listInvitations(principalOf(request), request.params.id, { limit, offset });
+      return { ...page, limit, offset };
+    },
+  );
+}

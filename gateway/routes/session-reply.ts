@@ -1,0 +1,49 @@
+// What a successful login, registration, refresh or password change answers: the access JWT in the body
+// and the refresh token in a cookie that only the /api/auth routes ever receive.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { LoginResult } from '../../commerce/index.ts';
+import type { TokenService } from '../auth/index.ts';
+
+export const REFRESH_COOKIE = 'vl_refresh';
+/** The browser sends the cookie to these routes only, never to the rest of the API. */
+export const REFRESH_COOKIE_PATH = '/api/auth';
+
+function cookieOptions(request: FastifyRequest) {
+  return {
+    httpOnly: true,
+    sameSite: 'strict' as const,
+    path: REFRESH_COOKIE_PATH,
+    // Secure whenever the client reached us over HTTPS (directly, or per X-Forwarded-Proto when the
+    // proxy is trusted); plain HTTP on a LAN would otherwise never get the cookie back.
+    secure: request.protocol === 'https',
+  };
+}
+
+export async function sendSession(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  tokens: TokenService,
+  result: LoginResult,
+) {
+  const accessToken = await tokens.mintAccess(result.person.id, result.person.roles);
+  void reply.setCookie(REFRESH_COOKIE, result.refresh.token, {
+    ...cookieOptions(request),
+    expires: new Date(result.refresh.expiresAtMs),
+  });
+  return {
+    accessToken,
+    tokenType: 'Bearer' as const,
+    expiresInSec: tokens.accessTtlSec,
+    person: result.person,
+  };
+}
+
+export function clearRefreshCookie(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.clearCookie(REFRESH_COOKIE, cookieOptions(request));
+}
+
+export function refreshCookieOf(request: FastifyRequest): string | undefined {
+  const value = request.cookies[REFRESH_COOKIE];
+  // Tokens are 43 base64url characters; anything else is not worth a database round trip.
+  return value && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : undefined;
+}
