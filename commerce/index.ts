@@ -36,7 +36,14 @@ export type {
   InvitationOutcome,
   InvitationResult,
 } from './people/invitations.ts';
-export { type HealthDataConsent, healthDataConsent, personIdByMemberCode } from './people/lookups.ts';
+export {
+  channelIdByCode,
+  channelIdOfPerson,
+  channelIdsManagedBy,
+  type HealthDataConsent,
+  healthDataConsent,
+  personIdByMemberCode,
+} from './people/lookups.ts';
 export { People, type PeopleOptions } from './people/people.ts';
 export type { Actor, Consents, Person, PersonKind } from './people/person-model.ts';
 export type { SelfUpdate, StaffUpdate } from './people/person-records.ts';

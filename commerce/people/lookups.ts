@@ -2,7 +2,7 @@
 // code (device readings, event check-in), and whether a person consented to health-data processing.
 
 import type { Store } from '../store.ts';
-import { MEMBER_CODE_LENGTH, normaliseCode } from './codes.ts';
+import { INVITE_CODE_LENGTH, MEMBER_CODE_LENGTH, normaliseCode } from './codes.ts';
 
 /** The person id for a member code (any case, spaces or dashes allowed), or undefined. */
 export async function personIdByMemberCode(store: Store, memberCode: string): Promise<string | undefined> {
@@ -37,4 +37,28 @@ export async function healthDataConsent(
     granted: Number(row.consent_health_data) === 1,
     changedAtMs: row.consent_health_data_at_ms === null ? null : Number(row.consent_health_data_at_ms),
   };
+}
+
+/** The channel behind a share link's `ch` code (a channel invite code), or undefined. */
+export async function channelIdByCode(store: Store, code: string): Promise<string | undefined> {
+  const normalised = normaliseCode(code, INVITE_CODE_LENGTH);
+  if (!normalised) return undefined;
+  const row = await store.db
+    .selectFrom('channels')
+    .select('id')
+    .where('invite_code', '=', normalised)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** The person's channel (first invite or link wins), or undefined. */
+export async function channelIdOfPerson(store: Store, personId: string): Promise<string | undefined> {
+  const row = await store.db.selectFrom('people').select('channel_id').where('id', '=', personId).executeTakeFirst();
+  return row?.channel_id ?? undefined;
+}
+
+/** Ids of the channels a channel manager manages (archived ones included: their history still counts). */
+export async function channelIdsManagedBy(store: Store, personId: string): Promise<string[]> {
+  const rows = await store.db.selectFrom('channels').select('id').where('manager_id', '=', personId).execute();
+  return rows.map((r) => r.id);
 }
