@@ -6,7 +6,7 @@ import { VitaliveError } from '../../protocols/index.ts';
 import { appendEvent } from '../outbox.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
-import { requireRole } from './access-scope.ts';
+import { isAdmin, requireRole } from './access-scope.ts';
 import { type CodeSource, MEMBER_CODE_LENGTH, REFERRAL_CODE_LENGTH } from './codes.ts';
 import { normaliseEmail, normalisePhone } from './contact.ts';
 import {
@@ -16,6 +16,7 @@ import {
   type Person,
   type PersonKind,
   type PersonRow,
+  rolesOf,
 } from './person-model.ts';
 import { withCodeRetry } from './unique-violation.ts';
 
@@ -122,6 +123,11 @@ export async function updatePersonByStaff(
     store.transaction(async (trx) => {
       const row = await findPersonRow(trx, personId);
       if (!row) throw new VitaliveError('NOT_FOUND', { what: 'person' });
+      // A staff or admin account's login is theirs to keep: only an admin edits it (as with reset codes).
+      const roles = (await rolesOf(trx, [personId])).get(personId) ?? [];
+      if (!isAdmin(actor) && roles.some((r) => r === 'admin' || r === 'staff')) {
+        throw new VitaliveError('FORBIDDEN', { reason: 'only an admin may edit a staff or admin account' });
+      }
       const set: Partial<PersonRow> = {};
       if (patch.displayName !== undefined && patch.displayName !== row.display_name) {
         set.display_name = patch.displayName;

@@ -15,7 +15,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
-export const DisplayName = Type.String({ minLength: 1, maxLength: 80 });
+/** At least one visible character. */
+export const DisplayName = Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' });
 export const EmailInput = Type.String({ minLength: 3, maxLength: 254 });
 export const PhoneInput = Type.String({ minLength: 6, maxLength: 32 });
 /** Bounded above so a megabyte "password" cannot be fed to scrypt. */

@@ -295,6 +295,25 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
     }
   });
 
+  it('lets only an admin edit a staff or admin account', async () => {
+    const other = await seedStaff(store, tokens);
+    await expect(
+      people.updatePerson(staff, other.person.id, { email: 'mine@example.test' }),
+    ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(
+      people.updatePerson(staff, admin.personId, { displayName: 'Renamed' }),
+    ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const edited = await people.updatePerson(admin, other.person.id, {
+      displayName: 'Renamed',
+      tier: 'silver',
+    });
+    expect(edited).toMatchObject({ displayName: 'Renamed', tier: 'silver' });
+  });
+
   it('refuses members access to anyone but themselves', async () => {
     const a = await seedMember(store, tokens);
     const b = await seedMember(store, tokens);

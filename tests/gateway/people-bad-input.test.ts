@@ -121,6 +121,7 @@ describe.each(STORE_BACKENDS)('people API bad input on $name', ({ name }) => {
     [{ displayName: 'N', email: 'n4@example.test', password: 'short' }],
     [{ displayName: 'N', email: 'n5@example.test', password: 'x'.repeat(129) }],
     [{ displayName: '', email: 'n6@example.test', password: 'password-1' }],
+    [{ displayName: '   ', email: 'n10@example.test', password: 'password-1' }],
     [{ displayName: 'N', email: 'n7@example.test', password: 'password-1', role: 'admin' }],
     [{ displayName: 'N', email: 'n8@example.test', password: 'password-1', referredBy: 'someone' }],
     [{ email: 'n9@example.test', password: 'password-1' }],
