@@ -53,12 +53,20 @@ export async function channelIdByCode(store: Store, code: string): Promise<strin
 
 /** The person's channel (first invite or link wins), or undefined. */
 export async function channelIdOfPerson(store: Store, personId: string): Promise<string | undefined> {
-  const row = await store.db.selectFrom('people').select('channel_id').where('id', '=', personId).executeTakeFirst();
+  const row = await store.db
+    .selectFrom('people')
+    .select('channel_id')
+    .where('id', '=', personId)
+    .executeTakeFirst();
   return row?.channel_id ?? undefined;
 }
 
 /** Ids of the channels a channel manager manages (archived ones included: their history still counts). */
 export async function channelIdsManagedBy(store: Store, personId: string): Promise<string[]> {
-  const rows = await store.db.selectFrom('channels').select('id').where('manager_id', '=', personId).execute();
+  const rows = await store.db
+    .selectFrom('channels')
+    .select('id')
+    .where('manager_id', '=', personId)
+    .execute();
   return rows.map((r) => r.id);
 }
