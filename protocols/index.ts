@@ -11,10 +11,12 @@ export {
 export type {
   Ack,
   ChatMessage,
+  HttpLikeReply,
   LiveCardView,
   LiveClientToServer,
   LiveJoinPayload,
   LiveServerToClient,
   LiveSnapshot,
+  OrderPlacePayload,
   SessionEventFrame,
 } from './live-events.ts';

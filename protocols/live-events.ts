@@ -72,4 +72,18 @@ export interface LiveClientToServer {
   'card:impression': (payload: { sessionId: string; cardId: string }) => void;
   'card:click': (payload: { sessionId: string; cardId: string }) => void;
   'chat:send': (payload: { sessionId: string; text: string }, ack: Ack<{ id: string }>) => void;
+  /** Same body and answer as `POST /api/orders` with this Idempotency-Key; needs a logged-in member. */
+  'order:place': (payload: OrderPlacePayload, ack: (reply: HttpLikeReply) => void) => void;
+}
+
+export interface OrderPlacePayload {
+  sessionId: string;
+  idempotencyKey: string;
+  order: Record<string, unknown>;
+}
+
+/** What the HTTP API would have answered: its status code and JSON body. */
+export interface HttpLikeReply {
+  status: number;
+  body: unknown;
 }

@@ -12,6 +12,8 @@ import {
   type ViewerEventLog,
 } from '../../../commerce/index.ts';
 import {
+  type HttpLikeReply,
+  isVitaliveError,
   type LiveCardView,
   type LiveClientToServer,
   type LiveServerToClient,
@@ -26,6 +28,11 @@ import type { ViewerPresence } from './viewer-presence.ts';
 /** Reads a session's public state; commerce provides it. undefined → the session does not exist. */
 export interface LiveSnapshotSource {
   load(sessionId: string): Promise<{ session: Record<string, unknown>; cards: LiveCardView[] } | undefined>;
+}
+
+/** Places an order exactly as the HTTP API does and returns what it would answer. */
+export interface OrderPlacer {
+  place(actor: Principal, body: Record<string, unknown>, idempotencyKey: string): Promise<HttpLikeReply>;
 }
 
 export interface LiveSocketData {
@@ -46,6 +53,7 @@ export interface LiveNamespaceDeps {
   db: Kysely<Database>;
   logger: Logger;
   snapshots: LiveSnapshotSource;
+  orders: OrderPlacer;
   viewerLog: ViewerEventLog;
   presence: ViewerPresence;
   chat: LiveChat;
@@ -74,6 +82,22 @@ const parseChat = compile(
   Type.Object({ sessionId: Id, text: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
 );
 
+const parseOrder = compile(
+  Type.Object(
+    {
+      sessionId: Id,
+      idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
+      order: Type.Record(Type.String(), Type.Unknown()),
+    },
+    { additionalProperties: false },
+  ),
+);
+
+function errorReply(err: unknown): HttpLikeReply {
+  const coded = isVitaliveError(err) ? err : new VitaliveError('INTERNAL');
+  return { status: coded.statusCode, body: coded.toJSON() };
+}
+
 const KNOWN_EVENTS: ReadonlySet<string> = new Set([
   'live:join',
   'live:resync',
@@ -81,6 +105,7 @@ const KNOWN_EVENTS: ReadonlySet<string> = new Set([
   'card:impression',
   'card:click',
   'chat:send',
+  'order:place',
 ]);
 
 export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
@@ -224,6 +249,34 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
         onError,
       ),
     );
+
+    socket.on('order:place', async (raw: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') {
+        counters.invalidPayloads++;
+        return;
+      }
+      const reply = ack as (r: HttpLikeReply) => void;
+      try {
+        let p: ReturnType<typeof parseOrder>;
+        try {
+          p = parseOrder(raw);
+        } catch (err) {
+          counters.invalidPayloads++;
+          throw err;
+        }
+        joined(socket, p.sessionId);
+        const principal = socket.data.principal;
+        if (!principal) throw new VitaliveError('AUTH_REQUIRED');
+        if (principal.expiresAtMs <= Date.now()) throw new VitaliveError('AUTH_INVALID_TOKEN');
+        reply(await deps.orders.place(principal, p.order, p.idempotencyKey));
+      } catch (err) {
+        if (!isVitaliveError(err)) {
+          counters.handlerErrors++;
+          onError(err);
+        }
+        reply(errorReply(err));
+      }
+    });
 
     socket.on('disconnect', () => {
       // Keep socket.data.live for state recovery; only presence and the log see the leave.

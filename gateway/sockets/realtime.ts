@@ -1,0 +1,149 @@
+// The real-time gateway on one node: /live, /host and /staff wired to commerce (sessions, cards,
+// orders, viewer event log, live funnel) and to edge presence. Built once by the platform; close()
+// flushes the viewer log and stops the timers.
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Server } from 'socket.io';
+import {
+  type ChannelResolver,
+  channelIdByCode,
+  channelIdOfPerson,
+  channelIdsManagedBy,
+  type EventBus,
+  liveFunnelConsumer,
+  type Store,
+  ViewerEventLog,
+} from '../../commerce/index.ts';
+import type { TokenService } from '../auth/index.ts';
+import { socketAuth } from './auth.ts';
+import { type HostActions, type HostNamespace, hostRoom, registerHostNamespace } from './host/namespace.ts';
+import { LiveChat } from './live/chat.ts';
+import { liveFanout } from './live/fanout.ts';
+import {
+  type LiveNamespace,
+  type LiveSnapshotSource,
+  type OrderPlacer,
+  registerLiveNamespace,
+  sessionRoom,
+} from './live/namespace.ts';
+import { ViewerPresence } from './live/viewer-presence.ts';
+import type { DeviceFigures, LiveSessionInfo } from './staff/figures.ts';
+import { registerStaffNamespace } from './staff/namespace.ts';
+import { createCounters, type SocketCounters } from './validate.ts';
+
+/** What commerce's live sales offer the real-time gateway (commerce's LiveSales implements it). */
+export interface LiveSalesPort extends HostActions {
+  snapshot: LiveSnapshotSource['load'];
+  liveSessions(): Promise<Array<{ sessionId: string; title: string }>>;
+}
+
+export interface RealtimeDeps {
+  io: Server;
+  store: Store;
+  events: EventBus;
+  tokens: TokenService;
+  logger: Logger;
+  nodeId: string;
+  redis?: Redis | undefined;
+  sales: LiveSalesPort;
+  orders: OrderPlacer;
+  /** Devices online and readings per minute (edge presence); absent on nodes without an edge. */
+  devices?: (() => Promise<DeviceFigures>) | undefined;
+  /** @default 500 ms */
+  staffPeriodMs?: number;
+  /** @default 500 ms */
+  viewerCountPeriodMs?: number;
+}
+
+export interface Realtime {
+  readonly counters: SocketCounters;
+  readonly presence: ViewerPresence;
+  readonly viewerLog: ViewerEventLog;
+  close(): Promise<void>;
+}
+
+/** Link codes and buyers to channels, as people records know them. */
+export function storeChannelResolver(store: Store): ChannelResolver {
+  return {
+    channelOfCode: (code) => channelIdByCode(store, code),
+    channelOfPerson: (personId) => channelIdOfPerson(store, personId),
+  };
+}
+
+const NO_DEVICES = async (): Promise<DeviceFigures> => ({ online: 0, readingsPerMinute: 0 });
+
+export function registerRealtime(deps: RealtimeDeps): Realtime {
+  const counters = createCounters();
+  const channels = storeChannelResolver(deps.store);
+  const live = deps.io.of('/live') as LiveNamespace;
+  const host = deps.io.of('/host') as HostNamespace;
+  const staff = deps.io.of('/staff');
+
+  live.use(socketAuth(deps.tokens, { required: false }));
+  host.use(socketAuth(deps.tokens, { required: true }));
+  staff.use(socketAuth(deps.tokens, { required: true, roles: ['staff', 'admin', 'channel_manager'] }));
+
+  const presence = new ViewerPresence({
+    nodeId: deps.nodeId,
+    logger: deps.logger,
+    redis: deps.redis,
+    periodMs: deps.viewerCountPeriodMs ?? 500,
+    onCount: (sessionId, viewers) => {
+      // Each node tells its own sockets; every node computes the same global figure.
+      live.local.to(sessionRoom(sessionId)).emit('viewers:count', { sessionId, viewers });
+      host.local.to(hostRoom(sessionId)).emit('viewers:count', { sessionId, viewers });
+    },
+  });
+  const viewerLog = new ViewerEventLog({
+    db: deps.store.db,
+    logger: deps.logger,
+    nodeId: deps.nodeId,
+    channels,
+  });
+  const chat = new LiveChat({ redis: deps.redis });
+
+  registerLiveNamespace({
+    nsp: live,
+    db: deps.store.db,
+    logger: deps.logger,
+    snapshots: { load: (sessionId) => deps.sales.snapshot(sessionId) },
+    orders: deps.orders,
+    viewerLog,
+    presence,
+    chat,
+    counters,
+  });
+  registerHostNamespace({ nsp: host, live, actions: deps.sales, chat, logger: deps.logger, counters });
+  const staffStream = registerStaffNamespace({
+    nsp: staff as Parameters<typeof registerStaffNamespace>[0]['nsp'],
+    db: deps.store.db,
+    logger: deps.logger,
+    counters,
+    periodMs: deps.staffPeriodMs ?? 500,
+    sources: {
+      liveSessions: async (): Promise<LiveSessionInfo[]> =>
+        (await deps.sales.liveSessions()).map((s) => ({ id: s.sessionId, title: s.title })),
+      channelsManagedBy: (personId) => channelIdsManagedBy(deps.store, personId),
+      devices: deps.devices ?? NO_DEVICES,
+      viewersNow: (sessionId) => presence.count(sessionId),
+    },
+  });
+
+  deps.events.subscribe(liveFanout(live, host));
+  deps.events.subscribe(liveFunnelConsumer(channels));
+
+  let closing: Promise<void> | undefined;
+  return {
+    counters,
+    presence,
+    viewerLog,
+    close() {
+      closing ??= (async () => {
+        staffStream.close();
+        presence.close();
+        await viewerLog.close();
+      })();
+      return closing;
+    },
+  };
+}
