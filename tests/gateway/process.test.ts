@@ -1,57 +1,15 @@
 // The real entry point: spawned with free ports, /healthz turns 200 with every subsystem ok, SIGTERM
 // exits 0 within 10 s, and no port stays bound. A default MQTT port that is taken moves to the next
 // free one; an explicit port that is taken stops start-up with PORT_IN_USE.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pollHealth, startMain } from '../helpers/platform-process.ts';
 import { freePort, tcpPortFree, udpPortFree } from '../helpers/ports.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-interface Health {
-  status: string;
-  subsystems: Record<
-    string,
-    { state: string; port?: number; movedFrom?: number; workers?: Array<{ port: number }> }
-  >;
-}
-
-function startMain(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => {
-    out += d;
-  });
-  child.stderr!.on('data', (d) => {
-    out += d;
-  });
-  return { child, output: () => out };
-}
-
-async function pollHealth(port: number, timeoutMs: number): Promise<{ status: number; body: Health }> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      const body = (await res.json()) as Health;
-      if (res.status === 200) return { status: res.status, body };
-      last = body;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`healthz never became 200: ${JSON.stringify(last)}`);
-}
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {

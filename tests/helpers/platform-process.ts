@@ -1,0 +1,62 @@
+// Runs the real entry point (gateway/main.ts) as a child process: spawn with an environment, wait for
+// /healthz, stop with a signal. Used by the process tests and by the multi-node tests.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface Health {
+  status: string;
+  subsystems: Record<
+    string,
+    { state: string; port?: number; movedFrom?: number; workers?: Array<{ port: number }> }
+  >;
+}
+
+export interface PlatformProcess {
+  child: ChildProcess;
+  /** Everything the child printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the exit code (immediately when it already exited). */
+  exited(): Promise<number | null>;
+}
+
+export function startMain(env: Record<string, string>): PlatformProcess {
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (d: Buffer) => {
+    out += d;
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  return {
+    child,
+    output: () => out,
+    exited: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+        else child.once('exit', (code) => resolve(code));
+      }),
+  };
+}
+
+export async function pollHealth(port: number, timeoutMs: number): Promise<{ status: number; body: Health }> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const body = (await res.json()) as Health;
+      if (res.status === 200) return { status: res.status, body };
+      last = body;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`healthz never became 200: ${JSON.stringify(last)}`);
+}
