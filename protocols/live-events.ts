@@ -72,6 +72,8 @@ export interface LiveClientToServer {
   'card:impression': (payload: { sessionId: string; cardId: string }) => void;
   'card:click': (payload: { sessionId: string; cardId: string }) => void;
   'chat:send': (payload: { sessionId: string; text: string }, ack: Ack<{ id: string }>) => void;
+  /** Log in mid-session with a fresh access token: links this viewer id to the person. */
+  'live:auth': (payload: { token: string }, ack: Ack<{ personId: string }>) => void;
   /** Same body and answer as `POST /api/orders` with this Idempotency-Key; needs a logged-in member. */
   'order:place': (payload: OrderPlacePayload, ack: (reply: HttpLikeReply) => void) => void;
 }

@@ -108,6 +108,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     logger: deps.logger,
     snapshots: { load: (sessionId) => deps.sales.snapshot(sessionId) },
     orders: deps.orders,
+    authenticate: (token) => deps.tokens.verifyAccess(token),
     viewerLog,
     presence,
     chat,

@@ -54,6 +54,8 @@ export interface LiveNamespaceDeps {
   logger: Logger;
   snapshots: LiveSnapshotSource;
   orders: OrderPlacer;
+  /** Verifies an access token presented after connecting (a viewer who logs in mid-session). */
+  authenticate: (token: string) => Promise<Principal>;
   viewerLog: ViewerEventLog;
   presence: ViewerPresence;
   chat: LiveChat;
@@ -82,6 +84,9 @@ const parseChat = compile(
   Type.Object({ sessionId: Id, text: Type.String({ maxLength: 2000 }) }, { additionalProperties: false }),
 );
 
+const parseAuth = compile(
+  Type.Object({ token: Type.String({ minLength: 16, maxLength: 4096 }) }, { additionalProperties: false }),
+);
 const parseOrder = compile(
   Type.Object(
     {
@@ -106,6 +111,7 @@ const KNOWN_EVENTS: ReadonlySet<string> = new Set([
   'card:click',
   'chat:send',
   'order:place',
+  'live:auth',
 ]);
 
 export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
@@ -183,6 +189,27 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
             chCode: p.ch,
           });
           return { ...snap, viewers: deps.presence.count(p.sessionId) };
+        },
+        onError,
+      ),
+    );
+
+    // Logging in during a session: the socket becomes the person's, and the viewer id is linked to them
+    // so the funnel counts one unique viewer and the purchase is attributed.
+    socket.on(
+      'live:auth',
+      handle(
+        counters,
+        parseAuth,
+        async (p) => {
+          const next = await deps.authenticate(p.token);
+          const before = socket.data.principal;
+          if (before && before.personId !== next.personId) await socket.leave(personRoom(before.personId));
+          socket.data.principal = next;
+          await socket.join(personRoom(next.personId));
+          const live = socket.data.live;
+          if (live) await linkViewer(deps.db, live.viewerId, next.personId);
+          return { personId: next.personId };
         },
         onError,
       ),
