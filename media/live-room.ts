@@ -217,6 +217,10 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     });
   }
 
+  roleOf(peerId: string): PeerRole | undefined {
+    return this.#peers.get(peerId)?.role;
+  }
+
   hasPeer(peerId: string): boolean {
     return this.#peers.has(peerId);
   }
