@@ -78,6 +78,20 @@ export class SyntheticHost {
     this.#timer = setInterval(() => this.#tick(), 5);
   }
 
+  /** Stops sending without closing the socket; resume() continues the same streams. */
+  pause(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  resume(): void {
+    if (this.#timer) return;
+    // Re-anchor the clock so the paused time is not sent as a burst.
+    this.#startedAt = performance.now() - (this.#frame * 1000) / this.#opts.fps;
+    this.#audioFrames = Math.floor((this.#frame * 1000) / this.#opts.fps / 20);
+    this.#timer = setInterval(() => this.#tick(), 5);
+  }
+
   /** Points the stream somewhere else (a new ingest port). */
   retarget(ip: string, port: number): void {
     this.#target = { ip, port };

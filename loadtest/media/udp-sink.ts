@@ -11,8 +11,13 @@ export interface SsrcCount {
 }
 
 export class UdpSink {
-  readonly #socket = dgram.createSocket('udp4');
+  readonly #socket: dgram.Socket;
   readonly counts = new Map<number, SsrcCount>();
+
+  /** @param recvBufferSize kernel receive buffer in bytes (capped by net.core.rmem_max) */
+  constructor(recvBufferSize?: number) {
+    this.#socket = dgram.createSocket({ type: 'udp4', ...(recvBufferSize ? { recvBufferSize } : {}) });
+  }
 
   async bind(): Promise<number> {
     await new Promise<void>((resolve) => this.#socket.bind(0, '127.0.0.1', resolve));

@@ -3,7 +3,12 @@
 // decoded frame is printed as a figure.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWebPages, launchChromium, type MediaNode, startMediaNode } from '../helpers/browser-media.ts';
+import {
+  buildWebPages,
+  launchChromium,
+  type MediaNode,
+  startMediaNode,
+} from '../../loadtest/media/browser-node.ts';
 
 describe('media in a real browser', () => {
   let node: MediaNode;

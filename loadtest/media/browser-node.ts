@@ -1,15 +1,15 @@
-// A whole platform node with media, its web pages built, and headless Chromium (fake camera) driving
-// the host and viewer pages. Shared by the browser test and the first-frame benchmark.
+// A whole platform node with media, its web pages built, and headless Chromium (fake camera) for the
+// host and viewer pages. Shared by the browser test and the first-frame benchmark.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pino } from 'pino';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
 import { TokenService } from '../../gateway/auth/index.ts';
 import { loadConfig } from '../../gateway/config.ts';
 import type { SessionDirectory } from '../../gateway/media-gateway.ts';
 import { type Platform, startPlatform } from '../../gateway/platform.ts';
-import { testLogger } from './logger.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const SECRET = 'media-browser-test-secret-0123456789abcdef';
@@ -48,7 +48,7 @@ export async function startMediaNode(workers = 2): Promise<MediaNode> {
     LOG_LEVEL: 'silent',
   });
   const sessions = new TableSessions();
-  const platform = await startPlatform(config, testLogger, { sessions });
+  const platform = await startPlatform(config, pino({ level: 'silent' }), { sessions });
   const tokens = new TokenService({ secret: new TextEncoder().encode(SECRET) });
   return {
     platform,
