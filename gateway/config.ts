@@ -30,6 +30,8 @@ export interface PlatformConfig {
     rtcMinPort: number;
     rtcMaxPort: number;
     logLevel: 'debug' | 'warn' | 'error' | 'none';
+    /** Consumers per router before a live room pipes its host to another worker's router. */
+    consumerBudget: number;
   };
   dataDir: string;
   redisUrl: string | undefined;
@@ -81,6 +83,9 @@ export const DEFAULTS = {
   MEDIA_RTC_MAX_PORT: 45999,
   /** mediasoup worker log level. @default 'warn' */
   MEDIA_LOG_LEVEL: 'warn' as PlatformConfig['media']['logLevel'],
+  /** Consumers one router carries before new viewers fan out (pipeToRouter) to another worker.
+   * @default 400 (about 40 % of a core with AEAD_AES_128_GCM SRTP, leaving room for bursts) */
+  MEDIA_CONSUMER_BUDGET: 400,
   /** SQLite file, edge journal and other local state. @default './data' */
   DATA_DIR: './data',
   /** Enables multi-node mode (event dispatch, stock gate, socket.io adapter, broker). @default unset */
@@ -235,6 +240,7 @@ export function loadConfig(env: Env): PlatformConfig {
       rtcMinPort,
       rtcMaxPort,
       logLevel: oneOf(env, 'MEDIA_LOG_LEVEL', ['debug', 'warn', 'error', 'none']),
+      consumerBudget: int(env, 'MEDIA_CONSUMER_BUDGET', 1, 100_000),
     },
     dataDir: path.resolve(str(env, 'DATA_DIR')!),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),

@@ -12,6 +12,12 @@ import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts'
 import type { PlatformConfig } from './config.ts';
 import { registerHealth } from './health.ts';
 import { type App, createHttpApp } from './http-app.ts';
+import {
+  type MediaGateway,
+  NO_LIVE_SESSIONS,
+  registerMediaGateway,
+  type SessionDirectory,
+} from './media-gateway.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
 import { connectRedis } from './redis.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -24,6 +30,8 @@ export interface Platform {
   readonly events: EventBus;
   readonly broker: EdgeBroker;
   readonly media: WorkerPool;
+  /** Live rooms, /media signalling, /metrics and the web pages; `closeRoom(sessionId)` ends a session's media. */
+  readonly mediaGateway: MediaGateway;
   readonly ports: { http: ResolvedPort; mqtt: ResolvedPort; media: ResolvedPort[] };
   /** Idempotent; resolves when every subsystem is down. */
   close(): Promise<void>;
@@ -52,7 +60,17 @@ function warnIfMoved(logger: Logger, what: string, p: ResolvedPort): void {
   }
 }
 
-export async function startPlatform(config: PlatformConfig, logger: Logger): Promise<Platform> {
+/** Ports the composition plugs in from other rooms. */
+export interface PlatformOptions {
+  /** Who hosts a live session (commerce's live sessions); without it no session is live for /media. */
+  sessions?: SessionDirectory | undefined;
+}
+
+export async function startPlatform(
+  config: PlatformConfig,
+  logger: Logger,
+  options: PlatformOptions = {},
+): Promise<Platform> {
   // Started in dependency order; on failure, whatever started is closed again (reverse of start order
   // equals the shutdown order below).
   const closers: Closer[] = [];
@@ -139,6 +157,19 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
     const deps = { config, logger, store, events, tokens, guards: createGuards(tokens) };
     await registerRoutes(http, deps);
     await registerNamespaces(sockets.io, deps);
+    // Media: live rooms on this node's workers, /media, /metrics, /web/.
+    const mediaGateway = await registerMediaGateway({
+      http,
+      io: sockets.io,
+      pool: media,
+      tokens,
+      logger,
+      sessions: options.sessions ?? NO_LIVE_SESSIONS,
+      consumerBudget: config.media.consumerBudget,
+      listenIp: config.media.listenIp,
+      announcedAddress: config.media.announcedAddress,
+    });
+    closers.unshift(['media rooms', () => mediaGateway.close()]);
     // Consumers subscribe while routes and sockets register; delivery starts once all are in.
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
@@ -151,6 +182,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
       events,
       broker,
       media,
+      mediaGateway,
       ports: { http: httpPort, mqtt: { ...mqttPort, port: broker.port }, media: mediaPorts },
       close() {
         closing ??= runClosers(closers, logger);

@@ -1,4 +1,20 @@
 // Public API of the media room.
+export { ROUTER_MEDIA_CODECS } from './codecs.ts';
+export { type LayerHint, pickSpatialLayer } from './layers.ts';
+export {
+  type ConnectParams,
+  type ConsumeRequest,
+  type ConsumerInfo,
+  LiveRoom,
+  type LiveRoomEvents,
+  type PeerRole,
+  type PlainTransportInfo,
+  type ProducerInfo,
+  type RoomRouter,
+  type WebRtcTransportInfo,
+} from './live-room.ts';
+export { LiveRooms, type LiveRoomsEvents, type LiveRoomsOptions } from './live-rooms.ts';
+export type { MediaStats, RoomStats, WorkerStats } from './stats.ts';
 export {
   WorkerPool,
   type WorkerPoolEvents,

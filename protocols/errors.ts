@@ -58,6 +58,15 @@ export const ERRORS = {
 
   // Media
   MEDIA_WORKER_UNAVAILABLE: { status: 503, message: 'No media worker is available' },
+  MEDIA_SESSION_NOT_LIVE: { status: 409, message: 'Live session {sessionId} is not live' },
+  MEDIA_NOT_JOINED: { status: 409, message: 'Join the media room of session {sessionId} first' },
+  MEDIA_HOST_ONLY: { status: 403, message: 'Only the host of session {sessionId} may publish' },
+  MEDIA_TRANSPORT_NOT_FOUND: { status: 404, message: 'Transport {transportId} not found' },
+  MEDIA_PRODUCER_NOT_FOUND: { status: 404, message: 'Producer {producerId} not found in this room' },
+  MEDIA_CONSUMER_NOT_FOUND: { status: 404, message: 'Consumer {consumerId} not found' },
+  MEDIA_CANNOT_CONSUME: { status: 422, message: 'Cannot consume producer {producerId}: {reason}' },
+  MEDIA_INVALID_PARAMETERS: { status: 422, message: 'Media parameters rejected: {reason}' },
+  MEDIA_ROOM_CLOSED: { status: 410, message: 'The media room of session {sessionId} is closed' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

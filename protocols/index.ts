@@ -20,3 +20,14 @@ export type {
   OrderPlacePayload,
   SessionEventFrame,
 } from './live-events.ts';
+export type {
+  ConsumeReply,
+  LayerHintPayload,
+  MediaClientToServer,
+  MediaJoinReply,
+  MediaJson,
+  MediaKind,
+  MediaServerToClient,
+  PlainTransportReply,
+  WebRtcTransportReply,
+} from './media-events.ts';

@@ -1,0 +1,64 @@
+// The media side of the gateway on a media-enabled node: the SFU's live rooms, the /media namespace,
+// /metrics and the host/viewer pages. closeRoom(sessionId) ends a session's media (idempotent).
+import type { Logger } from 'pino';
+import type { Server } from 'socket.io';
+import { LiveRooms, type MediaStats, type WorkerPool } from '../media/index.ts';
+import type { TokenService } from './auth/index.ts';
+import type { App } from './http-app.ts';
+import { registerMetrics } from './metrics.ts';
+import { socketAuth } from './sockets/auth.ts';
+import {
+  type MediaNamespace,
+  registerMediaNamespace,
+  type SessionDirectory,
+} from './sockets/media/namespace.ts';
+import { createCounters } from './sockets/validate.ts';
+import { registerWebPages } from './web-static.ts';
+
+export type { SessionDirectory };
+
+/** Until live sessions are plugged in, no session is live: every media:join is refused. */
+export const NO_LIVE_SESSIONS: SessionDirectory = { hostOf: async () => undefined };
+
+export interface MediaGatewayDeps {
+  http: App;
+  io: Server;
+  pool: WorkerPool;
+  tokens: TokenService;
+  logger: Logger;
+  sessions: SessionDirectory;
+  consumerBudget: number;
+  listenIp: string;
+  announcedAddress: string | undefined;
+}
+
+export interface MediaGateway {
+  readonly rooms: LiveRooms;
+  /** Ends a session's media: every transport, producer and consumer of its room. Idempotent. */
+  closeRoom(sessionId: string): void;
+  stats(): Promise<MediaStats>;
+  close(): void;
+}
+
+export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<MediaGateway> {
+  const rooms = new LiveRooms({
+    pool: deps.pool,
+    logger: deps.logger,
+    consumerBudget: deps.consumerBudget,
+    listenIp: deps.listenIp,
+    announcedAddress: deps.announcedAddress,
+  });
+  const counters = createCounters();
+  const nsp = deps.io.of('/media') as MediaNamespace;
+  // Viewers may watch without an account; the token decides who is the host.
+  nsp.use(socketAuth(deps.tokens, { required: false }));
+  registerMediaNamespace({ nsp, rooms, sessions: deps.sessions, logger: deps.logger, counters });
+  registerMetrics(deps.http, { rooms, mediaSockets: counters });
+  await registerWebPages(deps.http, deps.logger);
+  return {
+    rooms,
+    closeRoom: (sessionId) => rooms.closeRoom(sessionId),
+    stats: () => rooms.stats(),
+    close: () => rooms.close(),
+  };
+}

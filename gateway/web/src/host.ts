@@ -1,0 +1,74 @@
+// Minimal host page: camera + microphone published to the session's media room, video as 3 VP8
+// simulcast layers. Re-publishes when the SFU asks to reconnect.
+import type { types } from 'mediasoup-client';
+import { loadDevice, pageParams, Signalling, status } from './signalling.ts';
+
+const { sessionId, token } = pageParams();
+const sig = new Signalling(token);
+const state = { sendTransport: 'new', producers: 0, error: '' };
+(window as unknown as { vitaliveHost: typeof state }).vitaliveHost = state;
+
+// 180p / 360p / 720p from a 1280x720 camera.
+const SIMULCAST: RTCRtpEncodingParameters[] = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+
+let stream: MediaStream | undefined;
+let transport: types.Transport | undefined;
+
+async function publish(): Promise<void> {
+  transport?.close();
+  const joined = await sig.ask<{ role: string; routerRtpCapabilities: unknown }>('media:join', { sessionId });
+  if (joined.role !== 'host') throw new Error('only the host of this session can publish');
+  const device = await loadDevice(joined.routerRtpCapabilities);
+  const params = await sig.ask<types.TransportOptions>('media:createTransport', {
+    sessionId,
+    type: 'webrtc',
+  });
+  const t = device.createSendTransport(params);
+  transport = t;
+  t.on('connect', ({ dtlsParameters }, done, fail) => {
+    sig
+      .ask('media:connectTransport', { sessionId, transportId: t.id, dtlsParameters })
+      .then(() => done(), fail);
+  });
+  t.on('produce', ({ kind, rtpParameters }, done, fail) => {
+    sig
+      .ask<{ id: string }>('media:produce', { sessionId, transportId: t.id, kind, rtpParameters })
+      .then(done, fail);
+  });
+  t.on('connectionstatechange', (s) => {
+    state.sendTransport = s;
+    status(`transport ${s}`);
+  });
+  stream ??= await navigator.mediaDevices.getUserMedia({
+    audio: true,
+    video: { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } },
+  });
+  (document.getElementById('preview') as HTMLVideoElement).srcObject = stream;
+  const video = stream.getVideoTracks()[0];
+  const audio = stream.getAudioTracks()[0];
+  const vp8 = device.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
+  if (video) {
+    await t.produce({ track: video, encodings: SIMULCAST, ...(vp8 ? { codec: vp8 } : {}) });
+    state.producers++;
+  }
+  if (audio) {
+    await t.produce({ track: audio });
+    state.producers++;
+  }
+}
+
+sig.socket.on('media:reconnect', () => {
+  state.producers = 0;
+  publish().catch(fail);
+});
+
+function fail(err: unknown): void {
+  state.error = String(err instanceof Error ? err.message : err);
+  status(`error: ${state.error}`);
+}
+
+publish().catch(fail);

@@ -1,0 +1,112 @@
+// Minimal viewer page: consumes the session's audio and video. The server starts it on the lowest
+// simulcast layer with a keyframe request, then moves it up to what this video element needs.
+import type { types } from 'mediasoup-client';
+import { loadDevice, pageParams, Signalling, status } from './signalling.ts';
+
+const { sessionId, token } = pageParams();
+const sig = new Signalling(token);
+const videoEl = document.getElementById('video') as HTMLVideoElement;
+const consumers = new Map<string, types.Consumer>();
+const view = {
+  firstFrameMs: undefined as number | undefined,
+  error: '',
+  /** framesDecoded of the video consumer's receiver, from getStats(). */
+  async framesDecoded(): Promise<number> {
+    for (const c of consumers.values()) {
+      if (c.kind !== 'video') continue;
+      const report = await c.getStats();
+      for (const s of report.values()) if (s.type === 'inbound-rtp') return s.framesDecoded ?? 0;
+    }
+    return 0;
+  },
+};
+(window as unknown as { vitaliveViewer: typeof view }).vitaliveViewer = view;
+
+let device: types.Device | undefined;
+let transport: types.Transport | undefined;
+const stream = new MediaStream();
+videoEl.srcObject = stream;
+// performance.now() counts from navigation start: this is navigation → first decoded frame.
+videoEl.requestVideoFrameCallback(() => {
+  view.firstFrameMs = performance.now();
+  status('playing');
+});
+
+function hint() {
+  const conn = (navigator as { connection?: { downlink?: number } }).connection;
+  return {
+    viewportHeight: Math.round(videoEl.clientHeight * devicePixelRatio) || 360,
+    ...(conn?.downlink ? { bandwidthBps: Math.round(conn.downlink * 1_000_000) } : {}),
+  };
+}
+
+async function consume(producerId: string): Promise<void> {
+  const t = transport;
+  if (!t || !device) return;
+  const c = await sig.ask<types.ConsumerOptions>('media:consume', {
+    sessionId,
+    transportId: t.id,
+    producerId,
+    rtpCapabilities: device.rtpCapabilities,
+    hint: hint(),
+  });
+  const consumer = await t.consume(c);
+  consumers.set(consumer.id, consumer);
+  stream.addTrack(consumer.track);
+  await sig.ask('media:resume', { sessionId, consumerId: consumer.id });
+}
+
+async function watch(): Promise<void> {
+  transport?.close();
+  for (const c of consumers.values()) stream.removeTrack(c.track);
+  consumers.clear();
+  const joined = await sig.ask<{ routerRtpCapabilities: unknown; producers: Array<{ producerId: string }> }>(
+    'media:join',
+    { sessionId },
+  );
+  device ??= await loadDevice(joined.routerRtpCapabilities);
+  const params = await sig.ask<types.TransportOptions>('media:createTransport', {
+    sessionId,
+    type: 'webrtc',
+  });
+  const t = device.createRecvTransport(params);
+  transport = t;
+  t.on('connect', ({ dtlsParameters }, done, fail) => {
+    sig
+      .ask('media:connectTransport', { sessionId, transportId: t.id, dtlsParameters })
+      .then(() => done(), fail);
+  });
+  t.on('connectionstatechange', (s) => {
+    status(`transport ${s}`);
+    // A network change: new ICE credentials over the same transport.
+    if (s === 'disconnected' || s === 'failed') {
+      sig
+        .ask<{ iceParameters: types.IceParameters }>('media:restartIce', { sessionId, transportId: t.id })
+        .then(({ iceParameters }) => t.restartIce({ iceParameters }))
+        .catch(fail);
+    }
+  });
+  await Promise.all(joined.producers.map((p) => consume(p.producerId)));
+}
+
+sig.socket.on('media:producer', (p: { producerId: string }) => {
+  consume(p.producerId).catch(fail);
+});
+sig.socket.on('media:consumerClosed', (p: { consumerId: string }) => {
+  const c = consumers.get(p.consumerId);
+  if (!c) return;
+  stream.removeTrack(c.track);
+  c.close();
+  consumers.delete(p.consumerId);
+});
+sig.socket.on('media:reconnect', () => {
+  watch().catch(fail);
+});
+sig.socket.on('media:roomClosed', () => status('the live session has ended'));
+
+function fail(err: unknown): void {
+  view.error = String(err instanceof Error ? err.message : err);
+  status(`error: ${view.error}`);
+}
+
+watch().catch(fail);

@@ -1,0 +1,76 @@
+// A whole platform node with media, its web pages built, and headless Chromium (fake camera) for the
+// host and viewer pages. Shared by the browser test and the first-frame benchmark.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { type Browser, chromium } from 'playwright-core';
+import { build } from 'vite';
+import { TokenService } from '../../gateway/auth/index.ts';
+import { loadConfig } from '../../gateway/config.ts';
+import type { SessionDirectory } from '../../gateway/media-gateway.ts';
+import { type Platform, startPlatform } from '../../gateway/platform.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const SECRET = 'media-browser-test-secret-0123456789abcdef';
+
+export class TableSessions implements SessionDirectory {
+  readonly live = new Map<string, string>();
+  async hostOf(sessionId: string) {
+    return this.live.get(sessionId);
+  }
+}
+
+export async function buildWebPages(): Promise<void> {
+  await build({ configFile: path.resolve('gateway/web/vite.config.ts'), logLevel: 'silent' });
+}
+
+export interface MediaNode {
+  platform: Platform;
+  sessions: TableSessions;
+  baseUrl: string;
+  hostToken(personId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startMediaNode(workers = 2): Promise<MediaNode> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vitalive-media-'));
+  const config = loadConfig({
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    MQTT_HOST: '127.0.0.1',
+    MQTT_PORT: '0',
+    MEDIA_WORKERS: String(workers),
+    MEDIA_BASE_PORT: '0',
+    MEDIA_LOG_LEVEL: 'none',
+    DATA_DIR: dataDir,
+    AUTH_SECRET: SECRET,
+    LOG_LEVEL: 'silent',
+  });
+  const sessions = new TableSessions();
+  const platform = await startPlatform(config, pino({ level: 'silent' }), { sessions });
+  const tokens = new TokenService({ secret: new TextEncoder().encode(SECRET) });
+  return {
+    platform,
+    sessions,
+    baseUrl: `http://127.0.0.1:${platform.ports.http.port}`,
+    hostToken: (personId) => tokens.mintAccess(personId, ['member']),
+    async close() {
+      await platform.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      // The only interface may be loopback; WebRTC ignores it unless told otherwise.
+      '--allow-loopback-in-peer-connection',
+    ],
+  });
+}
