@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { type Database, readLiveFunnel } from '../../../commerce/index.ts';
+import type { MediaStats } from '../../../media/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import { countUnknownEvents, type SocketCounters } from '../validate.ts';
 import { buildFigures, type DeviceFigures, type LiveSessionInfo, type StaffFigures } from './figures.ts';
@@ -14,6 +15,8 @@ export interface StaffSources {
   channelsManagedBy(personId: string): Promise<string[]>;
   devices(): Promise<DeviceFigures>;
   viewersNow(sessionId: string): number;
+  /** SFU rooms and workers of this node; absent where no media runs. */
+  media?: (() => Promise<MediaStats>) | undefined;
 }
 
 export interface StaffServerToClient {
@@ -68,7 +71,10 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
       atMs: Date.now(),
       sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
     };
-    if (!channels) figures.devices = await sources.devices();
+    if (!channels) {
+      figures.devices = await sources.devices();
+      if (sources.media) figures.media = await sources.media();
+    }
     return figures;
   }
 
