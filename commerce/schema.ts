@@ -1,4 +1,10 @@
 import type { Generated } from 'kysely';
+import type {
+  CardHoldingsTable,
+  IdempotencyKeysTable,
+  OrdersTable,
+  PaymentEventsTable,
+} from './orders/tables.ts';
 import type { CardsTable, LiveSessionsTable, ProductsTable, SkusTable } from './sales/tables.ts';
 
 // Table types for Kysely. Grows with each migration in commerce/migrations/.
@@ -188,4 +194,8 @@ export interface Database {
   skus: SkusTable;
   live_sessions: LiveSessionsTable;
   cards: CardsTable;
+  orders: OrdersTable;
+  card_holdings: CardHoldingsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  payment_events: PaymentEventsTable;
 }

@@ -51,6 +51,9 @@ export const ERRORS = {
   CARD_STATE_INVALID: { status: 409, message: 'Card is {state}; cannot {action}' },
   CARD_PIN_LIMIT: { status: 409, message: 'At most {limit} cards can be pinned at once' },
   STOCK_INSUFFICIENT: { status: 409, message: 'Only {available} units of SKU {skuId} are in stock' },
+  PAYMENT_SIGNATURE_INVALID: { status: 401, message: 'Payment callback rejected: {reason}' },
+  PAYMENT_PROVIDER_UNKNOWN: { status: 400, message: 'Payment provider {provider} is not configured' },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: 'Idempotency-Key header is required' },
   SKU_CODE_TAKEN: { status: 409, message: 'SKU code {code} is already used' },
 
   // Live (socket.io)

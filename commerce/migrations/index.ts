@@ -7,6 +7,7 @@ import * as m0003 from './0003-people.ts';
 import * as m0004 from './0004-sales.ts';
 import * as m0006 from './0006-viewer-events.ts';
 import * as m0007 from './0007-live-funnel.ts';
+import * as m0008 from './0008-orders.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0004-sales': m0004,
   '0006-viewer-events': m0006,
   '0007-live-funnel': m0007,
+  '0008-orders': m0008,
 };

@@ -1,0 +1,20 @@
+// Orders, payments and the stock gate.
+export type { Fulfilment, Order } from './order-view.ts';
+export {
+  type OrderActor,
+  Orders,
+  type OrdersOptions,
+  type PlaceOrderInput,
+  type PlaceOrderReply,
+} from './orders.ts';
+export {
+  manualProvider,
+  type PaymentProvider,
+  signWebhook,
+  type WebhookProvider,
+  type WebhookProviderOptions,
+  webhookProvider,
+} from './payments.ts';
+export { type GateVerdict, LocalStockGate, RedisStockGate, type StockGate } from './stock-gate.ts';
+export { Sweeper, type SweeperOptions } from './sweeper.ts';
+export type { OrderStatus, ProviderName } from './tables.ts';
