@@ -107,6 +107,11 @@ interface Peer {
   usesWebRtc: boolean;
 }
 
+/** A page needs one send or one receive transport (two during a reconnect); more is abuse. */
+const MAX_TRANSPORTS_PER_PEER = 4;
+/** Audio + video of one host, with headroom for re-consuming after producer changes. */
+const MAX_CONSUMERS_PER_PEER = 16;
+
 /** Audio and video: what a viewer who has not consumed yet is expected to take from a router. */
 const DEFAULT_CONSUMERS_PER_VIEWER = 2;
 
@@ -227,6 +232,7 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
 
   async createWebRtcTransport(peerId: string): Promise<WebRtcTransportInfo> {
     const peer = await this.#readyPeer(peerId);
+    this.#checkTransportLimit(peer);
     const home = await this.#homeOf(peer);
     const webRtcServer = home.slot.webRtcServer;
     if (!webRtcServer || home.router.closed) throw new VitaliveError('MEDIA_WORKER_UNAVAILABLE');
@@ -267,6 +273,7 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     opts: { srtp?: boolean; port?: number } = {},
   ): Promise<PlainTransportInfo> {
     const peer = await this.#readyPeer(peerId);
+    this.#checkTransportLimit(peer);
     const home = await this.#homeOf(peer);
     const transport = await home.router.createPlainTransport({
       listenIp: { ip: this.#opts.listenIp, announcedIp: this.#opts.announcedAddress },
@@ -333,6 +340,9 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     const source = this.#producers.get(req.producerId);
     if (!source) throw new VitaliveError('MEDIA_PRODUCER_NOT_FOUND', { producerId: req.producerId });
     const transport = this.#transport(peer, req.transportId);
+    if (peer.consumers.size >= MAX_CONSUMERS_PER_PEER) {
+      throw new VitaliveError('MEDIA_LIMIT_REACHED', { limit: MAX_CONSUMERS_PER_PEER, what: 'consumers' });
+    }
     const home = peer.home!;
     if (!home.router.canConsume({ producerId: req.producerId, rtpCapabilities: req.rtpCapabilities })) {
       throw new VitaliveError('MEDIA_CANNOT_CONSUME', {
@@ -654,6 +664,12 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     const spatialLayer = pickSpatialLayer(entry.hint, peer.bweBps, entry.spatialLayers);
     await entry.consumer.setPreferredLayers({ spatialLayer, temporalLayer: 2 });
     return spatialLayer;
+  }
+
+  #checkTransportLimit(peer: Peer): void {
+    if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) {
+      throw new VitaliveError('MEDIA_LIMIT_REACHED', { limit: MAX_TRANSPORTS_PER_PEER, what: 'transports' });
+    }
   }
 
   #requestKeyFrames(): void {

@@ -39,12 +39,16 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
       throw new TypeError('consumerBudget must be at least 1');
     }
     this.#opts = opts;
-    opts.pool.on('workerdied', (slot) => {
-      for (const room of this.#rooms.values()) {
-        room.onWorkerDied(slot).catch((err: unknown) => opts.logger.error({ err }, 'media re-home failed'));
-      }
-    });
+    opts.pool.on('workerdied', this.#onWorkerDied);
   }
+
+  readonly #onWorkerDied = (slot: WorkerSlot): void => {
+    for (const room of this.#rooms.values()) {
+      room
+        .onWorkerDied(slot)
+        .catch((err: unknown) => this.#opts.logger.error({ err }, 'media re-home failed'));
+    }
+  };
 
   get consumerBudget(): number {
     return this.#opts.consumerBudget ?? 400;
@@ -130,6 +134,7 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#opts.pool.off('workerdied', this.#onWorkerDied);
     for (const id of [...this.#rooms.keys()]) this.closeRoom(id);
     this.removeAllListeners();
   }

@@ -94,6 +94,17 @@ describe('LiveRooms', () => {
     otherHost.source.close();
   });
 
+  it('bounds the transports a peer may hold', async () => {
+    rooms = new LiveRooms({ pool, logger: testLogger });
+    const room = await rooms.open('S6', 'host-1');
+    room.join('greedy', 'viewer');
+    for (let i = 0; i < 4; i++) await room.createWebRtcTransport('greedy');
+    await expect(room.createWebRtcTransport('greedy')).rejects.toMatchObject({ code: 'MEDIA_LIMIT_REACHED' });
+    room.leave('greedy');
+    room.join('greedy', 'viewer');
+    await expect(room.createWebRtcTransport('greedy')).resolves.toBeTruthy();
+  });
+
   it('fans out to a router on the other worker once the budget is used', async () => {
     // Budget 4 consumers: two viewers (audio + video each) fill the origin.
     rooms = new LiveRooms({ pool, logger: testLogger, consumerBudget: 4 });
