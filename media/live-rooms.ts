@@ -32,6 +32,7 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
   readonly #rooms = new Map<string, LiveRoom>();
   readonly #cpu = new WorkerCpu();
   #closed = false;
+  #statsCache: { atMs: number; value: Promise<MediaStats> } | undefined;
 
   constructor(opts: LiveRoomsOptions) {
     super();
@@ -111,7 +112,23 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
     return n;
   }
 
-  async stats(): Promise<MediaStats> {
+  /**
+   * Figures from mediasoup (one request per producer and consumer). `maxAgeMs` reuses a recent
+   * result: the /staff stream asks twice a second and must not flood the workers.
+   */
+  stats(opts: { maxAgeMs?: number } = {}): Promise<MediaStats> {
+    const cached = this.#statsCache;
+    if (cached && opts.maxAgeMs !== undefined && Date.now() - cached.atMs <= opts.maxAgeMs)
+      return cached.value;
+    const value = this.#collectStats();
+    this.#statsCache = { atMs: Date.now(), value };
+    value.catch(() => {
+      if (this.#statsCache?.value === value) this.#statsCache = undefined;
+    });
+    return value;
+  }
+
+  async #collectStats(): Promise<MediaStats> {
     const rooms: RoomStats[] = await Promise.all([...this.#rooms.values()].map((r) => roomStats(r)));
     const workers = await Promise.all(
       this.#opts.pool.slots.map(async (slot) => ({

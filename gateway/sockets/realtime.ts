@@ -14,6 +14,7 @@ import {
   type Store,
   ViewerEventLog,
 } from '../../commerce/index.ts';
+import type { MediaStats } from '../../media/index.ts';
 import type { TokenService } from '../auth/index.ts';
 import { socketAuth } from './auth.ts';
 import { type HostActions, type HostNamespace, hostRoom, registerHostNamespace } from './host/namespace.ts';
@@ -49,6 +50,8 @@ export interface RealtimeDeps {
   orders: OrderPlacer;
   /** Devices online and readings per minute (edge presence); absent on nodes without an edge. */
   devices?: (() => Promise<DeviceFigures>) | undefined;
+  /** SFU figures for /staff (MediaGateway.stats); absent on nodes without media. */
+  media?: (() => Promise<MediaStats>) | undefined;
   /** @default 500 ms */
   staffPeriodMs?: number;
   /** @default 500 ms */
@@ -126,6 +129,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
         (await deps.sales.liveSessions()).map((s) => ({ id: s.sessionId, title: s.title })),
       channelsManagedBy: (personId) => channelIdsManagedBy(deps.store, personId),
       devices: deps.devices ?? NO_DEVICES,
+      media: deps.media,
       viewersNow: (sessionId) => presence.count(sessionId),
     },
   });

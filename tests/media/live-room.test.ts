@@ -126,6 +126,10 @@ describe('LiveRooms', () => {
     expect(byWorker.get(origin.slot.index)).toBe(4);
     expect(byWorker.get(edge.slot.index)).toBe(2);
     expect(stats.rooms[0]).toMatchObject({ sessionId: 'S4', producers: 2, consumers: 6, routers: 2 });
+    // /staff reads through a short cache; a fresh read sees changes at once.
+    room.leave('v3');
+    expect((await rooms.stats({ maxAgeMs: 60_000 })).rooms[0]!.consumers).toBe(6);
+    expect((await rooms.stats()).rooms[0]!.consumers).toBe(4);
     for (const v of [v1, v2, v3]) v.sink.close();
     host.source.close();
   });

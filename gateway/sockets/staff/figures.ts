@@ -1,6 +1,7 @@
 // Builds what the /staff stream shows from the live-funnel rollups and viewer presence: per live
 // session totals for staff, and for a channel manager only the rows of their own channels.
 import type { FunnelRow } from '../../../commerce/index.ts';
+import type { MediaStats } from '../../../media/index.ts';
 
 export interface LiveSessionInfo {
   id: string;
@@ -34,6 +35,8 @@ export interface StaffFigures {
   sessions: SessionFigures[];
   /** Staff and admins only. */
   devices?: DeviceFigures;
+  /** Staff and admins only: live rooms (producers, consumers, bitrate, loss, RTT) and workers. */
+  media?: MediaStats;
 }
 
 function ratio(a: number, b: number): number {

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { type Database, readLiveFunnel } from '../../../commerce/index.ts';
+import type { MediaStats } from '../../../media/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import { countUnknownEvents, type SocketCounters } from '../validate.ts';
 import { buildFigures, type DeviceFigures, type LiveSessionInfo, type StaffFigures } from './figures.ts';
@@ -14,6 +15,8 @@ export interface StaffSources {
   channelsManagedBy(personId: string): Promise<string[]>;
   devices(): Promise<DeviceFigures>;
   viewersNow(sessionId: string): number;
+  /** SFU figures per room and per worker; absent on nodes without media. */
+  media?: (() => Promise<MediaStats>) | undefined;
 }
 
 export interface StaffServerToClient {
@@ -69,6 +72,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
       sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
     };
     if (!channels) figures.devices = await sources.devices();
+    if (!channels && sources.media) figures.media = await sources.media();
     return figures;
   }
 
