@@ -112,6 +112,9 @@ const MAX_TRANSPORTS_PER_PEER = 4;
 /** Audio + video of one host, with headroom for re-consuming after producer changes. */
 const MAX_CONSUMERS_PER_PEER = 16;
 
+/** Origin routers tried in a re-home before the room gives up (each on the least-loaded running worker). */
+const REHOME_ATTEMPTS = 3;
+
 /** Audio and video: what a viewer who has not consumed yet is expected to take from a router. */
 const DEFAULT_CONSUMERS_PER_VIEWER = 2;
 
@@ -516,18 +519,35 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     const lost = [...this.#producers.keys()];
     this.#producers.clear();
     for (const id of lost) this.#emitSafely('producerclose', id);
-    await this.#createOrigin();
+    // The chosen worker may die too while the router is created: try the next one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#createOrigin();
+        break;
+      } catch (err) {
+        if (this.#closed || attempt >= REHOME_ATTEMPTS) throw err;
+      }
+    }
     const origin = this.#origin as RoomRouter | undefined;
     const host = peers.find((p) => p.role === 'host');
     if (host) host.home = origin;
     // RTP ingest resumes by itself on the same port: the encoder never notices.
-    if (host && ingest.length > 0) await this.#restoreIngest(host, ingest);
+    let ingestLost = false;
+    if (host && ingest.length > 0) {
+      try {
+        await this.#restoreIngest(host, ingest);
+      } catch (err) {
+        // The port was taken meanwhile: the host's client must set the ingest up again.
+        ingestLost = true;
+        this.#log.error({ err }, 'RTP ingest could not be restored on its port');
+      }
+    }
     this.#log.warn(
       { worker: origin?.slot.index, ms: Date.now() - started, ingest: ingest.length },
       'media room re-homed after a worker death',
     );
     for (const peer of peers) {
-      if (peer.role === 'host' && !peer.usesWebRtc) continue;
+      if (peer.role === 'host' && !peer.usesWebRtc && !ingestLost) continue;
       this.#emitSafely('reconnect', peer.id, 'media worker died');
     }
   }
