@@ -8,77 +8,33 @@ import type { Logger } from 'pino';
 import { VitaliveError } from '../protocols/index.ts';
 import { ROUTER_MEDIA_CODECS } from './codecs.ts';
 import { type LayerHint, pickSpatialLayer } from './layers.ts';
-import type { WorkerPool, WorkerSlot } from './worker-pool.ts';
+import { asCoded } from './media-errors.ts';
+import type {
+  ConnectParams,
+  ConsumeRequest,
+  ConsumerInfo,
+  LiveRoomEvents,
+  LiveRoomOptions,
+  PeerRole,
+  PlainTransportInfo,
+  ProducerInfo,
+  RoomRouter,
+  WebRtcTransportInfo,
+} from './room-types.ts';
+import type { WorkerSlot } from './worker-pool.ts';
 
-export type PeerRole = 'host' | 'viewer';
-
-export interface LiveRoomOptions {
-  sessionId: string;
-  hostId: string;
-  pool: WorkerPool;
-  logger: Logger;
-  /** Consumers one router may carry before new viewers go to another worker's router. */
-  consumerBudget: number;
-  /** Consumers on a worker across every room (least-loaded worker first). */
-  workerLoad: (slot: WorkerSlot) => number;
-  listenIp: string;
-  announcedAddress: string | undefined;
-  /** Delay between a viewer's first (low-layer) frames and the move to its target layer. */
-  layerUpgradeDelayMs: number;
-}
-
-export interface RoomRouter {
-  readonly slot: WorkerSlot;
-  readonly router: ms.Router;
-  readonly origin: boolean;
-}
-
-export interface ProducerInfo {
-  producerId: string;
-  kind: ms.MediaKind;
-}
-
-export interface WebRtcTransportInfo {
-  id: string;
-  iceParameters: ms.IceParameters;
-  iceCandidates: ms.IceCandidate[];
-  dtlsParameters: ms.DtlsParameters;
-}
-
-export interface PlainTransportInfo {
-  id: string;
-  ip: string;
-  port: number;
-  srtpParameters: ms.SrtpParameters | undefined;
-}
-
-export type ConnectParams =
-  | { dtlsParameters: ms.DtlsParameters }
-  | { ip: string; port: number; srtpParameters?: ms.SrtpParameters | undefined };
-
-export interface ConsumeRequest {
-  transportId: string;
-  producerId: string;
-  rtpCapabilities: ms.RtpCapabilities;
-  hint?: LayerHint | undefined;
-}
-
-export interface ConsumerInfo {
-  id: string;
-  producerId: string;
-  kind: ms.MediaKind;
-  type: ms.ConsumerType;
-  rtpParameters: ms.RtpParameters;
-}
-
-export interface LiveRoomEvents {
-  /** The peer's transports are gone (worker died); it must create them again and re-consume. */
-  reconnect: [peerId: string, reason: string];
-  producer: [info: ProducerInfo];
-  producerclose: [producerId: string];
-  consumerclose: [peerId: string, consumerId: string];
-  close: [];
-}
+export type {
+  ConnectParams,
+  ConsumeRequest,
+  ConsumerInfo,
+  LiveRoomEvents,
+  LiveRoomOptions,
+  PeerRole,
+  PlainTransportInfo,
+  ProducerInfo,
+  RoomRouter,
+  WebRtcTransportInfo,
+};
 
 interface HostProducer {
   producer: ms.Producer;
@@ -751,15 +707,4 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
       }
     }
   }
-}
-
-/** mediasoup rejects bad parameters with TypeError/Error: those are the client's fault here. */
-function asCoded(err: unknown): VitaliveError {
-  if (err instanceof VitaliveError) return err;
-  const name = err instanceof Error ? err.name : '';
-  if (name === 'InvalidStateError' || name === 'WorkerClosedError') {
-    return new VitaliveError('MEDIA_WORKER_UNAVAILABLE');
-  }
-  const reason = err instanceof Error ? err.message.slice(0, 200) : 'rejected';
-  return new VitaliveError('MEDIA_INVALID_PARAMETERS', { reason });
 }
