@@ -58,6 +58,26 @@ export {
   liveFunnelConsumer,
   readLiveFunnel,
 } from './rollups/index.ts';
+export {
+  type CardState,
+  type CardView,
+  Catalog,
+  LiveSales,
+  type LiveSalesOptions,
+  type LiveSession,
+  LOCALES,
+  type Locale,
+  type Localised,
+  type MetricRange,
+  type NewCard,
+  type NewProduct,
+  type NewSession,
+  type NewSku,
+  type Product,
+  type SessionSnapshot,
+  type SessionState,
+  type Sku,
+} from './sales/index.ts';
 export type { Database, ViewerEventType } from './schema.ts';
 export { Store, type StoreDialect, type StoreHealth, type StoreOptions } from './store.ts';
 export { linkViewer, type ViewerEvent, ViewerEventLog, type ViewerEventLogOptions } from './viewers/index.ts';

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { CardsTable, LiveSessionsTable, ProductsTable, SkusTable } from './sales/tables.ts';
 
 // Table types for Kysely. Grows with each migration in commerce/migrations/.
 
@@ -183,4 +184,8 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   password_reset_codes: PasswordResetCodesTable;
   login_throttle: LoginThrottleTable;
+  products: ProductsTable;
+  skus: SkusTable;
+  live_sessions: LiveSessionsTable;
+  cards: CardsTable;
 }

@@ -100,7 +100,12 @@ export class Store {
   }
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: new StaticMigrations() });
+    const migrator = new Migrator({
+      db: this.db,
+      provider: new StaticMigrations(),
+      // A data dir that already ran later migrations still takes one added below them.
+      allowUnorderedMigrations: true,
+    });
     const { error, results } = await migrator.migrateToLatest();
     for (const r of results ?? []) {
       if (r.status === 'Success') this.#logger.info({ migration: r.migrationName }, 'store: migrated');

@@ -47,6 +47,11 @@ export const ERRORS = {
     message: 'Idempotency-Key was already used with a different request',
   },
   ORDER_INVALID_TRANSITION: { status: 409, message: 'Order cannot go from {from} to {to}' },
+  SESSION_STATE_INVALID: { status: 409, message: 'Live session is {state}; cannot {action}' },
+  CARD_STATE_INVALID: { status: 409, message: 'Card is {state}; cannot {action}' },
+  CARD_PIN_LIMIT: { status: 409, message: 'At most {limit} cards can be pinned at once' },
+  STOCK_INSUFFICIENT: { status: 409, message: 'Only {available} units of SKU {skuId} are in stock' },
+  SKU_CODE_TAKEN: { status: 409, message: 'SKU code {code} is already used' },
 
   // Live (socket.io)
   LIVE_NOT_JOINED: { status: 409, message: 'Join live session {sessionId} first' },

@@ -54,6 +54,8 @@ export interface LiveServerToClient {
   'card:pinned': (frame: SessionEventFrame) => void;
   'card:unpinned': (frame: SessionEventFrame) => void;
   'card:sold_out': (frame: SessionEventFrame) => void;
+  /** A pinned card changed (countdown window, price): the frame carries the whole card. */
+  'card:updated': (frame: SessionEventFrame) => void;
   'stock:changed': (frame: SessionEventFrame) => void;
   'session:state': (frame: SessionEventFrame) => void;
   'order:update': (frame: SessionEventFrame) => void;

@@ -4,6 +4,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-store-meta.ts';
 import * as m0002 from './0002-outbox.ts';
 import * as m0003 from './0003-people.ts';
+import * as m0004 from './0004-sales.ts';
 import * as m0006 from './0006-viewer-events.ts';
 import * as m0007 from './0007-live-funnel.ts';
 
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
   '0002-outbox': m0002,
   '0003-people': m0003,
+  '0004-sales': m0004,
   '0006-viewer-events': m0006,
   '0007-live-funnel': m0007,
 };

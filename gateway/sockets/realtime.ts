@@ -50,7 +50,7 @@ export interface RealtimeDeps {
   orders: OrderPlacer;
   /** Devices online and readings per minute (edge presence); absent on nodes without an edge. */
   devices?: (() => Promise<DeviceFigures>) | undefined;
-  /** SFU figures for /staff (MediaGateway.stats); absent on nodes without media. */
+  /** SFU stats for staff; absent on nodes without media. */
   media?: (() => Promise<MediaStats>) | undefined;
   /** @default 500 ms */
   staffPeriodMs?: number;
@@ -129,8 +129,8 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
         (await deps.sales.liveSessions()).map((s) => ({ id: s.sessionId, title: s.title })),
       channelsManagedBy: (personId) => channelIdsManagedBy(deps.store, personId),
       devices: deps.devices ?? NO_DEVICES,
-      media: deps.media,
       viewersNow: (sessionId) => presence.count(sessionId),
+      media: deps.media,
     },
   });
 

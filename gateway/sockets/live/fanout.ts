@@ -11,6 +11,7 @@ const PUBLIC_FRAMES = {
   'card.unpinned': 'card:unpinned',
   'card.sold_out': 'card:sold_out',
   'card.expired': 'card:unpinned',
+  'card.updated': 'card:updated',
   'stock.changed': 'stock:changed',
   'session.live': 'session:state',
   'session.ended': 'session:state',

@@ -35,7 +35,7 @@ export interface StaffFigures {
   sessions: SessionFigures[];
   /** Staff and admins only. */
   devices?: DeviceFigures;
-  /** Staff and admins only: live rooms (producers, consumers, bitrate, loss, RTT) and workers. */
+  /** Staff and admins only, on media-enabled nodes: per room and per worker. */
   media?: MediaStats;
 }
 

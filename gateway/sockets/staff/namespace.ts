@@ -15,7 +15,7 @@ export interface StaffSources {
   channelsManagedBy(personId: string): Promise<string[]>;
   devices(): Promise<DeviceFigures>;
   viewersNow(sessionId: string): number;
-  /** SFU figures per room and per worker; absent on nodes without media. */
+  /** SFU rooms and workers of this node; absent where no media runs. */
   media?: (() => Promise<MediaStats>) | undefined;
 }
 
@@ -71,8 +71,10 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
       atMs: Date.now(),
       sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
     };
-    if (!channels) figures.devices = await sources.devices();
-    if (!channels && sources.media) figures.media = await sources.media();
+    if (!channels) {
+      figures.devices = await sources.devices();
+      if (sources.media) figures.media = await sources.media();
+    }
     return figures;
   }
 

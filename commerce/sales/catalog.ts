@@ -1,0 +1,154 @@
+// Products and their SKUs: multilingual titles, price, stock on hand, health-goal tags and the reading
+// metrics a product relates to. Staff maintain it; cards on live sessions draw their stock from it.
+import { randomUUID } from 'node:crypto';
+import { VitaliveError } from '../../protocols/index.ts';
+import { appendEvent } from '../outbox.ts';
+import { uniqueViolation } from '../people/unique-violation.ts';
+import type { Store } from '../store.ts';
+import { type Localised, type MetricRange, type Product, type Sku, skuView } from './views.ts';
+
+export interface NewSku {
+  code: string;
+  titles?: Localised | undefined;
+  priceMinor: number;
+  currency: string;
+  stock: number;
+}
+
+export interface NewProduct {
+  titles: Localised;
+  descriptions?: Localised | undefined;
+  tags?: string[] | undefined;
+  metrics?: MetricRange[] | undefined;
+  skus: NewSku[];
+}
+
+const EMPTY: Localised = { en: '', 'zh-Hans': '', 'zh-Hant': '' };
+
+export class Catalog {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  async create(input: NewProduct, nowMs = Date.now()): Promise<Product> {
+    const productId = randomUUID();
+    try {
+      await this.#store.transaction(async (trx) => {
+        await trx
+          .insertInto('products')
+          .values({
+            id: productId,
+            titles: JSON.stringify(input.titles),
+            descriptions: JSON.stringify(input.descriptions ?? EMPTY),
+            tags: JSON.stringify(input.tags ?? []),
+            metrics: JSON.stringify(input.metrics ?? []),
+            created_at_ms: nowMs,
+            updated_at_ms: nowMs,
+          })
+          .execute();
+        for (const sku of input.skus) {
+          await trx
+            .insertInto('skus')
+            .values({
+              id: randomUUID(),
+              product_id: productId,
+              code: sku.code,
+              titles: JSON.stringify(sku.titles ?? input.titles),
+              price_minor: sku.priceMinor,
+              currency: sku.currency.toUpperCase(),
+              stock_on_hand: sku.stock,
+              created_at_ms: nowMs,
+            })
+            .execute();
+        }
+        await appendEvent(trx, {
+          type: 'product.created',
+          aggregateId: productId,
+          payload: { productId, skus: input.skus.map((s) => s.code) },
+        });
+      });
+    } catch (err) {
+      if (uniqueViolation(err))
+        throw new VitaliveError('SKU_CODE_TAKEN', { code: duplicateCode(input.skus) });
+      throw err;
+    }
+    return (await this.get(productId))!;
+  }
+
+  async get(productId: string): Promise<Product | undefined> {
+    const row = await this.#store.db
+      .selectFrom('products')
+      .selectAll()
+      .where('id', '=', productId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const skus = await this.#store.db
+      .selectFrom('skus')
+      .selectAll()
+      .where('product_id', '=', productId)
+      .orderBy('code')
+      .execute();
+    return {
+      productId: row.id,
+      titles: JSON.parse(row.titles) as Localised,
+      descriptions: JSON.parse(row.descriptions) as Localised,
+      tags: JSON.parse(row.tags) as string[],
+      metrics: JSON.parse(row.metrics) as MetricRange[],
+      skus: skus.map(skuView),
+      createdAtMs: Number(row.created_at_ms),
+    };
+  }
+
+  /** Newest first; `tag` keeps products carrying that health goal. */
+  async list(opts: { tag?: string | undefined; limit: number; offset: number }): Promise<Product[]> {
+    const rows = await this.#store.db
+      .selectFrom('products')
+      .select('id')
+      .orderBy('created_at_ms', 'desc')
+      .orderBy('id')
+      .execute();
+    const out: Product[] = [];
+    for (const { id } of rows) {
+      const p = await this.get(id);
+      if (p && (!opts.tag || p.tags.includes(opts.tag))) out.push(p);
+    }
+    return out.slice(opts.offset, opts.offset + opts.limit);
+  }
+
+  async sku(skuId: string): Promise<Sku | undefined> {
+    const row = await this.#store.db
+      .selectFrom('skus')
+      .selectAll()
+      .where('id', '=', skuId)
+      .executeTakeFirst();
+    return row ? skuView(row) : undefined;
+  }
+
+  /** Adds (or, with a negative delta, removes) units on hand; never below zero. */
+  async adjustStock(skuId: string, delta: number): Promise<Sku> {
+    await this.#store.transaction(async (trx) => {
+      const sku = await trx
+        .selectFrom('skus')
+        .select('stock_on_hand')
+        .where('id', '=', skuId)
+        .executeTakeFirst();
+      if (!sku) throw new VitaliveError('NOT_FOUND', { what: `SKU ${skuId}` });
+      const next = Number(sku.stock_on_hand) + delta;
+      if (next < 0)
+        throw new VitaliveError('STOCK_INSUFFICIENT', { skuId, available: Number(sku.stock_on_hand) });
+      await trx.updateTable('skus').set({ stock_on_hand: next }).where('id', '=', skuId).execute();
+    });
+    return (await this.sku(skuId))!;
+  }
+}
+
+function duplicateCode(skus: NewSku[]): string {
+  const seen = new Set<string>();
+  for (const s of skus) {
+    if (seen.has(s.code)) return s.code;
+    seen.add(s.code);
+  }
+  return skus.map((s) => s.code).join(', ');
+}

@@ -1,0 +1,54 @@
+// Row types of the catalog and live-sales tables (migration 0004-sales).
+
+export interface ProductsTable {
+  id: string;
+  titles: string;
+  descriptions: string;
+  tags: string;
+  metrics: string;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
+
+export interface SkusTable {
+  id: string;
+  product_id: string;
+  code: string;
+  titles: string;
+  price_minor: number;
+  currency: string;
+  stock_on_hand: number;
+  created_at_ms: number;
+}
+
+export type SessionState = 'scheduled' | 'live' | 'ended';
+
+export interface LiveSessionsTable {
+  id: string;
+  host_person_id: string;
+  title: string;
+  state: SessionState;
+  scheduled_at_ms: number | null;
+  started_at_ms: number | null;
+  ended_at_ms: number | null;
+  created_at_ms: number;
+}
+
+export type CardState = 'draft' | 'pinned' | 'unpinned' | 'sold_out' | 'expired';
+
+export interface CardsTable {
+  id: string;
+  session_id: string;
+  sku_id: string;
+  price_minor: number;
+  currency: string;
+  allotted: number;
+  remaining: number;
+  per_member_limit: number;
+  starts_at_ms: number | null;
+  ends_at_ms: number | null;
+  state: CardState;
+  pinned_at_ms: number | null;
+  created_at_ms: number;
+  updated_at_ms: number;
+}
