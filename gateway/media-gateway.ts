@@ -36,7 +36,8 @@ export interface MediaGateway {
   readonly rooms: LiveRooms;
   /** Ends a session's media: every transport, producer and consumer of its room. Idempotent. */
   closeRoom(sessionId: string): void;
-  stats(): Promise<MediaStats>;
+  /** Per room and per worker; for /staff, figures at most 2 s old. */
+  stats(opts?: { maxAgeMs?: number }): Promise<MediaStats>;
   close(): void;
 }
 
@@ -58,7 +59,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
   return {
     rooms,
     closeRoom: (sessionId) => rooms.closeRoom(sessionId),
-    stats: () => rooms.stats(),
+    stats: (opts) => rooms.stats(opts),
     close: () => rooms.close(),
   };
 }

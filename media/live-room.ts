@@ -8,77 +8,33 @@ import type { Logger } from 'pino';
 import { VitaliveError } from '../protocols/index.ts';
 import { ROUTER_MEDIA_CODECS } from './codecs.ts';
 import { type LayerHint, pickSpatialLayer } from './layers.ts';
-import type { WorkerPool, WorkerSlot } from './worker-pool.ts';
+import { asCoded } from './media-errors.ts';
+import type {
+  ConnectParams,
+  ConsumeRequest,
+  ConsumerInfo,
+  LiveRoomEvents,
+  LiveRoomOptions,
+  PeerRole,
+  PlainTransportInfo,
+  ProducerInfo,
+  RoomRouter,
+  WebRtcTransportInfo,
+} from './room-types.ts';
+import type { WorkerSlot } from './worker-pool.ts';
 
-export type PeerRole = 'host' | 'viewer';
-
-export interface LiveRoomOptions {
-  sessionId: string;
-  hostId: string;
-  pool: WorkerPool;
-  logger: Logger;
-  /** Consumers one router may carry before new viewers go to another worker's router. */
-  consumerBudget: number;
-  /** Consumers on a worker across every room (least-loaded worker first). */
-  workerLoad: (slot: WorkerSlot) => number;
-  listenIp: string;
-  announcedAddress: string | undefined;
-  /** Delay between a viewer's first (low-layer) frames and the move to its target layer. */
-  layerUpgradeDelayMs: number;
-}
-
-export interface RoomRouter {
-  readonly slot: WorkerSlot;
-  readonly router: ms.Router;
-  readonly origin: boolean;
-}
-
-export interface ProducerInfo {
-  producerId: string;
-  kind: ms.MediaKind;
-}
-
-export interface WebRtcTransportInfo {
-  id: string;
-  iceParameters: ms.IceParameters;
-  iceCandidates: ms.IceCandidate[];
-  dtlsParameters: ms.DtlsParameters;
-}
-
-export interface PlainTransportInfo {
-  id: string;
-  ip: string;
-  port: number;
-  srtpParameters: ms.SrtpParameters | undefined;
-}
-
-export type ConnectParams =
-  | { dtlsParameters: ms.DtlsParameters }
-  | { ip: string; port: number; srtpParameters?: ms.SrtpParameters | undefined };
-
-export interface ConsumeRequest {
-  transportId: string;
-  producerId: string;
-  rtpCapabilities: ms.RtpCapabilities;
-  hint?: LayerHint | undefined;
-}
-
-export interface ConsumerInfo {
-  id: string;
-  producerId: string;
-  kind: ms.MediaKind;
-  type: ms.ConsumerType;
-  rtpParameters: ms.RtpParameters;
-}
-
-export interface LiveRoomEvents {
-  /** The peer's transports are gone (worker died); it must create them again and re-consume. */
-  reconnect: [peerId: string, reason: string];
-  producer: [info: ProducerInfo];
-  producerclose: [producerId: string];
-  consumerclose: [peerId: string, consumerId: string];
-  close: [];
-}
+export type {
+  ConnectParams,
+  ConsumeRequest,
+  ConsumerInfo,
+  LiveRoomEvents,
+  LiveRoomOptions,
+  PeerRole,
+  PlainTransportInfo,
+  ProducerInfo,
+  RoomRouter,
+  WebRtcTransportInfo,
+};
 
 interface HostProducer {
   producer: ms.Producer;
@@ -106,6 +62,14 @@ interface Peer {
   bweBps: number | undefined;
   usesWebRtc: boolean;
 }
+
+/** A page needs one send or one receive transport (two during a reconnect); more is abuse. */
+const MAX_TRANSPORTS_PER_PEER = 4;
+/** Audio + video of one host, with headroom for re-consuming after producer changes. */
+const MAX_CONSUMERS_PER_PEER = 16;
+
+/** Origin routers tried in a re-home before the room gives up (each on the least-loaded running worker). */
+const REHOME_ATTEMPTS = 3;
 
 /** Audio and video: what a viewer who has not consumed yet is expected to take from a router. */
 const DEFAULT_CONSUMERS_PER_VIEWER = 2;
@@ -227,6 +191,7 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
 
   async createWebRtcTransport(peerId: string): Promise<WebRtcTransportInfo> {
     const peer = await this.#readyPeer(peerId);
+    this.#checkTransportLimit(peer);
     const home = await this.#homeOf(peer);
     const webRtcServer = home.slot.webRtcServer;
     if (!webRtcServer || home.router.closed) throw new VitaliveError('MEDIA_WORKER_UNAVAILABLE');
@@ -267,6 +232,7 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     opts: { srtp?: boolean; port?: number } = {},
   ): Promise<PlainTransportInfo> {
     const peer = await this.#readyPeer(peerId);
+    this.#checkTransportLimit(peer);
     const home = await this.#homeOf(peer);
     const transport = await home.router.createPlainTransport({
       listenIp: { ip: this.#opts.listenIp, announcedIp: this.#opts.announcedAddress },
@@ -333,6 +299,9 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     const source = this.#producers.get(req.producerId);
     if (!source) throw new VitaliveError('MEDIA_PRODUCER_NOT_FOUND', { producerId: req.producerId });
     const transport = this.#transport(peer, req.transportId);
+    if (peer.consumers.size >= MAX_CONSUMERS_PER_PEER) {
+      throw new VitaliveError('MEDIA_LIMIT_REACHED', { limit: MAX_CONSUMERS_PER_PEER, what: 'consumers' });
+    }
     const home = peer.home!;
     if (!home.router.canConsume({ producerId: req.producerId, rtpCapabilities: req.rtpCapabilities })) {
       throw new VitaliveError('MEDIA_CANNOT_CONSUME', {
@@ -506,18 +475,35 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     const lost = [...this.#producers.keys()];
     this.#producers.clear();
     for (const id of lost) this.#emitSafely('producerclose', id);
-    await this.#createOrigin();
+    // The chosen worker may die too while the router is created: try the next one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#createOrigin();
+        break;
+      } catch (err) {
+        if (this.#closed || attempt >= REHOME_ATTEMPTS) throw err;
+      }
+    }
     const origin = this.#origin as RoomRouter | undefined;
     const host = peers.find((p) => p.role === 'host');
     if (host) host.home = origin;
     // RTP ingest resumes by itself on the same port: the encoder never notices.
-    if (host && ingest.length > 0) await this.#restoreIngest(host, ingest);
+    let ingestLost = false;
+    if (host && ingest.length > 0) {
+      try {
+        await this.#restoreIngest(host, ingest);
+      } catch (err) {
+        // The port was taken meanwhile: the host's client must set the ingest up again.
+        ingestLost = true;
+        this.#log.error({ err }, 'RTP ingest could not be restored on its port');
+      }
+    }
     this.#log.warn(
       { worker: origin?.slot.index, ms: Date.now() - started, ingest: ingest.length },
       'media room re-homed after a worker death',
     );
     for (const peer of peers) {
-      if (peer.role === 'host' && !peer.usesWebRtc) continue;
+      if (peer.role === 'host' && !peer.usesWebRtc && !ingestLost) continue;
       this.#emitSafely('reconnect', peer.id, 'media worker died');
     }
   }
@@ -656,6 +642,12 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     return spatialLayer;
   }
 
+  #checkTransportLimit(peer: Peer): void {
+    if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) {
+      throw new VitaliveError('MEDIA_LIMIT_REACHED', { limit: MAX_TRANSPORTS_PER_PEER, what: 'transports' });
+    }
+  }
+
   #requestKeyFrames(): void {
     for (const peer of this.#peers.values()) {
       for (const { consumer } of peer.consumers.values()) {
@@ -715,15 +707,4 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
       }
     }
   }
-}
-
-/** mediasoup rejects bad parameters with TypeError/Error: those are the client's fault here. */
-function asCoded(err: unknown): VitaliveError {
-  if (err instanceof VitaliveError) return err;
-  const name = err instanceof Error ? err.name : '';
-  if (name === 'InvalidStateError' || name === 'WorkerClosedError') {
-    return new VitaliveError('MEDIA_WORKER_UNAVAILABLE');
-  }
-  const reason = err instanceof Error ? err.message.slice(0, 200) : 'rejected';
-  return new VitaliveError('MEDIA_INVALID_PARAMETERS', { reason });
 }

@@ -32,6 +32,7 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
   readonly #rooms = new Map<string, LiveRoom>();
   readonly #cpu = new WorkerCpu();
   #closed = false;
+  #statsCache: { atMs: number; value: Promise<MediaStats> } | undefined;
 
   constructor(opts: LiveRoomsOptions) {
     super();
@@ -39,12 +40,16 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
       throw new TypeError('consumerBudget must be at least 1');
     }
     this.#opts = opts;
-    opts.pool.on('workerdied', (slot) => {
-      for (const room of this.#rooms.values()) {
-        room.onWorkerDied(slot).catch((err: unknown) => opts.logger.error({ err }, 'media re-home failed'));
-      }
-    });
+    opts.pool.on('workerdied', this.#onWorkerDied);
   }
+
+  readonly #onWorkerDied = (slot: WorkerSlot): void => {
+    for (const room of this.#rooms.values()) {
+      room
+        .onWorkerDied(slot)
+        .catch((err: unknown) => this.#opts.logger.error({ err }, 'media re-home failed'));
+    }
+  };
 
   get consumerBudget(): number {
     return this.#opts.consumerBudget ?? 400;
@@ -107,7 +112,23 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
     return n;
   }
 
-  async stats(): Promise<MediaStats> {
+  /**
+   * Figures from mediasoup (one request per producer and consumer). `maxAgeMs` reuses a recent
+   * result: the /staff stream asks twice a second and must not flood the workers.
+   */
+  stats(opts: { maxAgeMs?: number } = {}): Promise<MediaStats> {
+    const cached = this.#statsCache;
+    if (cached && opts.maxAgeMs !== undefined && Date.now() - cached.atMs <= opts.maxAgeMs)
+      return cached.value;
+    const value = this.#collectStats();
+    this.#statsCache = { atMs: Date.now(), value };
+    value.catch(() => {
+      if (this.#statsCache?.value === value) this.#statsCache = undefined;
+    });
+    return value;
+  }
+
+  async #collectStats(): Promise<MediaStats> {
     const rooms: RoomStats[] = await Promise.all([...this.#rooms.values()].map((r) => roomStats(r)));
     const workers = await Promise.all(
       this.#opts.pool.slots.map(async (slot) => ({
@@ -130,6 +151,7 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#opts.pool.off('workerdied', this.#onWorkerDied);
     for (const id of [...this.#rooms.keys()]) this.closeRoom(id);
     this.removeAllListeners();
   }

@@ -75,6 +75,7 @@ export const ERRORS = {
   MEDIA_CANNOT_CONSUME: { status: 422, message: 'Cannot consume producer {producerId}: {reason}' },
   MEDIA_INVALID_PARAMETERS: { status: 422, message: 'Media parameters rejected: {reason}' },
   MEDIA_ROOM_CLOSED: { status: 410, message: 'The media room of session {sessionId} is closed' },
+  MEDIA_LIMIT_REACHED: { status: 429, message: 'At most {limit} {what} per media peer' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

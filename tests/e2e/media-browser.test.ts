@@ -69,6 +69,41 @@ describe('media in a real browser', () => {
     );
     const stats = await node.platform.mediaGateway.stats();
     expect(stats.rooms.find((r) => r.sessionId === 'B1')).toMatchObject({ producers: 2, consumers: 2 });
+
+    // The worker under the room dies: both pages are told to reconnect, do, and video resumes.
+    const killedAt = performance.now();
+    process.kill(room.routers[0]!.slot.worker!.pid, 'SIGKILL');
+    await host.waitForFunction(
+      () => {
+        const s = (
+          globalThis as unknown as {
+            vitaliveHost: { sendTransport: string; producers: number; publishes: number };
+          }
+        ).vitaliveHost;
+        return s.publishes >= 2 && s.sendTransport === 'connected' && s.producers === 2;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
+    await viewer.waitForFunction(
+      () => {
+        const v = (
+          globalThis as unknown as { vitaliveViewer: { joins: number; framesDecoded(): Promise<number> } }
+        ).vitaliveViewer;
+        return v.joins >= 2 && v.framesDecoded().then((n) => n > 0);
+      },
+      undefined,
+      { timeout: 20_000, polling: 100 },
+    );
+    console.log(
+      JSON.stringify({
+        figure: 'media.browserResumeAfterWorkerKillMs',
+        ms: Math.round(performance.now() - killedAt),
+      }),
+    );
+    const after = node.platform.mediaGateway.rooms.get('B1')!;
+    expect(after.producers()).toHaveLength(2);
+    expect(after.consumerCount()).toBe(2);
     await context.close();
   });
 });

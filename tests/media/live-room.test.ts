@@ -94,6 +94,17 @@ describe('LiveRooms', () => {
     otherHost.source.close();
   });
 
+  it('bounds the transports a peer may hold', async () => {
+    rooms = new LiveRooms({ pool, logger: testLogger });
+    const room = await rooms.open('S6', 'host-1');
+    room.join('greedy', 'viewer');
+    for (let i = 0; i < 4; i++) await room.createWebRtcTransport('greedy');
+    await expect(room.createWebRtcTransport('greedy')).rejects.toMatchObject({ code: 'MEDIA_LIMIT_REACHED' });
+    room.leave('greedy');
+    room.join('greedy', 'viewer');
+    await expect(room.createWebRtcTransport('greedy')).resolves.toBeTruthy();
+  });
+
   it('fans out to a router on the other worker once the budget is used', async () => {
     // Budget 4 consumers: two viewers (audio + video each) fill the origin.
     rooms = new LiveRooms({ pool, logger: testLogger, consumerBudget: 4 });
@@ -115,6 +126,10 @@ describe('LiveRooms', () => {
     expect(byWorker.get(origin.slot.index)).toBe(4);
     expect(byWorker.get(edge.slot.index)).toBe(2);
     expect(stats.rooms[0]).toMatchObject({ sessionId: 'S4', producers: 2, consumers: 6, routers: 2 });
+    // /staff reads through a short cache; a fresh read sees changes at once.
+    room.leave('v3');
+    expect((await rooms.stats({ maxAgeMs: 60_000 })).rooms[0]!.consumers).toBe(6);
+    expect((await rooms.stats()).rooms[0]!.consumers).toBe(4);
     for (const v of [v1, v2, v3]) v.sink.close();
     host.source.close();
   });

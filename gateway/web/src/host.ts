@@ -5,7 +5,7 @@ import { loadDevice, pageParams, Signalling, status } from './signalling.ts';
 
 const { sessionId, token } = pageParams();
 const sig = new Signalling(token);
-const state = { sendTransport: 'new', producers: 0, error: '' };
+const state = { sendTransport: 'new', producers: 0, error: '', publishes: 0 };
 (window as unknown as { vitaliveHost: typeof state }).vitaliveHost = state;
 
 // 180p / 360p / 720p from a 1280x720 camera.
@@ -20,6 +20,7 @@ let transport: types.Transport | undefined;
 
 async function publish(): Promise<void> {
   transport?.close();
+  state.publishes++;
   const joined = await sig.ask<{ role: string; routerRtpCapabilities: unknown }>('media:join', { sessionId });
   if (joined.role !== 'host') throw new Error('only the host of this session can publish');
   const device = await loadDevice(joined.routerRtpCapabilities);
@@ -52,11 +53,17 @@ async function publish(): Promise<void> {
   const audio = stream.getAudioTracks()[0];
   const vp8 = device.rtpCapabilities.codecs?.find((c) => c.mimeType.toLowerCase() === 'video/vp8');
   if (video) {
-    await t.produce({ track: video, encodings: SIMULCAST, ...(vp8 ? { codec: vp8 } : {}) });
+    // The camera outlives a transport: after a reconnect the same tracks are published again.
+    await t.produce({
+      track: video,
+      encodings: SIMULCAST,
+      stopTracks: false,
+      ...(vp8 ? { codec: vp8 } : {}),
+    });
     state.producers++;
   }
   if (audio) {
-    await t.produce({ track: audio });
+    await t.produce({ track: audio, stopTracks: false });
     state.producers++;
   }
 }

@@ -10,6 +10,8 @@ const consumers = new Map<string, types.Consumer>();
 const view = {
   firstFrameMs: undefined as number | undefined,
   error: '',
+  /** Times the page (re-)joined the media room: 1, then +1 per reconnect. */
+  joins: 0,
   /** framesDecoded of the video consumer's receiver, from getStats(). */
   async framesDecoded(): Promise<number> {
     for (const c of consumers.values()) {
@@ -60,6 +62,7 @@ async function watch(): Promise<void> {
   transport?.close();
   for (const c of consumers.values()) stream.removeTrack(c.track);
   consumers.clear();
+  view.joins++;
   const joined = await sig.ask<{ routerRtpCapabilities: unknown; producers: Array<{ producerId: string }> }>(
     'media:join',
     { sessionId },
