@@ -53,6 +53,19 @@ export interface PlatformConfig {
     /** Lifetime of a staff-issued password-reset code. */
     resetCodeTtlSec: number;
   };
+  sales: {
+    maxPinned: number;
+    manualReservationMs: number;
+    webhookReservationMs: number;
+    /** undefined → the webhook provider is not offered */
+    webhookSecret: string | undefined;
+    checkoutBaseUrl: string;
+    refundRestocksLiveCard: boolean;
+    /** Order placements per member per minute (HTTP and socket together, per node). */
+    ordersPerMemberPerMin: number;
+    idempotencyKeepMs: number;
+    sweepPeriodMs: number;
+  };
   people: {
     /** Membership tiers, lowest first; the first is given to new people. */
     tiers: string[];
@@ -123,6 +136,25 @@ export const DEFAULTS = {
   /** Calling code (digits, e.g. 86) for phone numbers entered without + or 00.
    * @default unset: numbers must be written in international form */
   PHONE_DEFAULT_COUNTRY_CODE: undefined as string | undefined,
+  /** Cards pinned at once in one live session. @default 3 */
+  SALES_MAX_PINNED: 3,
+  /** How long an unpaid manual-payment order (bank transfer, pay at the clinic) holds its stock.
+   * @default 172800000 (48 h) */
+  ORDER_MANUAL_RESERVATION_MS: 172_800_000,
+  /** How long an unpaid order paid through the webhook provider holds its stock. @default 900000 (15 min) */
+  ORDER_WEBHOOK_RESERVATION_MS: 900_000,
+  /** HMAC key the payment provider signs callbacks with. @default unset (webhook payments off) */
+  PAYMENT_WEBHOOK_SECRET: undefined as string | undefined,
+  /** The provider's hosted checkout; orders link to <url>/pay/<orderId>. @default 'http://127.0.0.1:4000' */
+  PAYMENT_CHECKOUT_URL: 'http://127.0.0.1:4000',
+  /** A refund puts units back on the card while its session is live. @default true */
+  REFUND_RESTOCKS_LIVE_CARD: true,
+  /** Order placements per member per minute (not per IP: a venue shares one). @default 30 */
+  ORDERS_PER_MEMBER_PER_MIN: 30,
+  /** Idempotency keys are kept at least this long. @default 86400000 (24 h) */
+  IDEMPOTENCY_KEEP_MS: 86_400_000,
+  /** Reservation and countdown expiry sweep period. @default 1000 */
+  SALES_SWEEP_PERIOD_MS: 1000,
 };
 
 type Env = Record<string, string | undefined>;
@@ -157,7 +189,11 @@ function str(env: Env, key: keyof typeof DEFAULTS): string | undefined {
   return raw === undefined || raw === '' ? (DEFAULTS[key] as string | undefined) : raw;
 }
 
-function url(env: Env, key: 'REDIS_URL' | 'DATABASE_URL', protocols: string[]): string | undefined {
+function url(
+  env: Env,
+  key: 'REDIS_URL' | 'DATABASE_URL' | 'PAYMENT_CHECKOUT_URL',
+  protocols: string[],
+): string | undefined {
   const raw = str(env, key);
   if (raw === undefined) return undefined;
   let parsed: URL;
@@ -258,5 +294,26 @@ export function loadConfig(env: Env): PlatformConfig {
       resetCodeTtlSec: int(env, 'PASSWORD_RESET_TTL_SEC', 60, 604_800),
     },
     people: { tiers: tiers(env), defaultPhoneCountryCode: countryCode(env) },
+    sales: {
+      maxPinned: int(env, 'SALES_MAX_PINNED', 1, 20),
+      manualReservationMs: int(env, 'ORDER_MANUAL_RESERVATION_MS', 1000, 30 * 86_400_000),
+      webhookReservationMs: int(env, 'ORDER_WEBHOOK_RESERVATION_MS', 1000, 7 * 86_400_000),
+      webhookSecret: webhookSecret(env),
+      checkoutBaseUrl: url(env, 'PAYMENT_CHECKOUT_URL', ['http:', 'https:']) ?? DEFAULTS.PAYMENT_CHECKOUT_URL,
+      refundRestocksLiveCard: bool(env, 'REFUND_RESTOCKS_LIVE_CARD'),
+      ordersPerMemberPerMin: int(env, 'ORDERS_PER_MEMBER_PER_MIN', 1, 100_000),
+      idempotencyKeepMs: int(env, 'IDEMPOTENCY_KEEP_MS', 86_400_000, 30 * 86_400_000),
+      sweepPeriodMs: int(env, 'SALES_SWEEP_PERIOD_MS', 100, 600_000),
+    },
   };
+}
+
+function webhookSecret(env: Env): string | undefined {
+  const value = str(env, 'PAYMENT_WEBHOOK_SECRET');
+  if (value !== undefined && value.length < 16)
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'PAYMENT_WEBHOOK_SECRET',
+      reason: 'at least 16 characters',
+    });
+  return value;
 }

@@ -12,16 +12,14 @@ import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts'
 import type { PlatformConfig } from './config.ts';
 import { registerHealth } from './health.ts';
 import { type App, createHttpApp } from './http-app.ts';
-import {
-  type MediaGateway,
-  NO_LIVE_SESSIONS,
-  registerMediaGateway,
-  type SessionDirectory,
-} from './media-gateway.ts';
+import { closeRoomsOnSessionEnd, liveHosts } from './live-media.ts';
+import { type MediaGateway, registerMediaGateway, type SessionDirectory } from './media-gateway.ts';
+import { OrderPlacement } from './order-placement.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
 import { connectRedis } from './redis.ts';
 import { registerRoutes } from './routes/index.ts';
-import { createSocketServer, registerNamespaces, type SocketServer } from './sockets/index.ts';
+import { createSalesServices } from './sales-service.ts';
+import { createSocketServer, registerRealtime, type SocketServer } from './sockets/index.ts';
 
 export interface Platform {
   readonly http: App;
@@ -154,9 +152,12 @@ export async function startPlatform(
       broker: () => ({ ...broker.health(), movedFrom: mqttPort.movedFrom }),
       media: () => media.health(),
     });
-    const deps = { config, logger, store, events, tokens, guards: createGuards(tokens) };
+    // Live sales: catalog, sessions and cards, orders; the sweeper expires reservations and countdowns.
+    const sales = createSalesServices({ store, config, logger, redis, onEvents: () => events.notify() });
+    closers.unshift(['sales sweeper', () => sales.sweeper.close()]);
+    const placement = new OrderPlacement(sales.orders, config.sales.ordersPerMemberPerMin);
+    const deps = { config, logger, store, events, tokens, guards: createGuards(tokens), sales, placement };
     await registerRoutes(http, deps);
-    await registerNamespaces(sockets.io, deps);
     // Media: live rooms on this node's workers, /media, /metrics, /web/.
     const mediaGateway = await registerMediaGateway({
       http,
@@ -164,15 +165,31 @@ export async function startPlatform(
       pool: media,
       tokens,
       logger,
-      sessions: options.sessions ?? NO_LIVE_SESSIONS,
+      sessions: options.sessions ?? liveHosts(sales.sales),
       consumerBudget: config.media.consumerBudget,
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
+    events.subscribe(closeRoomsOnSessionEnd(mediaGateway));
+    // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.
+    const realtime = registerRealtime({
+      io: sockets.io,
+      store,
+      events,
+      tokens,
+      logger,
+      nodeId,
+      redis,
+      sales: sales.sales,
+      orders: { place: (actor, body, key) => placement.place(actor, body as never, key) },
+      media: config.media.workers > 0 ? () => mediaGateway.stats({ maxAgeMs: 2000 }) : undefined,
+    });
+    closers.unshift(['realtime', () => realtime.close()]);
     // Consumers subscribe while routes and sockets register; delivery starts once all are in.
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
+    sales.sweeper.start();
 
     let closing: Promise<void> | undefined;
     return {

@@ -17,6 +17,8 @@ export interface LiveSalesOptions {
   maxPinned?: number;
   /** Called after a session ended (e.g. to close its media room). */
   onEnded?: ((sessionId: string) => void) | undefined;
+  /** Called after every commit that wrote events (wakes the event dispatcher). */
+  onCommit?: (() => void) | undefined;
 }
 
 export interface NewSession {
@@ -50,11 +52,13 @@ export class LiveSales {
   readonly #store: Store;
   readonly #maxPinned: number;
   readonly #onEnded: ((sessionId: string) => void) | undefined;
+  readonly #onCommit: (() => void) | undefined;
 
   constructor(store: Store, opts: LiveSalesOptions = {}) {
     this.#store = store;
     this.#maxPinned = opts.maxPinned ?? 3;
     this.#onEnded = opts.onEnded;
+    this.#onCommit = opts.onCommit;
   }
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────────────
@@ -81,7 +85,7 @@ export class LiveSales {
       ended_at_ms: null,
       created_at_ms: nowMs,
     };
-    await this.#store.transaction(async (trx) => {
+    await this.#write(async (trx) => {
       await trx.insertInto('live_sessions').values(row).execute();
       await appendEvent(trx, {
         type: 'session.created',
@@ -149,7 +153,7 @@ export class LiveSales {
     action: string,
     nowMs: number,
   ): Promise<LiveSession> {
-    return this.#store.transaction(async (trx) => {
+    return this.#write(async (trx) => {
       const row = await this.#authorised(trx, actor, sessionId);
       if (row.state !== from) throw new VitaliveError('SESSION_STATE_INVALID', { state: row.state, action });
       const next = {
@@ -187,7 +191,7 @@ export class LiveSales {
   async createCard(actor: Actor, sessionId: string, input: NewCard, nowMs = Date.now()): Promise<CardView> {
     if (input.startsAtMs !== undefined && input.endsAtMs !== undefined && input.endsAtMs <= input.startsAtMs)
       throw new VitaliveError('VALIDATION_FAILED', { reason: 'endsAtMs must be after startsAtMs' });
-    return this.#store.transaction(async (trx) => {
+    return this.#write(async (trx) => {
       const session = await this.#authorised(trx, actor, sessionId);
       if (session.state === 'ended')
         throw new VitaliveError('SESSION_STATE_INVALID', { state: session.state, action: 'add cards' });
@@ -308,7 +312,7 @@ export class LiveSales {
       .execute();
     let expired = 0;
     for (const c of due) {
-      await this.#store.transaction(async (trx) => {
+      await this.#write(async (trx) => {
         const res = await trx
           .updateTable('cards')
           .set({ state: 'expired', updated_at_ms: nowMs })
@@ -341,6 +345,12 @@ export class LiveSales {
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────────
+
+  async #write<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const result = await this.#store.transaction(fn);
+    this.#onCommit?.();
+    return result;
+  }
 
   #sessionRow(db: Kysely<Database>, sessionId: string) {
     return db.selectFrom('live_sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
@@ -381,7 +391,7 @@ export class LiveSales {
     }>,
   ): Promise<CardView> {
     const nowMs = Date.now();
-    return this.#store.transaction(async (trx) => {
+    return this.#write(async (trx) => {
       const session = await this.#authorised(trx, actor, sessionId);
       const card = await this.#cardRows(trx, sessionId).where('cards.id', '=', cardId).executeTakeFirst();
       if (!card) throw new VitaliveError('NOT_FOUND', { what: `Card ${cardId}` });

@@ -4,10 +4,15 @@ import type { EventBus, People, Store } from '../../commerce/index.ts';
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
+import { OrderPlacement } from '../order-placement.ts';
 import { createPeople } from '../people-service.ts';
+import { createSalesServices, type SalesServices } from '../sales-service.ts';
 import { authRoutes } from './auth.ts';
+import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
+import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
+import { orderRoutes } from './orders.ts';
 import { peopleRoutes } from './people.ts';
 import { strictBodyValidator } from './validator.ts';
 
@@ -22,6 +27,10 @@ export interface RouteDeps {
   guards: Guards;
   /** @default built from store and config */
   people?: People;
+  /** @default built from store and config (in-process stock gate) */
+  sales?: SalesServices;
+  /** @default per-member limit from config over `sales.orders` */
+  placement?: OrderPlacement;
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -33,5 +42,17 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await meRoutes(scope, peopleDeps);
     await peopleRoutes(scope, peopleDeps);
     await channelRoutes(scope, peopleDeps);
+    const services =
+      deps.sales ?? createSalesServices({ store: deps.store, config: deps.config, logger: deps.logger });
+    const salesDeps = {
+      services,
+      guards: deps.guards,
+      ordersPerMemberPerMin: deps.config.sales.ordersPerMemberPerMin,
+      placement:
+        deps.placement ?? new OrderPlacement(services.orders, deps.config.sales.ordersPerMemberPerMin),
+    };
+    await catalogRoutes(scope, salesDeps);
+    await liveSessionRoutes(scope, salesDeps);
+    await orderRoutes(scope, salesDeps);
   });
 }

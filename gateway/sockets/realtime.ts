@@ -22,7 +22,6 @@ import { LiveChat } from './live/chat.ts';
 import { liveFanout } from './live/fanout.ts';
 import {
   type LiveNamespace,
-  type LiveSnapshotSource,
   type OrderPlacer,
   registerLiveNamespace,
   sessionRoom,
@@ -34,7 +33,7 @@ import { createCounters, type SocketCounters } from './validate.ts';
 
 /** What commerce's live sales offer the real-time gateway (commerce's LiveSales implements it). */
 export interface LiveSalesPort extends HostActions {
-  snapshot: LiveSnapshotSource['load'];
+  snapshot(sessionId: string): Promise<{ session: object; cards: Array<{ cardId: string }> } | undefined>;
   liveSessions(): Promise<Array<{ sessionId: string; title: string }>>;
 }
 
@@ -73,8 +72,6 @@ export function storeChannelResolver(store: Store): ChannelResolver {
   };
 }
 
-const NO_DEVICES = async (): Promise<DeviceFigures> => ({ online: 0, readingsPerMinute: 0 });
-
 export function registerRealtime(deps: RealtimeDeps): Realtime {
   const counters = createCounters();
   const channels = storeChannelResolver(deps.store);
@@ -109,7 +106,12 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     nsp: live,
     db: deps.store.db,
     logger: deps.logger,
-    snapshots: { load: (sessionId) => deps.sales.snapshot(sessionId) },
+    snapshots: {
+      async load(sessionId) {
+        const snap = await deps.sales.snapshot(sessionId);
+        return snap && { session: { ...snap.session }, cards: snap.cards.map((c) => ({ ...c })) };
+      },
+    },
     orders: deps.orders,
     authenticate: (token) => deps.tokens.verifyAccess(token),
     viewerLog,
@@ -128,7 +130,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
       liveSessions: async (): Promise<LiveSessionInfo[]> =>
         (await deps.sales.liveSessions()).map((s) => ({ id: s.sessionId, title: s.title })),
       channelsManagedBy: (personId) => channelIdsManagedBy(deps.store, personId),
-      devices: deps.devices ?? NO_DEVICES,
+      devices: deps.devices,
       viewersNow: (sessionId) => presence.count(sessionId),
       media: deps.media,
     },

@@ -13,7 +13,8 @@ import { buildFigures, type DeviceFigures, type LiveSessionInfo, type StaffFigur
 export interface StaffSources {
   liveSessions(): Promise<LiveSessionInfo[]>;
   channelsManagedBy(personId: string): Promise<string[]>;
-  devices(): Promise<DeviceFigures>;
+  /** Edge presence; absent where no device edge reports to this node. */
+  devices?: (() => Promise<DeviceFigures>) | undefined;
   viewersNow(sessionId: string): number;
   /** SFU rooms and workers of this node; absent where no media runs. */
   media?: (() => Promise<MediaStats>) | undefined;
@@ -72,7 +73,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
       sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
     };
     if (!channels) {
-      figures.devices = await sources.devices();
+      if (sources.devices) figures.devices = await sources.devices();
       if (sources.media) figures.media = await sources.media();
     }
     return figures;

@@ -1,0 +1,89 @@
+// /api/products: the catalog. Staff and admins maintain it; anyone signed in may browse.
+import { Type } from '@fastify/type-provider-typebox';
+import { VitaliveError } from '../../protocols/index.ts';
+import type { App } from '../http-app.ts';
+import { bearer, PageQuery } from './people-schemas.ts';
+import { NewProductBody, ProductSchema, type SalesRouteDeps, Uuid } from './sales-schemas.ts';
+
+export async function catalogRoutes(app: App, deps: SalesRouteDeps): Promise<void> {
+  const { catalog } = deps.services;
+  const staff = deps.guards.requireRoles('admin', 'staff');
+
+  app.post(
+    '/api/products',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['catalog'],
+        summary: 'Create a product with its SKUs',
+        security: bearer,
+        body: NewProductBody,
+        response: { 201: ProductSchema },
+      },
+    },
+    async (request, reply) => {
+      void reply.status(201);
+      return catalog.create(request.body);
+    },
+  );
+
+  app.get(
+    '/api/products',
+    {
+      onRequest: deps.guards.authenticate,
+      schema: {
+        tags: ['catalog'],
+        summary: 'Products, newest first; `tag` filters by health goal',
+        security: bearer,
+        querystring: Type.Object(
+          { ...PageQuery, tag: Type.Optional(Type.String({ maxLength: 48 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(ProductSchema) },
+      },
+    },
+    async (request) =>
+      catalog.list({
+        tag: request.query.tag,
+        limit: request.query.limit ?? 50,
+        offset: request.query.offset ?? 0,
+      }),
+  );
+
+  app.get(
+    '/api/products/:productId',
+    {
+      onRequest: deps.guards.authenticate,
+      schema: {
+        tags: ['catalog'],
+        summary: 'One product',
+        security: bearer,
+        params: Type.Object({ productId: Uuid }, { additionalProperties: false }),
+        response: { 200: ProductSchema },
+      },
+    },
+    async (request) => {
+      const p = await catalog.get(request.params.productId);
+      if (!p) throw new VitaliveError('NOT_FOUND', { what: `Product ${request.params.productId}` });
+      return p;
+    },
+  );
+
+  app.post(
+    '/api/skus/:skuId/stock',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['catalog'],
+        summary: 'Receive (positive) or write off (negative) units on hand',
+        security: bearer,
+        params: Type.Object({ skuId: Uuid }, { additionalProperties: false }),
+        body: Type.Object(
+          { delta: Type.Integer({ minimum: -100_000_000, maximum: 100_000_000 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => catalog.adjustStock(request.params.skuId, request.body.delta),
+  );
+}

@@ -1,0 +1,208 @@
+// /api/live-sessions: schedule, go live, end; product cards on a session (create, pin, unpin,
+// countdown). Only the session's host or staff change a session; its public snapshot is open to all.
+import { Type } from '@fastify/type-provider-typebox';
+import { VitaliveError } from '../../protocols/index.ts';
+import { principalOf } from '../auth/index.ts';
+import type { App } from '../http-app.ts';
+import { bearer, PageQuery } from './people-schemas.ts';
+import {
+  CardSchema,
+  EpochMs,
+  Minor,
+  Quantity,
+  type SalesRouteDeps,
+  SessionSchema,
+  Uuid,
+} from './sales-schemas.ts';
+
+const SessionParams = Type.Object({ sessionId: Uuid }, { additionalProperties: false });
+const CardParams = Type.Object({ sessionId: Uuid, cardId: Uuid }, { additionalProperties: false });
+
+export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise<void> {
+  const { sales } = deps.services;
+  const hosts = deps.guards.requireRoles('admin', 'staff', 'host');
+
+  app.post(
+    '/api/live-sessions',
+    {
+      onRequest: hosts,
+      schema: {
+        tags: ['live'],
+        summary: 'Schedule a live session (hosts for themselves, staff for any host)',
+        security: bearer,
+        body: Type.Object(
+          {
+            title: Type.String({ minLength: 1, maxLength: 200 }),
+            hostPersonId: Type.Optional(Uuid),
+            scheduledAtMs: Type.Optional(EpochMs),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: SessionSchema },
+      },
+    },
+    async (request, reply) => {
+      void reply.status(201);
+      return sales.createSession(principalOf(request), request.body);
+    },
+  );
+
+  app.get(
+    '/api/live-sessions',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Live sessions, newest first (public)',
+        querystring: Type.Object(
+          {
+            ...PageQuery,
+            state: Type.Optional(
+              Type.Union([Type.Literal('scheduled'), Type.Literal('live'), Type.Literal('ended')]),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(SessionSchema) },
+      },
+    },
+    async (request) =>
+      sales.listSessions({
+        state: request.query.state,
+        limit: request.query.limit ?? 20,
+        offset: request.query.offset ?? 0,
+      }),
+  );
+
+  app.get(
+    '/api/live-sessions/:sessionId',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'A session and its pinned cards with live stock (public)',
+        params: SessionParams,
+        response: { 200: Type.Object({ session: SessionSchema, cards: Type.Array(CardSchema) }) },
+      },
+    },
+    async (request) => {
+      const snap = await sales.snapshot(request.params.sessionId);
+      if (!snap) throw new VitaliveError('NOT_FOUND', { what: `Live session ${request.params.sessionId}` });
+      return snap;
+    },
+  );
+
+  for (const [path, run] of [
+    ['go-live', (p: ReturnType<typeof principalOf>, id: string) => sales.goLive(p, id)],
+    ['end', (p: ReturnType<typeof principalOf>, id: string) => sales.end(p, id)],
+  ] as const) {
+    app.post(
+      `/api/live-sessions/:sessionId/${path}`,
+      {
+        onRequest: hosts,
+        schema: {
+          tags: ['live'],
+          summary: path === 'end' ? 'End the session (pinned cards come down)' : 'Go live',
+          security: bearer,
+          params: SessionParams,
+          response: { 200: SessionSchema },
+        },
+      },
+      async (request) => run(principalOf(request), request.params.sessionId),
+    );
+  }
+
+  app.get(
+    '/api/live-sessions/:sessionId/cards',
+    {
+      onRequest: hosts,
+      schema: {
+        tags: ['live'],
+        summary: 'Every card of the session, drafts included (host and staff)',
+        security: bearer,
+        params: SessionParams,
+        response: { 200: Type.Array(CardSchema) },
+      },
+    },
+    async (request) => {
+      const actor = principalOf(request);
+      const host = await sales.hostOf(request.params.sessionId);
+      if (host === undefined)
+        throw new VitaliveError('NOT_FOUND', { what: `Live session ${request.params.sessionId}` });
+      if (host !== actor.personId && !actor.roles.includes('staff') && !actor.roles.includes('admin'))
+        throw new VitaliveError('FORBIDDEN', { reason: 'only the host of this session or staff' });
+      return sales.cards(request.params.sessionId);
+    },
+  );
+
+  app.post(
+    '/api/live-sessions/:sessionId/cards',
+    {
+      onRequest: hosts,
+      schema: {
+        tags: ['live'],
+        summary: 'Add a product card (units are taken from the SKU stock on hand)',
+        security: bearer,
+        params: SessionParams,
+        body: Type.Object(
+          {
+            skuId: Uuid,
+            quantity: Quantity,
+            priceMinor: Type.Optional(Minor),
+            perMemberLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+            startsAtMs: Type.Optional(EpochMs),
+            endsAtMs: Type.Optional(EpochMs),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: CardSchema },
+      },
+    },
+    async (request, reply) => {
+      void reply.status(201);
+      return sales.createCard(principalOf(request), request.params.sessionId, request.body);
+    },
+  );
+
+  for (const action of ['pin', 'unpin'] as const) {
+    app.post(
+      `/api/live-sessions/:sessionId/cards/:cardId/${action}`,
+      {
+        onRequest: hosts,
+        schema: {
+          tags: ['live'],
+          summary: action === 'pin' ? 'Pin a card (viewers see it at once)' : 'Unpin a card',
+          security: bearer,
+          params: CardParams,
+          response: { 200: CardSchema },
+        },
+      },
+      async (request) => {
+        const { sessionId, cardId } = request.params;
+        const actor = principalOf(request);
+        return action === 'pin' ? sales.pin(actor, sessionId, cardId) : sales.unpin(actor, sessionId, cardId);
+      },
+    );
+  }
+
+  app.post(
+    '/api/live-sessions/:sessionId/cards/:cardId/countdown',
+    {
+      onRequest: hosts,
+      schema: {
+        tags: ['live'],
+        summary: 'Open the card for buying between two instants',
+        security: bearer,
+        params: CardParams,
+        body: Type.Object({ startsAtMs: EpochMs, endsAtMs: EpochMs }, { additionalProperties: false }),
+        response: { 200: CardSchema },
+      },
+    },
+    async (request) =>
+      sales.countdown(
+        principalOf(request),
+        request.params.sessionId,
+        request.params.cardId,
+        request.body.startsAtMs,
+        request.body.endsAtMs,
+      ),
+  );
+}

@@ -1,0 +1,71 @@
+// Builds commerce's live-sales services from the configuration: catalog, sessions and cards, orders with
+// their payment providers and stock gate, and the expiry sweeper.
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  Catalog,
+  LiveSales,
+  LocalStockGate,
+  manualProvider,
+  Orders,
+  RedisStockGate,
+  type Store,
+  Sweeper,
+  type WebhookProvider,
+  webhookProvider,
+} from '../commerce/index.ts';
+import type { PlatformConfig } from './config.ts';
+
+export interface SalesServices {
+  catalog: Catalog;
+  sales: LiveSales;
+  orders: Orders;
+  /** Present when PAYMENT_WEBHOOK_SECRET is set. */
+  webhook: WebhookProvider | undefined;
+  sweeper: Sweeper;
+}
+
+export interface SalesServiceDeps {
+  store: Store;
+  config: PlatformConfig;
+  logger: Logger;
+  redis?: Redis | undefined;
+  /** Wakes the event dispatcher after commits. */
+  onEvents?: (() => void) | undefined;
+  /** Called when a session ends (closes its media room). */
+  onSessionEnded?: ((sessionId: string) => void) | undefined;
+}
+
+export function createSalesServices(deps: SalesServiceDeps): SalesServices {
+  const { store, config, logger } = deps;
+  const s = config.sales;
+  const webhook = s.webhookSecret
+    ? webhookProvider({
+        reservationMs: s.webhookReservationMs,
+        checkoutBaseUrl: s.checkoutBaseUrl,
+        secret: s.webhookSecret,
+      })
+    : undefined;
+  const sales = new LiveSales(store, {
+    maxPinned: s.maxPinned,
+    onEnded: deps.onSessionEnded,
+    onCommit: deps.onEvents,
+  });
+  const orders = new Orders({
+    store,
+    logger,
+    providers: { manual: manualProvider(s.manualReservationMs), ...(webhook ? { webhook } : {}) },
+    gate: deps.redis ? new RedisStockGate({ redis: deps.redis, logger }) : new LocalStockGate(),
+    refundRestocksLiveCard: s.refundRestocksLiveCard,
+    onEvents: deps.onEvents,
+  });
+  const sweeper = new Sweeper({
+    store,
+    orders,
+    sales,
+    logger,
+    periodMs: s.sweepPeriodMs,
+    keepKeysMs: s.idempotencyKeepMs,
+  });
+  return { catalog: new Catalog(store), sales, orders, webhook, sweeper };
+}
