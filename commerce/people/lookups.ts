@@ -1,11 +1,16 @@
 // Narrow reads other rooms reach through ports plugged in by the composition root: who carries a member
 // code (device readings, event check-in), and whether a person consented to health-data processing.
 
-import type { Store } from '../store.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+
+/** A store, or a transaction of it (lookups run inside a caller's transaction too). */
+export type Reader = { readonly db: Kysely<Database> };
+
 import { INVITE_CODE_LENGTH, MEMBER_CODE_LENGTH, normaliseCode } from './codes.ts';
 
 /** The person id for a member code (any case, spaces or dashes allowed), or undefined. */
-export async function personIdByMemberCode(store: Store, memberCode: string): Promise<string | undefined> {
+export async function personIdByMemberCode(store: Reader, memberCode: string): Promise<string | undefined> {
   const code = normaliseCode(memberCode, MEMBER_CODE_LENGTH);
   if (!code) return undefined;
   const row = await store.db
@@ -24,7 +29,7 @@ export interface HealthDataConsent {
 
 /** The person's health-data consent, or undefined when there is no such person. */
 export async function healthDataConsent(
-  store: Store,
+  store: Reader,
   personId: string,
 ): Promise<HealthDataConsent | undefined> {
   const row = await store.db
@@ -40,7 +45,7 @@ export async function healthDataConsent(
 }
 
 /** The channel behind a share link's `ch` code (a channel invite code), or undefined. */
-export async function channelIdByCode(store: Store, code: string): Promise<string | undefined> {
+export async function channelIdByCode(store: Reader, code: string): Promise<string | undefined> {
   const normalised = normaliseCode(code, INVITE_CODE_LENGTH);
   if (!normalised) return undefined;
   const row = await store.db
@@ -52,7 +57,7 @@ export async function channelIdByCode(store: Store, code: string): Promise<strin
 }
 
 /** The person's channel (first invite or link wins), or undefined. */
-export async function channelIdOfPerson(store: Store, personId: string): Promise<string | undefined> {
+export async function channelIdOfPerson(store: Reader, personId: string): Promise<string | undefined> {
   const row = await store.db
     .selectFrom('people')
     .select('channel_id')
@@ -62,7 +67,7 @@ export async function channelIdOfPerson(store: Store, personId: string): Promise
 }
 
 /** Ids of the channels a channel manager manages (archived ones included: their history still counts). */
-export async function channelIdsManagedBy(store: Store, personId: string): Promise<string[]> {
+export async function channelIdsManagedBy(store: Reader, personId: string): Promise<string[]> {
   const rows = await store.db
     .selectFrom('channels')
     .select('id')

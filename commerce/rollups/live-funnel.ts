@@ -8,8 +8,9 @@ import type { Database, LiveFunnelKeysTable, ViewerEventType } from '../schema.t
 
 /** How a viewer's link code or a buyer maps to a channel; people own that knowledge. */
 export interface ChannelResolver {
-  channelOfCode(code: string): Promise<string | undefined>;
-  channelOfPerson(personId: string): Promise<string | undefined>;
+  /** `db` is the caller's transaction: resolve through it (SQLite has one connection). */
+  channelOfCode(db: Kysely<Database>, code: string): Promise<string | undefined>;
+  channelOfPerson(db: Kysely<Database>, personId: string): Promise<string | undefined>;
 }
 
 type Counter =
@@ -93,8 +94,8 @@ export async function applyViewerEvents(
     if (e.type !== 'live.join' && e.type !== 'card.click') continue;
     const actor = e.personId ? `p:${e.personId}` : `v:${e.viewerId}`;
     const channelId =
-      (e.chCode ? await channels.channelOfCode(e.chCode) : undefined) ??
-      (e.personId ? await channels.channelOfPerson(e.personId) : undefined) ??
+      (e.chCode ? await channels.channelOfCode(trx, e.chCode) : undefined) ??
+      (e.personId ? await channels.channelOfPerson(trx, e.personId) : undefined) ??
       '';
     if (e.type === 'live.join') {
       if (await firstTime(trx, e.sessionId, 'join', actor))
@@ -120,7 +121,7 @@ export function liveFunnelConsumer(channels: ChannelResolver): EventConsumer {
       const sessionId = event.sessionId ?? field<string>(event, 'sessionId', 'session_id');
       const personId = field<string>(event, 'personId', 'person_id');
       if (!sessionId || !personId) return;
-      const channelId = (await channels.channelOfPerson(personId)) ?? '';
+      const channelId = (await channels.channelOfPerson(trx, personId)) ?? '';
       if (event.type === 'order.placed') {
         const first = await firstTime(trx, sessionId, 'buy', `p:${personId}`);
         await bump(trx, sessionId, channelId, { orders_placed: 1, buyers: first ? 1 : 0 });

@@ -65,16 +65,16 @@ export interface Realtime {
 }
 
 /** Link codes and buyers to channels, as people records know them. */
-export function storeChannelResolver(store: Store): ChannelResolver {
+export function storeChannelResolver(): ChannelResolver {
   return {
-    channelOfCode: (code) => channelIdByCode(store, code),
-    channelOfPerson: (personId) => channelIdOfPerson(store, personId),
+    channelOfCode: (db, code) => channelIdByCode({ db }, code),
+    channelOfPerson: (db, personId) => channelIdOfPerson({ db }, personId),
   };
 }
 
 export function registerRealtime(deps: RealtimeDeps): Realtime {
   const counters = createCounters();
-  const channels = storeChannelResolver(deps.store);
+  const channels = storeChannelResolver();
   const live = deps.io.of('/live') as LiveNamespace;
   const host = deps.io.of('/host') as HostNamespace;
   const staff = deps.io.of('/staff');

@@ -20,8 +20,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 // Channel knowledge belongs to people; here two fixed channels stand in for it.
 const channels: ChannelResolver = {
-  channelOfCode: async (code) => (code === 'C1' ? 'ch-1' : undefined),
-  channelOfPerson: async (personId) => (personId === 'alice' ? 'ch-2' : undefined),
+  channelOfCode: async (_db, code) => (code === 'C1' ? 'ch-1' : undefined),
+  channelOfPerson: async (_db, personId) => (personId === 'alice' ? 'ch-2' : undefined),
 };
 
 describe.each(['sqlite', 'postgres'] as const)('viewer event log on %s', (dialect) => {

@@ -1,0 +1,89 @@
+// A whole platform node in this process (SQLite or PostgreSQL, optional Redis, no media workers, free
+// ports) plus socket.io clients for /live, /host and /staff.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { type Platform, startPlatform } from '../../gateway/platform.ts';
+import { testLogger } from './logger.ts';
+import { TEST_AUTH_SECRET, testConfig } from './people.ts';
+import { freePort } from './ports.ts';
+
+export interface LiveNode {
+  platform: Platform;
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startLiveNode(env: Record<string, string> = {}): Promise<LiveNode> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-live-'));
+  const config = testConfig({
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(await freePort()),
+    MQTT_HOST: '127.0.0.1',
+    MQTT_PORT: String(await freePort()),
+    MEDIA_WORKERS: '0',
+    DATA_DIR: dataDir,
+    AUTH_SECRET: TEST_AUTH_SECRET,
+    ...env,
+  });
+  const platform = await startPlatform(config, testLogger);
+  return {
+    platform,
+    url: `http://127.0.0.1:${platform.ports.http.port}`,
+    dataDir,
+    async close() {
+      await platform.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function socketTo(
+  url: string,
+  nsp: '/live' | '/host' | '/staff',
+  token?: string,
+  opts: { reconnection?: boolean } = {},
+): Promise<Socket> {
+  const s = connect(`${url}${nsp}`, {
+    transports: ['websocket'],
+    auth: token ? { token } : {},
+    reconnection: opts.reconnection ?? false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  return s;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: acks are checked field by field in each test
+export type Reply = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
+
+export const ask = (s: Socket, event: string, payload: unknown): Promise<Reply> =>
+  s.timeout(5000).emitWithAck(event, payload);
+
+export async function ok(s: Socket, event: string, payload: unknown) {
+  const r = await ask(s, event, payload);
+  if (!r.ok) throw new Error(`${event}: ${r.error.code} ${r.error.message}`);
+  return r.data;
+}
+
+/** Collects every frame of the given events, in arrival order. */
+export function record(
+  s: Socket,
+  events: string[],
+): Array<{ event: string; frame: Record<string, unknown> }> {
+  const out: Array<{ event: string; frame: Record<string, unknown> }> = [];
+  for (const e of events) s.on(e, (frame: Record<string, unknown>) => out.push({ event: e, frame }));
+  return out;
+}
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
