@@ -206,16 +206,19 @@ describe('/live and /host on a platform node', () => {
     const v = await open('/live', member.token, { reconnection: true });
     await ok(v, 'live:join', { sessionId, viewerId: 'recovering-1' });
     const frames = record(v, ['card:unpinned', 'card:pinned']);
-    // Let the server hand out a recovery offset, then drop the transport (not a clean disconnect).
-    await new Promise((r) => setTimeout(r, 200));
+    const host = await open('/host', hostToken);
+    // A frame before the drop gives the client a recovery offset.
+    await ok(host, 'card:unpin', { sessionId, cardId: cardB });
+    await until(() => frames.length === 1);
     const reconnected = new Promise<void>((resolve) => v.io.once('reconnect', () => resolve()));
     v.io.engine.close();
-    const host = await open('/host', hostToken);
-    await ok(host, 'card:unpin', { sessionId, cardId: cardB });
+    await ok(host, 'card:pin', { sessionId, cardId: cardB });
     await reconnected;
-    await until(() => frames.length === 1);
+    await until(() => frames.length === 2);
     expect(v.recovered).toBe(true);
-    expect((frames[0]!.frame.card as { cardId: string }).cardId).toBe(cardB);
+    expect(frames[1]!.event).toBe('card:pinned');
+    expect((frames[1]!.frame.card as { cardId: string }).cardId).toBe(cardB);
+    expect(frames[1]!.frame.seq).toBe((frames[0]!.frame.seq as number) + 1);
 
     // An access token that expired while away: the recovery handshake is refused with the coded error.
     const shortLived = await testTokens(1).mintAccess(member.person.id, member.person.roles);
