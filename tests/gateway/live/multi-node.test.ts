@@ -1,0 +1,111 @@
+// Two gateway processes behind one Redis and one PostgreSQL act as one: viewers split across the nodes
+// all receive a pin made through one of them, and the viewer count they see is the global one.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../../commerce/index.ts';
+import { ok, record, socketTo, until } from '../../helpers/live-platform.ts';
+import { testLogger } from '../../helpers/logger.ts';
+import { seedPerson, TEST_AUTH_SECRET, testTokens } from '../../helpers/people.ts';
+import { type PlatformProcess, pollHealth, startMain } from '../../helpers/platform-process.ts';
+import { freePort } from '../../helpers/ports.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.ts';
+import { TestRedisServer } from '../../helpers/sales.ts';
+
+const tokens = testTokens();
+
+describe('two gateway nodes + Redis', () => {
+  const redis = new TestRedisServer();
+  let pg: TestDatabase;
+  let store: Store;
+  const nodes: Array<{ proc: PlatformProcess; url: string; dataDir: string }> = [];
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    await redis.start();
+    pg = await createTestDatabase();
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `vitalive-node${i}-`));
+      const proc = startMain({
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: String(port),
+        MQTT_HOST: '127.0.0.1',
+        MQTT_PORT: String(await freePort()),
+        MEDIA_WORKERS: '0',
+        DATA_DIR: dataDir,
+        REDIS_URL: redis.url,
+        DATABASE_URL: pg.url,
+        AUTH_SECRET: TEST_AUTH_SECRET,
+        LOG_LEVEL: 'warn',
+      });
+      nodes.push({ proc, url: `http://127.0.0.1:${port}`, dataDir });
+      // One at a time: the first runs the migrations.
+      await pollHealth(port, 30_000);
+    }
+    store = await Store.open({ dataDir: nodes[0]!.dataDir, databaseUrl: pg.url, logger: testLogger });
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    for (const n of nodes) {
+      n.proc.child.kill('SIGTERM');
+      await n.proc.exited();
+      fs.rmSync(n.dataDir, { recursive: true, force: true });
+    }
+    await store?.close();
+    await pg?.drop();
+    await redis.stop();
+  }, 60_000);
+
+  it('a pin made through node A reaches viewers on both nodes; the count is global', async () => {
+    const host = await seedPerson(store, tokens, { roles: ['host'] });
+    const staff = await seedPerson(store, tokens, { roles: ['staff'] });
+    const post = async (url: string, token: string, p: string, body: unknown = {}) => {
+      const res = await fetch(`${url}${p}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const json = (await res.json()) as Record<string, unknown>;
+      if (res.status >= 300) throw new Error(`${p}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    };
+    const [a, b] = nodes.map((n) => n.url) as [string, string];
+    const product = await post(b, staff.token, '/api/products', {
+      titles: { en: 'Fibre', 'zh-Hans': '膳食纤维', 'zh-Hant': '膳食纖維' },
+      skus: [{ code: 'FB-1', priceMinor: 9_900, currency: 'CNY', stock: 50 }],
+    });
+    const session = await post(b, host.token, '/api/live-sessions', { title: 'Two nodes' });
+    const sessionId = session.sessionId as string;
+    await post(a, host.token, `/api/live-sessions/${sessionId}/go-live`);
+    const skuId = (product.skus as Array<{ skuId: string }>)[0]!.skuId;
+    const card = await post(b, host.token, `/api/live-sessions/${sessionId}/cards`, { skuId, quantity: 20 });
+
+    const viewers: Socket[] = [];
+    for (let i = 0; i < 6; i++) {
+      const s = await socketTo(i % 2 === 0 ? a : b, '/live');
+      sockets.push(s);
+      viewers.push(s);
+      await ok(s, 'live:join', { sessionId, viewerId: `multi-node-${i}` });
+    }
+    const pins = viewers.map((v) => record(v, ['card:pinned']));
+    const counts = viewers.map(() => ({ last: 0 }));
+    for (const [i, v] of viewers.entries()) {
+      v.on('viewers:count', (f: { viewers: number }) => {
+        counts[i]!.last = f.viewers;
+      });
+    }
+
+    const hostConsole = await socketTo(a, '/host', host.token);
+    sockets.push(hostConsole);
+    await ok(hostConsole, 'card:pin', { sessionId, cardId: card.cardId });
+    await until(() => pins.every((p) => p.length === 1), 15_000);
+    const seqs = new Set(pins.map((p) => p[0]!.frame.seq));
+    expect(seqs.size).toBe(1);
+    await until(() => counts.every((c) => c.last === 6), 15_000);
+  }, 60_000);
+});
