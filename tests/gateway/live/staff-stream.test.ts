@@ -102,13 +102,11 @@ describe('/staff figures per audience', () => {
     a1.emit('card:click', { sessionId, cardId: card.cardId });
     b[0]!.emit('card:click', { sessionId, cardId: card.cardId });
     b[1]!.emit('card:click', { sessionId, cardId: card.cardId });
-    const placed = await a1
-      .timeout(5000)
-      .emitWithAck('order:place', {
-        sessionId,
-        idempotencyKey: 'staff-order-1',
-        order: { cardId: card.cardId, quantity: 1, fulfilment: PICKUP },
-      });
+    const placed = await a1.timeout(5000).emitWithAck('order:place', {
+      sessionId,
+      idempotencyKey: 'staff-order-1',
+      order: { cardId: card.cardId, quantity: 1, fulfilment: PICKUP },
+    });
     expect(placed.status).toBe(201);
 
     const latest = (name: string) =>
