@@ -60,6 +60,8 @@ export interface PlatformConfig {
     /** undefined → the webhook provider is not offered */
     webhookSecret: string | undefined;
     checkoutBaseUrl: string;
+    /** 'auto': Redis Lua with REDIS_URL, else in-process; 'off' only for measuring what the gate saves. */
+    stockGate: 'auto' | 'local' | 'redis' | 'off';
     refundRestocksLiveCard: boolean;
     /** Order placements per member per minute (HTTP and socket together, per node). */
     ordersPerMemberPerMin: number;
@@ -147,6 +149,9 @@ export const DEFAULTS = {
   PAYMENT_WEBHOOK_SECRET: undefined as string | undefined,
   /** The provider's hosted checkout; orders link to <url>/pay/<orderId>. @default 'http://127.0.0.1:4000' */
   PAYMENT_CHECKOUT_URL: 'http://127.0.0.1:4000',
+  /** Hot-path stock gate: auto (Redis Lua when REDIS_URL is set, else in-process), local, redis, off.
+   * @default 'auto' */
+  STOCK_GATE: 'auto' as PlatformConfig['sales']['stockGate'],
   /** A refund puts units back on the card while its session is live. @default true */
   REFUND_RESTOCKS_LIVE_CARD: true,
   /** Order placements per member per minute (not per IP: a venue shares one). @default 30 */
@@ -300,6 +305,7 @@ export function loadConfig(env: Env): PlatformConfig {
       webhookReservationMs: int(env, 'ORDER_WEBHOOK_RESERVATION_MS', 1000, 7 * 86_400_000),
       webhookSecret: webhookSecret(env),
       checkoutBaseUrl: url(env, 'PAYMENT_CHECKOUT_URL', ['http:', 'https:']) ?? DEFAULTS.PAYMENT_CHECKOUT_URL,
+      stockGate: oneOf(env, 'STOCK_GATE', ['auto', 'local', 'redis', 'off'] as const),
       refundRestocksLiveCard: bool(env, 'REFUND_RESTOCKS_LIVE_CARD'),
       ordersPerMemberPerMin: int(env, 'ORDERS_PER_MEMBER_PER_MIN', 1, 100_000),
       idempotencyKeepMs: int(env, 'IDEMPOTENCY_KEEP_MS', 86_400_000, 30 * 86_400_000),

@@ -9,11 +9,13 @@ import {
   manualProvider,
   Orders,
   RedisStockGate,
+  type StockGate,
   type Store,
   Sweeper,
   type WebhookProvider,
   webhookProvider,
 } from '../commerce/index.ts';
+import { VitaliveError } from '../protocols/index.ts';
 import type { PlatformConfig } from './config.ts';
 
 export interface SalesServices {
@@ -36,6 +38,25 @@ export interface SalesServiceDeps {
   onSessionEnded?: ((sessionId: string) => void) | undefined;
 }
 
+/** No filtering at all: every attempt reaches the database (for measuring the gate's worth only). */
+const NO_GATE: StockGate = {
+  check: async () => 'maybe',
+  settle: async () => {},
+  release: async () => {},
+  invalidate: async () => {},
+};
+
+function stockGate(
+  kind: PlatformConfig['sales']['stockGate'],
+  redis: Redis | undefined,
+  logger: Logger,
+): StockGate {
+  if (kind === 'off') return NO_GATE;
+  if (kind === 'redis' && !redis)
+    throw new VitaliveError('CONFIG_INVALID', { key: 'STOCK_GATE', reason: 'redis needs REDIS_URL' });
+  return redis && kind !== 'local' ? new RedisStockGate({ redis, logger }) : new LocalStockGate();
+}
+
 export function createSalesServices(deps: SalesServiceDeps): SalesServices {
   const { store, config, logger } = deps;
   const s = config.sales;
@@ -55,7 +76,7 @@ export function createSalesServices(deps: SalesServiceDeps): SalesServices {
     store,
     logger,
     providers: { manual: manualProvider(s.manualReservationMs), ...(webhook ? { webhook } : {}) },
-    gate: deps.redis ? new RedisStockGate({ redis: deps.redis, logger }) : new LocalStockGate(),
+    gate: stockGate(s.stockGate, deps.redis, logger),
     refundRestocksLiveCard: s.refundRestocksLiveCard,
     onEvents: deps.onEvents,
   });

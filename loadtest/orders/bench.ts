@@ -1,0 +1,329 @@
+// npm run bench:orders — flash-sale load on the real HTTP API over loopback (real JWTs, Idempotency-Keys)
+// for SQLite, PostgreSQL and PostgreSQL + the Redis gate. Each store runs:
+//   storm: 5,000 buyers on a card with 500 units, attempts kept up for BENCH_STORM_TAIL_SEC (20) after
+//          the sell-out — once with the stock gate and once without, for the gated/ungated ratio;
+//   sale:  20,000 buyers, 20,000 units: every attempt becomes an order (the write path).
+// Prints one JSON line per scenario and a summary; the platform runs in a child process.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { pino } from 'pino';
+import { Store } from '../../commerce/index.ts';
+import { TokenService } from '../../gateway/auth/index.ts';
+import { HttpDriver, percentile } from './http-driver.ts';
+import { seedPeople } from './seed.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SECRET = randomBytes(32).toString('base64url');
+const TAIL_SEC = Number(process.env.BENCH_STORM_TAIL_SEC ?? 20);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
+const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+const logger = pino({ level: 'silent' });
+const tokens = new TokenService({ secret: new TextEncoder().encode(SECRET) });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitHealthy(port: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('platform did not become healthy');
+}
+
+async function startRedis(): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => s.end(() => resolve(true)));
+      s.on('error', () => resolve(false));
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
+}
+
+async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `vitalive_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+interface Node {
+  url: string;
+  child: ChildProcess;
+  store: Store;
+  staff: string;
+  host: string;
+  buyers: Array<{ id: string; token: string }>;
+}
+
+async function startNode(
+  env: Record<string, string>,
+  dataDir: string,
+  databaseUrl: string | undefined,
+  buyers: number,
+): Promise<Node> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(port),
+      MQTT_HOST: '127.0.0.1',
+      MQTT_PORT: String(await freePort()),
+      MEDIA_WORKERS: '0',
+      DATA_DIR: dataDir,
+      AUTH_SECRET: SECRET,
+      LOG_LEVEL: 'error',
+      ORDERS_PER_MEMBER_PER_MIN: '1000000',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitHealthy(port);
+  const store = await Store.open({ dataDir, databaseUrl, logger });
+  const [staff] = await seedPeople(store, tokens, 1, ['member', 'staff']);
+  const [host] = await seedPeople(store, tokens, 1, ['member', 'host']);
+  const people = await seedPeople(store, tokens, buyers);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    store,
+    staff: staff!.token,
+    host: host!.token,
+    buyers: people,
+  };
+}
+
+async function stopNode(n: Node): Promise<void> {
+  await n.store.close();
+  n.child.kill('SIGTERM');
+  await new Promise((r) => n.child.once('exit', r));
+}
+
+/** A live session with one pinned card of `units` units, limit 1 per member; returns the card id. */
+async function pinnedCard(n: Node, drv: HttpDriver, units: number): Promise<string> {
+  const ok = async (p: string, token: string, body: unknown) => {
+    const r = await drv.post(p, token, body);
+    if (r.status >= 300) throw new Error(`${p}: ${r.status} ${r.body}`);
+    return JSON.parse(r.body) as Record<string, unknown>;
+  };
+  const product = await ok('/api/products', n.staff, {
+    titles: { en: 'Bench item', 'zh-Hans': '测试', 'zh-Hant': '測試' },
+    skus: [{ code: `B-${randomUUID()}`, priceMinor: 9_900, currency: 'CNY', stock: units }],
+  });
+  const session = await ok('/api/live-sessions', n.host, { title: 'Bench sale' });
+  const sid = session.sessionId as string;
+  await ok(`/api/live-sessions/${sid}/go-live`, n.host, {});
+  const skuId = (product.skus as Array<{ skuId: string }>)[0]!.skuId;
+  const card = await ok(`/api/live-sessions/${sid}/cards`, n.host, {
+    skuId,
+    quantity: units,
+    perMemberLimit: 1,
+  });
+  await ok(`/api/live-sessions/${sid}/cards/${card.cardId}/pin`, n.host, {});
+  return card.cardId as string;
+}
+
+async function oversold(n: Node, cardId: string, units: number): Promise<number> {
+  const r = await n.store.db
+    .selectFrom('orders')
+    .select((eb) => eb.fn.sum<number>('quantity').as('q'))
+    .where('card_id', '=', cardId)
+    .executeTakeFirst();
+  return Math.max(0, Number(r?.q ?? 0) - units);
+}
+
+interface Figures {
+  scenario: string;
+  store: string;
+  gate: string;
+  attempts: number;
+  attemptsPerSec: number;
+  orders: number;
+  ordersPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  oversold: number;
+  seconds: number;
+}
+
+async function storm(n: Node, label: { store: string; gate: string }): Promise<Figures> {
+  const drv = new HttpDriver(n.url, CONCURRENCY);
+  const units = 500;
+  const cardId = await pinnedCard(n, drv, units);
+  const buyers = n.buyers.slice(0, 5000);
+  const lat: number[] = [];
+  let orders = 0;
+  let soldOutAt = 0;
+  let lastOrderAt = 0;
+  const started = performance.now();
+  const body = { cardId, quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (!soldOutAt || performance.now() - soldOutAt < TAIL_SEC * 1000) {
+        const b = buyers[Math.floor(Math.random() * buyers.length)]!;
+        const r = await drv.post('/api/orders', b.token, body, { 'idempotency-key': randomUUID() });
+        lat.push(r.ms);
+        if (r.status === 201) {
+          orders++;
+          lastOrderAt = performance.now();
+        } else if (r.status === 409 && !soldOutAt && r.body.includes('CARD_SOLD_OUT'))
+          soldOutAt = performance.now();
+        else if (r.status >= 500) throw new Error(`server error ${r.status} ${r.body}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  drv.close();
+  lat.sort((a, b) => a - b);
+  return {
+    scenario: 'storm',
+    ...label,
+    attempts: lat.length,
+    attemptsPerSec: Math.round(lat.length / seconds),
+    orders,
+    ordersPerSec: Math.round(orders / Math.max(0.001, (lastOrderAt - started) / 1000)),
+    p50Ms: +percentile(lat, 50).toFixed(1),
+    p99Ms: +percentile(lat, 99).toFixed(1),
+    oversold: await oversold(n, cardId, units),
+    seconds: +seconds.toFixed(1),
+  };
+}
+
+async function sale(n: Node, label: { store: string; gate: string }): Promise<Figures> {
+  const drv = new HttpDriver(n.url, CONCURRENCY);
+  const units = n.buyers.length;
+  const cardId = await pinnedCard(n, drv, units);
+  const lat: number[] = [];
+  let orders = 0;
+  let next = 0;
+  const started = performance.now();
+  const body = { cardId, quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n.buyers.length) {
+        const b = n.buyers[next++]!;
+        const r = await drv.post('/api/orders', b.token, body, { 'idempotency-key': randomUUID() });
+        lat.push(r.ms);
+        if (r.status === 201) orders++;
+        else if (r.status >= 500) throw new Error(`server error ${r.status} ${r.body}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  drv.close();
+  lat.sort((a, b) => a - b);
+  return {
+    scenario: 'sale',
+    ...label,
+    attempts: lat.length,
+    attemptsPerSec: Math.round(lat.length / seconds),
+    orders,
+    ordersPerSec: Math.round(orders / seconds),
+    p50Ms: +percentile(lat, 50).toFixed(1),
+    p99Ms: +percentile(lat, 99).toFixed(1),
+    oversold: await oversold(n, cardId, units),
+    seconds: +seconds.toFixed(1),
+  };
+}
+
+async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Promise<Figures[]> {
+  const out: Figures[] = [];
+  const pgDb = storeName === 'sqlite' ? undefined : await createPgDatabase();
+  const redis = storeName === 'postgres+redis' ? await startRedis() : undefined;
+  const gated = storeName === 'postgres+redis' ? 'redis' : 'local';
+  try {
+    for (const gate of [gated, 'off']) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-orders-'));
+      const env: Record<string, string> = { STOCK_GATE: gate, ...(redis ? { REDIS_URL: redis.url } : {}) };
+      // The gated node also runs the sale, so it gets the 20,000 buyers.
+      const node = await startNode(env, dataDir, pgDb?.url, gate === 'off' ? 5000 : 20_000);
+      try {
+        const s = await storm(node, { store: storeName, gate });
+        console.log(JSON.stringify(s));
+        out.push(s);
+        if (gate !== 'off') {
+          const w = await sale(node, { store: storeName, gate });
+          console.log(JSON.stringify(w));
+          out.push(w);
+        }
+      } finally {
+        await stopNode(node);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+      // The second node must not see the first node's buyers and cards: a fresh PostgreSQL database.
+      if (pgDb && gate !== 'off') {
+        await pgDb.drop();
+        Object.assign(pgDb, await createPgDatabase());
+      }
+    }
+  } finally {
+    redis?.stop();
+    await pgDb?.drop();
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const stores = (process.env.BENCH_STORES ?? 'sqlite,postgres,postgres+redis').split(',') as Array<
+    'sqlite' | 'postgres' | 'postgres+redis'
+  >;
+  const all: Figures[] = [];
+  for (const s of stores) all.push(...(await runStore(s)));
+  const summary = stores.map((store) => {
+    const gated = all.find((f) => f.store === store && f.scenario === 'storm' && f.gate !== 'off');
+    const ungated = all.find((f) => f.store === store && f.scenario === 'storm' && f.gate === 'off');
+    return {
+      store,
+      gatedVsUngatedAttempts:
+        gated && ungated ? +(gated.attemptsPerSec / ungated.attemptsPerSec).toFixed(2) : null,
+    };
+  });
+  console.log(
+    JSON.stringify({
+      summary,
+      oversold: all.reduce((a, f) => a + f.oversold, 0),
+      cores: os.availableParallelism(),
+    }),
+  );
+}
+
+await main();
