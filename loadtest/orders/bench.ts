@@ -20,6 +20,7 @@ import { seedPeople } from './seed.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SECRET = randomBytes(32).toString('base64url');
 const TAIL_SEC = Number(process.env.BENCH_STORM_TAIL_SEC ?? 20);
+const SALE_BUYERS = Number(process.env.BENCH_SALE_BUYERS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const logger = pino({ level: 'silent' });
@@ -99,7 +100,8 @@ async function startNode(
   buyers: number,
 ): Promise<Node> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -111,7 +113,7 @@ async function startNode(
       DATA_DIR: dataDir,
       AUTH_SECRET: SECRET,
       LOG_LEVEL: 'error',
-      ORDERS_PER_MEMBER_PER_MIN: '1000000',
+      ORDERS_PER_MEMBER_PER_MIN: '100000',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...env,
     },
@@ -275,7 +277,7 @@ async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Pr
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-orders-'));
       const env: Record<string, string> = { STOCK_GATE: gate, ...(redis ? { REDIS_URL: redis.url } : {}) };
       // The gated node also runs the sale, so it gets the 20,000 buyers.
-      const node = await startNode(env, dataDir, pgDb?.url, gate === 'off' ? 5000 : 20_000);
+      const node = await startNode(env, dataDir, pgDb?.url, gate === 'off' ? 5000 : SALE_BUYERS);
       try {
         const s = await storm(node, { store: storeName, gate });
         console.log(JSON.stringify(s));
