@@ -111,7 +111,7 @@ async function startNode(
       DATA_DIR: dataDir,
       AUTH_SECRET: SECRET,
       LOG_LEVEL: 'error',
-      ORDERS_PER_MEMBER_PER_MIN: '1000000',
+      ORDERS_PER_MEMBER_PER_MIN: '100000',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...env,
     },
