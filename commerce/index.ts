@@ -14,7 +14,6 @@ export {
   LocalStockGate,
   manualProvider,
   type Order,
-  type OrderActor,
   type OrderStatus,
   Orders,
   type OrdersOptions,

@@ -1,7 +1,7 @@
 // The one way an order is placed, over HTTP or over the /live socket: a per-member rate limit (not per IP:
 // a whole venue may share one address), then commerce's idempotent placement. Both transports answer
 // with exactly the status and body returned here.
-import type { OrderActor, Orders, PlaceOrderInput, PlaceOrderReply } from '../commerce/index.ts';
+import type { Actor, Orders, PlaceOrderInput, PlaceOrderReply } from '../commerce/index.ts';
 import { VitaliveError } from '../protocols/index.ts';
 import { TokenBuckets } from './sockets/token-bucket.ts';
 
@@ -15,7 +15,7 @@ export class OrderPlacement {
   }
 
   async place(
-    actor: OrderActor,
+    actor: Actor,
     body: PlaceOrderInput,
     idempotencyKey: string | undefined,
   ): Promise<PlaceOrderReply> {

@@ -1,7 +1,6 @@
 // Orders, payments and the stock gate.
 export type { Fulfilment, Order } from './order-view.ts';
 export {
-  type OrderActor,
   Orders,
   type OrdersOptions,
   type PlaceOrderInput,

@@ -7,7 +7,9 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { isVitaliveError, VitaliveError } from '../../protocols/index.ts';
 import { appendEvent } from '../outbox.ts';
+import type { Actor } from '../people/person-model.ts';
 import { uniqueViolation } from '../people/unique-violation.ts';
+import { type CardView, cardView } from '../sales/views.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { remember, replay, requestHash, type StoredResponse } from './idempotency.ts';
@@ -15,11 +17,6 @@ import { assertTransition, type Fulfilment, type Order, orderView } from './orde
 import type { PaymentProvider } from './payments.ts';
 import { LocalStockGate, type StockGate } from './stock-gate.ts';
 import type { OrderStatus, OrdersTable, ProviderName } from './tables.ts';
-
-export interface OrderActor {
-  personId: string;
-  roles: readonly string[];
-}
 
 export interface PlaceOrderInput {
   cardId: string;
@@ -45,7 +42,19 @@ export interface OrdersOptions {
 /** What an order placement answers: the HTTP status and JSON body, identical over HTTP and sockets. */
 export type PlaceOrderReply = StoredResponse;
 
-const isStaff = (a: OrderActor) => a.roles.includes('staff') || a.roles.includes('admin');
+/** The whole public card, for the `card.sold_out` frame (read inside the order transaction). */
+async function soldOutView(trx: Kysely<Database>, cardId: string): Promise<CardView> {
+  const row = await trx
+    .selectFrom('cards')
+    .innerJoin('skus', 'skus.id', 'cards.sku_id')
+    .selectAll('cards')
+    .select('skus.titles')
+    .where('cards.id', '=', cardId)
+    .executeTakeFirstOrThrow();
+  return cardView(row, row.titles);
+}
+
+const isStaff = (a: Actor) => a.roles.includes('staff') || a.roles.includes('admin');
 
 function errorReply(err: VitaliveError): PlaceOrderReply {
   return { status: err.statusCode, body: err.toJSON() };
@@ -74,7 +83,7 @@ export class Orders {
 
   /** Places an order; returns what the API answers. Throws only on unexpected failures. */
   async place(
-    actor: OrderActor,
+    actor: Actor,
     input: PlaceOrderInput,
     idempotencyKey: string | undefined,
   ): Promise<PlaceOrderReply> {
@@ -93,12 +102,7 @@ export class Orders {
     return reply;
   }
 
-  async #place(
-    actor: OrderActor,
-    input: PlaceOrderInput,
-    key: string,
-    hash: string,
-  ): Promise<PlaceOrderReply> {
+  async #place(actor: Actor, input: PlaceOrderInput, key: string, hash: string): Promise<PlaceOrderReply> {
     const { store, gate } = this.#o;
     try {
       const provider = this.#provider(input.provider);
@@ -141,7 +145,7 @@ export class Orders {
 
   async #placeIn(
     trx: Kysely<Database>,
-    actor: OrderActor,
+    actor: Actor,
     input: PlaceOrderInput,
     provider: PaymentProvider,
     key: string,
@@ -248,7 +252,7 @@ export class Orders {
         type: 'card.sold_out',
         aggregateId: card.id,
         sessionId: card.session_id,
-        payload: { cardId: card.id, remaining: 0, state: 'sold_out' },
+        payload: { cardId: card.id, remaining: 0, state: 'sold_out', card: await soldOutView(trx, card.id) },
       });
     }
     const body = { ...order, checkoutUrl: provider.checkoutUrl?.(order.orderId) ?? null };
@@ -257,7 +261,7 @@ export class Orders {
     return { reply, remaining };
   }
 
-  async get(actor: OrderActor, orderId: string): Promise<Order> {
+  async get(actor: Actor, orderId: string): Promise<Order> {
     const row = await this.#store.db
       .selectFrom('orders')
       .selectAll()
@@ -270,7 +274,7 @@ export class Orders {
   }
 
   async list(
-    actor: OrderActor,
+    actor: Actor,
     q: {
       personId?: string | undefined;
       sessionId?: string | undefined;
@@ -294,7 +298,7 @@ export class Orders {
   }
 
   /** Staff confirm a manual payment (bank transfer, payment at the counter). */
-  confirmManualPayment(actor: OrderActor, orderId: string): Promise<Order> {
+  confirmManualPayment(actor: Actor, orderId: string): Promise<Order> {
     if (!isStaff(actor)) throw new VitaliveError('FORBIDDEN', { reason: 'staff confirm payments' });
     return this.#change(orderId, 'paid', async (_trx, order) => {
       if (order.provider !== 'manual')
@@ -350,7 +354,7 @@ export class Orders {
     }
   }
 
-  cancel(actor: OrderActor, orderId: string): Promise<Order> {
+  cancel(actor: Actor, orderId: string): Promise<Order> {
     return this.#change(orderId, 'cancelled', async (trx, order) => {
       if (order.personId !== actor.personId && !isStaff(actor))
         throw new VitaliveError('NOT_FOUND', { what: `Order ${orderId}` });
@@ -358,19 +362,19 @@ export class Orders {
     });
   }
 
-  refund(actor: OrderActor, orderId: string): Promise<Order> {
+  refund(actor: Actor, orderId: string): Promise<Order> {
     if (!isStaff(actor)) throw new VitaliveError('FORBIDDEN', { reason: 'staff refund orders' });
     return this.#change(orderId, 'refunded', (trx, order) =>
       this.#returnStock(trx, order, this.#o.refundRestocksLiveCard),
     );
   }
 
-  fulfil(actor: OrderActor, orderId: string): Promise<Order> {
+  fulfil(actor: Actor, orderId: string): Promise<Order> {
     if (!isStaff(actor)) throw new VitaliveError('FORBIDDEN', { reason: 'staff fulfil orders' });
     return this.#change(orderId, 'fulfilled', async () => {});
   }
 
-  complete(actor: OrderActor, orderId: string): Promise<Order> {
+  complete(actor: Actor, orderId: string): Promise<Order> {
     if (!isStaff(actor)) throw new VitaliveError('FORBIDDEN', { reason: 'staff complete orders' });
     return this.#change(orderId, 'completed', async () => {});
   }

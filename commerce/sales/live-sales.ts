@@ -279,7 +279,7 @@ export class LiveSales {
   }
 
   /** Sets the window in which the card can be bought; viewers see the countdown. */
-  countdown(
+  async countdown(
     actor: Actor,
     sessionId: string,
     cardId: string,
@@ -326,7 +326,7 @@ export class LiveSales {
           type: 'card.expired',
           aggregateId: c.id,
           sessionId: c.session_id,
-          payload: { cardId: c.id, state: 'expired' },
+          payload: { cardId: c.id, state: 'expired', card: await this.#cardView(trx, c.session_id, c.id) },
         });
       });
     }
@@ -350,6 +350,11 @@ export class LiveSales {
     const result = await this.#store.transaction(fn);
     this.#onCommit?.();
     return result;
+  }
+
+  async #cardView(db: Kysely<Database>, sessionId: string, cardId: string): Promise<CardView> {
+    const row = await this.#cardRows(db, sessionId).where('cards.id', '=', cardId).executeTakeFirstOrThrow();
+    return cardView(row, row.titles);
   }
 
   #sessionRow(db: Kysely<Database>, sessionId: string) {
