@@ -106,27 +106,43 @@ export class Edge {
     password: Buffer | undefined,
     done: (err: AuthenticateError | null, ok: boolean | null) => void,
   ): void {
-    if (!username || !password || client.id !== username) return done(authError('bad credentials', 4), false);
+    if (!username || !password || client.id !== username) {
+      done(authError('bad credentials', 4), false);
+      return;
+    }
     const res = this.devices.verify(username, password.toString('utf8'));
-    if (res === 'bad') return done(authError('bad credentials', 4), false);
-    if (res === 'disabled') return done(authError('device disabled', 5), false);
+    if (res === 'bad') {
+      done(authError('bad credentials', 4), false);
+      return;
+    }
+    if (res === 'disabled') {
+      done(authError('device disabled', 5), false);
+      return;
+    }
     done(null, true);
   }
 
   #authorizePublish(client: Client | null, packet: PublishPacket, cb: (err?: Error | null) => void): void {
-    if (!client) return cb(null); // the broker's own publishes (commands)
+    if (!client) {
+      cb(null);
+      return;
+    } // the broker's own publishes (commands)
     const id = client.id;
     if (packet.topic === DEVICE_TOPICS.readings(id)) {
       const checked = decodeReading(packet.payload as Buffer, id, Date.now(), this.#maxPayload);
       if (!checked.ok) {
         this.#quarantine(id, checked.reason, packet.payload as Buffer);
-        return cb(null); // acknowledged, so the device does not loop resending it
+        cb(null);
+        return; // acknowledged, so the device does not loop resending it
       }
       this.presence.reading(id);
       this.journal.append(checked.reading, cb);
       return;
     }
-    if (packet.topic === DEVICE_TOPICS.status(id)) return cb(null);
+    if (packet.topic === DEVICE_TOPICS.status(id)) {
+      cb(null);
+      return;
+    }
     this.#aclViolation(id, 'publish', packet.topic);
     cb(new Error('publish not authorized'));
   }
@@ -136,7 +152,10 @@ export class Edge {
     sub: Subscription,
     cb: (err: Error | null, sub?: Subscription | null) => void,
   ): void {
-    if (sub.topic === DEVICE_TOPICS.commands(client.id)) return cb(null, sub);
+    if (sub.topic === DEVICE_TOPICS.commands(client.id)) {
+      cb(null, sub);
+      return;
+    }
     this.#aclViolation(client.id, 'subscribe', sub.topic);
     cb(new Error('subscribe not authorized'));
   }

@@ -91,11 +91,16 @@ export class Journal {
   }
 
   append(rec: ReadingRecord, cb: (err?: Error | null) => void): void {
-    if (this.#closed) return cb(new Error('journal closed'));
+    if (this.#closed) {
+      cb(new Error('journal closed'));
+      return;
+    }
     if (this.#depth + this.#queue.length >= this.#opts.maxRows) {
       this.prune();
-      if (this.#depth + this.#queue.length >= this.#opts.maxRows)
-        return cb(new JournalFullError('journal full'));
+      if (this.#depth + this.#queue.length >= this.#opts.maxRows) {
+        cb(new JournalFullError('journal full'));
+        return;
+      }
     }
     this.#queue.push({ rec, cb });
     if (this.#queue.length >= this.#opts.maxBatch) this.flush();
