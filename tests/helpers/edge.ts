@@ -46,3 +46,47 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 20_
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** A stand-in core for a standalone edge: POST /api/ingest/readings, idempotent by identity, and
+ * able to go down (503) and come back. Every POST is recorded so tests can compare identities. */
+export async function startIngestCore(token: string) {
+  const { createServer } = await import('node:http');
+  const stored = new Map<string, Record<string, unknown>>();
+  const order: string[] = [];
+  let down = false;
+  let posts = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (down) return void res.writeHead(503).end();
+      if (req.url !== '/api/ingest/readings' || req.headers.authorization !== `Bearer ${token}`)
+        return void res.writeHead(401).end();
+      posts++;
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+        readings: { deviceId: string; bootId: number; seq: number }[];
+      };
+      for (const r of body.readings) {
+        const k = identity(r);
+        if (stored.has(k)) continue;
+        stored.set(k, r);
+        order.push(k);
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stored,
+    order,
+    get posts() {
+      return posts;
+    },
+    setDown(v: boolean) {
+      down = v;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
