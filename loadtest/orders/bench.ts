@@ -36,7 +36,7 @@ function freePort(): Promise<number> {
 }
 
 async function waitHealthy(port: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1200; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
     } catch {}
@@ -119,7 +119,12 @@ async function startNode(
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  await waitHealthy(port);
+  try {
+    await waitHealthy(port);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
   const store = await Store.open({ dataDir, databaseUrl, logger });
   const [staff] = await seedPeople(store, tokens, 1, ['member', 'staff']);
   const [host] = await seedPeople(store, tokens, 1, ['member', 'host']);
