@@ -177,6 +177,26 @@ describe('/live and /host on a platform node', () => {
     expect(link?.person_id).toBe(member.person.id);
   });
 
+  it('a chat flood is rate-limited with a coded error while other viewers keep chatting', async () => {
+    const flooder = await open('/live');
+    const calm = await open('/live');
+    await ok(flooder, 'live:join', { sessionId, viewerId: 'flooder-viewer-1' });
+    await ok(calm, 'live:join', { sessionId, viewerId: 'calm-viewer-01' });
+    const seen = record(calm, ['chat:message']);
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => ask(flooder, 'chat:send', { sessionId, text: `spam ${i}` })),
+    );
+    const limited = replies.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED');
+    expect(limited.length).toBeGreaterThanOrEqual(20);
+    expect((await ask(calm, 'chat:send', { sessionId, text: 'hello' })).ok).toBe(true);
+    await until(() => seen.some((m) => m.frame.text === 'hello'));
+    // Oversized frames never reach a handler: the server drops the connection (16 KiB limit).
+    const big = await open('/live');
+    const closed = new Promise<string>((resolve) => big.once('disconnect', (reason) => resolve(reason)));
+    big.emit('chat:send', { sessionId, text: 'x'.repeat(40_000) });
+    expect(await closed).toBe('transport close');
+  });
+
   it('rejects bad payloads with coded errors and counts unknown events', async () => {
     const v = await open('/live');
     expect(await ask(v, 'live:join', { sessionId, viewerId: 'x' })).toMatchObject({
