@@ -4,8 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 90_000,
+    hookTimeout: 150_000,
     // Suites start real servers on free ports; two cores run two files at a time comfortably.
     maxWorkers: 2,
   },

@@ -9,6 +9,7 @@ import {
   type MigrationProvider,
   Migrator,
   PostgresDialect,
+  type SqliteDatabase,
   SqliteDialect,
 } from 'kysely';
 import pg from 'pg';
@@ -79,7 +80,7 @@ export class Store {
     database.pragma('busy_timeout = 5000');
     opts.logger.info({ file }, 'store: sqlite');
     return new Store(
-      new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+      new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
       'sqlite',
       opts.logger,
     );
@@ -144,4 +145,27 @@ export class Store {
     this.#closing ??= this.db.destroy();
     return this.#closing;
   }
+}
+
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, so keep the most recent
+ * ones by SQL text (the order path runs the same dozen statements over and over).
+ */
+function withStatementCache(database: SQLite.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        // Most recently used last, so the first key is the one to evict.
+        cache.delete(sqlText);
+      } else {
+        stmt = database.prepare(sqlText);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, stmt);
+      return stmt as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
 }

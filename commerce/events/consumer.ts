@@ -114,3 +114,41 @@ export async function applyEvent(
   await writePosition(db, key, event.id);
   return true;
 }
+
+/**
+ * Applies a batch in order with one position read and one position write: transactional consumers in a
+ * single transaction (all or nothing), others handled one by one with the position moved after the
+ * batch (at least once). Returns how many events were applied (skipped ones excluded).
+ */
+export async function applyBatch(
+  db: Kysely<Database>,
+  consumer: EventConsumer,
+  key: string,
+  events: DomainEvent[],
+): Promise<number> {
+  const last = events.at(-1);
+  if (!last) return 0;
+  if (consumer.handleInTransaction) {
+    const handler = consumer.handleInTransaction.bind(consumer);
+    return db.transaction().execute(async (trx) => {
+      const position = await lockPosition(trx, key);
+      let applied = 0;
+      for (const event of events) {
+        if (event.id <= position) continue;
+        await handler(trx, event);
+        applied++;
+      }
+      if (last.id > position) await writePosition(trx, key, last.id);
+      return applied;
+    });
+  }
+  const position = await readPosition(db, key);
+  let applied = 0;
+  for (const event of events) {
+    if (event.id <= position) continue;
+    await consumer.handle!(event);
+    applied++;
+  }
+  if (last.id > position) await writePosition(db, key, last.id);
+  return applied;
+}

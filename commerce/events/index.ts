@@ -1,4 +1,5 @@
 export {
+  applyBatch,
   applyEvent,
   type EventBus,
   type EventBusHealth,

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { readEvents } from '../outbox.ts';
 import type { Database } from '../schema.ts';
 import {
-  applyEvent,
+  applyBatch,
   checkConsumer,
   type EventBus,
   type EventBusHealth,
@@ -106,13 +106,11 @@ export class LocalEventBus implements EventBus {
       let delivered = 0;
       try {
         const events = await readEvents(db, loop.position, batchSize);
-        for (const event of events) {
-          if (this.#closed) return;
-          await applyEvent(db, loop.consumer, loop.key, event);
-          loop.position = event.id;
-          loop.failures = 0;
-          delivered++;
-        }
+        if (this.#closed) return;
+        await applyBatch(db, loop.consumer, loop.key, events);
+        if (events.length > 0) loop.position = events.at(-1)!.id;
+        loop.failures = 0;
+        delivered = events.length;
       } catch (err) {
         if (this.#closed) return;
         loop.failures++;

@@ -10,6 +10,8 @@ export interface FanoutTarget {
   name: string;
   /** http://host:port */
   url: string;
+  /** Several nodes: driver i connects to urls[i % urls.length]. @default [url] */
+  urls?: string[];
   namespace: string;
   joinEvent: string;
   joinPayload: Record<string, unknown>;
@@ -77,8 +79,9 @@ export async function runFanout(
   try {
     const connected = await Promise.all(
       Array.from({ length: drivers }, (_, i) => {
+        const urls = target.urls ?? [target.url];
         const child = tsxNode('loadtest/fanout/viewers.ts', [
-          target.url,
+          urls[i % urls.length]!,
           target.namespace,
           String(Math.min(per, viewers - i * per)),
           target.joinEvent,

@@ -21,6 +21,7 @@ import { seedPeople } from './seed.ts';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SECRET = randomBytes(32).toString('base64url');
 const TAIL_SEC = Number(process.env.BENCH_STORM_TAIL_SEC ?? 20);
+const SALE_BUYERS = Number(process.env.BENCH_SALE_BUYERS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 // `storm` alone gives the gated/ungated comparison quickly; the default runs both scenarios.
 const WITH_SALE = (process.env.BENCH_SCENARIOS ?? 'storm,sale').split(',').includes('sale');
@@ -102,7 +103,8 @@ async function startNode(
   buyers: number,
 ): Promise<Node> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -278,7 +280,7 @@ async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Pr
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-orders-'));
       const env: Record<string, string> = { STOCK_GATE: gate, ...(redis ? { REDIS_URL: redis.url } : {}) };
       // The gated node also runs the sale, so it gets the 20,000 buyers.
-      const node = await startNode(env, dataDir, pgDb?.url, gate === 'off' ? 5000 : 20_000);
+      const node = await startNode(env, dataDir, pgDb?.url, gate === 'off' ? 5000 : SALE_BUYERS);
       try {
         const s = await storm(node, { store: storeName, gate });
         console.log(JSON.stringify(s));

@@ -62,7 +62,9 @@ describe.each(['sqlite', 'postgres'] as const)('outbox on %s', (dialect) => {
     await waitFor(async () => (await effects(store, 'failing')).length === all.length);
     await bus.close();
     expect(await effects(store, 'failing')).toEqual(all.map((e) => e.id));
-    expect(failing.seen).toEqual(all.map((e) => e.id));
+    // Events are applied in batches: a failure rolls the batch back and it is handled again, so the
+    // handler may see an event twice, but only one application ever commits (the effects above).
+    expect([...new Set(failing.seen)].sort((a, b) => a - b)).toEqual(all.map((e) => e.id));
 
     // Restart: a new bus continues from the stored position; new events arrive once, old ones never again.
     await writeEvents(store, 10);

@@ -105,7 +105,7 @@ describe('RedisEventBus', () => {
     expect(applied).toBeLessThan(all.length);
 
     const second = await spawnChild('heir');
-    await waitFor(async () => (await effects(store, 'crashy')).length === all.length, 30_000);
+    await waitFor(async () => (await effects(store, 'crashy')).length === all.length, 80_000);
     // Give a redelivery the chance to show up before checking nothing was applied twice.
     await new Promise((r) => setTimeout(r, 500));
     second.kill('SIGKILL');

@@ -41,7 +41,7 @@ describe('gateway/main.ts process', () => {
     });
     children.push(child);
 
-    const { body } = await pollHealth(http, 20_000);
+    const { body } = await pollHealth(http, 60_000);
     expect(body.status).toBe('ok');
     expect(Object.keys(body.subsystems).sort()).toEqual([
       'broker',
@@ -88,7 +88,7 @@ describe('gateway/main.ts process', () => {
       DATA_DIR: dataDir,
     });
     children.push(child);
-    const { body } = await pollHealth(http, 20_000);
+    const { body } = await pollHealth(http, 60_000);
     expect(body.subsystems.broker!.movedFrom).toBe(1883);
     expect(body.subsystems.broker!.port).toBeGreaterThan(1883);
     expect(body.subsystems.media!.state).toBe('disabled');

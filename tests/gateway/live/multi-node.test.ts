@@ -44,10 +44,10 @@ describe('two gateway nodes + Redis', () => {
       });
       nodes.push({ proc, url: `http://127.0.0.1:${port}`, dataDir });
       // One at a time: the first runs the migrations.
-      await pollHealth(port, 30_000);
+      await pollHealth(port, 60_000);
     }
     store = await Store.open({ dataDir: nodes[0]!.dataDir, databaseUrl: pg.url, logger: testLogger });
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     for (const s of sockets) s.disconnect();

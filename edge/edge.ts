@@ -1,0 +1,276 @@
+// The edge gateway: aedes broker + device auth/ACL + validation/quarantine + journal + forwarder +
+// presence + commands. One instance per process; the composition root passes a ReadingSink.
+import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import type { Logger } from 'pino';
+import {
+  DEVICE_TOPICS,
+  type DeviceCommand,
+  decodeReading,
+  type QuarantineReason,
+} from '../protocols/device.ts';
+import { EdgeBroker, type EdgeBrokerHealth } from './broker.ts';
+import { type EdgeDb, openEdgeDb } from './db.ts';
+import { type DeviceInfo, DeviceRegistry } from './devices.ts';
+import { Forwarder, type ForwarderOptions, type ReadingSink } from './forwarder.ts';
+import { Journal, type JournalOptions } from './journal.ts';
+import { type DevicePresence, Presence } from './presence.ts';
+
+export interface EdgeOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  logger: Logger;
+  sink: ReadingSink;
+  maxPayloadBytes?: number;
+  journal?: Partial<JournalOptions>;
+  forwarder?: Partial<ForwarderOptions>;
+}
+
+export type EdgeHealth = EdgeBrokerHealth & {
+  journalDepth: number;
+  oldestUnforwardedAgeMs: number;
+  forwarded: number;
+  forwardFailures: number;
+  quarantined: number;
+  aclViolations: number;
+};
+
+export type DeviceWithPresence = DeviceInfo & DevicePresence;
+
+function authError(message: string, returnCode: number): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+export class Edge {
+  readonly broker: EdgeBroker;
+  readonly presence = new Presence();
+  readonly #opts: EdgeOptions;
+  readonly #db: EdgeDb;
+  readonly devices: DeviceRegistry;
+  readonly journal: Journal;
+  readonly forwarder: Forwarder;
+  readonly #maxPayload: number;
+  readonly #quarantineLoggedAt = new Map<string, number>();
+  #insertQuarantine;
+  quarantinedTotal = 0;
+  aclViolationsTotal = 0;
+
+  constructor(opts: EdgeOptions) {
+    this.#opts = opts;
+    this.#maxPayload = opts.maxPayloadBytes ?? 1024;
+    this.#db = openEdgeDb(opts.dataDir);
+    this.devices = new DeviceRegistry(this.#db);
+    this.journal = new Journal(this.#db, {
+      commitDelayMs: 3,
+      maxBatch: 2000,
+      maxRows: 1_000_000,
+      ...opts.journal,
+    });
+    this.forwarder = new Forwarder(
+      this.journal,
+      opts.sink,
+      { batchSize: 1000, backoffBaseMs: 200, backoffMaxMs: 30_000, ...opts.forwarder },
+      opts.logger,
+    );
+    this.#insertQuarantine = this.#db.prepare(
+      'INSERT INTO quarantine (device_id, reason, payload, received_at_ms) VALUES (?, ?, ?, ?)',
+    );
+    this.broker = new EdgeBroker({
+      host: opts.host,
+      port: opts.port,
+      logger: opts.logger,
+      aedes: {
+        authenticate: (client, username, password, done) =>
+          this.#authenticate(client, username, password, done),
+        authorizePublish: (client, packet, cb) => this.#authorizePublish(client, packet, cb),
+        authorizeSubscribe: (client, sub, cb) => this.#authorizeSubscribe(client, sub, cb),
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.broker.start();
+    const aedes = this.broker.aedes;
+    aedes.on('client', (c) => this.presence.connected(c.id));
+    aedes.on('clientDisconnect', (c) => this.presence.disconnected(c.id));
+    this.forwarder.start();
+  }
+
+  get port(): number {
+    return this.broker.port;
+  }
+
+  #authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (err: AuthenticateError | null, ok: boolean | null) => void,
+  ): void {
+    if (!username || !password || client.id !== username) {
+      done(authError('bad credentials', 4), false);
+      return;
+    }
+    const res = this.devices.verify(username, password.toString('utf8'));
+    if (res === 'bad') {
+      done(authError('bad credentials', 4), false);
+      return;
+    }
+    if (res === 'disabled') {
+      done(authError('device disabled', 5), false);
+      return;
+    }
+    done(null, true);
+  }
+
+  #authorizePublish(client: Client | null, packet: PublishPacket, cb: (err?: Error | null) => void): void {
+    if (!client) {
+      cb(null);
+      return;
+    } // the broker's own publishes (commands)
+    const id = client.id;
+    if (packet.topic === DEVICE_TOPICS.readings(id)) {
+      const checked = decodeReading(packet.payload as Buffer, id, Date.now(), this.#maxPayload);
+      if (!checked.ok) {
+        this.#quarantine(id, checked.reason, packet.payload as Buffer);
+        cb(null);
+        return; // acknowledged, so the device does not loop resending it
+      }
+      this.presence.reading(id);
+      this.journal.append(checked.reading, cb);
+      return;
+    }
+    if (packet.topic === DEVICE_TOPICS.status(id)) {
+      cb(null);
+      return;
+    }
+    this.#aclViolation(id, 'publish', packet.topic);
+    cb(new Error('publish not authorized'));
+  }
+
+  #authorizeSubscribe(
+    client: Client,
+    sub: Subscription,
+    cb: (err: Error | null, sub?: Subscription | null) => void,
+  ): void {
+    if (sub.topic === DEVICE_TOPICS.commands(client.id)) {
+      cb(null, sub);
+      return;
+    }
+    this.#aclViolation(client.id, 'subscribe', sub.topic);
+    cb(new Error('subscribe not authorized'));
+  }
+
+  #aclViolation(id: string, action: string, topic: string): void {
+    this.aclViolationsTotal++;
+    this.presence.aclViolation(id);
+    this.#opts.logger.warn({ device: id, action, topic }, 'device ACL violation; connection closed');
+  }
+
+  #quarantine(id: string, reason: QuarantineReason, payload: Buffer): void {
+    const now = Date.now();
+    this.quarantinedTotal++;
+    this.presence.quarantined(id, now);
+    const stored = payload.length > this.#maxPayload ? payload.subarray(0, this.#maxPayload) : payload;
+    try {
+      this.#insertQuarantine.run(id, reason, stored, now);
+    } catch (err) {
+      this.#opts.logger.error({ err, device: id }, 'quarantine write failed');
+    }
+    const last = this.#quarantineLoggedAt.get(id) ?? 0;
+    if (now - last >= 60_000) {
+      this.#quarantineLoggedAt.set(id, now);
+      this.#opts.logger.warn({ device: id, reason }, 'reading quarantined');
+    }
+  }
+
+  /** Quarantined readings of one device (newest first). */
+  quarantineOf(id: string, limit = 100): { reason: QuarantineReason; receivedAtMs: number }[] {
+    return (
+      this.#db
+        .prepare('SELECT reason, received_at_ms FROM quarantine WHERE device_id = ? ORDER BY id DESC LIMIT ?')
+        .all(id, limit) as { reason: QuarantineReason; received_at_ms: number }[]
+    ).map((r) => ({ reason: r.reason, receivedAtMs: r.received_at_ms }));
+  }
+
+  // Device admin (called by the gateway's device routes).
+
+  registerDevice(id: string, kind: string, location: string): string | undefined {
+    return this.devices.register(id, kind, location);
+  }
+
+  /** New secret; the live connection (authenticated with the old one) is closed. */
+  rotateSecret(id: string): string | undefined {
+    const secret = this.devices.rotate(id);
+    if (secret !== undefined) this.#kick(id);
+    return secret;
+  }
+
+  setDisabled(id: string, disabled: boolean): boolean {
+    const ok = this.devices.setDisabled(id, disabled);
+    if (ok && disabled) this.#kick(id);
+    return ok;
+  }
+
+  #kick(id: string): void {
+    // aedes keeps live clients by id (not in its typings); client id = device id, enforced at connect.
+    const clients = (this.broker.aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+    clients[id]?.close();
+  }
+
+  listDevices(): DeviceWithPresence[] {
+    return this.devices.list().map((d) => ({ ...d, ...this.presence.get(d.id) }));
+  }
+
+  getDevice(id: string): DeviceWithPresence | undefined {
+    const d = this.devices.get(id);
+    return d ? { ...d, ...this.presence.get(id) } : undefined;
+  }
+
+  /** Publishes a command (QoS 1, not retained) to the device's commands topic. */
+  sendCommand(id: string, command: DeviceCommand): Promise<void> {
+    const body = {
+      command,
+      issuedAtMs: Date.now(),
+      ...(command === 'sync-time' ? { nowMs: Date.now() } : {}),
+    };
+    return new Promise((resolve, reject) =>
+      this.broker.aedes.publish(
+        {
+          cmd: 'publish',
+          topic: DEVICE_TOPICS.commands(id),
+          payload: Buffer.from(JSON.stringify(body)),
+          qos: 1,
+          retain: false,
+          dup: false,
+        },
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
+  }
+
+  /** For the staff stream: devices online and readings accepted over the last minute. */
+  summary = async (): Promise<{ online: number; readingsPerMinute: number }> => ({
+    online: this.presence.online(),
+    readingsPerMinute: this.presence.readingsPerMinute(),
+  });
+
+  health(): EdgeHealth {
+    return {
+      ...this.broker.health(),
+      journalDepth: this.journal.depth,
+      oldestUnforwardedAgeMs: this.journal.oldestUnforwardedAgeMs(),
+      forwarded: this.forwarder.forwarded,
+      forwardFailures: this.forwarder.failures,
+      quarantined: this.quarantinedTotal,
+      aclViolations: this.aclViolationsTotal,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.broker.close();
+    this.journal.flush();
+    await this.forwarder.stop();
+    this.journal.close();
+    this.#db.close();
+  }
+}

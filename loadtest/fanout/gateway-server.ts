@@ -1,0 +1,55 @@
+// Benchmark target: the real platform (config from the environment, like `npm start`). With SEED=1 it
+// also sets up a live session with a card (staff and host seeded in the store, the rest through its
+// HTTP API) and prints {"port","sessionId"}; a line "pin" on stdin pins the card through the HTTP API,
+// as a host would. "rss" prints {"rssMb"}; "exit" shuts down.
+import { randomUUID } from 'node:crypto';
+import { TokenService } from '../../gateway/auth/index.ts';
+import { loadConfig } from '../../gateway/config.ts';
+import { createLogger } from '../../gateway/logger.ts';
+import { startPlatform } from '../../gateway/platform.ts';
+import { seedPeople } from '../orders/seed.ts';
+
+const config = loadConfig(process.env);
+const platform = await startPlatform(config, createLogger(config.logLevel));
+const base = `http://127.0.0.1:${platform.ports.http.port}`;
+const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+let pin: (() => Promise<void>) | undefined;
+if (process.env.SEED === '1') {
+  const tokens = new TokenService({ secret: new TextEncoder().encode(config.auth.secret!) });
+  const [staff] = await seedPeople(platform.store, tokens, 1, ['member', 'staff']);
+  const [host] = await seedPeople(platform.store, tokens, 1, ['member', 'host']);
+  const post = async (p: string, token: string, body: unknown = {}) => {
+    const res = await fetch(`${base}${p}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (res.status >= 300) throw new Error(`${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const product = await post('/api/products', staff!.token, {
+    titles: { en: 'Fan-out item', 'zh-Hans': '测试', 'zh-Hant': '測試' },
+    skus: [{ code: `F-${randomUUID()}`, priceMinor: 9_900, currency: 'CNY', stock: 100 }],
+  });
+  const session = await post('/api/live-sessions', host!.token, { title: 'Fan-out bench' });
+  const sessionId = session.sessionId as string;
+  await post(`/api/live-sessions/${sessionId}/go-live`, host!.token);
+  const skuId = (product.skus as Array<{ skuId: string }>)[0]!.skuId;
+  const card = await post(`/api/live-sessions/${sessionId}/cards`, host!.token, { skuId, quantity: 100 });
+  pin = async () => {
+    await post(`/api/live-sessions/${sessionId}/cards/${card.cardId}/pin`, host!.token);
+  };
+  say({ port: platform.ports.http.port, sessionId });
+} else {
+  say({ port: platform.ports.http.port });
+}
+
+process.stdin.on('data', (d) => {
+  const text = String(d);
+  if (text.includes('pin'))
+    void pin?.().catch((err: unknown) => process.stderr.write(`pin failed: ${String(err)}\n`));
+  if (text.includes('rss')) say({ rssMb: process.memoryUsage().rss / 1048576 });
+  if (text.includes('exit')) void platform.close().then(() => process.exit(0));
+});

@@ -1,0 +1,114 @@
+// Fan-out targets on the real gateway: one node (SQLite, in-process events), or N nodes sharing a
+// Redis (its own redis-server on a free port) and a PostgreSQL database, viewers spread over the nodes
+// and the pin made through the first.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type FanoutTarget, nextJson, tsxNode } from './harness.ts';
+
+const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function ask(child: ChildProcess, line: string): Promise<number> {
+  const p = nextJson<{ rssMb: number }>(child, (v) => typeof v.rssMb === 'number');
+  child.stdin!.write(`${line}\n`);
+  return (await p).rssMb;
+}
+
+export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
+  const secret = randomBytes(32).toString('base64url');
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const shared: Record<string, string> = {};
+  if (nodes > 1) {
+    const port = await freePort();
+    const redis = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    cleanups.push(() => void redis.kill('SIGKILL'));
+    await new Promise((r) => setTimeout(r, 300));
+    const name = `vitalive_fanout_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(PG_ADMIN);
+    url.pathname = `/${name}`;
+    shared.REDIS_URL = `redis://127.0.0.1:${port}`;
+    shared.DATABASE_URL = url.toString();
+    cleanups.push(async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    });
+  }
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
+  let sessionId = '';
+  for (let i = 0; i < nodes; i++) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-fanout-'));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const child = tsxNode('loadtest/fanout/gateway-server.ts', [], {
+      ...process.env,
+      ...shared,
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(await freePort()),
+      MQTT_HOST: '127.0.0.1',
+      MQTT_PORT: String(await freePort()),
+      MEDIA_WORKERS: '0',
+      DATA_DIR: dataDir,
+      AUTH_SECRET: secret,
+      LOG_LEVEL: 'error',
+      SEED: i === 0 ? '1' : '0',
+    });
+    children.push(child);
+    const up = await nextJson<{ port: number; sessionId?: string }>(child, (v) => typeof v.port === 'number');
+    if (up.sessionId) sessionId = up.sessionId;
+    urls.push(`http://127.0.0.1:${up.port}`);
+  }
+  return {
+    name: nodes === 1 ? 'gateway' : `gateway-${nodes}-nodes+redis`,
+    url: urls[0]!,
+    urls,
+    namespace: '/live',
+    joinEvent: 'live:join',
+    joinPayload: { sessionId },
+    watchEvent: 'card:pinned',
+    async trigger() {
+      children[0]!.stdin!.write('pin\n');
+    },
+    async rssMb() {
+      // The largest node: the ratio target is per gateway process.
+      return Math.max(...(await Promise.all(children.map((c) => ask(c, 'rss')))));
+    },
+    async close() {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              c.once('exit', () => resolve());
+              c.stdin!.write('exit\n');
+              setTimeout(() => c.exitCode === null && c.kill('SIGKILL'), 10_000).unref();
+            }),
+        ),
+      );
+      for (const c of cleanups.reverse()) await c();
+    },
+  };
+}

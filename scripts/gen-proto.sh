@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Regenerates the static protobuf code for protocols/device.proto into protocols/generated/ (or into $1).
+set -euo pipefail
+out="${1:-protocols/generated}"
+mkdir -p "$out"
+npx pbjs -t static-module -w es6 --es6 --no-beautify --no-delimited --no-verify --no-convert -o "$out/device.js" protocols/device.proto
+npx pbts --no-comments -o "$out/device.d.ts" "$out/device.js"

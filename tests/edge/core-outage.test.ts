@@ -1,0 +1,138 @@
+// Store-and-forward through an outage of the core (standalone edge, HTTP sink): readings accumulate in
+// the journal while the core answers 503, then drain exactly once in per-device order; depth returns
+// to 0. Also: a reading published by mosquitto_pub (a client we did not write) arrives downstream.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, expect, it } from 'vitest';
+import { HttpReadingSink } from '../../edge/http-sink.ts';
+import { Edge } from '../../edge/index.ts';
+import { encodeReading } from '../../protocols/device.ts';
+import { connectDevice, startIngestCore, tempDir, waitFor } from '../helpers/edge.ts';
+import { testLogger } from '../helpers/logger.ts';
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+async function standaloneEdge() {
+  const core = await startIngestCore('edge-token');
+  const edge = new Edge({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: tempDir(),
+    logger: testLogger,
+    sink: new HttpReadingSink(core.url, 'edge-token'),
+    forwarder: { batchSize: 100, backoffBaseMs: 20, backoffMaxMs: 200 },
+  });
+  await edge.start();
+  cleanup.push(
+    () => edge.close(),
+    () => core.close(),
+  );
+  return { core, edge };
+}
+
+it('drains every reading exactly once, per-device order kept, after the core comes back', async () => {
+  const { core, edge } = await standaloneEdge();
+  core.setDown(true);
+  const devices = ['s-1', 's-2', 's-3'];
+  const clients = await Promise.all(
+    devices.map((id) => connectDevice(edge.port, id, edge.registerDevice(id, 'scale', 'hall')!)),
+  );
+  const perDevice = 300;
+  await Promise.all(
+    clients.map(async (c, i) => {
+      for (let seq = 1; seq <= perDevice; seq++)
+        await c.publishAsync(
+          `devices/${devices[i]}/readings`,
+          Buffer.from(
+            encodeReading({
+              deviceId: devices[i]!,
+              bootId: 1,
+              seq,
+              metric: 1,
+              value: 60 + (seq % 30),
+              measuredAtMs: Date.now(),
+            }),
+          ),
+          { qos: 1 },
+        );
+    }),
+  );
+  expect(edge.health().journalDepth).toBe(devices.length * perDevice);
+  await waitFor(() => edge.health().forwardFailures >= 3, 'retries while down');
+  expect(core.stored.size).toBe(0);
+  expect(edge.health().oldestUnforwardedAgeMs).toBeGreaterThan(0);
+  core.setDown(false);
+  await waitFor(() => edge.health().journalDepth === 0, 'journal drained');
+  expect(core.stored.size).toBe(devices.length * perDevice);
+  for (const id of devices) {
+    const seqs = core.order.filter((k) => k.startsWith(`${id}/`)).map((k) => Number(k.split('/')[2]));
+    expect(seqs).toEqual(Array.from({ length: perDevice }, (_, i) => i + 1));
+  }
+  expect(edge.health().oldestUnforwardedAgeMs).toBe(0);
+  await Promise.all(clients.map((c) => c.endAsync()));
+});
+
+it('accepts a protobuf reading published by mosquitto_pub', async () => {
+  const { core, edge } = await standaloneEdge();
+  const secret = edge.registerDevice('bp-9', 'bp', 'clinic')!;
+  const file = path.join(tempDir('pub-'), 'reading.bin');
+  fs.writeFileSync(
+    file,
+    encodeReading({
+      deviceId: 'bp-9',
+      bootId: 2,
+      seq: 41,
+      metric: 8,
+      value: 72,
+      measuredAtMs: Date.now(),
+      memberCode: 'QR-1',
+    }),
+  );
+  await promisify(execFile)('mosquitto_pub', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(edge.port),
+    '-V',
+    'mqttv311',
+    '-i',
+    'bp-9',
+    '-u',
+    'bp-9',
+    '-P',
+    secret,
+    '-q',
+    '1',
+    '-t',
+    'devices/bp-9/readings',
+    '-f',
+    file,
+  ]);
+  await waitFor(() => core.stored.size === 1, 'reading downstream');
+  expect(core.stored.get('bp-9/2/41')).toMatchObject({ metric: 'PULSE_BPM', value: 72, memberCode: 'QR-1' });
+  // an unknown client is refused
+  await expect(
+    promisify(execFile)('mosquitto_pub', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(edge.port),
+      '-i',
+      'x',
+      '-u',
+      'x',
+      '-P',
+      'y',
+      '-t',
+      'devices/x/readings',
+      '-m',
+      'z',
+    ]),
+  ).rejects.toThrow();
+});

@@ -1,0 +1,92 @@
+// Edge test helpers: a temp data dir, an in-memory ReadingSink that keeps what it receives
+// (idempotent by identity, like the real sinks), and device connection shortcuts.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import type { JournaledReading, ReadingSink } from '../../edge/index.ts';
+
+export function tempDir(prefix = 'edge-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export const identity = (r: { deviceId: string; bootId: number; seq: number }) =>
+  `${r.deviceId}/${r.bootId}/${r.seq}`;
+
+export class CollectingSink implements ReadingSink {
+  readonly received: JournaledReading[] = [];
+  readonly ids = new Set<string>();
+  writes = 0;
+  async write(readings: readonly JournaledReading[]): Promise<void> {
+    this.writes++;
+    for (const r of readings) {
+      const k = identity(r);
+      if (this.ids.has(k)) continue;
+      this.ids.add(k);
+      this.received.push(r);
+    }
+  }
+}
+
+export function connectDevice(port: number, id: string, secret: string, opts: mqtt.IClientOptions = {}) {
+  return mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    protocolVersion: 4,
+    clientId: id,
+    username: id,
+    password: secret,
+    reconnectPeriod: 0,
+    ...opts,
+  });
+}
+
+export async function waitFor(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A stand-in core for a standalone edge: POST /api/ingest/readings, idempotent by identity, and
+ * able to go down (503) and come back. Every POST is recorded so tests can compare identities. */
+export async function startIngestCore(token: string) {
+  const { createServer } = await import('node:http');
+  const stored = new Map<string, Record<string, unknown>>();
+  const order: string[] = [];
+  let down = false;
+  let posts = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (down) return void res.writeHead(503).end();
+      if (req.url !== '/api/ingest/readings' || req.headers.authorization !== `Bearer ${token}`)
+        return void res.writeHead(401).end();
+      posts++;
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+        readings: { deviceId: string; bootId: number; seq: number }[];
+      };
+      for (const r of body.readings) {
+        const k = identity(r);
+        if (stored.has(k)) continue;
+        stored.set(k, r);
+        order.push(k);
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stored,
+    order,
+    get posts() {
+      return posts;
+    },
+    setDown(v: boolean) {
+      down = v;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
