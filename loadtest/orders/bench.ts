@@ -3,6 +3,7 @@
 //   storm: 5,000 buyers on a card with 500 units, attempts kept up for BENCH_STORM_TAIL_SEC (20) after
 //          the sell-out — once with the stock gate and once without, for the gated/ungated ratio;
 //   sale:  20,000 buyers, 20,000 units: every attempt becomes an order (the write path).
+// BENCH_STORES, BENCH_SCENARIOS (storm,sale), BENCH_STORM_TAIL_SEC and BENCH_CONCURRENCY narrow a run.
 // Prints one JSON line per scenario and a summary; the platform runs in a child process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -22,6 +23,8 @@ const SECRET = randomBytes(32).toString('base64url');
 const TAIL_SEC = Number(process.env.BENCH_STORM_TAIL_SEC ?? 20);
 const SALE_BUYERS = Number(process.env.BENCH_SALE_BUYERS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
+// `storm` alone gives the gated/ungated comparison quickly; the default runs both scenarios.
+const WITH_SALE = (process.env.BENCH_SCENARIOS ?? 'storm,sale').split(',').includes('sale');
 const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const logger = pino({ level: 'silent' });
 const tokens = new TokenService({ secret: new TextEncoder().encode(SECRET) });
@@ -287,7 +290,7 @@ async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Pr
         const s = await storm(node, { store: storeName, gate });
         console.log(JSON.stringify(s));
         out.push(s);
-        if (gate !== 'off') {
+        if (gate !== 'off' && WITH_SALE) {
           const w = await sale(node, { store: storeName, gate });
           console.log(JSON.stringify(w));
           out.push(w);

@@ -10,6 +10,18 @@ import {
 } from '../../commerce/index.ts';
 import type { TokenService } from '../../gateway/auth/index.ts';
 
+/** Random codes that are unique within this run: 20,000 random 6-character codes collide now and then. */
+const issued = new Set<string>();
+function uniqueCode(length: number): string {
+  for (;;) {
+    const code = randomCode(length);
+    if (!issued.has(code)) {
+      issued.add(code);
+      return code;
+    }
+  }
+}
+
 export async function seedPeople(store: Store, tokens: TokenService, n: number, roles: Role[] = ['member']) {
   const now = Date.now();
   const out: Array<{ id: string; token: string }> = [];
@@ -19,8 +31,8 @@ export async function seedPeople(store: Store, tokens: TokenService, n: number, 
       return {
         id,
         kind: 'member' as const,
-        member_code: randomCode(MEMBER_CODE_LENGTH),
-        referral_code: randomCode(REFERRAL_CODE_LENGTH),
+        member_code: uniqueCode(MEMBER_CODE_LENGTH),
+        referral_code: uniqueCode(REFERRAL_CODE_LENGTH),
         display_name: `Buyer ${id.slice(0, 6)}`,
         email: `${id}@bench.test`,
         phone: null,
