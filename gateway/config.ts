@@ -32,6 +32,8 @@ export interface PlatformConfig {
     logLevel: 'debug' | 'warn' | 'error' | 'none';
     /** Consumers per router before a live room pipes its host to another worker's router. */
     consumerBudget: number;
+    /** Public base URL of the media node(s) that viewers open /media on; undefined → same origin. */
+    publicUrl: string | undefined;
   };
   dataDir: string;
   redisUrl: string | undefined;
@@ -101,6 +103,9 @@ export const DEFAULTS = {
   /** Consumers one router carries before new viewers fan out (pipeToRouter) to another worker.
    * @default 400 (about 40 % of a core with AEAD_AES_128_GCM SRTP, leaving room for bursts) */
   MEDIA_CONSUMER_BUDGET: 400,
+  /** Base URL viewers open `/media` on when the SFU runs on other nodes (e.g. https://media.example.com).
+   * @default unset: the node that served the page */
+  MEDIA_PUBLIC_URL: undefined as string | undefined,
   /** SQLite file, edge journal and other local state. @default './data' */
   DATA_DIR: './data',
   /** Enables multi-node mode (event dispatch, stock gate, socket.io adapter, broker). @default unset */
@@ -196,7 +201,7 @@ function str(env: Env, key: keyof typeof DEFAULTS): string | undefined {
 
 function url(
   env: Env,
-  key: 'REDIS_URL' | 'DATABASE_URL' | 'PAYMENT_CHECKOUT_URL',
+  key: 'REDIS_URL' | 'DATABASE_URL' | 'PAYMENT_CHECKOUT_URL' | 'MEDIA_PUBLIC_URL',
   protocols: string[],
 ): string | undefined {
   const raw = str(env, key);
@@ -282,6 +287,7 @@ export function loadConfig(env: Env): PlatformConfig {
       rtcMaxPort,
       logLevel: oneOf(env, 'MEDIA_LOG_LEVEL', ['debug', 'warn', 'error', 'none']),
       consumerBudget: int(env, 'MEDIA_CONSUMER_BUDGET', 1, 100_000),
+      publicUrl: url(env, 'MEDIA_PUBLIC_URL', ['http:', 'https:']),
     },
     dataDir: path.resolve(str(env, 'DATA_DIR')!),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),

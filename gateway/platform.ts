@@ -182,6 +182,7 @@ export async function startPlatform(
       nodeId,
       redis,
       sales: sales.sales,
+      mediaUrl: config.media.publicUrl,
       orders: { place: (actor, body, key) => placement.place(actor, body as never, key) },
       media: config.media.workers > 0 ? () => mediaGateway.stats({ maxAgeMs: 2000 }) : undefined,
     });

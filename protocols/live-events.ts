@@ -32,6 +32,8 @@ export interface LiveSnapshot {
   cards: LiveCardView[];
   viewers: number;
   serverTimeMs: number;
+  /** Where to open the SFU signalling for this session: socket.io `namespace` at `url` (null: this origin). */
+  media: { url: string | null; namespace: '/media' };
 }
 
 export interface SessionEventFrame {

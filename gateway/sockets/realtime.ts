@@ -51,6 +51,8 @@ export interface RealtimeDeps {
   devices?: (() => Promise<DeviceFigures>) | undefined;
   /** SFU stats for staff; absent on nodes without media. */
   media?: (() => Promise<MediaStats>) | undefined;
+  /** Where viewers open /media (MEDIA_PUBLIC_URL); undefined → the same origin. */
+  mediaUrl?: string | undefined;
   /** @default 500 ms */
   staffPeriodMs?: number;
   /** @default 500 ms */
@@ -113,6 +115,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
       },
     },
     orders: deps.orders,
+    mediaUrl: deps.mediaUrl,
     authenticate: (token) => deps.tokens.verifyAccess(token),
     viewerLog,
     presence,

@@ -54,6 +54,8 @@ export interface LiveNamespaceDeps {
   logger: Logger;
   snapshots: LiveSnapshotSource;
   orders: OrderPlacer;
+  /** Public URL of the media-enabled node(s) in multi-node mode; undefined → viewers use this origin. */
+  mediaUrl?: string | undefined;
   /** Verifies an access token presented after connecting (a viewer who logs in mid-session). */
   authenticate: (token: string) => Promise<Principal>;
   viewerLog: ViewerEventLog;
@@ -123,7 +125,14 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
     const seq = await currentSessionSeq(deps.db, sessionId);
     const state = await deps.snapshots.load(sessionId);
     if (!state) throw new VitaliveError('NOT_FOUND', { what: `Live session ${sessionId}` });
-    return { sessionId, seq, ...state, viewers: deps.presence.count(sessionId), serverTimeMs: Date.now() };
+    return {
+      sessionId,
+      seq,
+      ...state,
+      viewers: deps.presence.count(sessionId),
+      serverTimeMs: Date.now(),
+      media: { url: deps.mediaUrl ?? null, namespace: '/media' },
+    };
   }
 
   function joined(socket: LiveSocket, sessionId: string) {

@@ -86,6 +86,8 @@ describe('/live and /host on a platform node', () => {
       expect(snap.session.state).toBe('live');
       expect(snap.cards.map((c: { cardId: string }) => c.cardId)).toEqual([cardA]);
       expect(snap.cards[0].remaining).toBe(3);
+      // Single node: the SFU signalling is on this origin.
+      expect(snap.media).toEqual({ url: null, namespace: '/media' });
     }
     const frames = viewers.map((v) => record(v, ['card:pinned']));
     const host = await open('/host', hostToken);
