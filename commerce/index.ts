@@ -73,6 +73,14 @@ export type { PeopleQuery } from './people/person-search.ts';
 export type { IssuedRefreshToken } from './people/refresh-tokens.ts';
 export type { RegistrationInput, StaffAccountInput } from './people/registration.ts';
 export type { IssuedResetCode } from './people/reset-codes.ts';
+// Readings (device readings history, edge tokens)
+export {
+  type EdgeTokenInfo,
+  EdgeTokens,
+  type IngestReading,
+  Readings,
+  type StoredReading,
+} from './readings/index.ts';
 export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
 export {
   type ChannelResolver,

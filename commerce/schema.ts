@@ -5,6 +5,7 @@ import type {
   OrdersTable,
   PaymentEventsTable,
 } from './orders/tables.ts';
+import type { EdgeTokensTable, ReadingsAccessLogTable, ReadingsTable } from './readings/tables.ts';
 import type { CardsTable, LiveSessionsTable, ProductsTable, SkusTable } from './sales/tables.ts';
 
 // Table types for Kysely. Grows with each migration in commerce/migrations/.
@@ -198,4 +199,8 @@ export interface Database {
   card_holdings: CardHoldingsTable;
   idempotency_keys: IdempotencyKeysTable;
   payment_events: PaymentEventsTable;
+  // Readings (0005)
+  readings: ReadingsTable;
+  readings_access_log: ReadingsAccessLogTable;
+  edge_tokens: EdgeTokensTable;
 }

@@ -72,12 +72,23 @@ export class DeviceRegistry {
   }
 
   verify(id: string, secret: string): 'ok' | 'bad' | 'disabled' {
-    const cur = this.#hashes.get(id);
+    // Read through on a miss: devices may be registered by the CLI while the edge runs.
+    const cur = this.#hashes.get(id) ?? this.#load(id);
     const given = sha256(secret);
     // Compare against a dummy for unknown ids so timing does not reveal which ids exist.
     const ok = timingSafeEqual(given, cur?.hash ?? Buffer.alloc(32));
     if (!ok || cur === undefined) return 'bad';
     return cur.disabled ? 'disabled' : 'ok';
+  }
+
+  #load(id: string): { hash: Buffer; disabled: boolean } | undefined {
+    const r = this.#db.prepare('SELECT secret_sha256, disabled FROM devices WHERE id = ?').get(id) as
+      | { secret_sha256: Buffer; disabled: number }
+      | undefined;
+    if (!r) return undefined;
+    const entry = { hash: r.secret_sha256, disabled: r.disabled === 1 };
+    this.#hashes.set(id, entry);
+    return entry;
   }
 
   get(id: string): DeviceInfo | undefined {

@@ -61,7 +61,7 @@ export class Edge {
     this.#db = openEdgeDb(opts.dataDir);
     this.devices = new DeviceRegistry(this.#db);
     this.journal = new Journal(this.#db, {
-      commitDelayMs: 3,
+      commitDelayMs: 10,
       maxBatch: 2000,
       maxRows: 1_000_000,
       ...opts.journal,

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type EventBus, LocalEventBus, RedisEventBus, Store } from '../commerce/index.ts';
-import { EdgeBroker } from '../edge/index.ts';
+import { type EventBus, LocalEventBus, Readings, RedisEventBus, Store } from '../commerce/index.ts';
+import { Edge, type EdgeBroker } from '../edge/index.ts';
 import { WorkerPool } from '../media/index.ts';
 import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts';
 import type { PlatformConfig } from './config.ts';
@@ -120,9 +120,18 @@ export async function startPlatform(
     warnIfMoved(logger, 'HTTP', httpPort);
     const mqttPort = await resolvePort(config.mqtt.port, 'MQTT', { host: config.mqtt.host });
     warnIfMoved(logger, 'MQTT', mqttPort);
-    const broker = new EdgeBroker({ host: config.mqtt.host, port: mqttPort.port, logger });
-    closers.unshift(['broker', () => broker.close()]);
-    await broker.start();
+    // Edge: devices publish readings; the journal forwards them in-process into commerce's readings.
+    const readings = new Readings(store);
+    const edge = new Edge({
+      host: config.mqtt.host,
+      port: mqttPort.port,
+      dataDir: config.dataDir,
+      logger,
+      sink: { write: async (batch) => void (await readings.ingest(batch)) },
+    });
+    closers.unshift(['broker', () => edge.close()]);
+    await edge.start();
+    const broker = edge.broker;
 
     const tokens = new TokenService({
       secret: loadOrCreateSecret(config.dataDir, config.auth.secret),
@@ -149,14 +158,17 @@ export async function startPlatform(
       store: () => store.health(),
       events: () => events.health(),
       sockets: () => ({ state: 'ok', clients: sockets.io.engine.clientsCount, multiNode: Boolean(redis) }),
-      broker: () => ({ ...broker.health(), movedFrom: mqttPort.movedFrom }),
+      broker: () => ({ ...edge.health(), movedFrom: mqttPort.movedFrom }),
       media: () => media.health(),
     });
     // Live sales: catalog, sessions and cards, orders; the sweeper expires reservations and countdowns.
     const sales = createSalesServices({ store, config, logger, redis, onEvents: () => events.notify() });
     closers.unshift(['sales sweeper', () => sales.sweeper.close()]);
     const placement = new OrderPlacement(sales.orders, config.sales.ordersPerMemberPerMin);
-    const deps = { config, logger, store, events, tokens, guards: createGuards(tokens), sales, placement };
+    const deps = {
+      ...{ config, logger, store, events, tokens, guards: createGuards(tokens), sales, placement },
+      ...{ devices: edge, readings },
+    };
     await registerRoutes(http, deps);
     // Media: live rooms on this node's workers, /media, /metrics, /web/.
     const mediaGateway = await registerMediaGateway({
@@ -185,6 +197,7 @@ export async function startPlatform(
       mediaUrl: config.media.publicUrl,
       orders: { place: (actor, body, key) => placement.place(actor, body as never, key) },
       media: config.media.workers > 0 ? () => mediaGateway.stats({ maxAgeMs: 2000 }) : undefined,
+      devices: edge.summary,
     });
     closers.unshift(['realtime', () => realtime.close()]);
     // Consumers subscribe while routes and sockets register; delivery starts once all are in.

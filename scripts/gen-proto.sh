@@ -3,5 +3,5 @@
 set -euo pipefail
 out="${1:-protocols/generated}"
 mkdir -p "$out"
-npx pbjs -t static-module -w es6 --es6 --no-beautify --no-delimited --no-verify --no-convert -o "$out/device.js" protocols/device.proto
-npx pbts --no-comments -o "$out/device.d.ts" "$out/device.js"
+node_modules/.bin/pbjs -t static-module -w es6 --es6 --no-beautify --no-delimited --no-verify --no-convert -o "$out/device.js" protocols/device.proto
+node_modules/.bin/pbts --no-comments -o "$out/device.d.ts" "$out/device.js"

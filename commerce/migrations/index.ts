@@ -5,6 +5,7 @@ import * as m0001 from './0001-store-meta.ts';
 import * as m0002 from './0002-outbox.ts';
 import * as m0003 from './0003-people.ts';
 import * as m0004 from './0004-sales.ts';
+import * as m0005 from './0005-readings.ts';
 import * as m0006 from './0006-viewer-events.ts';
 import * as m0007 from './0007-live-funnel.ts';
 import * as m0008 from './0008-orders.ts';
@@ -14,6 +15,7 @@ export const migrations: Record<string, Migration> = {
   '0002-outbox': m0002,
   '0003-people': m0003,
   '0004-sales': m0004,
+  '0005-readings': m0005,
   '0006-viewer-events': m0006,
   '0007-live-funnel': m0007,
   '0008-orders': m0008,

@@ -1,6 +1,6 @@
 // Every HTTP route plugin of the gateway, registered in one place. One file per area.
 import type { Logger } from 'pino';
-import type { EventBus, People, Store } from '../../commerce/index.ts';
+import { EdgeTokens, type EventBus, type People, Readings, type Store } from '../../commerce/index.ts';
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
@@ -14,6 +14,7 @@ import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
 import { orderRoutes } from './orders.ts';
 import { peopleRoutes } from './people.ts';
+import { type DeviceAdminPort, readingRoutes } from './readings.ts';
 import { strictBodyValidator } from './validator.ts';
 
 /** What route plugins may use; built once by the composition root. */
@@ -31,6 +32,10 @@ export interface RouteDeps {
   sales?: SalesServices;
   /** @default per-member limit from config over `sales.orders` */
   placement?: OrderPlacement;
+  /** Readings: the embedded edge's device admin (undefined → device routes answer 503). */
+  devices?: DeviceAdminPort;
+  /** @default built from store */
+  readings?: Readings;
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -54,5 +59,12 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await catalogRoutes(scope, salesDeps);
     await liveSessionRoutes(scope, salesDeps);
     await orderRoutes(scope, salesDeps);
+    // Readings and devices
+    await readingRoutes(scope, {
+      guards: deps.guards,
+      readings: deps.readings ?? new Readings(deps.store),
+      edgeTokens: new EdgeTokens(deps.store),
+      devices: deps.devices,
+    });
   });
 }

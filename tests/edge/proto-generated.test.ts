@@ -13,4 +13,4 @@ it('protocols/generated is up to date with device.proto', () => {
     const committed = fs.readFileSync(path.join('protocols/generated', f), 'utf8');
     expect(committed, `${f} differs; run npm run gen:proto`).toBe(fresh);
   }
-}, 30_000);
+}, 120_000);

@@ -1,0 +1,2 @@
+export { type EdgeTokenInfo, EdgeTokens } from './edge-tokens.ts';
+export { type IngestReading, Readings, type StoredReading } from './readings.ts';

@@ -1,0 +1,330 @@
+// Readings and device routes. /api/ingest/readings takes batches from standalone edges (edge token,
+// idempotent by reading identity). Readings: a member reads their own; staff/admin read a consenting
+// person's raw readings (audit-logged), list unlinked readings and assign them; channel managers and
+// hosts never see raw readings. Devices (staff/admin): register, list with presence, rotate, disable,
+// command. Edge tokens: admin only.
+import { type Static, Type } from '@fastify/type-provider-typebox';
+import type { EdgeTokens, Readings } from '../../commerce/index.ts';
+import type { Edge } from '../../edge/index.ts';
+import { VitaliveError } from '../../protocols/index.ts';
+import { type Guards, principalOf } from '../auth/index.ts';
+import type { App } from '../http-app.ts';
+import { bearer, Id, IdParams } from './people-schemas.ts';
+
+const MetricName = Type.Union(
+  [
+    'WEIGHT_KG',
+    'BODY_FAT_PCT',
+    'MUSCLE_MASS_KG',
+    'VISCERAL_FAT_LEVEL',
+    'BMI',
+    'SYSTOLIC_MMHG',
+    'DIASTOLIC_MMHG',
+    'PULSE_BPM',
+    'GLUCOSE_MMOL_L',
+  ].map((m) => Type.Literal(m)),
+);
+const Ms = Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 });
+const Code = Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()]);
+const IngestReadingSchema = Type.Object(
+  {
+    deviceId: Id,
+    bootId: Type.Integer({ minimum: 0, maximum: 4_294_967_295 }),
+    seq: Ms,
+    metric: MetricName,
+    value: Type.Number(),
+    measuredAtMs: Ms,
+    memberCode: Code,
+    eventId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]),
+    receivedAtMs: Ms,
+  },
+  { additionalProperties: false },
+);
+const ReadingSchema = Type.Object({
+  id: Type.Integer(),
+  deviceId: Type.String(),
+  bootId: Type.Integer(),
+  seq: Type.Integer(),
+  metric: Type.String(),
+  value: Type.Number(),
+  measuredAtMs: Type.Integer(),
+  memberCode: Type.Union([Type.String(), Type.Null()]),
+  eventId: Type.Union([Type.String(), Type.Null()]),
+  personId: Type.Union([Type.String(), Type.Null()]),
+  receivedAtMs: Type.Integer(),
+});
+const Limit = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+  { additionalProperties: false },
+);
+const DeviceSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  location: Type.String(),
+  disabled: Type.Boolean(),
+  createdAtMs: Type.Integer(),
+  online: Type.Boolean(),
+  lastSeenMs: Type.Union([Type.Integer(), Type.Null()]),
+  readingsToday: Type.Integer(),
+  quarantined: Type.Integer(),
+  aclViolations: Type.Integer(),
+});
+const Secret = Type.Object({ id: Type.String(), secret: Type.String() });
+
+/** What the device routes need from the embedded edge. */
+export type DeviceAdminPort = Pick<
+  Edge,
+  'registerDevice' | 'listDevices' | 'getDevice' | 'rotateSecret' | 'setDisabled' | 'sendCommand'
+>;
+
+export interface ReadingRouteDeps {
+  guards: Guards;
+  readings: Readings;
+  edgeTokens: EdgeTokens;
+  /** The embedded edge; undefined on nodes without one (device routes then answer 503). */
+  devices: DeviceAdminPort | undefined;
+}
+
+export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<void> {
+  const { guards, readings, edgeTokens } = deps;
+  const staff = guards.requireRoles('admin', 'staff');
+  const admin = guards.requireRoles('admin');
+  const anyone = guards.authenticate;
+  const devices = (): DeviceAdminPort => {
+    if (!deps.devices) throw new VitaliveError('SERVICE_UNAVAILABLE', { what: 'Edge broker' });
+    return deps.devices;
+  };
+
+  app.post(
+    '/api/ingest/readings',
+    {
+      schema: {
+        tags: ['readings'],
+        summary: 'Readings from a standalone edge (edge token; idempotent by device, boot and seq)',
+        security: bearer,
+        body: Type.Object(
+          { readings: Type.Array(IngestReadingSchema, { maxItems: 5000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ stored: Type.Integer(), duplicates: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const auth = request.headers.authorization ?? '';
+      const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+      if (!token || !(await edgeTokens.verify(token))) throw new VitaliveError('AUTH_INVALID_TOKEN');
+      return readings.ingest(request.body.readings);
+    },
+  );
+
+  app.get(
+    '/api/me/readings',
+    {
+      onRequest: anyone,
+      schema: {
+        tags: ['readings'],
+        summary: 'My own readings, newest first',
+        security: bearer,
+        querystring: Limit,
+        response: { 200: Type.Array(ReadingSchema) },
+      },
+    },
+    async (request) => readings.ofPerson(principalOf(request).personId, request.query.limit),
+  );
+
+  app.get(
+    '/api/people/:id/readings',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['readings'],
+        summary: "A person's raw readings (staff/admin; only with health-data consent; audit-logged)",
+        security: bearer,
+        params: IdParams,
+        querystring: Limit,
+        response: { 200: Type.Array(ReadingSchema) },
+      },
+    },
+    async (request) =>
+      readings.ofPersonForStaff(principalOf(request).personId, request.params.id, request.query.limit),
+  );
+
+  app.get(
+    '/api/readings/unlinked',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['readings'],
+        summary: 'Readings not linked to a person yet (unknown or missing member code)',
+        security: bearer,
+        querystring: Limit,
+        response: { 200: Type.Array(ReadingSchema) },
+      },
+    },
+    async (request) => readings.unlinked(request.query.limit),
+  );
+
+  app.post(
+    '/api/readings/assign',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['readings'],
+        summary: 'Assign unlinked readings to a person (audited)',
+        security: bearer,
+        body: Type.Object(
+          {
+            readingIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }),
+            personId: Id,
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ assigned: Type.Integer() }) },
+      },
+    },
+    async (request) => ({
+      assigned: await readings.assign(
+        principalOf(request).personId,
+        request.body.readingIds,
+        request.body.personId,
+      ),
+    }),
+  );
+
+  app.post(
+    '/api/edge-tokens',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['devices'],
+        summary: 'Issue an edge token for a standalone edge (shown once)',
+        security: bearer,
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 128 }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ id: Type.String(), token: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      void reply.status(201);
+      return edgeTokens.issue(request.body.name, principalOf(request).personId);
+    },
+  );
+
+  app.delete(
+    '/api/edge-tokens/:id',
+    {
+      onRequest: admin,
+      schema: { tags: ['devices'], summary: 'Revoke an edge token', security: bearer, params: IdParams },
+    },
+    async (request, reply) => {
+      if (!(await edgeTokens.revoke(request.params.id)))
+        throw new VitaliveError('NOT_FOUND', { what: 'Edge token' });
+      return reply.status(204).send();
+    },
+  );
+
+  const RegisterBody = Type.Object(
+    {
+      id: Id,
+      kind: Type.String({ minLength: 1, maxLength: 32 }),
+      location: Type.String({ minLength: 1, maxLength: 128 }),
+    },
+    { additionalProperties: false },
+  );
+  app.post(
+    '/api/devices',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['devices'],
+        summary: 'Register a device; the secret is shown once',
+        security: bearer,
+        body: RegisterBody,
+        response: { 201: Secret },
+      },
+    },
+    async (request: { body: Static<typeof RegisterBody> }, reply) => {
+      const { id, kind, location } = request.body;
+      const secret = devices().registerDevice(id, kind, location);
+      if (!secret) throw new VitaliveError('CONFLICT', { reason: `device ${id} exists` });
+      void reply.status(201);
+      return { id, secret };
+    },
+  );
+
+  app.get(
+    '/api/devices',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['devices'],
+        summary: 'Devices with presence',
+        security: bearer,
+        response: { 200: Type.Array(DeviceSchema) },
+      },
+    },
+    async () => devices().listDevices(),
+  );
+
+  app.post(
+    '/api/devices/:id/rotate-secret',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['devices'],
+        summary: 'New secret (shown once); the live connection is closed',
+        security: bearer,
+        params: IdParams,
+        response: { 200: Secret },
+      },
+    },
+    async (request) => {
+      const secret = devices().rotateSecret(request.params.id);
+      if (!secret) throw new VitaliveError('NOT_FOUND', { what: 'Device' });
+      return { id: request.params.id, secret };
+    },
+  );
+
+  app.post(
+    '/api/devices/:id/disabled',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['devices'],
+        summary: 'Disable (kicks the live connection) or re-enable a device',
+        security: bearer,
+        params: IdParams,
+        body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      if (!devices().setDisabled(request.params.id, request.body.disabled))
+        throw new VitaliveError('NOT_FOUND', { what: 'Device' });
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/devices/:id/commands',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['devices'],
+        summary: "Send a command to the device's commands topic",
+        security: bearer,
+        params: IdParams,
+        body: Type.Object(
+          { command: Type.Union([Type.Literal('identify'), Type.Literal('sync-time')]) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      if (!devices().getDevice(request.params.id)) throw new VitaliveError('NOT_FOUND', { what: 'Device' });
+      await devices().sendCommand(request.params.id, request.body.command);
+      return reply.status(202).send();
+    },
+  );
+}

@@ -1,0 +1,170 @@
+// npm run bench:edge: 1,000 simulated devices on loopback, QoS 1, against the edge (auth + validation +
+// journal before PUBACK + forwarding into commerce's readings on SQLite), then the same drivers against
+// a Mosquitto started on a free port as the baseline. Prints one JSON object.
+//   --devices 1000 --drivers 2 --seconds 20 --window 4
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { openEdgeDb } from '../../edge/db.ts';
+import { DeviceRegistry } from '../../edge/devices.ts';
+
+const { values } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '1000' },
+    drivers: { type: 'string', default: '2' },
+    seconds: { type: 'string', default: '20' },
+    window: { type: 'string', default: '4' },
+  },
+});
+const DEVICES = Number(values.devices);
+const DRIVERS = Number(values.drivers);
+const DURATION_MS = Number(values.seconds) * 1000;
+const WINDOW = Number(values.window);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+type DriverResult = {
+  connected: number;
+  sent: number;
+  acked: number;
+  elapsedMs: number;
+  latenciesMs: number[];
+};
+
+async function runDrivers(url: string, devices: { id: string; secret?: string }[]): Promise<DriverResult[]> {
+  const per = Math.ceil(devices.length / DRIVERS);
+  return Promise.all(
+    Array.from({ length: DRIVERS }, (_, d) => {
+      const arg = JSON.stringify({
+        url,
+        devices: devices.slice(d * per, (d + 1) * per),
+        window: WINDOW,
+        durationMs: DURATION_MS,
+      });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/edge/driver.ts', arg], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      return new Promise<DriverResult>((resolve, reject) =>
+        child.once('exit', (code) =>
+          code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`driver ${code}`)),
+        ),
+      );
+    }),
+  );
+}
+
+function summarise(results: DriverResult[]) {
+  const lat = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const q = (p: number) =>
+    Math.round((lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0) * 100) / 100;
+  const acked = results.reduce((a, r) => a + r.acked, 0);
+  const elapsed = Math.max(...results.map((r) => r.elapsedMs));
+  return {
+    connected: results.reduce((a, r) => a + r.connected, 0),
+    acked,
+    ackedPerSec: Math.round(acked / (elapsed / 1000)),
+    pubackP50Ms: q(0.5),
+    pubackP99Ms: q(0.99),
+  };
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-edge-'));
+const db = openEdgeDb(dataDir);
+const registry = new DeviceRegistry(db);
+const devices = Array.from({ length: DEVICES }, (_, i) => {
+  const id = `bench-${i}`;
+  return { id, secret: registry.register(id, 'scale', 'bench')! };
+});
+db.close();
+
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+// 1. The edge.
+const edgePort = await freePort();
+const edge = spawn(
+  process.execPath,
+  ['--import', 'tsx', 'loadtest/edge/edge-server.ts', dataDir, String(edgePort)],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+children.push(edge);
+const stats: { t: number; forwarded: number; accepted: number; depth: number; rssMb: number }[] = [];
+await new Promise<void>((resolve) => {
+  readline.createInterface({ input: edge.stdout! }).on('line', (l) => {
+    const m = JSON.parse(l);
+    if (m.ready) resolve();
+    else stats.push(m);
+  });
+});
+const edgeResults = await runDrivers(`mqtt://127.0.0.1:${edgePort}`, devices);
+const edgeSummary = summarise(edgeResults);
+// Let the forwarder finish, then read the window where devices were publishing.
+await new Promise((r) => setTimeout(r, 1500));
+const last = stats[stats.length - 1]!;
+const afterConnect = stats.find((s) => s.accepted > 0) ?? stats[0]!;
+const publishEnd = stats.filter((s) => s.t <= afterConnect.t + DURATION_MS).at(-1) ?? last;
+const forwardedInWindow = publishEnd.forwarded - afterConnect.forwarded;
+const windowSec = (publishEnd.t - afterConnect.t) / 1000;
+const peakRss = Math.max(...stats.map((s) => s.rssMb));
+edge.kill('SIGTERM');
+
+// 2. Mosquitto, same drivers, no auth, no processing.
+const mqPort = await freePort();
+const mosquitto = spawn('mosquitto', ['-p', String(mqPort)], { stdio: 'ignore' });
+children.push(mosquitto);
+await new Promise((r) => setTimeout(r, 500));
+const mqSummary = summarise(
+  await runDrivers(
+    `mqtt://127.0.0.1:${mqPort}`,
+    devices.map((d) => ({ id: d.id })),
+  ),
+);
+mosquitto.kill('SIGTERM');
+
+const readingsPerSec = Math.round(forwardedInWindow / windowSec);
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      devices: DEVICES,
+      drivers: DRIVERS,
+      windowPerDevice: WINDOW,
+      seconds: DURATION_MS / 1000,
+      cpus: os.availableParallelism(),
+      edge: {
+        readingsPerSec,
+        ...edgeSummary,
+        journalDepthAtEnd: last.depth,
+        forwardedTotal: last.forwarded,
+        acceptedTotal: last.accepted,
+        edgeRssMb: peakRss,
+      },
+      mosquitto: mqSummary,
+      ratioVsMosquitto: Math.round((readingsPerSec / mqSummary.ackedPerSec) * 100) / 100,
+    },
+    null,
+    2,
+  )}\n`,
+);
+fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);

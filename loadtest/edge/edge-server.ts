@@ -1,0 +1,39 @@
+// The edge under benchmark, in its own process (so its RSS is its own): the Edge with commerce's
+// Readings on SQLite as the in-process sink (the all-in-one path). Prints a JSON stats line every 500 ms.
+import { pino } from 'pino';
+import { Readings, Store } from '../../commerce/index.ts';
+import { Edge } from '../../edge/index.ts';
+
+const [dataDir, port] = [process.argv[2]!, Number(process.argv[3])];
+const logger = pino({ level: 'warn' });
+const store = await Store.open({ dataDir, databaseUrl: undefined, logger, poolSize: 1 });
+const readings = new Readings(store);
+const edge = new Edge({
+  host: '127.0.0.1',
+  port,
+  dataDir,
+  logger,
+  sink: { write: async (batch) => void (await readings.ingest(batch)) },
+  forwarder: { batchSize: 2000 },
+});
+await edge.start();
+process.stdout.write(`${JSON.stringify({ ready: true, port: edge.port })}\n`);
+setInterval(() => {
+  const h = edge.health();
+  process.stdout.write(
+    `${JSON.stringify({
+      t: Date.now(),
+      forwarded: h.forwarded,
+      accepted: edge.journal.accepted,
+      depth: h.journalDepth,
+      clients: h.clients,
+      rssMb: Math.round(process.memoryUsage().rss / 1e6),
+    })}\n`,
+  );
+}, 500);
+process.on('SIGTERM', () => {
+  void edge
+    .close()
+    .then(() => store.close())
+    .then(() => process.exit(0));
+});

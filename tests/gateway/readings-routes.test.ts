@@ -1,0 +1,102 @@
+// Readings over HTTP: admin-issued edge token on the ingest route (idempotent), a member reads their own,
+// staff read consenting people only (audited), channel managers and hosts never see raw readings,
+// device routes answer 503 on a node without an embedded edge.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Readings } from '../../commerce/index.ts';
+import {
+  openTestStore,
+  seedAdmin,
+  seedMember,
+  seedStaff,
+  startTestApi,
+  type TestApi,
+  type TestStore,
+} from '../helpers/people.ts';
+
+let t: TestStore;
+let api: TestApi;
+beforeAll(async () => {
+  t = await openTestStore('sqlite');
+  api = await startTestApi(t.store);
+});
+afterAll(async () => {
+  await api.close();
+  await t.cleanup();
+});
+
+const call = async (method: string, path: string, token: string, body?: unknown) => {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+};
+
+it('ingests with an edge token and applies the health-data access rules', async () => {
+  const admin = await seedAdmin(t.store, api.tokens);
+  const staff = await seedStaff(t.store, api.tokens);
+  const manager = await seedMember(t.store, api.tokens, { roles: ['channel_manager'] });
+  const host = await seedMember(t.store, api.tokens, { roles: ['host'] });
+  const yes = await seedMember(t.store, api.tokens, { healthDataConsent: true });
+  const no = await seedMember(t.store, api.tokens, { healthDataConsent: false });
+
+  expect((await call('POST', '/api/edge-tokens', staff.token, { name: 'venue' })).status).toBe(403);
+  const issued = await call('POST', '/api/edge-tokens', admin.token, { name: 'venue' });
+  expect(issued.status).toBe(201);
+  const reading = (seq: number, memberCode: string | null) => ({
+    deviceId: 'scale-1',
+    bootId: 1,
+    seq,
+    metric: 'WEIGHT_KG',
+    value: 80,
+    measuredAtMs: Date.now(),
+    memberCode,
+    eventId: null,
+    receivedAtMs: Date.now(),
+  });
+  const batch = {
+    readings: [reading(1, yes.person.memberCode), reading(2, no.person.memberCode), reading(3, null)],
+  };
+  expect((await call('POST', '/api/ingest/readings', 'wrong', batch)).status).toBe(401);
+  expect((await call('POST', '/api/ingest/readings', staff.token, batch)).status).toBe(401);
+  expect(
+    (
+      await call('POST', '/api/ingest/readings', issued.body.token, {
+        readings: [{ ...reading(9, null), value: 'x' }],
+      })
+    ).status,
+  ).toBe(400);
+  expect((await call('POST', '/api/ingest/readings', issued.body.token, batch)).body).toEqual({
+    stored: 3,
+    duplicates: 0,
+  });
+  expect((await call('POST', '/api/ingest/readings', issued.body.token, batch)).body).toEqual({
+    stored: 0,
+    duplicates: 3,
+  });
+
+  const mine = await call('GET', '/api/me/readings', no.token);
+  expect(mine.body.map((r: { seq: number }) => r.seq)).toEqual([2]);
+  expect((await call('GET', `/api/people/${yes.person.id}/readings`, staff.token)).body).toHaveLength(1);
+  expect((await call('GET', `/api/people/${no.person.id}/readings`, staff.token)).status).toBe(403);
+  for (const who of [manager, host, yes])
+    expect((await call('GET', `/api/people/${yes.person.id}/readings`, who.token)).status).toBe(403);
+  expect((await new Readings(t.store).accessLog(yes.person.id)).map((a) => a.actorId)).toEqual([
+    staff.person.id,
+  ]);
+
+  const unlinked = await call('GET', '/api/readings/unlinked', staff.token);
+  expect(unlinked.body.map((r: { seq: number }) => r.seq)).toEqual([3]);
+  expect((await call('GET', '/api/readings/unlinked', manager.token)).status).toBe(403);
+  const assigned = await call('POST', '/api/readings/assign', staff.token, {
+    readingIds: [unlinked.body[0].id],
+    personId: yes.person.id,
+  });
+  expect(assigned.body).toEqual({ assigned: 1 });
+
+  expect((await call('DELETE', `/api/edge-tokens/${issued.body.id}`, admin.token)).status).toBe(204);
+  expect((await call('POST', '/api/ingest/readings', issued.body.token, batch)).status).toBe(401);
+  expect((await call('GET', '/api/devices', staff.token)).status).toBe(503);
+});
