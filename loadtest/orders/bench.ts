@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
+import { io as ioClient } from 'socket.io-client';
 import { Store } from '../../commerce/index.ts';
 import { TokenService } from '../../gateway/auth/index.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
@@ -169,7 +170,43 @@ async function pinnedCard(n: Node, drv: HttpDriver, units: number): Promise<stri
     perMemberLimit: 1,
   });
   await ok(`/api/live-sessions/${sid}/cards/${card.cardId}/pin`, n.host, {});
+  lastSessionId = sid;
   return card.cardId as string;
+}
+
+let lastSessionId = '';
+
+/**
+ * A staff console on /staff during the storm: when does the n-th order show in the session's
+ * ordersPlaced? Paired with the n-th 201 the driver saw, that is order placed → visible to staff.
+ */
+async function watchStaff(n: Node, sessionId: string) {
+  const socket = ioClient(`${n.url}/staff`, {
+    transports: ['websocket'],
+    auth: { token: n.staff },
+    reconnection: false,
+  });
+  const seenAt: number[] = [];
+  const onFigures = (f: { sessions: Array<{ sessionId: string; ordersPlaced: number }> }) => {
+    const placed = f.sessions.find((x) => x.sessionId === sessionId)?.ordersPlaced ?? 0;
+    const now = performance.now();
+    while (seenAt.length < placed) seenAt.push(now);
+  };
+  socket.on('staff:snapshot', onFigures);
+  socket.on('staff:update', onFigures);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return {
+    latencies(placedAt: number[]): number[] {
+      const out: number[] = [];
+      for (let i = 0; i < Math.min(placedAt.length, seenAt.length); i++)
+        out.push(Math.max(0, seenAt[i]! - placedAt[i]!));
+      return out.sort((a, b) => a - b);
+    },
+    close: () => socket.disconnect(),
+  };
 }
 
 async function oversold(n: Node, cardId: string, units: number): Promise<number> {
@@ -183,6 +220,9 @@ async function oversold(n: Node, cardId: string, units: number): Promise<number>
 
 interface Figures {
   scenario: string;
+  /** Storm only: an order's 201 → the staff console counting it (coalesced every 500 ms). */
+  orderToStaffP50Ms?: number;
+  orderToStaffP99Ms?: number;
   store: string;
   gate: string;
   attempts: number;
@@ -200,6 +240,8 @@ async function storm(n: Node, label: { store: string; gate: string }): Promise<F
   const units = 500;
   const cardId = await pinnedCard(n, drv, units);
   const buyers = n.buyers.slice(0, 5000);
+  const staff = await watchStaff(n, lastSessionId);
+  const placedAt: number[] = [];
   const lat: number[] = [];
   let orders = 0;
   let soldOutAt = 0;
@@ -215,6 +257,7 @@ async function storm(n: Node, label: { store: string; gate: string }): Promise<F
         if (r.status === 201) {
           orders++;
           lastOrderAt = performance.now();
+          placedAt.push(lastOrderAt);
         } else if (r.status === 409 && !soldOutAt && r.body.includes('CARD_SOLD_OUT'))
           soldOutAt = performance.now();
         else if (r.status >= 500) throw new Error(`server error ${r.status} ${r.body}`);
@@ -223,10 +266,14 @@ async function storm(n: Node, label: { store: string; gate: string }): Promise<F
   );
   const seconds = (performance.now() - started) / 1000;
   drv.close();
+  const toStaff = staff.latencies(placedAt);
+  staff.close();
   lat.sort((a, b) => a - b);
   return {
     scenario: 'storm',
     ...label,
+    orderToStaffP50Ms: Math.round(percentile(toStaff, 50)),
+    orderToStaffP99Ms: Math.round(percentile(toStaff, 99)),
     attempts: lat.length,
     attemptsPerSec: Math.round(lat.length / seconds),
     orders,
