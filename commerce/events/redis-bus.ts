@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { type DomainEvent, readEvents } from '../outbox.ts';
 import type { Database } from '../schema.ts';
 import {
-  applyEvent,
+  applyBatch,
   checkConsumer,
   type EventBus,
   type EventBusHealth,
@@ -284,16 +284,14 @@ export class RedisEventBus implements EventBus {
   }
 
   async #applyEntries(loop: GroupLoop, entries: StreamEntry[]): Promise<void> {
-    for (const [id, fields] of entries) {
-      if (this.#closed) return;
-      const raw = fields[1];
-      // A trimmed pending entry comes back with no fields; there is nothing left to apply.
-      if (raw !== undefined) {
-        const event = JSON.parse(raw) as DomainEvent;
-        await applyEvent(this.#o.db, loop.consumer, loop.key, event);
-        loop.position = Math.max(loop.position, event.id);
-      }
-      await loop.conn!.xack(this.#o.stream, loop.key, id);
-    }
+    if (entries.length === 0 || this.#closed) return;
+    // A trimmed pending entry comes back with no fields; there is nothing left to apply.
+    const events = entries
+      .filter(([, fields]) => fields[1] !== undefined)
+      .map(([, fields]) => JSON.parse(fields[1]!) as DomainEvent);
+    // One transaction and one position write per batch; acknowledged only once it committed.
+    await applyBatch(this.#o.db, loop.consumer, loop.key, events);
+    for (const e of events) loop.position = Math.max(loop.position, e.id);
+    await loop.conn!.xack(this.#o.stream, loop.key, ...entries.map(([id]) => id));
   }
 }
