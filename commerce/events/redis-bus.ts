@@ -163,16 +163,20 @@ export class RedisEventBus implements EventBus {
       try {
         const events = await readEvents(db, this.#relayed, batchSize);
         count = events.length;
-        for (const event of events) {
-          try {
-            await redis.xadd(stream, 'MAXLEN', '~', maxLen, entryId(event.id), 'e', JSON.stringify(event));
-            this.#relayed = event.id;
-          } catch (err) {
-            // Another node's relay got there first: continue after whatever the stream holds now.
-            if (!String((err as Error).message).includes('equal or smaller')) throw err;
-            this.#relayed = Math.max(this.#relayed, await this.#streamTop());
-            break;
+        // One round trip per batch; entry ids are outbox ids, so order and uniqueness hold.
+        const pipe = redis.pipeline();
+        for (const event of events)
+          pipe.xadd(stream, 'MAXLEN', '~', maxLen, entryId(event.id), 'e', JSON.stringify(event));
+        const results = (await pipe.exec()) ?? [];
+        for (const [i, [err]] of results.entries()) {
+          if (!err) {
+            this.#relayed = Math.max(this.#relayed, events[i]!.id);
+            continue;
           }
+          // Another node's relay got there first: continue after whatever the stream holds now.
+          if (!String(err.message).includes('equal or smaller')) throw err;
+          this.#relayed = Math.max(this.#relayed, await this.#streamTop());
+          break;
         }
         this.#relayFailures = 0;
       } catch (err) {

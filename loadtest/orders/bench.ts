@@ -324,11 +324,15 @@ async function sale(n: Node, label: { store: string; gate: string }): Promise<Fi
 
 async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Promise<Figures[]> {
   const out: Figures[] = [];
+  let cleanupRedis: { stop(): void } | undefined;
   const pgDb = storeName === 'sqlite' ? undefined : await createPgDatabase();
-  const redis = storeName === 'postgres+redis' ? await startRedis() : undefined;
-  const gated = storeName === 'postgres+redis' ? 'redis' : 'local';
+  const withRedis = storeName === 'postgres+redis';
+  const gated = withRedis ? 'redis' : 'local';
   try {
     for (const gate of [gated, 'off']) {
+      // Each node run gets its own Redis, as it gets its own database: stream ids are outbox ids.
+      const redis = withRedis ? await startRedis() : undefined;
+      cleanupRedis = redis;
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-orders-'));
       const env: Record<string, string> = { STOCK_GATE: gate, ...(redis ? { REDIS_URL: redis.url } : {}) };
       // The gated node also runs the sale, so it gets the 20,000 buyers.
@@ -344,6 +348,7 @@ async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Pr
         }
       } finally {
         await stopNode(node);
+        redis?.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
       }
       // The second node must not see the first node's buyers and cards: a fresh PostgreSQL database.
@@ -353,7 +358,7 @@ async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Pr
       }
     }
   } finally {
-    redis?.stop();
+    cleanupRedis?.stop();
     await pgDb?.drop();
   }
   return out;
