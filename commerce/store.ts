@@ -47,13 +47,25 @@ class StaticMigrations implements MigrationProvider {
 
 export class Store {
   readonly db: Kysely<Database>;
+  /**
+   * For background work (event delivery, viewer-event batches, staff figures): on PostgreSQL its own
+   * small pool, so a burst of requests queued for `db` connections cannot starve it; on SQLite the same
+   * connection (one writer anyway).
+   */
+  readonly background: Kysely<Database>;
   readonly dialect: StoreDialect;
   readonly #logger: Logger;
   #schemaVersion: string | undefined;
   #closing: Promise<void> | undefined;
 
-  private constructor(db: Kysely<Database>, dialect: StoreDialect, logger: Logger) {
+  private constructor(
+    db: Kysely<Database>,
+    dialect: StoreDialect,
+    logger: Logger,
+    background?: Kysely<Database>,
+  ) {
     this.db = db;
+    this.background = background ?? db;
     this.dialect = dialect;
     this.#logger = logger;
   }
@@ -93,10 +105,15 @@ export class Store {
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', (err) => opts.logger.warn({ err: err.message }, 'store: idle postgres client error'));
     opts.logger.info({ host: new URL(opts.databaseUrl!).host }, 'store: postgres');
+    const backgroundPool = new pg.Pool({ connectionString: opts.databaseUrl, max: 3 });
+    backgroundPool.on('error', (err) =>
+      opts.logger.warn({ err: err.message }, 'store: idle postgres client error'),
+    );
     return new Store(
       new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
       'postgres',
       opts.logger,
+      new Kysely<Database>({ dialect: new PostgresDialect({ pool: backgroundPool }) }),
     );
   }
 
@@ -142,7 +159,10 @@ export class Store {
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.db.destroy();
+    this.#closing ??= Promise.all([
+      this.db.destroy(),
+      this.background === this.db ? undefined : this.background.destroy(),
+    ]).then(() => undefined);
     return this.#closing;
   }
 }

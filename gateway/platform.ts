@@ -84,8 +84,8 @@ export async function startPlatform(
     }
     const nodeId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const events: EventBus = redis
-      ? new RedisEventBus({ db: store.db, redis, logger, nodeId })
-      : new LocalEventBus({ db: store.db, logger, nodeId });
+      ? new RedisEventBus({ db: store.background, redis, logger, nodeId })
+      : new LocalEventBus({ db: store.background, logger, nodeId });
     closers.unshift(['events', () => events.close()]);
 
     const mediaPorts: ResolvedPort[] = [];

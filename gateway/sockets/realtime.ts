@@ -97,7 +97,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     },
   });
   const viewerLog = new ViewerEventLog({
-    db: deps.store.db,
+    db: deps.store.background,
     logger: deps.logger,
     nodeId: deps.nodeId,
     channels,
@@ -125,7 +125,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
   registerHostNamespace({ nsp: host, live, actions: deps.sales, chat, logger: deps.logger, counters });
   const staffStream = registerStaffNamespace({
     nsp: staff as Parameters<typeof registerStaffNamespace>[0]['nsp'],
-    db: deps.store.db,
+    db: deps.store.background,
     logger: deps.logger,
     counters,
     periodMs: deps.staffPeriodMs ?? 500,
