@@ -7,7 +7,7 @@ import {
   type DeviceCommand,
   decodeReading,
   type QuarantineReason,
-} from '../protocols/device.ts';
+} from '../protocols/index.ts';
 import { EdgeBroker, type EdgeBrokerHealth } from './broker.ts';
 import { type EdgeDb, openEdgeDb } from './db.ts';
 import { type DeviceInfo, DeviceRegistry } from './devices.ts';

@@ -2,7 +2,7 @@
 // inserts every queued reading in one SQLite transaction (fsynced) and only then calls back, which lets
 // aedes send the PUBACK. (device_id, boot_id, seq) is unique, so replays and DUP retransmissions are
 // absorbed here. A cursor marks what the forwarder has delivered; pruning removes forwarded rows first.
-import type { ReadingRecord } from '../protocols/device.ts';
+import type { ReadingRecord } from '../protocols/index.ts';
 import type { EdgeDb } from './db.ts';
 
 export interface JournaledReading extends ReadingRecord {

@@ -1,5 +1,21 @@
 // Wire contracts shared by every room: the error registry (and, as they arrive, protobuf code and
 // socket.io event maps).
+
+export {
+  DEVICE_COMMANDS,
+  DEVICE_TOPICS,
+  type DeviceCommand,
+  DeviceReading,
+  DeviceReadingBatch,
+  decodeReading,
+  encodeReading,
+  MAX_FUTURE_MS,
+  METRIC_NAMES,
+  METRIC_RANGES,
+  Metric,
+  type QuarantineReason,
+  type ReadingRecord,
+} from './device.ts';
 export {
   ERRORS,
   type ErrorCode,

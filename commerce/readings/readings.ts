@@ -2,19 +2,12 @@
 // person by member code (unknown or missing code → kept unlinked, assignable later by staff), and the
 // "Health data and access" rules: the person sees their own; staff/admin see raw readings only of people
 // who consented, and every such read is audit-logged.
-import { VitaliveError } from '../../protocols/index.ts';
+import { type ReadingRecord, VitaliveError } from '../../protocols/index.ts';
 import { healthDataConsent, personIdByMemberCode } from '../people/lookups.ts';
 import type { Store } from '../store.ts';
 
-export interface IngestReading {
-  deviceId: string;
-  bootId: number;
-  seq: number;
-  metric: string;
-  value: number;
-  measuredAtMs: number;
-  memberCode: string | null;
-  eventId: string | null;
+/** A validated reading (the edge's wire record) as it reaches the history. */
+export interface IngestReading extends ReadingRecord {
   receivedAtMs: number;
 }
 

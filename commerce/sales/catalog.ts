@@ -1,10 +1,12 @@
 // Products and their SKUs: multilingual titles, price, stock on hand, health-goal tags and the reading
 // metrics a product relates to. Staff maintain it; cards on live sessions draw their stock from it.
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
 import { appendEvent } from '../outbox.ts';
 import { uniqueViolation } from '../people/unique-violation.ts';
 import type { Store } from '../store.ts';
+import type { ProductsTable } from './tables.ts';
 import { type Localised, type MetricRange, type Product, type Sku, skuView } from './views.ts';
 
 export interface NewSku {
@@ -83,38 +85,47 @@ export class Catalog {
       .selectAll()
       .where('id', '=', productId)
       .executeTakeFirst();
-    if (!row) return undefined;
+    return row ? (await this.#withSkus([row]))[0] : undefined;
+  }
+
+  /** Newest first; `tag` keeps products carrying that health goal. */
+  async list(opts: { tag?: string | undefined; limit: number; offset: number }): Promise<Product[]> {
+    const q = this.#store.db
+      .selectFrom('products')
+      .selectAll()
+      .orderBy('created_at_ms', 'desc')
+      .orderBy('id');
+    if (!opts.tag) return this.#withSkus(await q.limit(opts.limit).offset(opts.offset).execute());
+    // Tags are a JSON array: the quoted tag narrows in SQL, the parsed list confirms.
+    const tag = opts.tag;
+    const rows = (await q.where('tags', 'like', `%${JSON.stringify(tag)}%`).execute()).filter((r) =>
+      (JSON.parse(r.tags) as string[]).includes(tag),
+    );
+    return this.#withSkus(rows.slice(opts.offset, opts.offset + opts.limit));
+  }
+
+  /** Product rows with their SKUs, in one SKU query. */
+  async #withSkus(rows: Selectable<ProductsTable>[]): Promise<Product[]> {
+    if (rows.length === 0) return [];
     const skus = await this.#store.db
       .selectFrom('skus')
       .selectAll()
-      .where('product_id', '=', productId)
+      .where(
+        'product_id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .orderBy('code')
       .execute();
-    return {
+    return rows.map((row) => ({
       productId: row.id,
       titles: JSON.parse(row.titles) as Localised,
       descriptions: JSON.parse(row.descriptions) as Localised,
       tags: JSON.parse(row.tags) as string[],
       metrics: JSON.parse(row.metrics) as MetricRange[],
-      skus: skus.map(skuView),
+      skus: skus.filter((k) => k.product_id === row.id).map(skuView),
       createdAtMs: Number(row.created_at_ms),
-    };
-  }
-
-  /** Newest first; `tag` keeps products carrying that health goal. */
-  async list(opts: { tag?: string | undefined; limit: number; offset: number }): Promise<Product[]> {
-    const rows = await this.#store.db
-      .selectFrom('products')
-      .select('id')
-      .orderBy('created_at_ms', 'desc')
-      .orderBy('id')
-      .execute();
-    const out: Product[] = [];
-    for (const { id } of rows) {
-      const p = await this.get(id);
-      if (p && (!opts.tag || p.tags.includes(opts.tag))) out.push(p);
-    }
-    return out.slice(opts.offset, opts.offset + opts.limit);
+    }));
   }
 
   async sku(skuId: string): Promise<Sku | undefined> {

@@ -52,7 +52,6 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     const salesDeps = {
       services,
       guards: deps.guards,
-      ordersPerMemberPerMin: deps.config.sales.ordersPerMemberPerMin,
       placement:
         deps.placement ?? new OrderPlacement(services.orders, deps.config.sales.ordersPerMemberPerMin),
     };

@@ -6,7 +6,6 @@ import type { SalesServices } from '../sales-service.ts';
 export interface SalesRouteDeps {
   services: SalesServices;
   guards: Guards;
-  ordersPerMemberPerMin: number;
 }
 
 export const Uuid = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });

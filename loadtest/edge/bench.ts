@@ -4,13 +4,12 @@
 //   --devices 1000 --drivers 2 --seconds 20 --window 4
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { openEdgeDb } from '../../edge/db.ts';
-import { DeviceRegistry } from '../../edge/devices.ts';
+import { DeviceRegistry, openEdgeDb } from '../../edge/index.ts';
+import { freePort } from '../services.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,17 +23,6 @@ const DEVICES = Number(values.devices);
 const DRIVERS = Number(values.drivers);
 const DURATION_MS = Number(values.seconds) * 1000;
 const WINDOW = Number(values.window);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 type DriverResult = {
   connected: number;

@@ -3,8 +3,7 @@
 // Registers (or re-keys) devices sim-0…sim-N in the edge's data dir, then each publishes `rate` readings
 // per second, QoS 1, with its boot_id and seq; MQTT.js reconnects and resends what was not acknowledged.
 import { parseArgs } from 'node:util';
-import { openEdgeDb } from '../../edge/db.ts';
-import { DeviceRegistry } from '../../edge/devices.ts';
+import { DeviceRegistry, openEdgeDb } from '../../edge/index.ts';
 import { runFleet } from './fleet.ts';
 
 const { values } = parseArgs({

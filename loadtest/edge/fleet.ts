@@ -2,7 +2,7 @@
 // readings QoS 1 (some bound to member codes), keeps a window of un-acknowledged messages, and on a
 // reconnect MQTT.js resends what was not acknowledged. Records publish→PUBACK latency.
 import mqtt from 'mqtt';
-import { encodeReading } from '../../protocols/device.ts';
+import { encodeReading } from '../../protocols/index.ts';
 
 export interface FleetDevice {
   id: string;

@@ -1,25 +1,13 @@
 // Fan-out targets on the real gateway: one node (SQLite, in-process events), or N nodes sharing a
 // Redis (its own redis-server on a free port) and a PostgreSQL database, viewers spread over the nodes
 // and the pin made through the first.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { createPgDatabase, freePort, startRedis } from '../services.ts';
 import { type FanoutTarget, nextJson, tsxNode } from './harness.ts';
-
-const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function ask(child: ChildProcess, line: string): Promise<number> {
   const p = nextJson<{ rssMb: number }>(child, (v) => typeof v.rssMb === 'number');
@@ -32,31 +20,14 @@ export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
   const cleanups: Array<() => Promise<void> | void> = [];
   const shared: Record<string, string> = {};
   if (nodes > 1) {
-    const port = await freePort();
-    const redis = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
+    const redis = await startRedis();
+    const db = await createPgDatabase();
+    shared.REDIS_URL = redis.url;
+    shared.DATABASE_URL = db.url;
+    cleanups.push(
+      () => redis.stop(),
+      () => db.drop(),
     );
-    cleanups.push(() => void redis.kill('SIGKILL'));
-    await new Promise((r) => setTimeout(r, 300));
-    const name = `vitalive_fanout_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_ADMIN });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(PG_ADMIN);
-    url.pathname = `/${name}`;
-    shared.REDIS_URL = `redis://127.0.0.1:${port}`;
-    shared.DATABASE_URL = url.toString();
-    cleanups.push(async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    });
   }
   const children: ChildProcess[] = [];
   const urls: string[] = [];

@@ -8,14 +8,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { pino } from 'pino';
 import { io as ioClient } from 'socket.io-client';
 import { Store } from '../../commerce/index.ts';
 import { TokenService } from '../../gateway/auth/index.ts';
+import { createPgDatabase, freePort, startRedis } from '../services.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
 import { seedPeople } from './seed.ts';
 
@@ -26,18 +25,8 @@ const SALE_BUYERS = Number(process.env.BENCH_SALE_BUYERS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 // `storm` alone gives the gated/ungated comparison quickly; the default runs both scenarios.
 const WITH_SALE = (process.env.BENCH_SCENARIOS ?? 'storm,sale').split(',').includes('sale');
-const PG_ADMIN = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 const logger = pino({ level: 'silent' });
 const tokens = new TokenService({ secret: new TextEncoder().encode(SECRET) });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function waitHealthy(port: number): Promise<void> {
   for (let i = 0; i < 1200; i++) {
@@ -47,45 +36,6 @@ async function waitHealthy(port: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('platform did not become healthy');
-}
-
-async function startRedis(): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => s.end(() => resolve(true)));
-      s.on('error', () => resolve(false));
-    });
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
-}
-
-async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `vitalive_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(PG_ADMIN);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
 }
 
 interface Node {

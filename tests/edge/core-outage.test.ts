@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import { HttpReadingSink } from '../../edge/http-sink.ts';
 import { Edge } from '../../edge/index.ts';
-import { encodeReading } from '../../protocols/device.ts';
+import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice, startIngestCore, tempDir, waitFor } from '../helpers/edge.ts';
 import { testLogger } from '../helpers/logger.ts';
 

@@ -7,7 +7,7 @@ import type mqtt from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
 import { openEdgeDb } from '../../edge/db.ts';
 import { DeviceRegistry } from '../../edge/devices.ts';
-import { encodeReading } from '../../protocols/device.ts';
+import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice, startIngestCore, tempDir, waitFor } from '../helpers/edge.ts';
 import { freePort } from '../helpers/ports.ts';
 

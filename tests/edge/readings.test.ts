@@ -3,7 +3,7 @@
 // counted per device, while the connection and other devices carry on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Edge } from '../../edge/index.ts';
-import { encodeReading } from '../../protocols/device.ts';
+import { encodeReading } from '../../protocols/index.ts';
 import { CollectingSink, connectDevice, identity, tempDir, waitFor } from '../helpers/edge.ts';
 import { testLogger } from '../helpers/logger.ts';
 

@@ -37,3 +37,15 @@ export async function call<T = Record<string, unknown>>(
 export function cookiePair(setCookie: string | null): string | undefined {
   return setCookie?.split(';')[0];
 }
+
+/** POSTs JSON with a bearer token and returns the body; an answer of 300 or more fails with its body. */
+export async function postOk(
+  baseUrl: string,
+  token: string,
+  path: string,
+  body: unknown = {},
+): Promise<Record<string, unknown>> {
+  const res = await call(baseUrl, 'POST', path, { token, body });
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}

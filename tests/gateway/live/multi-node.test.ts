@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../../commerce/index.ts';
+import { postOk } from '../../helpers/http-call.ts';
 import { ok, record, socketTo, until } from '../../helpers/live-platform.ts';
 import { testLogger } from '../../helpers/logger.ts';
 import { seedPerson, TEST_AUTH_SECRET, testTokens } from '../../helpers/people.ts';
@@ -64,16 +65,7 @@ describe('two gateway nodes + Redis', () => {
   it('a pin made through node A reaches viewers on both nodes; the count is global', async () => {
     const host = await seedPerson(store, tokens, { roles: ['host'] });
     const staff = await seedPerson(store, tokens, { roles: ['staff'] });
-    const post = async (url: string, token: string, p: string, body: unknown = {}) => {
-      const res = await fetch(`${url}${p}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const json = (await res.json()) as Record<string, unknown>;
-      if (res.status >= 300) throw new Error(`${p}: ${res.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const post = postOk;
     const [a, b] = nodes.map((n) => n.url) as [string, string];
     const product = await post(b, staff.token, '/api/products', {
       titles: { en: 'Fibre', 'zh-Hans': '膳食纤维', 'zh-Hant': '膳食纖維' },

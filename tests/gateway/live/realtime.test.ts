@@ -4,6 +4,7 @@
 // recovery (missed events replayed; an expired token refused).
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postOk } from '../../helpers/http-call.ts';
 import {
   ask,
   type LiveNode,
@@ -38,14 +39,9 @@ describe('/live and /host on a platform node', () => {
     const host = await seedPerson(store, tokens, { roles: ['host'] });
     const staff = await seedPerson(store, tokens, { roles: ['staff'] });
     hostToken = host.token;
-    const h = { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' };
-    const s = { authorization: `Bearer ${staff.token}`, 'content-type': 'application/json' };
-    const post = async (path: string, headers: Record<string, string>, body: unknown = {}) => {
-      const res = await fetch(`${node.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-      const json = (await res.json()) as Record<string, unknown>;
-      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const h = host.token;
+    const s = staff.token;
+    const post = (path: string, token: string, body: unknown = {}) => postOk(node.url, token, path, body);
     const product = await post('/api/products', s, {
       titles: { en: 'Meal replacement', 'zh-Hans': '代餐', 'zh-Hant': '代餐' },
       tags: ['weight-management'],

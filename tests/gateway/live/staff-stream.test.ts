@@ -2,6 +2,7 @@
 // only ever receives figures computed from their own channel — asserted on every frame received.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postOk } from '../../helpers/http-call.ts';
 import { type LiveNode, ok, socketTo, startLiveNode, until } from '../../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../../helpers/people.ts';
 import { PICKUP } from '../../helpers/sales.ts';
@@ -38,16 +39,7 @@ describe('/staff figures per audience', () => {
     const host = await seedPerson(store, tokens, { roles: ['host'] });
     const m1 = await seedPerson(store, tokens, { roles: ['channel_manager'] });
     const m2 = await seedPerson(store, tokens, { roles: ['channel_manager'] });
-    const call = async (token: string, p: string, body: unknown = {}) => {
-      const res = await fetch(`${node.url}${p}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const json = (await res.json()) as Record<string, unknown>;
-      if (res.status >= 300) throw new Error(`${p}: ${res.status} ${JSON.stringify(json)}`);
-      return json;
-    };
+    const call = (token: string, p: string, body: unknown = {}) => postOk(node.url, token, p, body);
     const c1 = await call(staff.token, '/api/channels', {
       name: 'Clinic A',
       managerId: m1.person.id,
