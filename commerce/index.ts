@@ -8,6 +8,27 @@ export {
   RedisEventBus,
   type RedisEventBusOptions,
 } from './events/index.ts';
+// Ledger (referral credit, channel commission, payouts)
+export {
+  type Balance,
+  type Credit,
+  DEFAULT_LEDGER_RULES,
+  LEDGER_CONSUMER,
+  Ledger,
+  type LedgerAccountKind,
+  type LedgerEntry,
+  type LedgerRule,
+  type LedgerRules,
+  type LedgerStatus,
+  LedgerSweeper,
+  type LedgerSweeperOptions,
+  ledgerConsumer,
+  PAYOUT_COLUMNS,
+  type PayoutQuery,
+  type PayoutRow,
+  releaseDue,
+  shareOf,
+} from './ledger/index.ts';
 export {
   type Fulfilment,
   type GateVerdict,
