@@ -5,7 +5,15 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type EventBus, LocalEventBus, Readings, RedisEventBus, Store } from '../commerce/index.ts';
+import {
+  type EventBus,
+  Ledger,
+  LedgerSweeper,
+  LocalEventBus,
+  Readings,
+  RedisEventBus,
+  Store,
+} from '../commerce/index.ts';
 import { Edge, type EdgeBroker } from '../edge/index.ts';
 import { WorkerPool } from '../media/index.ts';
 import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts';
@@ -165,9 +173,13 @@ export async function startPlatform(
     const sales = createSalesServices({ store, config, logger, redis, onEvents: () => events.notify() });
     closers.unshift(['sales sweeper', () => sales.sweeper.close()]);
     const placement = new OrderPlacement(sales.orders, config.sales.ordersPerMemberPerMin);
+    // Ledger: credit and commission become available after the refund window (safe on every node).
+    const ledger = new Ledger(store, config.ledger);
+    const ledgerSweeper = new LedgerSweeper({ store, logger, periodMs: config.ledger.sweepPeriodMs });
+    closers.unshift(['ledger sweeper', () => ledgerSweeper.close()]);
     const deps = {
       ...{ config, logger, store, events, tokens, guards: createGuards(tokens), sales, placement },
-      ...{ devices: edge, readings },
+      ...{ devices: edge, readings, ledger },
     };
     await registerRoutes(http, deps);
     // Media: live rooms on this node's workers, /media, /metrics, /web/.
@@ -204,6 +216,7 @@ export async function startPlatform(
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
     sales.sweeper.start();
+    ledgerSweeper.start();
 
     let closing: Promise<void> | undefined;
     return {
