@@ -260,9 +260,13 @@ function tiers(env: Env): string[] {
   return list;
 }
 
-/** `tier:bps` pairs; every tier must be one of PERSON_TIERS, every rate 0..10000 basis points. */
+/**
+ * `tier:bps` pairs, each rate 0..10000 basis points. A tier set explicitly must be one of PERSON_TIERS;
+ * the defaults keep only the tiers that exist (custom PERSON_TIERS then earn nothing until rated).
+ */
 function referralRates(env: Env, known: string[]): Record<string, number> {
   const key = 'LEDGER_REFERRAL_RATES_BPS';
+  const explicit = env[key] !== undefined && env[key] !== '';
   const out: Record<string, number> = {};
   for (const pair of str(env, key)!.split(',')) {
     if (pair.trim() === '') continue;
@@ -275,6 +279,7 @@ function referralRates(env: Env, known: string[]): Record<string, number> {
       });
     }
     if (!known.includes(m[1]!)) {
+      if (!explicit) continue;
       throw new VitaliveError('CONFIG_INVALID', { key, reason: `tier ${m[1]} is not in PERSON_TIERS` });
     }
     out[m[1]!] = bps;

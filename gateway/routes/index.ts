@@ -1,6 +1,13 @@
 // Every HTTP route plugin of the gateway, registered in one place. One file per area.
 import type { Logger } from 'pino';
-import { EdgeTokens, type EventBus, type People, Readings, type Store } from '../../commerce/index.ts';
+import {
+  EdgeTokens,
+  type EventBus,
+  Ledger,
+  type People,
+  Readings,
+  type Store,
+} from '../../commerce/index.ts';
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
@@ -10,6 +17,7 @@ import { createSalesServices, type SalesServices } from '../sales-service.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
+import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
 import { orderRoutes } from './orders.ts';
@@ -36,6 +44,8 @@ export interface RouteDeps {
   devices?: DeviceAdminPort;
   /** @default built from store */
   readings?: Readings;
+  /** Referral credit and commission; its outbox consumer is subscribed here. @default built from config */
+  ledger?: Ledger;
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -58,6 +68,10 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await catalogRoutes(scope, salesDeps);
     await liveSessionRoutes(scope, salesDeps);
     await orderRoutes(scope, salesDeps);
+    // Ledger: entries from order events (exactly once, one process of the cluster), credit and payouts
+    const ledger = deps.ledger ?? new Ledger(deps.store, deps.config.ledger);
+    deps.events.subscribe(ledger.consumer());
+    await ledgerRoutes(scope, { ledger, guards: deps.guards });
     // Readings and devices
     await readingRoutes(scope, {
       guards: deps.guards,
