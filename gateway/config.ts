@@ -70,6 +70,14 @@ export interface PlatformConfig {
     idempotencyKeepMs: number;
     sweepPeriodMs: number;
   };
+  metrics: {
+    /** A purchase paid within this many days after a device test is attributed to that test and event. */
+    attributionWindowDays: number;
+    /** Default look-back of the follow-up list (people tested, not bought). */
+    followUpDays: number;
+    /** A reading younger than this personalises live cards ("for your goal"). */
+    recommendationMaxAgeDays: number;
+  };
   people: {
     /** Membership tiers, lowest first; the first is given to new people. */
     tiers: string[];
@@ -165,6 +173,13 @@ export const DEFAULTS = {
   IDEMPOTENCY_KEEP_MS: 86_400_000,
   /** Reservation and countdown expiry sweep period. @default 1000 */
   SALES_SWEEP_PERIOD_MS: 1000,
+  /** Days after a device test within which a paid order is attributed to that test and its event.
+   * @default 7 */
+  ATTRIBUTION_WINDOW_DAYS: 7,
+  /** Default look-back of GET /api/metrics/follow-ups (tested, not bought). @default 14 */
+  FOLLOW_UP_DAYS: 14,
+  /** A reading at most this old flags matching live cards for the person (with consent). @default 30 */
+  RECOMMENDATION_MAX_AGE_DAYS: 30,
 };
 
 type Env = Record<string, string | undefined>;
@@ -305,6 +320,11 @@ export function loadConfig(env: Env): PlatformConfig {
       resetCodeTtlSec: int(env, 'PASSWORD_RESET_TTL_SEC', 60, 604_800),
     },
     people: { tiers: tiers(env), defaultPhoneCountryCode: countryCode(env) },
+    metrics: {
+      attributionWindowDays: int(env, 'ATTRIBUTION_WINDOW_DAYS', 0, 365),
+      followUpDays: int(env, 'FOLLOW_UP_DAYS', 1, 365),
+      recommendationMaxAgeDays: int(env, 'RECOMMENDATION_MAX_AGE_DAYS', 1, 365),
+    },
     sales: {
       maxPinned: int(env, 'SALES_MAX_PINNED', 1, 20),
       manualReservationMs: int(env, 'ORDER_MANUAL_RESERVATION_MS', 1000, 30 * 86_400_000),

@@ -5,7 +5,15 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type EventBus, LocalEventBus, Readings, RedisEventBus, Store } from '../commerce/index.ts';
+import {
+  conversionRollupConsumer,
+  DAY_MS,
+  type EventBus,
+  LocalEventBus,
+  Readings,
+  RedisEventBus,
+  Store,
+} from '../commerce/index.ts';
 import { Edge, type EdgeBroker } from '../edge/index.ts';
 import { WorkerPool } from '../media/index.ts';
 import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts';
@@ -200,6 +208,10 @@ export async function startPlatform(
       devices: edge.summary,
     });
     closers.unshift(['realtime', () => realtime.close()]);
+    // Conversion rollups (channels, events, referrers, AARRR) follow the outbox exactly once.
+    events.subscribe(
+      conversionRollupConsumer({ attributionWindowMs: config.metrics.attributionWindowDays * DAY_MS }),
+    );
     // Consumers subscribe while routes and sockets register; delivery starts once all are in.
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });

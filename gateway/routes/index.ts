@@ -1,6 +1,14 @@
 // Every HTTP route plugin of the gateway, registered in one place. One file per area.
 import type { Logger } from 'pino';
-import { EdgeTokens, type EventBus, type People, Readings, type Store } from '../../commerce/index.ts';
+import {
+  EdgeTokens,
+  type EventBus,
+  Metrics,
+  OfflineEvents,
+  type People,
+  Readings,
+  type Store,
+} from '../../commerce/index.ts';
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
@@ -12,6 +20,8 @@ import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
+import { metricsRoutes } from './metrics.ts';
+import { offlineEventRoutes } from './offline-events.ts';
 import { orderRoutes } from './orders.ts';
 import { peopleRoutes } from './people.ts';
 import { type DeviceAdminPort, readingRoutes } from './readings.ts';
@@ -64,6 +74,13 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
       readings: deps.readings ?? new Readings(deps.store),
       edgeTokens: new EdgeTokens(deps.store),
       devices: deps.devices,
+    });
+    // Offline events and conversion metrics
+    await offlineEventRoutes(scope, { events: new OfflineEvents(deps.store, people), guards: deps.guards });
+    await metricsRoutes(scope, {
+      metrics: new Metrics(deps.store),
+      guards: deps.guards,
+      followUpDays: deps.config.metrics.followUpDays,
     });
   });
 }
