@@ -105,10 +105,30 @@ export {
 } from './readings/index.ts';
 export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
 export {
+  type Aarrr,
+  aarrr,
+  type ChannelFunnel,
   type ChannelResolver,
+  type ConversionRollupOptions,
+  channelFunnels,
+  channelSeries,
+  conversionRollupConsumer,
+  DAY_MS,
+  dayOf,
+  type EventFunnel,
+  eventFunnel,
+  type FollowUp,
   type FunnelRow,
+  followUps,
   liveFunnelConsumer,
+  Metrics,
+  type Period,
+  type ReferrerFigures,
   readLiveFunnel,
+  readSessionPresence,
+  referrerFigures,
+  type SessionFunnel,
+  type SessionPresence,
 } from './rollups/index.ts';
 export {
   type CardState,
@@ -132,4 +152,13 @@ export {
 } from './sales/index.ts';
 export type { Database, ViewerEventType } from './schema.ts';
 export { Store, type StoreDialect, type StoreHealth, type StoreOptions } from './store.ts';
+export {
+  assertCanActForChannel,
+  assertCanSeeEvent,
+  type CheckIn,
+  type EventInvitee,
+  type NewOfflineEvent,
+  type OfflineEvent,
+  OfflineEvents,
+} from './venues/index.ts';
 export { linkViewer, type ViewerEvent, ViewerEventLog, type ViewerEventLogOptions } from './viewers/index.ts';

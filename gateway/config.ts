@@ -79,6 +79,14 @@ export interface PlatformConfig {
     redeemMaxShareBps: number;
     sweepPeriodMs: number;
   };
+  metrics: {
+    /** A purchase paid within this many days after a device test is attributed to that test and event. */
+    attributionWindowDays: number;
+    /** Default look-back of the follow-up list (people tested, not bought). */
+    followUpDays: number;
+    /** A reading younger than this personalises live cards ("for your goal"). */
+    recommendationMaxAgeDays: number;
+  };
   people: {
     /** Membership tiers, lowest first; the first is given to new people. */
     tiers: string[];
@@ -185,6 +193,13 @@ export const DEFAULTS = {
   LEDGER_REDEEM_MAX_SHARE_BPS: 5000,
   /** How often pending entries past the refund window are made available. @default 60000 (1 minute) */
   LEDGER_SWEEP_PERIOD_MS: 60_000,
+  /** Days after a device test within which a paid order is attributed to that test and its event.
+   * @default 7 */
+  ATTRIBUTION_WINDOW_DAYS: 7,
+  /** Default look-back of GET /api/metrics/follow-ups (tested, not bought). @default 14 */
+  FOLLOW_UP_DAYS: 14,
+  /** A reading at most this old flags matching live cards for the person (with consent). @default 30 */
+  RECOMMENDATION_MAX_AGE_DAYS: 30,
 };
 
 type Env = Record<string, string | undefined>;
@@ -358,6 +373,11 @@ export function loadConfig(env: Env): PlatformConfig {
       // Below 10000, so every order still pays something in money.
       redeemMaxShareBps: int(env, 'LEDGER_REDEEM_MAX_SHARE_BPS', 0, 9999),
       sweepPeriodMs: int(env, 'LEDGER_SWEEP_PERIOD_MS', 100, 3_600_000),
+    },
+    metrics: {
+      attributionWindowDays: int(env, 'ATTRIBUTION_WINDOW_DAYS', 0, 365),
+      followUpDays: int(env, 'FOLLOW_UP_DAYS', 1, 365),
+      recommendationMaxAgeDays: int(env, 'RECOMMENDATION_MAX_AGE_DAYS', 1, 365),
     },
     sales: {
       maxPinned: int(env, 'SALES_MAX_PINNED', 1, 20),

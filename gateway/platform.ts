@@ -6,6 +6,8 @@ import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import {
+  conversionRollupConsumer,
+  DAY_MS,
   type EventBus,
   Ledger,
   LedgerSweeper,
@@ -215,6 +217,10 @@ export async function startPlatform(
       devices: edge.summary,
     });
     closers.unshift(['realtime', () => realtime.close()]);
+    // Conversion rollups (channels, events, referrers, AARRR) follow the outbox exactly once.
+    events.subscribe(
+      conversionRollupConsumer({ attributionWindowMs: config.metrics.attributionWindowDays * DAY_MS }),
+    );
     // Consumers subscribe while routes and sockets register; delivery starts once all are in.
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });

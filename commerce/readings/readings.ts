@@ -2,8 +2,12 @@
 // person by member code (unknown or missing code → kept unlinked, assignable later by staff), and the
 // "Health data and access" rules: the person sees their own; staff/admin see raw readings only of people
 // who consented, and every such read is audit-logged.
+
+import type { Kysely } from 'kysely';
 import { type ReadingRecord, VitaliveError } from '../../protocols/index.ts';
+import { appendEvent } from '../outbox.ts';
 import { healthDataConsent, personIdByMemberCode } from '../people/lookups.ts';
+import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 
 /** A validated reading (the edge's wire record) as it reaches the history. */
@@ -46,6 +50,36 @@ function toReading(r: Row): StoredReading {
   };
 }
 
+/** The outbox event of a reading now linked to a person: identity and place only, never the value. */
+function recordedEvent(
+  trx: Kysely<Database>,
+  type: 'reading.recorded' | 'reading.assigned',
+  r: {
+    id: number | string;
+    person_id: string | null;
+    event_id: string | null;
+    device_id: string;
+    measured_at_ms: number | string;
+  },
+  nowMs: number,
+) {
+  return appendEvent(
+    trx,
+    {
+      type,
+      aggregateId: String(r.id),
+      payload: {
+        readingId: Number(r.id),
+        personId: r.person_id,
+        eventId: r.event_id,
+        deviceId: r.device_id,
+        measuredAtMs: Number(r.measured_at_ms),
+      },
+    },
+    nowMs,
+  );
+}
+
 export class Readings {
   readonly #store: Store;
 
@@ -77,12 +111,15 @@ export class Readings {
     let stored = 0;
     await this.#store.transaction(async (trx) => {
       for (let i = 0; i < rows.length; i += 200) {
-        const res = await trx
+        const inserted = await trx
           .insertInto('readings')
           .values(rows.slice(i, i + 200))
           .onConflict((oc) => oc.columns(['device_id', 'boot_id', 'seq']).doNothing())
-          .executeTakeFirst();
-        stored += Number(res.numInsertedOrUpdatedRows ?? 0);
+          .returning(['id', 'person_id', 'event_id', 'device_id', 'measured_at_ms'])
+          .execute();
+        stored += inserted.length;
+        // A test by a known person feeds attendance, attribution and rollups; values stay out of events.
+        for (const r of inserted) if (r.person_id) await recordedEvent(trx, 'reading.recorded', r, now);
       }
     });
     return { stored, duplicates: readings.length - stored };
@@ -131,17 +168,22 @@ export class Readings {
     if (!(await healthDataConsent(this.#store, personId)))
       throw new VitaliveError('NOT_FOUND', { what: 'Person' });
     if (readingIds.length === 0) return 0;
-    const res = await this.#store.db
-      .updateTable('readings')
-      .set({ person_id: personId })
-      .where('id', 'in', [...readingIds])
-      .where('person_id', 'is', null)
-      .executeTakeFirst();
-    await this.#store.db
-      .insertInto('readings_access_log')
-      .values({ actor_id: actorId, person_id: personId, action: 'assign', at_ms: Date.now() })
-      .execute();
-    return Number(res.numUpdatedRows);
+    return this.#store.transaction(async (trx) => {
+      const assigned = await trx
+        .updateTable('readings')
+        .set({ person_id: personId })
+        .where('id', 'in', [...readingIds])
+        .where('person_id', 'is', null)
+        .returning(['id', 'person_id', 'event_id', 'device_id', 'measured_at_ms'])
+        .execute();
+      const now = Date.now();
+      await trx
+        .insertInto('readings_access_log')
+        .values({ actor_id: actorId, person_id: personId, action: 'assign', at_ms: now })
+        .execute();
+      for (const r of assigned) await recordedEvent(trx, 'reading.assigned', r, now);
+      return assigned.length;
+    });
   }
 
   /** The audit trail of staff access to a person's readings, newest first. */

@@ -4,6 +4,8 @@ import {
   EdgeTokens,
   type EventBus,
   Ledger,
+  Metrics,
+  OfflineEvents,
   type People,
   Readings,
   type Store,
@@ -20,6 +22,8 @@ import { channelRoutes } from './channels.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
+import { metricsRoutes } from './metrics.ts';
+import { offlineEventRoutes } from './offline-events.ts';
 import { orderRoutes } from './orders.ts';
 import { peopleRoutes } from './people.ts';
 import { type DeviceAdminPort, readingRoutes } from './readings.ts';
@@ -79,6 +83,13 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
       readings: deps.readings ?? new Readings(deps.store),
       edgeTokens: new EdgeTokens(deps.store),
       devices: deps.devices,
+    });
+    // Offline events and conversion metrics
+    await offlineEventRoutes(scope, { events: new OfflineEvents(deps.store, people), guards: deps.guards });
+    await metricsRoutes(scope, {
+      metrics: new Metrics(deps.store),
+      guards: deps.guards,
+      followUpDays: deps.config.metrics.followUpDays,
     });
   });
 }
