@@ -35,6 +35,7 @@ export {
   LocalStockGate,
   manualProvider,
   type Order,
+  type OrderCredit,
   type OrderStatus,
   Orders,
   type OrdersOptions,

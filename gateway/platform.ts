@@ -172,11 +172,14 @@ export async function startPlatform(
       media: () => media.health(),
     });
     // Live sales: catalog, sessions and cards, orders; the sweeper expires reservations and countdowns.
-    const sales = createSalesServices({ store, config, logger, redis, onEvents: () => events.notify() });
+    // Ledger: credit redeemed at placement; entries become available after the refund window.
+    const ledger = new Ledger(store, config.ledger);
+    const sales = createSalesServices({
+      ...{ store, config, logger, redis, credit: ledger },
+      onEvents: () => events.notify(),
+    });
     closers.unshift(['sales sweeper', () => sales.sweeper.close()]);
     const placement = new OrderPlacement(sales.orders, config.sales.ordersPerMemberPerMin);
-    // Ledger: credit and commission become available after the refund window (safe on every node).
-    const ledger = new Ledger(store, config.ledger);
     const ledgerSweeper = new LedgerSweeper({ store, logger, periodMs: config.ledger.sweepPeriodMs });
     closers.unshift(['ledger sweeper', () => ledgerSweeper.close()]);
     const deps = {

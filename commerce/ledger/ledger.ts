@@ -1,13 +1,16 @@
 // The ledger's public face: its rules, its outbox consumer, and the reads (a person's credit, the payout
 // report), each checking who asks.
+import type { Kysely } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
 import type { EventConsumer } from '../events/index.ts';
 import { isStaff } from '../people/access-scope.ts';
 import type { Actor } from '../people/person-model.ts';
+import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { type Balance, balancesOf, entriesOf, type LedgerEntry } from './balances.ts';
 import { ledgerConsumer } from './consumer.ts';
 import { type PayoutQuery, type PayoutRow, payoutReport } from './payouts.ts';
+import { type RedeemRequest, redeemCredit } from './redeem.ts';
 import { DEFAULT_LEDGER_RULES, type LedgerRules } from './rules.ts';
 
 export interface Credit {
@@ -61,6 +64,11 @@ export class Ledger {
       balances: await balancesOf(db, 'person', personId),
       entries: await entriesOf(db, 'person', personId, page),
     };
+  }
+
+  /** Order placement's credit port: redeems inside the order's transaction (see OrderCredit). */
+  redeem(trx: Kysely<Database>, req: RedeemRequest, nowMs: number): Promise<number> {
+    return redeemCredit(trx, this.rules, req, nowMs);
   }
 
   payouts(actor: Actor, q: PayoutQuery): Promise<PayoutRow[]> {

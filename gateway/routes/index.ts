@@ -61,8 +61,12 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await meRoutes(scope, peopleDeps);
     await peopleRoutes(scope, peopleDeps);
     await channelRoutes(scope, peopleDeps);
+    // Ledger: entries from order events (exactly once, one process of the cluster), credit and payouts
+    const ledger = deps.ledger ?? new Ledger(deps.store, deps.config.ledger);
+    deps.events.subscribe(ledger.consumer());
     const services =
-      deps.sales ?? createSalesServices({ store: deps.store, config: deps.config, logger: deps.logger });
+      deps.sales ??
+      createSalesServices({ store: deps.store, config: deps.config, logger: deps.logger, credit: ledger });
     const salesDeps = {
       services,
       guards: deps.guards,
@@ -72,9 +76,6 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await catalogRoutes(scope, salesDeps);
     await liveSessionRoutes(scope, salesDeps);
     await orderRoutes(scope, salesDeps);
-    // Ledger: entries from order events (exactly once, one process of the cluster), credit and payouts
-    const ledger = deps.ledger ?? new Ledger(deps.store, deps.config.ledger);
-    deps.events.subscribe(ledger.consumer());
     await ledgerRoutes(scope, { ledger, guards: deps.guards });
     // Readings and devices
     await readingRoutes(scope, {

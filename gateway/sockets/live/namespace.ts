@@ -21,6 +21,7 @@ import {
   VitaliveError,
 } from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
+import { PlaceOrderBody } from '../../routes/sales-schemas.ts';
 import { compile, dispatcher, type SocketCounters, type SocketHandler, socketHandler } from '../validate.ts';
 import type { LiveChat } from './chat.ts';
 import type { ViewerPresence } from './viewer-presence.ts';
@@ -94,7 +95,7 @@ const parseOrder = compile(
     {
       sessionId: Id,
       idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
-      order: Type.Record(Type.String(), Type.Unknown()),
+      order: PlaceOrderBody,
     },
     { additionalProperties: false },
   ),
