@@ -1,12 +1,14 @@
 // The statements of an order placement, written twice: over SQLite as prepared statements on the store's
 // own connection (synchronous, no query building per call — the hot path of a flash sale), and through
 // Kysely for PostgreSQL. Both run inside `store.transaction()`, and `trx` is that transaction, so a
-// further step of the placement can be written once with Kysely and runs in the same transaction.
+// further step of the placement can be written once with Kysely and runs in the same transaction. On
+// SQLite, placements arriving together share one commit, each in its own savepoint (group-commit.ts).
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { appendEvents, appendEventsSqlite, type NewDomainEvent } from '../outbox.ts';
 import { type CardView, cardView } from '../sales/views.ts';
 import type { Database } from '../schema.ts';
 import type { SqliteStatements, Store } from '../store.ts';
+import { GroupCommit } from './group-commit.ts';
 import { remember, replay, type StoredResponse, storedReply } from './idempotency.ts';
 import type { OrdersTable } from './tables.ts';
 
@@ -52,10 +54,11 @@ export interface PlacementStore {
 export function placementStore(store: Store): PlacementStore {
   const stmts = store.sqlite;
   if (stmts) {
+    const group = new GroupCommit(store, stmts);
     return {
       // A read on the shared connection is safe outside a transaction: placements commit synchronously.
       replay: async (personId, key, hash) => storedReply(stmts.prepare(SQL.replay).get(personId, key), hash),
-      transaction: (fn) => store.transaction((trx) => fn(new SqlitePlacement(trx, stmts))),
+      transaction: (fn) => group.run((trx) => fn(new SqlitePlacement(trx, stmts))),
     };
   }
   return {
