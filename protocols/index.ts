@@ -43,6 +43,7 @@ export type {
   MediaJoinReply,
   MediaJson,
   MediaKind,
+  MediaRoomStats,
   MediaServerToClient,
   PlainTransportReply,
   WebRtcTransportReply,
