@@ -57,7 +57,7 @@ function Stage({ live }: { live: LiveState }) {
       {player?.status === 'error' && <ErrorNotice error={player.error} onRetry={() => player?.play()} />}
       {muted && status === 'playing' && (
         <button type="button" class="secondary unmute" onClick={() => setMuted(false)}>
-          🔊 {tl('tapToUnmute')}
+          {tl('tapToUnmute')}
         </button>
       )}
     </div>
@@ -124,7 +124,7 @@ function LiveApp() {
         <section class="stage" aria-label={tl('video')}>
           {live.session ? <Stage live={live} /> : <div class="stage-video" />}
           <p class="viewers" aria-live="off">
-            👁 {tl('viewers', { n: live.viewers })}
+            {tl('viewers', { n: live.viewers })}
           </p>
           {live.connection === 'offline' && (
             <p class="offline" role="status">

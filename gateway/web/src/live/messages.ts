@@ -49,7 +49,7 @@ export const tl = defineMessages({
     chat: 'Chat',
     chatLabel: 'Message',
     send: 'Send',
-    noChat: 'Say hello 👋',
+    noChat: 'Say hello',
     badLink: 'This link has no live session.',
   },
   'zh-Hans': {
@@ -99,7 +99,7 @@ export const tl = defineMessages({
     chat: '聊天',
     chatLabel: '消息',
     send: '发送',
-    noChat: '打个招呼吧 👋',
+    noChat: '打个招呼吧',
     badLink: '此链接没有对应的直播。',
   },
   'zh-Hant': {
@@ -149,7 +149,7 @@ export const tl = defineMessages({
     chat: '聊天',
     chatLabel: '訊息',
     send: '傳送',
-    noChat: '打個招呼吧 👋',
+    noChat: '打個招呼吧',
     badLink: '此連結沒有對應的直播。',
   },
 });

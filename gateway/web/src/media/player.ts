@@ -36,8 +36,9 @@ export class LivePlayer {
     };
     video.requestVideoFrameCallback(onFrame);
     this.socket = connect('/media', { url: mediaUrl });
+    // (Re)connected: the server left the room when the old connection closed, so join again.
     this.socket.on('connect', () => {
-      if (this.#wanted && this.joins > 0) this.#rejoin();
+      if (this.#wanted) this.#rejoin();
     });
     this.socket.on('media:producer', (p: { producerId: string }) => {
       this.#consume(p.producerId).catch((e) => this.#fail(e));

@@ -24,10 +24,13 @@ export class LivePublisher {
   onChange: () => void = () => {};
   #sessionId: string | undefined;
   #transport: types.Transport | undefined;
+  #connectedBefore = false;
 
   constructor() {
+    // A reconnect: the server left the room with the old connection, so publish again.
     this.socket.on('connect', () => {
-      if (this.#sessionId && this.publishes > 0) void this.#publish();
+      if (this.#connectedBefore && this.#sessionId) void this.#publish();
+      this.#connectedBefore = true;
     });
     this.socket.on('media:reconnect', () => void this.#publish());
   }
