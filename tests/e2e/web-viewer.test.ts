@@ -108,7 +108,7 @@ describe('viewer page in a real browser', () => {
     const error = hant.locator('.chat [role="alert"]');
     await error.waitFor();
     expect(await error.getAttribute('data-code')).toBe('RATE_LIMITED');
-    expect(await error.innerText()).toContain('請求過於頻繁');
+    expect(await error.textContent()).toContain('請求過於頻繁');
   });
 
   it('fits a 360 px phone: no sideways scrolling, and a new card shifts nothing', async () => {
@@ -187,7 +187,7 @@ describe('viewer page in a real browser', () => {
       await p.locator(`.card[data-card-id="${cardId}"][data-state="sold_out"]`).waitFor();
       expect(await buy.isDisabled()).toBe(true);
     }
-    expect(await pages[0]!.locator(`.card[data-card-id="${cardId}"]`).innerText()).toContain('Sold out');
-    expect(await pages[1]!.locator(`.card[data-card-id="${cardId}"]`).innerText()).toContain('已售罄');
+    expect(await pages[0]!.locator(`.card[data-card-id="${cardId}"]`).textContent()).toContain('Sold out');
+    expect(await pages[1]!.locator(`.card[data-card-id="${cardId}"]`).textContent()).toContain('已售罄');
   });
 });
