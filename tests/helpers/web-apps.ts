@@ -79,6 +79,8 @@ export async function createProduct(url: string, staffToken: string, stock: numb
 
 /** Evaluates the expression `expr` in the page until it is truthy (a promise is awaited first). */
 export async function until(page: Page, expr: string, timeout = 20_000): Promise<void> {
+  // A string given to waitForFunction is not awaited when it yields a promise; a function's result is.
+  // biome-ignore lint/security/noGlobalEval: the test's own expression, evaluated inside the test browser
   await page.waitForFunction((src) => (0, eval)(src), expr, { timeout, polling: 100 });
 }
 
