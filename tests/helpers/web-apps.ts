@@ -36,7 +36,7 @@ export async function startWebNode(): Promise<WebNode> {
     MQTT_HOST: '127.0.0.1',
     MQTT_PORT: String(await freePort()),
     MEDIA_WORKERS: '1',
-    MEDIA_BASE_PORT: String(await freePort()),
+    MEDIA_BASE_PORT: String(await freePort(true)),
     MEDIA_LOG_LEVEL: 'none',
     DATA_DIR: dataDir,
     AUTH_SECRET: TEST_AUTH_SECRET,
@@ -77,11 +77,15 @@ export async function createProduct(url: string, staffToken: string, stock: numb
   return product.skus[0]!.skuId;
 }
 
-/** Evaluates the expression `expr` in the page until it is truthy (a promise is awaited first). */
+/** Evaluates the expression `expr` in the page (awaiting a promise) until it is truthy. */
 export async function until(page: Page, expr: string, timeout = 20_000): Promise<void> {
-  // A string given to waitForFunction is not awaited when it yields a promise; a function's result is.
-  // biome-ignore lint/security/noGlobalEval: the test's own expression, evaluated inside the test browser
-  await page.waitForFunction((src) => (0, eval)(src), expr, { timeout, polling: 100 });
+  // waitForFunction takes a promise itself as truthy, so the polling happens here.
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(expr).catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`page condition not met in ${timeout} ms: ${expr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
