@@ -85,6 +85,7 @@ export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
 export {
   type Aarrr,
   aarrr,
+  type CardRecommendation,
   type ChannelFunnel,
   type ChannelResolver,
   type ConversionRollupOptions,
@@ -104,6 +105,7 @@ export {
   type ReferrerFigures,
   readLiveFunnel,
   readSessionPresence,
+  recommendCards,
   referrerFigures,
   type SessionFunnel,
   type SessionPresence,

@@ -13,6 +13,7 @@ import type {
   LiveSessionStatsTable,
   OrderFactsTable,
   PersonMilestonesTable,
+  RecommendationGoalsTable,
   ReferrerDailyTable,
   RollupKeysTable,
 } from './rollups/tables.ts';
@@ -237,4 +238,6 @@ export interface Database {
   rollup_keys: RollupKeysTable;
   live_session_stats: LiveSessionStatsTable;
   live_presence: LivePresenceTable;
+  // Recommendations (0012)
+  recommendation_goals: RecommendationGoalsTable;
 }

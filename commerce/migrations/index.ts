@@ -11,6 +11,7 @@ import * as m0007 from './0007-live-funnel.ts';
 import * as m0008 from './0008-orders.ts';
 import * as m0010 from './0010-offline-events.ts';
 import * as m0011 from './0011-rollups.ts';
+import * as m0012 from './0012-recommendation-goals.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008-orders': m0008,
   '0010-offline-events': m0010,
   '0011-rollups': m0011,
+  '0012-recommendation-goals': m0012,
 };
