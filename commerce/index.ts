@@ -1,5 +1,6 @@
 // Public API of the commerce room.
 export {
+  applyBatch,
   type EventBus,
   type EventBusHealth,
   type EventConsumer,
@@ -85,6 +86,7 @@ export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
 export {
   type Aarrr,
   aarrr,
+  applyViewerEvents,
   type CardRecommendation,
   type ChannelFunnel,
   type ChannelResolver,
