@@ -104,6 +104,7 @@ function orderEvent(type: `order.${OrderStatus}`, order: Order): NewDomainEvent 
       cardId: order.cardId,
       quantity: order.quantity,
       totalMinor: order.totalMinor,
+      creditMinor: order.creditMinor,
       currency: order.currency,
       status: order.status,
     },
