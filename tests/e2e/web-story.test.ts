@@ -213,6 +213,7 @@ describe('a live sale end to end in a real browser', () => {
     expect(await viewer.locator('[data-member-code]').getAttribute('data-member-code')).toBe(
       found[0]!.memberCode,
     );
+    expect(await viewer.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await screenshot(viewer, 'story-member-360');
 
     console.log(
