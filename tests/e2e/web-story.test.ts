@@ -164,6 +164,10 @@ describe('a live sale end to end in a real browser', () => {
         `globalThis.vitaliveHost.console.feed.find((o) => o.orderId === '${orderId}').receivedAtMs`,
       )) - orderedAt;
     await viewer.locator('.card .stock', { hasText: '9 left' }).waitFor();
+
+    // Staff confirm the payment (a transfer arrived): the buyer's order status changes in place.
+    await ok(url, 'POST', `/api/orders/${orderId}/confirm-payment`, adminToken);
+    await viewer.locator(`.my-orders li[data-order-id="${orderId}"][data-status="paid"]`).waitFor();
     await screenshot(viewer, 'story-viewer-360');
     await screenshot(host, 'story-host');
 
@@ -209,10 +213,13 @@ describe('a live sale end to end in a real browser', () => {
       await viewer.locator(`tr[data-order-id="${orderId}"]`).waitFor();
     }
     await metric.waitFor();
+    expect(await viewer.locator(`tr[data-order-id="${orderId}"]`).getAttribute('data-status')).toBe('paid');
+    await viewer.locator('[data-credit="pending"]').waitFor();
     expect(await metric.getAttribute('data-count')).toBe('1');
     expect(await viewer.locator('[data-member-code]').getAttribute('data-member-code')).toBe(
       found[0]!.memberCode,
     );
+    expect(await viewer.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await screenshot(viewer, 'story-member-360');
 
     console.log(
