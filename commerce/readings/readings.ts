@@ -2,9 +2,11 @@
 // person by member code (unknown or missing code → kept unlinked, assignable later by staff), and the
 // "Health data and access" rules: the person sees their own; staff/admin see raw readings only of people
 // who consented, and every such read is audit-logged.
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { type ReadingRecord, VitaliveError } from '../../protocols/index.ts';
+import { appendEvent } from '../outbox.ts';
 import { healthDataConsent, personIdByMemberCode } from '../people/lookups.ts';
+import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import type { ReadingsTable } from './tables.ts';
 
@@ -80,6 +82,39 @@ function toReading(r: Row): StoredReading {
   };
 }
 
+/** What an ingest INSERT returns for each row it stored (duplicates return nothing). */
+type InsertedRow = Pick<Row, 'id' | 'person_id' | 'event_id' | 'device_id' | 'measured_at_ms'>;
+
+/** The outbox event of a reading now linked to a person: identity and place only, never the value. */
+function recordedEvent(
+  trx: Kysely<Database>,
+  type: 'reading.recorded' | 'reading.assigned',
+  r: {
+    id: number | string;
+    person_id: string | null;
+    event_id: string | null;
+    device_id: string;
+    measured_at_ms: number | string;
+  },
+  nowMs: number,
+) {
+  return appendEvent(
+    trx,
+    {
+      type,
+      aggregateId: String(r.id),
+      payload: {
+        readingId: Number(r.id),
+        personId: r.person_id,
+        eventId: r.event_id,
+        deviceId: r.device_id,
+        measuredAtMs: Number(r.measured_at_ms),
+      },
+    },
+    nowMs,
+  );
+}
+
 export class Readings {
   readonly #store: Store;
   readonly #insertSqls = new Map<number, string>();
@@ -115,14 +150,16 @@ export class Readings {
     await this.#store.transaction(async (trx) => {
       let row = 0;
       for (const rows of chunkSizes(readings.length)) {
-        const res = await trx.executeQuery(
+        const res = await trx.executeQuery<InsertedRow>(
           CompiledQuery.raw(
             this.#insertSql(rows),
             params.slice(row * INGEST_COLUMNS.length, (row + rows) * INGEST_COLUMNS.length),
           ),
         );
-        stored += Number(res.numAffectedRows ?? 0);
+        stored += res.rows.length;
         row += rows;
+        // A test by a known person feeds attendance, attribution and rollups; values stay out of events.
+        for (const r of res.rows) if (r.person_id) await recordedEvent(trx, 'reading.recorded', r, now);
       }
     });
     return { stored, duplicates: readings.length - stored };
@@ -143,7 +180,8 @@ export class Readings {
         return `(${row.join(', ')})`;
       });
       text = `INSERT INTO readings (${INGEST_COLUMNS.join(', ')}) VALUES ${values.join(', ')}
-        ON CONFLICT (device_id, boot_id, seq) DO NOTHING`;
+        ON CONFLICT (device_id, boot_id, seq) DO NOTHING
+        RETURNING id, person_id, event_id, device_id, measured_at_ms`;
       this.#insertSqls.set(rows, text);
     }
     return text;
@@ -192,17 +230,22 @@ export class Readings {
     if (!(await healthDataConsent(this.#store, personId)))
       throw new VitaliveError('NOT_FOUND', { what: 'Person' });
     if (readingIds.length === 0) return 0;
-    const res = await this.#store.db
-      .updateTable('readings')
-      .set({ person_id: personId })
-      .where('id', 'in', [...readingIds])
-      .where('person_id', 'is', null)
-      .executeTakeFirst();
-    await this.#store.db
-      .insertInto('readings_access_log')
-      .values({ actor_id: actorId, person_id: personId, action: 'assign', at_ms: Date.now() })
-      .execute();
-    return Number(res.numUpdatedRows);
+    return this.#store.transaction(async (trx) => {
+      const assigned = await trx
+        .updateTable('readings')
+        .set({ person_id: personId })
+        .where('id', 'in', [...readingIds])
+        .where('person_id', 'is', null)
+        .returning(['id', 'person_id', 'event_id', 'device_id', 'measured_at_ms'])
+        .execute();
+      const now = Date.now();
+      await trx
+        .insertInto('readings_access_log')
+        .values({ actor_id: actorId, person_id: personId, action: 'assign', at_ms: now })
+        .execute();
+      for (const r of assigned) await recordedEvent(trx, 'reading.assigned', r, now);
+      return assigned.length;
+    });
   }
 
   /** The audit trail of staff access to a person's readings, newest first. */
