@@ -4,6 +4,7 @@
 import type { Selectable } from 'kysely';
 import { type Kysely, sql } from 'kysely';
 import type { Database, OutboxTable } from './schema.ts';
+import type { SqliteStatements } from './store.ts';
 
 /** Every event type commerce emits. Add new ones; never rename. */
 export type DomainEventType =
@@ -76,34 +77,124 @@ export async function appendEvent(
   event: NewDomainEvent,
   nowMs: number = Date.now(),
 ): Promise<{ id: number; sessionSeq: number | null }> {
+  const [first] = await appendEvents(trx, [event], nowMs);
+  return first!;
+}
+
+/**
+ * Appends several events in order, in the given transaction: one lock, one sequence bump per session
+ * and one insert, whatever their number. Best called last before the commit (PostgreSQL holds the
+ * outbox lock from here to the commit).
+ */
+export async function appendEvents(
+  trx: Kysely<Database>,
+  events: readonly NewDomainEvent[],
+  nowMs: number = Date.now(),
+): Promise<Array<{ id: number; sessionSeq: number | null }>> {
+  if (events.length === 0) return [];
   if (trx.getExecutor().adapter.constructor.name === 'PostgresAdapter') {
     await sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_KEY})`.execute(trx);
   }
-  let sessionSeq: number | null = null;
-  if (event.sessionId) {
+  const seqs = await nextSequences(events, async (sessionId, n) => {
     const row = await trx
       .insertInto('session_sequences')
-      .values({ session_id: event.sessionId, last_seq: 1 })
+      .values({ session_id: sessionId, last_seq: n })
       .onConflict((oc) =>
-        oc.column('session_id').doUpdateSet({ last_seq: sql`session_sequences.last_seq + 1` }),
+        oc.column('session_id').doUpdateSet({ last_seq: sql`session_sequences.last_seq + ${n}` }),
       )
       .returning('last_seq')
       .executeTakeFirstOrThrow();
-    sessionSeq = row.last_seq;
-  }
+    return Number(row.last_seq);
+  });
   const inserted = await trx
     .insertInto('outbox')
-    .values({
-      type: event.type,
-      aggregate_id: event.aggregateId,
-      session_id: event.sessionId ?? null,
-      session_seq: sessionSeq,
-      payload: JSON.stringify(event.payload),
-      created_at_ms: nowMs,
-    })
+    .values(events.map((e, i) => outboxRow(e, seqs[i]!, nowMs)))
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return { id: Number(inserted.id), sessionSeq };
+    .execute();
+  // Rows of one multi-row insert take their ids in the order given.
+  const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
+  return events.map((_, i) => ({ id: ids[i]!, sessionSeq: seqs[i]! }));
+}
+
+/**
+ * appendEvents over SQLite prepared statements, for hot paths that run inside `store.transaction()`
+ * (the connection is then the caller's).
+ */
+export function appendEventsSqlite(
+  stmts: SqliteStatements,
+  events: readonly NewDomainEvent[],
+  nowMs: number = Date.now(),
+): void {
+  const bump = stmts.prepare(
+    'insert into session_sequences (session_id, last_seq) values (?, ?) on conflict (session_id) ' +
+      'do update set last_seq = session_sequences.last_seq + excluded.last_seq returning last_seq',
+  );
+  const insert = stmts.prepare(
+    'insert into outbox (type, aggregate_id, session_id, session_seq, payload, created_at_ms) ' +
+      'values (?, ?, ?, ?, ?, ?)',
+  );
+  const seqs = nextSequencesSync(events, (sessionId, n) => {
+    const row = bump.get(sessionId, n) as { last_seq: number };
+    return Number(row.last_seq);
+  });
+  events.forEach((e, i) => {
+    const r = outboxRow(e, seqs[i]!, nowMs);
+    insert.run(r.type, r.aggregate_id, r.session_id, r.session_seq, r.payload, r.created_at_ms);
+  });
+}
+
+function outboxRow(e: NewDomainEvent, sessionSeq: number | null, nowMs: number) {
+  return {
+    type: e.type,
+    aggregate_id: e.aggregateId,
+    session_id: e.sessionId ?? null,
+    session_seq: sessionSeq,
+    payload: JSON.stringify(e.payload),
+    created_at_ms: nowMs,
+  };
+}
+
+/** Sessions in order of first appearance, with how many of the events belong to each. */
+function sessionCounts(events: readonly NewDomainEvent[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of events) if (e.sessionId) counts.set(e.sessionId, (counts.get(e.sessionId) ?? 0) + 1);
+  return counts;
+}
+
+/** Hands out each session's block of sequence numbers (`last` is the block's end) in event order. */
+function assignSequences(
+  events: readonly NewDomainEvent[],
+  last: Map<string, number>,
+  counts: Map<string, number>,
+) {
+  const next = new Map<string, number>();
+  for (const [id, n] of counts) next.set(id, last.get(id)! - n + 1);
+  return events.map((e) => {
+    if (!e.sessionId) return null;
+    const seq = next.get(e.sessionId)!;
+    next.set(e.sessionId, seq + 1);
+    return seq;
+  });
+}
+
+async function nextSequences(
+  events: readonly NewDomainEvent[],
+  bump: (sessionId: string, n: number) => Promise<number>,
+): Promise<Array<number | null>> {
+  const counts = sessionCounts(events);
+  const last = new Map<string, number>();
+  for (const [id, n] of counts) last.set(id, await bump(id, n));
+  return assignSequences(events, last, counts);
+}
+
+function nextSequencesSync(
+  events: readonly NewDomainEvent[],
+  bump: (sessionId: string, n: number) => number,
+): Array<number | null> {
+  const counts = sessionCounts(events);
+  const last = new Map<string, number>();
+  for (const [id, n] of counts) last.set(id, bump(id, n));
+  return assignSequences(events, last, counts);
 }
 
 export function toDomainEvent(row: Selectable<OutboxTable>): DomainEvent {

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { LedgerEntriesTable } from './ledger/tables.ts';
 import type {
   CardHoldingsTable,
   IdempotencyKeysTable,
@@ -224,6 +225,8 @@ export interface Database {
   readings: ReadingsTable;
   readings_access_log: ReadingsAccessLogTable;
   edge_tokens: EdgeTokensTable;
+  // Ledger (0009)
+  ledger_entries: LedgerEntriesTable;
   // Offline events (0010)
   offline_events: OfflineEventsTable;
   offline_event_channels: OfflineEventChannelsTable;

@@ -45,8 +45,19 @@ class StaticMigrations implements MigrationProvider {
   }
 }
 
+/** SQLite only: the connection's own prepared statements, for the few hot paths that skip the builder. */
+export interface SqliteStatements {
+  /** The prepared statement for this SQL text (prepared once, then reused). */
+  prepare(sqlText: string): SQLite.Statement;
+}
+
 export class Store {
   readonly db: Kysely<Database>;
+  /**
+   * On SQLite, prepared statements on the one connection `db` uses. Writes with them belong inside
+   * `transaction()` (which then holds the connection); reads may run anywhere.
+   */
+  readonly sqlite: SqliteStatements | undefined;
   /**
    * For background work (event delivery, viewer-event batches, staff figures): on PostgreSQL its own
    * small pool, so a burst of requests queued for `db` connections cannot starve it; on SQLite the same
@@ -63,8 +74,10 @@ export class Store {
     dialect: StoreDialect,
     logger: Logger,
     background?: Kysely<Database>,
+    sqlite?: SqliteStatements,
   ) {
     this.db = db;
+    this.sqlite = sqlite;
     this.background = background ?? db;
     this.dialect = dialect;
     this.#logger = logger;
@@ -91,10 +104,13 @@ export class Store {
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     opts.logger.info({ file }, 'store: sqlite');
+    const cached = withStatementCache(database);
     return new Store(
-      new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
+      new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) }),
       'sqlite',
       opts.logger,
+      undefined,
+      { prepare: (sqlText) => cached.prepare(sqlText) as unknown as SQLite.Statement },
     );
   }
 

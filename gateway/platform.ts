@@ -9,6 +9,8 @@ import {
   conversionRollupConsumer,
   DAY_MS,
   type EventBus,
+  Ledger,
+  LedgerSweeper,
   LocalEventBus,
   Readings,
   RedisEventBus,
@@ -170,12 +172,19 @@ export async function startPlatform(
       media: () => media.health(),
     });
     // Live sales: catalog, sessions and cards, orders; the sweeper expires reservations and countdowns.
-    const sales = createSalesServices({ store, config, logger, redis, onEvents: () => events.notify() });
+    // Ledger: credit redeemed at placement; entries become available after the refund window.
+    const ledger = new Ledger(store, config.ledger);
+    const sales = createSalesServices({
+      ...{ store, config, logger, redis, credit: ledger },
+      onEvents: () => events.notify(),
+    });
     closers.unshift(['sales sweeper', () => sales.sweeper.close()]);
     const placement = new OrderPlacement(sales.orders, config.sales.ordersPerMemberPerMin);
+    const ledgerSweeper = new LedgerSweeper({ store, logger, periodMs: config.ledger.sweepPeriodMs });
+    closers.unshift(['ledger sweeper', () => ledgerSweeper.close()]);
     const deps = {
       ...{ config, logger, store, events, tokens, guards: createGuards(tokens), sales, placement },
-      ...{ devices: edge, readings },
+      ...{ devices: edge, readings, ledger },
     };
     await registerRoutes(http, deps);
     // Media: live rooms on this node's workers, /media, /metrics, /web/.
@@ -217,6 +226,7 @@ export async function startPlatform(
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
     sales.sweeper.start();
+    ledgerSweeper.start();
 
     let closing: Promise<void> | undefined;
     return {

@@ -33,6 +33,7 @@ export type {
   LiveJoinPayload,
   LiveServerToClient,
   LiveSnapshot,
+  OrderPlaceBody,
   OrderPlacePayload,
   SessionEventFrame,
 } from './live-events.ts';

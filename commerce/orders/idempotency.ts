@@ -41,9 +41,15 @@ export async function replay(
     .where('person_id', '=', personId)
     .where('key', '=', key)
     .executeTakeFirst();
+  return storedReply(row, hash);
+}
+
+/** A stored key row → its response; IDEMPOTENCY_KEY_REUSED when it was stored for another body. */
+export function storedReply(row: unknown, hash: string): StoredResponse | undefined {
   if (!row) return undefined;
-  if (row.request_hash !== hash) throw new VitaliveError('IDEMPOTENCY_KEY_REUSED');
-  return { status: Number(row.status_code), body: JSON.parse(row.body) as unknown };
+  const r = row as { request_hash: string; status_code: number; body: string };
+  if (r.request_hash !== hash) throw new VitaliveError('IDEMPOTENCY_KEY_REUSED');
+  return { status: Number(r.status_code), body: JSON.parse(r.body) as unknown };
 }
 
 export async function remember(

@@ -6,15 +6,20 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { isVitaliveError, VitaliveError } from '../../protocols/index.ts';
-import { appendEvent } from '../outbox.ts';
+import { appendEvent, type NewDomainEvent } from '../outbox.ts';
 import type { Actor } from '../people/person-model.ts';
 import { uniqueViolation } from '../people/unique-violation.ts';
-import { type CardView, cardView } from '../sales/views.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
-import { remember, replay, requestHash, type StoredResponse } from './idempotency.ts';
+import { requestHash, type StoredResponse } from './idempotency.ts';
 import { assertTransition, type Fulfilment, type Order, orderView } from './order-view.ts';
 import type { PaymentProvider } from './payments.ts';
+import {
+  type CardForOrder,
+  type PlacementSql,
+  type PlacementStore,
+  placementStore,
+} from './placement-sql.ts';
 import { LocalStockGate, type StockGate } from './stock-gate.ts';
 import type { OrderStatus, OrdersTable, ProviderName } from './tables.ts';
 
@@ -23,6 +28,21 @@ export interface PlaceOrderInput {
   quantity: number;
   provider?: ProviderName | undefined;
   fulfilment: Fulfilment;
+  /** Apply up to this much of the buyer's available referral credit (minor units of the card's currency). */
+  redeemCreditMinor?: number | undefined;
+}
+
+/** Where placement redeems credit: the ledger, inside the order's transaction. */
+export interface OrderCredit {
+  /**
+   * Applies up to `requestedMinor` of the buyer's available credit to the new order, in `trx`; resolves
+   * with the amount applied, or throws a coded error (CREDIT_UNAVAILABLE), which undoes the placement.
+   */
+  redeem(
+    trx: Kysely<Database>,
+    req: { orderId: string; personId: string; totalMinor: number; currency: string; requestedMinor: number },
+    nowMs: number,
+  ): Promise<number>;
 }
 
 export interface OrdersOptions {
@@ -37,22 +57,12 @@ export interface OrdersOptions {
   refundRestocksLiveCard?: boolean;
   /** Called after each commit that wrote events (wakes the event dispatcher). */
   onEvents?: (() => void) | undefined;
+  /** Credit redemption; without it, an order asking to redeem is refused with CREDIT_UNAVAILABLE. */
+  credit?: OrderCredit | undefined;
 }
 
 /** What an order placement answers: the HTTP status and JSON body, identical over HTTP and sockets. */
 export type PlaceOrderReply = StoredResponse;
-
-/** The whole public card, for the `card.sold_out` frame (read inside the order transaction). */
-async function soldOutView(trx: Kysely<Database>, cardId: string): Promise<CardView> {
-  const row = await trx
-    .selectFrom('cards')
-    .innerJoin('skus', 'skus.id', 'cards.sku_id')
-    .selectAll('cards')
-    .select('skus.titles')
-    .where('cards.id', '=', cardId)
-    .executeTakeFirstOrThrow();
-  return cardView(row, row.titles);
-}
 
 const isStaff = (a: Actor) => a.roles.includes('staff') || a.roles.includes('admin');
 
@@ -62,10 +72,50 @@ function errorReply(err: VitaliveError): PlaceOrderReply {
 
 class SoldOut extends Error {}
 
+/** The card must be on sale now, for this quantity; returns it with its per-member limit. */
+function buyable(
+  card: CardForOrder | undefined,
+  input: PlaceOrderInput,
+  nowMs: number,
+): { card: CardForOrder; limit: number } {
+  if (!card) throw new VitaliveError('NOT_FOUND', { what: `Card ${input.cardId}` });
+  if (card.state === 'sold_out') throw new SoldOut();
+  if (card.session_state !== 'live')
+    throw new VitaliveError('SESSION_STATE_INVALID', { state: card.session_state, action: 'buy' });
+  if (card.state !== 'pinned')
+    throw new VitaliveError('CARD_STATE_INVALID', { state: card.state, action: 'buy' });
+  if (card.starts_at_ms !== null && nowMs < Number(card.starts_at_ms))
+    throw new VitaliveError('CARD_STATE_INVALID', { state: 'not open yet', action: 'buy' });
+  if (card.ends_at_ms !== null && nowMs >= Number(card.ends_at_ms))
+    throw new VitaliveError('CARD_STATE_INVALID', { state: 'closed', action: 'buy' });
+  const limit = Number(card.per_member_limit);
+  if (input.quantity > limit) throw new VitaliveError('ORDER_LIMIT_EXCEEDED', { limit });
+  return { card, limit };
+}
+
+function orderEvent(type: `order.${OrderStatus}`, order: Order): NewDomainEvent {
+  return {
+    type: type as 'order.placed',
+    aggregateId: order.orderId,
+    sessionId: order.sessionId,
+    payload: {
+      orderId: order.orderId,
+      personId: order.personId,
+      cardId: order.cardId,
+      quantity: order.quantity,
+      totalMinor: order.totalMinor,
+      currency: order.currency,
+      status: order.status,
+    },
+  };
+}
+
 export class Orders {
-  readonly #o: Required<Omit<OrdersOptions, 'onEvents'>> & { onEvents: (() => void) | undefined };
+  readonly #o: Required<Omit<OrdersOptions, 'onEvents' | 'credit'>> &
+    Pick<OrdersOptions, 'onEvents' | 'credit'>;
   /** In-flight placements per member and key: concurrent duplicates wait for the first. */
   readonly #inflight = new Map<string, { hash: string; reply: Promise<PlaceOrderReply> }>();
+  readonly #sql: PlacementStore;
 
   constructor(opts: OrdersOptions) {
     this.#o = {
@@ -75,6 +125,7 @@ export class Orders {
       onEvents: undefined,
       ...opts,
     };
+    this.#sql = placementStore(opts.store);
   }
 
   get gate(): StockGate {
@@ -103,24 +154,22 @@ export class Orders {
   }
 
   async #place(actor: Actor, input: PlaceOrderInput, key: string, hash: string): Promise<PlaceOrderReply> {
-    const { store, gate } = this.#o;
+    const { gate } = this.#o;
+    const db = this.#sql;
     try {
       const provider = this.#provider(input.provider);
       if ((await gate.check(input.cardId, input.quantity)) === 'sold_out') {
         // A retry of an order that succeeded before the sell-out still gets its answer.
-        return (
-          (await replay(store.db, actor.personId, key, hash)) ??
-          errorReply(new VitaliveError('CARD_SOLD_OUT'))
-        );
+        return (await db.replay(actor.personId, key, hash)) ?? errorReply(new VitaliveError('CARD_SOLD_OUT'));
       }
-      const stored = await replay(store.db, actor.personId, key, hash);
+      const stored = await db.replay(actor.personId, key, hash);
       if (stored) {
         await gate.release(input.cardId, input.quantity);
         return stored;
       }
       let result: { reply: PlaceOrderReply; remaining: number };
       try {
-        result = await store.transaction((trx) => this.#placeIn(trx, actor, input, provider, key, hash));
+        result = await db.transaction((s) => this.#placeIn(s, actor, input, provider, key, hash));
       } catch (err) {
         if (err instanceof SoldOut) {
           await gate.settle(input.cardId, 0);
@@ -129,7 +178,7 @@ export class Orders {
         await gate.release(input.cardId, input.quantity);
         // Another process committed the same key first (PostgreSQL): answer with its response.
         if (uniqueViolation(err)?.includes('key') || uniqueViolation(err)?.includes('person_id')) {
-          const again = await replay(store.db, actor.personId, key, hash);
+          const again = await db.replay(actor.personId, key, hash);
           if (again) return again;
         }
         throw err;
@@ -143,8 +192,9 @@ export class Orders {
     }
   }
 
+  /** One placement transaction: every statement below commits together or not at all. */
   async #placeIn(
-    trx: Kysely<Database>,
+    s: PlacementSql,
     actor: Actor,
     input: PlaceOrderInput,
     provider: PaymentProvider,
@@ -152,113 +202,71 @@ export class Orders {
     hash: string,
   ): Promise<{ reply: PlaceOrderReply; remaining: number }> {
     const nowMs = Date.now();
-    const card = await trx
-      .selectFrom('cards')
-      .innerJoin('live_sessions', 'live_sessions.id', 'cards.session_id')
-      .select([
-        'cards.id',
-        'cards.session_id',
-        'cards.sku_id',
-        'cards.state',
-        'cards.remaining',
-        'cards.price_minor',
-        'cards.currency',
-        'cards.per_member_limit',
-        'cards.starts_at_ms',
-        'cards.ends_at_ms',
-        'live_sessions.state as session_state',
-      ])
-      .where('cards.id', '=', input.cardId)
-      .executeTakeFirst();
-    if (!card) throw new VitaliveError('NOT_FOUND', { what: `Card ${input.cardId}` });
-    if (card.state === 'sold_out') throw new SoldOut();
-    if (card.session_state !== 'live')
-      throw new VitaliveError('SESSION_STATE_INVALID', { state: card.session_state, action: 'buy' });
-    if (card.state !== 'pinned')
-      throw new VitaliveError('CARD_STATE_INVALID', { state: card.state, action: 'buy' });
-    if (card.starts_at_ms !== null && nowMs < Number(card.starts_at_ms))
-      throw new VitaliveError('CARD_STATE_INVALID', { state: 'not open yet', action: 'buy' });
-    if (card.ends_at_ms !== null && nowMs >= Number(card.ends_at_ms))
-      throw new VitaliveError('CARD_STATE_INVALID', { state: 'closed', action: 'buy' });
-    const limit = Number(card.per_member_limit);
-    if (input.quantity > limit) throw new VitaliveError('ORDER_LIMIT_EXCEEDED', { limit });
+    const { card, limit } = buyable(await s.card(input.cardId), input, nowMs);
 
     // Per-member limit: one row per card and person, raised only while the sum stays within the limit.
-    const held = await trx
-      .insertInto('card_holdings')
-      .values({ card_id: card.id, person_id: actor.personId, quantity: input.quantity })
-      .onConflict((oc) =>
-        oc
-          .columns(['card_id', 'person_id'])
-          .doUpdateSet({ quantity: sql`card_holdings.quantity + excluded.quantity` })
-          .where(sql<number>`card_holdings.quantity + excluded.quantity`, '<=', limit),
-      )
-      .executeTakeFirst();
-    if (Number(held.numInsertedOrUpdatedRows ?? 0) !== 1)
+    if (!(await s.hold(card.id, actor.personId, input.quantity, limit)))
       throw new VitaliveError('ORDER_LIMIT_EXCEEDED', { limit });
 
     // The stock decision: only a pinned card with enough units left loses them.
-    const taken = await trx
-      .updateTable('cards')
-      .set({
-        remaining: sql`remaining - ${input.quantity}`,
-        state: sql`case when remaining - ${input.quantity} = 0 then 'sold_out' else state end`,
-        updated_at_ms: nowMs,
-      })
-      .where('id', '=', card.id)
-      .where('state', '=', 'pinned')
-      .where('remaining', '>=', input.quantity)
-      .executeTakeFirst();
-    if (Number(taken.numUpdatedRows) !== 1) {
-      const now = await trx
-        .selectFrom('cards')
-        .select('remaining')
-        .where('id', '=', card.id)
-        .executeTakeFirstOrThrow();
-      if (Number(now.remaining) === 0) throw new SoldOut();
+    const remaining = await s.take(card.id, input.quantity, nowMs);
+    if (remaining === undefined) {
+      if ((await s.remaining(card.id)) === 0) throw new SoldOut();
       throw new VitaliveError('CARD_SOLD_OUT');
     }
-    const remaining = Number(card.remaining) - input.quantity;
-    const unit = Number(card.price_minor);
-    const row: Selectable<OrdersTable> = {
-      id: randomUUID(),
-      person_id: actor.personId,
-      session_id: card.session_id,
-      card_id: card.id,
-      sku_id: card.sku_id,
-      quantity: input.quantity,
-      unit_price_minor: unit,
-      total_minor: unit * input.quantity,
-      currency: card.currency,
-      status: 'placed',
-      provider: provider.name,
-      fulfilment: JSON.stringify(input.fulfilment),
-      reserved_until_ms: nowMs + provider.reservationMs,
-      paid_at_ms: null,
-      created_at_ms: nowMs,
-      updated_at_ms: nowMs,
-    };
-    await trx.insertInto('orders').values(row).execute();
+
+    const row = orderRow(card, actor, input, provider, nowMs);
+    await s.insertOrder(row);
+    if (input.redeemCreditMinor)
+      row.credit_minor = await this.#redeem(s.trx, row, input.redeemCreditMinor, nowMs);
     const order = orderView(row);
-    await this.#orderEvent(trx, 'order.placed', order);
-    await appendEvent(trx, {
-      type: 'stock.changed',
-      aggregateId: card.id,
-      sessionId: card.session_id,
-      payload: { cardId: card.id, remaining },
-    });
+    // Further steps of the placement go here, before the answer is stored: `s.trx` is this transaction.
+
+    const reply = {
+      status: 201,
+      body: { ...order, checkoutUrl: provider.checkoutUrl?.(order.orderId) ?? null },
+    };
+    await s.remember(actor.personId, key, hash, reply, nowMs);
+    const stock = { aggregateId: card.id, sessionId: card.session_id };
+    const events: NewDomainEvent[] = [
+      orderEvent('order.placed', order),
+      { type: 'stock.changed', ...stock, payload: { cardId: card.id, remaining } },
+    ];
     if (remaining === 0) {
-      await appendEvent(trx, {
+      const view = await s.cardView(card.id);
+      events.push({
         type: 'card.sold_out',
-        aggregateId: card.id,
-        sessionId: card.session_id,
-        payload: { cardId: card.id, remaining: 0, state: 'sold_out', card: await soldOutView(trx, card.id) },
+        ...stock,
+        payload: { cardId: card.id, remaining: 0, state: 'sold_out', card: view },
       });
     }
-    const body = { ...order, checkoutUrl: provider.checkoutUrl?.(order.orderId) ?? null };
-    const reply = { status: 201, body };
-    await remember(trx, actor.personId, key, hash, reply, nowMs);
+    await s.appendEvents(events, nowMs);
     return { reply, remaining };
+  }
+
+  /** Redeems credit for the order just inserted and records it on the order row (same transaction). */
+  async #redeem(
+    trx: Kysely<Database>,
+    row: Selectable<OrdersTable>,
+    requestedMinor: number,
+    nowMs: number,
+  ): Promise<number> {
+    const credit = this.#o.credit;
+    if (!credit) throw new VitaliveError('CREDIT_UNAVAILABLE', { reason: 'redemption is not offered' });
+    const applied = await credit.redeem(
+      trx,
+      {
+        orderId: row.id,
+        personId: row.person_id,
+        totalMinor: Number(row.total_minor),
+        currency: row.currency,
+        requestedMinor,
+      },
+      nowMs,
+    );
+    if (applied > 0)
+      await trx.updateTable('orders').set({ credit_minor: applied }).where('id', '=', row.id).execute();
+    return applied;
   }
 
   async get(actor: Actor, orderId: string): Promise<Order> {
@@ -318,7 +326,7 @@ export class Orders {
       const order = await this.#change(event.orderId, 'paid', async (trx, current) => {
         if (current.provider !== provider)
           throw new VitaliveError('CONFLICT', { reason: `order is paid through ${current.provider}` });
-        if (current.totalMinor !== event.amountMinor || current.currency !== event.currency.toUpperCase())
+        if (current.payableMinor !== event.amountMinor || current.currency !== event.currency.toUpperCase())
           throw new VitaliveError('VALIDATION_FAILED', {
             reason: 'amount or currency does not match the order',
           });
@@ -440,7 +448,7 @@ export class Orders {
         paid_at_ms: to === 'paid' ? nowMs : row.paid_at_ms,
       });
       const restocked = (await effect(trx, orderView(row))) === true;
-      await this.#orderEvent(trx, `order.${to}` as const, next);
+      await appendEvent(trx, orderEvent(`order.${to}`, next));
       return { order: next, restocked };
     });
     if (restocked) await this.#o.gate.invalidate(order.cardId);
@@ -489,21 +497,33 @@ export class Orders {
     });
     return true;
   }
+}
 
-  #orderEvent(trx: Kysely<Database>, type: `order.${OrderStatus}`, order: Order) {
-    return appendEvent(trx, {
-      type: type as 'order.placed',
-      aggregateId: order.orderId,
-      sessionId: order.sessionId,
-      payload: {
-        orderId: order.orderId,
-        personId: order.personId,
-        cardId: order.cardId,
-        quantity: order.quantity,
-        totalMinor: order.totalMinor,
-        currency: order.currency,
-        status: order.status,
-      },
-    });
-  }
+function orderRow(
+  card: CardForOrder,
+  actor: Actor,
+  input: PlaceOrderInput,
+  provider: PaymentProvider,
+  nowMs: number,
+): Selectable<OrdersTable> {
+  const unit = Number(card.price_minor);
+  return {
+    id: randomUUID(),
+    person_id: actor.personId,
+    session_id: card.session_id,
+    card_id: card.id,
+    sku_id: card.sku_id,
+    quantity: input.quantity,
+    unit_price_minor: unit,
+    total_minor: unit * input.quantity,
+    currency: card.currency,
+    status: 'placed',
+    provider: provider.name,
+    fulfilment: JSON.stringify(input.fulfilment),
+    reserved_until_ms: nowMs + provider.reservationMs,
+    paid_at_ms: null,
+    credit_minor: 0,
+    created_at_ms: nowMs,
+    updated_at_ms: nowMs,
+  };
 }

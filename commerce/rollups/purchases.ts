@@ -28,7 +28,8 @@ export async function orderPaid(trx: Kysely<Database>, o: PaidOrder, windowMs: n
     ? await trx.selectFrom('channels').select('commission_bps').where('id', '=', channelId).executeTakeFirst()
     : undefined;
   const bps = Number(rate?.commission_bps ?? 0);
-  const commission = Math.round((total * bps) / 10_000);
+  // Rounded down to a whole minor unit, as the ledger rounds its entries.
+  const commission = Number((BigInt(total) * BigInt(bps)) / 10_000n);
   await ensureMilestones(trx, personId);
   const m = await trx
     .selectFrom('person_milestones')

@@ -258,6 +258,10 @@ export class LiveSales {
         throw new VitaliveError('SESSION_STATE_INVALID', { state: session.state, action: 'pin cards' });
       if (card.state !== 'draft' && card.state !== 'unpinned')
         throw new VitaliveError('CARD_STATE_INVALID', { state: card.state, action: 'pin' });
+      // Pins of one session take turns (SQLite has one writer anyway), so two racing for the last
+      // place cannot both count it free.
+      if (this.#store.dialect === 'postgres')
+        await trx.selectFrom('live_sessions').select('id').where('id', '=', sessionId).forUpdate().execute();
       const pinned = await trx
         .selectFrom('cards')
         .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   EdgeTokens,
   type EventBus,
+  Ledger,
   Metrics,
   OfflineEvents,
   type People,
@@ -18,6 +19,7 @@ import { createSalesServices, type SalesServices } from '../sales-service.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
+import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
 import { metricsRoutes } from './metrics.ts';
@@ -46,6 +48,8 @@ export interface RouteDeps {
   devices?: DeviceAdminPort;
   /** @default built from store */
   readings?: Readings;
+  /** Referral credit and commission; its outbox consumer is subscribed here. @default built from config */
+  ledger?: Ledger;
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -57,8 +61,12 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await meRoutes(scope, peopleDeps);
     await peopleRoutes(scope, peopleDeps);
     await channelRoutes(scope, peopleDeps);
+    // Ledger: entries from order events (exactly once, one process of the cluster), credit and payouts
+    const ledger = deps.ledger ?? new Ledger(deps.store, deps.config.ledger);
+    deps.events.subscribe(ledger.consumer());
     const services =
-      deps.sales ?? createSalesServices({ store: deps.store, config: deps.config, logger: deps.logger });
+      deps.sales ??
+      createSalesServices({ store: deps.store, config: deps.config, logger: deps.logger, credit: ledger });
     const salesDeps = {
       services,
       guards: deps.guards,
@@ -68,6 +76,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await catalogRoutes(scope, salesDeps);
     await liveSessionRoutes(scope, salesDeps);
     await orderRoutes(scope, salesDeps);
+    await ledgerRoutes(scope, { ledger, guards: deps.guards });
     // Readings and devices
     await readingRoutes(scope, {
       guards: deps.guards,

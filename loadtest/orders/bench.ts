@@ -4,6 +4,8 @@
 //          the sell-out — once with the stock gate and once without, for the gated/ungated ratio;
 //   sale:  20,000 buyers, 20,000 units: every attempt becomes an order (the write path).
 // BENCH_STORES, BENCH_SCENARIOS (storm,sale), BENCH_STORM_TAIL_SEC and BENCH_CONCURRENCY narrow a run.
+// First, the same driver runs for BENCH_STORM_TAIL_SEC against a bare fastify server answering 409 (the
+// ceiling of this machine for driver + HTTP); each storm is reported as a ratio of it.
 // Prints one JSON line per scenario and a summary; the platform runs in a child process.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,6 +17,7 @@ import { io as ioClient } from 'socket.io-client';
 import { Store } from '../../commerce/index.ts';
 import { TokenService } from '../../gateway/auth/index.ts';
 import { createPgDatabase, freePort, startRedis } from '../services.ts';
+import { cpuMeter } from './cpu.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
 import { seedPeople } from './seed.ts';
 
@@ -183,6 +186,9 @@ interface Figures {
   p99Ms: number;
   oversold: number;
   seconds: number;
+  /** CPU µs per attempt spent by the platform process and by the driver (load-independent cost). */
+  serverCpuUsPerRequest?: number;
+  driverCpuUsPerRequest?: number;
 }
 
 async function storm(n: Node, label: { store: string; gate: string }): Promise<Figures> {
@@ -196,6 +202,7 @@ async function storm(n: Node, label: { store: string; gate: string }): Promise<F
   let orders = 0;
   let soldOutAt = 0;
   let lastOrderAt = 0;
+  const cpu = cpuMeter(n.child.pid);
   const started = performance.now();
   const body = { cardId, quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
   await Promise.all(
@@ -215,6 +222,7 @@ async function storm(n: Node, label: { store: string; gate: string }): Promise<F
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuPer = cpu(lat.length);
   drv.close();
   const toStaff = staff.latencies(placedAt);
   staff.close();
@@ -232,6 +240,7 @@ async function storm(n: Node, label: { store: string; gate: string }): Promise<F
     p99Ms: +percentile(lat, 99).toFixed(1),
     oversold: await oversold(n, cardId, units),
     seconds: +seconds.toFixed(1),
+    ...cpuPer,
   };
 }
 
@@ -242,6 +251,7 @@ async function sale(n: Node, label: { store: string; gate: string }): Promise<Fi
   const lat: number[] = [];
   let orders = 0;
   let next = 0;
+  const cpu = cpuMeter(n.child.pid);
   const started = performance.now();
   const body = { cardId, quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
   await Promise.all(
@@ -256,6 +266,7 @@ async function sale(n: Node, label: { store: string; gate: string }): Promise<Fi
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuPer = cpu(lat.length);
   drv.close();
   lat.sort((a, b) => a - b);
   return {
@@ -269,7 +280,55 @@ async function sale(n: Node, label: { store: string; gate: string }): Promise<Fi
     p99Ms: +percentile(lat, 99).toFixed(1),
     oversold: await oversold(n, cardId, units),
     seconds: +seconds.toFixed(1),
+    ...cpuPer,
   };
+}
+
+/** The driver against a bare fastify server for the storm's tail length: attempts/s and latency. */
+async function bare(): Promise<Figures> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/orders/bare-server.ts', String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitHealthy(port);
+    const drv = new HttpDriver(`http://127.0.0.1:${port}`, CONCURRENCY);
+    const body = { cardId: randomUUID(), quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
+    const token = randomBytes(200).toString('base64url');
+    const lat: number[] = [];
+    const cpu = cpuMeter(child.pid);
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() - started < Math.max(5, TAIL_SEC) * 1000) {
+          const r = await drv.post('/api/orders', token, body, { 'idempotency-key': randomUUID() });
+          lat.push(r.ms);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const cpuPer = cpu(lat.length);
+    drv.close();
+    lat.sort((a, b) => a - b);
+    return {
+      scenario: 'bare-fastify',
+      store: 'none',
+      gate: 'none',
+      attempts: lat.length,
+      attemptsPerSec: Math.round(lat.length / seconds),
+      orders: 0,
+      ordersPerSec: 0,
+      p50Ms: +percentile(lat, 50).toFixed(1),
+      p99Ms: +percentile(lat, 99).toFixed(1),
+      oversold: 0,
+      seconds: +seconds.toFixed(1),
+      ...cpuPer,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
 }
 
 async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Promise<Figures[]> {
@@ -319,6 +378,9 @@ async function main(): Promise<void> {
     'sqlite' | 'postgres' | 'postgres+redis'
   >;
   const all: Figures[] = [];
+  const loadAtStart = +os.loadavg()[0]!.toFixed(1);
+  const ceiling = await bare();
+  console.log(JSON.stringify(ceiling));
   for (const s of stores) all.push(...(await runStore(s)));
   const summary = stores.map((store) => {
     const gated = all.find((f) => f.store === store && f.scenario === 'storm' && f.gate !== 'off');
@@ -327,13 +389,16 @@ async function main(): Promise<void> {
       store,
       gatedVsUngatedAttempts:
         gated && ungated ? +(gated.attemptsPerSec / ungated.attemptsPerSec).toFixed(2) : null,
+      gatedStormVsBareFastify: gated ? +(gated.attemptsPerSec / ceiling.attemptsPerSec).toFixed(2) : null,
     };
   });
   console.log(
     JSON.stringify({
       summary,
+      bareFastifyAttemptsPerSec: ceiling.attemptsPerSec,
       oversold: all.reduce((a, f) => a + f.oversold, 0),
       cores: os.availableParallelism(),
+      loadAverage1m: { atStart: loadAtStart, atEnd: +os.loadavg()[0]!.toFixed(1) },
     }),
   );
 }

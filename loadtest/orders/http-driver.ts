@@ -1,59 +1,38 @@
-// A keep-alive HTTP client for the order benchmarks: posts JSON, returns the status and the latency.
-import http from 'node:http';
+// A keep-alive HTTP client for the order benchmarks (an undici pool: far cheaper per request than
+// node:http, so the driver takes less of the machine it shares with the platform): posts JSON, returns
+// the status and the latency.
+import { Pool } from 'undici';
 
 export class HttpDriver {
-  readonly #agent: http.Agent;
-  readonly #host: string;
-  readonly #port: number;
+  readonly #pool: Pool;
 
   constructor(baseUrl: string, sockets: number) {
-    const u = new URL(baseUrl);
-    this.#host = u.hostname;
-    this.#port = Number(u.port);
-    this.#agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+    this.#pool = new Pool(baseUrl, { connections: sockets, pipelining: 1 });
   }
 
-  post(
+  async post(
     path: string,
     token: string,
     body: unknown,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; ms: number; body: string }> {
-    const payload = JSON.stringify(body);
     const started = performance.now();
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          host: this.#host,
-          port: this.#port,
-          path,
-          method: 'POST',
-          agent: this.#agent,
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            ...headers,
-          },
-        },
-        (res) => {
-          let data = '';
-          res.setEncoding('utf8');
-          res.on('data', (d) => {
-            data += d;
-          });
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, ms: performance.now() - started, body: data }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
+    const res = await this.#pool.request({
+      path,
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...headers,
+      },
+      body: JSON.stringify(body),
     });
+    const text = await res.body.text();
+    return { status: res.statusCode, ms: performance.now() - started, body: text };
   }
 
   close(): void {
-    this.#agent.destroy();
+    void this.#pool.close();
   }
 }
 

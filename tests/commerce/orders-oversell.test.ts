@@ -43,6 +43,31 @@ async function remaining(t: TestStore, cardId: string): Promise<number> {
   return Number(r.remaining);
 }
 
+/** What the placements left behind besides orders: holdings, events, and the session's sequence. */
+async function sideEffects(t: TestStore, cardId: string, sessionId: string) {
+  const held = await t.store.db
+    .selectFrom('card_holdings')
+    .select((eb) => eb.fn.sum<number>('quantity').as('q'))
+    .where('card_id', '=', cardId)
+    .executeTakeFirstOrThrow();
+  const events = await t.store.db
+    .selectFrom('outbox')
+    .select(['type', 'aggregate_id', 'session_seq'])
+    .where('session_id', '=', sessionId)
+    .orderBy('id')
+    .execute();
+  const count = (type: string) => events.filter((e) => e.type === type).length;
+  const seqs = events.map((e) => Number(e.session_seq));
+  return {
+    held: Number(held.q),
+    placed: count('order.placed'),
+    stockChanged: events.filter((e) => e.type === 'stock.changed' && e.aggregate_id === cardId).length,
+    soldOut: count('card.sold_out'),
+    // Outbox order and session order agree, with no gaps.
+    seqsInOrder: seqs.every((q, i) => i === 0 || q === seqs[i - 1]! + 1),
+  };
+}
+
 const cases: Array<{ name: string; dialect: 'sqlite' | 'postgres'; redis: boolean }> = [
   { name: 'SQLite, in-process gate', dialect: 'sqlite', redis: false },
   { name: 'PostgreSQL, in-process gate', dialect: 'postgres', redis: false },
@@ -82,6 +107,14 @@ describe.each(cases)('oversell: $name', ({ dialect, redis }) => {
     expect(tally(replies)).toEqual({ ordered: 100, CARD_SOLD_OUT: 900 });
     expect(await ordersOnCard(t, card.cardId)).toBe(100);
     expect(await remaining(t, card.cardId)).toBe(0);
+    // Attempts turned away after taking a holding left nothing behind.
+    expect(await sideEffects(t, card.cardId, card.sessionId)).toEqual({
+      held: 100,
+      placed: 100,
+      stockChanged: 100,
+      soldOut: 1,
+      seqsInOrder: true,
+    });
   }, 120_000);
 
   it.runIf(redis)(
@@ -141,6 +174,26 @@ describe.each([{ dialect: 'sqlite' as const }, { dialect: 'postgres' as const }]
       );
       expect(tally(replies)).toEqual({ ordered: 3, ORDER_LIMIT_EXCEEDED: 47 });
       expect(await remaining(t, card.cardId)).toBe(97);
+      expect((await sideEffects(t, card.cardId, card.sessionId)).held).toBe(3);
+    }, 60_000);
+
+    it('attempts refused after taking a holding leave nothing behind (2 units each, 5 on the card)', async () => {
+      const orders = testOrders(t.store);
+      const { card } = await liveCard(t.store, tokens, { units: 5, perMemberLimit: 2 });
+      const buyers = await seedBuyers(t, 10);
+      const replies = await Promise.all(
+        buyers.map((b, i) =>
+          orders.place(
+            { personId: b.id, roles: b.roles },
+            { cardId: card.cardId, quantity: 2, fulfilment: PICKUP },
+            `h-${i}-abcdef`,
+          ),
+        ),
+      );
+      expect(tally(replies)).toEqual({ ordered: 2, CARD_SOLD_OUT: 8 });
+      expect(await remaining(t, card.cardId)).toBe(1);
+      const after = await sideEffects(t, card.cardId, card.sessionId);
+      expect(after).toMatchObject({ held: 4, placed: 2, stockChanged: 2, soldOut: 0, seqsInOrder: true });
     }, 60_000);
 
     it('20 concurrent identical requests: one order, 20 identical responses; another body is refused', async () => {

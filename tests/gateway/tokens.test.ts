@@ -1,5 +1,5 @@
 // Access tokens: round trip, expiry, tampering and a foreign key are all AUTH_INVALID_TOKEN.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TokenService } from '../../gateway/auth/index.ts';
 
 const secret = new TextEncoder().encode('x'.repeat(40));
@@ -33,6 +33,20 @@ describe('TokenService', () => {
     const other = new TokenService({ secret: new TextEncoder().encode('y'.repeat(40)) });
     await expect(other.verifyAccess(t)).rejects.toMatchObject({ code: 'AUTH_INVALID_TOKEN' });
     await expect(tokens.verifyAccess('garbage')).rejects.toMatchObject({ code: 'AUTH_INVALID_TOKEN' });
+  });
+
+  it('a token verified (and remembered) once is still refused after it expires', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const short = new TokenService({ secret, accessTtlSec: 60 });
+    const t = await short.mintAccess('p2', ['member']);
+    expect((await short.verifyAccess(t)).personId).toBe('p2');
+    expect((await short.verifyAccess(t)).personId).toBe('p2');
+    vi.setSystemTime(Date.now() + 61_000);
+    await expect(short.verifyAccess(t)).rejects.toMatchObject({ code: 'AUTH_INVALID_TOKEN' });
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it('refuses secrets shorter than 32 bytes', async () => {
