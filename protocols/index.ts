@@ -44,6 +44,7 @@ export type {
   MediaJoinReply,
   MediaJson,
   MediaKind,
+  MediaRoomStats,
   MediaServerToClient,
   PlainTransportReply,
   WebRtcTransportReply,
