@@ -1,5 +1,6 @@
 // Public API of the commerce room.
 export {
+  applyBatch,
   type EventBus,
   type EventBusHealth,
   type EventConsumer,
@@ -107,6 +108,8 @@ export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
 export {
   type Aarrr,
   aarrr,
+  applyViewerEvents,
+  type CardRecommendation,
   type ChannelFunnel,
   type ChannelResolver,
   type ConversionRollupOptions,
@@ -126,6 +129,7 @@ export {
   type ReferrerFigures,
   readLiveFunnel,
   readSessionPresence,
+  recommendCards,
   referrerFigures,
   type SessionFunnel,
   type SessionPresence,

@@ -14,6 +14,7 @@ import type {
   LiveSessionStatsTable,
   OrderFactsTable,
   PersonMilestonesTable,
+  RecommendationGoalsTable,
   ReferrerDailyTable,
   RollupKeysTable,
 } from './rollups/tables.ts';
@@ -240,4 +241,6 @@ export interface Database {
   rollup_keys: RollupKeysTable;
   live_session_stats: LiveSessionStatsTable;
   live_presence: LivePresenceTable;
+  // Recommendations (0012)
+  recommendation_goals: RecommendationGoalsTable;
 }

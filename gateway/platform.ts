@@ -215,6 +215,7 @@ export async function startPlatform(
       orders: { place: (actor, body, key) => placement.place(actor, body as never, key) },
       media: config.media.workers > 0 ? () => mediaGateway.stats({ maxAgeMs: 2000 }) : undefined,
       devices: edge.summary,
+      recommendationMaxAgeMs: config.metrics.recommendationMaxAgeDays * DAY_MS,
     });
     closers.unshift(['realtime', () => realtime.close()]);
     // Conversion rollups (channels, events, referrers, AARRR) follow the outbox exactly once.

@@ -34,6 +34,12 @@ export interface LiveSnapshot {
   serverTimeMs: number;
   /** Where to open the SFU signalling for this session: socket.io `namespace` at `url` (null: this origin). */
   media: { url: string | null; namespace: '/media' };
+  /**
+   * Cards that suit the signed-in viewer's recent readings ("for your body-fat goal"); present only for
+   * a person who consented to health-data use and has a recent reading. Covers every card of the
+   * session at join/resync time (pinned or not yet), so a card pinned later is already flagged.
+   */
+  forYou?: Array<{ cardId: string; metric: string; goal: string }>;
 }
 
 export interface SessionEventFrame {

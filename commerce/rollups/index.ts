@@ -24,3 +24,4 @@ export {
   type ReferrerFigures,
   referrerFigures,
 } from './queries.ts';
+export { type CardRecommendation, recommendCards } from './recommendations.ts';

@@ -49,21 +49,21 @@ async function bump(
   currency?: string,
 ): Promise<void> {
   const now = Date.now();
+  const entries = Object.entries(changes).filter(([, n]) => n);
+  // One upsert: concurrent writers add up, and a new row starts from these changes.
+  const set: Record<string, unknown> = { updated_at_ms: now };
+  for (const [column, n] of entries) set[column] = sql`${sql.ref(`live_funnel.${column}`)} + ${n}`;
+  if (currency) set.currency = sql`coalesce(live_funnel.currency, ${currency})`;
   await trx
     .insertInto('live_funnel')
-    .values({ session_id: sessionId, channel_id: channelId, updated_at_ms: now, currency: currency ?? null })
-    .onConflict((oc) => oc.columns(['session_id', 'channel_id']).doNothing())
-    .execute();
-  const set: Record<string, unknown> = { updated_at_ms: now };
-  for (const [column, n] of Object.entries(changes)) {
-    if (n) set[column] = sql`${sql.ref(column)} + ${n}`;
-  }
-  if (currency) set.currency = sql`coalesce(currency, ${currency})`;
-  await trx
-    .updateTable('live_funnel')
-    .set(set)
-    .where('session_id', '=', sessionId)
-    .where('channel_id', '=', channelId)
+    .values({
+      session_id: sessionId,
+      channel_id: channelId,
+      updated_at_ms: now,
+      currency: currency ?? null,
+      ...Object.fromEntries(entries),
+    })
+    .onConflict((oc) => oc.columns(['session_id', 'channel_id']).doUpdateSet(set))
     .execute();
 }
 
@@ -143,8 +143,23 @@ export interface FunnelViewerEvent {
 export async function applyViewerEvents(
   trx: Kysely<Database>,
   events: FunnelViewerEvent[],
-  channels: ChannelResolver,
+  resolver: ChannelResolver,
 ): Promise<void> {
+  // Within one batch the same codes and people recur: resolve each once.
+  const memo = (resolve: (db: Kysely<Database>, key: string) => Promise<string | undefined>) => {
+    const seen = new Map<string, Promise<string | undefined>>();
+    return (db: Kysely<Database>, key: string) => {
+      const hit = seen.get(key);
+      if (hit) return hit;
+      const next = resolve(db, key);
+      seen.set(key, next);
+      return next;
+    };
+  };
+  const channels: ChannelResolver = {
+    channelOfCode: memo((db, code) => resolver.channelOfCode(db, code)),
+    channelOfPerson: memo((db, personId) => resolver.channelOfPerson(db, personId)),
+  };
   for (const e of events) {
     if (e.type === 'live.join' || e.type === 'live.leave') await presence(trx, e);
     if (e.type === 'live.leave') continue;

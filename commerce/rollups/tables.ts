@@ -100,3 +100,9 @@ export interface LivePresenceTable {
   viewer_id: string;
   sockets: number;
 }
+
+export interface RecommendationGoalsTable {
+  metric: string;
+  goal: string;
+  enabled: Generated<number>;
+}

@@ -58,7 +58,7 @@ describe.each(STORE_BACKENDS)('redemption on $name', ({ name }) => {
   it('pays part of the order, capped at the share of the order; the buyer pays the rest', async () => {
     const member = await memberWithCredit();
     const { card } = await liveCard(t.store, tokens, { units: 5, priceMinor: 10_000 });
-    const order = (await placeOrder(orders(), member, card.cardId, { redeemCreditMinor: 99_999 })) as Order;
+    const order = await placeOrder(orders(), member, card.cardId, { redeemCreditMinor: 99_999 });
     expect(order).toMatchObject({ totalMinor: 10_000, creditMinor: 5000, payableMinor: 5000 });
     expect(await available(member)).toBe(3000);
     const smaller = await placeOrder(orders(), member, card.cardId, { redeemCreditMinor: 1200 });

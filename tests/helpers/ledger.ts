@@ -61,7 +61,7 @@ export async function placeOrder(
   buyer: Seeded,
   cardId: string,
   extra: { quantity?: number; redeemCreditMinor?: number } = {},
-): Promise<Order & { creditMinor?: number }> {
+): Promise<Order> {
   const reply = await orders.place(
     actorOf(buyer),
     { cardId, quantity: extra.quantity ?? 1, fulfilment: PICKUP, ...extra } as never,

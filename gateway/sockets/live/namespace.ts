@@ -60,6 +60,8 @@ export interface LiveNamespaceDeps {
   /** Verifies an access token presented after connecting (a viewer who logs in mid-session). */
   authenticate: (token: string) => Promise<Principal>;
   viewerLog: ViewerEventLog;
+  /** Cards flagged for a person from their readings (consent-gated by commerce); absent → none. */
+  recommend?: ((personId: string, sessionId: string) => Promise<LiveSnapshot['forYou']>) | undefined;
   presence: ViewerPresence;
   chat: LiveChat;
   counters: SocketCounters;
@@ -141,6 +143,12 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
     };
   }
 
+  async function forYou(personId: string | null, sessionId: string): Promise<Partial<LiveSnapshot>> {
+    if (!personId || !deps.recommend) return {};
+    const cards = await deps.recommend(personId, sessionId);
+    return cards && cards.length > 0 ? { forYou: cards } : {};
+  }
+
   function joined(socket: LiveSocket, sessionId: string) {
     const live = socket.data.live;
     if (!live || live.sessionId !== sessionId) throw new VitaliveError('LIVE_NOT_JOINED', { sessionId });
@@ -209,7 +217,11 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
           refCode: p.ref,
           chCode: p.ch,
         });
-        return { ...snap, viewers: deps.presence.count(p.sessionId) };
+        return {
+          ...snap,
+          ...(await forYou(personId, p.sessionId)),
+          viewers: deps.presence.count(p.sessionId),
+        };
       },
       onError,
     ),
@@ -237,7 +249,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
       parseSession,
       async (socket: LiveSocket, p) => {
         joined(socket, p.sessionId);
-        return snapshot(p.sessionId);
+        return { ...(await snapshot(p.sessionId)), ...(await forYou(personOf(socket), p.sessionId)) };
       },
       onError,
     ),
