@@ -105,6 +105,8 @@ describe('a live sale end to end in a real browser', () => {
 
   async function context(width: number, height: number): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width, height }, locale: 'en-US' });
+    // A shared 2-core machine under a full test run is slow; waits are generous, never asserted on.
+    ctx.setDefaultTimeout(60_000);
     contexts.push(ctx);
     return ctx.newPage();
   }
