@@ -28,6 +28,8 @@ describe('viewer page in a real browser', () => {
 
   async function phone(locale = 'en-US'): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale, hasTouch: true });
+    // A shared 2-core machine under a full test run is slow; waits are generous, never asserted on.
+    ctx.setDefaultTimeout(60_000);
     contexts.push(ctx);
     return ctx.newPage();
   }
