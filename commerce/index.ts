@@ -1,5 +1,6 @@
 // Public API of the commerce room.
 export {
+  applyBatch,
   type EventBus,
   type EventBusHealth,
   type EventConsumer,
@@ -8,12 +9,34 @@ export {
   RedisEventBus,
   type RedisEventBusOptions,
 } from './events/index.ts';
+// Ledger (referral credit, channel commission, payouts)
+export {
+  type Balance,
+  type Credit,
+  DEFAULT_LEDGER_RULES,
+  LEDGER_CONSUMER,
+  Ledger,
+  type LedgerAccountKind,
+  type LedgerEntry,
+  type LedgerRule,
+  type LedgerRules,
+  type LedgerStatus,
+  LedgerSweeper,
+  type LedgerSweeperOptions,
+  ledgerConsumer,
+  PAYOUT_COLUMNS,
+  type PayoutQuery,
+  type PayoutRow,
+  releaseDue,
+  shareOf,
+} from './ledger/index.ts';
 export {
   type Fulfilment,
   type GateVerdict,
   LocalStockGate,
   manualProvider,
   type Order,
+  type OrderCredit,
   type OrderStatus,
   Orders,
   type OrdersOptions,
@@ -83,10 +106,33 @@ export {
 } from './readings/index.ts';
 export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
 export {
+  type Aarrr,
+  aarrr,
+  applyViewerEvents,
+  type CardRecommendation,
+  type ChannelFunnel,
   type ChannelResolver,
+  type ConversionRollupOptions,
+  channelFunnels,
+  channelSeries,
+  conversionRollupConsumer,
+  DAY_MS,
+  dayOf,
+  type EventFunnel,
+  eventFunnel,
+  type FollowUp,
   type FunnelRow,
+  followUps,
   liveFunnelConsumer,
+  Metrics,
+  type Period,
+  type ReferrerFigures,
   readLiveFunnel,
+  readSessionPresence,
+  recommendCards,
+  referrerFigures,
+  type SessionFunnel,
+  type SessionPresence,
 } from './rollups/index.ts';
 export {
   type CardState,
@@ -110,4 +156,13 @@ export {
 } from './sales/index.ts';
 export type { Database, ViewerEventType } from './schema.ts';
 export { Store, type StoreDialect, type StoreHealth, type StoreOptions } from './store.ts';
+export {
+  assertCanActForChannel,
+  assertCanSeeEvent,
+  type CheckIn,
+  type EventInvitee,
+  type NewOfflineEvent,
+  type OfflineEvent,
+  OfflineEvents,
+} from './venues/index.ts';
 export { linkViewer, type ViewerEvent, ViewerEventLog, type ViewerEventLogOptions } from './viewers/index.ts';

@@ -39,7 +39,10 @@ export type DomainEventType =
   | 'order.fulfilled'
   | 'order.completed'
   | 'reading.recorded'
-  | 'reading.assigned';
+  | 'reading.assigned'
+  | 'offline_event.created'
+  | 'offline_event.invitee_added'
+  | 'offline_event.checked_in';
 
 export interface NewDomainEvent {
   type: DomainEventType;

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { LedgerEntriesTable } from './ledger/tables.ts';
 import type {
   CardHoldingsTable,
   IdempotencyKeysTable,
@@ -6,7 +7,24 @@ import type {
   PaymentEventsTable,
 } from './orders/tables.ts';
 import type { EdgeTokensTable, ReadingsAccessLogTable, ReadingsTable } from './readings/tables.ts';
+import type {
+  ChannelDailyTable,
+  EventFunnelTable,
+  LivePresenceTable,
+  LiveSessionStatsTable,
+  OrderFactsTable,
+  PersonMilestonesTable,
+  RecommendationGoalsTable,
+  ReferrerDailyTable,
+  RollupKeysTable,
+} from './rollups/tables.ts';
 import type { CardsTable, LiveSessionsTable, ProductsTable, SkusTable } from './sales/tables.ts';
+import type {
+  EventAttendanceTable,
+  EventInviteesTable,
+  OfflineEventChannelsTable,
+  OfflineEventsTable,
+} from './venues/tables.ts';
 
 // Table types for Kysely. Grows with each migration in commerce/migrations/.
 
@@ -71,6 +89,10 @@ export interface LiveFunnelTable {
   paid_gmv_minor: Generated<number>;
   currency: string | null;
   updated_at_ms: number;
+  // 0011
+  impressions: Generated<number>;
+  orders_refunded: Generated<number>;
+  refunded_gmv_minor: Generated<number>;
 }
 
 export interface LiveFunnelKeysTable {
@@ -203,4 +225,22 @@ export interface Database {
   readings: ReadingsTable;
   readings_access_log: ReadingsAccessLogTable;
   edge_tokens: EdgeTokensTable;
+  // Ledger (0009)
+  ledger_entries: LedgerEntriesTable;
+  // Offline events (0010)
+  offline_events: OfflineEventsTable;
+  offline_event_channels: OfflineEventChannelsTable;
+  event_invitees: EventInviteesTable;
+  event_attendance: EventAttendanceTable;
+  // Conversion rollups (0011)
+  channel_daily: ChannelDailyTable;
+  event_funnel: EventFunnelTable;
+  referrer_daily: ReferrerDailyTable;
+  person_milestones: PersonMilestonesTable;
+  order_facts: OrderFactsTable;
+  rollup_keys: RollupKeysTable;
+  live_session_stats: LiveSessionStatsTable;
+  live_presence: LivePresenceTable;
+  // Recommendations (0012)
+  recommendation_goals: RecommendationGoalsTable;
 }

@@ -64,6 +64,7 @@ export class Edge {
       commitDelayMs: 10,
       maxBatch: 2000,
       maxRows: 1_000_000,
+      maxTail: 50_000,
       ...opts.journal,
     });
     this.forwarder = new Forwarder(

@@ -67,7 +67,7 @@ export class Forwarder {
       }
       try {
         await this.#sink.write(batch);
-        this.#journal.markForwarded(batch[batch.length - 1]!.id);
+        this.#journal.markForwarded(batch[batch.length - 1]!.id, batch.length);
         this.forwarded += batch.length;
         attempt = 0;
       } catch (err) {

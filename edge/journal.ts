@@ -1,12 +1,15 @@
 // The readings journal: durable before ack. append() queues a reading; a group commit a few ms later
-// inserts every queued reading in one SQLite transaction (fsynced) and only then calls back, which lets
-// aedes send the PUBACK. (device_id, boot_id, seq) is unique, so replays and DUP retransmissions are
-// absorbed here. A cursor marks what the forwarder has delivered; pruning removes forwarded rows first.
+// inserts every queued reading in one SQLite transaction (fsynced, multi-row statements) and only then
+// calls back, which lets aedes send the PUBACK. (device_id, boot_id, seq) is unique, so replays and DUP
+// retransmissions are absorbed here. A cursor marks what the forwarder has delivered; pruning removes
+// forwarded rows first. While the forwarder keeps up, committed readings are also kept in memory (the
+// tail), so forwarding them needs no read back from disk; a backlog (after a restart or a long sink
+// outage) is read from the table until it is drained.
 import type { ReadingRecord } from '../protocols/index.ts';
 import type { EdgeDb } from './db.ts';
 
 export interface JournaledReading extends ReadingRecord {
-  /** Journal position: increases in acceptance order. */
+  /** Journal position: increases in acceptance order (not necessarily contiguous). */
   id: number;
   receivedAtMs: number;
 }
@@ -18,6 +21,8 @@ export interface JournalOptions {
   maxBatch: number;
   /** Bound on rows kept (forwarded rows are pruned first). Unforwarded readings beyond it are refused. */
   maxRows: number;
+  /** Committed readings kept in memory for the forwarder; beyond it, the backlog is read from disk. */
+  maxTail: number;
 }
 
 export class JournalFullError extends Error {}
@@ -37,17 +42,33 @@ type Row = {
   received_at_ms: number;
 };
 
+const COLUMNS =
+  'id, device_id, boot_id, seq, metric, value, measured_at_ms, member_code, event_id, received_at_ms';
+/** Rows per INSERT statement: 64 × 10 parameters stays far below SQLite's bound on variables. */
+const ROWS_PER_INSERT = 64;
+/** The forwarder cursor is written with the next commit, or after this long when no commit comes. */
+const CURSOR_SAVE_DELAY_MS = 1000;
+
 export class Journal {
   readonly #db: EdgeDb;
   readonly #opts: JournalOptions;
   #queue: Pending[] = [];
   #timer: NodeJS.Timeout | undefined;
+  #cursorTimer: NodeJS.Timeout | undefined;
+  /** Next journal position; positions are assigned here so a multi-row insert needs no read back. */
+  #nextId: number;
   #cursor: number;
+  #savedCursor: number;
   #depth: number;
   #rows: number;
+  /** Committed, unforwarded readings from #tailHead on, in journal order, when #tailComplete. */
+  #tail: JournaledReading[] = [];
+  #tailHead = 0;
+  #tailComplete: boolean;
   #listeners = new Set<() => void>();
-  #insert;
-  #commit;
+  readonly #inserts = new Map<number, ReturnType<EdgeDb['prepare']>>();
+  readonly #saveCursor;
+  readonly #commit;
   #closed = false;
   /** Readings newly journaled (not duplicates), since start. */
   accepted = 0;
@@ -57,37 +78,44 @@ export class Journal {
     this.#db = db;
     this.#opts = opts;
     this.#cursor = (
-      db.prepare('SELECT forwarded_id FROM journal_cursor WHERE k = 1').get() as {
-        forwarded_id: number;
-      }
+      db.prepare('SELECT forwarded_id FROM journal_cursor WHERE k = 1').get() as { forwarded_id: number }
     ).forwarded_id;
+    this.#savedCursor = this.#cursor;
     this.#depth = (
       db.prepare('SELECT COUNT(*) AS n FROM journal WHERE id > ?').get(this.#cursor) as { n: number }
     ).n;
     this.#rows = (db.prepare('SELECT COUNT(*) AS n FROM journal').get() as { n: number }).n;
-    this.#insert = db.prepare(
-      `INSERT OR IGNORE INTO journal
-        (device_id, boot_id, seq, metric, value, measured_at_ms, member_code, event_id, received_at_ms)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.#commit = db.transaction((batch: Pending[], now: number) => {
+    const maxId = (db.prepare('SELECT MAX(id) AS m FROM journal').get() as { m: number | null }).m ?? 0;
+    this.#nextId = Math.max(maxId, this.#cursor) + 1;
+    this.#tailComplete = this.#depth === 0;
+    this.#saveCursor = db.prepare('UPDATE journal_cursor SET forwarded_id = ? WHERE k = 1');
+    this.#commit = db.transaction((params: unknown[], n: number, firstId: number) => {
       let added = 0;
-      for (const { rec } of batch) {
-        const r = this.#insert.run(
-          rec.deviceId,
-          rec.bootId,
-          rec.seq,
-          rec.metric,
-          rec.value,
-          rec.measuredAtMs,
-          rec.memberCode,
-          rec.eventId,
-          now,
-        );
-        added += r.changes;
+      for (let row = 0; row < n; row += ROWS_PER_INSERT) {
+        const rows = Math.min(ROWS_PER_INSERT, n - row);
+        added += this.#insert(rows).run(params.slice(row * 10, (row + rows) * 10)).changes;
       }
-      return added;
+      this.#persistCursor();
+      if (added === n) return null;
+      // Some were duplicates: which positions were taken (rare, so the read back is fine here).
+      return new Set(
+        (
+          db.prepare('SELECT id FROM journal WHERE id >= ? AND id < ?').all(firstId, firstId + n) as {
+            id: number;
+          }[]
+        ).map((r) => r.id),
+      );
     });
+  }
+
+  #insert(rows: number) {
+    let stmt = this.#inserts.get(rows);
+    if (!stmt) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      stmt = this.#db.prepare(`INSERT OR IGNORE INTO journal (${COLUMNS}) VALUES ${values}`);
+      this.#inserts.set(rows, stmt);
+    }
+    return stmt;
   }
 
   append(rec: ReadingRecord, cb: (err?: Error | null) => void): void {
@@ -114,16 +142,41 @@ export class Journal {
     const batch = this.#queue;
     if (batch.length === 0) return;
     this.#queue = [];
+    const now = Date.now();
+    const firstId = this.#nextId;
+    this.#nextId += batch.length;
+    const params: unknown[] = new Array(batch.length * 10);
+    for (let i = 0, p = 0; i < batch.length; i++, p += 10) {
+      const r = batch[i]!.rec;
+      params[p] = firstId + i;
+      params[p + 1] = r.deviceId;
+      params[p + 2] = r.bootId;
+      params[p + 3] = r.seq;
+      params[p + 4] = r.metric;
+      params[p + 5] = r.value;
+      params[p + 6] = r.measuredAtMs;
+      params[p + 7] = r.memberCode;
+      params[p + 8] = r.eventId;
+      params[p + 9] = now;
+    }
     let err: Error | null = null;
+    let added = 0;
     try {
-      const added = this.#commit(batch, Date.now());
-      this.accepted += added;
-      this.duplicates += batch.length - added;
-      this.#depth += added;
-      this.#rows += added;
+      const taken = this.#commit(params, batch.length, firstId);
+      for (let i = 0; i < batch.length; i++) {
+        const id = firstId + i;
+        if (taken && !taken.has(id)) continue;
+        added++;
+        if (this.#tailComplete) this.#tail.push({ ...batch[i]!.rec, id, receivedAtMs: now });
+      }
     } catch (e) {
       err = e as Error;
     }
+    this.accepted += added;
+    this.duplicates += err ? 0 : batch.length - added;
+    this.#depth += added;
+    this.#rows += added;
+    if (this.#tail.length - this.#tailHead > this.#opts.maxTail) this.#dropTail();
     for (const p of batch) p.cb(err);
     if (!err) for (const l of this.#listeners) l();
     if (this.#rows > this.#opts.maxRows) this.prune();
@@ -137,9 +190,13 @@ export class Journal {
 
   /** Oldest unforwarded readings, in journal order. */
   unforwarded(limit: number): JournaledReading[] {
+    if (this.#tailComplete) return this.#tail.slice(this.#tailHead, this.#tailHead + limit);
+    // Commits run on this thread, so the table holds every committed reading: a short read means the
+    // backlog is drained and from here on the tail holds whatever is committed next.
     const rows = this.#db
-      .prepare('SELECT * FROM journal WHERE id > ? ORDER BY id LIMIT ?')
+      .prepare(`SELECT ${COLUMNS} FROM journal WHERE id > ? ORDER BY id LIMIT ?`)
       .all(this.#cursor, limit) as Row[];
+    if (rows.length < limit) this.#tailComplete = true;
     return rows.map((r) => ({
       id: r.id,
       deviceId: r.device_id,
@@ -154,25 +211,47 @@ export class Journal {
     }));
   }
 
-  /** Everything up to and including `id` has been delivered downstream. */
-  markForwarded(id: number): void {
+  /**
+   * The `count` unforwarded readings up to and including `id` have been delivered downstream. The
+   * cursor is saved with the next commit (or shortly after): losing it in a crash only re-forwards
+   * readings the sink already holds, which it ignores by identity.
+   */
+  markForwarded(id: number, count: number): void {
     if (id <= this.#cursor) return;
-    const n = (
-      this.#db
-        .prepare('SELECT COUNT(*) AS n FROM journal WHERE id > ? AND id <= ?')
-        .get(this.#cursor, id) as {
-        n: number;
-      }
-    ).n;
-    this.#db.prepare('UPDATE journal_cursor SET forwarded_id = ? WHERE k = 1').run(id);
     this.#cursor = id;
-    this.#depth -= n;
+    this.#depth -= count;
+    while (this.#tailHead < this.#tail.length && this.#tail[this.#tailHead]!.id <= id) this.#tailHead++;
+    if (this.#tailHead === this.#tail.length) {
+      this.#tail = [];
+      this.#tailHead = 0;
+    } else if (this.#tailHead > 4096 && this.#tailHead * 2 > this.#tail.length) {
+      this.#tail = this.#tail.slice(this.#tailHead);
+      this.#tailHead = 0;
+    }
+    this.#cursorTimer ??= setTimeout(() => {
+      this.#cursorTimer = undefined;
+      if (!this.#closed) this.#persistCursor();
+    }, CURSOR_SAVE_DELAY_MS);
+  }
+
+  #persistCursor(): void {
+    if (this.#cursor === this.#savedCursor) return;
+    this.#saveCursor.run(this.#cursor);
+    this.#savedCursor = this.#cursor;
+  }
+
+  /** Too much in memory (the sink is slow or down): forget the tail, read the backlog from disk. */
+  #dropTail(): void {
+    this.#tail = [];
+    this.#tailHead = 0;
+    this.#tailComplete = false;
   }
 
   /** Deletes the oldest forwarded rows beyond the bound (keeps some recent ones for dedup). */
   prune(): number {
     const excess = this.#rows - Math.floor(this.#opts.maxRows / 2);
     if (excess <= 0) return 0;
+    this.#persistCursor();
     const res = this.#db
       .prepare('DELETE FROM journal WHERE id IN (SELECT id FROM journal WHERE id <= ? ORDER BY id LIMIT ?)')
       .run(this.#cursor, excess);
@@ -186,14 +265,20 @@ export class Journal {
 
   oldestUnforwardedAgeMs(now = Date.now()): number {
     if (this.#depth === 0) return 0;
-    const r = this.#db
-      .prepare('SELECT received_at_ms FROM journal WHERE id > ? ORDER BY id LIMIT 1')
-      .get(this.#cursor) as { received_at_ms: number } | undefined;
-    return r ? Math.max(0, now - r.received_at_ms) : 0;
+    const head = this.#tailComplete ? this.#tail[this.#tailHead] : undefined;
+    const r =
+      head ??
+      (this.#db
+        .prepare('SELECT received_at_ms AS receivedAtMs FROM journal WHERE id > ? ORDER BY id LIMIT 1')
+        .get(this.#cursor) as { receivedAtMs: number } | undefined);
+    return r ? Math.max(0, now - r.receivedAtMs) : 0;
   }
 
   close(): void {
     this.flush();
+    if (this.#cursorTimer) clearTimeout(this.#cursorTimer);
+    this.#cursorTimer = undefined;
+    if (!this.#closed) this.#persistCursor();
     this.#closed = true;
   }
 }

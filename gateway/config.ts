@@ -70,6 +70,23 @@ export interface PlatformConfig {
     idempotencyKeepMs: number;
     sweepPeriodMs: number;
   };
+  ledger: {
+    /** Referral credit per referrer tier, basis points of the amount paid; unlisted tiers earn nothing. */
+    referralRatesBps: Record<string, number>;
+    /** Entries stay pending this long after payment. */
+    refundWindowMs: number;
+    /** Largest share of an order credit may pay, basis points; 0 disables redemption. */
+    redeemMaxShareBps: number;
+    sweepPeriodMs: number;
+  };
+  metrics: {
+    /** A purchase paid within this many days after a device test is attributed to that test and event. */
+    attributionWindowDays: number;
+    /** Default look-back of the follow-up list (people tested, not bought). */
+    followUpDays: number;
+    /** A reading younger than this personalises live cards ("for your goal"). */
+    recommendationMaxAgeDays: number;
+  };
   people: {
     /** Membership tiers, lowest first; the first is given to new people. */
     tiers: string[];
@@ -165,6 +182,24 @@ export const DEFAULTS = {
   IDEMPOTENCY_KEEP_MS: 86_400_000,
   /** Reservation and countdown expiry sweep period. @default 1000 */
   SALES_SWEEP_PERIOD_MS: 1000,
+  /** Referral credit per tier of the referrer, `tier:bps` pairs (1 bp = 0.01 % of the amount paid);
+   * tiers not listed earn nothing. @default 'basic:300,silver:500,gold:800' (3 %, 5 %, 8 %) */
+  LEDGER_REFERRAL_RATES_BPS: 'basic:300,silver:500,gold:800',
+  /** Credit and commission stay pending this long after payment (a refund inside it voids them).
+   * @default 604800000 (7 days) */
+  LEDGER_REFUND_WINDOW_MS: 604_800_000,
+  /** Largest share of an order's total that credit may pay, in basis points; 0 disables redemption.
+   * @default 5000 (half the order) */
+  LEDGER_REDEEM_MAX_SHARE_BPS: 5000,
+  /** How often pending entries past the refund window are made available. @default 60000 (1 minute) */
+  LEDGER_SWEEP_PERIOD_MS: 60_000,
+  /** Days after a device test within which a paid order is attributed to that test and its event.
+   * @default 7 */
+  ATTRIBUTION_WINDOW_DAYS: 7,
+  /** Default look-back of GET /api/metrics/follow-ups (tested, not bought). @default 14 */
+  FOLLOW_UP_DAYS: 14,
+  /** A reading at most this old flags matching live cards for the person (with consent). @default 30 */
+  RECOMMENDATION_MAX_AGE_DAYS: 30,
 };
 
 type Env = Record<string, string | undefined>;
@@ -240,6 +275,33 @@ function tiers(env: Env): string[] {
   return list;
 }
 
+/**
+ * `tier:bps` pairs, each rate 0..10000 basis points. A tier set explicitly must be one of PERSON_TIERS;
+ * the defaults keep only the tiers that exist (custom PERSON_TIERS then earn nothing until rated).
+ */
+function referralRates(env: Env, known: string[]): Record<string, number> {
+  const key = 'LEDGER_REFERRAL_RATES_BPS';
+  const explicit = env[key] !== undefined && env[key] !== '';
+  const out: Record<string, number> = {};
+  for (const pair of str(env, key)!.split(',')) {
+    if (pair.trim() === '') continue;
+    const m = /^\s*([a-z][a-z0-9_-]{0,31})\s*:\s*(\d{1,5})\s*$/.exec(pair);
+    const bps = m ? Number(m[2]) : Number.NaN;
+    if (!m || bps > 10_000 || Object.hasOwn(out, m[1]!)) {
+      throw new VitaliveError('CONFIG_INVALID', {
+        key,
+        reason: 'expected distinct tier:bps pairs, bps 0..10000',
+      });
+    }
+    if (!known.includes(m[1]!)) {
+      if (!explicit) continue;
+      throw new VitaliveError('CONFIG_INVALID', { key, reason: `tier ${m[1]} is not in PERSON_TIERS` });
+    }
+    out[m[1]!] = bps;
+  }
+  return out;
+}
+
 function countryCode(env: Env): string | undefined {
   const raw = str(env, 'PHONE_DEFAULT_COUNTRY_CODE');
   if (raw !== undefined && !/^[1-9][0-9]{0,2}$/.test(raw)) {
@@ -305,6 +367,18 @@ export function loadConfig(env: Env): PlatformConfig {
       resetCodeTtlSec: int(env, 'PASSWORD_RESET_TTL_SEC', 60, 604_800),
     },
     people: { tiers: tiers(env), defaultPhoneCountryCode: countryCode(env) },
+    ledger: {
+      referralRatesBps: referralRates(env, tiers(env)),
+      refundWindowMs: int(env, 'LEDGER_REFUND_WINDOW_MS', 0, 365 * 86_400_000),
+      // Below 10000, so every order still pays something in money.
+      redeemMaxShareBps: int(env, 'LEDGER_REDEEM_MAX_SHARE_BPS', 0, 9999),
+      sweepPeriodMs: int(env, 'LEDGER_SWEEP_PERIOD_MS', 100, 3_600_000),
+    },
+    metrics: {
+      attributionWindowDays: int(env, 'ATTRIBUTION_WINDOW_DAYS', 0, 365),
+      followUpDays: int(env, 'FOLLOW_UP_DAYS', 1, 365),
+      recommendationMaxAgeDays: int(env, 'RECOMMENDATION_MAX_AGE_DAYS', 1, 365),
+    },
     sales: {
       maxPinned: int(env, 'SALES_MAX_PINNED', 1, 20),
       manualReservationMs: int(env, 'ORDER_MANUAL_RESERVATION_MS', 1000, 30 * 86_400_000),

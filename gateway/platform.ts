@@ -5,7 +5,17 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type EventBus, LocalEventBus, Readings, RedisEventBus, Store } from '../commerce/index.ts';
+import {
+  conversionRollupConsumer,
+  DAY_MS,
+  type EventBus,
+  Ledger,
+  LedgerSweeper,
+  LocalEventBus,
+  Readings,
+  RedisEventBus,
+  Store,
+} from '../commerce/index.ts';
 import { Edge, type EdgeBroker } from '../edge/index.ts';
 import { WorkerPool } from '../media/index.ts';
 import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts';
@@ -162,12 +172,19 @@ export async function startPlatform(
       media: () => media.health(),
     });
     // Live sales: catalog, sessions and cards, orders; the sweeper expires reservations and countdowns.
-    const sales = createSalesServices({ store, config, logger, redis, onEvents: () => events.notify() });
+    // Ledger: credit redeemed at placement; entries become available after the refund window.
+    const ledger = new Ledger(store, config.ledger);
+    const sales = createSalesServices({
+      ...{ store, config, logger, redis, credit: ledger },
+      onEvents: () => events.notify(),
+    });
     closers.unshift(['sales sweeper', () => sales.sweeper.close()]);
     const placement = new OrderPlacement(sales.orders, config.sales.ordersPerMemberPerMin);
+    const ledgerSweeper = new LedgerSweeper({ store, logger, periodMs: config.ledger.sweepPeriodMs });
+    closers.unshift(['ledger sweeper', () => ledgerSweeper.close()]);
     const deps = {
       ...{ config, logger, store, events, tokens, guards: createGuards(tokens), sales, placement },
-      ...{ devices: edge, readings },
+      ...{ devices: edge, readings, ledger },
     };
     await registerRoutes(http, deps);
     // Media: live rooms on this node's workers, /media, /metrics, /web/.
@@ -198,12 +215,18 @@ export async function startPlatform(
       orders: { place: (actor, body, key) => placement.place(actor, body as never, key) },
       media: config.media.workers > 0 ? () => mediaGateway.stats({ maxAgeMs: 2000 }) : undefined,
       devices: edge.summary,
+      recommendationMaxAgeMs: config.metrics.recommendationMaxAgeDays * DAY_MS,
     });
     closers.unshift(['realtime', () => realtime.close()]);
+    // Conversion rollups (channels, events, referrers, AARRR) follow the outbox exactly once.
+    events.subscribe(
+      conversionRollupConsumer({ attributionWindowMs: config.metrics.attributionWindowDays * DAY_MS }),
+    );
     // Consumers subscribe while routes and sockets register; delivery starts once all are in.
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
     sales.sweeper.start();
+    ledgerSweeper.start();
 
     let closing: Promise<void> | undefined;
     return {

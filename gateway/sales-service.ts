@@ -7,6 +7,7 @@ import {
   LiveSales,
   LocalStockGate,
   manualProvider,
+  type OrderCredit,
   Orders,
   RedisStockGate,
   type StockGate,
@@ -34,6 +35,8 @@ export interface SalesServiceDeps {
   redis?: Redis | undefined;
   /** Wakes the event dispatcher after commits. */
   onEvents?: (() => void) | undefined;
+  /** Credit redemption at placement (the ledger); without it, redeeming is refused. */
+  credit?: OrderCredit | undefined;
   /** Called when a session ends (closes its media room). */
   onSessionEnded?: ((sessionId: string) => void) | undefined;
 }
@@ -79,6 +82,7 @@ export function createSalesServices(deps: SalesServiceDeps): SalesServices {
     gate: stockGate(s.stockGate, deps.redis, logger),
     refundRestocksLiveCard: s.refundRestocksLiveCard,
     onEvents: deps.onEvents,
+    credit: deps.credit,
   });
   const sweeper = new Sweeper({
     store,

@@ -1,11 +1,25 @@
-// Serves the Vite-built host and viewer pages (gateway/web/dist, built by `npm run build:web`) at /web/.
+// Serves the Vite-built web apps (gateway/web/dist, built by `npm run build:web`): assets under /web/,
+// and the pages at their own addresses: /live/:sessionId (viewer), /host (host console), /me (member).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { Type } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { App } from './http-app.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('./web/dist/', import.meta.url));
+
+const SessionParams = Type.Object(
+  { sessionId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) },
+  { additionalProperties: false },
+);
+
+/** Page address → built HTML file. The pages read their own parameters from the address. */
+const PAGES: ReadonlyArray<[string, string, object]> = [
+  ['/live/:sessionId', 'live.html', { params: SessionParams }],
+  ['/host', 'console.html', {}],
+  ['/me', 'me.html', {}],
+];
 
 export async function registerWebPages(app: App, logger: Logger): Promise<boolean> {
   if (!existsSync(WEB_DIST)) {
@@ -13,5 +27,12 @@ export async function registerWebPages(app: App, logger: Logger): Promise<boolea
     return false;
   }
   await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/web/', index: false });
+  for (const [url, file, schema] of PAGES) {
+    app.get(url, { schema: { hide: true, ...schema } }, (_request, reply) =>
+      // HTML is never cached (it names the hashed assets of the current build); assets are.
+      reply.header('cache-control', 'no-cache').sendFile(file),
+    );
+  }
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/me'));
   return true;
 }

@@ -55,6 +55,16 @@ export const ERRORS = {
   PAYMENT_PROVIDER_UNKNOWN: { status: 400, message: 'Payment provider {provider} is not configured' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: 'Idempotency-Key header is required' },
   SKU_CODE_TAKEN: { status: 409, message: 'SKU code {code} is already used' },
+  CREDIT_UNAVAILABLE: { status: 409, message: 'No referral credit can be redeemed: {reason}' },
+
+  // Offline events and metrics
+  EVENT_CHANNEL_NOT_LISTED: { status: 409, message: 'Channel {channelId} is not part of event {eventId}' },
+  EVENT_INVITEE_OTHER_CHANNEL: {
+    status: 409,
+    message: 'That person belongs to another channel; ask staff to register them',
+  },
+  MEMBER_CODE_UNKNOWN: { status: 404, message: 'No person has member code {code}' },
+  METRICS_PERIOD_INVALID: { status: 400, message: 'Period is invalid: {reason}' },
 
   // Live (socket.io)
   LIVE_NOT_JOINED: { status: 409, message: 'Join live session {sessionId} first' },

@@ -33,6 +33,7 @@ export type {
   LiveJoinPayload,
   LiveServerToClient,
   LiveSnapshot,
+  OrderPlaceBody,
   OrderPlacePayload,
   SessionEventFrame,
 } from './live-events.ts';
@@ -43,6 +44,7 @@ export type {
   MediaJoinReply,
   MediaJson,
   MediaKind,
+  MediaRoomStats,
   MediaServerToClient,
   PlainTransportReply,
   WebRtcTransportReply,

@@ -34,6 +34,12 @@ export interface LiveSnapshot {
   serverTimeMs: number;
   /** Where to open the SFU signalling for this session: socket.io `namespace` at `url` (null: this origin). */
   media: { url: string | null; namespace: '/media' };
+  /**
+   * Cards that suit the signed-in viewer's recent readings ("for your body-fat goal"); present only for
+   * a person who consented to health-data use and has a recent reading. Covers every card of the
+   * session at join/resync time (pinned or not yet), so a card pinned later is already flagged.
+   */
+  forYou?: Array<{ cardId: string; metric: string; goal: string }>;
 }
 
 export interface SessionEventFrame {
@@ -85,7 +91,22 @@ export interface LiveClientToServer {
 export interface OrderPlacePayload {
   sessionId: string;
   idempotencyKey: string;
-  order: Record<string, unknown>;
+  /** The body of `POST /api/orders`, validated against the same schema. */
+  order: OrderPlaceBody;
+}
+
+export interface OrderPlaceBody {
+  cardId: string;
+  quantity: number;
+  provider?: 'manual' | 'webhook';
+  fulfilment:
+    | { method: 'pickup'; clinic: string }
+    | { method: 'delivery'; address: Record<string, string | undefined> };
+  /**
+   * Apply up to this much of the buyer's available referral credit (minor units of the card's
+   * currency), capped at the configured share of the order; 409 CREDIT_UNAVAILABLE at a balance ≤ 0.
+   */
+  redeemCreditMinor?: number;
 }
 
 /** What the HTTP API would have answered: its status code and JSON body. */

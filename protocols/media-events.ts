@@ -78,6 +78,20 @@ export interface MediaClientToServer {
     ack: Ack<{ iceParameters: MediaJson }>,
   ) => void;
   'media:leave': (p: { sessionId: string }, ack?: Ack<null>) => void;
+  /** The host's stream health from the SFU (host only; figures at most 2 s old). */
+  'media:stats': (p: { sessionId: string }, ack: Ack<MediaRoomStats>) => void;
+}
+
+/** One live room as the SFU measures it. */
+export interface MediaRoomStats {
+  sessionId: string;
+  producers: number;
+  consumers: number;
+  bitrateInBps: number;
+  bitrateOutBps: number;
+  /** Mean fraction of packets lost as reported by receivers (0..1). */
+  lossFraction: number;
+  rttMs: number;
 }
 
 export interface MediaServerToClient {

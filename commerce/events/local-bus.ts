@@ -1,5 +1,6 @@
 // In-process delivery (single node): one loop per consumer reads the outbox after its stored position
 // and applies events in order. A failing handler is retried with backoff; later events wait behind it.
+// Real-time consumers (handle only) are woken before store consumers (handleInTransaction).
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { readEvents } from '../outbox.ts';
@@ -51,7 +52,12 @@ export class LocalEventBus implements EventBus {
     if (this.#started) throw new TypeError('subscribe before start()');
     const key = positionKey(consumer, this.#opts.nodeId);
     if (this.#loops.some((l) => l.key === key)) throw new TypeError(`consumer ${key} is already subscribed`);
-    this.#loops.push({ consumer, key, position: 0, failures: 0, wake: undefined, done: undefined });
+    const loop: Loop = { consumer, key, position: 0, failures: 0, wake: undefined, done: undefined };
+    // Consumers that only push to sockets go first on every wake-up: a viewer's frame should not queue
+    // on the single store connection behind a rollup's transaction.
+    const firstTransactional = this.#loops.findIndex((l) => l.consumer.handleInTransaction);
+    if (consumer.handle && firstTransactional >= 0) this.#loops.splice(firstTransactional, 0, loop);
+    else this.#loops.push(loop);
   }
 
   async start(): Promise<void> {

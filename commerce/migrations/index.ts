@@ -9,6 +9,10 @@ import * as m0005 from './0005-readings.ts';
 import * as m0006 from './0006-viewer-events.ts';
 import * as m0007 from './0007-live-funnel.ts';
 import * as m0008 from './0008-orders.ts';
+import * as m0009 from './0009-ledger.ts';
+import * as m0010 from './0010-offline-events.ts';
+import * as m0011 from './0011-rollups.ts';
+import * as m0012 from './0012-recommendation-goals.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -19,4 +23,8 @@ export const migrations: Record<string, Migration> = {
   '0006-viewer-events': m0006,
   '0007-live-funnel': m0007,
   '0008-orders': m0008,
+  '0009-ledger': m0009,
+  '0010-offline-events': m0010,
+  '0011-rollups': m0011,
+  '0012-recommendation-goals': m0012,
 };

@@ -1,6 +1,7 @@
 // Orders, payments and the stock gate.
 export type { Fulfilment, Order } from './order-view.ts';
 export {
+  type OrderCredit,
   Orders,
   type OrdersOptions,
   type PlaceOrderInput,

@@ -27,6 +27,10 @@ export interface Order {
   quantity: number;
   unitPriceMinor: number;
   totalMinor: number;
+  /** Referral credit applied to the order. */
+  creditMinor: number;
+  /** What the buyer pays: totalMinor - creditMinor. */
+  payableMinor: number;
   currency: string;
   status: OrderStatus;
   provider: ProviderName;
@@ -47,6 +51,8 @@ export function orderView(row: Selectable<OrdersTable>): Order {
     quantity: Number(row.quantity),
     unitPriceMinor: Number(row.unit_price_minor),
     totalMinor: Number(row.total_minor),
+    creditMinor: Number(row.credit_minor),
+    payableMinor: Number(row.total_minor) - Number(row.credit_minor),
     currency: row.currency,
     status: row.status,
     provider: row.provider,

@@ -28,6 +28,21 @@ export interface PlaceOrderInput {
   quantity: number;
   provider?: ProviderName | undefined;
   fulfilment: Fulfilment;
+  /** Apply up to this much of the buyer's available referral credit (minor units of the card's currency). */
+  redeemCreditMinor?: number | undefined;
+}
+
+/** Where placement redeems credit: the ledger, inside the order's transaction. */
+export interface OrderCredit {
+  /**
+   * Applies up to `requestedMinor` of the buyer's available credit to the new order, in `trx`; resolves
+   * with the amount applied, or throws a coded error (CREDIT_UNAVAILABLE), which undoes the placement.
+   */
+  redeem(
+    trx: Kysely<Database>,
+    req: { orderId: string; personId: string; totalMinor: number; currency: string; requestedMinor: number },
+    nowMs: number,
+  ): Promise<number>;
 }
 
 export interface OrdersOptions {
@@ -42,6 +57,8 @@ export interface OrdersOptions {
   refundRestocksLiveCard?: boolean;
   /** Called after each commit that wrote events (wakes the event dispatcher). */
   onEvents?: (() => void) | undefined;
+  /** Credit redemption; without it, an order asking to redeem is refused with CREDIT_UNAVAILABLE. */
+  credit?: OrderCredit | undefined;
 }
 
 /** What an order placement answers: the HTTP status and JSON body, identical over HTTP and sockets. */
@@ -90,6 +107,7 @@ function orderEvent(type: `order.${OrderStatus}`, order: Order): NewDomainEvent 
       cardId: order.cardId,
       quantity: order.quantity,
       totalMinor: order.totalMinor,
+      creditMinor: order.creditMinor,
       currency: order.currency,
       status: order.status,
     },
@@ -97,7 +115,8 @@ function orderEvent(type: `order.${OrderStatus}`, order: Order): NewDomainEvent 
 }
 
 export class Orders {
-  readonly #o: Required<Omit<OrdersOptions, 'onEvents'>> & { onEvents: (() => void) | undefined };
+  readonly #o: Required<Omit<OrdersOptions, 'onEvents' | 'credit'>> &
+    Pick<OrdersOptions, 'onEvents' | 'credit'>;
   /** In-flight placements per member and key: concurrent duplicates wait for the first. */
   readonly #inflight = new Map<string, { hash: () => string; reply: Promise<PlaceOrderReply> }>();
   readonly #sql: PlacementStore;
@@ -209,6 +228,8 @@ export class Orders {
 
     const row = orderRow(card, actor, input, provider, nowMs);
     await s.insertOrder(row);
+    if (input.redeemCreditMinor)
+      row.credit_minor = await this.#redeem(s.trx, row, input.redeemCreditMinor, nowMs);
     const order = orderView(row);
     // Further steps of the placement go here, before the answer is stored: `s.trx` is this transaction.
 
@@ -232,6 +253,31 @@ export class Orders {
     }
     await s.appendEvents(events, nowMs);
     return { reply, remaining };
+  }
+
+  /** Redeems credit for the order just inserted and records it on the order row (same transaction). */
+  async #redeem(
+    trx: Kysely<Database>,
+    row: Selectable<OrdersTable>,
+    requestedMinor: number,
+    nowMs: number,
+  ): Promise<number> {
+    const credit = this.#o.credit;
+    if (!credit) throw new VitaliveError('CREDIT_UNAVAILABLE', { reason: 'redemption is not offered' });
+    const applied = await credit.redeem(
+      trx,
+      {
+        orderId: row.id,
+        personId: row.person_id,
+        totalMinor: Number(row.total_minor),
+        currency: row.currency,
+        requestedMinor,
+      },
+      nowMs,
+    );
+    if (applied > 0)
+      await trx.updateTable('orders').set({ credit_minor: applied }).where('id', '=', row.id).execute();
+    return applied;
   }
 
   async get(actor: Actor, orderId: string): Promise<Order> {
@@ -291,7 +337,7 @@ export class Orders {
       const order = await this.#change(event.orderId, 'paid', async (trx, current) => {
         if (current.provider !== provider)
           throw new VitaliveError('CONFLICT', { reason: `order is paid through ${current.provider}` });
-        if (current.totalMinor !== event.amountMinor || current.currency !== event.currency.toUpperCase())
+        if (current.payableMinor !== event.amountMinor || current.currency !== event.currency.toUpperCase())
           throw new VitaliveError('VALIDATION_FAILED', {
             reason: 'amount or currency does not match the order',
           });
@@ -487,6 +533,7 @@ function orderRow(
     fulfilment: JSON.stringify(input.fulfilment),
     reserved_until_ms: nowMs + provider.reservationMs,
     paid_at_ms: null,
+    credit_minor: 0,
     created_at_ms: nowMs,
     updated_at_ms: nowMs,
   };

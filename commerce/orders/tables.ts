@@ -25,6 +25,8 @@ export interface OrdersTable {
   fulfilment: string;
   reserved_until_ms: number;
   paid_at_ms: number | null;
+  /** Referral credit applied at placement (0009-ledger); the buyer pays total_minor - credit_minor. */
+  credit_minor: number;
   created_at_ms: number;
   updated_at_ms: number;
 }

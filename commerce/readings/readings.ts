@@ -2,9 +2,13 @@
 // person by member code (unknown or missing code → kept unlinked, assignable later by staff), and the
 // "Health data and access" rules: the person sees their own; staff/admin see raw readings only of people
 // who consented, and every such read is audit-logged.
+import { CompiledQuery, type Kysely } from 'kysely';
 import { type ReadingRecord, VitaliveError } from '../../protocols/index.ts';
+import { appendEvent } from '../outbox.ts';
 import { healthDataConsent, personIdByMemberCode } from '../people/lookups.ts';
+import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
+import type { ReadingsTable } from './tables.ts';
 
 /** A validated reading (the edge's wire record) as it reaches the history. */
 export interface IngestReading extends ReadingRecord {
@@ -30,6 +34,38 @@ type Row = {
   received_at_ms: number | string;
 };
 
+const INGEST_COLUMNS = [
+  'device_id',
+  'boot_id',
+  'seq',
+  'metric',
+  'value',
+  'measured_at_ms',
+  'member_code',
+  'event_id',
+  'person_id',
+  'received_at_ms',
+  'ingested_at_ms',
+] as const satisfies readonly (keyof ReadingsTable)[];
+
+/** Rows per INSERT: 512 × 11 parameters stays below SQLite's and PostgreSQL's bounds on parameters. */
+const MAX_ROWS_PER_INSERT = 512;
+
+/**
+ * Splits a batch into full chunks and a binary decomposition of the rest (e.g. 1,300 → 512, 512, 256,
+ * 16, 4), so only a handful of distinct statements exist and the prepared-statement cache keeps them.
+ */
+function chunkSizes(total: number): number[] {
+  const sizes: number[] = [];
+  let left = total;
+  while (left >= MAX_ROWS_PER_INSERT) {
+    sizes.push(MAX_ROWS_PER_INSERT);
+    left -= MAX_ROWS_PER_INSERT;
+  }
+  for (let bit = MAX_ROWS_PER_INSERT >> 1; bit >= 1; bit >>= 1) if (left & bit) sizes.push(bit);
+  return sizes;
+}
+
 function toReading(r: Row): StoredReading {
   return {
     id: Number(r.id),
@@ -46,8 +82,42 @@ function toReading(r: Row): StoredReading {
   };
 }
 
+/** What an ingest INSERT returns for each row it stored (duplicates return nothing). */
+type InsertedRow = Pick<Row, 'id' | 'person_id' | 'event_id' | 'device_id' | 'measured_at_ms'>;
+
+/** The outbox event of a reading now linked to a person: identity and place only, never the value. */
+function recordedEvent(
+  trx: Kysely<Database>,
+  type: 'reading.recorded' | 'reading.assigned',
+  r: {
+    id: number | string;
+    person_id: string | null;
+    event_id: string | null;
+    device_id: string;
+    measured_at_ms: number | string;
+  },
+  nowMs: number,
+) {
+  return appendEvent(
+    trx,
+    {
+      type,
+      aggregateId: String(r.id),
+      payload: {
+        readingId: Number(r.id),
+        personId: r.person_id,
+        eventId: r.event_id,
+        deviceId: r.device_id,
+        measuredAtMs: Number(r.measured_at_ms),
+      },
+    },
+    nowMs,
+  );
+}
+
 export class Readings {
   readonly #store: Store;
+  readonly #insertSqls = new Map<number, string>();
 
   constructor(store: Store) {
     this.#store = store;
@@ -61,31 +131,60 @@ export class Readings {
       if (r.memberCode && !people.has(r.memberCode))
         people.set(r.memberCode, await personIdByMemberCode(this.#store, r.memberCode));
     const now = Date.now();
-    const rows = readings.map((r) => ({
-      device_id: r.deviceId,
-      boot_id: r.bootId,
-      seq: r.seq,
-      metric: r.metric,
-      value: r.value,
-      measured_at_ms: r.measuredAtMs,
-      member_code: r.memberCode,
-      event_id: r.eventId,
-      person_id: (r.memberCode && people.get(r.memberCode)) || null,
-      received_at_ms: r.receivedAtMs,
-      ingested_at_ms: now,
-    }));
+    const params: unknown[] = new Array(readings.length * INGEST_COLUMNS.length);
+    let p = 0;
+    for (const r of readings) {
+      params[p++] = r.deviceId;
+      params[p++] = r.bootId;
+      params[p++] = r.seq;
+      params[p++] = r.metric;
+      params[p++] = r.value;
+      params[p++] = r.measuredAtMs;
+      params[p++] = r.memberCode;
+      params[p++] = r.eventId;
+      params[p++] = (r.memberCode && people.get(r.memberCode)) || null;
+      params[p++] = r.receivedAtMs;
+      params[p++] = now;
+    }
     let stored = 0;
     await this.#store.transaction(async (trx) => {
-      for (let i = 0; i < rows.length; i += 200) {
-        const res = await trx
-          .insertInto('readings')
-          .values(rows.slice(i, i + 200))
-          .onConflict((oc) => oc.columns(['device_id', 'boot_id', 'seq']).doNothing())
-          .executeTakeFirst();
-        stored += Number(res.numInsertedOrUpdatedRows ?? 0);
+      let row = 0;
+      for (const rows of chunkSizes(readings.length)) {
+        const res = await trx.executeQuery<InsertedRow>(
+          CompiledQuery.raw(
+            this.#insertSql(rows),
+            params.slice(row * INGEST_COLUMNS.length, (row + rows) * INGEST_COLUMNS.length),
+          ),
+        );
+        stored += res.rows.length;
+        row += rows;
+        // A test by a known person feeds attendance, attribution and rollups; values stay out of events.
+        for (const r of res.rows) if (r.person_id) await recordedEvent(trx, 'reading.recorded', r, now);
       }
     });
     return { stored, duplicates: readings.length - stored };
+  }
+
+  /**
+   * One multi-row INSERT … ON CONFLICT DO NOTHING per chunk, its text built once per chunk size (the
+   * query builder would rebuild it, value by value, for every batch the edge forwards).
+   */
+  #insertSql(rows: number): string {
+    let text = this.#insertSqls.get(rows);
+    if (!text) {
+      const n = INGEST_COLUMNS.length;
+      const values = Array.from({ length: rows }, (_, r) => {
+        const row = Array.from({ length: n }, (_, c) =>
+          this.#store.dialect === 'postgres' ? `$${r * n + c + 1}` : '?',
+        );
+        return `(${row.join(', ')})`;
+      });
+      text = `INSERT INTO readings (${INGEST_COLUMNS.join(', ')}) VALUES ${values.join(', ')}
+        ON CONFLICT (device_id, boot_id, seq) DO NOTHING
+        RETURNING id, person_id, event_id, device_id, measured_at_ms`;
+      this.#insertSqls.set(rows, text);
+    }
+    return text;
   }
 
   /** A person's own readings, newest first. */
@@ -131,17 +230,22 @@ export class Readings {
     if (!(await healthDataConsent(this.#store, personId)))
       throw new VitaliveError('NOT_FOUND', { what: 'Person' });
     if (readingIds.length === 0) return 0;
-    const res = await this.#store.db
-      .updateTable('readings')
-      .set({ person_id: personId })
-      .where('id', 'in', [...readingIds])
-      .where('person_id', 'is', null)
-      .executeTakeFirst();
-    await this.#store.db
-      .insertInto('readings_access_log')
-      .values({ actor_id: actorId, person_id: personId, action: 'assign', at_ms: Date.now() })
-      .execute();
-    return Number(res.numUpdatedRows);
+    return this.#store.transaction(async (trx) => {
+      const assigned = await trx
+        .updateTable('readings')
+        .set({ person_id: personId })
+        .where('id', 'in', [...readingIds])
+        .where('person_id', 'is', null)
+        .returning(['id', 'person_id', 'event_id', 'device_id', 'measured_at_ms'])
+        .execute();
+      const now = Date.now();
+      await trx
+        .insertInto('readings_access_log')
+        .values({ actor_id: actorId, person_id: personId, action: 'assign', at_ms: now })
+        .execute();
+      for (const r of assigned) await recordedEvent(trx, 'reading.assigned', r, now);
+      return assigned.length;
+    });
   }
 
   /** The audit trail of staff access to a person's readings, newest first. */

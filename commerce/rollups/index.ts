@@ -1,7 +1,27 @@
+export { type ConversionRollupOptions, conversionRollupConsumer } from './conversion-consumer.ts';
+export { DAY_MS, dayOf } from './counters.ts';
 export {
   applyViewerEvents,
   type ChannelResolver,
   type FunnelRow,
   liveFunnelConsumer,
   readLiveFunnel,
+  readSessionPresence,
+  type SessionPresence,
 } from './live-funnel.ts';
+export { Metrics, type SessionFunnel } from './metrics.ts';
+export {
+  type Aarrr,
+  aarrr,
+  type ChannelFunnel,
+  channelFunnels,
+  channelSeries,
+  type EventFunnel,
+  eventFunnel,
+  type FollowUp,
+  followUps,
+  type Period,
+  type ReferrerFigures,
+  referrerFigures,
+} from './queries.ts';
+export { type CardRecommendation, recommendCards } from './recommendations.ts';

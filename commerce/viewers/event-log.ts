@@ -93,6 +93,7 @@ export class ViewerEventLog {
               viewerId: r.viewer_id,
               personId: r.person_id,
               chCode: r.ch_code,
+              atMs: r.at_ms,
             })),
             this.#o.channels,
           );

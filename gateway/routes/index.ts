@@ -1,6 +1,15 @@
 // Every HTTP route plugin of the gateway, registered in one place. One file per area.
 import type { Logger } from 'pino';
-import { EdgeTokens, type EventBus, type People, Readings, type Store } from '../../commerce/index.ts';
+import {
+  EdgeTokens,
+  type EventBus,
+  Ledger,
+  Metrics,
+  OfflineEvents,
+  type People,
+  Readings,
+  type Store,
+} from '../../commerce/index.ts';
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
@@ -10,8 +19,11 @@ import { createSalesServices, type SalesServices } from '../sales-service.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
+import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
+import { metricsRoutes } from './metrics.ts';
+import { offlineEventRoutes } from './offline-events.ts';
 import { orderRoutes } from './orders.ts';
 import { peopleRoutes } from './people.ts';
 import { type DeviceAdminPort, readingRoutes } from './readings.ts';
@@ -36,6 +48,8 @@ export interface RouteDeps {
   devices?: DeviceAdminPort;
   /** @default built from store */
   readings?: Readings;
+  /** Referral credit and commission; its outbox consumer is subscribed here. @default built from config */
+  ledger?: Ledger;
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -47,8 +61,12 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await meRoutes(scope, peopleDeps);
     await peopleRoutes(scope, peopleDeps);
     await channelRoutes(scope, peopleDeps);
+    // Ledger: entries from order events (exactly once, one process of the cluster), credit and payouts
+    const ledger = deps.ledger ?? new Ledger(deps.store, deps.config.ledger);
+    deps.events.subscribe(ledger.consumer());
     const services =
-      deps.sales ?? createSalesServices({ store: deps.store, config: deps.config, logger: deps.logger });
+      deps.sales ??
+      createSalesServices({ store: deps.store, config: deps.config, logger: deps.logger, credit: ledger });
     const salesDeps = {
       services,
       guards: deps.guards,
@@ -58,12 +76,20 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await catalogRoutes(scope, salesDeps);
     await liveSessionRoutes(scope, salesDeps);
     await orderRoutes(scope, salesDeps);
+    await ledgerRoutes(scope, { ledger, guards: deps.guards });
     // Readings and devices
     await readingRoutes(scope, {
       guards: deps.guards,
       readings: deps.readings ?? new Readings(deps.store),
       edgeTokens: new EdgeTokens(deps.store),
       devices: deps.devices,
+    });
+    // Offline events and conversion metrics
+    await offlineEventRoutes(scope, { events: new OfflineEvents(deps.store, people), guards: deps.guards });
+    await metricsRoutes(scope, {
+      metrics: new Metrics(deps.store),
+      guards: deps.guards,
+      followUpDays: deps.config.metrics.followUpDays,
     });
   });
 }

@@ -132,6 +132,15 @@ export const PlaceOrderBody = Type.Object(
     quantity: Type.Integer({ minimum: 1, maximum: 1000 }),
     provider: Type.Optional(Type.Union([Type.Literal('manual'), Type.Literal('webhook')])),
     fulfilment: FulfilmentSchema,
+    redeemCreditMinor: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000_000_000,
+        description:
+          'Apply up to this much available referral credit (minor units of the card currency); capped at ' +
+          'LEDGER_REDEEM_MAX_SHARE_BPS of the order; 409 CREDIT_UNAVAILABLE when the balance is 0 or less',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -151,6 +160,8 @@ export const OrderSchema = Type.Object({
   quantity: Type.Integer(),
   unitPriceMinor: Type.Integer(),
   totalMinor: Type.Integer(),
+  creditMinor: Type.Integer(),
+  payableMinor: Type.Integer(),
   currency: Type.String(),
   status: Type.String(),
   provider: Type.String(),

@@ -11,6 +11,7 @@ import {
   channelIdsManagedBy,
   type EventBus,
   liveFunnelConsumer,
+  recommendCards,
   type Store,
   ViewerEventLog,
 } from '../../commerce/index.ts';
@@ -53,6 +54,8 @@ export interface RealtimeDeps {
   media?: (() => Promise<MediaStats>) | undefined;
   /** Where viewers open /media (MEDIA_PUBLIC_URL); undefined → the same origin. */
   mediaUrl?: string | undefined;
+  /** Readings at most this old flag matching cards for the viewer; 0 turns recommendations off. */
+  recommendationMaxAgeMs?: number;
   /** @default 500 ms */
   staffPeriodMs?: number;
   /** @default 500 ms */
@@ -118,6 +121,10 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     mediaUrl: deps.mediaUrl,
     authenticate: (token) => deps.tokens.verifyAccess(token),
     viewerLog,
+    recommend: deps.recommendationMaxAgeMs
+      ? (personId, sessionId) =>
+          recommendCards(deps.store.db, personId, sessionId, { maxAgeMs: deps.recommendationMaxAgeMs! })
+      : undefined,
     presence,
     chat,
     counters,

@@ -1,4 +1,5 @@
-// Builds the minimal host and viewer pages into gateway/web/dist, served by the gateway at /web/.
+// Builds the web apps into gateway/web/dist, served by the gateway: the viewer (/live/:id), the host
+// console (/host) and the member page (/me), plus the minimal media pages at /web/. Preact with JSX.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -8,9 +9,20 @@ export default defineConfig({
   root: here('.'),
   base: '/web/',
   logLevel: 'warn',
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: here('./dist'),
     emptyOutDir: true,
-    rollupOptions: { input: { host: here('./host.html'), viewer: here('./viewer.html') } },
+    // No source maps in the served bundle: nothing but the shipped code goes out.
+    sourcemap: false,
+    rollupOptions: {
+      input: {
+        host: here('./host.html'),
+        viewer: here('./viewer.html'),
+        live: here('./live.html'),
+        console: here('./console.html'),
+        me: here('./me.html'),
+      },
+    },
   },
 });

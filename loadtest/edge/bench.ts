@@ -17,6 +17,8 @@ const { values } = parseArgs({
     drivers: { type: 'string', default: '2' },
     seconds: { type: 'string', default: '20' },
     window: { type: 'string', default: '4' },
+    // Writes a V8 CPU profile of the edge process into this directory.
+    'cpu-prof-dir': { type: 'string' },
   },
 });
 const DEVICES = Number(values.devices);
@@ -29,8 +31,15 @@ type DriverResult = {
   sent: number;
   acked: number;
   elapsedMs: number;
+  cpuMs: number;
   latenciesMs: number[];
 };
+
+/** CPU time (user + system) a process has used so far, from /proc (loopback benches run on Linux). */
+function procCpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in 1/100 s ticks
+}
 
 async function runDrivers(url: string, devices: { id: string; secret?: string }[]): Promise<DriverResult[]> {
   const per = Math.ceil(devices.length / DRIVERS);
@@ -70,6 +79,7 @@ function summarise(results: DriverResult[]) {
     ackedPerSec: Math.round(acked / (elapsed / 1000)),
     pubackP50Ms: q(0.5),
     pubackP99Ms: q(0.99),
+    driverCpuUsPerMsg: Math.round((results.reduce((a, r) => a + r.cpuMs, 0) * 1000) / acked),
   };
 }
 
@@ -91,13 +101,27 @@ process.on('exit', () => {
 const edgePort = await freePort();
 const edge = spawn(
   process.execPath,
-  ['--import', 'tsx', 'loadtest/edge/edge-server.ts', dataDir, String(edgePort)],
+  [
+    ...(values['cpu-prof-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof-dir']}`] : []),
+    '--import',
+    'tsx',
+    'loadtest/edge/edge-server.ts',
+    dataDir,
+    String(edgePort),
+  ],
   {
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
 children.push(edge);
-const stats: { t: number; forwarded: number; accepted: number; depth: number; rssMb: number }[] = [];
+const stats: {
+  t: number;
+  forwarded: number;
+  accepted: number;
+  depth: number;
+  rssMb: number;
+  cpuMs: number;
+}[] = [];
 await new Promise<void>((resolve) => {
   readline.createInterface({ input: edge.stdout! }).on('line', (l) => {
     const m = JSON.parse(l);
@@ -115,6 +139,9 @@ const publishEnd = stats.filter((s) => s.t <= afterConnect.t + DURATION_MS).at(-
 const forwardedInWindow = publishEnd.forwarded - afterConnect.forwarded;
 const windowSec = (publishEnd.t - afterConnect.t) / 1000;
 const peakRss = Math.max(...stats.map((s) => s.rssMb));
+const edgeCpuUsPerReading = Math.round(
+  ((publishEnd.cpuMs - afterConnect.cpuMs) * 1000) / Math.max(1, forwardedInWindow),
+);
 edge.kill('SIGTERM');
 
 // 2. Mosquitto, same drivers, no auth, no processing.
@@ -122,12 +149,14 @@ const mqPort = await freePort();
 const mosquitto = spawn('mosquitto', ['-p', String(mqPort)], { stdio: 'ignore' });
 children.push(mosquitto);
 await new Promise((r) => setTimeout(r, 500));
+const mqCpu0 = procCpuMs(mosquitto.pid!);
 const mqSummary = summarise(
   await runDrivers(
     `mqtt://127.0.0.1:${mqPort}`,
     devices.map((d) => ({ id: d.id })),
   ),
 );
+const mqCpuUsPerMsg = Math.round(((procCpuMs(mosquitto.pid!) - mqCpu0) * 1000) / mqSummary.acked);
 mosquitto.kill('SIGTERM');
 
 const readingsPerSec = Math.round(forwardedInWindow / windowSec);
@@ -146,8 +175,9 @@ process.stdout.write(
         forwardedTotal: last.forwarded,
         acceptedTotal: last.accepted,
         edgeRssMb: peakRss,
+        edgeCpuUsPerReading,
       },
-      mosquitto: mqSummary,
+      mosquitto: { ...mqSummary, brokerCpuUsPerMsg: mqCpuUsPerMsg },
       ratioVsMosquitto: Math.round((readingsPerSec / mqSummary.ackedPerSec) * 100) / 100,
     },
     null,

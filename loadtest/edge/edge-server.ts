@@ -20,6 +20,7 @@ await edge.start();
 process.stdout.write(`${JSON.stringify({ ready: true, port: edge.port })}\n`);
 setInterval(() => {
   const h = edge.health();
+  const cpu = process.cpuUsage();
   process.stdout.write(
     `${JSON.stringify({
       t: Date.now(),
@@ -28,6 +29,7 @@ setInterval(() => {
       depth: h.journalDepth,
       clients: h.clients,
       rssMb: Math.round(process.memoryUsage().rss / 1e6),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     })}\n`,
   );
 }, 500);

@@ -1,7 +1,8 @@
 // Benchmark target: the real platform (config from the environment, like `npm start`). With SEED=1 it
 // also sets up a live session with a card (staff and host seeded in the store, the rest through its
-// HTTP API) and prints {"port","sessionId"}; a line "pin" on stdin pins the card through the HTTP API,
-// as a host would. "rss" prints {"rssMb"}; "exit" shuts down.
+// HTTP API) and prints {"port","sessionId","pin"}: the URL and host token the orchestrator posts to, as
+// a host's browser would, so the client side of that request is not charged to this process.
+// "rss" prints {"rssMb"}; "exit" shuts down.
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../../gateway/auth/index.ts';
 import { loadConfig } from '../../gateway/config.ts';
@@ -14,7 +15,6 @@ const platform = await startPlatform(config, createLogger(config.logLevel));
 const base = `http://127.0.0.1:${platform.ports.http.port}`;
 const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
-let pin: (() => Promise<void>) | undefined;
 if (process.env.SEED === '1') {
   const tokens = new TokenService({ secret: new TextEncoder().encode(config.auth.secret!) });
   const [staff] = await seedPeople(platform.store, tokens, 1, ['member', 'staff']);
@@ -38,18 +38,17 @@ if (process.env.SEED === '1') {
   await post(`/api/live-sessions/${sessionId}/go-live`, host!.token);
   const skuId = (product.skus as Array<{ skuId: string }>)[0]!.skuId;
   const card = await post(`/api/live-sessions/${sessionId}/cards`, host!.token, { skuId, quantity: 100 });
-  pin = async () => {
-    await post(`/api/live-sessions/${sessionId}/cards/${card.cardId}/pin`, host!.token);
-  };
-  say({ port: platform.ports.http.port, sessionId });
+  say({
+    port: platform.ports.http.port,
+    sessionId,
+    pin: { url: `${base}/api/live-sessions/${sessionId}/cards/${card.cardId}/pin`, token: host!.token },
+  });
 } else {
   say({ port: platform.ports.http.port });
 }
 
 process.stdin.on('data', (d) => {
   const text = String(d);
-  if (text.includes('pin'))
-    void pin?.().catch((err: unknown) => process.stderr.write(`pin failed: ${String(err)}\n`));
   if (text.includes('rss')) say({ rssMb: process.memoryUsage().rss / 1048576 });
   if (text.includes('exit')) void platform.close().then(() => process.exit(0));
 });

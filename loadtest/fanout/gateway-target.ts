@@ -32,6 +32,7 @@ export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
   const children: ChildProcess[] = [];
   const urls: string[] = [];
   let sessionId = '';
+  let pin: { url: string; token: string } | undefined;
   for (let i = 0; i < nodes; i++) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-fanout-'));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -49,8 +50,12 @@ export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
       SEED: i === 0 ? '1' : '0',
     });
     children.push(child);
-    const up = await nextJson<{ port: number; sessionId?: string }>(child, (v) => typeof v.port === 'number');
+    const up = await nextJson<{ port: number; sessionId?: string; pin?: { url: string; token: string } }>(
+      child,
+      (v) => typeof v.port === 'number',
+    );
     if (up.sessionId) sessionId = up.sessionId;
+    if (up.pin) pin = up.pin;
     urls.push(`http://127.0.0.1:${up.port}`);
   }
   return {
@@ -62,7 +67,12 @@ export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
     joinPayload: { sessionId },
     watchEvent: 'card:pinned',
     async trigger() {
-      children[0]!.stdin!.write('pin\n');
+      const res = await fetch(pin!.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${pin!.token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      if (res.status >= 300) throw new Error(`pin: ${res.status} ${await res.text()}`);
     },
     async rssMb() {
       // The largest node: the ratio target is per gateway process.

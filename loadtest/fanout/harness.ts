@@ -27,6 +27,8 @@ export interface FanoutResult {
   viewers: number;
   received: number;
   connectMs: number;
+  /** First receipt: the trigger's own path (HTTP, store, event delivery) before fan-out. */
+  minMs: number;
   p50Ms: number;
   p95Ms: number;
   p99Ms: number;
@@ -110,6 +112,7 @@ export async function runFanout(
       viewers,
       received: latencies.length,
       connectMs: Math.max(...connected.map((c) => c.connectMs)),
+      minMs: latencies[0] ?? Number.NaN,
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
       p99Ms: percentile(latencies, 99),

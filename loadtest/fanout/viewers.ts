@@ -24,7 +24,13 @@ function send(line: Record<string, unknown>): void {
 }
 
 async function connectOne(i: number): Promise<void> {
-  const socket = io(`${url}${nsp}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+  const socket = io(`${url}${nsp}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    // A busy machine may take a while to accept thousands of handshakes.
+    timeout: 60_000,
+  });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());

@@ -60,6 +60,16 @@ describe.each(STORE_BACKENDS)('readings on $name', ({ name }) => {
     expect(await readings.count()).toEqual({ total: 5, linked: 4 });
   });
 
+  it('ingests large batches in chunks of every size, each identity once', async () => {
+    const readings = new Readings(t.store);
+    const before = (await readings.count()).total;
+    const range = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => r(from + i, null, 'scale-bulk'));
+    expect(await readings.ingest(range(1, 1300))).toEqual({ stored: 1300, duplicates: 0 });
+    expect(await readings.ingest(range(1001, 1777))).toEqual({ stored: 477, duplicates: 300 });
+    expect((await readings.count()).total - before).toBe(1777);
+  });
+
   it('issues edge tokens shown once, verifies by hash and revokes', async () => {
     const edgeTokens = new EdgeTokens(t.store);
     const { id, token } = await edgeTokens.issue('venue A', 'admin-1');

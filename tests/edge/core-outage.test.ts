@@ -1,16 +1,20 @@
 // Store-and-forward through an outage of the core (standalone edge, HTTP sink): readings accumulate in
-// the journal while the core answers 503, then drain exactly once in per-device order; depth returns
+// the journal while the core answers 503, then drain exactly once in per-device order into the real
+// core (HTTP app, ingest route, commerce readings on SQLite, behind a switchable proxy); depth returns
 // to 0. Also: a reading published by mosquitto_pub (a client we did not write) arrives downstream.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
+import { EdgeTokens } from '../../commerce/index.ts';
 import { HttpReadingSink } from '../../edge/http-sink.ts';
 import { Edge } from '../../edge/index.ts';
 import { encodeReading } from '../../protocols/index.ts';
-import { connectDevice, startIngestCore, tempDir, waitFor } from '../helpers/edge.ts';
+import { connectDevice, tempDir, waitFor } from '../helpers/edge.ts';
 import { testLogger } from '../helpers/logger.ts';
+import { openTestStore, startTestApi } from '../helpers/people.ts';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -18,15 +22,55 @@ afterEach(async () => {
   cleanup = [];
 });
 
+/** The real core behind a proxy that answers 503 while `down`. */
+async function startRealCore() {
+  const t = await openTestStore('sqlite');
+  const api = await startTestApi(t.store);
+  const { token } = await new EdgeTokens(t.store).issue('venue', 'admin-1');
+  let down = false;
+  const proxy = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      if (down) return void res.writeHead(503).end();
+      const r = await fetch(`${api.url}${req.url}`, {
+        method: req.method,
+        headers: {
+          'content-type': req.headers['content-type'] ?? '',
+          authorization: req.headers.authorization ?? '',
+        },
+        body: Buffer.concat(chunks),
+      });
+      res.writeHead(r.status).end(Buffer.from(await r.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
+    token,
+    store: t.store,
+    setDown(v: boolean) {
+      down = v;
+    },
+    async close() {
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await api.close();
+      await t.cleanup();
+    },
+  };
+}
+
+/** A standalone edge forwarding to the real core; the default forwarder batch (1,000) is larger than
+ * one request body may be, so the sink splits it. */
 async function standaloneEdge() {
-  const core = await startIngestCore('edge-token');
+  const core = await startRealCore();
   const edge = new Edge({
     host: '127.0.0.1',
     port: 0,
     dataDir: tempDir(),
     logger: testLogger,
-    sink: new HttpReadingSink(core.url, 'edge-token'),
-    forwarder: { batchSize: 100, backoffBaseMs: 20, backoffMaxMs: 200 },
+    sink: new HttpReadingSink(core.url, core.token),
+    forwarder: { backoffBaseMs: 20, backoffMaxMs: 200 },
   });
   await edge.start();
   cleanup.push(
@@ -38,6 +82,8 @@ async function standaloneEdge() {
 
 it('drains every reading exactly once, per-device order kept, after the core comes back', async () => {
   const { core, edge } = await standaloneEdge();
+  const stored = () =>
+    core.store.db.selectFrom('readings').select(['device_id', 'boot_id', 'seq']).orderBy('id').execute();
   core.setDown(true);
   const devices = ['s-1', 's-2', 's-3'];
   const clients = await Promise.all(
@@ -65,15 +111,16 @@ it('drains every reading exactly once, per-device order kept, after the core com
   );
   expect(edge.health().journalDepth).toBe(devices.length * perDevice);
   await waitFor(() => edge.health().forwardFailures >= 3, 'retries while down');
-  expect(core.stored.size).toBe(0);
+  expect(await stored()).toEqual([]);
   expect(edge.health().oldestUnforwardedAgeMs).toBeGreaterThan(0);
   core.setDown(false);
   await waitFor(() => edge.health().journalDepth === 0, 'journal drained');
-  expect(core.stored.size).toBe(devices.length * perDevice);
-  for (const id of devices) {
-    const seqs = core.order.filter((k) => k.startsWith(`${id}/`)).map((k) => Number(k.split('/')[2]));
-    expect(seqs).toEqual(Array.from({ length: perDevice }, (_, i) => i + 1));
-  }
+  const rows = await stored();
+  expect(rows).toHaveLength(devices.length * perDevice);
+  for (const id of devices)
+    expect(rows.filter((r) => r.device_id === id).map((r) => `${r.boot_id}/${r.seq}`)).toEqual(
+      Array.from({ length: perDevice }, (_, i) => `1/${i + 1}`),
+    );
   expect(edge.health().oldestUnforwardedAgeMs).toBe(0);
   await Promise.all(clients.map((c) => c.endAsync()));
 });
@@ -114,8 +161,15 @@ it('accepts a protobuf reading published by mosquitto_pub', async () => {
     '-f',
     file,
   ]);
-  await waitFor(() => core.stored.size === 1, 'reading downstream');
-  expect(core.stored.get('bp-9/2/41')).toMatchObject({ metric: 'PULSE_BPM', value: 72, memberCode: 'QR-1' });
+  await waitFor(() => edge.health().forwarded === 1, 'reading downstream');
+  expect(
+    await core.store.db
+      .selectFrom('readings')
+      .select(['device_id', 'boot_id', 'seq', 'metric', 'value', 'member_code'])
+      .execute(),
+  ).toEqual([
+    { device_id: 'bp-9', boot_id: 2, seq: 41, metric: 'PULSE_BPM', value: 72, member_code: 'QR-1' },
+  ]);
   // an unknown client is refused
   await expect(
     promisify(execFile)('mosquitto_pub', [

@@ -1,14 +1,18 @@
 // Durable before ack: the standalone edge runs in a child process, a device streams 5,000 QoS 1
 // readings, the child is SIGKILLed mid-stream and restarted on the same data dir; the device reconnects
-// and resends what was not acknowledged. Downstream must hold every acknowledged reading exactly once.
+// and resends what was not acknowledged. Downstream is the real core: the HTTP app's ingest route (edge
+// token) into commerce's readings table on SQLite, which must hold every acknowledged reading exactly
+// once, compared by identity (device, boot, seq) and fields.
 import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
 import type mqtt from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
+import { EdgeTokens } from '../../commerce/index.ts';
 import { openEdgeDb } from '../../edge/db.ts';
 import { DeviceRegistry } from '../../edge/devices.ts';
 import { encodeReading } from '../../protocols/index.ts';
-import { connectDevice, startIngestCore, tempDir, waitFor } from '../helpers/edge.ts';
+import { connectDevice, tempDir } from '../helpers/edge.ts';
+import { openTestStore, startTestApi } from '../helpers/people.ts';
 import { freePort } from '../helpers/ports.ts';
 
 const TOTAL = 5000;
@@ -17,7 +21,12 @@ afterEach(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-async function startEdge(dataDir: string, port: number, coreUrl: string): Promise<ChildProcess> {
+async function startEdge(
+  dataDir: string,
+  port: number,
+  coreUrl: string,
+  token: string,
+): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -27,7 +36,7 @@ async function startEdge(dataDir: string, port: number, coreUrl: string): Promis
       '--core-url',
       coreUrl,
       '--token',
-      'tok',
+      token,
       '--data-dir',
       dataDir,
       '--host',
@@ -50,8 +59,16 @@ async function startEdge(dataDir: string, port: number, coreUrl: string): Promis
   return child;
 }
 
-it('keeps every acknowledged reading across a SIGKILL, exactly once downstream', async () => {
-  const core = await startIngestCore('tok');
+it('keeps every acknowledged reading across a SIGKILL, exactly once in the core readings table', async () => {
+  const coreStore = await openTestStore('sqlite');
+  const core = await startTestApi(coreStore.store);
+  const { token } = await new EdgeTokens(coreStore.store).issue('venue', 'admin-1');
+  const stored = () =>
+    coreStore.store.db
+      .selectFrom('readings')
+      .select(['device_id', 'boot_id', 'seq', 'metric', 'value', 'person_id'])
+      .orderBy('seq')
+      .execute();
   const dataDir = tempDir('edge-kill9-');
   const db = openEdgeDb(dataDir);
   const secret = new DeviceRegistry(db).register('glu-1', 'glucose', 'clinic')!;
@@ -63,7 +80,7 @@ it('keeps every acknowledged reading across a SIGKILL, exactly once downstream',
     );
 
   const acked = new Set<number>();
-  let child = await startEdge(dataDir, port, core.url);
+  let child = await startEdge(dataDir, port, core.url, token);
   let device: mqtt.MqttClient = await connectDevice(port, 'glu-1', secret);
   device.on('error', () => {});
   let killed = false;
@@ -95,7 +112,7 @@ it('keeps every acknowledged reading across a SIGKILL, exactly once downstream',
   expect(ackedBeforeKill.size).toBeGreaterThanOrEqual(2000);
   expect(ackedBeforeKill.size).toBeLessThan(TOTAL);
 
-  child = await startEdge(dataDir, port, core.url);
+  child = await startEdge(dataDir, port, core.url, token);
   device = await connectDevice(port, 'glu-1', secret);
   // Resend everything not acknowledged (some of these did reach the journal before the kill).
   const pending = [];
@@ -106,12 +123,23 @@ it('keeps every acknowledged reading across a SIGKILL, exactly once downstream',
       );
   await Promise.all(pending);
   expect(acked.size).toBe(TOTAL);
-  await waitFor(() => core.stored.size >= TOTAL, 'all readings downstream', 40_000);
-  const expected = Array.from({ length: TOTAL }, (_, i) => `glu-1/7/${i + 1}`);
-  expect([...core.stored.keys()].sort()).toEqual(expected.sort());
-  for (const seq of ackedBeforeKill) expect(core.stored.has(`glu-1/7/${seq}`)).toBe(true);
+  // Drained when the core holds TOTAL rows (no more can arrive: identities are unique there).
+  for (let i = 0; (await stored()).length < TOTAL; i++) {
+    if (i > 2000) throw new Error(`readings did not all reach the core: ${(await stored()).length}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const rows = await stored();
+  const key = (r: { device_id: string; boot_id: number; seq: number }) =>
+    `${r.device_id}/${r.boot_id}/${r.seq}`;
+  expect(rows.map(key)).toEqual(Array.from({ length: TOTAL }, (_, i) => `glu-1/7/${i + 1}`));
+  const keys = new Set(rows.map(key));
+  for (const seq of ackedBeforeKill) expect(keys.has(`glu-1/7/${seq}`)).toBe(true);
+  expect(rows.every((r) => r.metric === 'GLUCOSE_MMOL_L' && r.value === 5.5 && r.person_id === null)).toBe(
+    true,
+  );
   await device.endAsync();
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
   await core.close();
+  await coreStore.cleanup();
 }, 60_000);

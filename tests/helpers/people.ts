@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  type EventBus,
   LocalEventBus,
   MEMBER_CODE_LENGTH,
   type People,
@@ -186,7 +187,12 @@ export interface TestApi {
 /** The real HTTP app with every route, listening on a free loopback port. */
 export async function startTestApi(
   store: Store,
-  opts: { env?: Record<string, string>; people?: Pick<PeopleOptions, 'now' | 'codes'> } = {},
+  opts: {
+    env?: Record<string, string>;
+    people?: Pick<PeopleOptions, 'now' | 'codes'>;
+    /** A bus the test starts itself, to have route-subscribed consumers (the ledger) delivered to. */
+    events?: EventBus;
+  } = {},
 ): Promise<TestApi> {
   const config = testConfig(opts.env);
   const tokens = testTokens(config.auth.accessTtlSec);
@@ -196,8 +202,8 @@ export async function startTestApi(
     config,
     logger: testLogger,
     store,
-    // Routes may subscribe consumers; these tests do not start delivery.
-    events: new LocalEventBus({ db: store.db, logger: testLogger, nodeId: 'test' }),
+    // Routes may subscribe consumers; unless the test brings its own bus, delivery is not started.
+    events: opts.events ?? new LocalEventBus({ db: store.db, logger: testLogger, nodeId: 'test' }),
     tokens,
     guards: createGuards(tokens),
     people,

@@ -21,7 +21,8 @@ import {
   VitaliveError,
 } from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
-import { compile, countUnknownEvents, handle, type SocketCounters } from '../validate.ts';
+import { PlaceOrderBody } from '../../routes/sales-schemas.ts';
+import { compile, dispatcher, type SocketCounters, type SocketHandler, socketHandler } from '../validate.ts';
 import type { LiveChat } from './chat.ts';
 import type { ViewerPresence } from './viewer-presence.ts';
 
@@ -59,6 +60,8 @@ export interface LiveNamespaceDeps {
   /** Verifies an access token presented after connecting (a viewer who logs in mid-session). */
   authenticate: (token: string) => Promise<Principal>;
   viewerLog: ViewerEventLog;
+  /** Cards flagged for a person from their readings (consent-gated by commerce); absent → none. */
+  recommend?: ((personId: string, sessionId: string) => Promise<LiveSnapshot['forYou']>) | undefined;
   presence: ViewerPresence;
   chat: LiveChat;
   counters: SocketCounters;
@@ -94,7 +97,7 @@ const parseOrder = compile(
     {
       sessionId: Id,
       idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
-      order: Type.Record(Type.String(), Type.Unknown()),
+      order: PlaceOrderBody,
     },
     { additionalProperties: false },
   ),
@@ -105,25 +108,30 @@ function errorReply(err: unknown): HttpLikeReply {
   return { status: coded.statusCode, body: coded.toJSON() };
 }
 
-const KNOWN_EVENTS: ReadonlySet<string> = new Set([
-  'live:join',
-  'live:resync',
-  'live:leave',
-  'card:impression',
-  'card:click',
-  'chat:send',
-  'order:place',
-  'live:auth',
-]);
-
 export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
   const { nsp, counters } = deps;
 
+  // Joins arriving together (a link shared to thousands) share one read of the session.
+  const reading = new Map<
+    string,
+    Promise<{ seq: number; state: Awaited<ReturnType<LiveSnapshotSource['load']>> }>
+  >();
+  function readSession(sessionId: string) {
+    let pending = reading.get(sessionId);
+    if (!pending) {
+      pending = (async () => {
+        // The sequence is read first: the state is then at least as new, and frames carry absolute
+        // values, so applying an event the snapshot already reflects changes nothing.
+        const seq = await currentSessionSeq(deps.db, sessionId);
+        return { seq, state: await deps.snapshots.load(sessionId) };
+      })().finally(() => reading.delete(sessionId));
+      reading.set(sessionId, pending);
+    }
+    return pending;
+  }
+
   async function snapshot(sessionId: string): Promise<LiveSnapshot> {
-    // The sequence is read first: the state is then at least as new, and frames carry absolute
-    // values, so applying an event the snapshot already reflects changes nothing.
-    const seq = await currentSessionSeq(deps.db, sessionId);
-    const state = await deps.snapshots.load(sessionId);
+    const { seq, state } = await readSession(sessionId);
     if (!state) throw new VitaliveError('NOT_FOUND', { what: `Live session ${sessionId}` });
     return {
       sessionId,
@@ -133,6 +141,12 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
       serverTimeMs: Date.now(),
       media: { url: deps.mediaUrl ?? null, namespace: '/media' },
     };
+  }
+
+  async function forYou(personId: string | null, sessionId: string): Promise<Partial<LiveSnapshot>> {
+    if (!personId || !deps.recommend) return {};
+    const cards = await deps.recommend(personId, sessionId);
+    return cards && cards.length > 0 ? { forYou: cards } : {};
   }
 
   function joined(socket: LiveSocket, sessionId: string) {
@@ -161,132 +175,115 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
     });
   }
 
-  nsp.on('connection', (socket: LiveSocket) => {
-    countUnknownEvents(socket, KNOWN_EVENTS, counters);
-    const principal = socket.data.principal;
-    if (principal) void socket.join(personRoom(principal.personId));
-    // A recovered socket comes back with its rooms and data; count it as watching again.
-    if (socket.recovered && socket.data.live)
-      deps.presence.add(socket.data.live.sessionId, socket.data.live.viewerId);
+  const onError = (err: unknown, socket: LiveSocket) =>
+    deps.logger.error({ err, socket: socket.id }, 'live handler failed');
+  const cardEvent = (type: 'card.click' | 'card.impression') =>
+    socketHandler(counters, parseCard, (socket: LiveSocket, p) => {
+      const live = joined(socket, p.sessionId);
+      deps.viewerLog.record({
+        sessionId: p.sessionId,
+        type,
+        viewerId: live.viewerId,
+        personId: personOf(socket),
+        refCode: live.ref,
+        chCode: live.ch,
+        cardId: p.cardId,
+      });
+    });
 
-    const onError = (err: unknown) => deps.logger.error({ err, socket: socket.id }, 'live handler failed');
-
-    socket.on(
-      'live:join',
-      handle(
-        counters,
-        parseJoin,
-        async (p) => {
-          const snap = await snapshot(p.sessionId);
-          if (socket.data.live) leave(socket);
-          const personId = personOf(socket);
-          if (personId) await linkViewer(deps.db, p.viewerId, personId);
-          socket.data.live = {
-            sessionId: p.sessionId,
-            viewerId: p.viewerId,
-            ref: p.ref ?? null,
-            ch: p.ch ?? null,
-          };
-          await socket.join(sessionRoom(p.sessionId));
-          deps.presence.add(p.sessionId, p.viewerId);
-          deps.viewerLog.record({
-            sessionId: p.sessionId,
-            type: 'live.join',
-            viewerId: p.viewerId,
-            personId,
-            refCode: p.ref,
-            chCode: p.ch,
-          });
-          return { ...snap, viewers: deps.presence.count(p.sessionId) };
-        },
-        onError,
-      ),
-    );
+  // Handlers are built once for the namespace; each socket only points at this table.
+  const handlers: Record<keyof LiveClientToServer, SocketHandler<LiveSocket>> = {
+    'live:join': socketHandler(
+      counters,
+      parseJoin,
+      async (socket: LiveSocket, p) => {
+        const snap = await snapshot(p.sessionId);
+        if (socket.data.live) leave(socket);
+        const personId = personOf(socket);
+        if (personId) await linkViewer(deps.db, p.viewerId, personId);
+        socket.data.live = {
+          sessionId: p.sessionId,
+          viewerId: p.viewerId,
+          ref: p.ref ?? null,
+          ch: p.ch ?? null,
+        };
+        await socket.join(sessionRoom(p.sessionId));
+        deps.presence.add(p.sessionId, p.viewerId);
+        deps.viewerLog.record({
+          sessionId: p.sessionId,
+          type: 'live.join',
+          viewerId: p.viewerId,
+          personId,
+          refCode: p.ref,
+          chCode: p.ch,
+        });
+        return {
+          ...snap,
+          ...(await forYou(personId, p.sessionId)),
+          viewers: deps.presence.count(p.sessionId),
+        };
+      },
+      onError,
+    ),
 
     // Logging in during a session: the socket becomes the person's, and the viewer id is linked to them
     // so the funnel counts one unique viewer and the purchase is attributed.
-    socket.on(
-      'live:auth',
-      handle(
-        counters,
-        parseAuth,
-        async (p) => {
-          const next = await deps.authenticate(p.token);
-          const before = socket.data.principal;
-          if (before && before.personId !== next.personId) await socket.leave(personRoom(before.personId));
-          socket.data.principal = next;
-          await socket.join(personRoom(next.personId));
-          const live = socket.data.live;
-          if (live) await linkViewer(deps.db, live.viewerId, next.personId);
-          return { personId: next.personId };
-        },
-        onError,
-      ),
-    );
+    'live:auth': socketHandler(
+      counters,
+      parseAuth,
+      async (socket: LiveSocket, p) => {
+        const next = await deps.authenticate(p.token);
+        const before = socket.data.principal;
+        if (before && before.personId !== next.personId) await socket.leave(personRoom(before.personId));
+        socket.data.principal = next;
+        await socket.join(personRoom(next.personId));
+        const live = socket.data.live;
+        if (live) await linkViewer(deps.db, live.viewerId, next.personId);
+        return { personId: next.personId };
+      },
+      onError,
+    ),
 
-    socket.on(
-      'live:resync',
-      handle(
-        counters,
-        parseSession,
-        async (p) => {
-          joined(socket, p.sessionId);
-          return snapshot(p.sessionId);
-        },
-        onError,
-      ),
-    );
-
-    socket.on(
-      'live:leave',
-      handle(counters, parseSession, (p) => {
+    'live:resync': socketHandler(
+      counters,
+      parseSession,
+      async (socket: LiveSocket, p) => {
         joined(socket, p.sessionId);
-        leave(socket);
-      }),
-    );
+        return { ...(await snapshot(p.sessionId)), ...(await forYou(personOf(socket), p.sessionId)) };
+      },
+      onError,
+    ),
 
-    for (const type of ['card:impression', 'card:click'] as const) {
-      socket.on(
-        type,
-        handle(counters, parseCard, (p) => {
-          const live = joined(socket, p.sessionId);
-          deps.viewerLog.record({
+    'live:leave': socketHandler(counters, parseSession, (socket: LiveSocket, p) => {
+      joined(socket, p.sessionId);
+      leave(socket);
+    }),
+
+    'card:impression': cardEvent('card.impression'),
+    'card:click': cardEvent('card.click'),
+
+    'chat:send': socketHandler(
+      counters,
+      parseChat,
+      async (socket: LiveSocket, p) => {
+        const live = joined(socket, p.sessionId);
+        const message = await deps.chat.compose(
+          {
+            socketId: socket.id,
             sessionId: p.sessionId,
-            type: type === 'card:click' ? 'card.click' : 'card.impression',
             viewerId: live.viewerId,
             personId: personOf(socket),
-            refCode: live.ref,
-            chCode: live.ch,
-            cardId: p.cardId,
-          });
-        }),
-      );
-    }
+          },
+          p.text,
+        );
+        nsp.to(sessionRoom(p.sessionId)).emit('chat:message', message);
+        return { id: message.id };
+      },
+      onError,
+    ),
 
-    socket.on(
-      'chat:send',
-      handle(
-        counters,
-        parseChat,
-        async (p) => {
-          const live = joined(socket, p.sessionId);
-          const message = await deps.chat.compose(
-            {
-              socketId: socket.id,
-              sessionId: p.sessionId,
-              viewerId: live.viewerId,
-              personId: personOf(socket),
-            },
-            p.text,
-          );
-          nsp.to(sessionRoom(p.sessionId)).emit('chat:message', message);
-          return { id: message.id };
-        },
-        onError,
-      ),
-    );
-
-    socket.on('order:place', async (raw: unknown, ack: unknown) => {
+    // Answers with exactly what POST /api/orders would (status and body), not the {ok, data} envelope.
+    'order:place': async (socket, [raw, ack]) => {
       if (typeof ack !== 'function') {
         counters.invalidPayloads++;
         return;
@@ -308,25 +305,36 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
       } catch (err) {
         if (!isVitaliveError(err)) {
           counters.handlerErrors++;
-          onError(err);
+          onError(err, socket);
         }
         reply(errorReply(err));
       }
-    });
+    },
+  };
+  const dispatch = dispatcher(handlers, counters);
 
-    socket.on('disconnect', () => {
-      // Keep socket.data.live for state recovery; only presence and the log see the leave.
-      const live = socket.data.live;
-      if (!live) return;
-      deps.presence.remove(live.sessionId, live.viewerId);
-      deps.viewerLog.record({
-        sessionId: live.sessionId,
-        type: 'live.leave',
-        viewerId: live.viewerId,
-        personId: personOf(socket),
-        refCode: live.ref,
-        chCode: live.ch,
-      });
+  function onDisconnect(this: LiveSocket): void {
+    // Keep socket.data.live for state recovery; only presence and the log see the leave.
+    const live = this.data.live;
+    if (!live) return;
+    deps.presence.remove(live.sessionId, live.viewerId);
+    deps.viewerLog.record({
+      sessionId: live.sessionId,
+      type: 'live.leave',
+      viewerId: live.viewerId,
+      personId: personOf(this),
+      refCode: live.ref,
+      chCode: live.ch,
     });
+  }
+
+  nsp.on('connection', (socket: LiveSocket) => {
+    socket.onAny(dispatch);
+    socket.on('disconnect', onDisconnect);
+    const principal = socket.data.principal;
+    if (principal) void socket.join(personRoom(principal.personId));
+    // A recovered socket comes back with its rooms and data; count it as watching again.
+    if (socket.recovered && socket.data.live)
+      deps.presence.add(socket.data.live.sessionId, socket.data.live.viewerId);
   });
 }

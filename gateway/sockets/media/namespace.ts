@@ -4,7 +4,7 @@
 import type { types as ms } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
-import type { LiveRoom, LiveRooms } from '../../../media/index.ts';
+import type { LiveRoom, LiveRooms, MediaStats } from '../../../media/index.ts';
 import {
   type MediaClientToServer,
   type MediaJson,
@@ -59,11 +59,14 @@ const KNOWN = new Set<string>([
   'media:setPreferredLayers',
   'media:restartIce',
   'media:leave',
+  'media:stats',
 ]);
 
 export interface MediaNamespaceDeps {
   nsp: MediaNamespace;
   rooms: LiveRooms;
+  /** Room figures at most a couple of seconds old (shared with /staff, so the workers are asked rarely). */
+  stats?: () => Promise<MediaStats>;
   sessions: SessionDirectory;
   logger: Logger;
   counters: SocketCounters;
@@ -192,6 +195,21 @@ export function registerMediaNamespace(deps: MediaNamespaceDeps): void {
     on('media:restartIce', parseTransport, async (p, room) => ({
       iceParameters: json(await room.restartIce(peerId, p.transportId)),
     }));
+    on('media:stats', parseSession, async (p, room) => {
+      if (room.roleOf(peerId) !== 'host')
+        throw new VitaliveError('MEDIA_HOST_ONLY', { sessionId: p.sessionId });
+      const all = await (deps.stats ?? (() => rooms.stats({ maxAgeMs: 2000 })))();
+      const r = all.rooms.find((x) => x.sessionId === p.sessionId);
+      return {
+        sessionId: p.sessionId,
+        producers: r?.producers ?? 0,
+        consumers: r?.consumers ?? 0,
+        bitrateInBps: r?.bitrateInBps ?? 0,
+        bitrateOutBps: r?.bitrateOutBps ?? 0,
+        lossFraction: r?.lossFraction ?? 0,
+        rttMs: r?.rttMs ?? 0,
+      };
+    });
     on('media:leave', parseSession, async () => {
       leave();
       return null;

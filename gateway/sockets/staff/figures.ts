@@ -2,6 +2,7 @@
 // session totals for staff, and for a channel manager only the rows of their own channels.
 import type { FunnelRow } from '../../../commerce/index.ts';
 import type { MediaStats } from '../../../media/index.ts';
+import type { ConversionFigures } from './conversion.ts';
 
 export interface LiveSessionInfo {
   id: string;
@@ -37,6 +38,8 @@ export interface StaffFigures {
   devices?: DeviceFigures;
   /** Staff and admins only, on media-enabled nodes: per room and per worker. */
   media?: MediaStats;
+  /** Channels, offline events and AARRR (a channel manager: their own channels' rows only). */
+  conversion?: ConversionFigures;
 }
 
 function ratio(a: number, b: number): number {

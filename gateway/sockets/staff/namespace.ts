@@ -8,6 +8,7 @@ import { type Database, readLiveFunnel } from '../../../commerce/index.ts';
 import type { MediaStats } from '../../../media/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import { countUnknownEvents, type SocketCounters } from '../validate.ts';
+import { conversionFigures } from './conversion.ts';
 import { buildFigures, type DeviceFigures, type LiveSessionInfo, type StaffFigures } from './figures.ts';
 
 export interface StaffSources {
@@ -71,6 +72,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     const figures: StaffFigures = {
       atMs: Date.now(),
       sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
+      conversion: await conversionFigures(deps.db, channels),
     };
     if (!channels) {
       if (sources.devices) figures.devices = await sources.devices();

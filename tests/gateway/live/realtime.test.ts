@@ -195,8 +195,11 @@ describe('/live and /host on a platform node', () => {
     expect(await closed).toBe('transport close');
   });
 
-  it('rejects bad payloads with coded errors and counts unknown events', async () => {
+  it('rejects bad payloads with coded errors and ignores unknown events', async () => {
     const v = await open('/live');
+    // Unknown events, including names of Object.prototype members, are ignored; the socket stays usable.
+    for (const junk of ['no:such:event', 'toString', '__proto__', 'constructor'])
+      v.emit(junk, { x: 1 }, () => {});
     expect(await ask(v, 'live:join', { sessionId, viewerId: 'x' })).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION_FAILED' },
@@ -211,6 +214,7 @@ describe('/live and /host on a platform node', () => {
       ok: false,
       error: { code: 'LIVE_NOT_JOINED' },
     });
+    expect((await ask(v, 'live:join', { sessionId, viewerId: 'viewer-after-junk' })).ok).toBe(true);
     const member = await seedPerson(node.platform.store, tokens);
     const notHost = await open('/host', member.token);
     expect(await ask(notHost, 'card:unpin', { sessionId, cardId: cardB })).toMatchObject({

@@ -1,0 +1,67 @@
+// "For your goal": which cards of a live session suit a viewer, from their recent readings and each
+// product's metric ranges (catalog), named by the goal table (recommendation_goals). Health data is
+// used only with the person's consent: without it, nobody is flagged anything.
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+
+export interface CardRecommendation {
+  cardId: string;
+  metric: string;
+  goal: string;
+}
+
+export async function recommendCards(
+  db: Kysely<Database>,
+  personId: string,
+  sessionId: string,
+  opts: { maxAgeMs: number; nowMs?: number },
+): Promise<CardRecommendation[]> {
+  const person = await db
+    .selectFrom('people')
+    .select('consent_health_data')
+    .where('id', '=', personId)
+    .executeTakeFirst();
+  if (!person || Number(person.consent_health_data) !== 1) return [];
+  const since = (opts.nowMs ?? Date.now()) - opts.maxAgeMs;
+  const readings = await db
+    .selectFrom('readings')
+    .select(['metric', 'value'])
+    .where('person_id', '=', personId)
+    .where('measured_at_ms', '>=', since)
+    .orderBy('measured_at_ms', 'desc')
+    .orderBy('id', 'desc')
+    .limit(200)
+    .execute();
+  if (readings.length === 0) return [];
+  // Latest value per metric.
+  const latest = new Map<string, number>();
+  for (const r of readings) if (!latest.has(r.metric)) latest.set(r.metric, Number(r.value));
+  const goals = new Map(
+    (
+      await db
+        .selectFrom('recommendation_goals')
+        .select(['metric', 'goal'])
+        .where('enabled', '=', 1)
+        .execute()
+    ).map((g) => [g.metric, g.goal]),
+  );
+  const cards = await db
+    .selectFrom('cards')
+    .innerJoin('skus', 'skus.id', 'cards.sku_id')
+    .innerJoin('products', 'products.id', 'skus.product_id')
+    .select(['cards.id', 'products.metrics'])
+    .where('cards.session_id', '=', sessionId)
+    .where('cards.state', 'in', ['draft', 'pinned', 'unpinned'])
+    .orderBy('cards.created_at_ms')
+    .execute();
+  const out: CardRecommendation[] = [];
+  for (const c of cards) {
+    const ranges = JSON.parse(c.metrics) as Array<{ metric: string; min: number; max: number }>;
+    const hit = ranges.find((r) => {
+      const v = latest.get(r.metric);
+      return v !== undefined && goals.has(r.metric) && v >= r.min && v <= r.max;
+    });
+    if (hit) out.push({ cardId: c.id, metric: hit.metric, goal: goals.get(hit.metric)! });
+  }
+  return out;
+}

@@ -1,0 +1,194 @@
+// The products the host can sell and the session's cards: add a card from a SKU, pin or unpin it,
+// start a flash-sale countdown.
+import { useState } from 'preact/hooks';
+import { api } from '../common/api.ts';
+import { formatDuration, formatMoney, localised } from '../common/i18n.ts';
+import { AsyncView, ErrorNotice, useAsync } from '../common/ui.tsx';
+import type { ConsoleState } from './console-state.ts';
+import { th } from './messages.ts';
+
+interface Product {
+  productId: string;
+  titles: Record<string, string>;
+  skus: Array<{
+    skuId: string;
+    code: string;
+    titles: Record<string, string>;
+    priceMinor: number;
+    currency: string;
+    stockOnHand: number;
+  }>;
+}
+
+function AddCard({ state, sku }: { state: ConsoleState; sku: Product['skus'][number] }) {
+  const [units, setUnits] = useState('10');
+  const [limit, setLimit] = useState('5');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  async function add(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await state.addCard({ skuId: sku.skuId, quantity: Number(units), perMemberLimit: Number(limit) });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form class="add-card" onSubmit={add} data-sku-id={sku.skuId}>
+      <label>
+        {th('units')}
+        <input
+          type="number"
+          name="units"
+          min={1}
+          max={sku.stockOnHand}
+          value={units}
+          required
+          onInput={(e) => setUnits((e.currentTarget as HTMLInputElement).value)}
+        />
+      </label>
+      <label>
+        {th('limit')}
+        <input
+          type="number"
+          name="limit"
+          min={1}
+          max={1000}
+          value={limit}
+          required
+          onInput={(e) => setLimit((e.currentTarget as HTMLInputElement).value)}
+        />
+      </label>
+      <button type="submit" class="secondary" disabled={busy || sku.stockOnHand < 1}>
+        {th('addCard')}
+      </button>
+      {error !== undefined && <ErrorNotice error={error} />}
+    </form>
+  );
+}
+
+export function ProductsPanel({ state }: { state: ConsoleState }) {
+  const products = useAsync(() => api.get<Product[]>('/api/products?limit=50'), []);
+  return (
+    <section class="panel" aria-labelledby="products-title">
+      <h2 id="products-title">{th('products')}</h2>
+      <AsyncView state={products}>
+        {(list) => (
+          <ul class="product-list">
+            {list.flatMap((p) =>
+              p.skus.map((s) => (
+                <li key={s.skuId}>
+                  <span>
+                    <strong>{localised(p.titles)}</strong> {localised(s.titles)} ·{' '}
+                    {formatMoney(s.priceMinor, s.currency)} · {s.stockOnHand}
+                  </span>
+                  <AddCard state={state} sku={s} />
+                </li>
+              )),
+            )}
+          </ul>
+        )}
+      </AsyncView>
+    </section>
+  );
+}
+
+function CardRow({ state, card }: { state: ConsoleState; card: ConsoleState['cards'][number] }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [minutes, setMinutes] = useState('5');
+  const run = (fn: () => Promise<void>) => async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const pinned = card.state === 'pinned';
+  const stateKey = `card_${card.state}` as Parameters<typeof th>[0];
+  const now = state.live.serverNow();
+  const title = localised(card.titles);
+  return (
+    <li class="card-row" data-card-id={card.cardId} data-state={card.state}>
+      <div>
+        <strong>{title}</strong> · {formatMoney(card.priceMinor, card.currency)} ·{' '}
+        {th('left', { n: card.remaining, total: card.allotted })} · <span class="badge">{th(stateKey)}</span>
+        {card.endsAtMs !== null && card.endsAtMs > now && (
+          <> · {th('endsIn', { t: formatDuration(card.endsAtMs - now) })}</>
+        )}
+      </div>
+      <div class="row-actions">
+        {pinned ? (
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy}
+            onClick={run(() => state.unpin(card.cardId))}
+            aria-label={`${th('unpin')} ${title}`}
+          >
+            {th('unpin')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            class="primary"
+            disabled={
+              busy || card.state === 'sold_out' || card.state === 'expired' || state.session.state === 'ended'
+            }
+            onClick={run(() => state.pin(card.cardId))}
+            aria-label={`${th('pin')} ${title}`}
+          >
+            {th('pin')}
+          </button>
+        )}
+        <label class="inline">
+          {th('minutes')}
+          <input
+            type="number"
+            min={1}
+            max={180}
+            value={minutes}
+            onInput={(e) => setMinutes((e.currentTarget as HTMLInputElement).value)}
+          />
+        </label>
+        <button
+          type="button"
+          class="secondary"
+          disabled={busy || card.state === 'sold_out'}
+          onClick={run(() => state.flashSale(card.cardId, Number(minutes) || 5))}
+        >
+          {th('startFlash')}
+        </button>
+      </div>
+      {error !== undefined && <ErrorNotice error={error} />}
+    </li>
+  );
+}
+
+export function CardsPanel({ state }: { state: ConsoleState }) {
+  return (
+    <section class="panel" aria-labelledby="cards-title">
+      <h2 id="cards-title">{th('cards')}</h2>
+      {state.cardsError !== undefined && (
+        <ErrorNotice error={state.cardsError} onRetry={() => void state.loadCards()} />
+      )}
+      {state.cards.length === 0 ? (
+        <p class="hint">{th('noCards')}</p>
+      ) : (
+        <ul class="card-list">
+          {state.cards.map((c) => (
+            <CardRow key={c.cardId} state={state} card={c} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+// What the host console keeps for one session: the /host socket (go live, end, pin, countdown,
+// moderation, new orders, viewer count), the session's /live view (cards, chat), the session's cards
+// over HTTP, and the camera publisher.
+import type { Socket } from 'socket.io-client';
+import { api } from '../common/api.ts';
+import { ask, connect } from '../common/socket.ts';
+import { type Card, LiveState } from '../live/live-state.ts';
+import { LivePublisher } from '../media/publisher.ts';
+
+export interface LiveSession {
+  sessionId: string;
+  hostPersonId: string;
+  title: string;
+  state: 'scheduled' | 'live' | 'ended';
+  scheduledAtMs: number | null;
+  startedAtMs: number | null;
+  endedAtMs: number | null;
+}
+
+export interface FeedOrder {
+  orderId: string;
+  cardId: string;
+  quantity: number;
+  totalMinor: number;
+  currency: string;
+  status: string;
+  /** Local Date.now() when the order reached this console. */
+  receivedAtMs: number;
+}
+
+const MAX_FEED = 200;
+
+export class ConsoleState {
+  readonly host: Socket;
+  readonly live: LiveState;
+  readonly publisher = new LivePublisher();
+  session: LiveSession;
+  cards: Card[] = [];
+  cardsError: unknown;
+  feed: FeedOrder[] = [];
+  viewers = 0;
+  /** Date.now() of the last pin request per card (pin → card on the viewer). */
+  readonly pinnedAt = new Map<string, number>();
+  onChange: () => void = () => {};
+
+  constructor(session: LiveSession) {
+    this.session = session;
+    this.host = connect('/host');
+    this.host.on('connect', () => {
+      void ask(this.host, 'host:join', { sessionId: session.sessionId }).catch(() => undefined);
+    });
+    this.host.on('viewers:count', (f: { viewers: number }) => {
+      this.viewers = f.viewers;
+      this.onChange();
+    });
+    this.host.on('order:new', (f: Omit<FeedOrder, 'receivedAtMs'> & { type?: string }) => {
+      const prev = this.feed.find((o) => o.orderId === f.orderId);
+      const next = { ...prev, ...f, receivedAtMs: prev?.receivedAtMs ?? Date.now() };
+      this.feed = [next, ...this.feed.filter((o) => o.orderId !== f.orderId)].slice(0, MAX_FEED);
+      this.onChange();
+    });
+    this.live = new LiveState(session.sessionId, {});
+    this.live.onChange = () => {
+      const s = this.live.session as LiveSession | undefined;
+      if (s) this.session = { ...this.session, ...s };
+      // Stock and state of pinned cards arrive on /live; keep the console's list in step.
+      this.cards = this.cards.map((c) => {
+        const seen = this.live.cards.get(c.cardId);
+        return seen ? { ...c, remaining: seen.remaining, state: seen.state, endsAtMs: seen.endsAtMs } : c;
+      });
+      this.onChange();
+    };
+    this.publisher.onChange = () => this.onChange();
+    void this.loadCards();
+  }
+
+  get sessionId(): string {
+    return this.session.sessionId;
+  }
+
+  async loadCards(): Promise<void> {
+    try {
+      this.cards = await api.get<Card[]>(`/api/live-sessions/${this.sessionId}/cards`);
+      this.cardsError = undefined;
+    } catch (err) {
+      this.cardsError = err;
+    }
+    this.onChange();
+  }
+
+  async #act(event: string, payload: Record<string, unknown>): Promise<void> {
+    await ask(this.host, event, { sessionId: this.sessionId, ...payload });
+    await this.loadCards();
+  }
+
+  async goLive(): Promise<void> {
+    const s = await ask<LiveSession>(this.host, 'session:go_live', { sessionId: this.sessionId });
+    this.session = { ...this.session, ...s };
+    this.onChange();
+    await this.publisher.start(this.sessionId);
+  }
+
+  async end(): Promise<void> {
+    const s = await ask<LiveSession>(this.host, 'session:end', { sessionId: this.sessionId });
+    this.session = { ...this.session, ...s };
+    this.publisher.stop();
+    await this.loadCards();
+  }
+
+  pin(cardId: string): Promise<void> {
+    this.pinnedAt.set(cardId, Date.now());
+    return this.#act('card:pin', { cardId });
+  }
+
+  unpin(cardId: string): Promise<void> {
+    return this.#act('card:unpin', { cardId });
+  }
+
+  flashSale(cardId: string, minutes: number): Promise<void> {
+    const now = Date.now() - this.live.clockSkewMs;
+    return this.#act('card:countdown', { cardId, startsAtMs: now, endsAtMs: now + minutes * 60_000 });
+  }
+
+  async addCard(input: { skuId: string; quantity: number; priceMinor?: number; perMemberLimit?: number }) {
+    await api.post(`/api/live-sessions/${this.sessionId}/cards`, input);
+    await this.loadCards();
+  }
+
+  deleteMessage(messageId: string): Promise<unknown> {
+    return ask(this.host, 'chat:delete', { sessionId: this.sessionId, messageId });
+  }
+
+  mute(viewerId: string, personId: string | null): Promise<unknown> {
+    return ask(this.host, 'chat:mute', {
+      sessionId: this.sessionId,
+      viewerId,
+      ...(personId ? { personId } : {}),
+      durationSec: 600,
+    });
+  }
+
+  close(): void {
+    this.publisher.close();
+    this.live.close();
+    this.host.close();
+  }
+}

@@ -1,0 +1,294 @@
+// A viewer's view of one live session over /live: the join snapshot, then frames applied in sequence
+// order (a gap asks for a fresh snapshot), chat, the viewer count and the buyer's own orders. After a
+// network drop socket.io recovers the missed frames; when it cannot, the page joins again.
+import type { Socket } from 'socket.io-client';
+import type { ChatMessage, LiveSnapshot } from '../../../../protocols/live-events.ts';
+import { api, auth } from '../common/api.ts';
+import { ApiError, toApiError } from '../common/errors.ts';
+import { ask, connect } from '../common/socket.ts';
+
+export interface Card {
+  cardId: string;
+  sessionId: string;
+  titles: Record<string, string>;
+  priceMinor: number;
+  currency: string;
+  allotted: number;
+  remaining: number;
+  perMemberLimit: number;
+  startsAtMs: number | null;
+  endsAtMs: number | null;
+  state: string;
+  pinnedAtMs: number | null;
+  /** Set when the snapshot tells this viewer the product matches their health goal. */
+  forYourGoal?: boolean;
+  goals?: string[];
+}
+
+export interface Order {
+  orderId: string;
+  cardId: string;
+  quantity: number;
+  totalMinor: number;
+  currency: string;
+  status: string;
+  checkoutUrl?: string | null;
+  createdAtMs?: number;
+}
+
+export type Fulfilment =
+  | { method: 'pickup'; clinic: string }
+  | {
+      method: 'delivery';
+      address: {
+        name: string;
+        phone: string;
+        line1: string;
+        city: string;
+        postcode?: string;
+        country: string;
+      };
+    };
+
+export type Connection = 'connecting' | 'online' | 'offline';
+
+const VIEWER_KEY = 'vl.viewerId';
+const MAX_CHAT = 100;
+
+/** The browser's random viewer id, kept across visits. */
+export function viewerId(): string {
+  try {
+    const saved = localStorage.getItem(VIEWER_KEY);
+    if (saved && /^[A-Za-z0-9_-]{8,64}$/.test(saved)) return saved;
+  } catch {
+    // no storage: a fresh id per page
+  }
+  const id = crypto.randomUUID().replaceAll('-', '');
+  try {
+    localStorage.setItem(VIEWER_KEY, id);
+  } catch {
+    // not kept
+  }
+  return id;
+}
+
+export class LiveState {
+  readonly socket: Socket;
+  readonly viewerId = viewerId();
+  connection: Connection = 'connecting';
+  joinError: unknown;
+  session: Record<string, unknown> | undefined;
+  cards = new Map<string, Card>();
+  chat: ChatMessage[] = [];
+  viewers = 0;
+  orders = new Map<string, Order>();
+  mediaUrl: string | null = null;
+  /** Local clock minus server clock, from the snapshot (countdowns use server time). */
+  clockSkewMs = 0;
+  /** Times a fresh snapshot replaced the state (join, rejoin, resync). */
+  snapshots = 0;
+  /** Date.now() when each card was first seen (pin → card latency, compared with the host's clock). */
+  readonly cardSeenAt = new Map<string, number>();
+  onChange: () => void = () => {};
+  #seq = 0;
+  #joined = false;
+  readonly #sessionId: string;
+  readonly #ref: string | undefined;
+  readonly #ch: string | undefined;
+
+  constructor(sessionId: string, codes: { ref?: string | undefined; ch?: string | undefined }) {
+    this.#sessionId = sessionId;
+    this.#ref = codes.ref;
+    this.#ch = codes.ch;
+    this.socket = connect('/live');
+    const s = this.socket;
+    s.on('connect', () => {
+      this.connection = 'online';
+      // A recovered socket got the frames it missed; otherwise join again for a fresh snapshot.
+      if (!s.recovered || !this.#joined) void this.join();
+      else this.onChange();
+    });
+    s.on('disconnect', () => {
+      this.connection = 'offline';
+      this.onChange();
+    });
+    s.on('card:pinned', (f) => this.#frame(f, () => this.#putCard(f.card)));
+    s.on('card:updated', (f) => this.#frame(f, () => this.#putCard(f.card)));
+    s.on('card:sold_out', (f) =>
+      this.#frame(f, () =>
+        this.#putCard(f.card ?? { ...this.cards.get(f.cardId), remaining: 0, state: 'sold_out' }),
+      ),
+    );
+    s.on('card:unpinned', (f) => this.#frame(f, () => this.cards.delete(f.card?.cardId ?? f.cardId)));
+    s.on('stock:changed', (f) =>
+      this.#frame(f, () => {
+        const c = this.cards.get(f.cardId);
+        if (c)
+          this.cards.set(c.cardId, { ...c, remaining: f.remaining, ...(f.state ? { state: f.state } : {}) });
+      }),
+    );
+    s.on('session:state', (f) => this.#frame(f, () => (this.session = f.session ?? this.session)));
+    s.on('order:update', (f) =>
+      this.#frame(f, () => {
+        const prev = this.orders.get(f.orderId);
+        this.orders.set(f.orderId, { ...prev, ...f } as Order);
+      }),
+    );
+    s.on('seq:skip', (f) => this.#frame(f, () => undefined));
+    s.on('viewers:count', (f: { viewers: number }) => {
+      this.viewers = f.viewers;
+      this.onChange();
+    });
+    s.on('chat:message', (m: ChatMessage) => {
+      this.chat = [...this.chat.slice(-(MAX_CHAT - 1)), m];
+      this.onChange();
+    });
+    s.on('chat:deleted', (f: { messageId: string }) => {
+      this.chat = this.chat.filter((m) => m.id !== f.messageId);
+      this.onChange();
+    });
+    // Signing in (or a refreshed token) makes this socket the person's: orders and the viewer link.
+    auth.onChange((session) => {
+      if (session && s.connected)
+        void ask(s, 'live:auth', { token: session.accessToken }).catch(() => undefined);
+    });
+  }
+
+  get sessionId(): string {
+    return this.#sessionId;
+  }
+
+  /** Cards on screen: pinned or sold out, oldest pin first. */
+  visibleCards(): Card[] {
+    return [...this.cards.values()]
+      .filter((c) => c.state === 'pinned' || c.state === 'sold_out')
+      .sort((a, b) => (a.pinnedAtMs ?? 0) - (b.pinnedAtMs ?? 0));
+  }
+
+  serverNow(): number {
+    return Date.now() - this.clockSkewMs;
+  }
+
+  async join(): Promise<void> {
+    try {
+      const snap = await ask<LiveSnapshot>(this.socket, 'live:join', {
+        sessionId: this.#sessionId,
+        viewerId: this.viewerId,
+        ...(this.#ref ? { ref: this.#ref } : {}),
+        ...(this.#ch ? { ch: this.#ch } : {}),
+      });
+      this.#joined = true;
+      this.joinError = undefined;
+      this.#apply(snap);
+      await this.#refreshOrders();
+    } catch (err) {
+      this.joinError = err;
+      this.onChange();
+    }
+  }
+
+  async sendChat(text: string): Promise<void> {
+    await ask(this.socket, 'chat:send', { sessionId: this.#sessionId, text });
+  }
+
+  click(cardId: string): void {
+    this.socket.emit('card:click', { sessionId: this.#sessionId, cardId });
+  }
+
+  /**
+   * Places an order over the socket (same answer as POST /api/orders); when the socket is down, the
+   * same Idempotency-Key goes over HTTP, so a retry never buys twice.
+   */
+  async placeOrder(
+    order: { cardId: string; quantity: number; fulfilment: Fulfilment },
+    idempotencyKey: string,
+  ): Promise<Order> {
+    const body = { ...order, provider: 'manual' };
+    let placed: Order;
+    if (this.socket.connected) {
+      const reply = await this.socket
+        .timeout(15_000)
+        .emitWithAck('order:place', { sessionId: this.#sessionId, idempotencyKey, order: body })
+        .catch(() => undefined);
+      if (reply && (reply as { status: number }).status === 201) placed = (reply as { body: Order }).body;
+      else if (reply) {
+        const { status, body: errBody } = reply as { status: number; body: unknown };
+        const err = toApiError(errBody, status);
+        // The socket lost its login (expired token): the HTTP route refreshes and retries.
+        if (err.code !== 'AUTH_REQUIRED' && err.code !== 'AUTH_INVALID_TOKEN') throw err;
+        placed = await this.#placeHttp(body, idempotencyKey);
+      } else placed = await this.#placeHttp(body, idempotencyKey);
+    } else placed = await this.#placeHttp(body, idempotencyKey);
+    this.orders.set(placed.orderId, { ...this.orders.get(placed.orderId), ...placed });
+    this.onChange();
+    return placed;
+  }
+
+  #placeHttp(body: unknown, key: string): Promise<Order> {
+    return api.post<Order>('/api/orders', body, { headers: { 'idempotency-key': key } });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  #putCard(card: Card | undefined) {
+    if (!card?.cardId) return;
+    if (!this.cardSeenAt.has(card.cardId)) this.cardSeenAt.set(card.cardId, Date.now());
+    const prev = this.cards.get(card.cardId);
+    this.cards.set(card.cardId, { ...prev, ...card });
+  }
+
+  #apply(snap: LiveSnapshot) {
+    this.#seq = snap.seq;
+    this.session = snap.session;
+    this.viewers = snap.viewers;
+    this.mediaUrl = snap.media?.url ?? null;
+    this.clockSkewMs = Date.now() - snap.serverTimeMs;
+    this.cards = new Map();
+    for (const c of snap.cards as unknown as Card[]) this.#putCard(c);
+    this.snapshots++;
+    this.onChange();
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: frames are checked field by field where applied
+  #frame(f: any, apply: () => void) {
+    if (!f || f.sessionId !== this.#sessionId || typeof f.seq !== 'number') return;
+    if (f.seq <= this.#seq) return;
+    if (f.seq > this.#seq + 1) {
+      void this.#resync();
+      return;
+    }
+    this.#seq = f.seq;
+    apply();
+    this.onChange();
+  }
+
+  #resyncing: Promise<void> | undefined;
+  #resync(): Promise<void> {
+    this.#resyncing ??= ask<LiveSnapshot>(this.socket, 'live:resync', { sessionId: this.#sessionId })
+      .then((snap) => this.#apply(snap))
+      .then(() => this.#refreshOrders())
+      .catch((err: unknown) => {
+        if (err instanceof ApiError && err.code === 'LIVE_NOT_JOINED') return this.join();
+      })
+      .finally(() => {
+        this.#resyncing = undefined;
+      });
+    return this.#resyncing;
+  }
+
+  /** Order frames are the buyer's own and not in snapshots: after a (re)join read them over HTTP. */
+  async #refreshOrders(): Promise<void> {
+    if (!auth.session) return;
+    try {
+      const list = await api.get<Order[]>(
+        `/api/orders?sessionId=${encodeURIComponent(this.#sessionId)}&limit=20`,
+      );
+      for (const o of list) this.orders.set(o.orderId, { ...this.orders.get(o.orderId), ...o });
+      this.onChange();
+    } catch {
+      // shown from frames only; not worth an error on screen
+    }
+  }
+}

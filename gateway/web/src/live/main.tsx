@@ -1,0 +1,153 @@
+// The viewer page, /live/:sessionId?ref=CODE&ch=CODE: video with the pinned cards over it, buying,
+// my orders in this session, chat and the viewer count. Mobile first.
+import '../common/styles.css';
+import './live.css';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Header, startApp } from '../common/app-shell.tsx';
+import { formatMoney, localised } from '../common/i18n.ts';
+import { ErrorNotice, Loading, useRerender } from '../common/ui.tsx';
+import { LivePlayer } from '../media/player.ts';
+import { BuyDialog } from './buy-dialog.tsx';
+import { availability, CardStrip } from './cards.tsx';
+import { Chat } from './chat.tsx';
+import { type Card, LiveState } from './live-state.ts';
+import { orderStatusText, tl } from './messages.ts';
+
+const sessionId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const query = new URLSearchParams(location.search);
+const codes = { ref: query.get('ref') ?? undefined, ch: query.get('ch') ?? undefined };
+
+const state = sessionId ? new LiveState(sessionId, codes) : undefined;
+let player: LivePlayer | undefined;
+// Test and diagnostics handle: figures such as pin → card and navigation → first frame are read here.
+(window as unknown as { vitaliveLive: unknown }).vitaliveLive = {
+  state,
+  get player() {
+    return player;
+  },
+};
+
+function Stage({ live }: { live: LiveState }) {
+  const video = useRef<HTMLVideoElement>(null);
+  const rerender = useRerender();
+  const [muted, setMuted] = useState(true);
+  const sessionState = live.session?.state as string | undefined;
+  useEffect(() => {
+    if (!video.current || player) return;
+    player = new LivePlayer(live.sessionId, video.current, live.mediaUrl);
+    player.onChange = rerender;
+  }, [live.sessionId, live.mediaUrl]);
+  useEffect(() => {
+    if (sessionState === 'live') player?.play();
+  }, [sessionState]);
+  const status = player?.status ?? 'idle';
+  let overlay = '';
+  if (sessionState === 'ended' || status === 'ended') overlay = tl('ended');
+  else if (sessionState === 'scheduled' || status === 'waiting') overlay = tl('notLive');
+  else if (status !== 'playing') overlay = tl('connecting');
+  return (
+    <div class="stage-video">
+      {/* Starts muted so it may autoplay; one tap turns the sound on. */}
+      <video ref={video} autoplay muted={muted} playsinline aria-label={tl('video')} />
+      {overlay && (
+        <p class="stage-status" role="status">
+          {overlay}
+        </p>
+      )}
+      {player?.status === 'error' && <ErrorNotice error={player.error} onRetry={() => player?.play()} />}
+      {muted && status === 'playing' && (
+        <button type="button" class="secondary unmute" onClick={() => setMuted(false)}>
+          {tl('tapToUnmute')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function MyOrders({ live }: { live: LiveState }) {
+  const orders = [...live.orders.values()].sort((a, b) => (b.createdAtMs ?? 0) - (a.createdAtMs ?? 0));
+  if (orders.length === 0) return null;
+  return (
+    <section class="my-orders" aria-labelledby="orders-title">
+      <h2 id="orders-title">{tl('myOrders')}</h2>
+      <ul>
+        {orders.map((o) => {
+          const card = live.cards.get(o.cardId);
+          return (
+            <li key={o.orderId} data-order-id={o.orderId} data-status={o.status}>
+              <span>
+                {card ? localised(card.titles) : ''} × {o.quantity} · {formatMoney(o.totalMinor, o.currency)}
+              </span>
+              <span class={`badge ${o.status === 'paid' || o.status === 'completed' ? 'ok' : ''}`}>
+                {orderStatusText(o.status)}
+              </span>
+              {o.status === 'placed' && o.checkoutUrl && (
+                <a href={o.checkoutUrl} rel="noopener">
+                  {tl('pay')}
+                </a>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function LiveApp() {
+  const rerender = useRerender();
+  const [buying, setBuying] = useState<string>();
+  useEffect(() => {
+    if (state) state.onChange = rerender;
+  }, []);
+  if (!state) {
+    return (
+      <>
+        <Header title={tl('title')} />
+        <main>
+          <p>{tl('badLink')}</p>
+        </main>
+      </>
+    );
+  }
+  const live = state;
+  const title = (live.session?.title as string | undefined) ?? tl('title');
+  const buyCard: Card | undefined = buying ? live.cards.get(buying) : undefined;
+  const onBuy = (c: Card) => {
+    live.click(c.cardId);
+    setBuying(c.cardId);
+  };
+  return (
+    <>
+      <Header title={title} auth={{ referralCode: codes.ref, channelCode: codes.ch }} />
+      <main class="live">
+        <section class="stage" aria-label={tl('video')}>
+          {live.session ? <Stage live={live} /> : <div class="stage-video" />}
+          <p class="viewers" aria-live="off">
+            {tl('viewers', { n: live.viewers })}
+          </p>
+          {live.connection === 'offline' && (
+            <p class="offline" role="status">
+              {tl('offline')}
+            </p>
+          )}
+          <CardStrip cards={live.visibleCards()} serverNow={() => live.serverNow()} onBuy={onBuy} />
+        </section>
+        {!live.session && !live.joinError && <Loading />}
+        {live.joinError !== undefined && (
+          <ErrorNotice error={live.joinError} onRetry={() => void live.join()} />
+        )}
+        <MyOrders live={live} />
+        <Chat messages={live.chat} onSend={(text) => live.sendChat(text)} />
+      </main>
+      <BuyDialog
+        card={buyCard && availability(buyCard, live.serverNow()) !== 'closed' ? buyCard : undefined}
+        codes={codes}
+        onClose={() => setBuying(undefined)}
+        place={(order, key) => live.placeOrder(order, key)}
+      />
+    </>
+  );
+}
+
+void startApp(LiveApp);

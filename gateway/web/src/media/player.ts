@@ -1,0 +1,176 @@
+// Watches a live session's video: joins the SFU room over /media, consumes the host's producers into
+// one MediaStream, and joins again by itself after the socket reconnects or the SFU asks it to.
+import type { types } from 'mediasoup-client';
+import type { Socket } from 'socket.io-client';
+import { ApiError } from '../common/errors.ts';
+import { ask, connect } from '../common/socket.ts';
+import { loadDevice } from '../signalling.ts';
+
+export type PlayerStatus = 'idle' | 'connecting' | 'playing' | 'waiting' | 'ended' | 'error';
+
+export class LivePlayer {
+  readonly stream = new MediaStream();
+  readonly socket: Socket;
+  status: PlayerStatus = 'idle';
+  error: unknown;
+  /** Times the player (re-)joined the media room. */
+  joins = 0;
+  /** performance.now() of the first decoded frame (navigation → first frame). */
+  firstFrameMs: number | undefined;
+  onChange: () => void = () => {};
+  readonly #sessionId: string;
+  readonly #video: HTMLVideoElement;
+  readonly #consumers = new Map<string, types.Consumer>();
+  #device: types.Device | undefined;
+  #transport: types.Transport | undefined;
+  #wanted = false;
+  #running: Promise<void> | undefined;
+
+  constructor(sessionId: string, video: HTMLVideoElement, mediaUrl: string | null) {
+    this.#sessionId = sessionId;
+    this.#video = video;
+    video.srcObject = this.stream;
+    const onFrame = () => {
+      this.firstFrameMs ??= performance.now();
+      this.#set('playing');
+    };
+    video.requestVideoFrameCallback(onFrame);
+    this.socket = connect('/media', { url: mediaUrl });
+    // (Re)connected: the server left the room when the old connection closed, so join again.
+    this.socket.on('connect', () => {
+      if (this.#wanted) this.#rejoin();
+    });
+    this.socket.on('media:producer', (p: { producerId: string }) => {
+      this.#consume(p.producerId).catch((e) => this.#fail(e));
+    });
+    this.socket.on('media:consumerClosed', (p: { consumerId: string }) => this.#drop(p.consumerId));
+    this.socket.on('media:reconnect', () => this.#rejoin());
+    this.socket.on('media:roomClosed', () => {
+      this.#clear();
+      this.#set('ended');
+    });
+  }
+
+  /** Starts (or restarts) watching; safe to call again when the session goes live. */
+  play(): void {
+    this.#wanted = true;
+    if (this.socket.connected) this.#rejoin();
+  }
+
+  async framesDecoded(): Promise<number> {
+    for (const c of this.#consumers.values()) {
+      if (c.kind !== 'video') continue;
+      for (const s of (await c.getStats()).values())
+        if (s.type === 'inbound-rtp') return s.framesDecoded ?? 0;
+    }
+    return 0;
+  }
+
+  close(): void {
+    this.#wanted = false;
+    this.#clear();
+    this.socket.close();
+  }
+
+  #set(status: PlayerStatus, error?: unknown) {
+    this.status = status;
+    this.error = error;
+    this.onChange();
+  }
+
+  #fail(err: unknown) {
+    if (err instanceof ApiError && err.code === 'MEDIA_SESSION_NOT_LIVE') this.#set('waiting');
+    else this.#set('error', err);
+  }
+
+  #rejoin() {
+    // One join at a time; a request made meanwhile runs once the current one settles.
+    const run = async () => {
+      await this.#running?.catch(() => undefined);
+      await this.#watch();
+    };
+    this.#running = run().catch((e) => this.#fail(e));
+  }
+
+  #clear() {
+    this.#transport?.close();
+    this.#transport = undefined;
+    for (const c of this.#consumers.values()) {
+      this.stream.removeTrack(c.track);
+      c.close();
+    }
+    this.#consumers.clear();
+  }
+
+  #drop(consumerId: string) {
+    const c = this.#consumers.get(consumerId);
+    if (!c) return;
+    this.stream.removeTrack(c.track);
+    c.close();
+    this.#consumers.delete(consumerId);
+  }
+
+  async #watch(): Promise<void> {
+    this.#clear();
+    this.#set('connecting');
+    this.joins++;
+    const sessionId = this.#sessionId;
+    const joined = await ask<{ routerRtpCapabilities: unknown; producers: Array<{ producerId: string }> }>(
+      this.socket,
+      'media:join',
+      { sessionId },
+    );
+    this.#device ??= await loadDevice(joined.routerRtpCapabilities);
+    const params = await ask<types.TransportOptions>(this.socket, 'media:createTransport', {
+      sessionId,
+      type: 'webrtc',
+    });
+    const t = this.#device.createRecvTransport(params);
+    this.#transport = t;
+    t.on('connect', ({ dtlsParameters }, done, fail) => {
+      ask(this.socket, 'media:connectTransport', { sessionId, transportId: t.id, dtlsParameters }).then(
+        () => done(),
+        fail,
+      );
+    });
+    t.on('connectionstatechange', (s) => {
+      // A network change: new ICE credentials over the same transport.
+      if (s === 'disconnected' || s === 'failed') {
+        ask<{ iceParameters: types.IceParameters }>(this.socket, 'media:restartIce', {
+          sessionId,
+          transportId: t.id,
+        })
+          .then(({ iceParameters }) => t.restartIce({ iceParameters }))
+          .catch(() => this.#rejoin());
+      }
+    });
+    if (joined.producers.length === 0) this.#set('waiting');
+    await Promise.all(joined.producers.map((p) => this.#consume(p.producerId)));
+  }
+
+  async #consume(producerId: string): Promise<void> {
+    const t = this.#transport;
+    const device = this.#device;
+    if (!t || !device) return;
+    const conn = (navigator as { connection?: { downlink?: number } }).connection;
+    const c = await ask<types.ConsumerOptions>(this.socket, 'media:consume', {
+      sessionId: this.#sessionId,
+      transportId: t.id,
+      producerId,
+      rtpCapabilities: device.rtpCapabilities,
+      hint: {
+        viewportHeight: Math.round(this.#video.clientHeight * devicePixelRatio) || 360,
+        ...(conn?.downlink ? { bandwidthBps: Math.round(conn.downlink * 1_000_000) } : {}),
+      },
+    });
+    const consumer = await t.consume(c);
+    this.#consumers.set(consumer.id, consumer);
+    this.stream.addTrack(consumer.track);
+    await ask(this.socket, 'media:resume', { sessionId: this.#sessionId, consumerId: consumer.id });
+    if (consumer.kind === 'video') {
+      // A new track: wait for its first frame again (the element keeps playing the same stream).
+      this.#video.requestVideoFrameCallback(() => this.#set('playing'));
+      void this.#video.play().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// npm run bench:metrics — conversion rollups at a million events, on SQLite and PostgreSQL.
+// Per store: seed 10,000 people, 50 channels, 200 live sessions and 20 offline events; stream
+// BENCH_EVENTS (1,000,000) synthetic viewer and outbox events, through the rollups (viewer-event batches
+// with the live funnel, outbox consumers) for up to BENCH_INGEST_SEC seconds and raw-only after that;
+// then time the dashboard queries (channel funnel, session funnel, AARRR) BENCH_QUERY_RUNS times each,
+// against the same figures computed by scanning raw events (the baseline, BENCH_BASELINE_RUNS times).
+// BENCH_STORES=sqlite,postgres narrows a run. Prints one JSON line per store and a summary.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { aarrr, channelFunnels, DAY_MS, Metrics, Store } from '../../commerce/index.ts';
+import { createPgDatabase } from '../services.ts';
+import { rawAarrr, rawChannelFunnel, rawSessionFunnel } from './baseline.ts';
+import { writeBatch } from './ingest.ts';
+import { events, prng, SPAN_DAYS, type Synthetic, seedWorld } from './synthetic.ts';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const INGEST_SEC = Number(process.env.BENCH_INGEST_SEC ?? 90);
+const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 200);
+const BASELINE_RUNS = Number(process.env.BENCH_BASELINE_RUNS ?? 5);
+const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
+const BATCH = 500;
+const logger = pino({ level: 'silent' });
+
+function pct(samples: number[], p: number): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
+}
+
+async function time(runs: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn(i);
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+async function runStore(kind: string) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-metrics-'));
+  const pg = kind === 'postgres' ? await createPgDatabase() : undefined;
+  const store = await Store.open({ dataDir, databaseUrl: pg?.url, logger });
+  try {
+    const t0 = Date.UTC(2026, 0, 1);
+    const world = await seedWorld(
+      store.db,
+      { people: 10_000, channels: 50, sessions: 200, offlineEvents: 20 },
+      t0,
+    );
+    // Ingest: through the rollups until the budget is spent, then raw rows only.
+    let batch: Synthetic[] = [];
+    let throughRollups = 0;
+    let rawOnly = 0;
+    const start = performance.now();
+    let rollupMs = 0;
+    let rawMs = 0;
+    for (const e of events(world, EVENTS)) {
+      batch.push(e);
+      if (batch.length < BATCH) continue;
+      const rollups = performance.now() - start < INGEST_SEC * 1000;
+      const t = performance.now();
+      await writeBatch(store.db, batch, rollups);
+      if (rollups) {
+        rollupMs += performance.now() - t;
+        throughRollups += batch.length;
+      } else {
+        rawMs += performance.now() - t;
+        rawOnly += batch.length;
+      }
+      batch = [];
+    }
+    if (batch.length) {
+      await writeBatch(store.db, batch, false);
+      rawOnly += batch.length;
+    }
+    const staff = { personId: 'p0', roles: ['staff'] as const };
+    const metrics = new Metrics(store);
+    const rnd = prng(99);
+    const end = t0 + SPAN_DAYS * DAY_MS;
+    const window30 = () => {
+      const from = t0 + Math.floor(rnd() * (SPAN_DAYS - 30)) * DAY_MS;
+      return { fromMs: from, toMs: from + 30 * DAY_MS };
+    };
+    const session = () => `s${Math.floor(rnd() * 200)}`;
+    const queries = {
+      channelFunnel: await time(QUERY_RUNS, () => channelFunnels(store.db, { fromMs: t0, toMs: end })),
+      sessionFunnel: await time(QUERY_RUNS, () => metrics.session(staff, session())),
+      aarrr: await time(QUERY_RUNS, () => aarrr(store.db, window30())),
+    };
+    const baselines = {
+      channelFunnel: await time(BASELINE_RUNS, () => rawChannelFunnel(store.db, t0, end)),
+      sessionFunnel: await time(BASELINE_RUNS * 4, () => rawSessionFunnel(store.db, session())),
+      aarrr: await time(BASELINE_RUNS, () => {
+        const w = window30();
+        return rawAarrr(store.db, w.fromMs, w.toMs);
+      }),
+    };
+    const rows = async (t: 'channel_daily' | 'live_funnel' | 'event_funnel' | 'referrer_daily') =>
+      Number(
+        (
+          await store.db
+            .selectFrom(t)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const figures = Object.fromEntries(
+      Object.entries(queries).map(([name, samples]) => {
+        const base = baselines[name as keyof typeof baselines];
+        return [
+          name,
+          {
+            p50Ms: pct(samples, 50),
+            p99Ms: pct(samples, 99),
+            baselineP50Ms: pct(base, 50),
+            baselineP99Ms: pct(base, 99),
+            speedupP50: Math.round((pct(base, 50) / Math.max(pct(samples, 50), 0.01)) * 10) / 10,
+          },
+        ];
+      }),
+    );
+    return {
+      store: kind,
+      events: throughRollups + rawOnly,
+      eventsThroughRollups: throughRollups,
+      ingestEventsPerSec: Math.round(throughRollups / (rollupMs / 1000)),
+      rawLoadEventsPerSec: rawOnly ? Math.round(rawOnly / (rawMs / 1000)) : null,
+      rollupRows: {
+        channelDaily: await rows('channel_daily'),
+        liveFunnel: await rows('live_funnel'),
+        eventFunnel: await rows('event_funnel'),
+        referrerDaily: await rows('referrer_daily'),
+      },
+      queries: figures,
+      allP99Under100Ms: Object.values(figures).every((f) => f.p99Ms < 100),
+    };
+  } finally {
+    await store.close();
+    await pg?.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const results = [];
+for (const kind of STORES) {
+  const r = await runStore(kind);
+  console.log(JSON.stringify(r));
+  results.push(r);
+}
+console.log(
+  JSON.stringify({
+    summary: results.map((r) => ({
+      store: r.store,
+      ingestEventsPerSec: r.ingestEventsPerSec,
+      ...Object.fromEntries(
+        Object.entries(r.queries).map(([k, v]) => [
+          k,
+          `${v.p50Ms}/${v.p99Ms} ms (raw ${v.baselineP50Ms} ms)`,
+        ]),
+      ),
+    })),
+  }),
+);

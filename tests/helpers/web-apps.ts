@@ -1,0 +1,100 @@
+// Shared by the web app browser tests: an in-process platform with one media worker and its pages
+// built, seeded people with tokens, HTTP shortcuts, reading page state, and screenshots under
+// test-output/ (git-ignored).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { type Platform, startPlatform } from '../../gateway/platform.ts';
+import { buildWebPages } from '../../loadtest/media/browser-node.ts';
+import { call } from './http-call.ts';
+import { testLogger } from './logger.ts';
+import { TEST_AUTH_SECRET, testConfig } from './people.ts';
+import { freePort } from './ports.ts';
+
+export const OUTPUT_DIR = path.resolve(import.meta.dirname, '../../test-output');
+
+export interface WebNode {
+  platform: Platform;
+  url: string;
+  close(): Promise<void>;
+}
+
+let built: Promise<void> | undefined;
+/** Builds the pages once per test process. */
+export function buildOnce(): Promise<void> {
+  built ??= buildWebPages();
+  return built;
+}
+
+export async function startWebNode(): Promise<WebNode> {
+  await buildOnce();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-web-'));
+  const config = testConfig({
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(await freePort()),
+    MQTT_HOST: '127.0.0.1',
+    MQTT_PORT: String(await freePort()),
+    MEDIA_WORKERS: '1',
+    MEDIA_BASE_PORT: String(await freePort(true)),
+    MEDIA_LOG_LEVEL: 'none',
+    DATA_DIR: dataDir,
+    AUTH_SECRET: TEST_AUTH_SECRET,
+  });
+  const platform = await startPlatform(config, testLogger);
+  return {
+    platform,
+    url: `http://127.0.0.1:${platform.ports.http.port}`,
+    async close() {
+      await platform.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** JSON call that must succeed (status < 300); returns the body. */
+export async function ok<T = Record<string, unknown>>(
+  url: string,
+  method: string,
+  p: string,
+  token?: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<T> {
+  const res = await call<T>(url, method, p, { token, body, ...(headers ? { headers } : {}) });
+  if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+let skuSeq = 0;
+/** A product with one SKU (stock on hand `stock`), created by staff. */
+export async function createProduct(url: string, staffToken: string, stock: number, priceMinor = 19_900) {
+  const product = await ok<{ skus: Array<{ skuId: string }> }>(url, 'POST', '/api/products', staffToken, {
+    titles: { en: 'Protein shake', 'zh-Hans': '蛋白奶昔', 'zh-Hant': '蛋白奶昔' },
+    tags: ['weight-management'],
+    skus: [{ code: `SHAKE-${process.pid}-${++skuSeq}`, priceMinor, currency: 'CNY', stock }],
+  });
+  return product.skus[0]!.skuId;
+}
+
+/** Evaluates the expression `expr` in the page (awaiting a promise) until it is truthy. */
+export async function until(page: Page, expr: string, timeout = 20_000): Promise<void> {
+  // waitForFunction takes a promise itself as truthy, so the polling happens here.
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(expr).catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`page condition not met in ${timeout} ms: ${expr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  const file = path.join(OUTPUT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** framesDecoded of the viewer page's video (0 until the first frame). */
+export const FRAMES_DECODED =
+  '(async () => { const p = globalThis.vitaliveLive?.player; return p ? await p.framesDecoded() : 0; })()';
