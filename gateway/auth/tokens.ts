@@ -44,8 +44,6 @@ export class TokenService {
       requiredClaims: ['sub', 'exp'],
       cache: opts.verifiedCacheSize ?? 10_000,
       cacheTTL: this.#ttl * 1000,
-      // Keyed by the token itself (collision-free; the token is in memory with its request anyway).
-      cacheKeyBuilder: (token: string) => token,
     });
   }
 
