@@ -37,7 +37,7 @@ export interface Action {
   busy: boolean;
   error: unknown;
   notice: string;
-  run(fn: () => Promise<string | undefined | void>): Promise<void>;
+  run(fn: () => Promise<unknown>): Promise<void>;
   view(): ComponentChildren;
 }
 
@@ -55,7 +55,8 @@ export function useAction(): Action {
       setError(undefined);
       setNotice('');
       try {
-        setNotice((await fn()) || '');
+        const out = await fn();
+        setNotice(typeof out === 'string' ? out : '');
       } catch (err) {
         setError(err);
       } finally {
