@@ -1,5 +1,6 @@
 // Serves the Vite-built web apps (gateway/web/dist, built by `npm run build:web`): assets under /web/,
-// and the pages at their own addresses: /live/:sessionId (viewer), /host (host console), /me (member).
+// and the pages at their own addresses: /live/:sessionId (viewer), /host (host console), /me (member),
+// /staff and /staff/:page (the staff dashboard and operations pages, one app).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -14,11 +15,18 @@ const SessionParams = Type.Object(
   { additionalProperties: false },
 );
 
+const StaffParams = Type.Object(
+  { page: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z-]+$' }) },
+  { additionalProperties: false },
+);
+
 /** Page address → built HTML file. The pages read their own parameters from the address. */
 const PAGES: ReadonlyArray<[string, string, object]> = [
   ['/live/:sessionId', 'live.html', { params: SessionParams }],
   ['/host', 'console.html', {}],
   ['/me', 'me.html', {}],
+  ['/staff', 'staff.html', {}],
+  ['/staff/:page', 'staff.html', { params: StaffParams }],
 ];
 
 export async function registerWebPages(app: App, logger: Logger): Promise<boolean> {

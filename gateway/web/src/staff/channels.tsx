@@ -1,0 +1,185 @@
+// Channels: the list with commission rates and invite links (with QR); staff create channels; managers
+// and staff invite people by phone or e-mail and see the channel's invitations.
+import { useState } from 'preact/hooks';
+import { api, auth } from '../common/api.ts';
+import { formatDateTime, formatNumber } from '../common/i18n.ts';
+import { QrCode } from '../common/qr.tsx';
+import { AsyncView, useAsync } from '../common/ui.tsx';
+import { contactOf, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ts } from './messages.ts';
+
+interface Channel {
+  id: string;
+  name: string;
+  managerId: string | null;
+  commissionBps: number;
+  inviteCode: string;
+}
+
+export function ChannelsPage() {
+  const list = useAsync((signal) => api.get<Channel[]>('/api/channels', { signal }), []);
+  const [chosen, setChosen] = useState<string>();
+  const channel = list.data?.find((c) => c.id === chosen);
+  return (
+    <>
+      {auth.hasRole('staff', 'admin') && <NewChannel onCreated={list.reload} />}
+      <section class="panel">
+        <AsyncView state={list}>
+          {(rows) =>
+            rows.length === 0 ? (
+              <p class="hint">{ts('none')}</p>
+            ) : (
+              <table class="channels-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{ts('channel')}</th>
+                    <th scope="col">{ts('commission')}</th>
+                    <th scope="col">{ts('inviteCode')}</th>
+                    <th scope="col">{ts('managerId')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((c) => (
+                    <tr key={c.id} data-channel-id={c.id}>
+                      <th scope="row">
+                        <button type="button" class="link" onClick={() => setChosen(c.id)}>
+                          {c.name}
+                        </button>
+                      </th>
+                      <td>{formatNumber(c.commissionBps / 100, 2)}%</td>
+                      <td>
+                        <code>{c.inviteCode}</code>
+                      </td>
+                      <td>{c.managerId?.slice(0, 8) ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </AsyncView>
+      </section>
+      {channel && <ChannelDetail key={channel.id} channel={channel} />}
+    </>
+  );
+}
+
+function NewChannel({ onCreated }: { onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [managerId, setManagerId] = useState('');
+  const [bps, setBps] = useState('1000');
+  const action = useAction();
+  return (
+    <form
+      class="panel"
+      aria-label={ts('newChannel')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(async () => {
+          await api.post('/api/channels', {
+            name: name.trim(),
+            managerId: managerId.trim() || null,
+            commissionBps: Number(bps),
+          });
+          setName('');
+          onCreated();
+          return ts('done');
+        });
+      }}
+    >
+      <h3>{ts('newChannel')}</h3>
+      <div class="row">
+        <Input label={ts('name')} value={name} onInput={setName} required />
+        <Input label={ts('managerId')} value={managerId} onInput={setManagerId} />
+        <Input label={ts('commissionBps')} type="number" value={bps} onInput={setBps} required />
+        <button type="submit" class="primary" disabled={action.busy}>
+          {ts('create')}
+        </button>
+      </div>
+      {action.view()}
+    </form>
+  );
+}
+
+interface Invitation {
+  id: string;
+  personId: string | null;
+  outcome: string;
+  createdAtMs: number;
+}
+
+function ChannelDetail({ channel }: { channel: Channel }) {
+  const [offset, setOffset] = useState(0);
+  const invitations = useAsync(
+    (signal) =>
+      api.get<{ items: Invitation[] }>(
+        `/api/channels/${channel.id}/invitations?limit=${PAGE_SIZE}&offset=${offset}`,
+        { signal },
+      ),
+    [channel.id, offset],
+  );
+  const [name, setName] = useState('');
+  const [contact, setContact] = useState('');
+  const action = useAction();
+  const link = `${location.origin}/me?ch=${encodeURIComponent(channel.inviteCode)}`;
+  return (
+    <section class="panel channel-detail" aria-label={channel.name}>
+      <h3>{channel.name}</h3>
+      <div class="grid-2">
+        <div>
+          <p>
+            {ts('inviteLink')}: <a href={link}>{link}</a>
+          </p>
+          <QrCode text={link} label={ts('inviteLink')} size={144} />
+        </div>
+        <form
+          aria-label={ts('invite')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.run(async () => {
+              const r = await api.post<{ outcome: string }>(`/api/channels/${channel.id}/invitations`, {
+                displayName: name.trim(),
+                ...contactOf(contact),
+              });
+              setName('');
+              setContact('');
+              invitations.reload();
+              return `${ts('outcome')}: ${r.outcome}`;
+            });
+          }}
+        >
+          <h4>{ts('invite')}</h4>
+          <Input label={ts('name')} value={name} onInput={setName} required />
+          <Input label={ts('emailOrPhone')} value={contact} onInput={setContact} required />
+          {action.view()}
+          <button type="submit" class="primary" disabled={action.busy}>
+            {ts('invite')}
+          </button>
+        </form>
+      </div>
+      <h4>{ts('invitations')}</h4>
+      <AsyncView state={invitations}>
+        {({ items }) =>
+          items.length === 0 ? (
+            <p class="hint">{ts('none')}</p>
+          ) : (
+            <>
+              <table class="invitations-table">
+                <tbody>
+                  {items.map((i) => (
+                    <tr key={i.id}>
+                      <td>{formatDateTime(i.createdAtMs)}</td>
+                      <td>{i.outcome}</td>
+                      <td>{i.personId?.slice(0, 8) ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pager offset={offset} count={items.length} onChange={setOffset} />
+            </>
+          )
+        }
+      </AsyncView>
+    </section>
+  );
+}

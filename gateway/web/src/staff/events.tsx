@@ -1,0 +1,296 @@
+// Offline events: the list, a new event (staff), and for the chosen event its invitee list, adding an
+// invitee on behalf of one of its channels, and the check-in screen (type or scan a member code).
+import { useState } from 'preact/hooks';
+import { api, auth } from '../common/api.ts';
+import { formatDateTime } from '../common/i18n.ts';
+import { AsyncView, useAsync } from '../common/ui.tsx';
+import { contactOf, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ts } from './messages.ts';
+
+interface OfflineEvent {
+  id: string;
+  title: string;
+  venue: string;
+  startsAtMs: number;
+  channelIds: string[];
+}
+
+interface Invitee {
+  personId: string;
+  displayName: string;
+  memberCode: string;
+  channelId: string;
+  invitedAtMs: number;
+  attended: boolean;
+}
+
+interface Channel {
+  id: string;
+  name: string;
+}
+
+export function EventsPage() {
+  const [offset, setOffset] = useState(0);
+  const [chosen, setChosen] = useState<string>();
+  const list = useAsync(
+    (signal) => api.get<OfflineEvent[]>(`/api/events?limit=${PAGE_SIZE}&offset=${offset}`, { signal }),
+    [offset],
+  );
+  const channels = useAsync((signal) => api.get<Channel[]>('/api/channels', { signal }), []);
+  const staff = auth.hasRole('staff', 'admin');
+  const event = list.data?.find((e) => e.id === chosen);
+  return (
+    <>
+      {staff && <NewEvent channels={channels.data ?? []} onCreated={list.reload} />}
+      <section class="panel" aria-labelledby="ev-list-h">
+        <h3 id="ev-list-h">{ts('events')}</h3>
+        <AsyncView state={list}>
+          {(events) =>
+            events.length === 0 ? (
+              <p class="hint">{ts('none')}</p>
+            ) : (
+              <>
+                <table class="events-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{ts('eventTitle')}</th>
+                      <th scope="col">{ts('venue')}</th>
+                      <th scope="col">{ts('startsAt')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {events.map((e) => (
+                      <tr key={e.id} data-event-id={e.id} aria-selected={e.id === chosen}>
+                        <th scope="row">
+                          <button type="button" class="link" onClick={() => setChosen(e.id)}>
+                            {e.title}
+                          </button>
+                        </th>
+                        <td>{e.venue}</td>
+                        <td>{formatDateTime(e.startsAtMs)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <Pager offset={offset} count={events.length} onChange={setOffset} />
+              </>
+            )
+          }
+        </AsyncView>
+      </section>
+      {event && <EventDetail key={event.id} event={event} channels={channels.data ?? []} staff={staff} />}
+    </>
+  );
+}
+
+function NewEvent({ channels, onCreated }: { channels: Channel[]; onCreated: () => void }) {
+  const [title, setTitle] = useState('');
+  const [venue, setVenue] = useState('');
+  const [startsAt, setStartsAt] = useState('');
+  const [picked, setPicked] = useState<string[]>([]);
+  const action = useAction();
+  return (
+    <form
+      class="panel"
+      aria-label={ts('newEvent')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(async () => {
+          await api.post('/api/events', {
+            title: title.trim(),
+            venue: venue.trim(),
+            startsAtMs: new Date(startsAt).getTime(),
+            channelIds: picked,
+          });
+          setTitle('');
+          onCreated();
+          return ts('done');
+        });
+      }}
+    >
+      <h3>{ts('newEvent')}</h3>
+      <div class="row">
+        <Input label={ts('eventTitle')} value={title} onInput={setTitle} required />
+        <Input label={ts('venue')} value={venue} onInput={setVenue} required />
+        <Input label={ts('startsAt')} type="datetime-local" value={startsAt} onInput={setStartsAt} required />
+      </div>
+      <fieldset>
+        <legend>{ts('navChannels')}</legend>
+        {channels.map((c) => (
+          <label key={c.id} class="check">
+            <input
+              type="checkbox"
+              checked={picked.includes(c.id)}
+              onChange={(e) =>
+                setPicked((p) =>
+                  (e.currentTarget as HTMLInputElement).checked ? [...p, c.id] : p.filter((x) => x !== c.id),
+                )
+              }
+            />
+            {c.name}
+          </label>
+        ))}
+      </fieldset>
+      {action.view()}
+      <button type="submit" class="primary" disabled={action.busy}>
+        {ts('create')}
+      </button>
+    </form>
+  );
+}
+
+function EventDetail({
+  event,
+  channels,
+  staff,
+}: {
+  event: OfflineEvent;
+  channels: Channel[];
+  staff: boolean;
+}) {
+  const invitees = useAsync(
+    (signal) => api.get<Invitee[]>(`/api/events/${event.id}/invitees`, { signal }),
+    [event.id],
+  );
+  const mine = channels.filter((c) => event.channelIds.includes(c.id));
+  const name = (id: string) => channels.find((c) => c.id === id)?.name ?? id.slice(0, 8);
+  return (
+    <section class="panel event-detail" aria-labelledby="ev-h">
+      <h3 id="ev-h">
+        {event.title} · {event.venue} · {formatDateTime(event.startsAtMs)}
+      </h3>
+      <div class="grid-2">
+        {staff && <CheckIn eventId={event.id} onDone={invitees.reload} />}
+        {mine.length > 0 && <AddInvitee eventId={event.id} channels={mine} onDone={invitees.reload} />}
+      </div>
+      <h4>{ts('invitees')}</h4>
+      <AsyncView state={invitees}>
+        {(rows) =>
+          rows.length === 0 ? (
+            <p class="hint">{ts('none')}</p>
+          ) : (
+            <table class="invitees-table">
+              <thead>
+                <tr>
+                  <th scope="col">{ts('name')}</th>
+                  <th scope="col">{ts('memberCode')}</th>
+                  <th scope="col">{ts('channel')}</th>
+                  <th scope="col">{ts('attended')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.personId} data-person-id={r.personId} data-attended={String(r.attended)}>
+                    <th scope="row">{r.displayName}</th>
+                    <td>
+                      <code>{r.memberCode}</code>
+                    </td>
+                    <td>{name(r.channelId)}</td>
+                    <td>{r.attended ? '✓' : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </AsyncView>
+    </section>
+  );
+}
+
+function CheckIn({ eventId, onDone }: { eventId: string; onDone: () => void }) {
+  const [code, setCode] = useState('');
+  const action = useAction();
+  return (
+    <form
+      class="check-in"
+      aria-label={ts('checkIn')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(async () => {
+          const r = await api.post<{ displayName: string; firstTime: boolean }>(
+            `/api/events/${eventId}/check-ins`,
+            { memberCode: code.trim() },
+          );
+          setCode('');
+          onDone();
+          return r.firstTime
+            ? ts('checkedIn', { name: r.displayName })
+            : ts('alreadyIn', { name: r.displayName });
+        });
+      }}
+    >
+      <h4>{ts('checkIn')}</h4>
+      <label class="field">
+        <span>{ts('memberCode')}</span>
+        <input
+          name="memberCode"
+          value={code}
+          required
+          maxLength={32}
+          autoComplete="off"
+          onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)}
+        />
+      </label>
+      {action.view()}
+      <button type="submit" class="primary" disabled={action.busy}>
+        {ts('checkIn')}
+      </button>
+    </form>
+  );
+}
+
+function AddInvitee({
+  eventId,
+  channels,
+  onDone,
+}: {
+  eventId: string;
+  channels: Channel[];
+  onDone: () => void;
+}) {
+  const [channelId, setChannelId] = useState(channels[0]!.id);
+  const [name, setName] = useState('');
+  const [contact, setContact] = useState('');
+  const action = useAction();
+  return (
+    <form
+      aria-label={ts('addInvitee')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(async () => {
+          const r = await api.post<{ memberCode: string }>(`/api/events/${eventId}/invitees`, {
+            channelId,
+            displayName: name.trim(),
+            ...contactOf(contact),
+          });
+          setName('');
+          setContact('');
+          onDone();
+          return `${ts('memberCode')}: ${r.memberCode}`;
+        });
+      }}
+    >
+      <h4>{ts('addInvitee')}</h4>
+      <label class="field">
+        <span>{ts('channel')}</span>
+        <select
+          value={channelId}
+          onChange={(e) => setChannelId((e.currentTarget as HTMLSelectElement).value)}
+        >
+          {channels.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Input label={ts('name')} value={name} onInput={setName} required />
+      <Input label={ts('emailOrPhone')} value={contact} onInput={setContact} />
+      {action.view()}
+      <button type="submit" disabled={action.busy}>
+        {ts('addInvitee')}
+      </button>
+    </form>
+  );
+}

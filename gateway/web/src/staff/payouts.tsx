@@ -1,0 +1,109 @@
+// Payouts per channel and period (orders paid in [from, to)): the table, and the same as CSV.
+import { useState } from 'preact/hooks';
+import { api, auth } from '../common/api.ts';
+import { formatMoney } from '../common/i18n.ts';
+import { AsyncView, useAsync } from '../common/ui.tsx';
+import { Input, useAction } from './kit.tsx';
+import { ts } from './messages.ts';
+
+interface PayoutRow {
+  channelId: string;
+  channelName: string;
+  currency: string;
+  orders: number;
+  gmvMinor: number;
+  refundedOrders: number;
+  refundedGmvMinor: number;
+  commissionMinor: number;
+  pendingMinor: number;
+  availableMinor: number;
+}
+
+const DAY_MS = 86_400_000;
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const dayMs = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+
+export function PayoutsPage() {
+  const today = dayMs(isoDay(Date.now()));
+  const [from, setFrom] = useState(isoDay(today - 29 * DAY_MS));
+  const [to, setTo] = useState(isoDay(today));
+  const [query, setQuery] = useState(() => `from=${dayMs(from)}&to=${dayMs(to) + DAY_MS}`);
+  const state = useAsync(
+    (signal) => api.get<{ rows: PayoutRow[] }>(`/api/payouts?${query}`, { signal }),
+    [query],
+  );
+  const download = useAction();
+  return (
+    <section class="panel">
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery(`from=${dayMs(from)}&to=${dayMs(to) + DAY_MS}`);
+        }}
+      >
+        <Input label={ts('from')} type="date" value={from} onInput={setFrom} required />
+        <Input label={ts('to')} type="date" value={to} onInput={setTo} required />
+        <button type="submit" class="primary">
+          {ts('apply')}
+        </button>
+        <button
+          type="button"
+          disabled={download.busy}
+          onClick={() =>
+            download.run(async () => {
+              // The CSV needs the bearer token, so it is fetched here and handed over as a file.
+              const res = await fetch(`/api/payouts?${query}&format=csv`, {
+                headers: { authorization: `Bearer ${auth.token() ?? ''}` },
+              });
+              if (!res.ok) await api.get(`/api/payouts?${query}`);
+              const url = URL.createObjectURL(await res.blob());
+              const a = document.createElement('a');
+              a.href = url;
+              a.download = `payouts-${from}-${to}.csv`;
+              a.click();
+              setTimeout(() => URL.revokeObjectURL(url), 10_000);
+            })
+          }
+        >
+          {ts('download')}
+        </button>
+      </form>
+      {download.view()}
+      <AsyncView state={state}>
+        {({ rows }) =>
+          rows.length === 0 ? (
+            <p class="hint">{ts('none')}</p>
+          ) : (
+            <table class="payouts-table">
+              <thead>
+                <tr>
+                  <th scope="col">{ts('channel')}</th>
+                  <th scope="col">{ts('orders')}</th>
+                  <th scope="col">{ts('gmv')}</th>
+                  <th scope="col">{ts('refund')}</th>
+                  <th scope="col">{ts('commission')}</th>
+                  <th scope="col">{ts('pending')}</th>
+                  <th scope="col">{ts('available')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={`${r.channelId}-${r.currency}`} data-channel-id={r.channelId}>
+                    <th scope="row">{r.channelName}</th>
+                    <td>{r.orders}</td>
+                    <td>{formatMoney(r.gmvMinor, r.currency)}</td>
+                    <td>{formatMoney(r.refundedGmvMinor, r.currency)}</td>
+                    <td data-minor={r.commissionMinor}>{formatMoney(r.commissionMinor, r.currency)}</td>
+                    <td>{formatMoney(r.pendingMinor, r.currency)}</td>
+                    <td>{formatMoney(r.availableMinor, r.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </AsyncView>
+    </section>
+  );
+}
