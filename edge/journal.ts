@@ -230,8 +230,9 @@ export class Journal {
     }
     this.#cursorTimer ??= setTimeout(() => {
       this.#cursorTimer = undefined;
-      if (!this.#closed) this.#persistCursor();
-    }, CURSOR_SAVE_DELAY_MS);
+      // The database may have been closed under an unclosed journal; the cursor is a hint anyway.
+      if (!this.#closed && this.#db.open) this.#persistCursor();
+    }, CURSOR_SAVE_DELAY_MS).unref();
   }
 
   #persistCursor(): void {

@@ -9,7 +9,9 @@ import { identity, tempDir } from '../helpers/edge.ts';
 
 const OPTS = { commitDelayMs: 1, maxBatch: 10_000, maxRows: 100_000, maxTail: 500 };
 const dbs: EdgeDb[] = [];
+const journals: Journal[] = [];
 afterEach(() => {
+  for (const j of journals.splice(0)) j.close();
   for (const db of dbs.splice(0)) if (db.open) db.close();
 });
 
@@ -27,7 +29,9 @@ const rec = (seq: number, deviceId = 'scale-1'): ReadingRecord => ({
 function open(dir: string): Journal {
   const db = openEdgeDb(dir);
   dbs.push(db);
-  return new Journal(db, OPTS);
+  const j = new Journal(db, OPTS);
+  journals.push(j);
+  return j;
 }
 
 /** Appends and commits; resolves with each append's callback error (null when acknowledged). */
