@@ -34,6 +34,8 @@ export interface FanoutResult {
   p99Ms: number;
   maxMs: number;
   serverRssMb: number;
+  /** Size of the watched frame's JSON as a viewer received it. */
+  frameBytes: number;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -95,13 +97,13 @@ export async function runFanout(
       }),
     );
     // Let join-time work (presence, logs) settle so the trigger measures fan-out alone.
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SETTLE_MS ?? 1500)));
     const triggeredAt = Date.now();
     await target.trigger();
     await new Promise((r) => setTimeout(r, Math.max(3000, viewers / 2)));
     const reports = await Promise.all(
       children.map((c) => {
-        const p = nextJson<{ receivedAt: number[] }>(c, (v) => v.phase === 'report');
+        const p = nextJson<{ receivedAt: number[]; frameBytes: number }>(c, (v) => v.phase === 'report');
         c.stdin!.write('report\n');
         return p;
       }),
@@ -118,6 +120,7 @@ export async function runFanout(
       p99Ms: percentile(latencies, 99),
       maxMs: latencies.at(-1) ?? Number.NaN,
       serverRssMb: Math.round(await target.rssMb()),
+      frameBytes: Math.max(...reports.map((r) => r.frameBytes)),
     };
   } finally {
     for (const c of children) {

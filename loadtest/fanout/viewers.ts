@@ -17,6 +17,7 @@ const count = Number(countRaw);
 const payload = JSON.parse(joinPayload) as Record<string, unknown>;
 const sockets: Socket[] = [];
 const receivedAt: number[] = [];
+let frameBytes = 0;
 const CONNECT_CONCURRENCY = 200;
 
 function send(line: Record<string, unknown>): void {
@@ -36,8 +37,9 @@ async function connectOne(i: number): Promise<void> {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
-  socket.on(watchEvent, () => {
+  socket.on(watchEvent, (frame: unknown) => {
     receivedAt.push(Date.now());
+    frameBytes ||= JSON.stringify(frame).length;
   });
   await new Promise<void>((resolve) =>
     socket.emit(joinEvent, { ...payload, viewerId: `bench-viewer-${process.pid}-${i}` }, () => resolve()),
@@ -54,7 +56,7 @@ send({ phase: 'connected', count, connectMs: Math.round(performance.now() - star
 
 process.stdin.on('data', (d) => {
   if (String(d).includes('report')) {
-    send({ phase: 'report', received: receivedAt.length, receivedAt });
+    send({ phase: 'report', received: receivedAt.length, receivedAt, frameBytes });
     receivedAt.length = 0;
   }
   if (String(d).includes('exit')) {
