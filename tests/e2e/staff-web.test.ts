@@ -337,6 +337,15 @@ describe('staff pages end to end in a real browser', () => {
     expect(await payout.getAttribute('data-minor')).toBe(String(Math.round((PRICE * CHANNEL_BPS) / 10_000)));
     await screenshot(admin, 'staff-payouts');
 
+    // ── Catalog (the card took 10 of the 20 units on hand) and the session's cards.
+    await nav(admin, 'Catalog');
+    expect(await admin.locator(`tr[data-sku-id="${skuId}"] [data-col="stock"]`).textContent()).toBe('10');
+    await screenshot(admin, 'staff-catalog');
+    await nav(admin, 'Live sessions');
+    await admin.locator(`tr[data-session-id="${session.sessionId}"] button`).click();
+    await admin.locator(`.cards-table tr[data-card-id="${card.cardId}"]`).waitFor();
+    await screenshot(admin, 'staff-sessions');
+
     console.log(JSON.stringify({ figure: 'web.staff', orderToDashboardMs }));
 
     // ── The manager cannot reach another channel: not in the UI, and 403 from the API.

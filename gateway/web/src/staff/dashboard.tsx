@@ -32,7 +32,7 @@ export function Dashboard() {
   if (!f) return <Loading label={ts('connecting')} />;
   const currency = currencyOf(f);
   const money = (m: number) => formatMoney(m, currency);
-  const channelName = (id: string) => names.data?.find((c) => c.id === id)?.name ?? id;
+  const channelName = (id: string) => (id ? (names.data?.find((c) => c.id === id)?.name ?? id) : '—');
   const sum = (k: 'uniqueViewers' | 'clickers' | 'buyers' | 'ordersPaid' | 'paidGmvMinor') =>
     f.sessions.reduce((a, s) => a + s[k], 0);
   const steps: Array<[string, string, number]> = [
