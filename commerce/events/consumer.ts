@@ -17,6 +17,11 @@ export interface EventConsumer {
    * crash or a redelivery can never apply an event twice or skip one.
    */
   handleInTransaction?(trx: Kysely<Database>, event: DomainEvent): Promise<void>;
+  /**
+   * Optional, with handleInTransaction: the same effects for several events at once (in order, same
+   * transaction), for consumers that can fold a batch into fewer writes.
+   */
+  handleBatchInTransaction?(trx: Kysely<Database>, events: DomainEvent[]): Promise<void>;
   /** Effects outside the store (sockets, caches): at-least-once, in order; must be idempotent. */
   handle?(event: DomainEvent): Promise<void>;
 }
@@ -130,8 +135,17 @@ export async function applyBatch(
   if (!last) return 0;
   if (consumer.handleInTransaction) {
     const handler = consumer.handleInTransaction.bind(consumer);
+    const batchHandler = consumer.handleBatchInTransaction?.bind(consumer);
     return db.transaction().execute(async (trx) => {
       const position = await lockPosition(trx, key);
+      if (batchHandler) {
+        const fresh = events.filter((e) => e.id > position);
+        if (fresh.length > 0) {
+          await batchHandler(trx, fresh);
+          await writePosition(trx, key, last.id);
+        }
+        return fresh.length;
+      }
       let applied = 0;
       for (const event of events) {
         if (event.id <= position) continue;

@@ -33,7 +33,7 @@ export async function replay(
   db: Kysely<Database>,
   personId: string,
   key: string,
-  hash: string,
+  hash: string | (() => string),
 ): Promise<StoredResponse | undefined> {
   const row = await db
     .selectFrom('idempotency_keys')
@@ -45,10 +45,11 @@ export async function replay(
 }
 
 /** A stored key row → its response; IDEMPOTENCY_KEY_REUSED when it was stored for another body. */
-export function storedReply(row: unknown, hash: string): StoredResponse | undefined {
+export function storedReply(row: unknown, hash: string | (() => string)): StoredResponse | undefined {
   if (!row) return undefined;
   const r = row as { request_hash: string; status_code: number; body: string };
-  if (r.request_hash !== hash) throw new VitaliveError('IDEMPOTENCY_KEY_REUSED');
+  if (r.request_hash !== (typeof hash === 'string' ? hash : hash()))
+    throw new VitaliveError('IDEMPOTENCY_KEY_REUSED');
   return { status: Number(r.status_code), body: JSON.parse(r.body) as unknown };
 }
 

@@ -72,6 +72,9 @@ function errorReply(err: VitaliveError): PlaceOrderReply {
 
 class SoldOut extends Error {}
 
+/** The answer most attempts of a storm get: built once. */
+const SOLD_OUT: PlaceOrderReply = Object.freeze(errorReply(new VitaliveError('CARD_SOLD_OUT')));
+
 /** The card must be on sale now, for this quantity; returns it with its per-member limit. */
 function buyable(
   card: CardForOrder | undefined,
@@ -104,6 +107,7 @@ function orderEvent(type: `order.${OrderStatus}`, order: Order): NewDomainEvent 
       cardId: order.cardId,
       quantity: order.quantity,
       totalMinor: order.totalMinor,
+      creditMinor: order.creditMinor,
       currency: order.currency,
       status: order.status,
     },
@@ -114,7 +118,7 @@ export class Orders {
   readonly #o: Required<Omit<OrdersOptions, 'onEvents' | 'credit'>> &
     Pick<OrdersOptions, 'onEvents' | 'credit'>;
   /** In-flight placements per member and key: concurrent duplicates wait for the first. */
-  readonly #inflight = new Map<string, { hash: string; reply: Promise<PlaceOrderReply> }>();
+  readonly #inflight = new Map<string, { hash: () => string; reply: Promise<PlaceOrderReply> }>();
   readonly #sql: PlacementStore;
 
   constructor(opts: OrdersOptions) {
@@ -139,11 +143,13 @@ export class Orders {
     idempotencyKey: string | undefined,
   ): Promise<PlaceOrderReply> {
     if (!idempotencyKey) return errorReply(new VitaliveError('IDEMPOTENCY_KEY_REQUIRED'));
-    const hash = requestHash(input);
+    // The body's hash is needed only when the key was seen before or the order is written.
+    let memo: string | undefined;
+    const hash = () => (memo ??= requestHash(input));
     const flightKey = `${actor.personId}\u0000${idempotencyKey}`;
     const running = this.#inflight.get(flightKey);
     if (running) {
-      if (running.hash !== hash) return errorReply(new VitaliveError('IDEMPOTENCY_KEY_REUSED'));
+      if (running.hash() !== hash()) return errorReply(new VitaliveError('IDEMPOTENCY_KEY_REUSED'));
       return running.reply;
     }
     const reply = this.#place(actor, input, idempotencyKey, hash).finally(() =>
@@ -153,14 +159,19 @@ export class Orders {
     return reply;
   }
 
-  async #place(actor: Actor, input: PlaceOrderInput, key: string, hash: string): Promise<PlaceOrderReply> {
+  async #place(
+    actor: Actor,
+    input: PlaceOrderInput,
+    key: string,
+    hash: () => string,
+  ): Promise<PlaceOrderReply> {
     const { gate } = this.#o;
     const db = this.#sql;
     try {
       const provider = this.#provider(input.provider);
       if ((await gate.check(input.cardId, input.quantity)) === 'sold_out') {
         // A retry of an order that succeeded before the sell-out still gets its answer.
-        return (await db.replay(actor.personId, key, hash)) ?? errorReply(new VitaliveError('CARD_SOLD_OUT'));
+        return (await db.replay(actor.personId, key, hash)) ?? SOLD_OUT;
       }
       const stored = await db.replay(actor.personId, key, hash);
       if (stored) {
@@ -169,11 +180,11 @@ export class Orders {
       }
       let result: { reply: PlaceOrderReply; remaining: number };
       try {
-        result = await db.transaction((s) => this.#placeIn(s, actor, input, provider, key, hash));
+        result = await db.transaction((s) => this.#placeIn(s, actor, input, provider, key, hash()));
       } catch (err) {
         if (err instanceof SoldOut) {
           await gate.settle(input.cardId, 0);
-          return errorReply(new VitaliveError('CARD_SOLD_OUT'));
+          return SOLD_OUT;
         }
         await gate.release(input.cardId, input.quantity);
         // Another process committed the same key first (PostgreSQL): answer with its response.

@@ -47,7 +47,7 @@ export interface PlacementSql {
 
 export interface PlacementStore {
   /** The stored answer for this member's key, or undefined; IDEMPOTENCY_KEY_REUSED when the body differs. */
-  replay(personId: string, key: string, hash: string): Promise<StoredResponse | undefined>;
+  replay(personId: string, key: string, hash: () => string): Promise<StoredResponse | undefined>;
   transaction<T>(fn: (s: PlacementSql) => Promise<T>): Promise<T>;
 }
 

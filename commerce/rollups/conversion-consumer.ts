@@ -88,6 +88,7 @@ export function conversionRollupConsumer(opts: ConversionRollupOptions): EventCo
               personId,
               sessionId: e.sessionId,
               totalMinor: num(e, 'totalMinor'),
+              creditMinor: num(e, 'creditMinor'),
               currency: str(e, 'currency'),
               paidAtMs: at,
             },

@@ -189,31 +189,55 @@ function field<T>(event: DomainEvent, ...names: string[]): T | undefined {
 export function liveFunnelConsumer(channels: ChannelResolver): EventConsumer {
   return {
     name: 'live-funnel',
-    async handleInTransaction(trx, event) {
-      if (event.type !== 'order.placed' && event.type !== 'order.paid' && event.type !== 'order.refunded')
-        return;
-      const sessionId = event.sessionId ?? field<string>(event, 'sessionId', 'session_id');
-      const personId = field<string>(event, 'personId', 'person_id');
-      if (!sessionId || !personId) return;
-      const channelId = (await channels.channelOfPerson(trx, personId)) ?? '';
-      if (event.type === 'order.placed') {
-        const first = await firstTime(trx, sessionId, 'buy', `p:${personId}`);
-        await bump(trx, sessionId, channelId, { orders_placed: 1, buyers: first ? 1 : 0 });
-      } else if (event.type === 'order.refunded') {
-        const total = Number(field<number>(event, 'totalMinor', 'total_minor') ?? 0);
-        await bump(trx, sessionId, channelId, { orders_refunded: 1, refunded_gmv_minor: total });
-      } else {
-        const total = Number(field<number>(event, 'totalMinor', 'total_minor') ?? 0);
-        await bump(
-          trx,
-          sessionId,
-          channelId,
-          { orders_paid: 1, paid_gmv_minor: total },
-          field(event, 'currency'),
-        );
-      }
-    },
+    handleInTransaction: (trx, event) => applyOrderEvents(trx, [event], channels),
+    handleBatchInTransaction: (trx, events) => applyOrderEvents(trx, events, channels),
   };
+}
+
+/** A batch of order events: the counters of each session, channel and currency summed, then one bump each. */
+async function applyOrderEvents(
+  trx: Kysely<Database>,
+  events: DomainEvent[],
+  channels: ChannelResolver,
+): Promise<void> {
+  const sums = new Map<
+    string,
+    { sessionId: string; channelId: string; currency?: string; changes: Partial<Record<Counter, number>> }
+  >();
+  const channelOf = new Map<string, string>();
+  for (const event of events) {
+    if (event.type !== 'order.placed' && event.type !== 'order.paid' && event.type !== 'order.refunded')
+      continue;
+    const sessionId = event.sessionId ?? field<string>(event, 'sessionId', 'session_id');
+    const personId = field<string>(event, 'personId', 'person_id');
+    if (!sessionId || !personId) continue;
+    let channelId = channelOf.get(personId);
+    if (channelId === undefined) {
+      channelId = (await channels.channelOfPerson(trx, personId)) ?? '';
+      channelOf.set(personId, channelId);
+    }
+    const currency = event.type === 'order.paid' ? field<string>(event, 'currency') : undefined;
+    const key = `${sessionId}\u0000${channelId}\u0000${currency ?? ''}`;
+    let sum = sums.get(key);
+    if (!sum) {
+      sum = { sessionId, channelId, ...(currency ? { currency } : {}), changes: {} };
+      sums.set(key, sum);
+    }
+    const add = (c: Counter, n: number) => {
+      sum.changes[c] = (sum.changes[c] ?? 0) + n;
+    };
+    if (event.type === 'order.placed') {
+      add('orders_placed', 1);
+      if (await firstTime(trx, sessionId, 'buy', `p:${personId}`)) add('buyers', 1);
+    } else if (event.type === 'order.refunded') {
+      add('orders_refunded', 1);
+      add('refunded_gmv_minor', Number(field<number>(event, 'totalMinor', 'total_minor') ?? 0));
+    } else {
+      add('orders_paid', 1);
+      add('paid_gmv_minor', Number(field<number>(event, 'totalMinor', 'total_minor') ?? 0));
+    }
+  }
+  for (const s of sums.values()) await bump(trx, s.sessionId, s.channelId, s.changes, s.currency);
 }
 
 export interface SessionPresence {

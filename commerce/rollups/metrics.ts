@@ -2,6 +2,7 @@
 // channel; a channel manager reads only their own channels' rows, and asking for another channel, an
 // event none of their channels takes part in, or a referrer outside their channels is FORBIDDEN.
 import { VitaliveError } from '../../protocols/index.ts';
+import { type Balance, balancesOf } from '../ledger/balances.ts';
 import { isStaff, managedChannelIds } from '../people/access-scope.ts';
 import type { Actor } from '../people/person-model.ts';
 import type { Store } from '../store.ts';
@@ -142,7 +143,12 @@ export class Metrics {
     return referrerFigures(this.#db, period, { channelIds: await this.scope(actor), limit });
   }
 
-  async referrer(actor: Actor, referrerId: string, period: Period): Promise<ReferrerFigures> {
+  /** One referrer over the period, with their referral credit now (the ledger's balances). */
+  async referrer(
+    actor: Actor,
+    referrerId: string,
+    period: Period,
+  ): Promise<ReferrerFigures & { credit: Balance[] }> {
     const scope = await this.scope(actor);
     const person = await this.#db
       .selectFrom('people')
@@ -153,8 +159,10 @@ export class Metrics {
       throw new VitaliveError('FORBIDDEN', { reason: 'that referrer is not in your channels' });
     if (!person) throw new VitaliveError('NOT_FOUND', { what: 'person' });
     const [row] = await referrerFigures(this.#db, period, { referrerId, limit: 1 });
-    return (
-      row ?? {
+    const credit = await balancesOf(this.#db, 'person', referrerId);
+    return {
+      credit,
+      ...(row ?? {
         referrerId,
         signups: 0,
         ordersPaid: 0,
@@ -162,8 +170,8 @@ export class Metrics {
         paidGmvMinor: 0,
         refundedGmvMinor: 0,
         netGmvMinor: 0,
-      }
-    );
+      }),
+    };
   }
 
   async aarrr(actor: Actor, period: Period, channelId?: string): Promise<Aarrr> {

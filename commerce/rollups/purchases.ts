@@ -1,8 +1,10 @@
 // Paid orders and refunds into the rollups. At payment the buyer's channel (as of then) and its rate
-// fix the commission — channel rate × paid total, rounded to the minor unit — and the purchase is
-// attributed to the buyer's latest device test when it was taken within the attribution window. Both
-// are kept in one fact row per order, so a refund reverses exactly what the payment added.
+// fix the commission by the ledger's rule (channel rate × what was paid in money, i.e. total less
+// redeemed credit, rounded down), and the purchase is attributed to the buyer's latest device test when
+// it was taken within the attribution window. Both are kept in one fact row per order, so a refund
+// reverses exactly what the payment added.
 import type { Kysely } from 'kysely';
+import { shareOf } from '../ledger/rules.ts';
 import type { Database } from '../schema.ts';
 import { addTo, DAY_MS, dayOf, firstTime } from './counters.ts';
 import { activate, ensureMilestones, personInfo } from './milestones.ts';
@@ -12,6 +14,8 @@ export interface PaidOrder {
   personId: string;
   sessionId: string | null;
   totalMinor: number;
+  /** Credit redeemed on the order: earns no commission. */
+  creditMinor: number;
   currency: string | null;
   paidAtMs: number;
 }
@@ -28,7 +32,7 @@ export async function orderPaid(trx: Kysely<Database>, o: PaidOrder, windowMs: n
     ? await trx.selectFrom('channels').select('commission_bps').where('id', '=', channelId).executeTakeFirst()
     : undefined;
   const bps = Number(rate?.commission_bps ?? 0);
-  const commission = Math.round((total * bps) / 10_000);
+  const commission = shareOf(Math.max(0, total - o.creditMinor), bps);
   await ensureMilestones(trx, personId);
   const m = await trx
     .selectFrom('person_milestones')

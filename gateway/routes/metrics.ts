@@ -130,7 +130,20 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
         security: bearer,
         params: IdParams,
         querystring: Type.Object({ ...PeriodQuery }, { additionalProperties: false }),
-        response: { 200: ReferrerSchema },
+        response: {
+          200: Type.Intersect([
+            ReferrerSchema,
+            Type.Object({
+              credit: Type.Array(
+                Type.Object({
+                  currency: Type.String(),
+                  pendingMinor: Type.Integer(),
+                  availableMinor: Type.Integer(),
+                }),
+              ),
+            }),
+          ]),
+        },
       },
     },
     async (request) => metrics.referrer(principalOf(request), request.params.id, periodOf(request.query)),

@@ -9,7 +9,10 @@ import { Value } from 'typebox/value';
 export const strictBodyValidator: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
   const check = Compile(schema);
   const lenient = httpPart !== 'body';
+  // Headers are text and their schemas carry no defaults: when they already pass, nothing to convert.
+  const checkFirst = httpPart === 'headers';
   return (input: unknown) => {
+    if (checkFirst && check.Check(input)) return { value: input };
     const value = lenient ? Value.Default(schema, Value.Convert(schema, input)) : input;
     if (check.Check(value)) return { value };
     return { error: check.Errors(value) as FastifySchemaValidationError[] };

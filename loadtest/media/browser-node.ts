@@ -1,6 +1,6 @@
 // A whole platform node with media, its web pages built, and headless Chromium (fake camera) for the
 // host and viewer pages. Shared by the browser test and the first-frame benchmark.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -21,8 +21,27 @@ export class TableSessions implements SessionDirectory {
   }
 }
 
+/** Newest modification time under a folder (files only), skipping the build output. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const full = path.join(entry.parentPath, entry.name);
+    if (full.includes(`${path.sep}dist${path.sep}`)) continue;
+    newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds the web pages unless the build is newer than every source file (`npm test` builds first).
+ * Browser test files run in parallel, and rebuilding empties the folder another file's server reads.
+ */
 export async function buildWebPages(): Promise<void> {
-  await build({ configFile: path.resolve('gateway/web/vite.config.ts'), logLevel: 'silent' });
+  const web = path.resolve('gateway/web');
+  const marker = path.join(web, 'dist', 'live.html');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= newestMtime(web)) return;
+  await build({ configFile: path.join(web, 'vite.config.ts'), logLevel: 'silent' });
 }
 
 export interface MediaNode {

@@ -17,7 +17,9 @@ import { io as ioClient } from 'socket.io-client';
 import { Store } from '../../commerce/index.ts';
 import { TokenService } from '../../gateway/auth/index.ts';
 import { createPgDatabase, freePort, startRedis } from '../services.ts';
+import { bare, waitHealthy } from './bare.ts';
 import { cpuMeter } from './cpu.ts';
+import type { Figures } from './figures.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
 import { seedPeople } from './seed.ts';
 
@@ -30,16 +32,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const WITH_SALE = (process.env.BENCH_SCENARIOS ?? 'storm,sale').split(',').includes('sale');
 const logger = pino({ level: 'silent' });
 const tokens = new TokenService({ secret: new TextEncoder().encode(SECRET) });
-
-async function waitHealthy(port: number): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('platform did not become healthy');
-}
 
 interface Node {
   url: string;
@@ -171,26 +163,6 @@ async function oversold(n: Node, cardId: string, units: number): Promise<number>
   return Math.max(0, Number(r?.q ?? 0) - units);
 }
 
-interface Figures {
-  scenario: string;
-  /** Storm only: an order's 201 → the staff console counting it (coalesced every 500 ms). */
-  orderToStaffP50Ms?: number;
-  orderToStaffP99Ms?: number;
-  store: string;
-  gate: string;
-  attempts: number;
-  attemptsPerSec: number;
-  orders: number;
-  ordersPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  oversold: number;
-  seconds: number;
-  /** CPU µs per attempt spent by the platform process and by the driver (load-independent cost). */
-  serverCpuUsPerRequest?: number;
-  driverCpuUsPerRequest?: number;
-}
-
 async function storm(n: Node, label: { store: string; gate: string }): Promise<Figures> {
   const drv = new HttpDriver(n.url, CONCURRENCY);
   const units = 500;
@@ -284,53 +256,6 @@ async function sale(n: Node, label: { store: string; gate: string }): Promise<Fi
   };
 }
 
-/** The driver against a bare fastify server for the storm's tail length: attempts/s and latency. */
-async function bare(): Promise<Figures> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/orders/bare-server.ts', String(port)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  try {
-    await waitHealthy(port);
-    const drv = new HttpDriver(`http://127.0.0.1:${port}`, CONCURRENCY);
-    const body = { cardId: randomUUID(), quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
-    const token = randomBytes(200).toString('base64url');
-    const lat: number[] = [];
-    const cpu = cpuMeter(child.pid);
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (performance.now() - started < Math.max(5, TAIL_SEC) * 1000) {
-          const r = await drv.post('/api/orders', token, body, { 'idempotency-key': randomUUID() });
-          lat.push(r.ms);
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const cpuPer = cpu(lat.length);
-    drv.close();
-    lat.sort((a, b) => a - b);
-    return {
-      scenario: 'bare-fastify',
-      store: 'none',
-      gate: 'none',
-      attempts: lat.length,
-      attemptsPerSec: Math.round(lat.length / seconds),
-      orders: 0,
-      ordersPerSec: 0,
-      p50Ms: +percentile(lat, 50).toFixed(1),
-      p99Ms: +percentile(lat, 99).toFixed(1),
-      oversold: 0,
-      seconds: +seconds.toFixed(1),
-      ...cpuPer,
-    };
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
-}
-
 async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Promise<Figures[]> {
   const out: Figures[] = [];
   let cleanupRedis: { stop(): void } | undefined;
@@ -379,7 +304,7 @@ async function main(): Promise<void> {
   >;
   const all: Figures[] = [];
   const loadAtStart = +os.loadavg()[0]!.toFixed(1);
-  const ceiling = await bare();
+  const ceiling = await bare(CONCURRENCY, Math.max(5, TAIL_SEC));
   console.log(JSON.stringify(ceiling));
   for (const s of stores) all.push(...(await runStore(s)));
   const summary = stores.map((store) => {

@@ -104,6 +104,34 @@ describe.each(['sqlite', 'postgres'] as const)('viewer event log on %s', (dialec
     expect(row!.currency).toBe('CNY');
   });
 
+  it('folds a batch of order events into the same counts, per channel', async () => {
+    // Committed before the bus starts, so the consumer gets them as one batch.
+    await store.transaction(async (trx) => {
+      for (const [type, personId] of [
+        ['order.placed', 'alice'],
+        ['order.placed', 'bob'],
+        ['order.placed', 'alice'],
+        ['order.paid', 'alice'],
+        ['order.paid', 'bob'],
+      ] as const)
+        await appendEvent(trx, {
+          type,
+          aggregateId: 'o3',
+          sessionId: 'L3',
+          payload: { personId, totalMinor: 1_000, currency: 'CNY' },
+        });
+    });
+    const bus = new LocalEventBus({ db: store.db, logger: testLogger, nodeId: 'n3', pollMs: 10 });
+    bus.subscribe(liveFunnelConsumer(channels));
+    await bus.start();
+    await waitFor(async () => (await readLiveFunnel(store.db, ['L3'])).length === 2);
+    await bus.close();
+    const rows = await readLiveFunnel(store.db, ['L3']);
+    const of = (channelId: string) => rows.find((r) => r.channelId === channelId);
+    expect(of('ch-2')).toMatchObject({ buyers: 1, ordersPlaced: 2, ordersPaid: 1, paidGmvMinor: 1_000 });
+    expect(of('')).toMatchObject({ buyers: 1, ordersPlaced: 1, ordersPaid: 1, paidGmvMinor: 1_000 });
+  });
+
   it('links a viewer id to the first person only', async () => {
     expect(await linkViewer(store.db, 'viewer-abc', 'alice')).toBe('alice');
     expect(await linkViewer(store.db, 'viewer-abc', 'mallory')).toBe('alice');

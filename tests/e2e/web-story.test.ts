@@ -105,6 +105,8 @@ describe('a live sale end to end in a real browser', () => {
 
   async function context(width: number, height: number): Promise<Page> {
     const ctx = await browser.newContext({ viewport: { width, height }, locale: 'en-US' });
+    // A shared 2-core machine under a full test run is slow; waits are generous, never asserted on.
+    ctx.setDefaultTimeout(60_000);
     contexts.push(ctx);
     return ctx.newPage();
   }
@@ -164,6 +166,12 @@ describe('a live sale end to end in a real browser', () => {
         `globalThis.vitaliveHost.console.feed.find((o) => o.orderId === '${orderId}').receivedAtMs`,
       )) - orderedAt;
     await viewer.locator('.card .stock', { hasText: '9 left' }).waitFor();
+
+    // Staff confirm the payment (a transfer arrived): the buyer's order status changes in place.
+    await ok(url, 'POST', `/api/orders/${orderId}/confirm-payment`, adminToken);
+    await viewer.locator(`.my-orders li[data-order-id="${orderId}"][data-status="paid"]`).waitFor();
+    // Stream health on the console comes from the SFU's own figures (media:stats).
+    await until(host, "Number(document.querySelector('dl.health')?.dataset.bitrateIn ?? 0) > 0");
     await screenshot(viewer, 'story-viewer-360');
     await screenshot(host, 'story-host');
 
@@ -209,10 +217,13 @@ describe('a live sale end to end in a real browser', () => {
       await viewer.locator(`tr[data-order-id="${orderId}"]`).waitFor();
     }
     await metric.waitFor();
+    expect(await viewer.locator(`tr[data-order-id="${orderId}"]`).getAttribute('data-status')).toBe('paid');
+    await viewer.locator('[data-credit="pending"]').waitFor();
     expect(await metric.getAttribute('data-count')).toBe('1');
     expect(await viewer.locator('[data-member-code]').getAttribute('data-member-code')).toBe(
       found[0]!.memberCode,
     );
+    expect(await viewer.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await screenshot(viewer, 'story-member-360');
 
     console.log(

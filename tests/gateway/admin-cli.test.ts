@@ -50,7 +50,9 @@ function admin(
 }
 
 async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  // Start-up runs migrations and loads every room; a busy 2-core machine can take a minute.
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`platform exited with ${child.exitCode}`);
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
@@ -157,7 +159,7 @@ describe.each(STORE_BACKENDS)('admin bootstrap command on $name', ({ name }) => 
     const exited = new Promise((resolve) => platform!.once('exit', resolve));
     platform.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
+  }, 150_000);
 });
 
 describe('admin bootstrap command usage', () => {

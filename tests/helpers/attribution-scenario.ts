@@ -43,9 +43,9 @@ export async function settle(node: LiveNode): Promise<void> {
     const positions = await db
       .selectFrom('consumer_positions')
       .select(['consumer', 'position'])
-      .where('consumer', 'in', ['conversion-rollups', 'live-funnel'])
+      .where('consumer', 'in', ['conversion-rollups', 'live-funnel', 'ledger'])
       .execute();
-    return positions.length === 2 && positions.every((p) => Number(p.position) >= Number(max?.id ?? 0));
+    return positions.length === 3 && positions.every((p) => Number(p.position) >= Number(max?.id ?? 0));
   }, 20_000);
 }
 

@@ -78,7 +78,7 @@ export async function createProduct(url: string, staffToken: string, stock: numb
 }
 
 /** Evaluates the expression `expr` in the page (awaiting a promise) until it is truthy. */
-export async function until(page: Page, expr: string, timeout = 20_000): Promise<void> {
+export async function until(page: Page, expr: string, timeout = 45_000): Promise<void> {
   // waitForFunction takes a promise itself as truthy, so the polling happens here.
   const deadline = Date.now() + timeout;
   for (;;) {

@@ -159,11 +159,8 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
     return socket.data.principal?.personId ?? null;
   }
 
-  function leave(socket: LiveSocket): void {
-    const live = socket.data.live;
-    if (!live) return;
-    socket.data.live = undefined;
-    void socket.leave(sessionRoom(live.sessionId));
+  /** Presence and the event log see a viewer go (a leave, or a disconnect that may yet recover). */
+  function watchEnded(socket: LiveSocket, live: NonNullable<LiveSocketData['live']>): void {
     deps.presence.remove(live.sessionId, live.viewerId);
     deps.viewerLog.record({
       sessionId: live.sessionId,
@@ -173,6 +170,14 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
       refCode: live.ref,
       chCode: live.ch,
     });
+  }
+
+  function leave(socket: LiveSocket): void {
+    const live = socket.data.live;
+    if (!live) return;
+    socket.data.live = undefined;
+    void socket.leave(sessionRoom(live.sessionId));
+    watchEnded(socket, live);
   }
 
   const onError = (err: unknown, socket: LiveSocket) =>
@@ -315,17 +320,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
 
   function onDisconnect(this: LiveSocket): void {
     // Keep socket.data.live for state recovery; only presence and the log see the leave.
-    const live = this.data.live;
-    if (!live) return;
-    deps.presence.remove(live.sessionId, live.viewerId);
-    deps.viewerLog.record({
-      sessionId: live.sessionId,
-      type: 'live.leave',
-      viewerId: live.viewerId,
-      personId: personOf(this),
-      refCode: live.ref,
-      chCode: live.ch,
-    });
+    if (this.data.live) watchEnded(this, this.data.live);
   }
 
   nsp.on('connection', (socket: LiveSocket) => {

@@ -75,6 +75,20 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('attribution scenario 
       commissionMinor: 2_985,
       commissionReversedMinor: 0,
     });
+    // The ledger's channel entries (posted by its own consumer) agree with the rollup's commission.
+    for (const [channel, expected] of [
+      [s.c1, 5_970],
+      [s.c2, 2_985],
+    ] as const) {
+      const owed = await node.platform.store.db
+        .selectFrom('ledger_entries')
+        .select((eb) => eb.fn.sum<number>('amount_minor').as('n'))
+        .where('account_kind', '=', 'channel')
+        .where('account_id', '=', channel)
+        .where('status', 'in', ['pending', 'available'])
+        .executeTakeFirst();
+      expect(Number(owed?.n ?? 0)).toBe(expected);
+    }
     const one = await get(s.m1.token, `/api/metrics/channels/${s.c1}`);
     expect(one.total).toEqual(c1);
     expect((one.days as unknown[]).length).toBe(1);
@@ -142,6 +156,8 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('attribution scenario 
       paidGmvMinor: 19_900,
       refundedGmvMinor: 0,
       netGmvMinor: 19_900,
+      // The ledger's referral credit: basic tier, 3 % of 199.00, inside the refund window.
+      credit: [{ currency: 'CNY', pendingMinor: 597, availableMinor: 0 }],
     });
     const list = await get(s.m1.token, '/api/metrics/referrers');
     expect(list.map((r) => r.referrerId)).toEqual([s.bob.personId]);

@@ -32,7 +32,14 @@ export function TimeSeriesChart({
         width: Math.max(240, el.clientWidth),
         height,
         legend: { show: false },
-        scales: { x: { time: true } },
+        scales: {
+          // One reading alone would stretch the axis over years: show a day either side instead.
+          x: {
+            time: true,
+            range: (_u, min, max) => (min === max ? [min - 86_400, max + 86_400] : [min, max]),
+          },
+          y: { range: (_u, min, max) => (min === max ? [min - 1, max + 1] : [min, max]) },
+        },
         axes: [{ stroke: '#444' }, { stroke: '#444', size: 48 }],
         series: [
           {},

@@ -59,6 +59,11 @@ const en: Table = {
   MEDIA_CANNOT_CONSUME: 'This browser cannot play the video.',
   MEDIA_INVALID_PARAMETERS: 'The video settings were rejected.',
   MEDIA_LIMIT_REACHED: 'Too many video streams are open.',
+  CREDIT_UNAVAILABLE: 'No credit can be used now: {reason}',
+  EVENT_CHANNEL_NOT_LISTED: 'This channel is not part of the event.',
+  EVENT_INVITEE_OTHER_CHANNEL: 'That person belongs to another channel; ask staff to register them.',
+  MEMBER_CODE_UNKNOWN: 'No member has the code {code}.',
+  METRICS_PERIOD_INVALID: 'The period is invalid: {reason}',
 };
 
 const zhHans: Table = {
@@ -111,6 +116,11 @@ const zhHans: Table = {
   MEDIA_CANNOT_CONSUME: '此浏览器无法播放该视频。',
   MEDIA_INVALID_PARAMETERS: '视频参数被拒绝。',
   MEDIA_LIMIT_REACHED: '打开的视频流过多。',
+  CREDIT_UNAVAILABLE: '目前没有可用的奖励金：{reason}',
+  EVENT_CHANNEL_NOT_LISTED: '该渠道不属于此活动。',
+  EVENT_INVITEE_OTHER_CHANNEL: '此人属于其他渠道，请联系工作人员登记。',
+  MEMBER_CODE_UNKNOWN: '没有会员使用会员码 {code}。',
+  METRICS_PERIOD_INVALID: '时间段无效：{reason}',
 };
 
 const zhHant: Table = {
@@ -163,6 +173,11 @@ const zhHant: Table = {
   MEDIA_CANNOT_CONSUME: '此瀏覽器無法播放該影片。',
   MEDIA_INVALID_PARAMETERS: '影片參數被拒絕。',
   MEDIA_LIMIT_REACHED: '開啟的影片串流過多。',
+  CREDIT_UNAVAILABLE: '目前沒有可用的獎勵金：{reason}',
+  EVENT_CHANNEL_NOT_LISTED: '該通路不屬於此活動。',
+  EVENT_INVITEE_OTHER_CHANNEL: '此人屬於其他通路，請聯絡工作人員登記。',
+  MEMBER_CODE_UNKNOWN: '沒有會員使用會員碼 {code}。',
+  METRICS_PERIOD_INVALID: '時段無效：{reason}',
 };
 
 export const ERROR_TEXTS: Record<Lang, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

@@ -24,7 +24,17 @@ function useTicker(active: boolean): void {
   }, [active]);
 }
 
-function CardTile({ card, now, onBuy }: { card: Card; now: number; onBuy: (c: Card) => void }) {
+function CardTile({
+  card,
+  now,
+  flagged,
+  onBuy,
+}: {
+  card: Card;
+  now: number;
+  flagged: boolean;
+  onBuy: (c: Card) => void;
+}) {
   const a = availability(card, now);
   const title = localised(card.titles);
   let timer = '';
@@ -33,7 +43,6 @@ function CardTile({ card, now, onBuy }: { card: Card; now: number; onBuy: (c: Ca
   else if (a === 'open' && card.endsAtMs !== null)
     timer = tl('endsIn', { t: formatDuration(card.endsAtMs - now) });
   else if (a === 'closed') timer = tl('closed');
-  const flagged = card.forYourGoal === true || (card.goals?.length ?? 0) > 0;
   return (
     <li class={`card card-${a}`} data-card-id={card.cardId} data-state={card.state}>
       <div class="card-body">
@@ -62,10 +71,12 @@ function CardTile({ card, now, onBuy }: { card: Card; now: number; onBuy: (c: Ca
 
 export function CardStrip({
   cards,
+  forYou,
   serverNow,
   onBuy,
 }: {
   cards: Card[];
+  forYou: ReadonlyMap<string, unknown>;
   serverNow: () => number;
   onBuy: (c: Card) => void;
 }) {
@@ -75,7 +86,7 @@ export function CardStrip({
     <section class="cards-overlay" aria-label={tl('products')}>
       <ul class="card-strip" aria-live="polite">
         {cards.map((c) => (
-          <CardTile key={c.cardId} card={c} now={now} onBuy={onBuy} />
+          <CardTile key={c.cardId} card={c} now={now} flagged={forYou.has(c.cardId)} onBuy={onBuy} />
         ))}
       </ul>
     </section>

@@ -20,9 +20,13 @@ export interface Card {
   endsAtMs: number | null;
   state: string;
   pinnedAtMs: number | null;
-  /** Set when the snapshot tells this viewer the product matches their health goal. */
-  forYourGoal?: boolean;
-  goals?: string[];
+}
+
+/** A card that suits the signed-in viewer's recent readings (from the snapshot's `forYou`). */
+export interface ForYou {
+  cardId: string;
+  metric: string;
+  goal: string;
 }
 
 export interface Order {
@@ -82,6 +86,8 @@ export class LiveState {
   chat: ChatMessage[] = [];
   viewers = 0;
   orders = new Map<string, Order>();
+  /** Cards flagged "for your goal", by card id; only for a signed-in, consenting viewer. */
+  forYou = new Map<string, ForYou>();
   mediaUrl: string | null = null;
   /** Local clock minus server clock, from the snapshot (countdowns use server time). */
   clockSkewMs = 0;
@@ -92,6 +98,7 @@ export class LiveState {
   onChange: () => void = () => {};
   #seq = 0;
   #joined = false;
+  #authed = auth.session !== undefined;
   readonly #sessionId: string;
   readonly #ref: string | undefined;
   readonly #ch: string | undefined;
@@ -247,6 +254,7 @@ export class LiveState {
     this.clockSkewMs = Date.now() - snap.serverTimeMs;
     this.cards = new Map();
     for (const c of snap.cards as unknown as Card[]) this.#putCard(c);
+    this.forYou = new Map((snap.forYou ?? []).map((f) => [f.cardId, f]));
     this.snapshots++;
     this.onChange();
   }

@@ -131,7 +131,12 @@ function LiveApp() {
               {tl('offline')}
             </p>
           )}
-          <CardStrip cards={live.visibleCards()} serverNow={() => live.serverNow()} onBuy={onBuy} />
+          <CardStrip
+            cards={live.visibleCards()}
+            forYou={live.forYou}
+            serverNow={() => live.serverNow()}
+            onBuy={onBuy}
+          />
         </section>
         {!live.session && !live.joinError && <Loading />}
         {live.joinError !== undefined && (

@@ -1,4 +1,5 @@
 // Member page panels: codes (member code and referral link as QR), credit, readings, orders, consents.
+import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, auth, type Person } from '../common/api.ts';
 import { TimeSeriesChart } from '../common/chart.tsx';
@@ -62,10 +63,14 @@ export function Codes({ person }: { person: Person }) {
   );
 }
 
+interface Balance {
+  currency: string;
+  pendingMinor: number;
+  availableMinor: number;
+}
+
 interface Credit {
-  currency?: string;
-  pendingMinor?: number;
-  availableMinor?: number;
+  balances?: Balance[];
 }
 
 /** Shown when the credit endpoint answers; hidden when it does not exist (404) on this server. */
@@ -83,16 +88,24 @@ export function CreditPanel() {
     <section class="panel" aria-labelledby="credit-title">
       <h2 id="credit-title">{tm('credit')}</h2>
       <AsyncView state={credit}>
-        {(c) =>
-          c && (
+        {(c) => {
+          if (!c) return null;
+          const balances = c.balances?.length
+            ? c.balances
+            : [{ currency: 'CNY', pendingMinor: 0, availableMinor: 0 }];
+          return (
             <dl class="credit">
-              <dt>{tm('pending')}</dt>
-              <dd data-credit="pending">{formatMoney(c.pendingMinor ?? 0, c.currency ?? 'CNY')}</dd>
-              <dt>{tm('available')}</dt>
-              <dd data-credit="available">{formatMoney(c.availableMinor ?? 0, c.currency ?? 'CNY')}</dd>
+              {balances.map((b) => (
+                <Fragment key={b.currency}>
+                  <dt>{tm('pending')}</dt>
+                  <dd data-credit="pending">{formatMoney(b.pendingMinor, b.currency)}</dd>
+                  <dt>{tm('available')}</dt>
+                  <dd data-credit="available">{formatMoney(b.availableMinor, b.currency)}</dd>
+                </Fragment>
+              ))}
             </dl>
-          )
-        }
+          );
+        }}
       </AsyncView>
     </section>
   );

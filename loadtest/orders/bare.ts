@@ -1,0 +1,68 @@
+// The ceiling of this machine for the order benchmarks' driver + HTTP: the same driver against a bare
+// fastify server (bare-server.ts) in a child process, for the same concurrency.
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { freePort } from '../services.ts';
+import { cpuMeter } from './cpu.ts';
+import type { Figures } from './figures.ts';
+import { HttpDriver, percentile } from './http-driver.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export async function waitHealthy(port: number): Promise<void> {
+  for (let i = 0; i < 1200; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+/** The driver against a bare fastify server for the storm's tail length: attempts/s and latency. */
+export async function bare(concurrency: number, seconds: number): Promise<Figures> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/orders/bare-server.ts', String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitHealthy(port);
+    const drv = new HttpDriver(`http://127.0.0.1:${port}`, concurrency);
+    const body = { cardId: randomUUID(), quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
+    const token = randomBytes(200).toString('base64url');
+    const lat: number[] = [];
+    const cpu = cpuMeter(child.pid);
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() - started < seconds * 1000) {
+          const r = await drv.post('/api/orders', token, body, { 'idempotency-key': randomUUID() });
+          lat.push(r.ms);
+        }
+      }),
+    );
+    const took = (performance.now() - started) / 1000;
+    const cpuPer = cpu(lat.length);
+    drv.close();
+    lat.sort((a, b) => a - b);
+    return {
+      scenario: 'bare-fastify',
+      store: 'none',
+      gate: 'none',
+      attempts: lat.length,
+      attemptsPerSec: Math.round(lat.length / took),
+      orders: 0,
+      ordersPerSec: 0,
+      p50Ms: +percentile(lat, 50).toFixed(1),
+      p99Ms: +percentile(lat, 99).toFixed(1),
+      oversold: 0,
+      seconds: +took.toFixed(1),
+      ...cpuPer,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}

@@ -1,0 +1,20 @@
+// One JSON line of bench:orders.
+export interface Figures {
+  scenario: string;
+  /** Storm only: an order's 201 → the staff console counting it (coalesced every 500 ms). */
+  orderToStaffP50Ms?: number;
+  orderToStaffP99Ms?: number;
+  store: string;
+  gate: string;
+  attempts: number;
+  attemptsPerSec: number;
+  orders: number;
+  ordersPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  oversold: number;
+  seconds: number;
+  /** CPU µs per attempt spent by the platform process and by the driver (load-independent cost). */
+  serverCpuUsPerRequest?: number;
+  driverCpuUsPerRequest?: number;
+}
