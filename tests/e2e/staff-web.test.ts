@@ -184,6 +184,14 @@ describe('staff pages end to end in a real browser', () => {
     await admin.reload();
     await admin.locator('tr[data-event-id]', { hasText: 'Health day' }).getByRole('button').click();
     const checkIn = admin.getByRole('form', { name: 'Check in' });
+    // An unknown code is a coded error shown in place, in the page's language.
+    await checkIn.getByLabel('Member code').fill('NOSUCHCODE');
+    await checkIn.getByRole('button', { name: 'Check in' }).click();
+    const failed = checkIn.locator('.error[data-code]');
+    await failed.waitFor();
+    const failedCode = await failed.getAttribute('data-code');
+    expect(failedCode).toBe('MEMBER_CODE_UNKNOWN');
+    expect((await failed.textContent())!.length).toBeGreaterThan(0);
     await checkIn.getByLabel('Member code').fill(bobCode);
     await checkIn.getByRole('button', { name: 'Check in' }).click();
     await checkIn.getByText('Bob checked in.').waitFor();
@@ -346,7 +354,7 @@ describe('staff pages end to end in a real browser', () => {
     await admin.locator(`.cards-table tr[data-card-id="${card.cardId}"]`).waitFor();
     await screenshot(admin, 'staff-sessions');
 
-    console.log(JSON.stringify({ figure: 'web.staff', orderToDashboardMs }));
+    console.log(JSON.stringify({ figure: 'web.staff', orderToDashboardMs, unknownMemberCode: failedCode }));
 
     // ── The manager cannot reach another channel: not in the UI, and 403 from the API.
     const navLinks = await mgr.locator('nav.staff-nav a').allTextContents();
