@@ -170,6 +170,8 @@ function FunnelTable({
   );
 }
 
+const REFERRER_REFRESH_MS = 10_000;
+
 interface Balance {
   currency: string;
   pendingMinor: number;
@@ -207,6 +209,12 @@ function Referrers({
     },
     [period?.fromMs, tick],
   );
+  // Credit is booked a moment after the payment that the stream reports: read again now and then.
+  const { reload } = state;
+  useEffect(() => {
+    const timer = setInterval(reload, REFERRER_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   return (
     <section class="panel" aria-labelledby="referrers-h">
       <h2 id="referrers-h">{ts('referrers')}</h2>
