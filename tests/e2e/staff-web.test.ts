@@ -184,6 +184,14 @@ describe('staff pages end to end in a real browser', () => {
     await admin.reload();
     await admin.locator('tr[data-event-id]', { hasText: 'Health day' }).getByRole('button').click();
     const checkIn = admin.getByRole('form', { name: 'Check in' });
+    // An unknown code is a coded error shown in place, in the page's language.
+    await checkIn.getByLabel('Member code').fill('NOSUCHCODE');
+    await checkIn.getByRole('button', { name: 'Check in' }).click();
+    const failed = checkIn.locator('.error[data-code]');
+    await failed.waitFor();
+    const failedCode = await failed.getAttribute('data-code');
+    expect(failedCode).toBe('MEMBER_CODE_UNKNOWN');
+    expect((await failed.textContent())!.length).toBeGreaterThan(0);
     await checkIn.getByLabel('Member code').fill(bobCode);
     await checkIn.getByRole('button', { name: 'Check in' }).click();
     await checkIn.getByText('Bob checked in.').waitFor();
@@ -337,7 +345,16 @@ describe('staff pages end to end in a real browser', () => {
     expect(await payout.getAttribute('data-minor')).toBe(String(Math.round((PRICE * CHANNEL_BPS) / 10_000)));
     await screenshot(admin, 'staff-payouts');
 
-    console.log(JSON.stringify({ figure: 'web.staff', orderToDashboardMs }));
+    // ── Catalog (the card took 10 of the 20 units on hand) and the session's cards.
+    await nav(admin, 'Catalog');
+    expect(await admin.locator(`tr[data-sku-id="${skuId}"] [data-col="stock"]`).textContent()).toBe('10');
+    await screenshot(admin, 'staff-catalog');
+    await nav(admin, 'Live sessions');
+    await admin.locator(`tr[data-session-id="${session.sessionId}"] button`).click();
+    await admin.locator(`.cards-table tr[data-card-id="${card.cardId}"]`).waitFor();
+    await screenshot(admin, 'staff-sessions');
+
+    console.log(JSON.stringify({ figure: 'web.staff', orderToDashboardMs, unknownMemberCode: failedCode }));
 
     // ── The manager cannot reach another channel: not in the UI, and 403 from the API.
     const navLinks = await mgr.locator('nav.staff-nav a').allTextContents();

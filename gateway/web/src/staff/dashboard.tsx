@@ -32,7 +32,7 @@ export function Dashboard() {
   if (!f) return <Loading label={ts('connecting')} />;
   const currency = currencyOf(f);
   const money = (m: number) => formatMoney(m, currency);
-  const channelName = (id: string) => names.data?.find((c) => c.id === id)?.name ?? id;
+  const channelName = (id: string) => (id ? (names.data?.find((c) => c.id === id)?.name ?? id) : '—');
   const sum = (k: 'uniqueViewers' | 'clickers' | 'buyers' | 'ordersPaid' | 'paidGmvMinor') =>
     f.sessions.reduce((a, s) => a + s[k], 0);
   const steps: Array<[string, string, number]> = [
@@ -170,6 +170,8 @@ function FunnelTable({
   );
 }
 
+const REFERRER_REFRESH_MS = 10_000;
+
 interface Balance {
   currency: string;
   pendingMinor: number;
@@ -207,6 +209,12 @@ function Referrers({
     },
     [period?.fromMs, tick],
   );
+  // Credit is booked a moment after the payment that the stream reports: read again now and then.
+  const { reload } = state;
+  useEffect(() => {
+    const timer = setInterval(reload, REFERRER_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   return (
     <section class="panel" aria-labelledby="referrers-h">
       <h2 id="referrers-h">{ts('referrers')}</h2>

@@ -8,6 +8,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { auth } from '../common/api.ts';
 import { Header, startApp } from '../common/app-shell.tsx';
 import { AuthForms, useSession } from '../common/auth-ui.tsx';
+import { CatalogPage } from './catalog.tsx';
+import { tk } from './catalog-messages.ts';
 import { ChannelsPage } from './channels.tsx';
 import { Dashboard } from './dashboard.tsx';
 import { DevicesPage } from './devices.tsx';
@@ -16,6 +18,7 @@ import { ts } from './messages.ts';
 import { OrdersPage } from './orders.tsx';
 import { PayoutsPage } from './payouts.tsx';
 import { PeoplePage } from './people.tsx';
+import { SessionsPage } from './sessions.tsx';
 
 interface Route {
   path: string;
@@ -35,6 +38,8 @@ const ROUTES: Route[] = [
   { path: '/staff/people', label: () => ts('navPeople'), page: PeoplePage, roles: ALL },
   { path: '/staff/payouts', label: () => ts('navPayouts'), page: PayoutsPage, roles: ALL },
   { path: '/staff/channels', label: () => ts('navChannels'), page: ChannelsPage, roles: ALL },
+  { path: '/staff/catalog', label: () => tk('navCatalog'), page: CatalogPage, roles: STAFF },
+  { path: '/staff/sessions', label: () => tk('navSessions'), page: SessionsPage, roles: STAFF },
 ];
 
 function usePath(): [string, (p: string) => void] {

@@ -1,0 +1,173 @@
+// Catalog: products with their SKUs, stock, tags and the reading metrics they address; create a
+// product with one SKU, receive or write off stock (asked to confirm).
+import { useState } from 'preact/hooks';
+import { api } from '../common/api.ts';
+import { formatMoney, localised } from '../common/i18n.ts';
+import { AsyncView, useAsync } from '../common/ui.tsx';
+import { tk } from './catalog-messages.ts';
+import { ConfirmButton, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ts } from './messages.ts';
+
+export interface Product {
+  productId: string;
+  titles: { en: string; 'zh-Hans': string; 'zh-Hant': string };
+  tags: string[];
+  metrics: Array<{ metric: string; min: number; max: number }>;
+  skus: Array<{ skuId: string; code: string; priceMinor: number; currency: string; stockOnHand: number }>;
+}
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+export function CatalogPage() {
+  const [offset, setOffset] = useState(0);
+  const products = useAsync(
+    (signal) => api.get<Product[]>(`/api/products?limit=${PAGE_SIZE}&offset=${offset}`, { signal }),
+    [offset],
+  );
+  const action = useAction();
+  const [deltas, setDeltas] = useState<Record<string, string>>({});
+  return (
+    <>
+      <NewProduct onCreated={products.reload} />
+      <section class="panel">
+        {action.view()}
+        <AsyncView state={products}>
+          {(rows) =>
+            rows.length === 0 ? (
+              <p class="hint">{ts('none')}</p>
+            ) : (
+              <>
+                <table class="catalog-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{tk('product')}</th>
+                      <th scope="col">{tk('sku')}</th>
+                      <th scope="col">{tk('price')}</th>
+                      <th scope="col">{tk('stock')}</th>
+                      <th scope="col">{tk('tags')}</th>
+                      <th scope="col">{ts('metric')}</th>
+                      <th scope="col">{tk('receive')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.flatMap((p) =>
+                      p.skus.map((s) => (
+                        <tr key={s.skuId} data-sku-id={s.skuId}>
+                          <th scope="row">{localised(p.titles)}</th>
+                          <td>
+                            <code>{s.code}</code>
+                          </td>
+                          <td>{formatMoney(s.priceMinor, s.currency)}</td>
+                          <td data-col="stock">{s.stockOnHand}</td>
+                          <td>{p.tags.join(', ')}</td>
+                          <td>{p.metrics.map((m) => `${m.metric} ${m.min}–${m.max}`).join(', ')}</td>
+                          <td class="actions">
+                            <input
+                              type="number"
+                              aria-label={`${tk('delta')} ${s.code}`}
+                              value={deltas[s.skuId] ?? ''}
+                              onInput={(e) =>
+                                setDeltas({
+                                  ...deltas,
+                                  [s.skuId]: (e.currentTarget as HTMLInputElement).value,
+                                })
+                              }
+                            />
+                            <ConfirmButton
+                              label={tk('receive')}
+                              text={`${tk('receive')}: ${s.code} ${deltas[s.skuId] ?? ''}`}
+                              disabled={action.busy || !Number(deltas[s.skuId])}
+                              onConfirm={() =>
+                                action.run(async () => {
+                                  await api.post(`/api/skus/${s.skuId}/stock`, {
+                                    delta: Number(deltas[s.skuId]),
+                                  });
+                                  setDeltas({ ...deltas, [s.skuId]: '' });
+                                  products.reload();
+                                  return ts('done');
+                                })
+                              }
+                            />
+                          </td>
+                        </tr>
+                      )),
+                    )}
+                  </tbody>
+                </table>
+                <Pager offset={offset} count={rows.length} onChange={setOffset} />
+              </>
+            )
+          }
+        </AsyncView>
+      </section>
+    </>
+  );
+}
+
+function NewProduct({ onCreated }: { onCreated: () => void }) {
+  const [en, setEn] = useState('');
+  const [hans, setHans] = useState('');
+  const [hant, setHant] = useState('');
+  const [tags, setTags] = useState('');
+  const [metrics, setMetrics] = useState('');
+  const [code, setCode] = useState('');
+  const [price, setPrice] = useState('');
+  const [currency, setCurrency] = useState('CNY');
+  const [stock, setStock] = useState('0');
+  const action = useAction();
+  return (
+    <form
+      class="panel"
+      aria-label={tk('newProduct')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(async () => {
+          await api.post('/api/products', {
+            titles: {
+              en: en.trim(),
+              'zh-Hans': hans.trim() || en.trim(),
+              'zh-Hant': hant.trim() || en.trim(),
+            },
+            tags: list(tags),
+            metrics: list(metrics).map((metric) => ({ metric, min: 0, max: 1000 })),
+            skus: [
+              {
+                code: code.trim(),
+                priceMinor: Number(price),
+                currency: currency.trim(),
+                stock: Number(stock),
+              },
+            ],
+          });
+          setEn('');
+          setCode('');
+          onCreated();
+          return ts('done');
+        });
+      }}
+    >
+      <h3>{tk('newProduct')}</h3>
+      <div class="row">
+        <Input label={tk('titleEn')} value={en} onInput={setEn} required />
+        <Input label={tk('titleHans')} value={hans} onInput={setHans} />
+        <Input label={tk('titleHant')} value={hant} onInput={setHant} />
+        <Input label={tk('tags')} value={tags} onInput={setTags} />
+        <Input label={tk('metrics')} value={metrics} onInput={setMetrics} />
+      </div>
+      <div class="row">
+        <Input label={tk('skuCode')} value={code} onInput={setCode} required />
+        <Input label={tk('price')} type="number" value={price} onInput={setPrice} required />
+        <Input label={tk('currency')} value={currency} onInput={setCurrency} required />
+        <Input label={tk('stock')} type="number" value={stock} onInput={setStock} required />
+        <button type="submit" class="primary" disabled={action.busy}>
+          {ts('create')}
+        </button>
+      </div>
+      {action.view()}
+    </form>
+  );
+}

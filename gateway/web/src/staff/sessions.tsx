@@ -1,0 +1,184 @@
+// Live sessions: schedule one (for a host), the list with state, and for the chosen session its product
+// cards (add a card from a SKU, with the units it takes from stock).
+import { useState } from 'preact/hooks';
+import { api } from '../common/api.ts';
+import { formatDateTime, formatMoney, localised } from '../common/i18n.ts';
+import { AsyncView, useAsync } from '../common/ui.tsx';
+import type { Product } from './catalog.tsx';
+import { tk } from './catalog-messages.ts';
+import { Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ts } from './messages.ts';
+
+interface LiveSession {
+  sessionId: string;
+  hostPersonId: string;
+  title: string;
+  state: string;
+  scheduledAtMs: number | null;
+}
+
+interface Card {
+  cardId: string;
+  titles: Product['titles'];
+  priceMinor: number;
+  currency: string;
+  allotted: number;
+  remaining: number;
+  state: string;
+}
+
+export function SessionsPage() {
+  const [offset, setOffset] = useState(0);
+  const [chosen, setChosen] = useState<string>();
+  const sessions = useAsync(
+    (signal) => api.get<LiveSession[]>(`/api/live-sessions?limit=${PAGE_SIZE}&offset=${offset}`, { signal }),
+    [offset],
+  );
+  const [title, setTitle] = useState('');
+  const [host, setHost] = useState('');
+  const [at, setAt] = useState('');
+  const action = useAction();
+  return (
+    <>
+      <form
+        class="panel"
+        aria-label={tk('newSession')}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void action.run(async () => {
+            await api.post('/api/live-sessions', {
+              title: title.trim(),
+              ...(host.trim() ? { hostPersonId: host.trim() } : {}),
+              ...(at ? { scheduledAtMs: new Date(at).getTime() } : {}),
+            });
+            setTitle('');
+            sessions.reload();
+            return ts('done');
+          });
+        }}
+      >
+        <h3>{tk('newSession')}</h3>
+        <div class="row">
+          <Input label={ts('eventTitle')} value={title} onInput={setTitle} required />
+          <Input label={tk('hostId')} value={host} onInput={setHost} />
+          <Input label={tk('scheduledAt')} type="datetime-local" value={at} onInput={setAt} />
+          <button type="submit" class="primary" disabled={action.busy}>
+            {ts('create')}
+          </button>
+        </div>
+        {action.view()}
+      </form>
+      <section class="panel">
+        <AsyncView state={sessions}>
+          {(rows) =>
+            rows.length === 0 ? (
+              <p class="hint">{ts('none')}</p>
+            ) : (
+              <>
+                <table class="sessions-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{ts('session')}</th>
+                      <th scope="col">{tk('state')}</th>
+                      <th scope="col">{tk('scheduledAt')}</th>
+                      <th scope="col">{tk('hostId')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((s) => (
+                      <tr key={s.sessionId} data-session-id={s.sessionId}>
+                        <th scope="row">
+                          <button type="button" class="link" onClick={() => setChosen(s.sessionId)}>
+                            {s.title}
+                          </button>
+                        </th>
+                        <td>
+                          <span class="badge">{s.state}</span>
+                        </td>
+                        <td>{s.scheduledAtMs ? formatDateTime(s.scheduledAtMs) : '—'}</td>
+                        <td>{s.hostPersonId.slice(0, 8)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <Pager offset={offset} count={rows.length} onChange={setOffset} />
+              </>
+            )
+          }
+        </AsyncView>
+      </section>
+      {chosen && <Cards key={chosen} sessionId={chosen} />}
+    </>
+  );
+}
+
+function Cards({ sessionId }: { sessionId: string }) {
+  const cards = useAsync(
+    (signal) => api.get<Card[]>(`/api/live-sessions/${sessionId}/cards`, { signal }),
+    [sessionId],
+  );
+  const products = useAsync((signal) => api.get<Product[]>('/api/products?limit=100', { signal }), []);
+  const [skuId, setSkuId] = useState('');
+  const [quantity, setQuantity] = useState('10');
+  const action = useAction();
+  const skus = (products.data ?? []).flatMap((p) =>
+    p.skus.map((s) => ({ ...s, title: localised(p.titles) })),
+  );
+  return (
+    <section class="panel" aria-labelledby="cards-h">
+      <h3 id="cards-h">{tk('cards')}</h3>
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void action.run(async () => {
+            await api.post(`/api/live-sessions/${sessionId}/cards`, {
+              skuId: skuId || skus[0]?.skuId,
+              quantity: Number(quantity),
+            });
+            cards.reload();
+            return ts('done');
+          });
+        }}
+      >
+        <label class="field inline">
+          <span>{tk('sku')}</span>
+          <select value={skuId} onChange={(e) => setSkuId((e.currentTarget as HTMLSelectElement).value)}>
+            {skus.map((s) => (
+              <option key={s.skuId} value={s.skuId}>
+                {s.title} · {s.code} ({s.stockOnHand})
+              </option>
+            ))}
+          </select>
+        </label>
+        <Input label={tk('quantity')} type="number" value={quantity} onInput={setQuantity} required />
+        <button type="submit" disabled={action.busy || skus.length === 0}>
+          {tk('addCard')}
+        </button>
+      </form>
+      {action.view()}
+      <AsyncView state={cards}>
+        {(rows) =>
+          rows.length === 0 ? (
+            <p class="hint">{ts('none')}</p>
+          ) : (
+            <table class="cards-table">
+              <tbody>
+                {rows.map((c) => (
+                  <tr key={c.cardId} data-card-id={c.cardId}>
+                    <th scope="row">{localised(c.titles)}</th>
+                    <td>{formatMoney(c.priceMinor, c.currency)}</td>
+                    <td>
+                      {tk('remaining')}: {c.remaining} / {c.allotted}
+                    </td>
+                    <td>{c.state}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </AsyncView>
+    </section>
+  );
+}
