@@ -234,5 +234,5 @@ describe('a live sale end to end in a real browser', () => {
         orderToHostFeedMs: orderToFeedMs,
       }),
     );
-  });
+  }, 300_000);
 });

@@ -155,8 +155,13 @@ export class LiveState {
     });
     // Signing in (or a refreshed token) makes this socket the person's: orders and the viewer link.
     auth.onChange((session) => {
-      if (session && s.connected)
-        void ask(s, 'live:auth', { token: session.accessToken }).catch(() => undefined);
+      if (!session || !s.connected) return;
+      const first = !this.#authed;
+      this.#authed = true;
+      void ask(s, 'live:auth', { token: session.accessToken })
+        // Newly signed in: a fresh snapshot carries this person's "for your goal" cards.
+        .then(() => (first && this.#joined ? this.#resync() : undefined))
+        .catch(() => undefined);
     });
   }
 
