@@ -98,6 +98,7 @@ export class LiveState {
   onChange: () => void = () => {};
   #seq = 0;
   #joined = false;
+  #authed = auth.session !== undefined;
   readonly #sessionId: string;
   readonly #ref: string | undefined;
   readonly #ch: string | undefined;
