@@ -98,6 +98,8 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
   app.post(
     '/api/ingest/readings',
     {
+      // A full batch (5,000 readings of at most ~300 bytes of JSON each) fits; other routes keep 64 KiB.
+      bodyLimit: 2 * 1024 * 1024,
       schema: {
         tags: ['readings'],
         summary: 'Readings from a standalone edge (edge token; idempotent by device, boot and seq)',

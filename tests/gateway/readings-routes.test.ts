@@ -96,6 +96,14 @@ it('ingests with an edge token and applies the health-data access rules', async 
   });
   expect(assigned.body).toEqual({ assigned: 1 });
 
+  // A full batch from a standalone edge is far above the 64 KiB most routes accept.
+  const full = { readings: Array.from({ length: 5000 }, (_, i) => reading(1000 + i, null)) };
+  expect(JSON.stringify(full).length).toBeGreaterThan(65_536);
+  expect((await call('POST', '/api/ingest/readings', issued.body.token, full)).body).toEqual({
+    stored: 5000,
+    duplicates: 0,
+  });
+
   expect((await call('DELETE', `/api/edge-tokens/${issued.body.id}`, admin.token)).status).toBe(204);
   expect((await call('POST', '/api/ingest/readings', issued.body.token, batch)).status).toBe(401);
   expect((await call('GET', '/api/devices', staff.token)).status).toBe(503);
