@@ -354,6 +354,24 @@ describe('staff pages end to end in a real browser', () => {
     await admin.locator(`.cards-table tr[data-card-id="${card.cardId}"]`).waitFor();
     await screenshot(admin, 'staff-sessions');
 
+    // ── Staff change another channel's commission rate and issue it a new invite code, each confirmed.
+    await nav(admin, 'Channels');
+    await admin.locator(`tr[data-channel-id="${other.id}"] button`).click();
+    const settings = admin.getByRole('region', { name: 'Channel settings' });
+    await settings.getByLabel('Commission (basis points)').fill('750');
+    await settings.getByRole('button', { name: 'Save changes' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Yes, do it' }).click();
+    await expect
+      .poll(() => admin.locator(`tr[data-channel-id="${other.id}"] td`).first().textContent())
+      .toBe('7.5%');
+    const channelNow = () =>
+      ok<{ inviteCode: string; commissionBps: number }>(url, 'GET', `/api/channels/${other.id}`, adminToken);
+    const before = await channelNow();
+    expect(before.commissionBps).toBe(750);
+    await settings.getByRole('button', { name: 'New invite code' }).click();
+    await admin.getByRole('dialog').getByRole('button', { name: 'Yes, do it' }).click();
+    await expect.poll(async () => (await channelNow()).inviteCode).not.toBe(before.inviteCode);
+
     console.log(JSON.stringify({ figure: 'web.staff', orderToDashboardMs, unknownMemberCode: failedCode }));
 
     // ── The manager cannot reach another channel: not in the UI, and 403 from the API.

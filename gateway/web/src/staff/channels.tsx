@@ -5,7 +5,7 @@ import { api, auth } from '../common/api.ts';
 import { formatDateTime, formatNumber } from '../common/i18n.ts';
 import { QrCode } from '../common/qr.tsx';
 import { AsyncView, useAsync } from '../common/ui.tsx';
-import { contactOf, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ConfirmButton, contactOf, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 
 interface Channel {
@@ -59,6 +59,9 @@ export function ChannelsPage() {
           }
         </AsyncView>
       </section>
+      {channel && auth.hasRole('staff', 'admin') && (
+        <ChannelSettings key={`s-${channel.id}`} channel={channel} onChanged={list.reload} />
+      )}
       {channel && <ChannelDetail key={channel.id} channel={channel} />}
     </>
   );
@@ -98,6 +101,42 @@ function NewChannel({ onCreated }: { onCreated: () => void }) {
       </div>
       {action.view()}
     </form>
+  );
+}
+
+/** Staff edit a channel: manager, commission rate (from the next payment on), a fresh invite code. */
+function ChannelSettings({ channel, onChanged }: { channel: Channel; onChanged: () => void }) {
+  const [managerId, setManagerId] = useState(channel.managerId ?? '');
+  const [bps, setBps] = useState(String(channel.commissionBps));
+  const action = useAction();
+  const save = (body: Record<string, unknown>) =>
+    void action.run(async () => {
+      await api.patch(`/api/channels/${channel.id}`, body);
+      onChanged();
+      return ts('done');
+    });
+  return (
+    <section class="panel" aria-label={ts('channelSettings')}>
+      <h3>{ts('channelSettings')}</h3>
+      <div class="row">
+        <Input label={ts('managerId')} value={managerId} onInput={setManagerId} />
+        <Input label={ts('commissionBps')} type="number" value={bps} onInput={setBps} required />
+        <ConfirmButton
+          label={ts('saveChannel')}
+          text={ts('confirmChannelChange')}
+          disabled={action.busy || !/^\d+$/.test(bps)}
+          onConfirm={() => save({ managerId: managerId.trim() || null, commissionBps: Number(bps) })}
+        />
+        <ConfirmButton
+          label={ts('rotateInviteCode')}
+          text={ts('confirmRotateInviteCode')}
+          disabled={action.busy}
+          danger
+          onConfirm={() => save({ rotateInviteCode: true })}
+        />
+      </div>
+      {action.view()}
+    </section>
   );
 }
 
