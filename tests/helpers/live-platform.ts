@@ -7,7 +7,6 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { type Platform, startPlatform } from '../../gateway/platform.ts';
 import { testLogger } from './logger.ts';
 import { TEST_AUTH_SECRET, testConfig } from './people.ts';
-import { freePort } from './ports.ts';
 
 export interface LiveNode {
   platform: Platform;
@@ -20,9 +19,11 @@ export async function startLiveNode(env: Record<string, string> = {}): Promise<L
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-live-'));
   const config = testConfig({
     HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(await freePort()),
+    // Port 0: the system picks a free port at listen time, so parallel test files cannot race for one
+    // picked in advance.
+    HTTP_PORT: '0',
     MQTT_HOST: '127.0.0.1',
-    MQTT_PORT: String(await freePort()),
+    MQTT_PORT: '0',
     MEDIA_WORKERS: '0',
     DATA_DIR: dataDir,
     AUTH_SECRET: TEST_AUTH_SECRET,
