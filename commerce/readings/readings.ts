@@ -4,7 +4,7 @@
 // who consented, and every such read is audit-logged.
 import { CompiledQuery, type Kysely } from 'kysely';
 import { type ReadingRecord, VitaliveError } from '../../protocols/index.ts';
-import { appendEvent } from '../outbox.ts';
+import { appendEvents } from '../outbox.ts';
 import { healthDataConsent, personIdByMemberCode } from '../people/lookups.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
@@ -85,22 +85,23 @@ function toReading(r: Row): StoredReading {
 /** What an ingest INSERT returns for each row it stored (duplicates return nothing). */
 type InsertedRow = Pick<Row, 'id' | 'person_id' | 'event_id' | 'device_id' | 'measured_at_ms'>;
 
-/** The outbox event of a reading now linked to a person: identity and place only, never the value. */
-function recordedEvent(
+/** The outbox events of readings now linked to a person: identity and place only, never the value.
+ * One append for the whole batch: one outbox lock, not one per reading. */
+function recordedEvents(
   trx: Kysely<Database>,
   type: 'reading.recorded' | 'reading.assigned',
-  r: {
+  rows: ReadonlyArray<{
     id: number | string;
     person_id: string | null;
     event_id: string | null;
     device_id: string;
     measured_at_ms: number | string;
-  },
+  }>,
   nowMs: number,
 ) {
-  return appendEvent(
+  return appendEvents(
     trx,
-    {
+    rows.map((r) => ({
       type,
       aggregateId: String(r.id),
       payload: {
@@ -110,7 +111,7 @@ function recordedEvent(
         deviceId: r.device_id,
         measuredAtMs: Number(r.measured_at_ms),
       },
-    },
+    })),
     nowMs,
   );
 }
@@ -159,7 +160,12 @@ export class Readings {
         stored += res.rows.length;
         row += rows;
         // A test by a known person feeds attendance, attribution and rollups; values stay out of events.
-        for (const r of res.rows) if (r.person_id) await recordedEvent(trx, 'reading.recorded', r, now);
+        await recordedEvents(
+          trx,
+          'reading.recorded',
+          res.rows.filter((r) => r.person_id),
+          now,
+        );
       }
     });
     return { stored, duplicates: readings.length - stored };
@@ -243,7 +249,7 @@ export class Readings {
         .insertInto('readings_access_log')
         .values({ actor_id: actorId, person_id: personId, action: 'assign', at_ms: now })
         .execute();
-      for (const r of assigned) await recordedEvent(trx, 'reading.assigned', r, now);
+      await recordedEvents(trx, 'reading.assigned', assigned, now);
       return assigned.length;
     });
   }

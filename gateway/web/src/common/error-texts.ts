@@ -1,6 +1,6 @@
 // Every coded error in the three languages: the server's codes (protocols/errors.ts) and the few
 // only the browser produces. Kept free of DOM code so a Node test can check it is complete.
-import type { ErrorCode } from '../../../../protocols/errors.ts';
+import type { ErrorCode } from '../../../../protocols/index.ts';
 
 /** Errors only the browser produces (no server answer to carry a code). */
 export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'UNEXPECTED_RESPONSE';

@@ -1,7 +1,7 @@
 // Coded errors in the browser: ApiError carries the server's code (protocols/errors.ts) and params, and
 // errorText() renders it in the person's language. Codes without a translation fall back to a generic
 // sentence with the code, never to a blank.
-import type { ErrorCode } from '../../../../protocols/errors.ts';
+import type { ErrorCode } from '../../../../protocols/index.ts';
 import type { ClientErrorCode } from './error-texts.ts';
 import { ERROR_TEXTS } from './error-texts.ts';
 import { fill, getLang, type Params } from './i18n.ts';

@@ -1,7 +1,7 @@
 // The console's live panels: new orders as they arrive, chat with delete and mute, and stream health
 // as the SFU measures it (bitrate in and out, receivers' loss and round trip).
 import { useEffect, useState } from 'preact/hooks';
-import type { MediaRoomStats } from '../../../../protocols/media-events.ts';
+import type { MediaRoomStats } from '../../../../protocols/index.ts';
 import { formatMoney, formatNumber, formatTime, localised } from '../common/i18n.ts';
 import { ErrorNotice } from '../common/ui.tsx';
 import { orderStatusText } from '../live/messages.ts';

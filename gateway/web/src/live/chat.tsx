@@ -1,6 +1,6 @@
 // Live chat: the last messages and a send box (rate limits and mutes come back as coded errors).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ChatMessage } from '../../../../protocols/live-events.ts';
+import type { ChatMessage } from '../../../../protocols/index.ts';
 import { ErrorNotice } from '../common/ui.tsx';
 import { tl } from './messages.ts';
 

@@ -2,7 +2,7 @@
 // order (a gap asks for a fresh snapshot), chat, the viewer count and the buyer's own orders. After a
 // network drop socket.io recovers the missed frames; when it cannot, the page joins again.
 import type { Socket } from 'socket.io-client';
-import type { ChatMessage, LiveSnapshot } from '../../../../protocols/live-events.ts';
+import type { ChatMessage, LiveSnapshot } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { ApiError, toApiError } from '../common/errors.ts';
 import { ask, connect } from '../common/socket.ts';

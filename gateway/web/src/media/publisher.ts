@@ -1,7 +1,7 @@
 // Publishes the host's camera and microphone to the session's media room (video as three VP8 simulcast
 // layers); publishes again after the socket reconnects or the SFU asks; reads stream health.
 import type { types } from 'mediasoup-client';
-import type { MediaRoomStats } from '../../../../protocols/media-events.ts';
+import type { MediaRoomStats } from '../../../../protocols/index.ts';
 import { ask, connect } from '../common/socket.ts';
 import { loadDevice } from '../signalling.ts';
 
