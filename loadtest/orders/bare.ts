@@ -1,14 +1,11 @@
 // The ceiling of this machine for the order benchmarks' driver + HTTP: the same driver against a bare
 // fastify server (bare-server.ts) in a child process, for the same concurrency.
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
+import { compiledNode } from '../compiled.ts';
 import { freePort } from '../services.ts';
 import { cpuMeter } from './cpu.ts';
 import type { Figures } from './figures.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export async function waitHealthy(port: number): Promise<void> {
   for (let i = 0; i < 1200; i++) {
@@ -23,8 +20,7 @@ export async function waitHealthy(port: number): Promise<void> {
 /** The driver against a bare fastify server for the storm's tail length: attempts/s and latency. */
 export async function bare(concurrency: number, seconds: number): Promise<Figures> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/orders/bare-server.ts', String(port)], {
-    cwd: ROOT,
+  const child = await compiledNode('loadtest/orders/bare-server.ts', [String(port)], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {

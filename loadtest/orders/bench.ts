@@ -7,7 +7,7 @@
 // First, the same driver runs for BENCH_STORM_TAIL_SEC against a bare fastify server answering 409 (the
 // ceiling of this machine for driver + HTTP); each storm is reported as a ratio of it.
 // Prints one JSON line per scenario and a summary; the platform runs in a child process.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,7 @@ import { pino } from 'pino';
 import { io as ioClient } from 'socket.io-client';
 import { Store } from '../../commerce/index.ts';
 import { TokenService } from '../../gateway/auth/index.ts';
+import { compiledNode } from '../compiled.ts';
 import { createPgDatabase, freePort, startRedis } from '../services.ts';
 import { bare, waitHealthy } from './bare.ts';
 import { cpuMeter } from './cpu.ts';
@@ -23,7 +24,6 @@ import type { Figures } from './figures.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
 import { seedPeople } from './seed.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const SECRET = randomBytes(32).toString('base64url');
 const TAIL_SEC = Number(process.env.BENCH_STORM_TAIL_SEC ?? 20);
 const SALE_BUYERS = Number(process.env.BENCH_SALE_BUYERS ?? 20_000);
@@ -50,8 +50,8 @@ async function startNode(
 ): Promise<Node> {
   const port = await freePort();
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/main.ts'], {
-    cwd: ROOT,
+  const child = await compiledNode('gateway/main.ts', [], {
+    nodeArgs,
     env: {
       ...process.env,
       HTTP_HOST: '127.0.0.1',
