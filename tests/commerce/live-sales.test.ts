@@ -51,7 +51,7 @@ describe.each(STORE_BACKENDS)('live sales on $name', ({ name }) => {
       titles: TITLES,
       descriptions: { en: 'Soluble fibre', 'zh-Hans': '可溶性纤维', 'zh-Hant': '可溶性纖維' },
       tags: ['glucose-control'],
-      metrics: [{ metric: 'glucose', min: 3.9, max: 7.8 }],
+      metrics: [{ metric: 'GLUCOSE_MMOL_L', min: 3.9, max: 7.8 }],
       skus: [{ code: `FIB-${name}-${++seq}-${Date.now()}`, priceMinor: 8_800, currency: 'cny', stock }],
     });
     return product.skus[0]!;
@@ -73,7 +73,7 @@ describe.each(STORE_BACKENDS)('live sales on $name', ({ name }) => {
     expect(s.currency).toBe('CNY');
     const product = await catalog.get(s.productId);
     expect(product?.tags).toEqual(['glucose-control']);
-    expect(product?.metrics).toEqual([{ metric: 'glucose', min: 3.9, max: 7.8 }]);
+    expect(product?.metrics).toEqual([{ metric: 'GLUCOSE_MMOL_L', min: 3.9, max: 7.8 }]);
     expect(product?.titles).toEqual(TITLES);
     const session = await sales.createSession(host, { title: 'Morning' });
     expect(session.state).toBe('scheduled');
