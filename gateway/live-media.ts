@@ -17,7 +17,7 @@ export function liveHosts(sales: LiveSales): SessionDirectory {
  * Every node closes its own room when the session ends, and hands it over when the session changes host
  * (node-scoped: rooms live in each process).
  */
-export function closeRoomsOnSessionEnd(media: MediaGateway, startedAtMs = Date.now()): EventConsumer {
+export function mediaRoomsFollowSessions(media: MediaGateway, startedAtMs = Date.now()): EventConsumer {
   return {
     name: 'media-rooms',
     scope: 'node',

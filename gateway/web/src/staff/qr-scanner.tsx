@@ -93,7 +93,7 @@ export function QrScanner({ onCode, paused }: { onCode: (code: string) => void; 
         </p>
       )}
       {(state === 'denied' || state === 'missing' || state === 'failed') && (
-        <p class="error" role="alert" data-code={`CAMERA_${state.toUpperCase()}`}>
+        <p class="error" role="alert" data-camera={state}>
           {ts(state === 'denied' ? 'cameraDenied' : state === 'missing' ? 'cameraMissing' : 'cameraFailed')}
         </p>
       )}
