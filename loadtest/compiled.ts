@@ -7,6 +7,11 @@ import { bundle } from '../scripts/bundle.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
+/** BENCH_SERVER_NODE_ARGS: extra node flags for every server under benchmark (baselines included). */
+export function serverNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 /** Compiles `script` (relative to the repository root) and spawns it with plain node. */
 export async function compiledNode(
   script: string,
@@ -15,6 +20,6 @@ export async function compiledNode(
 ): Promise<ChildProcess> {
   const name = `bench-${script.replace(/\.ts$/, '').replaceAll('/', '-')}`;
   const outputs = await bundle({ [name]: script });
-  const { nodeArgs = [], ...spawnOptions } = options;
+  const { nodeArgs = serverNodeArgs(), ...spawnOptions } = options;
   return spawn(process.execPath, [...nodeArgs, outputs[name]!, ...args], { cwd: ROOT, ...spawnOptions });
 }

@@ -1,10 +1,11 @@
 // Baseline: a bare socket.io 4.8 server (one namespace, one room, no auth, no recovery, no adapter).
 // Viewers emit `live:join` and are put in the room; a line "pin" on stdin emits one frame to the room,
 // shaped and sized like the gateway's `card:pinned` frame so both sides decode the same bytes.
-// Prints {"port":…} once listening and {"rssMb":…} when asked.
+// Prints {"port":…} once listening and its memory ({"rssMb":…,"heapUsedMb":…}) when asked.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { Server } from 'socket.io';
+import { memoryFigures } from './memory.ts';
 
 function pinnedFrame() {
   const sessionId = randomUUID();
@@ -46,8 +47,7 @@ server.listen(0, '127.0.0.1', () => {
 process.stdin.on('data', (d) => {
   const text = String(d);
   if (text.includes('pin')) live.to('room').emit('card:pinned', pinnedFrame());
-  if (text.includes('rss'))
-    process.stdout.write(`${JSON.stringify({ rssMb: process.memoryUsage().rss / 1048576 })}\n`);
+  if (text.includes('rss')) process.stdout.write(`${JSON.stringify(memoryFigures())}\n`);
   if (text.includes('exit')) {
     io.close();
     process.exit(0);

@@ -1,6 +1,7 @@
 // The baseline target: the bare socket.io server of bare-server.ts in a child process.
 import { compiledNode } from '../compiled.ts';
 import { type FanoutTarget, nextJson } from './harness.ts';
+import type { MemoryFigures } from './memory.ts';
 
 export async function startBareTarget(): Promise<FanoutTarget> {
   const child = await compiledNode('loadtest/fanout/bare-server.ts', [], {
@@ -17,10 +18,10 @@ export async function startBareTarget(): Promise<FanoutTarget> {
     async trigger() {
       child.stdin!.write('pin\n');
     },
-    async rssMb() {
-      const p = nextJson<{ rssMb: number }>(child, (v) => typeof v.rssMb === 'number');
+    async memory() {
+      const p = nextJson<MemoryFigures>(child, (v) => typeof v.rssMb === 'number');
       child.stdin!.write('rss\n');
-      return (await p).rssMb;
+      return p;
     },
     async close() {
       child.stdin!.write('exit\n');

@@ -2,13 +2,14 @@
 // also sets up a live session with a card (staff and host seeded in the store, the rest through its
 // HTTP API) and prints {"port","sessionId","pin"}: the URL and host token the orchestrator posts to, as
 // a host's browser would, so the client side of that request is not charged to this process.
-// "rss" prints {"rssMb"}; "exit" shuts down.
+// "rss" prints {"rssMb","heapUsedMb",…}; "exit" shuts down.
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../../gateway/auth/index.ts';
 import { loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/logger.ts';
 import { startPlatform } from '../../gateway/platform.ts';
 import { seedPeople } from '../orders/seed.ts';
+import { memoryFigures } from './memory.ts';
 
 const config = loadConfig(process.env);
 const platform = await startPlatform(config, createLogger(config.logLevel));
@@ -49,6 +50,6 @@ if (process.env.SEED === '1') {
 
 process.stdin.on('data', (d) => {
   const text = String(d);
-  if (text.includes('rss')) say({ rssMb: process.memoryUsage().rss / 1048576 });
+  if (text.includes('rss')) say({ ...memoryFigures() });
   if (text.includes('exit')) void platform.close().then(() => process.exit(0));
 });

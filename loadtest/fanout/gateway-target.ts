@@ -9,11 +9,12 @@ import path from 'node:path';
 import { compiledNode } from '../compiled.ts';
 import { createPgDatabase, freePort, startRedis } from '../services.ts';
 import { type FanoutTarget, nextJson } from './harness.ts';
+import type { MemoryFigures } from './memory.ts';
 
-async function ask(child: ChildProcess, line: string): Promise<number> {
-  const p = nextJson<{ rssMb: number }>(child, (v) => typeof v.rssMb === 'number');
-  child.stdin!.write(`${line}\n`);
-  return (await p).rssMb;
+function memoryOf(child: ChildProcess): Promise<MemoryFigures> {
+  const p = nextJson<MemoryFigures>(child, (v) => typeof v.rssMb === 'number');
+  child.stdin!.write('rss\n');
+  return p;
 }
 
 export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
@@ -79,9 +80,10 @@ export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
       });
       if (res.status >= 300) throw new Error(`pin: ${res.status} ${await res.text()}`);
     },
-    async rssMb() {
+    async memory() {
       // The largest node: the ratio target is per gateway process.
-      return Math.max(...(await Promise.all(children.map((c) => ask(c, 'rss')))));
+      const all = await Promise.all(children.map(memoryOf));
+      return all.reduce((a, b) => (b.rssMb > a.rssMb ? b : a));
     },
     async close() {
       await Promise.all(

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import type { MemoryFigures } from './memory.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -18,7 +19,8 @@ export interface FanoutTarget {
   watchEvent: string;
   /** Triggers the event every viewer should receive. */
   trigger(): Promise<void>;
-  rssMb(): Promise<number>;
+  /** Memory of the server process (of the largest, when there are several). */
+  memory(): Promise<MemoryFigures>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,15 @@ export function tsxNode(script: string, args: string[], env: NodeJS.ProcessEnv =
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
+}
+
+async function memoryOf(target: FanoutTarget) {
+  const m = await target.memory();
+  return {
+    serverRssMb: Math.round(m.rssMb),
+    serverHeapUsedMb: m.heapUsedMb,
+    serverHeapTotalMb: m.heapTotalMb,
+  };
 }
 
 /** Resolves with the next JSON line a child prints that satisfies `match`. */
@@ -119,7 +130,7 @@ export async function runFanout(
       p95Ms: percentile(latencies, 95),
       p99Ms: percentile(latencies, 99),
       maxMs: latencies.at(-1) ?? Number.NaN,
-      serverRssMb: Math.round(await target.rssMb()),
+      ...(await memoryOf(target)),
       frameBytes: Math.max(...reports.map((r) => r.frameBytes)),
     };
   } finally {

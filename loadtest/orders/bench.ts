@@ -51,9 +51,7 @@ async function startNode(
   buyers: number,
 ): Promise<Node> {
   const port = await freePort();
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = await compiledNode('gateway/main.ts', [], {
-    nodeArgs,
     env: {
       ...process.env,
       HTTP_HOST: '127.0.0.1',
