@@ -1,5 +1,5 @@
 // The /staff namespace: staff, admins and channel managers get a snapshot on connect and then updates
-// at most every 500 ms. A channel manager's sockets only ever receive figures computed from their own
+// at most every 500 ms (the slower-moving conversion figures are recomputed at most every 2 s). A channel manager's sockets only ever receive figures computed from their own
 // channels' rows — the filter runs here, on the server, per audience.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -8,7 +8,7 @@ import { type Database, readLiveFunnel } from '../../../commerce/index.ts';
 import type { MediaStats } from '../../../media/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import { countUnknownEvents, type SocketCounters } from '../validate.ts';
-import { conversionFigures } from './conversion.ts';
+import { type ConversionFigures, conversionFigures } from './conversion.ts';
 import { buildFigures, type DeviceFigures, type LiveSessionInfo, type StaffFigures } from './figures.ts';
 
 export interface StaffSources {
@@ -47,6 +47,12 @@ export interface StaffNamespaceDeps {
   counters: SocketCounters;
   /** @default 500 ms */
   periodMs?: number;
+  /**
+   * The conversion figures (30-day channel funnels, offline events, AARRR) are whole-day rollups and
+   * cost many queries: they are recomputed at most this often per audience, the live session figures
+   * every period. @default 2000 ms
+   */
+  conversionPeriodMs?: number;
 }
 
 const STAFF_ROOM = 'staff:all';
@@ -63,7 +69,20 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
   /** channel manager person id → their channels, for the managers connected to this node */
   const managers = new Map<string, Set<string>>();
 
-  async function compute(channels: ReadonlySet<string> | undefined): Promise<StaffFigures> {
+  /** Last conversion figures per audience (room), with when they were computed. */
+  const conversionCache = new Map<string, { atMs: number; figures: ConversionFigures }>();
+  const conversionPeriodMs = deps.conversionPeriodMs ?? 2000;
+
+  async function conversionOf(room: string, channels: ReadonlySet<string> | undefined) {
+    const cached = conversionCache.get(room);
+    const now = Date.now();
+    if (cached && now - cached.atMs < conversionPeriodMs) return cached.figures;
+    const figures = await conversionFigures(deps.db, channels);
+    conversionCache.set(room, { atMs: now, figures });
+    return figures;
+  }
+
+  async function compute(room: string, channels: ReadonlySet<string> | undefined): Promise<StaffFigures> {
     const sessions = await sources.liveSessions();
     const rows = await readLiveFunnel(
       deps.db,
@@ -72,7 +91,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     const figures: StaffFigures = {
       atMs: Date.now(),
       sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
-      conversion: await conversionFigures(deps.db, channels),
+      conversion: await conversionOf(room, channels),
     };
     if (!channels) {
       if (sources.devices) figures.devices = await sources.devices();
@@ -91,13 +110,13 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     try {
       if (isStaff(principal)) {
         await socket.join(STAFF_ROOM);
-        socket.emit('staff:snapshot', await compute(undefined));
+        socket.emit('staff:snapshot', await compute(STAFF_ROOM, undefined));
         return;
       }
       const channels = new Set(await sources.channelsManagedBy(principal.personId));
       managers.set(principal.personId, channels);
       await socket.join(managerRoom(principal.personId));
-      socket.emit('staff:snapshot', await compute(channels));
+      socket.emit('staff:snapshot', await compute(managerRoom(principal.personId), channels));
     } catch (err) {
       deps.logger.error({ err }, 'staff snapshot failed');
       socket.disconnect(true);
@@ -115,13 +134,14 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
       for (const [personId, channels] of managers) {
         if ((nsp.adapter.rooms.get(managerRoom(personId))?.size ?? 0) === 0) {
           managers.delete(personId);
+          conversionCache.delete(managerRoom(personId));
           continue;
         }
         audiences.push([managerRoom(personId), channels]);
       }
       for (const [room, channels] of audiences) {
         if ((nsp.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
-        const figures = await compute(channels);
+        const figures = await compute(room, channels);
         const { atMs: _at, ...comparable } = figures;
         const key = JSON.stringify(comparable);
         if (lastSent.get(room) === key) continue;
