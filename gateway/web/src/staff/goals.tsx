@@ -154,7 +154,12 @@ function RuleForm({
   const save = () =>
     void action.run(async () => {
       if (rule) await api.patch(`/api/goal-rules/${rule.ruleId}`, body);
-      else await api.post('/api/goal-rules', body);
+      else {
+        await api.post('/api/goal-rules', body);
+        setMin('');
+        setMax('');
+        setGoal('');
+      }
       onSaved();
       return ts('done');
     });
