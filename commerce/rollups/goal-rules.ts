@@ -8,6 +8,7 @@ import { METRIC_NAMES, VitaliveError } from '../../protocols/index.ts';
 import { appendEvent } from '../outbox.ts';
 import { requireRole } from '../people/access-scope.ts';
 import type { Actor } from '../people/person-model.ts';
+import { checkMetricRanges } from '../sales/metric-ranges.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import type { RecommendationGoalsTable } from './tables.ts';
@@ -53,11 +54,14 @@ function toRule(r: Selectable<RecommendationGoalsTable>): GoalRule {
 
 const invalid = (reason: string) => new VitaliveError('VALIDATION_FAILED', { reason });
 
-/** The checks a rule must pass whatever the caller validated: known metric, finite min < max, a label. */
+/**
+ * The checks a rule must pass whatever the caller validated: a device metric, finite min < max inside
+ * that metric's physical range (the product ranges' rule: outside it a rule could never match), and a
+ * label of 1 to GOAL_MAX_LENGTH characters.
+ */
 export function checkGoalRule(r: NewGoalRule): NewGoalRule & { goal: string } {
   if (!METRIC_NAMES.includes(r.metric)) throw invalid(`unknown metric ${String(r.metric).slice(0, 40)}`);
-  if (!Number.isFinite(r.min) || !Number.isFinite(r.max)) throw invalid('min and max must be finite numbers');
-  if (!(r.min < r.max)) throw invalid('min must be below max');
+  checkMetricRanges([{ metric: r.metric, min: r.min, max: r.max }]);
   const goal = typeof r.goal === 'string' ? r.goal.trim() : '';
   if (goal.length === 0 || goal.length > GOAL_MAX_LENGTH)
     throw invalid(`goal must be 1 to ${GOAL_MAX_LENGTH} characters`);

@@ -14,8 +14,8 @@ export interface GoalRuleRouteDeps {
 }
 
 const Metric = Type.Unsafe<string>({ type: 'string', enum: [...METRIC_NAMES] });
-/** Far beyond any metric's physical range (protocols/device.ts), and finite. */
-const Bound = Type.Number({ minimum: -1_000_000, maximum: 1_000_000 });
+/** Checked against the metric's physical range in commerce (METRIC_RANGE_INVALID). */
+const Bound = Type.Number();
 /** At least one visible character. */
 const Goal = Type.String({ minLength: 1, maxLength: GOAL_MAX_LENGTH, pattern: '\\S' });
 
@@ -66,7 +66,7 @@ export async function goalRuleRoutes(app: App, deps: GoalRuleRouteDeps): Promise
       onRequest: staff,
       schema: {
         tags,
-        summary: 'Add a goal rule (min below max)',
+        summary: 'Add a goal rule (min below max, inside the metric’s physical range)',
         security: bearer,
         body: Type.Object(
           { metric: Metric, min: Bound, max: Bound, goal: Goal, enabled: Type.Optional(Type.Boolean()) },

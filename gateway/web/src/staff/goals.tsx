@@ -147,8 +147,14 @@ function RuleForm({
   const info = metrics.find((m) => m.metric === metric);
   const lo = Number(min);
   const hi = Number(max);
+  // The server's rule: min below max, inside the physical range devices report.
   const rangeOk =
-    min.trim() !== '' && max.trim() !== '' && Number.isFinite(lo) && Number.isFinite(hi) && lo < hi;
+    min.trim() !== '' &&
+    max.trim() !== '' &&
+    Number.isFinite(lo) &&
+    Number.isFinite(hi) &&
+    lo < hi &&
+    (!info || (lo >= info.min && hi <= info.max));
   const goalOk = goal.trim().length > 0 && goal.trim().length <= GOAL_MAX;
   const body = { metric, min: lo, max: hi, goal: goal.trim() };
   const save = () =>
