@@ -42,7 +42,10 @@ export type DomainEventType =
   | 'reading.assigned'
   | 'offline_event.created'
   | 'offline_event.invitee_added'
-  | 'offline_event.checked_in';
+  | 'offline_event.checked_in'
+  | 'goal_rule.created'
+  | 'goal_rule.updated'
+  | 'goal_rule.deleted';
 
 export interface NewDomainEvent {
   type: DomainEventType;

@@ -241,6 +241,6 @@ export interface Database {
   rollup_keys: RollupKeysTable;
   live_session_stats: LiveSessionStatsTable;
   live_presence: LivePresenceTable;
-  // Recommendations (0012)
+  // Recommendations (0012, goal rules 0013)
   recommendation_goals: RecommendationGoalsTable;
 }

@@ -13,6 +13,7 @@ import * as m0009 from './0009-ledger.ts';
 import * as m0010 from './0010-offline-events.ts';
 import * as m0011 from './0011-rollups.ts';
 import * as m0012 from './0012-recommendation-goals.ts';
+import * as m0013 from './0013-goal-rules-and-funnel-index.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0010-offline-events': m0010,
   '0011-rollups': m0011,
   '0012-recommendation-goals': m0012,
+  '0013-goal-rules-and-funnel-index': m0013,
 };

@@ -66,6 +66,47 @@ export async function channelIdOfPerson(store: Reader, personId: string): Promis
   return row?.channel_id ?? undefined;
 }
 
+/** Many share-link codes at once (one query per 500): code as given → channel id; unknown codes left out. */
+export async function channelIdsByCodes(
+  store: Reader,
+  codes: readonly string[],
+): Promise<Map<string, string>> {
+  const wanted = new Map<string, string[]>();
+  for (const code of new Set(codes)) {
+    const normalised = normaliseCode(code, INVITE_CODE_LENGTH);
+    if (normalised) wanted.set(normalised, [...(wanted.get(normalised) ?? []), code]);
+  }
+  const out = new Map<string, string>();
+  const all = [...wanted.keys()];
+  for (let i = 0; i < all.length; i += 500) {
+    const rows = await store.db
+      .selectFrom('channels')
+      .select(['id', 'invite_code'])
+      .where('invite_code', 'in', all.slice(i, i + 500))
+      .execute();
+    for (const r of rows) for (const code of wanted.get(r.invite_code) ?? []) out.set(code, r.id);
+  }
+  return out;
+}
+
+/** Many people's channels at once (one query per 500): person id → channel id; no channel left out. */
+export async function channelIdsOfPeople(
+  store: Reader,
+  personIds: readonly string[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(personIds)];
+  const out = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await store.db
+      .selectFrom('people')
+      .select(['id', 'channel_id'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) if (r.channel_id) out.set(r.id, r.channel_id);
+  }
+  return out;
+}
+
 /** Ids of the channels a channel manager manages (archived ones included: their history still counts). */
 export async function channelIdsManagedBy(store: Reader, personId: string): Promise<string[]> {
   const rows = await store.db

@@ -1,6 +1,15 @@
 export { type ConversionRollupOptions, conversionRollupConsumer } from './conversion-consumer.ts';
 export { DAY_MS, dayOf } from './counters.ts';
 export {
+  checkGoalRule,
+  GOAL_MAX_LENGTH,
+  GOAL_RULES_MAX,
+  type GoalRule,
+  type GoalRulePatch,
+  GoalRules,
+  type NewGoalRule,
+} from './goal-rules.ts';
+export {
   applyViewerEvents,
   type ChannelResolver,
   type FunnelRow,

@@ -1,6 +1,8 @@
-// "For your goal": which cards of a live session suit a viewer, from their recent readings and each
-// product's metric ranges (catalog), named by the goal table (recommendation_goals). Health data is
-// used only with the person's consent: without it, nobody is flagged anything.
+// "For your goal": which cards of a live session suit a viewer, from their recent readings, the goal
+// rules (recommendation_goals: metric, range, goal; edited as data, see goal-rules.ts) and each
+// product's metric ranges (catalog). A card is flagged when an enabled rule's range and the product's
+// range both hold the viewer's latest value of the metric. Health data is used only with the person's
+// consent: without it, nobody is flagged anything.
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
 
@@ -36,15 +38,21 @@ export async function recommendCards(
   // Latest value per metric.
   const latest = new Map<string, number>();
   for (const r of readings) if (!latest.has(r.metric)) latest.set(r.metric, Number(r.value));
-  const goals = new Map(
-    (
-      await db
-        .selectFrom('recommendation_goals')
-        .select(['metric', 'goal'])
-        .where('enabled', '=', 1)
-        .execute()
-    ).map((g) => [g.metric, g.goal]),
-  );
+  const rules = await db
+    .selectFrom('recommendation_goals')
+    .select(['metric', 'min_value', 'max_value', 'goal'])
+    .where('enabled', '=', 1)
+    .orderBy('created_at_ms')
+    .orderBy('id')
+    .execute();
+  // The oldest rule whose range holds the viewer's latest value names the goal of that metric.
+  const goals = new Map<string, string>();
+  for (const r of rules) {
+    const v = latest.get(r.metric);
+    if (v === undefined || goals.has(r.metric)) continue;
+    if (v >= Number(r.min_value) && v <= Number(r.max_value)) goals.set(r.metric, r.goal);
+  }
+  if (goals.size === 0) return [];
   const cards = await db
     .selectFrom('cards')
     .innerJoin('skus', 'skus.id', 'cards.sku_id')

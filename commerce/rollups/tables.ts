@@ -101,8 +101,14 @@ export interface LivePresenceTable {
   sockets: number;
 }
 
+/** Goal rules (0013): a latest reading of `metric` in [min_value, max_value] names the goal. */
 export interface RecommendationGoalsTable {
+  id: string;
   metric: string;
+  min_value: number;
+  max_value: number;
   goal: string;
   enabled: Generated<number>;
+  created_at_ms: number;
+  updated_at_ms: number;
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   EdgeTokens,
   type EventBus,
+  GoalRules,
   Ledger,
   Metrics,
   OfflineEvents,
@@ -19,6 +20,7 @@ import { createSalesServices, type SalesServices } from '../sales-service.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
+import { goalRuleRoutes } from './goal-rules.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
@@ -91,5 +93,6 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
       guards: deps.guards,
       followUpDays: deps.config.metrics.followUpDays,
     });
+    await goalRuleRoutes(scope, { goalRules: new GoalRules(deps.store), guards: deps.guards });
   });
 }

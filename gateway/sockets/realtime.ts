@@ -8,7 +8,9 @@ import {
   type ChannelResolver,
   channelIdByCode,
   channelIdOfPerson,
+  channelIdsByCodes,
   channelIdsManagedBy,
+  channelIdsOfPeople,
   type EventBus,
   liveFunnelConsumer,
   recommendCards,
@@ -74,6 +76,8 @@ export function storeChannelResolver(): ChannelResolver {
   return {
     channelOfCode: (db, code) => channelIdByCode({ db }, code),
     channelOfPerson: (db, personId) => channelIdOfPerson({ db }, personId),
+    channelsOfCodes: (db, codes) => channelIdsByCodes({ db }, codes),
+    channelsOfPeople: (db, personIds) => channelIdsOfPeople({ db }, personIds),
   };
 }
 

@@ -10,6 +10,8 @@ import {
   type ChannelResolver,
   channelIdByCode,
   channelIdOfPerson,
+  channelIdsByCodes,
+  channelIdsOfPeople,
   conversionRollupConsumer,
   type Database,
   type DomainEvent,
@@ -21,6 +23,8 @@ import type { Synthetic } from './synthetic.ts';
 const channels: ChannelResolver = {
   channelOfCode: (db, code) => channelIdByCode({ db }, code),
   channelOfPerson: (db, personId) => channelIdOfPerson({ db }, personId),
+  channelsOfCodes: (db, codes) => channelIdsByCodes({ db }, codes),
+  channelsOfPeople: (db, personIds) => channelIdsOfPeople({ db }, personIds),
 };
 const consumers = [
   conversionRollupConsumer({ attributionWindowMs: 7 * 86_400_000 }),

@@ -14,6 +14,8 @@ import { ChannelsPage } from './channels.tsx';
 import { Dashboard } from './dashboard.tsx';
 import { DevicesPage } from './devices.tsx';
 import { EventsPage } from './events.tsx';
+import { GoalsPage } from './goals.tsx';
+import { tg } from './goals-messages.ts';
 import { ts } from './messages.ts';
 import { OrdersPage } from './orders.tsx';
 import { PayoutsPage } from './payouts.tsx';
@@ -40,6 +42,7 @@ const ROUTES: Route[] = [
   { path: '/staff/channels', label: () => ts('navChannels'), page: ChannelsPage, roles: ALL },
   { path: '/staff/catalog', label: () => tk('navCatalog'), page: CatalogPage, roles: STAFF },
   { path: '/staff/sessions', label: () => tk('navSessions'), page: SessionsPage, roles: STAFF },
+  { path: '/staff/goals', label: () => tg('navGoals'), page: GoalsPage, roles: STAFF },
 ];
 
 function usePath(): [string, (p: string) => void] {
