@@ -39,6 +39,8 @@ export type EdgeHealth = EdgeBrokerHealth & {
 
 export type DeviceWithPresence = DeviceInfo & DevicePresence;
 
+const isReadingsTopic = (topic: string) => topic.startsWith('devices/') && topic.endsWith('/readings');
+
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
@@ -74,7 +76,7 @@ export class Edge {
     this.forwarder = new Forwarder(
       this.journal,
       opts.sink,
-      { batchSize: 1000, backoffBaseMs: 200, backoffMaxMs: 30_000, ...opts.forwarder },
+      { batchSize: 1000, lingerMs: 20, backoffBaseMs: 200, backoffMaxMs: 30_000, ...opts.forwarder },
       opts.logger,
     );
     this.#insertQuarantine = this.#db.prepare(
@@ -84,6 +86,8 @@ export class Edge {
       host: opts.host,
       port: opts.port,
       logger: opts.logger,
+      // Nobody may subscribe to a readings topic: a device only to its own commands (#authorizeSubscribe).
+      unrouted: isReadingsTopic,
       aedes: {
         authenticate: (client, username, password, done) =>
           this.#authenticate(client, username, password, done),

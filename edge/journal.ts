@@ -308,7 +308,12 @@ export class Journal {
     // Commits complete on this thread, so the segments hold every committed reading: a short read means
     // the backlog is drained and from here on the tail holds whatever is committed next.
     const { readings, pos } = this.#readBacklog(limit);
-    if (readings.length < limit) this.#tailComplete = true;
+    if (readings.length < limit) {
+      // They become the tail, so asking again (a retry after a failed write) returns them again.
+      this.#tail = readings.slice();
+      this.#tailHead = 0;
+      this.#tailComplete = true;
+    }
     this.#lastRead = readings.length > 0 ? { ...pos, cursor: readings.at(-1)!.id } : undefined;
     return readings;
   }

@@ -112,6 +112,21 @@ it('after a restart, forwards the backlog from disk, then new readings from memo
   expect(j.oldestUnforwardedAgeMs()).toBe(0);
 });
 
+it('returns the same readings when asked again before they are marked (a retried write)', async () => {
+  const dir = tempDir('journal-retry-');
+  let j = open(dir);
+  await appendAll(
+    j,
+    seqs(30).map((s) => rec(s)),
+  );
+  j = await reopen(j, dir);
+  const backlog = j.unforwarded(100); // short read from disk: the whole backlog
+  await appendAll(j, [rec(31)]);
+  expect(j.unforwarded(100).map((r) => r.seq)).toEqual([...backlog.map((r) => r.seq), 31]);
+  j.markForwarded(backlog.at(-1)!.id, backlog.length);
+  expect(j.unforwarded(100).map((r) => r.seq)).toEqual([31]);
+});
+
 it('falls back to disk when the in-memory tail overflows (sink down) and loses nothing', async () => {
   const j = open(tempDir('journal-tail-'));
   // maxTail is 500: 1,200 committed readings nobody forwards.
