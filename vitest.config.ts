@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/helpers/build-server.ts'],
     pool: 'forks',
     testTimeout: 90_000,
     hookTimeout: 150_000,

@@ -150,6 +150,7 @@ export {
   type NewSession,
   type NewSku,
   type Product,
+  type ProductChanges,
   type SessionSnapshot,
   type SessionState,
   type Sku,

@@ -1,5 +1,6 @@
 // Glue between live sales and the SFU: who may publish into a session's room (its host, while the
-// session is live), and closing the room on every node when the session ends.
+// session is live), and closing or handing over the room on every node when the session ends or changes
+// host.
 import type { EventConsumer, LiveSales } from '../commerce/index.ts';
 import type { MediaGateway, SessionDirectory } from './media-gateway.ts';
 
@@ -12,15 +13,26 @@ export function liveHosts(sales: LiveSales): SessionDirectory {
   };
 }
 
-/** Every node closes its own room for the session (node-scoped: rooms live in each process). */
-export function closeRoomsOnSessionEnd(media: MediaGateway, startedAtMs = Date.now()): EventConsumer {
+/**
+ * Every node closes its own room when the session ends, and hands it over when the session changes host
+ * (node-scoped: rooms live in each process).
+ */
+export function mediaRoomsFollowSessions(media: MediaGateway, startedAtMs = Date.now()): EventConsumer {
   return {
     name: 'media-rooms',
     scope: 'node',
     async handle(event) {
-      // Sessions that ended before this process started have no room here.
-      if (event.type !== 'session.ended' || !event.sessionId || event.createdAtMs < startedAtMs) return;
-      media.closeRoom(event.sessionId);
+      // Sessions that ended or changed host before this process started have no room here.
+      if (!event.sessionId || event.createdAtMs < startedAtMs) return;
+      if (event.type === 'session.ended') media.closeRoom(event.sessionId);
+      if (event.type === 'session.updated' && hostChanged(event.payload)) media.handOver(event.sessionId);
     },
   };
+}
+
+function hostChanged(payload: Record<string, unknown>): boolean {
+  const session = payload.session as { hostPersonId?: unknown } | undefined;
+  return (
+    typeof payload.previousHostPersonId === 'string' && payload.previousHostPersonId !== session?.hostPersonId
+  );
 }

@@ -36,6 +36,8 @@ export interface MediaGateway {
   readonly rooms: LiveRooms;
   /** Ends a session's media: every transport, producer and consumer of its room. Idempotent. */
   closeRoom(sessionId: string): void;
+  /** The session changed host: its room closes and its peers are asked to join again. */
+  handOver(sessionId: string): void;
   /** Per room and per worker; for /staff, figures at most 2 s old. */
   stats(opts?: { maxAgeMs?: number }): Promise<MediaStats>;
   close(): void;
@@ -53,12 +55,19 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
   const nsp = deps.io.of('/media') as MediaNamespace;
   // Viewers may watch without an account; the token decides who is the host.
   nsp.use(socketAuth(deps.tokens, { required: false }));
-  registerMediaNamespace({ nsp, rooms, sessions: deps.sessions, logger: deps.logger, counters });
+  const control = registerMediaNamespace({
+    nsp,
+    rooms,
+    sessions: deps.sessions,
+    logger: deps.logger,
+    counters,
+  });
   registerMetrics(deps.http, { rooms, mediaSockets: counters });
   await registerWebPages(deps.http, deps.logger);
   return {
     rooms,
     closeRoom: (sessionId) => rooms.closeRoom(sessionId),
+    handOver: (sessionId) => control.handOver(sessionId),
     stats: (opts) => rooms.stats(opts),
     close: () => rooms.close(),
   };

@@ -22,7 +22,7 @@ import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts'
 import type { PlatformConfig } from './config.ts';
 import { registerHealth } from './health.ts';
 import { type App, createHttpApp } from './http-app.ts';
-import { closeRoomsOnSessionEnd, liveHosts } from './live-media.ts';
+import { liveHosts, mediaRoomsFollowSessions } from './live-media.ts';
 import { type MediaGateway, registerMediaGateway, type SessionDirectory } from './media-gateway.ts';
 import { OrderPlacement } from './order-placement.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
@@ -200,7 +200,7 @@ export async function startPlatform(
       announcedAddress: config.media.announcedAddress,
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
-    events.subscribe(closeRoomsOnSessionEnd(mediaGateway));
+    events.subscribe(mediaRoomsFollowSessions(mediaGateway));
     // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.
     const realtime = registerRealtime({
       io: sockets.io,

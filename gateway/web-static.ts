@@ -8,7 +8,9 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import type { App } from './http-app.ts';
 
-export const WEB_DIST = fileURLToPath(new URL('./web/dist/', import.meta.url));
+// Resolved from this module's address through the repository root, so it holds both here (gateway/) and
+// in the compiled server (dist/main.mjs, see scripts/bundle.ts): both sit one folder below the root.
+export const WEB_DIST = fileURLToPath(new URL('../gateway/web/dist/', import.meta.url));
 
 const SessionParams = Type.Object(
   { sessionId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) },

@@ -47,6 +47,7 @@ export const ERRORS = {
     message: 'Idempotency-Key was already used with a different request',
   },
   ORDER_INVALID_TRANSITION: { status: 409, message: 'Order cannot go from {from} to {to}' },
+  HOST_ROLE_REQUIRED: { status: 422, message: 'Person {personId} does not hold the host role' },
   SESSION_STATE_INVALID: { status: 409, message: 'Live session is {state}; cannot {action}' },
   CARD_STATE_INVALID: { status: 409, message: 'Card is {state}; cannot {action}' },
   CARD_PIN_LIMIT: { status: 409, message: 'At most {limit} cards can be pinned at once' },
@@ -64,6 +65,14 @@ export const ERRORS = {
     message: 'That person belongs to another channel; ask staff to register them',
   },
   MEMBER_CODE_UNKNOWN: { status: 404, message: 'No person has member code {code}' },
+  METRIC_RANGE_INVALID: {
+    status: 422,
+    message: 'The range of {metric} must satisfy {lower} <= min < max <= {upper}',
+  },
+  HEALTH_CONSENT_REQUIRED: {
+    status: 403,
+    message: 'This person has not consented to the use of their health data',
+  },
   METRICS_PERIOD_INVALID: { status: 400, message: 'Period is invalid: {reason}' },
 
   // Live (socket.io)

@@ -55,10 +55,19 @@ export function placementStore(store: Store): PlacementStore {
   const stmts = store.sqlite;
   if (stmts) {
     const group = new GroupCommit(store, stmts);
+    // A SQLite store belongs to one process, so every stored key is written here: members who never had
+    // one stored (the late buyers of a storm) miss without a read. Entries are never removed when keys
+    // age out; a stale one only costs the read.
+    const keyHolders = new Set(
+      (stmts.prepare(SQL.keyHolders).all() as Array<{ person_id: string }>).map((r) => r.person_id),
+    );
     return {
       // A read on the shared connection is safe outside a transaction: placements commit synchronously.
-      replay: async (personId, key, hash) => storedReply(stmts.prepare(SQL.replay).get(personId, key), hash),
-      transaction: (fn) => group.run((trx) => fn(new SqlitePlacement(trx, stmts))),
+      replay: async (personId, key, hash) =>
+        keyHolders.has(personId)
+          ? storedReply(stmts.prepare(SQL.replay).get(personId, key), hash)
+          : undefined,
+      transaction: (fn) => group.run((trx) => fn(new SqlitePlacement(trx, stmts, keyHolders))),
     };
   }
   return {
@@ -68,6 +77,7 @@ export function placementStore(store: Store): PlacementStore {
 }
 
 const SQL = {
+  keyHolders: 'select distinct person_id from idempotency_keys',
   replay: 'select request_hash, status_code, body from idempotency_keys where person_id = ? and key = ?',
   card:
     'select cards.id, cards.session_id, cards.sku_id, cards.state, cards.remaining, cards.price_minor, ' +
@@ -97,10 +107,12 @@ const SQL = {
 class SqlitePlacement implements PlacementSql {
   readonly trx: Kysely<Database>;
   readonly #s: SqliteStatements;
+  readonly #keyHolders: Set<string>;
 
-  constructor(trx: Kysely<Database>, stmts: SqliteStatements) {
+  constructor(trx: Kysely<Database>, stmts: SqliteStatements, keyHolders: Set<string>) {
     this.trx = trx;
     this.#s = stmts;
+    this.#keyHolders = keyHolders;
   }
 
   async card(cardId: string) {
@@ -154,6 +166,8 @@ class SqlitePlacement implements PlacementSql {
 
   async remember(personId: string, key: string, hash: string, reply: StoredResponse, nowMs: number) {
     this.#s.prepare(SQL.remember).run(personId, key, hash, reply.status, JSON.stringify(reply.body), nowMs);
+    // Before the commit: a concurrent replay may then read and miss, never skip a committed key.
+    this.#keyHolders.add(personId);
   }
 
   async appendEvents(events: NewDomainEvent[], nowMs: number) {

@@ -210,8 +210,7 @@ export class Readings {
   async ofPersonForStaff(actorId: string, personId: string, limit = 100): Promise<StoredReading[]> {
     const consent = await healthDataConsent(this.#store, personId);
     if (!consent) throw new VitaliveError('NOT_FOUND', { what: 'Person' });
-    if (!consent.granted)
-      throw new VitaliveError('FORBIDDEN', { reason: 'the person has not consented to health data use' });
+    if (!consent.granted) throw new VitaliveError('HEALTH_CONSENT_REQUIRED');
     await this.#store.db
       .insertInto('readings_access_log')
       .values({ actor_id: actorId, person_id: personId, action: 'read_raw', at_ms: Date.now() })

@@ -6,6 +6,7 @@ import { VitaliveError } from '../../protocols/index.ts';
 import { appendEvent } from '../outbox.ts';
 import { uniqueViolation } from '../people/unique-violation.ts';
 import type { Store } from '../store.ts';
+import { checkMetricRanges, uniqueTags } from './metric-ranges.ts';
 import type { ProductsTable } from './tables.ts';
 import { type Localised, type MetricRange, type Product, type Sku, skuView } from './views.ts';
 
@@ -15,6 +16,12 @@ export interface NewSku {
   priceMinor: number;
   currency: string;
   stock: number;
+}
+
+/** What staff change on an existing product; absent fields stay as they are. */
+export interface ProductChanges {
+  tags?: string[] | undefined;
+  metrics?: MetricRange[] | undefined;
 }
 
 export interface NewProduct {
@@ -35,6 +42,7 @@ export class Catalog {
   }
 
   async create(input: NewProduct, nowMs = Date.now()): Promise<Product> {
+    const metrics = checkMetricRanges(input.metrics ?? []);
     const productId = randomUUID();
     try {
       await this.#store.transaction(async (trx) => {
@@ -44,8 +52,8 @@ export class Catalog {
             id: productId,
             titles: JSON.stringify(input.titles),
             descriptions: JSON.stringify(input.descriptions ?? EMPTY),
-            tags: JSON.stringify(input.tags ?? []),
-            metrics: JSON.stringify(input.metrics ?? []),
+            tags: JSON.stringify(uniqueTags(input.tags ?? [])),
+            metrics: JSON.stringify(metrics),
             created_at_ms: nowMs,
             updated_at_ms: nowMs,
           })
@@ -76,6 +84,24 @@ export class Catalog {
         throw new VitaliveError('SKU_CODE_TAKEN', { code: duplicateCode(input.skus) });
       throw err;
     }
+    return (await this.get(productId))!;
+  }
+
+  /** Replaces the product's tags and/or reading ranges (each list whole, as the editor shows it). */
+  async update(productId: string, changes: ProductChanges, nowMs = Date.now()): Promise<Product> {
+    const set: { tags?: string; metrics?: string; updated_at_ms: number } = { updated_at_ms: nowMs };
+    if (changes.tags) set.tags = JSON.stringify(uniqueTags(changes.tags));
+    if (changes.metrics) set.metrics = JSON.stringify(checkMetricRanges(changes.metrics));
+    await this.#store.transaction(async (trx) => {
+      const res = await trx.updateTable('products').set(set).where('id', '=', productId).executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1)
+        throw new VitaliveError('NOT_FOUND', { what: `Product ${productId}` });
+      await appendEvent(trx, {
+        type: 'product.updated',
+        aggregateId: productId,
+        payload: { productId, changed: Object.keys(changes).filter((k) => k === 'tags' || k === 'metrics') },
+      });
+    });
     return (await this.get(productId))!;
   }
 

@@ -1,5 +1,5 @@
 // Catalog and live sales: products, SKUs, live sessions, product cards.
-export { Catalog, type NewProduct, type NewSku } from './catalog.ts';
+export { Catalog, type NewProduct, type NewSku, type ProductChanges } from './catalog.ts';
 export {
   LiveSales,
   type LiveSalesOptions,

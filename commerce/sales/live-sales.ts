@@ -135,6 +135,54 @@ export class LiveSales {
     }));
   }
 
+  /**
+   * Hands a scheduled or live session to another host (staff and admins only, as scheduling for someone
+   * else is). The host console and the media room follow the `session.updated` event, which names the
+   * previous host so their console and publisher can be let go.
+   */
+  async changeHost(actor: Actor, sessionId: string, hostPersonId: string): Promise<LiveSession> {
+    if (!isStaff(actor))
+      throw new VitaliveError('FORBIDDEN', { reason: 'only staff assign the host of a session' });
+    return this.#write(async (trx) => {
+      const row = await this.#sessionRow(trx, sessionId);
+      if (!row) throw new VitaliveError('NOT_FOUND', { what: `Live session ${sessionId}` });
+      if (row.state === 'ended')
+        throw new VitaliveError('SESSION_STATE_INVALID', { state: row.state, action: 'change the host' });
+      const person = await trx
+        .selectFrom('people')
+        .select('id')
+        .where('id', '=', hostPersonId)
+        .executeTakeFirst();
+      if (!person) throw new VitaliveError('NOT_FOUND', { what: `Person ${hostPersonId}` });
+      // The host console opens only for these roles, so anyone else could never run the session.
+      const role = await trx
+        .selectFrom('person_roles')
+        .select('role')
+        .where('person_id', '=', hostPersonId)
+        .where('role', 'in', ['host', 'staff', 'admin'])
+        .executeTakeFirst();
+      if (!role) throw new VitaliveError('HOST_ROLE_REQUIRED', { personId: hostPersonId });
+      if (row.host_person_id === hostPersonId) return sessionView(row);
+      // Conditional on the state read above: a session that ended meanwhile keeps its host.
+      const res = await trx
+        .updateTable('live_sessions')
+        .set({ host_person_id: hostPersonId })
+        .where('id', '=', sessionId)
+        .where('state', '=', row.state)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1)
+        throw new VitaliveError('SESSION_STATE_INVALID', { state: 'changing', action: 'change the host' });
+      const next = { ...row, host_person_id: hostPersonId };
+      await appendEvent(trx, {
+        type: 'session.updated',
+        aggregateId: sessionId,
+        sessionId,
+        payload: { session: sessionView(next), previousHostPersonId: row.host_person_id },
+      });
+      return sessionView(next);
+    });
+  }
+
   goLive(actor: Actor, sessionId: string, nowMs = Date.now()): Promise<LiveSession> {
     return this.#transition(actor, sessionId, 'scheduled', 'live', 'go live', nowMs);
   }

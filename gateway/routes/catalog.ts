@@ -1,9 +1,16 @@
-// /api/products: the catalog. Staff and admins maintain it; anyone signed in may browse.
+// /api/products: the catalog. Staff and admins maintain it (products, their tags and reading ranges,
+// stock); anyone signed in may browse.
 import { Type } from '@fastify/type-provider-typebox';
-import { VitaliveError } from '../../protocols/index.ts';
+import { METRIC_RANGES, VitaliveError } from '../../protocols/index.ts';
 import type { App } from '../http-app.ts';
 import { bearer, PageQuery } from './people-schemas.ts';
-import { NewProductBody, ProductSchema, type SalesRouteDeps, Uuid } from './sales-schemas.ts';
+import {
+  NewProductBody,
+  ProductChangesBody,
+  ProductSchema,
+  type SalesRouteDeps,
+  Uuid,
+} from './sales-schemas.ts';
 
 export async function catalogRoutes(app: App, deps: SalesRouteDeps): Promise<void> {
   const { catalog } = deps.services;
@@ -67,6 +74,39 @@ export async function catalogRoutes(app: App, deps: SalesRouteDeps): Promise<voi
       if (!p) throw new VitaliveError('NOT_FOUND', { what: `Product ${request.params.productId}` });
       return p;
     },
+  );
+
+  app.get(
+    '/api/reading-metrics',
+    {
+      onRequest: deps.guards.authenticate,
+      schema: {
+        tags: ['catalog'],
+        summary: 'The metrics devices measure, each with its physical range (bounds of product ranges)',
+        security: bearer,
+        response: {
+          200: Type.Array(Type.Object({ metric: Type.String(), min: Type.Number(), max: Type.Number() })),
+        },
+      },
+    },
+    async () => Object.values(METRIC_RANGES).map((r) => ({ metric: r.name, min: r.min, max: r.max })),
+  );
+
+  app.patch(
+    '/api/products/:productId',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['catalog'],
+        summary:
+          'Replace the tags and/or the reading ranges (known metrics, min < max within the physical range)',
+        security: bearer,
+        params: Type.Object({ productId: Uuid }, { additionalProperties: false }),
+        body: ProductChangesBody,
+        response: { 200: ProductSchema },
+      },
+    },
+    async (request) => catalog.update(request.params.productId, request.body),
   );
 
   app.post(

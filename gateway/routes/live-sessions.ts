@@ -1,4 +1,4 @@
-// /api/live-sessions: schedule, go live, end; product cards on a session (create, pin, unpin,
+// /api/live-sessions: schedule, assign the host, go live, end; product cards on a session (create, pin, unpin,
 // countdown). Only the session's host or staff change a session; its public snapshot is open to all.
 import { Type } from '@fastify/type-provider-typebox';
 import { VitaliveError } from '../../protocols/index.ts';
@@ -109,6 +109,23 @@ export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise
       async (request) => run(principalOf(request), request.params.sessionId),
     );
   }
+
+  app.patch(
+    '/api/live-sessions/:sessionId',
+    {
+      onRequest: deps.guards.requireRoles('admin', 'staff'),
+      schema: {
+        tags: ['live'],
+        summary: 'Assign another host to a scheduled or live session (staff)',
+        security: bearer,
+        params: SessionParams,
+        body: Type.Object({ hostPersonId: Uuid }, { additionalProperties: false }),
+        response: { 200: SessionSchema },
+      },
+    },
+    async (request) =>
+      sales.changeHost(principalOf(request), request.params.sessionId, request.body.hostPersonId),
+  );
 
   app.get(
     '/api/live-sessions/:sessionId/cards',

@@ -1,5 +1,6 @@
 // TypeBox schemas shared by the catalog, live-session and order routes.
 import { Type } from '@fastify/type-provider-typebox';
+import { METRIC_NAMES } from '../../protocols/index.ts';
 import type { Guards } from '../auth/index.ts';
 import type { SalesServices } from '../sales-service.ts';
 
@@ -24,22 +25,30 @@ export const Quantity = Type.Integer({ minimum: 1, maximum: 1_000_000 });
 export const EpochMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000 });
 const NullableMs = Type.Union([EpochMs, Type.Null()]);
 
+/** A reading metric the devices measure (protocols' list); ranges are checked further by commerce. */
+const MetricName = Type.Union(METRIC_NAMES.map((m) => Type.Literal(m)));
+const MetricRanges = Type.Array(
+  Type.Object(
+    { metric: MetricName, min: Type.Number(), max: Type.Number() },
+    { additionalProperties: false },
+  ),
+  { maxItems: 20 },
+);
+const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 48, pattern: '^[a-z0-9-]+$' }), {
+  maxItems: 20,
+});
+
+export const ProductChangesBody = Type.Object(
+  { tags: Type.Optional(Tags), metrics: Type.Optional(MetricRanges) },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 export const NewProductBody = Type.Object(
   {
     titles: Localised,
     descriptions: Type.Optional(LongLocalised),
-    tags: Type.Optional(
-      Type.Array(Type.String({ minLength: 1, maxLength: 48, pattern: '^[a-z0-9-]+$' }), { maxItems: 20 }),
-    ),
-    metrics: Type.Optional(
-      Type.Array(
-        Type.Object(
-          { metric: Type.String({ minLength: 1, maxLength: 40 }), min: Type.Number(), max: Type.Number() },
-          { additionalProperties: false },
-        ),
-        { maxItems: 20 },
-      ),
-    ),
+    tags: Type.Optional(Tags),
+    metrics: Type.Optional(MetricRanges),
     skus: Type.Array(
       Type.Object(
         {

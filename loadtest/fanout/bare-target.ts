@@ -1,8 +1,11 @@
 // The baseline target: the bare socket.io server of bare-server.ts in a child process.
-import { type FanoutTarget, nextJson, tsxNode } from './harness.ts';
+import { compiledNode } from '../compiled.ts';
+import { type FanoutTarget, nextJson } from './harness.ts';
 
 export async function startBareTarget(): Promise<FanoutTarget> {
-  const child = tsxNode('loadtest/fanout/bare-server.ts', []);
+  const child = await compiledNode('loadtest/fanout/bare-server.ts', [], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const { port } = await nextJson<{ port: number }>(child, (v) => typeof v.port === 'number');
   return {
     name: 'bare-socket.io',

@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { compiledNode } from '../compiled.ts';
 import { createPgDatabase, freePort, startRedis } from '../services.ts';
-import { type FanoutTarget, nextJson, tsxNode } from './harness.ts';
+import { type FanoutTarget, nextJson } from './harness.ts';
 
 async function ask(child: ChildProcess, line: string): Promise<number> {
   const p = nextJson<{ rssMb: number }>(child, (v) => typeof v.rssMb === 'number');
@@ -36,7 +37,7 @@ export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
   for (let i = 0; i < nodes; i++) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-fanout-'));
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-    const child = tsxNode('loadtest/fanout/gateway-server.ts', [], {
+    const env = {
       ...process.env,
       ...shared,
       HTTP_HOST: '127.0.0.1',
@@ -48,6 +49,10 @@ export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
       AUTH_SECRET: secret,
       LOG_LEVEL: 'error',
       SEED: i === 0 ? '1' : '0',
+    };
+    const child = await compiledNode('loadtest/fanout/gateway-server.ts', [], {
+      env,
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     children.push(child);
     const up = await nextJson<{ port: number; sessionId?: string; pin?: { url: string; token: string } }>(

@@ -81,7 +81,8 @@ export async function startMediaNode(workers = 2): Promise<MediaNode> {
   };
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs` e.g. `--use-file-for-fake-video-capture=<file.y4m>` to feed the fake camera a video. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -90,6 +91,7 @@ export function launchChromium(): Promise<Browser> {
       '--use-fake-ui-for-media-stream',
       // The only interface may be loopback; WebRTC ignores it unless told otherwise.
       '--allow-loopback-in-peer-connection',
+      ...extraArgs,
     ],
   });
 }

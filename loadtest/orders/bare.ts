@@ -1,14 +1,11 @@
 // The ceiling of this machine for the order benchmarks' driver + HTTP: the same driver against a bare
 // fastify server (bare-server.ts) in a child process, for the same concurrency.
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import path from 'node:path';
+import { compiledNode } from '../compiled.ts';
 import { freePort } from '../services.ts';
 import { cpuMeter } from './cpu.ts';
 import type { Figures } from './figures.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export async function waitHealthy(port: number): Promise<void> {
   for (let i = 0; i < 1200; i++) {
@@ -20,11 +17,10 @@ export async function waitHealthy(port: number): Promise<void> {
   throw new Error('server did not become healthy');
 }
 
-/** The driver against a bare fastify server for the storm's tail length: attempts/s and latency. */
-export async function bare(concurrency: number, seconds: number): Promise<Figures> {
+/** The driver against a bare fastify server for the storm's tail length (after an unmeasured warm-up). */
+export async function bare(concurrency: number, seconds: number, warmUpSec = 0): Promise<Figures> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/orders/bare-server.ts', String(port)], {
-    cwd: ROOT,
+  const child = await compiledNode('loadtest/orders/bare-server.ts', [String(port)], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -32,17 +28,23 @@ export async function bare(concurrency: number, seconds: number): Promise<Figure
     const drv = new HttpDriver(`http://127.0.0.1:${port}`, concurrency);
     const body = { cardId: randomUUID(), quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
     const token = randomBytes(200).toString('base64url');
-    const lat: number[] = [];
+    const run = async (forSec: number): Promise<number[]> => {
+      const lat: number[] = [];
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (performance.now() - t0 < forSec * 1000) {
+            const r = await drv.post('/api/orders', token, body, { 'idempotency-key': randomUUID() });
+            lat.push(r.ms);
+          }
+        }),
+      );
+      return lat;
+    };
+    if (warmUpSec > 0) await run(warmUpSec);
     const cpu = cpuMeter(child.pid);
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() - started < seconds * 1000) {
-          const r = await drv.post('/api/orders', token, body, { 'idempotency-key': randomUUID() });
-          lat.push(r.ms);
-        }
-      }),
-    );
+    const lat = await run(seconds);
     const took = (performance.now() - started) / 1000;
     const cpuPer = cpu(lat.length);
     drv.close();

@@ -1,6 +1,7 @@
-// Catalog and live sessions on both store backends: cards allotted from SKU stock, who may pin, the pin
-// limit, session states, countdowns, expiry racing on two "processes", and the outbox events each change
-// writes with its per-session sequence and the public card view.
+// Catalog and live sessions on both store backends: cards allotted from SKU stock, product tags and
+// reading ranges, who may pin, the pin limit, handing a session to another host, session states,
+// countdowns, expiry racing on two "processes", and the outbox events each change writes with its
+// per-session sequence and the public card view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, Catalog, type DomainEvent, LiveSales, readEvents } from '../../commerce/index.ts';
 import { isVitaliveError } from '../../protocols/index.ts';
@@ -51,7 +52,7 @@ describe.each(STORE_BACKENDS)('live sales on $name', ({ name }) => {
       titles: TITLES,
       descriptions: { en: 'Soluble fibre', 'zh-Hans': '可溶性纤维', 'zh-Hant': '可溶性纖維' },
       tags: ['glucose-control'],
-      metrics: [{ metric: 'glucose', min: 3.9, max: 7.8 }],
+      metrics: [{ metric: 'GLUCOSE_MMOL_L', min: 3.9, max: 7.8 }],
       skus: [{ code: `FIB-${name}-${++seq}-${Date.now()}`, priceMinor: 8_800, currency: 'cny', stock }],
     });
     return product.skus[0]!;
@@ -73,7 +74,7 @@ describe.each(STORE_BACKENDS)('live sales on $name', ({ name }) => {
     expect(s.currency).toBe('CNY');
     const product = await catalog.get(s.productId);
     expect(product?.tags).toEqual(['glucose-control']);
-    expect(product?.metrics).toEqual([{ metric: 'glucose', min: 3.9, max: 7.8 }]);
+    expect(product?.metrics).toEqual([{ metric: 'GLUCOSE_MMOL_L', min: 3.9, max: 7.8 }]);
     expect(product?.titles).toEqual(TITLES);
     const session = await sales.createSession(host, { title: 'Morning' });
     expect(session.state).toBe('scheduled');
@@ -110,6 +111,62 @@ describe.each(STORE_BACKENDS)('live sales on $name', ({ name }) => {
     expect((await sales.unpin(host, session.sessionId, card.cardId)).state).toBe('unpinned');
     expect(await codeOf(sales.pin(host, session.sessionId, 'no-such-card'))).toBe('NOT_FOUND');
     expect(await codeOf(sales.pin(host, 'no-such-session', card.cardId))).toBe('NOT_FOUND');
+  });
+
+  it('staff hand a session to another host until it ends; the event names both hosts', async () => {
+    const sales = new LiveSales(t.store);
+    const session = await sales.createSession(host, { title: 'Handover' });
+    const to = (actor: Actor, hostPersonId: string) =>
+      sales.changeHost(actor, session.sessionId, hostPersonId);
+    expect(await codeOf(to(host, otherHost.personId))).toBe('FORBIDDEN');
+    expect(await codeOf(to(otherHost, otherHost.personId))).toBe('FORBIDDEN');
+    expect(await codeOf(to(staff, member.personId))).toBe('HOST_ROLE_REQUIRED');
+    expect(await codeOf(to(staff, 'no-such-person'))).toBe('NOT_FOUND');
+    expect(await codeOf(sales.changeHost(staff, 'no-such-session', otherHost.personId))).toBe('NOT_FOUND');
+    expect((await to(staff, otherHost.personId)).hostPersonId).toBe(otherHost.personId);
+    expect(await sales.hostOf(session.sessionId)).toBe(otherHost.personId);
+    // Same host again: nothing to change, no event.
+    await to(staff, otherHost.personId);
+    const updates = (await sessionEvents(t, session.sessionId)).filter((e) => e.type === 'session.updated');
+    expect(
+      updates.map((e) => [
+        e.payload.previousHostPersonId,
+        (e.payload.session as { hostPersonId: string }).hostPersonId,
+      ]),
+    ).toEqual([[host.personId, otherHost.personId]]);
+    // The former host lost the session; the new one runs it.
+    expect(await codeOf(sales.goLive(host, session.sessionId))).toBe('FORBIDDEN');
+    await sales.goLive(otherHost, session.sessionId);
+    expect((await to(staff, host.personId)).state).toBe('live');
+    await sales.end(staff, session.sessionId);
+    expect(await codeOf(to(staff, otherHost.personId))).toBe('SESSION_STATE_INVALID');
+    expect(await sales.hostOf(session.sessionId)).toBe(host.personId);
+  });
+
+  it("replaces a product's tags and reading ranges; a bad range changes nothing", async () => {
+    const s = await sku(1);
+    const updated = await catalog.update(s.productId, {
+      tags: ['weight-management', 'weight-management'],
+      metrics: [{ metric: 'BODY_FAT_PCT', min: 25, max: 45 }],
+    });
+    expect(updated).toMatchObject({
+      tags: ['weight-management'],
+      metrics: [{ metric: 'BODY_FAT_PCT', min: 25, max: 45 }],
+    });
+    expect(
+      await codeOf(catalog.update(s.productId, { metrics: [{ metric: 'BMI', min: 30, max: 30 }] })),
+    ).toBe('METRIC_RANGE_INVALID');
+    expect(
+      await codeOf(
+        catalog.update(s.productId, { metrics: [{ metric: 'BMI', min: 25, max: Number.POSITIVE_INFINITY }] }),
+      ),
+    ).toBe('METRIC_RANGE_INVALID');
+    expect(
+      await codeOf(catalog.update(s.productId, { metrics: [{ metric: 'bmi', min: 25, max: 30 }] })),
+    ).toBe('VALIDATION_FAILED');
+    expect(await codeOf(catalog.update('no-such-product', { tags: [] }))).toBe('NOT_FOUND');
+    expect((await catalog.get(s.productId))?.metrics).toEqual([{ metric: 'BODY_FAT_PCT', min: 25, max: 45 }]);
+    expect((await catalog.update(s.productId, { tags: [] })).metrics).toHaveLength(1);
   });
 
   it('pins at most the configured number of cards; an unpin frees a place', async () => {

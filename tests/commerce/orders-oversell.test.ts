@@ -218,5 +218,29 @@ describe.each([{ dialect: 'sqlite' as const }, { dialect: 'postgres' as const }]
       expect(await ordersOnCard(t, card.cardId)).toBe(1);
       expect(await remaining(t, card.cardId)).toBe(8);
     }, 60_000);
+
+    it('after a sell-out and a restart, a retried key still gets its stored 201; a new key gets CARD_SOLD_OUT', async () => {
+      const { card } = await liveCard(t.store, tokens, { units: 1 });
+      const [winner, late] = await seedBuyers(t, 2);
+      const body = { cardId: card.cardId, quantity: 1, fulfilment: PICKUP };
+      const first = await testOrders(t.store).place(
+        { personId: winner!.id, roles: winner!.roles },
+        body,
+        'win-key-1',
+      );
+      expect(first.status).toBe(201);
+      // A new Orders, as after a restart: what it knows of stored keys comes from the store.
+      const restarted = testOrders(t.store);
+      const lateReply = await restarted.place({ personId: late!.id, roles: late!.roles }, body, 'late-key-1');
+      expect((lateReply.body as { code: string }).code).toBe('CARD_SOLD_OUT');
+      // The gate now says sold out; the retry must still be answered from the stored reply.
+      const retried = await restarted.place(
+        { personId: winner!.id, roles: winner!.roles },
+        body,
+        'win-key-1',
+      );
+      expect(JSON.stringify(retried)).toBe(JSON.stringify(first));
+      expect(await ordersOnCard(t, card.cardId)).toBe(1);
+    }, 60_000);
   },
 );

@@ -55,7 +55,7 @@ describe.each(STORE_BACKENDS)('readings on $name', ({ name }) => {
       'assign',
     ]);
     const denied = await readings.ofPersonForStaff('staff-1', refusing.person.id).catch((e) => e);
-    expect(isVitaliveError(denied) && denied.code).toBe('FORBIDDEN');
+    expect(isVitaliveError(denied) && denied.code).toBe('HEALTH_CONSENT_REQUIRED');
     expect(await readings.accessLog(refusing.person.id)).toEqual([]);
     expect(await readings.count()).toEqual({ total: 5, linked: 4 });
   });

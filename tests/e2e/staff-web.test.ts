@@ -350,7 +350,7 @@ describe('staff pages end to end in a real browser', () => {
     expect(await admin.locator(`tr[data-sku-id="${skuId}"] [data-col="stock"]`).textContent()).toBe('10');
     await screenshot(admin, 'staff-catalog');
     await nav(admin, 'Live sessions');
-    await admin.locator(`tr[data-session-id="${session.sessionId}"] button`).click();
+    await admin.locator(`tr[data-session-id="${session.sessionId}"] th button`).click();
     await admin.locator(`.cards-table tr[data-card-id="${card.cardId}"]`).waitFor();
     await screenshot(admin, 'staff-sessions');
 

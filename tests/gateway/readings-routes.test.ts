@@ -1,5 +1,6 @@
 // Readings over HTTP: admin-issued edge token on the ingest route (idempotent), a member reads their own,
-// staff read consenting people only (audited), channel managers and hosts never see raw readings,
+// staff read consenting people only (audited; HEALTH_CONSENT_REQUIRED otherwise), channel managers and
+// hosts never see raw readings (FORBIDDEN),
 // device routes answer 503 on a node without an embedded edge.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Readings } from '../../commerce/index.ts';
@@ -80,12 +81,17 @@ it('ingests with an edge token and applies the health-data access rules', async 
   const mine = await call('GET', '/api/me/readings', no.token);
   expect(mine.body.map((r: { seq: number }) => r.seq)).toEqual([2]);
   expect((await call('GET', `/api/people/${yes.person.id}/readings`, staff.token)).body).toHaveLength(1);
-  expect((await call('GET', `/api/people/${no.person.id}/readings`, staff.token)).status).toBe(403);
-  for (const who of [manager, host, yes])
-    expect((await call('GET', `/api/people/${yes.person.id}/readings`, who.token)).status).toBe(403);
-  expect((await new Readings(t.store).accessLog(yes.person.id)).map((a) => a.actorId)).toEqual([
-    staff.person.id,
+  const refused = await call('GET', `/api/people/${no.person.id}/readings`, staff.token);
+  expect([refused.status, refused.body.code]).toEqual([403, 'HEALTH_CONSENT_REQUIRED']);
+  for (const who of [manager, host, yes]) {
+    const r = await call('GET', `/api/people/${yes.person.id}/readings`, who.token);
+    expect([r.status, r.body.code]).toEqual([403, 'FORBIDDEN']);
+  }
+  // Every staff read is logged; refused reads show nothing and log nothing.
+  expect((await new Readings(t.store).accessLog(yes.person.id)).map((a) => [a.actorId, a.action])).toEqual([
+    [staff.person.id, 'read_raw'],
   ]);
+  expect(await new Readings(t.store).accessLog(no.person.id)).toEqual([]);
 
   const unlinked = await call('GET', '/api/readings/unlinked', staff.token);
   expect(unlinked.body.map((r: { seq: number }) => r.seq)).toEqual([3]);

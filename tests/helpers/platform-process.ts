@@ -1,4 +1,5 @@
-// Runs the real entry point (gateway/main.ts) as a child process: spawn with an environment, wait for
+// Runs the real entry point as `npm start` does (gateway/main.ts compiled to dist/main.mjs, built once
+// per test run by tests/helpers/build-server.ts) as a child process: spawn with an environment, wait for
 // /healthz, stop with a signal. Used by the process tests and by the multi-node tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -23,7 +24,7 @@ export interface PlatformProcess {
 
 export function startMain(env: Record<string, string>): PlatformProcess {
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.mjs'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

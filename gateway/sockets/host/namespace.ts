@@ -63,6 +63,8 @@ type HostSocket = Socket<
 >;
 
 export const hostRoom = (sessionId: string) => `h:${sessionId}`;
+/** Every console socket of a person who is not staff: let go together when a session changes host. */
+export const hostPersonRoom = (personId: string) => `hp:${personId}`;
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
 const parseSession = compile(Type.Object({ sessionId: Id }, { additionalProperties: false }));
@@ -126,6 +128,8 @@ export function registerHostNamespace(deps: HostNamespaceDeps): void {
   deps.nsp.on('connection', (socket: HostSocket) => {
     countUnknownEvents(socket, KNOWN, deps.counters);
     const principal = socket.data.principal!;
+    if (!principal.roles.includes('staff') && !principal.roles.includes('admin'))
+      void socket.join(hostPersonRoom(principal.personId));
     const onError = (err: unknown) => deps.logger.error({ err }, 'host handler failed');
     const guarded = <T extends { sessionId: string }>(
       parse: (v: unknown) => T,

@@ -2,7 +2,7 @@
 // with their sequence; an order event goes to its buyer only, and the rest of the room gets a `seq:skip`
 // so their sequence stays contiguous and no one mistakes a private event for a gap.
 import type { DomainEvent, EventConsumer } from '../../../commerce/index.ts';
-import { type HostNamespace, hostRoom } from '../host/namespace.ts';
+import { type HostNamespace, hostPersonRoom, hostRoom } from '../host/namespace.ts';
 import type { LiveNamespace } from './namespace.ts';
 import { personRoom, sessionRoom } from './namespace.ts';
 
@@ -24,6 +24,14 @@ function buyerOf(event: DomainEvent): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/** A session handed to another host: the former host's consoles stop receiving its orders and counts. */
+function releaseFormerHost(host: HostNamespace, event: DomainEvent): void {
+  const previous = event.payload.previousHostPersonId;
+  const session = event.payload.session as { hostPersonId?: unknown } | undefined;
+  if (typeof previous !== 'string' || previous === session?.hostPersonId || !event.sessionId) return;
+  host.in(hostPersonRoom(previous)).socketsLeave(hostRoom(event.sessionId));
+}
+
 /** Viewers get their frames; the session's host console also gets every new order. */
 export function liveFanout(nsp: LiveNamespace, host: HostNamespace): EventConsumer {
   return {
@@ -34,6 +42,7 @@ export function liveFanout(nsp: LiveNamespace, host: HostNamespace): EventConsum
       if (!event.sessionId || event.sessionSeq === null) return;
       const frame = { sessionId: event.sessionId, seq: event.sessionSeq, type: event.type, ...event.payload };
       const room = sessionRoom(event.sessionId);
+      if (event.type === 'session.updated') releaseFormerHost(host, event);
       const publicName = PUBLIC_FRAMES[event.type as keyof typeof PUBLIC_FRAMES];
       if (publicName) {
         nsp.to(room).emit(publicName, frame);

@@ -74,7 +74,15 @@ export interface MediaNamespaceDeps {
 
 const json = (v: unknown) => v as MediaJson;
 
-export function registerMediaNamespace(deps: MediaNamespaceDeps): void {
+export interface MediaNamespaceControl {
+  /**
+   * The session changed host: its room here closes (the former host's producers with it) and every peer
+   * is asked to join again, so the room reopens for the new host and viewers keep watching.
+   */
+  handOver(sessionId: string): void;
+}
+
+export function registerMediaNamespace(deps: MediaNamespaceDeps): MediaNamespaceControl {
   const { nsp, rooms } = deps;
 
   // SFU events → the sockets concerned (the SFU runs in this process, so local delivery suffices).
@@ -216,4 +224,19 @@ export function registerMediaNamespace(deps: MediaNamespaceDeps): void {
     });
     socket.on('disconnect', leave);
   });
+
+  return {
+    handOver(sessionId) {
+      const peers: MediaSocket[] = [];
+      for (const socket of nsp.sockets.values()) {
+        if (socket.data.mediaSession !== sessionId) continue;
+        // Out of the room before it closes: they are told to rejoin, not that the session ended.
+        socket.data.mediaSession = undefined;
+        void socket.leave(mediaRoom(sessionId));
+        peers.push(socket);
+      }
+      rooms.closeRoom(sessionId);
+      for (const socket of peers) socket.emit('media:reconnect', { sessionId, reason: 'host_changed' });
+    },
+  };
 }

@@ -1,5 +1,6 @@
 // Two gateway processes behind one Redis and one PostgreSQL act as one: viewers split across the nodes
-// all receive a pin made through one of them, and the viewer count they see is the global one.
+// all receive a pin made through one of them, and the viewer count they see is the global one; a host
+// change made through one node releases the former host's console on the other.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,14 +8,14 @@ import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../../commerce/index.ts';
-import { postOk } from '../../helpers/http-call.ts';
+import { call, postOk } from '../../helpers/http-call.ts';
 import { ok, record, socketTo, until } from '../../helpers/live-platform.ts';
 import { testLogger } from '../../helpers/logger.ts';
 import { seedPerson, TEST_AUTH_SECRET, testTokens } from '../../helpers/people.ts';
 import { type PlatformProcess, pollHealth, startMain } from '../../helpers/platform-process.ts';
 import { freePort } from '../../helpers/ports.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.ts';
-import { TestRedisServer } from '../../helpers/sales.ts';
+import { PICKUP, TestRedisServer } from '../../helpers/sales.ts';
 
 const tokens = testTokens();
 
@@ -99,5 +100,51 @@ describe('two gateway nodes + Redis', () => {
     const seqs = new Set(pins.map((p) => p[0]!.frame.seq));
     expect(seqs.size).toBe(1);
     await until(() => counts.every((c) => c.last === 6), 15_000);
+  }, 60_000);
+
+  it('a host change made through one node lets go of the former host console on the other', async () => {
+    const [a, b] = nodes.map((n) => n.url) as [string, string];
+    const former = await seedPerson(store, tokens, { roles: ['host'] });
+    const next = await seedPerson(store, tokens, { roles: ['host'] });
+    const staff = await seedPerson(store, tokens, { roles: ['staff'] });
+    const buyer = await seedPerson(store, tokens);
+    const product = await postOk(b, staff.token, '/api/products', {
+      titles: { en: 'Fibre', 'zh-Hans': '膳食纤维', 'zh-Hant': '膳食纖維' },
+      skus: [{ code: 'FB-2', priceMinor: 9_900, currency: 'CNY', stock: 50 }],
+    });
+    const skuId = (product.skus as Array<{ skuId: string }>)[0]!.skuId;
+    const sessionId = (await postOk(a, former.token, '/api/live-sessions', { title: 'Handover' }))
+      .sessionId as string;
+    await postOk(a, former.token, `/api/live-sessions/${sessionId}/go-live`);
+    const card = await postOk(a, former.token, `/api/live-sessions/${sessionId}/cards`, {
+      skuId,
+      quantity: 5,
+    });
+    await postOk(a, former.token, `/api/live-sessions/${sessionId}/cards/${card.cardId}/pin`);
+    const formerConsole = await socketTo(a, '/host', former.token);
+    sockets.push(formerConsole);
+    await ok(formerConsole, 'host:join', { sessionId });
+    const formerOrders = record(formerConsole, ['order:new']);
+
+    const res = await call(b, 'PATCH', `/api/live-sessions/${sessionId}`, {
+      token: staff.token,
+      body: { hostPersonId: next.person.id },
+    });
+    expect(res.status).toBe(200);
+    const nextConsole = await socketTo(b, '/host', next.token);
+    sockets.push(nextConsole);
+    const nextOrders = record(nextConsole, ['order:new']);
+    // The release travels as an outbox event; join once the session answers with the new host.
+    await ok(nextConsole, 'host:join', { sessionId });
+    await new Promise((r) => setTimeout(r, 500));
+    const order = await call(a, 'POST', '/api/orders', {
+      token: buyer.token,
+      body: { cardId: card.cardId, quantity: 1, provider: 'manual', fulfilment: PICKUP },
+      headers: { 'idempotency-key': 'multi-node-handover' },
+    });
+    expect(order.status).toBe(201);
+    await until(() => nextOrders.length === 1, 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(formerOrders).toEqual([]);
   }, 60_000);
 });

@@ -64,6 +64,9 @@ const en: Table = {
   EVENT_INVITEE_OTHER_CHANNEL: 'That person belongs to another channel; ask staff to register them.',
   MEMBER_CODE_UNKNOWN: 'No member has the code {code}.',
   METRICS_PERIOD_INVALID: 'The period is invalid: {reason}',
+  HOST_ROLE_REQUIRED: 'That person is not a host. Grant them the host role first.',
+  METRIC_RANGE_INVALID: 'The range of {metric} must lie within {lower}–{upper}, with min below max.',
+  HEALTH_CONSENT_REQUIRED: 'This person has not consented to staff seeing their health readings.',
 };
 
 const zhHans: Table = {
@@ -121,6 +124,9 @@ const zhHans: Table = {
   EVENT_INVITEE_OTHER_CHANNEL: '此人属于其他渠道，请联系工作人员登记。',
   MEMBER_CODE_UNKNOWN: '没有会员使用会员码 {code}。',
   METRICS_PERIOD_INVALID: '时间段无效：{reason}',
+  HOST_ROLE_REQUIRED: '此人不是主播，请先授予主播角色。',
+  METRIC_RANGE_INVALID: '{metric} 的范围须在 {lower}–{upper} 之内，且最小值小于最大值。',
+  HEALTH_CONSENT_REQUIRED: '此人未同意员工查看其健康检测数据。',
 };
 
 const zhHant: Table = {
@@ -178,6 +184,9 @@ const zhHant: Table = {
   EVENT_INVITEE_OTHER_CHANNEL: '此人屬於其他通路，請聯絡工作人員登記。',
   MEMBER_CODE_UNKNOWN: '沒有會員使用會員碼 {code}。',
   METRICS_PERIOD_INVALID: '時段無效：{reason}',
+  HOST_ROLE_REQUIRED: '此人不是主播，請先授予主播角色。',
+  METRIC_RANGE_INVALID: '{metric} 的範圍須在 {lower}–{upper} 之內，且最小值小於最大值。',
+  HEALTH_CONSENT_REQUIRED: '此人未同意員工查看其健康檢測數據。',
 };
 
 export const ERROR_TEXTS: Record<Lang, Table> = { en, 'zh-Hans': zhHans, 'zh-Hant': zhHant };

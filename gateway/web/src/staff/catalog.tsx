@@ -1,5 +1,6 @@
 // Catalog: products with their SKUs, stock, tags and the reading metrics they address; create a
-// product with one SKU, receive or write off stock (asked to confirm).
+// product with one SKU, receive or write off stock (asked to confirm), edit a product's tags and
+// reading ranges.
 import { useState } from 'preact/hooks';
 import { api } from '../common/api.ts';
 import { formatMoney, localised } from '../common/i18n.ts';
@@ -7,6 +8,7 @@ import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tk } from './catalog-messages.ts';
 import { ConfirmButton, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
+import { ProductEditor } from './product-editor.tsx';
 
 export interface Product {
   productId: string;
@@ -30,6 +32,8 @@ export function CatalogPage() {
   );
   const action = useAction();
   const [deltas, setDeltas] = useState<Record<string, string>>({});
+  const [editing, setEditing] = useState<string>();
+  const edited = products.data?.find((p) => p.productId === editing);
   return (
     <>
       <NewProduct onCreated={products.reload} />
@@ -57,14 +61,27 @@ export function CatalogPage() {
                     {rows.flatMap((p) =>
                       p.skus.map((s) => (
                         <tr key={s.skuId} data-sku-id={s.skuId}>
-                          <th scope="row">{localised(p.titles)}</th>
+                          <th scope="row">
+                            {localised(p.titles)}{' '}
+                            <button
+                              type="button"
+                              class="link"
+                              aria-label={`${tk('edit')}: ${localised(p.titles)} ${s.code}`}
+                              aria-expanded={editing === p.productId}
+                              onClick={() => setEditing(editing === p.productId ? undefined : p.productId)}
+                            >
+                              {tk('edit')}
+                            </button>
+                          </th>
                           <td>
                             <code>{s.code}</code>
                           </td>
                           <td>{formatMoney(s.priceMinor, s.currency)}</td>
                           <td data-col="stock">{s.stockOnHand}</td>
                           <td>{p.tags.join(', ')}</td>
-                          <td>{p.metrics.map((m) => `${m.metric} ${m.min}–${m.max}`).join(', ')}</td>
+                          <td data-col="metrics">
+                            {p.metrics.map((m) => `${m.metric} ${m.min}–${m.max}`).join(', ')}
+                          </td>
                           <td class="actions">
                             <input
                               type="number"
@@ -104,6 +121,7 @@ export function CatalogPage() {
           }
         </AsyncView>
       </section>
+      {edited && <ProductEditor key={edited.productId} product={edited} onSaved={products.reload} />}
     </>
   );
 }
@@ -113,7 +131,6 @@ function NewProduct({ onCreated }: { onCreated: () => void }) {
   const [hans, setHans] = useState('');
   const [hant, setHant] = useState('');
   const [tags, setTags] = useState('');
-  const [metrics, setMetrics] = useState('');
   const [code, setCode] = useState('');
   const [price, setPrice] = useState('');
   const [currency, setCurrency] = useState('CNY');
@@ -133,7 +150,6 @@ function NewProduct({ onCreated }: { onCreated: () => void }) {
               'zh-Hant': hant.trim() || en.trim(),
             },
             tags: list(tags),
-            metrics: list(metrics).map((metric) => ({ metric, min: 0, max: 1000 })),
             skus: [
               {
                 code: code.trim(),
@@ -156,7 +172,6 @@ function NewProduct({ onCreated }: { onCreated: () => void }) {
         <Input label={tk('titleHans')} value={hans} onInput={setHans} />
         <Input label={tk('titleHant')} value={hant} onInput={setHant} />
         <Input label={tk('tags')} value={tags} onInput={setTags} />
-        <Input label={tk('metrics')} value={metrics} onInput={setMetrics} />
       </div>
       <div class="row">
         <Input label={tk('skuCode')} value={code} onInput={setCode} required />

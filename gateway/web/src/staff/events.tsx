@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, auth } from '../common/api.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
+import { CheckIn } from './check-in.tsx';
 import { contactOf, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 
@@ -195,48 +196,6 @@ function EventDetail({
         }
       </AsyncView>
     </section>
-  );
-}
-
-function CheckIn({ eventId, onDone }: { eventId: string; onDone: () => void }) {
-  const [code, setCode] = useState('');
-  const action = useAction();
-  return (
-    <form
-      class="check-in"
-      aria-label={ts('checkIn')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(async () => {
-          const r = await api.post<{ displayName: string; firstTime: boolean }>(
-            `/api/events/${eventId}/check-ins`,
-            { memberCode: code.trim() },
-          );
-          setCode('');
-          onDone();
-          return r.firstTime
-            ? ts('checkedIn', { name: r.displayName })
-            : ts('alreadyIn', { name: r.displayName });
-        });
-      }}
-    >
-      <h4>{ts('checkIn')}</h4>
-      <label class="field">
-        <span>{ts('memberCode')}</span>
-        <input
-          name="memberCode"
-          value={code}
-          required
-          maxLength={32}
-          autoComplete="off"
-          onInput={(e) => setCode((e.currentTarget as HTMLInputElement).value)}
-        />
-      </label>
-      {action.view()}
-      <button type="submit" class="primary" disabled={action.busy}>
-        {ts('checkIn')}
-      </button>
-    </form>
   );
 }
 

@@ -1,22 +1,14 @@
 // People: find by name, phone, e-mail or member code; for the chosen person their roles (admins),
-// a password-reset code (staff), and the unlinked readings that can be assigned to them (staff).
+// a password-reset code and their recent readings where health-data access allows (staff), and the
+// unlinked readings that can be assigned to them (staff).
 import { useState } from 'preact/hooks';
 import { api, auth, type Person } from '../common/api.ts';
-import { formatDateTime, formatNumber } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { ConfirmButton, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
+import { PersonReadings, UnlinkedReadings } from './person-readings.tsx';
 
 const ROLES = ['admin', 'staff', 'channel_manager', 'host', 'member'];
-
-interface Reading {
-  id: number;
-  deviceId: string;
-  metric: string;
-  value: number;
-  measuredAtMs: number;
-  memberCode: string | null;
-}
 
 export function PeoplePage() {
   const [input, setInput] = useState('');
@@ -170,78 +162,7 @@ function PersonPanel({ person, onChanged }: { person: Person; onChanged: () => v
         }
       />
       {action.view()}
-    </section>
-  );
-}
-
-function UnlinkedReadings({ person }: { person: Person | undefined }) {
-  const list = useAsync((signal) => api.get<Reading[]>('/api/readings/unlinked?limit=100', { signal }), []);
-  const [picked, setPicked] = useState<number[]>([]);
-  const action = useAction();
-  return (
-    <section class="panel" aria-labelledby="unlinked-h">
-      <h3 id="unlinked-h">{ts('unlinked')}</h3>
-      <AsyncView state={list}>
-        {(rows) =>
-          rows.length === 0 ? (
-            <p class="hint">{ts('none')}</p>
-          ) : (
-            <table class="readings-table">
-              <thead>
-                <tr>
-                  <th scope="col">{ts('select')}</th>
-                  <th scope="col">{ts('deviceId')}</th>
-                  <th scope="col">{ts('metric')}</th>
-                  <th scope="col">{ts('value')}</th>
-                  <th scope="col">{ts('memberCode')}</th>
-                  <th scope="col">{ts('measured')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`${ts('select')} ${r.id}`}
-                        checked={picked.includes(r.id)}
-                        onChange={(e) =>
-                          setPicked((p) =>
-                            (e.currentTarget as HTMLInputElement).checked
-                              ? [...p, r.id]
-                              : p.filter((x) => x !== r.id),
-                          )
-                        }
-                      />
-                    </td>
-                    <td>{r.deviceId}</td>
-                    <td>{r.metric}</td>
-                    <td>{formatNumber(r.value, 2)}</td>
-                    <td>{r.memberCode ?? '—'}</td>
-                    <td>{formatDateTime(r.measuredAtMs)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </AsyncView>
-      {person && (
-        <ConfirmButton
-          label={`${ts('assignTo')}: ${person.displayName}`}
-          text={`${ts('assignTo')}: ${person.displayName} (${picked.length})`}
-          disabled={action.busy || picked.length === 0}
-          onConfirm={() =>
-            action.run(async () => {
-              await api.post('/api/readings/assign', { readingIds: picked, personId: person.id });
-              setPicked([]);
-              list.reload();
-              return ts('done');
-            })
-          }
-        />
-      )}
-      {action.view()}
+      <PersonReadings person={person} />
     </section>
   );
 }

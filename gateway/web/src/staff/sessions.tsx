@@ -1,5 +1,6 @@
-// Live sessions: schedule one (for a host), the list with state, and for the chosen session its product
-// cards (add a card from a SKU, with the units it takes from stock).
+// Live sessions: schedule one (for a host), the list with state, assigning another host to a session
+// that has not ended, and for the chosen session its product cards (add a card from a SKU, with the units
+// it takes from stock).
 import { useState } from 'preact/hooks';
 import { api } from '../common/api.ts';
 import { formatDateTime, formatMoney, localised } from '../common/i18n.ts';
@@ -8,14 +9,9 @@ import type { Product } from './catalog.tsx';
 import { tk } from './catalog-messages.ts';
 import { Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
+import { SessionHost, type SessionRow } from './session-host.tsx';
 
-interface LiveSession {
-  sessionId: string;
-  hostPersonId: string;
-  title: string;
-  state: string;
-  scheduledAtMs: number | null;
-}
+type LiveSession = SessionRow;
 
 interface Card {
   cardId: string;
@@ -30,6 +26,7 @@ interface Card {
 export function SessionsPage() {
   const [offset, setOffset] = useState(0);
   const [chosen, setChosen] = useState<string>();
+  const [rehost, setRehost] = useState<string>();
   const sessions = useAsync(
     (signal) => api.get<LiveSession[]>(`/api/live-sessions?limit=${PAGE_SIZE}&offset=${offset}`, { signal }),
     [offset],
@@ -82,6 +79,7 @@ export function SessionsPage() {
                       <th scope="col">{tk('state')}</th>
                       <th scope="col">{tk('scheduledAt')}</th>
                       <th scope="col">{tk('hostId')}</th>
+                      <th scope="col">{ts('actions')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -96,7 +94,19 @@ export function SessionsPage() {
                           <span class="badge">{s.state}</span>
                         </td>
                         <td>{s.scheduledAtMs ? formatDateTime(s.scheduledAtMs) : '—'}</td>
-                        <td>{s.hostPersonId.slice(0, 8)}</td>
+                        <td data-col="host">{s.hostPersonId.slice(0, 8)}</td>
+                        <td>
+                          {s.state !== 'ended' && (
+                            <button
+                              type="button"
+                              aria-label={`${tk('changeHost')}: ${s.title}`}
+                              aria-expanded={rehost === s.sessionId}
+                              onClick={() => setRehost(rehost === s.sessionId ? undefined : s.sessionId)}
+                            >
+                              {tk('changeHost')}
+                            </button>
+                          )}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -107,6 +117,13 @@ export function SessionsPage() {
           }
         </AsyncView>
       </section>
+      {rehost && sessions.data?.some((s) => s.sessionId === rehost) && (
+        <SessionHost
+          key={rehost}
+          session={sessions.data.find((s) => s.sessionId === rehost)!}
+          onChanged={sessions.reload}
+        />
+      )}
       {chosen && <Cards key={chosen} sessionId={chosen} />}
     </>
   );
