@@ -76,7 +76,10 @@ export class Edge {
     this.forwarder = new Forwarder(
       this.journal,
       opts.sink,
-      { batchSize: 1000, lingerMs: 20, backoffBaseMs: 200, backoffMaxMs: 30_000, ...opts.forwarder },
+      // Large, lingering batches: commerce's readings index is ordered by device, so a transaction
+      // rewrites about one index page per device it touches; 5,000 readings (the ingest route's bound)
+      // collected over up to 50 ms spread that cost over several readings per device.
+      { batchSize: 5000, lingerMs: 50, backoffBaseMs: 200, backoffMaxMs: 30_000, ...opts.forwarder },
       opts.logger,
     );
     this.#insertQuarantine = this.#db.prepare(

@@ -19,7 +19,6 @@ const edge = new Edge({
     sinkKind === 'discard'
       ? { write: async () => {} }
       : { write: async (batch) => void (await readings.ingest(batch)) },
-  forwarder: { batchSize: 2000 },
 });
 await edge.start();
 process.stdout.write(`${JSON.stringify({ ready: true, port: edge.port })}\n`);
