@@ -209,6 +209,14 @@ export class Journal {
       return;
     }
     this.#queue = [];
+    if (this.#failed) {
+      // Queued behind a failed commit: a duplicate here may be a copy of a reading that never reached
+      // the disk, so nothing is acknowledged any more.
+      this.#uncommitted = 0;
+      for (const p of batch) p.cb(this.#failed);
+      for (const w of this.#idleWaiters.splice(0)) w();
+      return;
+    }
     this.#committing = true;
     let size = 0;
     let count = 0;
@@ -456,9 +464,12 @@ export class Journal {
     this.#closed = true;
     if (this.#cursorTimer) clearTimeout(this.#cursorTimer);
     this.#cursorTimer = undefined;
-    this.#saveCursorAndPrune();
-    if (this.#fd !== undefined) fs.closeSync(this.#fd);
-    this.#fd = undefined;
+    try {
+      this.#saveCursorAndPrune();
+    } finally {
+      if (this.#fd !== undefined) fs.closeSync(this.#fd);
+      this.#fd = undefined;
+    }
   }
 }
 

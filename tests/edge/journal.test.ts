@@ -194,6 +194,21 @@ it('starts new segment files and deletes the ones fully forwarded', async () => 
   expect(j.unforwarded(10).map((r) => r.id)).toEqual([301]);
 });
 
+it('stops acknowledging anything, duplicates included, once a commit has failed', async () => {
+  const dir = tempDir('journal-fail-');
+  const j = open(dir, { segmentRows: 2 });
+  expect(await appendAll(j, [rec(1), rec(2)])).toEqual([null, null]);
+  // The next commit needs a new segment file, which cannot be created where the directory was.
+  fs.renameSync(dir, `${dir}-moved`);
+  fs.writeFileSync(dir, 'not a directory');
+  const errs = await appendAll(j, [rec(3), rec(1)]);
+  expect(errs).toHaveLength(2);
+  expect(errs.every((e) => e instanceof Error)).toBe(true);
+  expect(j.failure).toBeInstanceOf(Error);
+  expect(await appendAll(j, [rec(2), rec(4)])).toEqual([j.failure, j.failure]);
+  await j.close(); // nothing forwarded, so no cursor to save where the directory was
+});
+
 it('refuses readings beyond maxRows unforwarded, without acknowledging them', async () => {
   const j = open(tempDir('journal-full-'), { maxRows: 50 });
   const errs = await appendAll(
