@@ -10,6 +10,29 @@ export interface EdgeBrokerOptions {
   logger: Logger;
   /** Passed to aedes as is: authenticate, authorizePublish, authorizeSubscribe, mq, persistence… */
   aedes?: AedesOptions;
+  /**
+   * Topics no client can ever subscribe to (the ACL refuses it): publishes on them skip aedes' routing
+   * (subscription matching for online and offline clients), which would only ever find nobody.
+   */
+  unrouted?: (topic: string) => boolean;
+}
+
+/** The two aedes collaborators whose topic matching is skipped for unrouted topics. */
+type Routing = {
+  mq: { emit(packet: { topic: string }, cb?: (err?: Error) => void): unknown };
+  persistence: { subscriptionsByTopic(topic: string): Promise<unknown[]> };
+};
+
+function skipRouting(aedes: Aedes, unrouted: (topic: string) => boolean): void {
+  const { mq, persistence } = aedes as unknown as Routing;
+  const emit = mq.emit.bind(mq);
+  mq.emit = (packet, cb) => {
+    if (!unrouted(packet.topic)) return emit(packet, cb);
+    cb?.();
+    return mq;
+  };
+  const byTopic = persistence.subscriptionsByTopic.bind(persistence);
+  persistence.subscriptionsByTopic = (topic) => (unrouted(topic) ? Promise.resolve([]) : byTopic(topic));
 }
 
 export type EdgeBrokerHealth = {
@@ -46,6 +69,7 @@ export class EdgeBroker {
     const { logger } = this.#opts;
     const aedes = await Aedes.createBroker(this.#opts.aedes);
     this.#aedes = aedes;
+    if (this.#opts.unrouted) skipRouting(aedes, this.#opts.unrouted);
     aedes.on('clientError', (client, err) =>
       logger.debug({ client: client.id, err: err.message }, 'mqtt client error'),
     );

@@ -12,6 +12,12 @@ export interface ReadingSink {
 
 export interface ForwarderOptions {
   batchSize: number;
+  /**
+   * How long a batch smaller than batchSize waits for more readings before it is written. Every
+   * journal commit (a few ms apart) would otherwise go downstream as its own small write: each sink
+   * write has a fixed cost (a transaction in commerce, a request to the core). 0 disables.
+   */
+  lingerMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
 }
@@ -57,7 +63,12 @@ export class Forwarder {
   async #run(): Promise<void> {
     let attempt = 0;
     while (!this.#stopped) {
-      const batch = this.#journal.unforwarded(this.#opts.batchSize);
+      let batch = this.#journal.unforwarded(this.#opts.batchSize);
+      if (batch.length > 0 && batch.length < this.#opts.batchSize && this.#opts.lingerMs > 0) {
+        await this.#sleep(this.#opts.lingerMs);
+        if (this.#stopped) break;
+        batch = this.#journal.unforwarded(this.#opts.batchSize);
+      }
       if (batch.length === 0) {
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
@@ -80,12 +91,17 @@ export class Forwarder {
             { err: (err as Error).message, delayMs: Math.round(delay) },
             'reading sink failed',
           );
-        await new Promise<void>((resolve) => {
-          this.#backoffWake = resolve;
-          this.#sleepTimer = setTimeout(resolve, delay);
-        });
-        this.#backoffWake = undefined;
+        await this.#sleep(delay);
       }
     }
+  }
+
+  /** Waits `ms`, or less when stop() is called. */
+  async #sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#backoffWake = resolve;
+      this.#sleepTimer = setTimeout(resolve, ms);
+    });
+    this.#backoffWake = undefined;
   }
 }

@@ -1,10 +1,11 @@
 // The edge under benchmark, in its own process (so its RSS is its own): the Edge with commerce's
-// Readings on SQLite as the in-process sink (the all-in-one path). Prints a JSON stats line every 500 ms.
+// Readings on SQLite as the in-process sink (the all-in-one path), or a sink that discards (argv[4] =
+// 'discard'). Prints a JSON stats line every 500 ms.
 import { pino } from 'pino';
 import { Readings, Store } from '../../commerce/index.ts';
 import { Edge } from '../../edge/index.ts';
 
-const [dataDir, port] = [process.argv[2]!, Number(process.argv[3])];
+const [dataDir, port, sinkKind = 'commerce'] = [process.argv[2]!, Number(process.argv[3]), process.argv[4]];
 const logger = pino({ level: 'warn' });
 const store = await Store.open({ dataDir, databaseUrl: undefined, logger, poolSize: 1 });
 const readings = new Readings(store);
@@ -13,8 +14,11 @@ const edge = new Edge({
   port,
   dataDir,
   logger,
-  sink: { write: async (batch) => void (await readings.ingest(batch)) },
-  forwarder: { batchSize: 2000 },
+  // 'discard' leaves commerce out, to tell the edge's own cost from the ingest's.
+  sink:
+    sinkKind === 'discard'
+      ? { write: async () => {} }
+      : { write: async (batch) => void (await readings.ingest(batch)) },
 });
 await edge.start();
 process.stdout.write(`${JSON.stringify({ ready: true, port: edge.port })}\n`);
