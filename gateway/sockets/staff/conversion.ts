@@ -27,6 +27,19 @@ const STREAM_DAYS = 30;
 /** Offline events starting within this many days of now are on the stream. */
 const EVENT_WINDOW_DAYS = 7;
 
+/**
+ * Changes whenever an event consumer has applied something (the rollups and the ledger are written in
+ * the same transaction as the consumer's position) or the UTC day turns.
+ */
+export async function rollupsVersion(db: Kysely<Database>, nowMs = Date.now()): Promise<string> {
+  const rows = await db
+    .selectFrom('consumer_positions')
+    .select(['consumer', 'position'])
+    .orderBy('consumer')
+    .execute();
+  return `${dayOf(nowMs)}|${rows.map((r) => `${r.consumer}:${r.position}`).join(',')}`;
+}
+
 export async function conversionFigures(
   db: Kysely<Database>,
   channels: ReadonlySet<string> | undefined,

@@ -1,5 +1,5 @@
 // The /staff namespace: staff, admins and channel managers get a snapshot on connect and then updates
-// at most every 500 ms (the slower-moving conversion figures are recomputed at most every 2 s). A channel manager's sockets only ever receive figures computed from their own
+// at most every 500 ms (conversion figures are re-read only when an event consumer has moved on). A channel manager's sockets only ever receive figures computed from their own
 // channels' rows — the filter runs here, on the server, per audience.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -8,7 +8,7 @@ import { type Database, readLiveFunnel } from '../../../commerce/index.ts';
 import type { MediaStats } from '../../../media/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import { countUnknownEvents, type SocketCounters } from '../validate.ts';
-import { type ConversionFigures, conversionFigures } from './conversion.ts';
+import { type ConversionFigures, conversionFigures, rollupsVersion } from './conversion.ts';
 import { buildFigures, type DeviceFigures, type LiveSessionInfo, type StaffFigures } from './figures.ts';
 
 export interface StaffSources {
@@ -48,11 +48,11 @@ export interface StaffNamespaceDeps {
   /** @default 500 ms */
   periodMs?: number;
   /**
-   * The conversion figures (30-day channel funnels, offline events, AARRR) are whole-day rollups and
-   * cost many queries: they are recomputed at most this often per audience, the live session figures
-   * every period. @default 2000 ms
+   * The conversion figures (30-day channel funnels, offline events, AARRR) cost many queries: a tick
+   * reuses an audience's last ones while no event consumer has moved on (and the day has not turned),
+   * for at most this long. @default 10000 ms
    */
-  conversionPeriodMs?: number;
+  conversionMaxAgeMs?: number;
 }
 
 const STAFF_ROOM = 'staff:all';
@@ -69,20 +69,24 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
   /** channel manager person id → their channels, for the managers connected to this node */
   const managers = new Map<string, Set<string>>();
 
-  /** Last conversion figures per audience (room), with when they were computed. */
-  const conversionCache = new Map<string, { atMs: number; figures: ConversionFigures }>();
-  const conversionPeriodMs = deps.conversionPeriodMs ?? 2000;
+  /** Last conversion figures per audience (room): when, and at which rollups version, they were read. */
+  const conversionCache = new Map<string, { atMs: number; version: string; figures: ConversionFigures }>();
+  const maxAgeMs = deps.conversionMaxAgeMs ?? 10_000;
 
-  async function conversionOf(room: string, channels: ReadonlySet<string> | undefined) {
+  async function conversionOf(room: string, channels: ReadonlySet<string> | undefined, version: string) {
     const cached = conversionCache.get(room);
     const now = Date.now();
-    if (cached && now - cached.atMs < conversionPeriodMs) return cached.figures;
+    if (cached && cached.version === version && now - cached.atMs < maxAgeMs) return cached.figures;
     const figures = await conversionFigures(deps.db, channels);
-    conversionCache.set(room, { atMs: now, figures });
+    conversionCache.set(room, { atMs: now, version, figures });
     return figures;
   }
 
-  async function compute(room: string, channels: ReadonlySet<string> | undefined): Promise<StaffFigures> {
+  async function compute(
+    room: string,
+    channels: ReadonlySet<string> | undefined,
+    version: string,
+  ): Promise<StaffFigures> {
     const sessions = await sources.liveSessions();
     const rows = await readLiveFunnel(
       deps.db,
@@ -91,7 +95,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     const figures: StaffFigures = {
       atMs: Date.now(),
       sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
-      conversion: await conversionOf(room, channels),
+      conversion: await conversionOf(room, channels, version),
     };
     if (!channels) {
       if (sources.devices) figures.devices = await sources.devices();
@@ -110,13 +114,16 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     try {
       if (isStaff(principal)) {
         await socket.join(STAFF_ROOM);
-        socket.emit('staff:snapshot', await compute(STAFF_ROOM, undefined));
+        socket.emit('staff:snapshot', await compute(STAFF_ROOM, undefined, await rollupsVersion(deps.db)));
         return;
       }
       const channels = new Set(await sources.channelsManagedBy(principal.personId));
       managers.set(principal.personId, channels);
       await socket.join(managerRoom(principal.personId));
-      socket.emit('staff:snapshot', await compute(managerRoom(principal.personId), channels));
+      socket.emit(
+        'staff:snapshot',
+        await compute(managerRoom(principal.personId), channels, await rollupsVersion(deps.db)),
+      );
     } catch (err) {
       deps.logger.error({ err }, 'staff snapshot failed');
       socket.disconnect(true);
@@ -139,9 +146,10 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
         }
         audiences.push([managerRoom(personId), channels]);
       }
+      const version = await rollupsVersion(deps.db);
       for (const [room, channels] of audiences) {
         if ((nsp.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
-        const figures = await compute(room, channels);
+        const figures = await compute(room, channels, version);
         const { atMs: _at, ...comparable } = figures;
         const key = JSON.stringify(comparable);
         if (lastSent.get(room) === key) continue;
