@@ -3,9 +3,10 @@
 // changed in memory as events apply in order, and written back with counter sums in a few multi-row
 // upserts at the end. Safe because that consumer is the only writer of milestones, facts and counters
 // it reads back, and its batches are serialised by the lock on its position.
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 import { CounterSums, chunks } from './counters.ts';
+import type { OrderFactsTable, PersonMilestonesTable } from './tables.ts';
 
 export interface PersonInfo {
   /** '' for none */
@@ -13,38 +14,11 @@ export interface PersonInfo {
   referredBy: string | null;
 }
 
-export interface MilestoneRow {
-  person_id: string;
-  first_invited_at_ms: number | null;
-  first_attended_at_ms: number | null;
-  first_tested_at_ms: number | null;
-  activated_at_ms: number | null;
-  first_paid_at_ms: number | null;
-  first_paid_channel_id: string | null;
-  retained30: number;
-  retained90: number;
-  last_test_at_ms: number | null;
-  last_test_reading_id: number | null;
-  last_test_event_id: string | null;
-  last_paid_at_ms: number | null;
-}
+/** A person's milestones row as read and written back. */
+export type MilestoneRow = Selectable<PersonMilestonesTable>;
 
-export interface FactRow {
-  order_id: string;
-  person_id: string;
-  channel_id: string;
-  session_id: string | null;
-  referrer_id: string | null;
-  event_id: string | null;
-  reading_id: number | null;
-  tested_at_ms: number | null;
-  total_minor: number;
-  currency: string | null;
-  commission_bps: number;
-  commission_minor: number;
-  paid_at_ms: number;
-  refunded_at_ms: number | null;
-}
+/** An order's facts row as read and written back. */
+export type FactRow = Selectable<OrderFactsTable>;
 
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 

@@ -4,6 +4,7 @@
 // a range that is not min < max inside the metric's physical range with METRIC_RANGE_INVALID, and
 // neither changes anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GoalRule } from '../../commerce/index.ts';
 import { METRIC_NAMES } from '../../protocols/index.ts';
 import { call } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
@@ -11,17 +12,6 @@ import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 const tokens = testTokens();
-
-interface Rule {
-  ruleId: string;
-  metric: string;
-  min: number;
-  max: number;
-  goal: string;
-  enabled: boolean;
-  createdAtMs: number;
-  updatedAtMs: number;
-}
 
 describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('goal rules API on $name', ({ name }) => {
   let node: LiveNode;
@@ -31,7 +21,7 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('goal rules API on $na
   let manager: Seeded;
   let member: Seeded;
   const list = async () => {
-    const r = await call<{ rules: Rule[]; metrics: Array<{ metric: string }> }>(
+    const r = await call<{ rules: GoalRule[]; metrics: Array<{ metric: string }> }>(
       node.url,
       'GET',
       '/api/goal-rules',
@@ -69,7 +59,7 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('goal rules API on $na
   });
 
   it('creates, changes and deletes a rule; each change appends its outbox event', async () => {
-    const created = await call<Rule>(node.url, 'POST', '/api/goal-rules', {
+    const created = await call<GoalRule>(node.url, 'POST', '/api/goal-rules', {
       token: admin.token,
       body: { metric: 'GLUCOSE_MMOL_L', min: 7.5, max: 20, goal: '  blood sugar  ' },
     });
@@ -84,7 +74,7 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('goal rules API on $na
     const id = created.body.ruleId;
     expect((await list()).find((r) => r.ruleId === id)).toEqual(created.body);
 
-    const changed = await call<Rule>(node.url, 'PATCH', `/api/goal-rules/${id}`, {
+    const changed = await call<GoalRule>(node.url, 'PATCH', `/api/goal-rules/${id}`, {
       token: staff.token,
       body: { min: 8, goal: '血糖', enabled: false },
     });
