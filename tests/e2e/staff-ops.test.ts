@@ -135,6 +135,36 @@ describe('staff operations pages in a real browser', () => {
     expect(member.person.id).not.toBe(hostB.person.id);
   });
 
+  it('schedules a session for a host found by search; with none chosen the creator hosts', async () => {
+    const { store } = node.platform;
+    const pia = await seedPerson(store, tokens, { roles: ['host'], displayName: 'Pia Host' });
+    const p = await staffPage();
+    await nav(p, 'Live sessions');
+    const create = p.locator('section[aria-labelledby="new-session-h"]');
+    await create.getByLabel('Host (find a person; none chosen: you)').fill('Pia Host');
+    await create.getByRole('button', { name: 'Search' }).click();
+    await create.getByRole('button', { name: 'Choose: Pia Host' }).click();
+    await create.getByText(`Host: Pia Host (${pia.person.memberCode})`).waitFor();
+    await create.getByLabel('Title').fill('Pia evening');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await p.locator('tr[data-session-id]', { hasText: 'Pia evening' }).waitFor();
+    // The choice is cleared after creating: the next session is the creator's own.
+    await create.getByText('Host: you').waitFor();
+    await create.getByLabel('Title').fill('Own evening');
+    await create.getByRole('button', { name: 'Create' }).click();
+    await p.locator('tr[data-session-id]', { hasText: 'Own evening' }).waitFor();
+    const hostOf = async (title: string) =>
+      (
+        await store.db
+          .selectFrom('live_sessions')
+          .select('host_person_id')
+          .where('title', '=', title)
+          .executeTakeFirstOrThrow()
+      ).host_person_id;
+    expect(await hostOf('Pia evening')).toBe(pia.person.id);
+    expect(await hostOf('Own evening')).not.toBe(pia.person.id);
+  });
+
   it('edits reading ranges: a bad range shows its coded error, removing one is confirmed', async () => {
     const created = await ok<{ productId: string; skus: Array<{ skuId: string }> }>(
       node.url,

@@ -2,13 +2,14 @@
 // that has not ended, and for the chosen session its product cards (add a card from a SKU, with the units
 // it takes from stock).
 import { useState } from 'preact/hooks';
-import { api } from '../common/api.ts';
+import { api, type Person } from '../common/api.ts';
 import { formatDateTime, formatMoney, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import type { Product } from './catalog.tsx';
 import { tk } from './catalog-messages.ts';
 import { Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
+import { PersonPicker } from './person-picker.tsx';
 import { SessionHost, type SessionRow } from './session-host.tsx';
 
 type LiveSession = SessionRow;
@@ -32,39 +33,46 @@ export function SessionsPage() {
     [offset],
   );
   const [title, setTitle] = useState('');
-  const [host, setHost] = useState('');
+  const [host, setHost] = useState<Person>();
   const [at, setAt] = useState('');
   const action = useAction();
   return (
     <>
-      <form
-        class="panel"
-        aria-label={tk('newSession')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void action.run(async () => {
-            await api.post('/api/live-sessions', {
-              title: title.trim(),
-              ...(host.trim() ? { hostPersonId: host.trim() } : {}),
-              ...(at ? { scheduledAtMs: new Date(at).getTime() } : {}),
+      <section class="panel" aria-labelledby="new-session-h">
+        <h3 id="new-session-h">{tk('newSession')}</h3>
+        <PersonPicker label={tk('findSessionHost')} chosen={host} onChoose={setHost} />
+        <p aria-live="polite" data-testid="new-session-host">
+          {host
+            ? tk('sessionHostIs', { name: host.displayName, code: host.memberCode })
+            : tk('sessionHostMe')}
+        </p>
+        <form
+          aria-label={tk('newSession')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void action.run(async () => {
+              await api.post('/api/live-sessions', {
+                title: title.trim(),
+                ...(host ? { hostPersonId: host.id } : {}),
+                ...(at ? { scheduledAtMs: new Date(at).getTime() } : {}),
+              });
+              setTitle('');
+              setHost(undefined);
+              sessions.reload();
+              return ts('done');
             });
-            setTitle('');
-            sessions.reload();
-            return ts('done');
-          });
-        }}
-      >
-        <h3>{tk('newSession')}</h3>
-        <div class="row">
-          <Input label={ts('eventTitle')} value={title} onInput={setTitle} required />
-          <Input label={tk('hostId')} value={host} onInput={setHost} />
-          <Input label={tk('scheduledAt')} type="datetime-local" value={at} onInput={setAt} />
-          <button type="submit" class="primary" disabled={action.busy}>
-            {ts('create')}
-          </button>
-        </div>
-        {action.view()}
-      </form>
+          }}
+        >
+          <div class="row">
+            <Input label={ts('eventTitle')} value={title} onInput={setTitle} required />
+            <Input label={tk('scheduledAt')} type="datetime-local" value={at} onInput={setAt} />
+            <button type="submit" class="primary" disabled={action.busy}>
+              {ts('create')}
+            </button>
+          </div>
+          {action.view()}
+        </form>
+      </section>
       <section class="panel">
         <AsyncView state={sessions}>
           {(rows) =>
