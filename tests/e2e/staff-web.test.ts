@@ -5,20 +5,14 @@
 // during a live session (driven over HTTP and socket.io); staff confirm the manual payment on the
 // orders page; the dashboard shows the funnel, GMV, commission and the referrer's pending credit. The
 // manager's view holds only their channel, and another channel's data answers 403.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../loadtest/media/browser-node.ts';
 import { encodeReading } from '../../protocols/index.ts';
-import { adminCli, oneTimePassword } from '../helpers/admin-cli.ts';
+import { type BrowserPlatform, startBrowserPlatform } from '../helpers/browser-platform.ts';
 import { connectDevice } from '../helpers/edge.ts';
 import { call } from '../helpers/http-call.ts';
 import { socketTo } from '../helpers/live-platform.ts';
-import { type PlatformProcess, pollHealth, startMain } from '../helpers/platform-process.ts';
-import { freePort } from '../helpers/ports.ts';
 import { buildOnce, createProduct, ok, screenshot, until } from '../helpers/web-apps.ts';
 
 const PRICE = 19_900;
@@ -27,8 +21,7 @@ const CHANNEL_BPS = 1_000;
 const REFERRAL_BPS = 300;
 
 describe('staff pages end to end in a real browser', () => {
-  let dataDir = '';
-  let main: PlatformProcess;
+  let platform: BrowserPlatform;
   let url = '';
   let mqttPort = 0;
   let browser: Browser;
@@ -39,39 +32,17 @@ describe('staff pages end to end in a real browser', () => {
 
   beforeAll(async () => {
     await buildOnce();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-staff-'));
-    const httpPort = await freePort();
-    mqttPort = await freePort();
-    const env = {
-      DATA_DIR: dataDir,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(httpPort),
-      MQTT_HOST: '127.0.0.1',
-      MQTT_PORT: String(mqttPort),
-      MEDIA_WORKERS: '1',
-      MEDIA_BASE_PORT: String(await freePort(true)),
-      MEDIA_LOG_LEVEL: 'none',
-      PASSWORD_SCRYPT_LOG2_N: '14',
-      LOG_LEVEL: 'warn',
-    };
-    adminOtp = oneTimePassword(
-      await adminCli(env, ['create', '--email', 'admin@staff.test', '--name', 'Admin', '--role', 'admin']),
-    );
-    main = startMain(env);
-    await pollHealth(httpPort, 60_000);
-    url = `http://127.0.0.1:${httpPort}`;
-    browser = await launchChromium();
+    platform = await startBrowserPlatform('staff', [
+      { email: 'admin@staff.test', name: 'Admin', role: 'admin' },
+    ]);
+    ({ url, mqttPort, browser } = platform);
+    adminOtp = platform.otps['admin@staff.test']!;
   });
 
   afterAll(async () => {
     for (const s of sockets) s.close();
     for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    if (main) {
-      main.child.kill('SIGTERM');
-      await main.exited();
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await platform?.stop();
   });
 
   async function page(): Promise<Page> {

@@ -3,46 +3,15 @@
 // goes live; a viewer opens the share link with a referral code, sees video and the pinned card,
 // registers inline and buys; the order reaches the host's feed; the member page shows the order and a
 // reading pushed by a device over MQTT. Latencies are printed as figures, not asserted.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../loadtest/media/browser-node.ts';
 import { encodeReading } from '../../protocols/index.ts';
+import { type BrowserPlatform, startBrowserPlatform } from '../helpers/browser-platform.ts';
 import { connectDevice } from '../helpers/edge.ts';
-import { type PlatformProcess, pollHealth, startMain } from '../helpers/platform-process.ts';
-import { freePort } from '../helpers/ports.ts';
 import { buildOnce, createProduct, FRAMES_DECODED, ok, screenshot, until } from '../helpers/web-apps.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-function adminCli(env: Record<string, string>, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'admin', '--', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`admin ${args[0]}: ${err}`))));
-  });
-}
-
-const oneTimePassword = (out: string) => /^one-time password: (\S+)$/m.exec(out)![1]!;
-
 describe('a live sale end to end in a real browser', () => {
-  let dataDir = '';
-  let main: PlatformProcess;
+  let platform: BrowserPlatform;
   let url = '';
   let mqttPort = 0;
   let browser: Browser;
@@ -54,31 +23,13 @@ describe('a live sale end to end in a real browser', () => {
 
   beforeAll(async () => {
     await buildOnce();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-story-'));
-    const httpPort = await freePort();
-    mqttPort = await freePort();
-    const env = {
-      DATA_DIR: dataDir,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(httpPort),
-      MQTT_HOST: '127.0.0.1',
-      MQTT_PORT: String(mqttPort),
-      MEDIA_WORKERS: '1',
-      MEDIA_BASE_PORT: String(await freePort(true)),
-      MEDIA_LOG_LEVEL: 'none',
-      PASSWORD_SCRYPT_LOG2_N: '14',
-      LOG_LEVEL: 'warn',
-    };
-    // The bootstrap command writes to the same store the platform then opens.
-    const adminOtp = oneTimePassword(
-      await adminCli(env, ['create', '--email', 'admin@story.test', '--name', 'Admin', '--role', 'admin']),
-    );
-    hostOtp = oneTimePassword(
-      await adminCli(env, ['create', '--email', 'host@story.test', '--name', 'Host Lin', '--role', 'host']),
-    );
-    main = startMain(env);
-    await pollHealth(httpPort, 60_000);
-    url = `http://127.0.0.1:${httpPort}`;
+    platform = await startBrowserPlatform('story', [
+      { email: 'admin@story.test', name: 'Admin', role: 'admin' },
+      { email: 'host@story.test', name: 'Host Lin', role: 'host' },
+    ]);
+    ({ url, mqttPort, browser } = platform);
+    const adminOtp = platform.otps['admin@story.test']!;
+    hostOtp = platform.otps['host@story.test']!;
     const admin = await ok<{ accessToken: string; person: { id: string; referralCode: string } }>(
       url,
       'POST',
@@ -90,17 +41,11 @@ describe('a live sale end to end in a real browser', () => {
     adminId = admin.person.id;
     adminRef = admin.person.referralCode;
     await createProduct(url, adminToken, 50);
-    browser = await launchChromium();
   });
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    if (main) {
-      main.child.kill('SIGTERM');
-      await main.exited();
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await platform?.stop();
   });
 
   async function context(width: number, height: number): Promise<Page> {
