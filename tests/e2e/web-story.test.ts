@@ -96,6 +96,24 @@ describe('a live sale end to end in a real browser', () => {
     await dialog.getByLabel('E-mail or phone').fill('alice@story.test');
     await dialog.getByLabel('Password', { exact: true }).fill('alice-password-1');
     await dialog.getByRole('button', { name: 'Create account' }).click();
+    // Delivery asks for the address, each field with the limits the API checks; then back to pickup.
+    await dialog.getByLabel('Deliver to me').check();
+    const address: Array<[string, string, string, boolean]> = [
+      ['Recipient', '80', 'name', true],
+      ['Phone', '32', 'tel', true],
+      ['Address', '200', 'street-address', true],
+      ['City', '80', 'address-level2', true],
+      ['Postcode', '16', 'postal-code', false],
+      ['Country code (2 letters)', '2', 'country', true],
+    ];
+    for (const [label, maxLength, autoComplete, required] of address) {
+      const field = dialog.getByLabel(label, { exact: true });
+      expect(await field.getAttribute('maxlength')).toBe(maxLength);
+      expect(await field.getAttribute('autocomplete')).toBe(autoComplete);
+      expect((await field.getAttribute('required')) !== null).toBe(required);
+    }
+    expect(await dialog.getByLabel('Country code (2 letters)').inputValue()).toBe('CN');
+    await dialog.getByLabel('Pick up at a clinic').check();
     await dialog.getByLabel('Clinic', { exact: true }).fill('Clinic 1');
     const orderedAt = Date.now();
     await dialog.getByRole('button', { name: /Buy now/ }).click();
