@@ -4,10 +4,7 @@
 // a host's browser would, so the client side of that request is not charged to this process.
 // "rss" prints {"rssMb","heapUsedMb",…}; "exit" shuts down.
 import { randomUUID } from 'node:crypto';
-import { TokenService } from '../../gateway/auth/index.ts';
-import { loadConfig } from '../../gateway/config.ts';
-import { createLogger } from '../../gateway/logger.ts';
-import { startPlatform } from '../../gateway/platform.ts';
+import { createLogger, loadConfig, startPlatform, TokenService } from '../../gateway/index.ts';
 import { seedPeople } from '../orders/seed.ts';
 import { memoryFigures } from './memory.ts';
 

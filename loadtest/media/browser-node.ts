@@ -6,10 +6,13 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { type Browser, chromium } from 'playwright-core';
 import { build } from 'vite';
-import { TokenService } from '../../gateway/auth/index.ts';
-import { loadConfig } from '../../gateway/config.ts';
-import type { SessionDirectory } from '../../gateway/media-gateway.ts';
-import { type Platform, startPlatform } from '../../gateway/platform.ts';
+import {
+  loadConfig,
+  type Platform,
+  type SessionDirectory,
+  startPlatform,
+  TokenService,
+} from '../../gateway/index.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const SECRET = 'media-browser-test-secret-0123456789abcdef';

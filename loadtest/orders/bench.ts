@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { io as ioClient } from 'socket.io-client';
 import { Store } from '../../commerce/index.ts';
-import { TokenService } from '../../gateway/auth/index.ts';
+import { TokenService } from '../../gateway/index.ts';
 import { compiledNode } from '../compiled.ts';
 import { createPgDatabase, freePort, startRedis } from '../services.ts';
 import { bare, waitHealthy } from './bare.ts';

@@ -8,7 +8,7 @@ import {
   randomCode,
   type Store,
 } from '../../commerce/index.ts';
-import type { TokenService } from '../../gateway/auth/index.ts';
+import type { TokenService } from '../../gateway/index.ts';
 
 /** Random codes that are unique within this run: 20,000 random 6-character codes collide now and then. */
 const issued = new Set<string>();

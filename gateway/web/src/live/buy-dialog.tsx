@@ -20,6 +20,24 @@ function remembered(): Fulfilment {
 }
 
 const emptyAddress = { name: '', phone: '', line1: '', city: '', postcode: '', country: 'CN' };
+type AddressKey = keyof typeof emptyAddress;
+
+/** The delivery address form, in order: each field's limits (as the API checks them) and autofill hint. */
+const ADDRESS_FIELDS: Array<{
+  key: AddressKey;
+  required?: boolean;
+  minLength?: number;
+  maxLength: number;
+  autoComplete: string;
+  inputMode?: 'tel';
+}> = [
+  { key: 'name', required: true, maxLength: 80, autoComplete: 'name' },
+  { key: 'phone', required: true, maxLength: 32, autoComplete: 'tel', inputMode: 'tel' },
+  { key: 'line1', required: true, maxLength: 200, autoComplete: 'street-address' },
+  { key: 'city', required: true, maxLength: 80, autoComplete: 'address-level2' },
+  { key: 'postcode', maxLength: 16, autoComplete: 'postal-code' },
+  { key: 'country', required: true, minLength: 2, maxLength: 2, autoComplete: 'country' },
+];
 
 export interface BuyDialogProps {
   card: Card | undefined;
@@ -82,7 +100,7 @@ export function BuyDialog({ card, codes, onClose, place }: BuyDialogProps) {
     }
   }
 
-  const set = (k: keyof typeof emptyAddress) => (v: string) => setAddress((a) => ({ ...a, [k]: v }));
+  const set = (k: AddressKey) => (v: string) => setAddress((a) => ({ ...a, [k]: v }));
   const amount = card ? formatMoney(card.priceMinor * quantity, card.currency) : '';
   const soldOut = card !== undefined && (card.state === 'sold_out' || card.remaining <= 0);
   return (
@@ -145,63 +163,16 @@ export function BuyDialog({ card, codes, onClose, place }: BuyDialogProps) {
               maxLength={120}
             />
           ) : (
-            <>
+            ADDRESS_FIELDS.map(({ key, ...limits }) => (
               <Field
-                label={tl('name')}
-                name="name"
-                value={address.name}
-                onInput={set('name')}
-                required
-                maxLength={80}
-                autoComplete="name"
+                key={key}
+                label={tl(key)}
+                name={key}
+                value={address[key]}
+                onInput={set(key)}
+                {...limits}
               />
-              <Field
-                label={tl('phone')}
-                name="phone"
-                value={address.phone}
-                onInput={set('phone')}
-                required
-                maxLength={32}
-                inputMode="tel"
-                autoComplete="tel"
-              />
-              <Field
-                label={tl('line1')}
-                name="line1"
-                value={address.line1}
-                onInput={set('line1')}
-                required
-                maxLength={200}
-                autoComplete="street-address"
-              />
-              <Field
-                label={tl('city')}
-                name="city"
-                value={address.city}
-                onInput={set('city')}
-                required
-                maxLength={80}
-                autoComplete="address-level2"
-              />
-              <Field
-                label={tl('postcode')}
-                name="postcode"
-                value={address.postcode}
-                onInput={set('postcode')}
-                maxLength={16}
-                autoComplete="postal-code"
-              />
-              <Field
-                label={tl('country')}
-                name="country"
-                value={address.country}
-                onInput={set('country')}
-                required
-                minLength={2}
-                maxLength={2}
-                autoComplete="country"
-              />
-            </>
+            ))
           )}
           {error !== undefined && <ErrorNotice error={error} />}
           <button type="submit" class="primary" disabled={busy || soldOut} name="confirm">

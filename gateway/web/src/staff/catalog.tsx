@@ -6,7 +6,7 @@ import { api } from '../common/api.ts';
 import { formatMoney, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tk } from './catalog-messages.ts';
-import { ConfirmButton, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ActionForm, ConfirmButton, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { ProductEditor } from './product-editor.tsx';
 
@@ -135,54 +135,54 @@ function NewProduct({ onCreated }: { onCreated: () => void }) {
   const [price, setPrice] = useState('');
   const [currency, setCurrency] = useState('CNY');
   const [stock, setStock] = useState('0');
-  const action = useAction();
   return (
-    <form
+    <ActionForm
       class="panel"
-      aria-label={tk('newProduct')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(async () => {
-          await api.post('/api/products', {
-            titles: {
-              en: en.trim(),
-              'zh-Hans': hans.trim() || en.trim(),
-              'zh-Hant': hant.trim() || en.trim(),
+      label={tk('newProduct')}
+      run={async () => {
+        await api.post('/api/products', {
+          titles: {
+            en: en.trim(),
+            'zh-Hans': hans.trim() || en.trim(),
+            'zh-Hant': hant.trim() || en.trim(),
+          },
+          tags: list(tags),
+          skus: [
+            {
+              code: code.trim(),
+              priceMinor: Number(price),
+              currency: currency.trim(),
+              stock: Number(stock),
             },
-            tags: list(tags),
-            skus: [
-              {
-                code: code.trim(),
-                priceMinor: Number(price),
-                currency: currency.trim(),
-                stock: Number(stock),
-              },
-            ],
-          });
-          setEn('');
-          setCode('');
-          onCreated();
-          return ts('done');
+          ],
         });
+        setEn('');
+        setCode('');
+        onCreated();
+        return ts('done');
       }}
     >
-      <h3>{tk('newProduct')}</h3>
-      <div class="row">
-        <Input label={tk('titleEn')} value={en} onInput={setEn} required />
-        <Input label={tk('titleHans')} value={hans} onInput={setHans} />
-        <Input label={tk('titleHant')} value={hant} onInput={setHant} />
-        <Input label={tk('tags')} value={tags} onInput={setTags} />
-      </div>
-      <div class="row">
-        <Input label={tk('skuCode')} value={code} onInput={setCode} required />
-        <Input label={tk('price')} type="number" value={price} onInput={setPrice} required />
-        <Input label={tk('currency')} value={currency} onInput={setCurrency} required />
-        <Input label={tk('stock')} type="number" value={stock} onInput={setStock} required />
-        <button type="submit" class="primary" disabled={action.busy}>
-          {ts('create')}
-        </button>
-      </div>
-      {action.view()}
-    </form>
+      {(busy, outcome) => (
+        <>
+          <h3>{tk('newProduct')}</h3>
+          <div class="row">
+            <Input label={tk('titleEn')} value={en} onInput={setEn} required />
+            <Input label={tk('titleHans')} value={hans} onInput={setHans} />
+            <Input label={tk('titleHant')} value={hant} onInput={setHant} />
+            <Input label={tk('tags')} value={tags} onInput={setTags} />
+          </div>
+          <div class="row">
+            <Input label={tk('skuCode')} value={code} onInput={setCode} required />
+            <Input label={tk('price')} type="number" value={price} onInput={setPrice} required />
+            <Input label={tk('currency')} value={currency} onInput={setCurrency} required />
+            <Input label={tk('stock')} type="number" value={stock} onInput={setStock} required />
+            <button type="submit" class="primary" disabled={busy}>
+              {ts('create')}
+            </button>
+          </div>
+          {outcome}
+        </>
+      )}
+    </ActionForm>
   );
 }

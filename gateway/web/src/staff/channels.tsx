@@ -5,7 +5,16 @@ import { api, auth } from '../common/api.ts';
 import { formatDateTime, formatNumber } from '../common/i18n.ts';
 import { QrCode } from '../common/qr.tsx';
 import { AsyncView, useAsync } from '../common/ui.tsx';
-import { ConfirmButton, contactOf, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import {
+  ActionForm,
+  ConfirmButton,
+  contactOf,
+  Input,
+  PAGE_SIZE,
+  Pager,
+  RowChooser,
+  useAction,
+} from './kit.tsx';
 import { ts } from './messages.ts';
 
 interface Channel {
@@ -41,11 +50,7 @@ export function ChannelsPage() {
                 <tbody>
                   {rows.map((c) => (
                     <tr key={c.id} data-channel-id={c.id}>
-                      <th scope="row">
-                        <button type="button" class="link" onClick={() => setChosen(c.id)}>
-                          {c.name}
-                        </button>
-                      </th>
+                      <RowChooser name={c.name} onChoose={() => setChosen(c.id)} />
                       <td>{formatNumber(c.commissionBps / 100, 2)}%</td>
                       <td>
                         <code>{c.inviteCode}</code>
@@ -71,36 +76,36 @@ function NewChannel({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('');
   const [managerId, setManagerId] = useState('');
   const [bps, setBps] = useState('1000');
-  const action = useAction();
   return (
-    <form
+    <ActionForm
       class="panel"
-      aria-label={ts('newChannel')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(async () => {
-          await api.post('/api/channels', {
-            name: name.trim(),
-            managerId: managerId.trim() || null,
-            commissionBps: Number(bps),
-          });
-          setName('');
-          onCreated();
-          return ts('done');
+      label={ts('newChannel')}
+      run={async () => {
+        await api.post('/api/channels', {
+          name: name.trim(),
+          managerId: managerId.trim() || null,
+          commissionBps: Number(bps),
         });
+        setName('');
+        onCreated();
+        return ts('done');
       }}
     >
-      <h3>{ts('newChannel')}</h3>
-      <div class="row">
-        <Input label={ts('name')} value={name} onInput={setName} required />
-        <Input label={ts('managerId')} value={managerId} onInput={setManagerId} />
-        <Input label={ts('commissionBps')} type="number" value={bps} onInput={setBps} required />
-        <button type="submit" class="primary" disabled={action.busy}>
-          {ts('create')}
-        </button>
-      </div>
-      {action.view()}
-    </form>
+      {(busy, outcome) => (
+        <>
+          <h3>{ts('newChannel')}</h3>
+          <div class="row">
+            <Input label={ts('name')} value={name} onInput={setName} required />
+            <Input label={ts('managerId')} value={managerId} onInput={setManagerId} />
+            <Input label={ts('commissionBps')} type="number" value={bps} onInput={setBps} required />
+            <button type="submit" class="primary" disabled={busy}>
+              {ts('create')}
+            </button>
+          </div>
+          {outcome}
+        </>
+      )}
+    </ActionForm>
   );
 }
 
@@ -159,7 +164,6 @@ function ChannelDetail({ channel }: { channel: Channel }) {
   );
   const [name, setName] = useState('');
   const [contact, setContact] = useState('');
-  const action = useAction();
   const link = `${location.origin}/me?ch=${encodeURIComponent(channel.inviteCode)}`;
   return (
     <section class="panel channel-detail" aria-label={channel.name}>
@@ -171,30 +175,31 @@ function ChannelDetail({ channel }: { channel: Channel }) {
           </p>
           <QrCode text={link} label={ts('inviteLink')} size={144} />
         </div>
-        <form
-          aria-label={ts('invite')}
-          onSubmit={(e) => {
-            e.preventDefault();
-            void action.run(async () => {
-              const r = await api.post<{ outcome: string }>(`/api/channels/${channel.id}/invitations`, {
-                displayName: name.trim(),
-                ...contactOf(contact),
-              });
-              setName('');
-              setContact('');
-              invitations.reload();
-              return `${ts('outcome')}: ${r.outcome}`;
+        <ActionForm
+          label={ts('invite')}
+          run={async () => {
+            const r = await api.post<{ outcome: string }>(`/api/channels/${channel.id}/invitations`, {
+              displayName: name.trim(),
+              ...contactOf(contact),
             });
+            setName('');
+            setContact('');
+            invitations.reload();
+            return `${ts('outcome')}: ${r.outcome}`;
           }}
         >
-          <h4>{ts('invite')}</h4>
-          <Input label={ts('name')} value={name} onInput={setName} required />
-          <Input label={ts('emailOrPhone')} value={contact} onInput={setContact} required />
-          {action.view()}
-          <button type="submit" class="primary" disabled={action.busy}>
-            {ts('invite')}
-          </button>
-        </form>
+          {(busy, outcome) => (
+            <>
+              <h4>{ts('invite')}</h4>
+              <Input label={ts('name')} value={name} onInput={setName} required />
+              <Input label={ts('emailOrPhone')} value={contact} onInput={setContact} required />
+              {outcome}
+              <button type="submit" class="primary" disabled={busy}>
+                {ts('invite')}
+              </button>
+            </>
+          )}
+        </ActionForm>
       </div>
       <h4>{ts('invitations')}</h4>
       <AsyncView state={invitations}>

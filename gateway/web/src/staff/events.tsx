@@ -5,7 +5,7 @@ import { api, auth } from '../common/api.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { CheckIn } from './check-in.tsx';
-import { contactOf, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ActionForm, contactOf, Input, PAGE_SIZE, Pager, RowChooser } from './kit.tsx';
 import { ts } from './messages.ts';
 
 interface OfflineEvent {
@@ -62,11 +62,7 @@ export function EventsPage() {
                   <tbody>
                     {events.map((e) => (
                       <tr key={e.id} data-event-id={e.id} aria-selected={e.id === chosen}>
-                        <th scope="row">
-                          <button type="button" class="link" onClick={() => setChosen(e.id)}>
-                            {e.title}
-                          </button>
-                        </th>
+                        <RowChooser name={e.title} onChoose={() => setChosen(e.id)} />
                         <td>{e.venue}</td>
                         <td>{formatDateTime(e.startsAtMs)}</td>
                       </tr>
@@ -89,54 +85,62 @@ function NewEvent({ channels, onCreated }: { channels: Channel[]; onCreated: () 
   const [venue, setVenue] = useState('');
   const [startsAt, setStartsAt] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
-  const action = useAction();
   return (
-    <form
+    <ActionForm
       class="panel"
-      aria-label={ts('newEvent')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(async () => {
-          await api.post('/api/events', {
-            title: title.trim(),
-            venue: venue.trim(),
-            startsAtMs: new Date(startsAt).getTime(),
-            channelIds: picked,
-          });
-          setTitle('');
-          onCreated();
-          return ts('done');
+      label={ts('newEvent')}
+      run={async () => {
+        await api.post('/api/events', {
+          title: title.trim(),
+          venue: venue.trim(),
+          startsAtMs: new Date(startsAt).getTime(),
+          channelIds: picked,
         });
+        setTitle('');
+        onCreated();
+        return ts('done');
       }}
     >
-      <h3>{ts('newEvent')}</h3>
-      <div class="row">
-        <Input label={ts('eventTitle')} value={title} onInput={setTitle} required />
-        <Input label={ts('venue')} value={venue} onInput={setVenue} required />
-        <Input label={ts('startsAt')} type="datetime-local" value={startsAt} onInput={setStartsAt} required />
-      </div>
-      <fieldset>
-        <legend>{ts('navChannels')}</legend>
-        {channels.map((c) => (
-          <label key={c.id} class="check">
-            <input
-              type="checkbox"
-              checked={picked.includes(c.id)}
-              onChange={(e) =>
-                setPicked((p) =>
-                  (e.currentTarget as HTMLInputElement).checked ? [...p, c.id] : p.filter((x) => x !== c.id),
-                )
-              }
+      {(busy, outcome) => (
+        <>
+          <h3>{ts('newEvent')}</h3>
+          <div class="row">
+            <Input label={ts('eventTitle')} value={title} onInput={setTitle} required />
+            <Input label={ts('venue')} value={venue} onInput={setVenue} required />
+            <Input
+              label={ts('startsAt')}
+              type="datetime-local"
+              value={startsAt}
+              onInput={setStartsAt}
+              required
             />
-            {c.name}
-          </label>
-        ))}
-      </fieldset>
-      {action.view()}
-      <button type="submit" class="primary" disabled={action.busy}>
-        {ts('create')}
-      </button>
-    </form>
+          </div>
+          <fieldset>
+            <legend>{ts('navChannels')}</legend>
+            {channels.map((c) => (
+              <label key={c.id} class="check">
+                <input
+                  type="checkbox"
+                  checked={picked.includes(c.id)}
+                  onChange={(e) =>
+                    setPicked((p) =>
+                      (e.currentTarget as HTMLInputElement).checked
+                        ? [...p, c.id]
+                        : p.filter((x) => x !== c.id),
+                    )
+                  }
+                />
+                {c.name}
+              </label>
+            ))}
+          </fieldset>
+          {outcome}
+          <button type="submit" class="primary" disabled={busy}>
+            {ts('create')}
+          </button>
+        </>
+      )}
+    </ActionForm>
   );
 }
 
@@ -211,45 +215,45 @@ function AddInvitee({
   const [channelId, setChannelId] = useState(channels[0]!.id);
   const [name, setName] = useState('');
   const [contact, setContact] = useState('');
-  const action = useAction();
   return (
-    <form
-      aria-label={ts('addInvitee')}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void action.run(async () => {
-          const r = await api.post<{ memberCode: string }>(`/api/events/${eventId}/invitees`, {
-            channelId,
-            displayName: name.trim(),
-            ...contactOf(contact),
-          });
-          setName('');
-          setContact('');
-          onDone();
-          return `${ts('memberCode')}: ${r.memberCode}`;
+    <ActionForm
+      label={ts('addInvitee')}
+      run={async () => {
+        const r = await api.post<{ memberCode: string }>(`/api/events/${eventId}/invitees`, {
+          channelId,
+          displayName: name.trim(),
+          ...contactOf(contact),
         });
+        setName('');
+        setContact('');
+        onDone();
+        return `${ts('memberCode')}: ${r.memberCode}`;
       }}
     >
-      <h4>{ts('addInvitee')}</h4>
-      <label class="field">
-        <span>{ts('channel')}</span>
-        <select
-          value={channelId}
-          onChange={(e) => setChannelId((e.currentTarget as HTMLSelectElement).value)}
-        >
-          {channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <Input label={ts('name')} value={name} onInput={setName} required />
-      <Input label={ts('emailOrPhone')} value={contact} onInput={setContact} />
-      {action.view()}
-      <button type="submit" disabled={action.busy}>
-        {ts('addInvitee')}
-      </button>
-    </form>
+      {(busy, outcome) => (
+        <>
+          <h4>{ts('addInvitee')}</h4>
+          <label class="field">
+            <span>{ts('channel')}</span>
+            <select
+              value={channelId}
+              onChange={(e) => setChannelId((e.currentTarget as HTMLSelectElement).value)}
+            >
+              {channels.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Input label={ts('name')} value={name} onInput={setName} required />
+          <Input label={ts('emailOrPhone')} value={contact} onInput={setContact} />
+          {outcome}
+          <button type="submit" disabled={busy}>
+            {ts('addInvitee')}
+          </button>
+        </>
+      )}
+    </ActionForm>
   );
 }

@@ -5,7 +5,7 @@ import { api } from '../common/api.ts';
 import { formatNumber } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tg } from './goals-messages.ts';
-import { ConfirmButton, Input, useAction } from './kit.tsx';
+import { ConfirmButton, Input, RowChooser, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 
 interface Rule {
@@ -60,11 +60,7 @@ export function GoalsPage() {
                     <tbody>
                       {rules.map((r) => (
                         <tr key={r.ruleId} data-rule-id={r.ruleId}>
-                          <th scope="row">
-                            <button type="button" class="link" onClick={() => setEditing(r.ruleId)}>
-                              {r.metric}
-                            </button>
-                          </th>
+                          <RowChooser name={r.metric} onChoose={() => setEditing(r.ruleId)} />
                           <td>{formatNumber(r.min, 3)}</td>
                           <td>{formatNumber(r.max, 3)}</td>
                           <td>{r.goal}</td>

@@ -76,6 +76,47 @@ export function useAction(): Action {
   };
 }
 
+/**
+ * A form whose submit runs one action (see useAction): the page does not reload, `busy` is true while
+ * `run` goes, and `outcome` (its notice or coded error) is placed by the form's own layout.
+ */
+export function ActionForm({
+  label,
+  class: cls,
+  run,
+  children,
+}: {
+  label: string;
+  class?: string;
+  run: () => Promise<unknown>;
+  children: (busy: boolean, outcome: ComponentChildren) => ComponentChildren;
+}) {
+  const action = useAction();
+  return (
+    <form
+      class={cls}
+      aria-label={label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void action.run(run);
+      }}
+    >
+      {children(action.busy, action.view())}
+    </form>
+  );
+}
+
+/** A list row's header cell: its name, as a button that opens the row. */
+export function RowChooser({ name, onChoose }: { name: ComponentChildren; onChoose: () => void }) {
+  return (
+    <th scope="row">
+      <button type="button" class="link" onClick={onChoose}>
+        {name}
+      </button>
+    </th>
+  );
+}
+
 /** A button that opens a confirmation dialog; `onConfirm` runs only after "Yes". */
 export function ConfirmButton({
   label,

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { api, auth, type Person } from '../common/api.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
-import { ConfirmButton, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ConfirmButton, PAGE_SIZE, Pager, RowChooser, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { PersonReadings, UnlinkedReadings } from './person-readings.tsx';
 
@@ -69,11 +69,7 @@ export function PeoplePage() {
                   <tbody>
                     {items.map((p) => (
                       <tr key={p.id} data-person-id={p.id} aria-selected={chosen?.id === p.id}>
-                        <th scope="row">
-                          <button type="button" class="link" onClick={() => setChosen(p)}>
-                            {p.displayName}
-                          </button>
-                        </th>
+                        <RowChooser name={p.displayName} onChoose={() => setChosen(p)} />
                         <td>
                           <code>{p.memberCode}</code>
                         </td>

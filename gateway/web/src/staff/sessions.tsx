@@ -7,7 +7,7 @@ import { formatDateTime, formatMoney, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import type { Product } from './catalog.tsx';
 import { tk } from './catalog-messages.ts';
-import { Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ActionForm, Input, PAGE_SIZE, Pager, RowChooser, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { PersonPicker } from './person-picker.tsx';
 import { SessionHost, type SessionRow } from './session-host.tsx';
@@ -35,7 +35,6 @@ export function SessionsPage() {
   const [title, setTitle] = useState('');
   const [host, setHost] = useState<Person>();
   const [at, setAt] = useState('');
-  const action = useAction();
   return (
     <>
       <section class="panel" aria-labelledby="new-session-h">
@@ -46,32 +45,33 @@ export function SessionsPage() {
             ? tk('sessionHostIs', { name: host.displayName, code: host.memberCode })
             : tk('sessionHostMe')}
         </p>
-        <form
-          aria-label={tk('newSession')}
-          onSubmit={(e) => {
-            e.preventDefault();
-            void action.run(async () => {
-              await api.post('/api/live-sessions', {
-                title: title.trim(),
-                ...(host ? { hostPersonId: host.id } : {}),
-                ...(at ? { scheduledAtMs: new Date(at).getTime() } : {}),
-              });
-              setTitle('');
-              setHost(undefined);
-              sessions.reload();
-              return ts('done');
+        <ActionForm
+          label={tk('newSession')}
+          run={async () => {
+            await api.post('/api/live-sessions', {
+              title: title.trim(),
+              ...(host ? { hostPersonId: host.id } : {}),
+              ...(at ? { scheduledAtMs: new Date(at).getTime() } : {}),
             });
+            setTitle('');
+            setHost(undefined);
+            sessions.reload();
+            return ts('done');
           }}
         >
-          <div class="row">
-            <Input label={ts('eventTitle')} value={title} onInput={setTitle} required />
-            <Input label={tk('scheduledAt')} type="datetime-local" value={at} onInput={setAt} />
-            <button type="submit" class="primary" disabled={action.busy}>
-              {ts('create')}
-            </button>
-          </div>
-          {action.view()}
-        </form>
+          {(busy, outcome) => (
+            <>
+              <div class="row">
+                <Input label={ts('eventTitle')} value={title} onInput={setTitle} required />
+                <Input label={tk('scheduledAt')} type="datetime-local" value={at} onInput={setAt} />
+                <button type="submit" class="primary" disabled={busy}>
+                  {ts('create')}
+                </button>
+              </div>
+              {outcome}
+            </>
+          )}
+        </ActionForm>
       </section>
       <section class="panel">
         <AsyncView state={sessions}>
@@ -93,11 +93,7 @@ export function SessionsPage() {
                   <tbody>
                     {rows.map((s) => (
                       <tr key={s.sessionId} data-session-id={s.sessionId}>
-                        <th scope="row">
-                          <button type="button" class="link" onClick={() => setChosen(s.sessionId)}>
-                            {s.title}
-                          </button>
-                        </th>
+                        <RowChooser name={s.title} onChoose={() => setChosen(s.sessionId)} />
                         <td>
                           <span class="badge">{s.state}</span>
                         </td>
