@@ -17,9 +17,6 @@ import { registerWebPages } from './web-static.ts';
 
 export type { SessionDirectory };
 
-/** Until live sessions are plugged in, no session is live: every media:join is refused. */
-export const NO_LIVE_SESSIONS: SessionDirectory = { hostOf: async () => undefined };
-
 export interface MediaGatewayDeps {
   http: App;
   io: Server;

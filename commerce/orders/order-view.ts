@@ -74,9 +74,6 @@ const LEGAL: Record<OrderStatus, readonly OrderStatus[]> = {
   refunded: [],
 };
 
-/** Statuses in which the order still holds its units. */
-export const HOLDING: readonly OrderStatus[] = ['placed', 'paid', 'fulfilled', 'completed'];
-
 export function assertTransition(from: OrderStatus, to: OrderStatus): void {
   if (!LEGAL[from].includes(to)) throw new VitaliveError('ORDER_INVALID_TRANSITION', { from, to });
 }
