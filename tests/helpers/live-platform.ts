@@ -45,13 +45,16 @@ export async function socketTo(
   url: string,
   nsp: '/live' | '/host' | '/staff',
   token?: string,
-  opts: { reconnection?: boolean } = {},
+  opts: { reconnection?: boolean; listen?: (s: Socket) => void } = {},
 ): Promise<Socket> {
   const s = connect(`${url}${nsp}`, {
     transports: ['websocket'],
     auth: token ? { token } : {},
     reconnection: opts.reconnection ?? false,
   });
+  // Listeners for what the server sends on connect (a snapshot) go on before the handshake: the
+  // snapshot may arrive in the same read as the connect packet, before an awaiting caller resumes.
+  opts.listen?.(s);
   await new Promise<void>((resolve, reject) => {
     s.once('connect', () => resolve());
     s.once('connect_error', reject);

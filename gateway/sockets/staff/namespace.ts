@@ -142,6 +142,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
         if ((nsp.adapter.rooms.get(managerRoom(personId))?.size ?? 0) === 0) {
           managers.delete(personId);
           conversionCache.delete(managerRoom(personId));
+          lastSent.delete(managerRoom(personId));
           continue;
         }
         audiences.push([managerRoom(personId), channels]);

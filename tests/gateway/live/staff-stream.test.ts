@@ -67,12 +67,15 @@ describe('/staff figures per audience', () => {
       ['m1', m1.token],
       ['m2', m2.token],
     ] as const) {
-      const s = await socketTo(node.url, '/staff', token);
-      sockets.push(s);
       const list: Figures[] = [];
       frames.set(name, list);
-      s.on('staff:snapshot', (f: Figures) => list.push(f));
-      s.on('staff:update', (f: Figures) => list.push(f));
+      const s = await socketTo(node.url, '/staff', token, {
+        listen: (s) => {
+          s.on('staff:snapshot', (f: Figures) => list.push(f));
+          s.on('staff:update', (f: Figures) => list.push(f));
+        },
+      });
+      sockets.push(s);
     }
     // A member is not staff: refused at the handshake.
     const member = await seedPerson(store, tokens);

@@ -106,10 +106,13 @@ describe('channel manager scope on metrics and events', () => {
       ['m1', s.m1.token],
       ['m2', s.m2.token],
     ] as const) {
-      const sock = await socketTo(node.url, '/staff', token);
+      const sock = await socketTo(node.url, '/staff', token, {
+        listen: (sock) => {
+          sock.on('staff:snapshot', (f: Frame) => frames[name].push(f));
+          sock.on('staff:update', (f: Frame) => frames[name].push(f));
+        },
+      });
       s.sockets.push(sock);
-      sock.on('staff:snapshot', (f: Frame) => frames[name].push(f));
-      sock.on('staff:update', (f: Frame) => frames[name].push(f));
     }
     await until(() => frames.staff.length > 0 && frames.m1.length > 0 && frames.m2.length > 0);
     const staff = frames.staff.at(-1)!.conversion!;
