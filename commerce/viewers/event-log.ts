@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { applyViewerEvents, type ChannelResolver } from '../rollups/live-funnel.ts';
 import type { Database, ViewerEventType } from '../schema.ts';
+import { chunks } from '../statement-chunks.ts';
 
 export interface ViewerEvent {
   sessionId: string;
@@ -84,7 +85,7 @@ export class ViewerEventLog {
       }));
       try {
         await this.#o.db.transaction().execute(async (trx) => {
-          await trx.insertInto('viewer_events').values(rows).execute();
+          for (const part of chunks(rows)) await trx.insertInto('viewer_events').values(part).execute();
           await applyViewerEvents(
             trx,
             rows.map((r) => ({
