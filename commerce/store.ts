@@ -12,7 +12,6 @@ import {
   type SqliteDatabase,
   SqliteDialect,
 } from 'kysely';
-import pg from 'pg';
 import type { Logger } from 'pino';
 import { VitaliveError } from '../protocols/index.ts';
 import { migrations } from './migrations/index.ts';
@@ -84,7 +83,7 @@ export class Store {
   }
 
   static async open(opts: StoreOptions): Promise<Store> {
-    const store = opts.databaseUrl ? Store.#postgres(opts) : Store.#sqlite(opts);
+    const store = opts.databaseUrl ? await Store.#postgres(opts) : Store.#sqlite(opts);
     try {
       await store.migrate();
     } catch (err) {
@@ -114,7 +113,9 @@ export class Store {
     );
   }
 
-  static #postgres(opts: StoreOptions): Store {
+  static async #postgres(opts: StoreOptions): Promise<Store> {
+    // Loaded only when configured: a SQLite install never holds the PostgreSQL client in memory.
+    const { default: pg } = await import('pg');
     // int8 columns (ids, epoch ms, money in minor units) fit a double; read them as numbers.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });

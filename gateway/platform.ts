@@ -148,7 +148,7 @@ export async function startPlatform(
       accessTtlSec: config.auth.accessTtlSec,
     });
     const http = await createHttpApp({ logger, trustProxy: config.http.trustProxy });
-    const sockets = createSocketServer({ app: http, logger, redis });
+    const sockets = await createSocketServer({ app: http, logger, redis });
     // HTTP stops accepting first; its close completes once the sockets are disconnected.
     closers.unshift([
       'http+sockets',

@@ -1,5 +1,5 @@
 // Redis connections for multi-node mode. Rooms receive ready clients from the composition root.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { VitaliveError } from '../protocols/index.ts';
 
@@ -8,6 +8,8 @@ const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Opens a client and proves the connection with a PING before handing it out. */
 export async function connectRedis(url: string, logger: Logger, name = 'vitalive'): Promise<Redis> {
+  // Loaded only in multi-node mode: a single process never holds the Redis client in memory.
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, {
     lazyConnect: true,
     connectionName: name,

@@ -2,7 +2,6 @@
 // A worker that dies is reported and replaced on the same slot and port; close() is idempotent.
 import { EventEmitter } from 'node:events';
 import type { types as ms } from 'mediasoup';
-import * as mediasoup from 'mediasoup';
 import type { Logger } from 'pino';
 
 export interface WorkerPoolOptions {
@@ -116,7 +115,9 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   async #spawn(slot: WorkerSlot): Promise<void> {
     const { logger } = this.#opts;
     slot.state = 'starting';
-    const worker = await mediasoup.createWorker({
+    // Loaded with the first worker: a node without media slots never holds mediasoup in memory.
+    const { createWorker } = await import('mediasoup');
+    const worker = await createWorker({
       logLevel: this.#opts.logLevel,
       rtcMinPort: this.#opts.rtcMinPort,
       rtcMaxPort: this.#opts.rtcMaxPort,

@@ -1,7 +1,6 @@
 // The socket.io server on the gateway's HTTP server: connection-state recovery on, the Redis Streams
 // adapter in multi-node mode (it keeps recovery working across nodes), and a close() that disconnects
 // every socket so the HTTP server can finish closing.
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
@@ -25,7 +24,13 @@ export interface SocketServer {
   close(): Promise<void>;
 }
 
-export function createSocketServer(opts: SocketServerOptions): SocketServer {
+export async function createSocketServer(opts: SocketServerOptions): Promise<SocketServer> {
+  // The adapter is loaded only in multi-node mode.
+  const adapter = opts.redis
+    ? (await import('@socket.io/redis-streams-adapter')).createAdapter(opts.redis, {
+        streamName: 'vitalive:socket.io',
+      })
+    : undefined;
   const io = new Server(opts.app.server, {
     serveClient: false,
     maxHttpBufferSize: opts.maxPayloadBytes ?? 16_384,
@@ -35,7 +40,7 @@ export function createSocketServer(opts: SocketServerOptions): SocketServer {
       skipMiddlewares: false,
     },
     ...(opts.corsOrigins ? { cors: { origin: opts.corsOrigins, credentials: true } } : {}),
-    ...(opts.redis ? { adapter: createAdapter(opts.redis, { streamName: 'vitalive:socket.io' }) } : {}),
+    ...(adapter ? { adapter } : {}),
   });
   io.engine.on('connection_error', (err: { code: number; message: string }) =>
     opts.logger.debug({ code: err.code, err: err.message }, 'socket.io connection error'),

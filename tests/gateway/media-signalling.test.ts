@@ -63,7 +63,7 @@ describe('/media signalling', () => {
   beforeAll(async () => {
     pool = await startPool(2);
     http = await createHttpApp({ logger: testLogger });
-    sockets = createSocketServer({ app: http, logger: testLogger });
+    sockets = await createSocketServer({ app: http, logger: testLogger });
     media = await registerMediaGateway({
       http,
       io: sockets.io,
