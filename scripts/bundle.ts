@@ -8,19 +8,6 @@
 import path from 'node:path';
 import { build } from 'esbuild';
 
-/**
- * Every compiled server lets V8's old generation grow by 50 % of what survived the last full
- * collection, instead of V8's own factor (up to 4× when collections are fast): a gateway holding ten
- * thousand viewers holds ≈ 30 MB less resident memory (README, Performance). A `--heap-growing-percent`
- * given on the node command line wins.
- */
-const HEAP_GROWING_PERCENT = 50;
-const V8_SETTINGS = [
-  "import { setFlagsFromString as setV8Flags } from 'node:v8';",
-  "if (!process.execArgv.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent')))",
-  `  setV8Flags('--heap-growing-percent=${HEAP_GROWING_PERCENT}');`,
-].join('\n');
-
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 export const SERVER_ENTRIES: Record<string, string> = {
@@ -41,7 +28,6 @@ export async function bundle(entries: Record<string, string>): Promise<Record<st
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
-    banner: { js: V8_SETTINGS },
     logLevel: 'warning',
   });
   return Object.fromEntries(

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import type { App } from '../http-app.ts';
+import { type HeapGrowthOptions, heapGrowth } from './heap-growth.ts';
 
 export interface SocketServerOptions {
   app: App;
@@ -15,12 +16,16 @@ export interface SocketServerOptions {
   recoveryWindowMs?: number;
   /** Largest accepted frame. @default 16384 (16 KiB): chat and orders are small */
   maxPayloadBytes?: number;
+  /** Bounds V8's heap growth while many clients are connected (see heap-growth.ts). */
+  heapGrowth?: HeapGrowthOptions;
   /** Allowed browser origins; undefined allows same-origin only. */
   corsOrigins?: string[] | undefined;
 }
 
 export interface SocketServer {
   readonly io: Server;
+  /** Whether V8's heap growth is bounded now (many clients connected). */
+  readonly heapGrowthBounded: boolean;
   close(): Promise<void>;
 }
 
@@ -42,12 +47,21 @@ export async function createSocketServer(opts: SocketServerOptions): Promise<Soc
     ...(opts.corsOrigins ? { cors: { origin: opts.corsOrigins, credentials: true } } : {}),
     ...(adapter ? { adapter } : {}),
   });
+  const growth = heapGrowth(opts.heapGrowth);
+  const follow = () => growth.update(io.engine.clientsCount);
+  io.engine.on('connection', (socket: { once(event: 'close', fn: () => void): void }) => {
+    follow();
+    socket.once('close', follow);
+  });
   io.engine.on('connection_error', (err: { code: number; message: string }) =>
     opts.logger.debug({ code: err.code, err: err.message }, 'socket.io connection error'),
   );
   let closing: Promise<void> | undefined;
   return {
     io,
+    get heapGrowthBounded() {
+      return growth.bounded;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         io.local.disconnectSockets(true);
