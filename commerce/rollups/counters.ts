@@ -58,7 +58,7 @@ export async function addRows(
     Math.floor(MAX_PARAMS / (keyColumns.length + counters.length + extras.length)),
   );
   const db = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  for (const part of chunks(trx, values, perStatement))
+  for (const part of chunks(values, perStatement))
     await db
       .insertInto(table)
       .values(part)

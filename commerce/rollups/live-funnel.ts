@@ -112,7 +112,7 @@ async function newKeys(
   const unique = new Map(keys.map((k) => [keyId(k.session_id, k.stage, k.actor), k]));
   const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
   const out = new Set<string>();
-  for (const part of chunks(trx, sorted, 2000)) {
+  for (const part of chunks(sorted, 2000)) {
     const rows = await trx
       .insertInto('live_funnel_keys')
       .values(part)
@@ -178,7 +178,7 @@ async function presence(trx: Kysely<Database>, events: FunnelViewerEvent[]): Pro
   const joining = sorted
     .filter((p) => p.joins)
     .map((p) => ({ session_id: p.session_id, viewer_id: p.viewer_id, sockets: 0 }));
-  for (const part of chunks(trx, joining, 2000))
+  for (const part of chunks(joining, 2000))
     await trx
       .insertInto('live_presence')
       .values(part)
@@ -186,7 +186,7 @@ async function presence(trx: Kysely<Database>, events: FunnelViewerEvent[]): Pro
       .execute();
   const sockets = new Map<string, number>();
   const pg = isPostgres(trx as Kysely<unknown>);
-  for (const part of chunks(trx, sorted, 500)) {
+  for (const part of chunks(sorted, 500)) {
     const tuples = sql.join(part.map((p) => sql`(${p.session_id}, ${p.viewer_id})`));
     let q = trx
       .selectFrom('live_presence')
@@ -229,7 +229,7 @@ async function presence(trx: Kysely<Database>, events: FunnelViewerEvent[]): Pro
     .sort()
     .map((id) => ({ ...pairs.get(id)!, sockets: sockets.get(id)! }))
     .map(({ session_id, viewer_id, sockets }) => ({ session_id, viewer_id, sockets }));
-  for (const part of chunks(trx, counts, 2000))
+  for (const part of chunks(counts, 2000))
     await trx
       .insertInto('live_presence')
       .values(part)
@@ -247,7 +247,7 @@ async function presence(trx: Kysely<Database>, events: FunnelViewerEvent[]): Pro
       peak_at_ms: s.peakAtMs,
     }));
   const higher = sql`live_session_stats.viewers_now + excluded.peak_viewers > live_session_stats.peak_viewers`;
-  for (const part of chunks(trx, stats, 2000))
+  for (const part of chunks(stats, 2000))
     await trx
       .insertInto('live_session_stats')
       .values(part)

@@ -80,7 +80,7 @@ export class RollupBatch {
   /** Reads the people, milestones and order facts the batch will touch, one query per kind and chunk. */
   async preload(personIds: Iterable<string>, orderIds: Iterable<string>): Promise<void> {
     const people = [...new Set(personIds)].filter((id) => !this.#people.has(id));
-    for (const ids of chunks(this.trx, people)) {
+    for (const ids of chunks(people)) {
       const rows = await this.trx
         .selectFrom('people')
         .select(['id', 'channel_id', 'referred_by'])
@@ -100,7 +100,7 @@ export class RollupBatch {
         this.#milestones.set(m.person_id, milestoneOf(m as unknown as Record<string, unknown>));
     }
     const orders = [...new Set(orderIds)].filter((id) => !this.#facts.has(id));
-    for (const ids of chunks(this.trx, orders)) {
+    for (const ids of chunks(orders)) {
       const rows = await this.trx
         .selectFrom('order_facts')
         .selectAll()
@@ -164,7 +164,7 @@ export class RollupBatch {
           .filter((c) => c !== key)
           .map((c) => [c, sql.ref(`excluded.${c}`)]),
       );
-      for (const part of chunks(this.trx, rows, ROWS_PER_UPSERT))
+      for (const part of chunks(rows, ROWS_PER_UPSERT))
         await db
           .insertInto(table)
           .values(part as unknown as Array<Record<string, unknown>>)

@@ -85,7 +85,7 @@ export class ViewerEventLog {
       }));
       try {
         await this.#o.db.transaction().execute(async (trx) => {
-          for (const part of chunks(trx, rows)) await trx.insertInto('viewer_events').values(part).execute();
+          for (const part of chunks(rows)) await trx.insertInto('viewer_events').values(part).execute();
           await applyViewerEvents(
             trx,
             rows.map((r) => ({
