@@ -3,7 +3,6 @@
 // redelivery.
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
-import { chunks } from '../statement-chunks.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -58,10 +57,10 @@ export async function addRows(
     Math.floor(MAX_PARAMS / (keyColumns.length + counters.length + extras.length)),
   );
   const db = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
-  for (const part of chunks(values, perStatement))
+  for (let i = 0; i < values.length; i += perStatement)
     await db
       .insertInto(table)
-      .values(part)
+      .values(values.slice(i, i + perStatement))
       .onConflict((oc) => oc.columns([...keyColumns]).doUpdateSet(set))
       .execute();
 }
@@ -124,4 +123,11 @@ export async function firstTime(
     .onConflict((oc) => oc.columns(['scope', 'stage', 'actor']).doNothing())
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Splits `items` into chunks small enough for an `in (…)` list. */
+export function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -6,8 +6,7 @@ import type { EventConsumer } from '../events/index.ts';
 import { isPostgres } from '../migrations/dialect.ts';
 import type { DomainEvent } from '../outbox.ts';
 import type { Database, LiveFunnelKeysTable, ViewerEventType } from '../schema.ts';
-import { chunks } from '../statement-chunks.ts';
-import { addRows } from './counters.ts';
+import { addRows, chunks } from './counters.ts';
 
 /** How a viewer's link code or a buyer maps to a channel; people own that knowledge. */
 export interface ChannelResolver {

@@ -5,8 +5,7 @@
 // it reads back, and its batches are serialised by the lock on its position.
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Database } from '../schema.ts';
-import { chunks } from '../statement-chunks.ts';
-import { CounterSums } from './counters.ts';
+import { CounterSums, chunks } from './counters.ts';
 import type { OrderFactsTable, PersonMilestonesTable } from './tables.ts';
 
 export interface PersonInfo {

@@ -5,7 +5,6 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { applyViewerEvents, type ChannelResolver } from '../rollups/live-funnel.ts';
 import type { Database, ViewerEventType } from '../schema.ts';
-import { chunks } from '../statement-chunks.ts';
 
 export interface ViewerEvent {
   sessionId: string;
@@ -85,7 +84,7 @@ export class ViewerEventLog {
       }));
       try {
         await this.#o.db.transaction().execute(async (trx) => {
-          for (const part of chunks(rows)) await trx.insertInto('viewer_events').values(part).execute();
+          await trx.insertInto('viewer_events').values(rows).execute();
           await applyViewerEvents(
             trx,
             rows.map((r) => ({
