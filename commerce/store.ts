@@ -185,6 +185,14 @@ export class Store {
 }
 
 /**
+ * Statements with longer SQL are not kept: multi-row writes of a batch (viewer events, rollup upserts)
+ * have a text per batch size, rarely seen twice, and each holds hundreds of KB of native memory. Cached,
+ * a 10,000-viewer join storm left ≈ 100 of them in the cache and ≈ 20 MB more in the malloc arena;
+ * uncached, each is freed with its short-lived statement object.
+ */
+const MAX_CACHED_SQL_CHARS = 2048;
+
+/**
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, so keep the most recent
  * ones by SQL text (the order path runs the same dozen statements over and over).
  */
@@ -193,6 +201,8 @@ function withStatementCache(database: SQLite.Database, max = 500): SqliteDatabas
   return {
     close: () => database.close(),
     prepare(sqlText: string) {
+      if (sqlText.length > MAX_CACHED_SQL_CHARS)
+        return database.prepare(sqlText) as unknown as ReturnType<SqliteDatabase['prepare']>;
       let stmt = cache.get(sqlText);
       if (stmt) {
         // Most recently used last, so the first key is the one to evict.
