@@ -6,7 +6,7 @@ import { api } from '../common/api.ts';
 import { formatMoney, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tk } from './catalog-messages.ts';
-import { ActionForm, ConfirmButton, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
+import { ActionForm, ConfirmButton, Input, PAGE_SIZE, Pager, SubmitButton, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { ProductEditor } from './product-editor.tsx';
 
@@ -176,9 +176,7 @@ function NewProduct({ onCreated }: { onCreated: () => void }) {
             <Input label={tk('price')} type="number" value={price} onInput={setPrice} required />
             <Input label={tk('currency')} value={currency} onInput={setCurrency} required />
             <Input label={tk('stock')} type="number" value={stock} onInput={setStock} required />
-            <button type="submit" class="primary" disabled={busy}>
-              {ts('create')}
-            </button>
+            <SubmitButton busy={busy}>{ts('create')}</SubmitButton>
           </div>
           {outcome}
         </>

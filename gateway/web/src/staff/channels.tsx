@@ -13,6 +13,7 @@ import {
   PAGE_SIZE,
   Pager,
   RowChooser,
+  SubmitButton,
   useAction,
 } from './kit.tsx';
 import { ts } from './messages.ts';
@@ -98,9 +99,7 @@ function NewChannel({ onCreated }: { onCreated: () => void }) {
             <Input label={ts('name')} value={name} onInput={setName} required />
             <Input label={ts('managerId')} value={managerId} onInput={setManagerId} />
             <Input label={ts('commissionBps')} type="number" value={bps} onInput={setBps} required />
-            <button type="submit" class="primary" disabled={busy}>
-              {ts('create')}
-            </button>
+            <SubmitButton busy={busy}>{ts('create')}</SubmitButton>
           </div>
           {outcome}
         </>
@@ -194,9 +193,7 @@ function ChannelDetail({ channel }: { channel: Channel }) {
               <Input label={ts('name')} value={name} onInput={setName} required />
               <Input label={ts('emailOrPhone')} value={contact} onInput={setContact} required />
               {outcome}
-              <button type="submit" class="primary" disabled={busy}>
-                {ts('invite')}
-              </button>
+              <SubmitButton busy={busy}>{ts('invite')}</SubmitButton>
             </>
           )}
         </ActionForm>

@@ -5,7 +5,7 @@ import { api, auth } from '../common/api.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { CheckIn } from './check-in.tsx';
-import { ActionForm, contactOf, Input, PAGE_SIZE, Pager, RowChooser } from './kit.tsx';
+import { ActionForm, contactOf, Input, PAGE_SIZE, Pager, RowChooser, SubmitButton } from './kit.tsx';
 import { ts } from './messages.ts';
 
 interface OfflineEvent {
@@ -135,9 +135,7 @@ function NewEvent({ channels, onCreated }: { channels: Channel[]; onCreated: () 
             ))}
           </fieldset>
           {outcome}
-          <button type="submit" class="primary" disabled={busy}>
-            {ts('create')}
-          </button>
+          <SubmitButton busy={busy}>{ts('create')}</SubmitButton>
         </>
       )}
     </ActionForm>

@@ -106,6 +106,15 @@ export function ActionForm({
   );
 }
 
+/** An ActionForm's submit button, disabled while the form's action runs. */
+export function SubmitButton({ busy, children }: { busy: boolean; children: ComponentChildren }) {
+  return (
+    <button type="submit" class="primary" disabled={busy}>
+      {children}
+    </button>
+  );
+}
+
 /** A list row's header cell: its name, as a button that opens the row. */
 export function RowChooser({ name, onChoose }: { name: ComponentChildren; onChoose: () => void }) {
   return (

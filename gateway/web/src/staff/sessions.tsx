@@ -7,7 +7,7 @@ import { formatDateTime, formatMoney, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import type { Product } from './catalog.tsx';
 import { tk } from './catalog-messages.ts';
-import { ActionForm, Input, PAGE_SIZE, Pager, RowChooser, useAction } from './kit.tsx';
+import { ActionForm, Input, PAGE_SIZE, Pager, RowChooser, SubmitButton, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { PersonPicker } from './person-picker.tsx';
 import { SessionHost, type SessionRow } from './session-host.tsx';
@@ -64,9 +64,7 @@ export function SessionsPage() {
               <div class="row">
                 <Input label={ts('eventTitle')} value={title} onInput={setTitle} required />
                 <Input label={tk('scheduledAt')} type="datetime-local" value={at} onInput={setAt} />
-                <button type="submit" class="primary" disabled={busy}>
-                  {ts('create')}
-                </button>
+                <SubmitButton busy={busy}>{ts('create')}</SubmitButton>
               </div>
               {outcome}
             </>
