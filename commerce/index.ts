@@ -31,6 +31,12 @@ export {
   shareOf,
 } from './ledger/index.ts';
 export {
+  type MessageKind,
+  type Messenger,
+  type OutgoingMessage,
+  silentMessenger,
+} from './messaging/index.ts';
+export {
   type Fulfilment,
   type GateVerdict,
   LocalStockGate,

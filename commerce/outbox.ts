@@ -16,6 +16,8 @@ export type DomainEventType =
   | 'person.reset_code_issued'
   | 'person.channel_changed'
   | 'person.roles_changed'
+  | 'person.contact_proven'
+  | 'person.invitation_answered'
   | 'channel.created'
   | 'channel.updated'
   | 'product.created'

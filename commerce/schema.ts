@@ -125,6 +125,9 @@ export interface PeopleTable {
   registered_at_ms: number | null;
   created_at_ms: number;
   updated_at_ms: number;
+  /** When a one-time code proved the contact (or staff vouched for it); null: unproven. */
+  email_proven_at_ms?: number | null;
+  phone_proven_at_ms?: number | null;
 }
 
 export interface PersonRolesTable {
@@ -189,6 +192,21 @@ export interface PasswordResetCodesTable {
   used_at_ms: number | null;
 }
 
+/** A one-time code sent to a contact: to finish a registration, or to prove an account's contact. */
+export interface ContactCodesTable {
+  id: string;
+  field: 'email' | 'phone';
+  contact: string;
+  person_id: string | null;
+  registration: string | null;
+  registration_id: string | null;
+  code_hash: string;
+  tries: number;
+  created_at_ms: number;
+  expires_at_ms: number;
+  used_at_ms: number | null;
+}
+
 export interface LoginThrottleTable {
   /** 'a:' or 'i:' + a hash of the login or IP, so the table holds no contact data. */
   key: string;
@@ -213,6 +231,7 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   password_reset_codes: PasswordResetCodesTable;
   login_throttle: LoginThrottleTable;
+  contact_codes: ContactCodesTable;
   products: ProductsTable;
   skus: SkusTable;
   live_sessions: LiveSessionsTable;

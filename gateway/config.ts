@@ -93,6 +93,23 @@ export interface PlatformConfig {
     /** Country calling code (digits) added to phone numbers written without +/00; undefined → required. */
     defaultPhoneCountryCode: string | undefined;
   };
+  /** Proving contacts with one-time codes, and how messages reach people (docs/accounts.md). */
+  contacts: {
+    /** smtp:// or smtps:// URL of the mail relay; undefined with no SMS provider → codes go to the log. */
+    smtpUrl: string | undefined;
+    smtpFrom: string;
+    /** The SMS provider's endpoint (JSON POST, bearer key); undefined → SMS to the log. */
+    smsProviderUrl: string | undefined;
+    smsProviderKey: string | undefined;
+    codeTtlSec: number;
+    codeMaxTries: number;
+    /** Codes asked for (registrations and resends) per contact, and per client IP, in one window. */
+    codesPerContact: number;
+    codesPerIp: number;
+    /** Code checks per client IP in one window (correct ones given back). */
+    checksPerIp: number;
+    windowSec: number;
+  };
 }
 
 export const DEFAULTS = {
@@ -155,6 +172,30 @@ export const DEFAULTS = {
   LOGIN_THROTTLE_WINDOW_SEC: 900,
   /** Lifetime of a staff-issued password-reset code. @default 900 (15 minutes) */
   PASSWORD_RESET_TTL_SEC: 900,
+  // Contact proof and messages (docs/accounts.md)
+  /** Mail relay for codes and notices, e.g. smtp://user:pass@mail.example.com:587 (smtps:// for TLS).
+   * @default unset: with SMS_PROVIDER_URL also unset, codes are logged at warn (development only) */
+  SMTP_URL: undefined as string | undefined,
+  /** From address of those e-mails. @default 'Vitalive <no-reply@vitalive.invalid>' */
+  SMTP_FROM: 'Vitalive <no-reply@vitalive.invalid>',
+  /** SMS provider endpoint: POST {"to": "+86…", "text": "…"} with Authorization: Bearer SMS_PROVIDER_KEY,
+   * any 2xx is accepted. @default unset: SMS are logged at warn (development only) */
+  SMS_PROVIDER_URL: undefined as string | undefined,
+  /** Bearer key for SMS_PROVIDER_URL. @default unset */
+  SMS_PROVIDER_KEY: undefined as string | undefined,
+  /** Lifetime of a one-time contact code. @default 600 (10 minutes) */
+  CONTACT_CODE_TTL_SEC: 600,
+  /** Wrong guesses one code survives. @default 5 */
+  CONTACT_CODE_MAX_TRIES: 5,
+  /** Codes asked for (registrations included) per contact per window; 0 disables. @default 5 */
+  CONTACT_CODES_PER_CONTACT: 5,
+  /** Codes asked for (registrations included) per client IP per window; high because a venue shares one
+   * IP; 0 disables. Charged before any password is hashed. @default 50 */
+  CONTACT_CODES_PER_IP: 50,
+  /** Wrong code checks per client IP per window; 0 disables. @default 50 */
+  CONTACT_CODE_CHECKS_PER_IP: 50,
+  /** Window of the three budgets above. @default 3600 (1 hour) */
+  CONTACT_CODE_WINDOW_SEC: 3600,
   /** Membership tiers, comma-separated, lowest first; new people get the first. @default 'basic,silver,gold' */
   PERSON_TIERS: 'basic,silver,gold',
   /** Calling code (digits, e.g. 86) for phone numbers entered without + or 00.
@@ -236,7 +277,13 @@ function str(env: Env, key: keyof typeof DEFAULTS): string | undefined {
 
 function url(
   env: Env,
-  key: 'REDIS_URL' | 'DATABASE_URL' | 'PAYMENT_CHECKOUT_URL' | 'MEDIA_PUBLIC_URL',
+  key:
+    | 'REDIS_URL'
+    | 'DATABASE_URL'
+    | 'PAYMENT_CHECKOUT_URL'
+    | 'MEDIA_PUBLIC_URL'
+    | 'SMTP_URL'
+    | 'SMS_PROVIDER_URL',
   protocols: string[],
 ): string | undefined {
   const raw = str(env, key);
@@ -367,6 +414,18 @@ export function loadConfig(env: Env): PlatformConfig {
       resetCodeTtlSec: int(env, 'PASSWORD_RESET_TTL_SEC', 60, 604_800),
     },
     people: { tiers: tiers(env), defaultPhoneCountryCode: countryCode(env) },
+    contacts: {
+      smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']),
+      smtpFrom: str(env, 'SMTP_FROM')!,
+      smsProviderUrl: url(env, 'SMS_PROVIDER_URL', ['http:', 'https:']),
+      smsProviderKey: str(env, 'SMS_PROVIDER_KEY'),
+      codeTtlSec: int(env, 'CONTACT_CODE_TTL_SEC', 60, 86_400),
+      codeMaxTries: int(env, 'CONTACT_CODE_MAX_TRIES', 1, 20),
+      codesPerContact: int(env, 'CONTACT_CODES_PER_CONTACT', 0, 1000),
+      codesPerIp: int(env, 'CONTACT_CODES_PER_IP', 0, 1_000_000),
+      checksPerIp: int(env, 'CONTACT_CODE_CHECKS_PER_IP', 0, 1_000_000),
+      windowSec: int(env, 'CONTACT_CODE_WINDOW_SEC', 1, 86_400),
+    },
     ledger: {
       referralRatesBps: referralRates(env, tiers(env)),
       refundWindowMs: int(env, 'LEDGER_REFUND_WINDOW_MS', 0, 365 * 86_400_000),

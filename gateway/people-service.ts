@@ -1,13 +1,14 @@
 // Builds the commerce People service from the process configuration; shared by the HTTP routes and the
 // bootstrap command so both apply the same tiers, costs, lifetimes and throttle limits.
-import { People, type PeopleOptions, type Store } from '../commerce/index.ts';
+import { type Messenger, People, type PeopleOptions, type Store } from '../commerce/index.ts';
 import type { PlatformConfig } from './config.ts';
 
 export function createPeople(
   store: Store,
-  config: Pick<PlatformConfig, 'auth' | 'people'>,
-  overrides: Pick<PeopleOptions, 'now' | 'codes'> = {},
+  config: Pick<PlatformConfig, 'auth' | 'people' | 'contacts'>,
+  overrides: Pick<PeopleOptions, 'now' | 'codes'> & { messenger?: Messenger } = {},
 ): People {
+  const c = config.contacts;
   return new People(store, {
     tiers: config.people.tiers,
     defaultPhoneCountryCode: config.people.defaultPhoneCountryCode,
@@ -17,6 +18,14 @@ export function createPeople(
     loginMaxFailuresPerAccount: config.auth.loginMaxFailuresPerAccount,
     loginMaxFailuresPerIp: config.auth.loginMaxFailuresPerIp,
     loginThrottleWindowMs: config.auth.loginThrottleWindowSec * 1000,
+    contactProof: {
+      codeTtlMs: c.codeTtlSec * 1000,
+      maxTries: c.codeMaxTries,
+      sendsPerContact: c.codesPerContact,
+      sendsPerIp: c.codesPerIp,
+      checksPerIp: c.checksPerIp,
+      windowMs: c.windowSec * 1000,
+    },
     ...overrides,
   });
 }

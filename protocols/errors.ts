@@ -34,6 +34,14 @@ export const ERRORS = {
   // People and channels
   CONTACT_INVALID: { status: 400, message: 'Invalid {field}: {reason}' },
   PERSON_CONTACT_TAKEN: { status: 409, message: 'That {field} belongs to another account' },
+  // Contact proof (one-time codes sent to an e-mail address or phone)
+  CONTACT_CODE_INVALID: { status: 400, message: 'The code is wrong, expired or used up; ask for a new one' },
+  CONTACT_CODE_THROTTLED: { status: 429, message: 'Too many codes asked for; retry in {retryAfterSec} s' },
+  AUTH_CONTACT_UNPROVEN: {
+    status: 403,
+    message: 'Prove your {field} first: ask for a code, it is sent to that {field}',
+  },
+  INVITATION_NOT_FOUND: { status: 404, message: 'No open invitation {invitationId} for you' },
   CHANNEL_MANAGER_INVALID: {
     status: 422,
     message: 'Person {personId} does not hold the channel_manager role',

@@ -6,6 +6,7 @@ import { appendEvent } from '../outbox.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { parseLogin } from './contact.ts';
+import { provenField } from './contact-proof.ts';
 import { attemptSucceeded, countAttempt, type ThrottleLimits, throttleKeys } from './login-throttle.ts';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
 import { getPersonOrThrow, type Person, type PersonRow } from './person-model.ts';
@@ -44,14 +45,35 @@ export async function memberByLogin(
 }
 
 /** The throttle keys of a login attempt: the normalised login when it parses, else the raw text. */
-export function attemptKeys(login: string, ip: string, defaultPhoneCountryCode: string | undefined) {
+export function attemptKeys(
+  login: string,
+  ip: string,
+  defaultPhoneCountryCode: string | undefined,
+  purpose: 'a' | 'r' = 'a',
+) {
   let canonical: string;
   try {
     canonical = parseLogin(login, defaultPhoneCountryCode).value;
   } catch {
     canonical = login.trim().toLowerCase();
   }
-  return throttleKeys(canonical, ip);
+  return throttleKeys(canonical, ip, purpose);
+}
+
+/**
+ * A password opens an account by a contact only when that contact is proven, or when the account never
+ * was a prospect (it holds no data that came from someone's invitation, test or device readings).
+ */
+function assertLoginContactProven(
+  row: PersonRow,
+  login: string,
+  defaultPhoneCountryCode: string | undefined,
+) {
+  const { field } = parseLogin(login, defaultPhoneCountryCode);
+  if (provenField(row, field)) return;
+  const wasProspect =
+    row.registered_at_ms !== null && Number(row.registered_at_ms) > Number(row.created_at_ms);
+  if (wasProspect) throw new VitaliveError('AUTH_CONTACT_UNPROVEN', { field });
 }
 
 /** Counts the attempt, then checks the password; returns the member row on success. */
@@ -62,12 +84,14 @@ async function verifyLogin(
   nowMs: number,
 ): Promise<PersonRow> {
   const keys = attemptKeys(input.login, input.ip, opts.defaultPhoneCountryCode);
-  await countAttempt(store.db, keys, opts.throttle, nowMs);
+  const { accountLocked } = await countAttempt(store.db, keys, opts.throttle, nowMs);
   const row = await memberByLogin(store.db, input.login, opts.defaultPhoneCountryCode);
+  // The hash is checked also when locked, so a locked account answers like a wrong password, in as long.
   const hash = row?.password_hash ?? (await dummyHash(opts.scryptLog2N));
   const ok = await verifyPassword(input.password, hash);
-  if (!row?.password_hash || !ok) throw new VitaliveError('AUTH_INVALID_CREDENTIALS');
+  if (accountLocked || !row?.password_hash || !ok) throw new VitaliveError('AUTH_INVALID_CREDENTIALS');
   await attemptSucceeded(store.db, keys);
+  assertLoginContactProven(row, input.login, opts.defaultPhoneCountryCode);
   return row;
 }
 

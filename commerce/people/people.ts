@@ -1,5 +1,7 @@
 // The people service: one object holding the options (tiers, costs, lifetimes, throttle limits) that
 // the gateway and the bootstrap command call; each operation lives in its own module.
+import { VitaliveError } from '../../protocols/index.ts';
+import type { Messenger } from '../messaging/index.ts';
 import type { Role } from '../roles.ts';
 import type { Store } from '../store.ts';
 import { assertCanSeePerson } from './access-scope.ts';
@@ -14,6 +16,7 @@ import {
   updateChannel,
 } from './channels.ts';
 import { type CodeSource, randomCode } from './codes.ts';
+import type { ContactProofLimits } from './contact-proof.ts';
 import { type CredentialOptions, changePassword, type LoginResult, login } from './credentials.ts';
 import {
   type Invitation,
@@ -42,8 +45,12 @@ import {
 import {
   createStaffAccount,
   listStaffAccounts,
+  type ProofOptions,
+  type ProofResult,
+  proveContact,
   type RegistrationInput,
-  register,
+  requestContactCode,
+  requestRegistration,
   type StaffAccountInput,
 } from './registration.ts';
 import { type IssuedResetCode, issueResetCode, resetPassword } from './reset-codes.ts';
@@ -59,11 +66,21 @@ export interface PeopleOptions {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
   loginThrottleWindowMs: number;
+  /** One-time codes that prove contacts: lifetime, tries and budgets. */
+  contactProof: ContactProofLimits;
+  /** Delivers codes and notices. @default refuses to send (SERVICE_UNAVAILABLE) */
+  messenger?: Messenger;
   /** @default Date.now */
   now?: () => number;
   /** @default random codes from the unambiguous alphabet */
   codes?: CodeSource;
 }
+
+const noMessenger: Messenger = {
+  send: async () => {
+    throw new VitaliveError('SERVICE_UNAVAILABLE', { what: 'message delivery' });
+  },
+};
 
 export class People {
   readonly store: Store;
@@ -93,19 +110,32 @@ export class People {
     };
   }
 
-  get #registration() {
+  get #registration(): ProofOptions {
     return {
       defaultTier: this.tiers[0]!,
       defaultPhoneCountryCode: this.#opts.defaultPhoneCountryCode,
       scryptLog2N: this.#opts.scryptLog2N,
       codes: this.#codes,
+      limits: this.#opts.contactProof,
+      messenger: this.#opts.messenger ?? noMessenger,
     };
   }
 
   // Accounts and sessions
 
-  register(input: RegistrationInput): Promise<Person> {
-    return register(this.store, input, this.#registration, this.#now());
+  /** Sends a code to each given contact (or a notice to one that has an account); creates nothing yet. */
+  register(input: RegistrationInput, ip: string): Promise<void> {
+    return requestRegistration(this.store, input, ip, this.#registration, this.#now());
+  }
+
+  /** A code came back: creates the registration's account, or proves an account's contact. */
+  proveContact(input: { contact: string; code: string; ip: string }): Promise<ProofResult> {
+    return proveContact(this.store, input, this.#registration, this.#now());
+  }
+
+  /** A new code for a waiting registration or an unproven contact; nothing for anything else. */
+  requestContactCode(input: { contact: string; ip: string }): Promise<void> {
+    return requestContactCode(this.store, input, this.#registration, this.#now());
   }
 
   /** A new refresh session for someone who just proved who they are (registration). */

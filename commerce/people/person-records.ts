@@ -59,6 +59,8 @@ export async function insertPerson(
     registered_at_ms: p.kind === 'member' ? nowMs : null,
     created_at_ms: nowMs,
     updated_at_ms: nowMs,
+    email_proven_at_ms: null,
+    phone_proven_at_ms: null,
   };
   await trx.insertInto('people').values(row).execute();
   return row;
@@ -133,8 +135,15 @@ export async function updatePersonByStaff(
         set.display_name = patch.displayName;
       }
       if (patch.tier !== undefined && patch.tier !== row.tier) set.tier = patch.tier;
-      if (email !== undefined && email !== row.email) set.email = email || null;
-      if (phone !== undefined && phone !== row.phone) set.phone = phone || null;
+      // A contact staff type in is unproven until its owner proves it (or staff vouch for it).
+      if (email !== undefined && email !== row.email) {
+        set.email = email || null;
+        set.email_proven_at_ms = null;
+      }
+      if (phone !== undefined && phone !== row.phone) {
+        set.phone = phone || null;
+        set.phone_proven_at_ms = null;
+      }
       const nextEmail = set.email !== undefined ? set.email : row.email;
       const nextPhone = set.phone !== undefined ? set.phone : row.phone;
       if (!nextEmail && !nextPhone) {
@@ -154,7 +163,7 @@ async function applyUpdate(
   byPersonId: string,
   nowMs: number,
 ): Promise<void> {
-  const fields = Object.keys(set);
+  const fields = Object.keys(set).filter((f) => !f.endsWith('_proven_at_ms'));
   if (fields.length === 0) return;
   await trx
     .updateTable('people')

@@ -1,8 +1,10 @@
-// Registration: a new member, or a prospect becoming one (same record, same member code). Attribution
-// from the link is applied here: the referral code sets referred_by (first wins, never self) and the
+// Registration: a new member, or a prospect becoming one (same record, same member code), once a code
+// sent to the contact came back (contact-proof.ts). Attribution from the link is applied then: the referral code sets referred_by (first wins, never self) and the
 // channel code sets channel_id (first wins). Also the bootstrap of staff accounts from the command line.
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
+import type { Messenger, OutgoingMessage } from '../messaging/index.ts';
 import { appendEvent } from '../outbox.ts';
 import type { Role } from '../roles.ts';
 import type { Database } from '../schema.ts';
@@ -10,7 +12,21 @@ import type { Store } from '../store.ts';
 import { assignChannelIfUnset } from './channel-assignment.ts';
 import { activeChannelByInviteCode } from './channels.ts';
 import { type CodeSource, normaliseCode, ONE_TIME_PASSWORD_LENGTH, REFERRAL_CODE_LENGTH } from './codes.ts';
-import { type Contacts, normaliseContacts } from './contact.ts';
+import { type ContactField, type Contacts, normaliseContacts, parseLogin } from './contact.ts';
+import {
+  type ContactProofLimits,
+  chargeSend,
+  checkContactCode,
+  codeMessage,
+  contactList,
+  deliver,
+  issueContactCode,
+  type PendingRegistration,
+  type ProvedCode,
+  provenField,
+  takenMessage,
+  useContactCode,
+} from './contact-proof.ts';
 import { hashPassword } from './password.ts';
 import { findByContacts, getPersonOrThrow, type Person, type PersonRow } from './person-model.ts';
 import { insertPerson } from './person-records.ts';
@@ -35,6 +51,11 @@ export interface RegistrationOptions {
   codes: CodeSource;
 }
 
+export interface ProofOptions extends RegistrationOptions {
+  limits: ContactProofLimits;
+  messenger: Messenger;
+}
+
 function takenField(row: PersonRow, contacts: Contacts): 'email' | 'phone' {
   return contacts.email !== null && row.email === contacts.email ? 'email' : 'phone';
 }
@@ -46,95 +67,275 @@ async function referrerId(db: Kysely<Database>, referralCode: string | undefined
   return row?.id ?? null;
 }
 
-export async function register(
+/**
+ * Step one of registering: budgets (per IP and per contact) are charged before the password is hashed;
+ * each given contact then gets a code, or, when an account already holds it, a notice instead. The
+ * answer is the same either way, so registration tells no one whether a contact has an account.
+ */
+export async function requestRegistration(
   store: Store,
   input: RegistrationInput,
-  opts: RegistrationOptions,
+  ip: string,
+  opts: ProofOptions,
   nowMs: number,
-): Promise<Person> {
+): Promise<void> {
   const contacts = normaliseContacts(input, opts.defaultPhoneCountryCode);
+  const list = contactList(contacts);
+  await chargeSend(
+    store.db,
+    list.map((c) => c.value),
+    ip,
+    opts.limits,
+    nowMs,
+  );
   // Hashing takes tens of milliseconds; do it before the transaction holds any lock.
   const passwordHash = await hashPassword(input.password, opts.scryptLog2N);
-  return withCodeRetry(() =>
-    store.transaction(async (trx) => {
-      const matches = await findByContacts(trx, contacts);
-      const member = matches.find((m) => m.kind === 'member');
-      if (member) throw new VitaliveError('PERSON_CONTACT_TAKEN', { field: takenField(member, contacts) });
-      // The e-mail names one prospect and the phone another: which record is theirs is not ours to guess.
-      if (matches.length > 1) throw new VitaliveError('PERSON_CONTACT_TAKEN', { field: 'phone' });
-      const prospect = matches[0];
-      let referredBy = await referrerId(trx, input.referralCode);
-      if (prospect && referredBy === prospect.id) referredBy = null; // never self
-      const channelId = input.channelCode
-        ? await activeChannelByInviteCode(trx, input.channelCode)
-        : undefined;
-
-      let personId: string;
-      let memberCode: string;
-      if (prospect) {
-        personId = prospect.id;
-        memberCode = prospect.member_code;
-        const claimed = await trx
-          .updateTable('people')
-          .set({
-            kind: 'member',
-            display_name: input.displayName,
-            email: contacts.email ?? prospect.email,
-            phone: contacts.phone ?? prospect.phone,
-            password_hash: passwordHash,
-            // first wins: a referrer already on the record stays
-            referred_by: prospect.referred_by ?? referredBy,
-            registered_at_ms: nowMs,
-            updated_at_ms: nowMs,
-          })
-          .where('id', '=', prospect.id)
-          .where('kind', '=', 'prospect')
-          .executeTakeFirst();
-        // Another registration claimed this prospect a moment ago.
-        if (Number(claimed.numUpdatedRows) === 0) {
-          throw new VitaliveError('PERSON_CONTACT_TAKEN', { field: takenField(prospect, contacts) });
-        }
-        if (channelId) await assignChannelIfUnset(trx, personId, channelId, 'registration', personId, nowMs);
-      } else {
-        const row = await insertPerson(
+  const registration: PendingRegistration = {
+    displayName: input.displayName,
+    email: contacts.email,
+    phone: contacts.phone,
+    passwordHash,
+    referralCode: input.referralCode,
+    channelCode: input.channelCode,
+  };
+  const messages = await store.transaction(async (trx) => {
+    const registrationId = randomUUID();
+    const out: OutgoingMessage[] = [];
+    for (const to of list) {
+      const holder = await trx
+        .selectFrom('people')
+        .select('id')
+        .where(to.field, '=', to.value)
+        .where('kind', '=', 'member')
+        .executeTakeFirst();
+      if (holder) out.push(takenMessage(to));
+      else {
+        const code = await issueContactCode(
           trx,
-          {
-            kind: 'member',
-            displayName: input.displayName,
-            email: contacts.email,
-            phone: contacts.phone,
-            tier: opts.defaultTier,
-            channelId: channelId ?? null,
-            referredBy,
-            passwordHash,
-            mustChangePassword: false,
-          },
-          opts.codes,
+          to,
+          { registrationId, registration },
+          opts.limits.codeTtlMs,
           nowMs,
         );
-        personId = row.id;
-        memberCode = row.member_code;
+        out.push(codeMessage(to, code, opts.limits.codeTtlMs));
       }
-      await addRoles(trx, personId, ['member'], null, nowMs);
-      const person = await getPersonOrThrow(trx, personId);
-      await appendEvent(
-        trx,
-        {
-          type: 'person.registered',
-          aggregateId: personId,
-          payload: {
-            personId,
-            memberCode,
-            wasProspect: prospect !== undefined,
-            referredBy: person.referredBy,
-            channelId: person.channelId,
+    }
+    return out;
+  });
+  await deliver(opts.messenger, messages);
+}
+
+/**
+ * Asks for a new code for a contact: a registration still waiting for it, or an account's unproven
+ * contact. Anything else (unknown, or already proven) sends nothing; the answer is the same.
+ */
+export async function requestContactCode(
+  store: Store,
+  input: { contact: string; ip: string },
+  opts: ProofOptions,
+  nowMs: number,
+): Promise<void> {
+  const to = parseLogin(input.contact, opts.defaultPhoneCountryCode);
+  await chargeSend(store.db, [to.value], input.ip, opts.limits, nowMs);
+  const messages = await store.transaction(async (trx) => {
+    const holder = await trx
+      .selectFrom('people')
+      .selectAll()
+      .where(to.field, '=', to.value)
+      .where('kind', '=', 'member')
+      .executeTakeFirst();
+    let code: string | undefined;
+    if (holder) {
+      if (!provenField(holder, to.field)) {
+        code = await issueContactCode(trx, to, { personId: holder.id }, opts.limits.codeTtlMs, nowMs);
+      }
+    } else {
+      const pending = await trx
+        .selectFrom('contact_codes')
+        .select(['registration', 'registration_id'])
+        .where('contact', '=', to.value)
+        .where('person_id', 'is', null)
+        .where('created_at_ms', '>', nowMs - opts.limits.codeTtlMs)
+        .orderBy('created_at_ms', 'desc')
+        .executeTakeFirst();
+      if (pending?.registration && pending.registration_id) {
+        code = await issueContactCode(
+          trx,
+          to,
+          {
+            registrationId: pending.registration_id,
+            registration: JSON.parse(pending.registration) as PendingRegistration,
           },
-        },
-        nowMs,
-      );
-      return person;
+          opts.limits.codeTtlMs,
+          nowMs,
+        );
+      }
+    }
+    return code === undefined ? [] : [codeMessage(to, code, opts.limits.codeTtlMs)];
+  });
+  await deliver(opts.messenger, messages);
+}
+
+export type ProofResult = { kind: 'registered'; person: Person } | { kind: 'proven'; person: Person };
+
+/**
+ * Step two: a code comes back. For a registration, the account is created now, with the proved contact;
+ * a prospect holding that contact becomes this member (same record, same member code). The other contact
+ * of the registration is kept only if nobody holds it, unproven, with its code now proving it for the
+ * account. For an account's contact, the contact is marked proven.
+ */
+export async function proveContact(
+  store: Store,
+  input: { contact: string; code: string; ip: string },
+  opts: ProofOptions,
+  nowMs: number,
+): Promise<ProofResult> {
+  const checked = await checkContactCode(store, input, opts.limits, opts.defaultPhoneCountryCode, nowMs);
+  return withCodeRetry(() =>
+    store.transaction(async (trx) => {
+      if (!(await useContactCode(trx, checked.id, nowMs))) throw new VitaliveError('CONTACT_CODE_INVALID');
+      const provenColumn = checked.field === 'email' ? 'email_proven_at_ms' : 'phone_proven_at_ms';
+      if (checked.kind === 'account') {
+        const proved = await trx
+          .updateTable('people')
+          .set({ [provenColumn]: nowMs, updated_at_ms: nowMs })
+          .where('id', '=', checked.personId)
+          .where(checked.field, '=', checked.contact)
+          .executeTakeFirst();
+        // The account gave up that contact since the code was sent.
+        if (Number(proved.numUpdatedRows) === 0) throw new VitaliveError('CONTACT_CODE_INVALID');
+        await appendEvent(
+          trx,
+          {
+            type: 'person.contact_proven',
+            aggregateId: checked.personId,
+            payload: { personId: checked.personId, field: checked.field, via: 'code', by: null },
+          },
+          nowMs,
+        );
+        return { kind: 'proven', person: await getPersonOrThrow(trx, checked.personId) };
+      }
+      const person = await createAccount(trx, checked, opts, nowMs);
+      // The registration's other code now proves that contact for this account.
+      await trx
+        .updateTable('contact_codes')
+        .set({ person_id: person.id, registration: null })
+        .where('registration_id', '=', checked.registrationId)
+        .where('used_at_ms', 'is', null)
+        .execute();
+      return { kind: 'registered', person };
     }),
   );
+}
+
+/** Whether a contact is free for an account: held by nobody but the given person. */
+async function freeFor(
+  trx: Kysely<Database>,
+  field: ContactField,
+  value: string | null,
+  personId: string | null,
+): Promise<boolean> {
+  if (value === null) return false;
+  const holder = await trx.selectFrom('people').select('id').where(field, '=', value).executeTakeFirst();
+  return !holder || holder.id === personId;
+}
+
+async function createAccount(
+  trx: Kysely<Database>,
+  checked: Extract<ProvedCode, { kind: 'registration' }>,
+  opts: ProofOptions,
+  nowMs: number,
+): Promise<Person> {
+  const reg = checked.registration;
+  const proven: ContactField = checked.field;
+  const other: ContactField = proven === 'email' ? 'phone' : 'email';
+  const holder = await trx
+    .selectFrom('people')
+    .selectAll()
+    .where(proven, '=', checked.contact)
+    .executeTakeFirst();
+  // An account took the contact while the code was on its way (e.g. staff created one).
+  if (holder?.kind === 'member') throw new VitaliveError('PERSON_CONTACT_TAKEN', { field: proven });
+  const prospect = holder;
+  let referredBy = await referrerId(trx, reg.referralCode);
+  if (prospect && referredBy === prospect.id) referredBy = null; // never self
+  const channelId = reg.channelCode ? await activeChannelByInviteCode(trx, reg.channelCode) : undefined;
+  const otherValue = (await freeFor(trx, other, reg[other], prospect?.id ?? null)) ? reg[other] : null;
+  const contacts = {
+    [proven]: checked.contact,
+    [other]: otherValue ?? prospect?.[other] ?? null,
+  } as unknown as Contacts;
+  const provenAt = {
+    email_proven_at_ms: proven === 'email' ? nowMs : null,
+    phone_proven_at_ms: proven === 'phone' ? nowMs : null,
+  };
+
+  let personId: string;
+  let memberCode: string;
+  if (prospect) {
+    personId = prospect.id;
+    memberCode = prospect.member_code;
+    const claimed = await trx
+      .updateTable('people')
+      .set({
+        kind: 'member',
+        display_name: reg.displayName,
+        email: contacts.email,
+        phone: contacts.phone,
+        ...provenAt,
+        password_hash: reg.passwordHash,
+        // first wins: a referrer already on the record stays
+        referred_by: prospect.referred_by ?? referredBy,
+        registered_at_ms: nowMs,
+        updated_at_ms: nowMs,
+      })
+      .where('id', '=', prospect.id)
+      .where('kind', '=', 'prospect')
+      .executeTakeFirst();
+    // Another registration claimed this prospect a moment ago.
+    if (Number(claimed.numUpdatedRows) === 0)
+      throw new VitaliveError('PERSON_CONTACT_TAKEN', { field: proven });
+    if (channelId) await assignChannelIfUnset(trx, personId, channelId, 'registration', personId, nowMs);
+  } else {
+    const row = await insertPerson(
+      trx,
+      {
+        kind: 'member',
+        displayName: reg.displayName,
+        email: contacts.email,
+        phone: contacts.phone,
+        tier: opts.defaultTier,
+        channelId: channelId ?? null,
+        referredBy,
+        passwordHash: reg.passwordHash,
+        mustChangePassword: false,
+      },
+      opts.codes,
+      nowMs,
+    );
+    personId = row.id;
+    memberCode = row.member_code;
+    await trx.updateTable('people').set(provenAt).where('id', '=', personId).execute();
+  }
+  await addRoles(trx, personId, ['member'], null, nowMs);
+  const person = await getPersonOrThrow(trx, personId);
+  await appendEvent(
+    trx,
+    {
+      type: 'person.registered',
+      aggregateId: personId,
+      payload: {
+        personId,
+        memberCode,
+        wasProspect: prospect !== undefined,
+        referredBy: person.referredBy,
+        channelId: person.channelId,
+        proven,
+      },
+    },
+    nowMs,
+  );
+  return person;
 }
 
 export interface StaffAccountInput {
@@ -178,6 +379,15 @@ export async function createStaffAccount(
         opts.codes,
         nowMs,
       );
+      // Whoever runs the bootstrap command on the machine vouches for the contacts they typed.
+      await trx
+        .updateTable('people')
+        .set({
+          email_proven_at_ms: contacts.email ? nowMs : null,
+          phone_proven_at_ms: contacts.phone ? nowMs : null,
+        })
+        .where('id', '=', row.id)
+        .execute();
       const granted = await addRoles(trx, row.id, ['member', ...input.roles], null, nowMs);
       await appendEvent(
         trx,

@@ -83,11 +83,12 @@ export async function resetPassword(
   opts: CredentialOptions,
   nowMs: number,
 ): Promise<void> {
-  const keys = attemptKeys(input.login, input.ip, opts.defaultPhoneCountryCode);
-  await countAttempt(store.db, keys, opts.throttle, nowMs);
+  // Its own count, so an account locked by failed logins can still be unlocked with a code.
+  const keys = attemptKeys(input.login, input.ip, opts.defaultPhoneCountryCode, 'r');
+  const { accountLocked } = await countAttempt(store.db, keys, opts.throttle, nowMs);
   const row = await memberByLogin(store.db, input.login, opts.defaultPhoneCountryCode);
   const code = normaliseCode(input.code, RESET_CODE_LENGTH);
-  if (!row || !code) throw new VitaliveError('AUTH_RESET_CODE_INVALID');
+  if (accountLocked || !row || !code) throw new VitaliveError('AUTH_RESET_CODE_INVALID');
   const candidates = await store.db
     .selectFrom('password_reset_codes')
     .select(['id', 'code_hash'])
@@ -125,4 +126,6 @@ export async function resetPassword(
     );
   });
   await attemptSucceeded(store.db, keys);
+  // The new password opens the account at once, from here, whatever failed logins counted before.
+  await attemptSucceeded(store.db, attemptKeys(input.login, input.ip, opts.defaultPhoneCountryCode));
 }

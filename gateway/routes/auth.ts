@@ -1,4 +1,4 @@
-// /api/auth: register, log in, refresh, log out, change password and reset it with a staff-issued code.
+// /api/auth: register (with a one-time code proving the contact), log in, refresh, log out, change password and reset it with a staff-issued code.
 // All public; login, password change and reset are throttled per account and per client IP.
 import { Type } from '@fastify/type-provider-typebox';
 import { VitaliveError } from '../../protocols/index.ts';
@@ -18,12 +18,15 @@ import { clearRefreshCookie, refreshCookieOf, sendSession } from './session-repl
 export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   const { people, tokens } = deps;
 
+  const CodeSent = Type.Object({ status: Type.Literal('code_sent') });
+
   app.post(
     '/api/auth/register',
     {
       schema: {
         tags: ['auth'],
-        summary: 'Register (a prospect with the same e-mail or phone keeps their record and member code)',
+        summary:
+          'Register: sends a one-time code to each contact (or a notice if it has an account); same answer either way',
         body: Type.Object(
           {
             displayName: DisplayName,
@@ -35,15 +38,55 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
           },
           { additionalProperties: false },
         ),
-        response: { 201: SessionSchema },
+        response: { 202: CodeSent },
       },
     },
     async (request, reply) => {
-      const person = await people.register(request.body);
+      await people.register(request.body, request.ip);
+      void reply.status(202);
+      return { status: 'code_sent' as const };
+    },
+  );
+
+  app.post(
+    '/api/auth/verify-contact',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Prove a contact with its code: finishes a registration (201 and a session; a prospect with that contact keeps their record) or proves an account contact (200)',
+        body: Type.Object(
+          { contact: Login, code: Type.String({ minLength: 1, maxLength: 16 }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: SessionSchema, 200: Type.Object({ status: Type.Literal('proven') }) },
+      },
+    },
+    async (request, reply) => {
+      const result = await people.proveContact({ ...request.body, ip: request.ip });
+      if (result.kind === 'proven') return { status: 'proven' as const };
       // The registration's own refresh session, as if the person had just logged in.
-      const result = await people.startSession(person);
+      const session = await people.startSession(result.person);
       void reply.status(201);
-      return sendSession(request, reply, tokens, result);
+      return sendSession(request, reply, tokens, session);
+    },
+  );
+
+  app.post(
+    '/api/auth/contact-code',
+    {
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Send a new code to a contact waiting for one (registration) or not yet proven (account); same answer always',
+        body: Type.Object({ contact: Login }, { additionalProperties: false }),
+        response: { 202: CodeSent },
+      },
+    },
+    async (request, reply) => {
+      await people.requestContactCode({ contact: request.body.contact, ip: request.ip });
+      void reply.status(202);
+      return { status: 'code_sent' as const };
     },
   );
 

@@ -14,6 +14,7 @@ import {
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
+import { createMessenger } from '../messengers.ts';
 import { OrderPlacement } from '../order-placement.ts';
 import { createPeople } from '../people-service.ts';
 import { createSalesServices, type SalesServices } from '../sales-service.ts';
@@ -55,7 +56,9 @@ export interface RouteDeps {
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
-  const people = deps.people ?? createPeople(deps.store, deps.config);
+  const people =
+    deps.people ??
+    createPeople(deps.store, deps.config, { messenger: createMessenger(deps.config.contacts, deps.logger) });
   const peopleDeps = { people, tokens: deps.tokens, guards: deps.guards };
   await app.register(async (scope: App) => {
     scope.setValidatorCompiler(strictBodyValidator);

@@ -5,6 +5,7 @@
 // the test that runs it.
 import type { Socket } from 'socket.io-client';
 import { Readings } from '../../commerce/index.ts';
+import { registerWithCode } from './accounts.ts';
 import { call, postOk } from './http-call.ts';
 import { type LiveNode, ok, socketTo, until } from './live-platform.ts';
 import { type Seeded, seedPerson, testTokens } from './people.ts';
@@ -121,17 +122,19 @@ export async function runScenario(node: LiveNode): Promise<Scenario> {
 
   // Sign-ups: Bob (a1) first, then Alice (a0) on Bob's share link; a2, a3, a15, b0, b5 to buy.
   const register = async (p: { email: string }, name: string, referralCode?: string) => {
-    const r = await call(node.url, 'POST', '/api/auth/register', {
-      body: {
+    const r = await registerWithCode(
+      node.url,
+      { mailbox: node.mailbox },
+      {
         displayName: name,
         email: p.email,
         password: 'correct horse 1',
         ...(referralCode ? { referralCode } : {}),
       },
-    });
+    );
     if (r.status !== 201) throw new Error(`register ${name}: ${r.status} ${JSON.stringify(r.body)}`);
-    const person = r.body.person as { id: string; referralCode: string };
-    return { personId: person.id, token: r.body.accessToken as string, referralCode: person.referralCode };
+    const person = r.body.person;
+    return { personId: person.id, token: r.body.accessToken, referralCode: person.referralCode };
   };
   const bob = await register(a[1]!, 'Bob');
   const alice = await register(a[0]!, 'Alice', bob.referralCode);

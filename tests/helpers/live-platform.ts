@@ -6,18 +6,23 @@ import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { type Platform, startPlatform } from '../../gateway/platform.ts';
 import { testLogger } from './logger.ts';
+import { type Mailbox, startMailbox } from './mailbox.ts';
 import { TEST_AUTH_SECRET, testConfig } from './people.ts';
 
 export interface LiveNode {
   platform: Platform;
   url: string;
   dataDir: string;
+  /** The in-process SMTP server the node sends e-mail (one-time codes) to. */
+  mailbox: Mailbox;
   close(): Promise<void>;
 }
 
 export async function startLiveNode(env: Record<string, string> = {}): Promise<LiveNode> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-live-'));
+  const mailbox = await startMailbox();
   const config = testConfig({
+    SMTP_URL: mailbox.url,
     HTTP_HOST: '127.0.0.1',
     // Port 0: the system picks a free port at listen time, so parallel test files cannot race for one
     // picked in advance.
@@ -29,13 +34,21 @@ export async function startLiveNode(env: Record<string, string> = {}): Promise<L
     AUTH_SECRET: TEST_AUTH_SECRET,
     ...env,
   });
-  const platform = await startPlatform(config, testLogger);
+  let platform: Platform;
+  try {
+    platform = await startPlatform(config, testLogger);
+  } catch (err) {
+    await mailbox.close();
+    throw err;
+  }
   return {
     platform,
     url: `http://127.0.0.1:${platform.ports.http.port}`,
     dataDir,
+    mailbox,
     async close() {
       await platform.close();
+      await mailbox.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,1 @@
+export { type MessageKind, type Messenger, type OutgoingMessage, silentMessenger } from './messenger.ts';

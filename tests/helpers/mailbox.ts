@@ -1,0 +1,88 @@
+// A real SMTP server in the test process (smtp-server) that keeps every message it receives, so tests
+// can read one-time codes the platform sends by e-mail. Point the platform at `url` (SMTP_URL).
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedMail {
+  to: string[];
+  /** The raw message (headers and body) as received. */
+  raw: string;
+}
+
+/** The one-time code in a message from the platform (6 digits). */
+export function codeIn(text: string): string | undefined {
+  return /\b([0-9]{6})\b/.exec(text)?.[1];
+}
+
+export class Mailbox {
+  readonly received: ReceivedMail[] = [];
+  #server: SMTPServer;
+  #waiters: Array<() => void> = [];
+  url = '';
+
+  constructor() {
+    this.#server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          this.received.push({
+            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
+          for (const w of this.#waiters.splice(0)) w();
+          callback();
+        });
+      },
+    });
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.#server.server.address() as AddressInfo;
+    this.url = `smtp://127.0.0.1:${port}`;
+    return this;
+  }
+
+  /** Messages to an address so far. */
+  to(address: string): ReceivedMail[] {
+    return this.received.filter((m) => m.to.includes(address.toLowerCase()));
+  }
+
+  /** Waits (up to timeoutMs) for the n-th message to an address (1-based) and returns it. */
+  async nth(address: string, n: number, timeoutMs = 10_000): Promise<ReceivedMail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const mails = this.to(address);
+      if (mails.length >= n) return mails[n - 1]!;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no message #${n} to ${address} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** The code in the latest message to an address, waiting for a message newer than `after` messages. */
+  async codeFor(address: string, after = this.to(address).length - 1): Promise<string> {
+    const mail = await this.nth(address, after + 1);
+    const code = codeIn(mail.raw);
+    if (!code) throw new Error(`no code in the message to ${address}: ${mail.raw}`);
+    return code;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+export async function startMailbox(): Promise<Mailbox> {
+  return new Mailbox().start();
+}
