@@ -58,6 +58,19 @@ export async function invite(
       if (channel.archived_at_ms !== null) {
         throw new VitaliveError('CONFLICT', { reason: 'the channel is archived' });
       }
+      // A registration someone started for these contacts before the invitation cannot finish now: it
+      // would hand the invited person's new record to whoever chose that registration's password.
+      await trx
+        .updateTable('contact_codes')
+        .set({ used_at_ms: nowMs })
+        .where(
+          'contact',
+          'in',
+          [contacts.email, contacts.phone].filter((c): c is string => c !== null),
+        )
+        .where('person_id', 'is', null)
+        .where('used_at_ms', 'is', null)
+        .execute();
       const matches = await findByContacts(trx, contacts);
       if (matches.length > 1) {
         // The e-mail is one person's and the phone another's: refuse rather than guess.
