@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, People, Store } from '../../commerce/index.ts';
 import { createPeople } from '../../gateway/people-service.ts';
 import {
+  MessageLog,
   openTestStore,
+  registerProven,
   STORE_BACKENDS,
   seedAdmin,
   seedMember,
@@ -43,6 +45,7 @@ describe.each(STORE_BACKENDS)('channels on $name', ({ name }) => {
   let ts: TestStore;
   let store: Store;
   let people: People;
+  const messages = new MessageLog();
   let admin: Actor;
   let staff: Actor;
   let n = 0;
@@ -52,7 +55,7 @@ describe.each(STORE_BACKENDS)('channels on $name', ({ name }) => {
   beforeAll(async () => {
     ts = await openTestStore(name);
     store = ts.store;
-    people = createPeople(store, testConfig());
+    people = createPeople(store, testConfig(), { messenger: messages });
     admin = actor(await seedAdmin(store, tokens));
     staff = actor(await seedStaff(store, tokens));
   });
@@ -72,7 +75,7 @@ describe.each(STORE_BACKENDS)('channels on $name', ({ name }) => {
     expect(second.person).toBeUndefined();
     const again = await people.invite(staff, c1.id, { displayName: 'Alice', email });
     expect(again.outcome).toBe('already_in_channel');
-    const registered = await people.register({
+    const registered = await registerProven(people, messages, {
       displayName: 'Alice',
       email,
       password,
@@ -82,7 +85,7 @@ describe.each(STORE_BACKENDS)('channels on $name', ({ name }) => {
     expect(registered.channelId).toBe(c1.id);
 
     // A stranger arriving on a channel link belongs to that channel.
-    const viaLink = await people.register({
+    const viaLink = await registerProven(people, messages, {
       displayName: 'Link',
       email: `link-${unique()}@example.test`,
       password,
@@ -100,7 +103,7 @@ describe.each(STORE_BACKENDS)('channels on $name', ({ name }) => {
 
     // An archived channel's link attributes nobody.
     await people.updateChannel(admin, c1.id, { archived: true });
-    const late = await people.register({
+    const late = await registerProven(people, messages, {
       displayName: 'Late',
       email: `late-${unique()}@example.test`,
       password,

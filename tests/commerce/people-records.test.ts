@@ -11,12 +11,15 @@ import {
   type People,
   personIdByMemberCode,
   REFERRAL_CODE_LENGTH,
+  type RegistrationInput,
   randomCode,
   type Store,
 } from '../../commerce/index.ts';
 import { createPeople } from '../../gateway/people-service.ts';
 import {
+  MessageLog,
   openTestStore,
+  registerProven,
   STORE_BACKENDS,
   seedAdmin,
   seedMember,
@@ -55,6 +58,9 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
   let ts: TestStore;
   let store: Store;
   let people: People;
+  const messages = new MessageLog();
+  const register = (input: RegistrationInput, prove?: 'email' | 'phone') =>
+    registerProven(people, messages, input, { prove });
   let admin: Actor;
   let staff: Actor;
   let n = 0;
@@ -64,7 +70,7 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
   beforeAll(async () => {
     ts = await openTestStore(name);
     store = ts.store;
-    people = createPeople(store, testConfig());
+    people = createPeople(store, testConfig(), { messenger: messages });
     admin = actor(await seedAdmin(store, tokens));
     staff = actor(await seedStaff(store, tokens));
   });
@@ -130,7 +136,7 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
 
   it('stores e-mail and phone normalised, and refuses the same contact however it is spelled', async () => {
     const tag = unique();
-    const ann = await people.register({
+    const ann = await register({
       displayName: 'Ann',
       email: `  Ann.${tag}@Example.COM `,
       phone: '+86 139-0000-1111',
@@ -139,21 +145,20 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
     expect(ann.email).toBe(`ann.${tag}@example.com`);
     expect(ann.phone).toBe('+8613900001111');
     const before = await lastOutboxId(store);
-    await expect(
-      people.register({ displayName: 'Copy', email: `ANN.${tag}@example.com`, password }),
-    ).rejects.toMatchObject({ code: 'PERSON_CONTACT_TAKEN', params: { field: 'email' } });
-    await expect(
-      people.register({ displayName: 'Copy', phone: '0086 139 0000 1111', password }),
-    ).rejects.toMatchObject({ code: 'PERSON_CONTACT_TAKEN', params: { field: 'phone' } });
+    // A taken contact is not refused (that would tell anyone it has an account): its owner is told.
+    await people.register({ displayName: 'Copy', email: `ANN.${tag}@example.com`, password }, '192.0.2.1');
+    expect(messages.sent.at(-1)).toMatchObject({ kind: 'contact_taken', to: { value: ann.email } });
+    await people.register({ displayName: 'Copy', phone: '0086 139 0000 1111', password }, '192.0.2.1');
+    expect(messages.sent.at(-1)).toMatchObject({ kind: 'contact_taken', to: { value: ann.phone } });
     const other = await seedMember(store, tokens);
     await expect(
       people.updatePerson(staff, other.person.id, { email: `Ann.${tag}@example.com` }),
     ).rejects.toMatchObject({ code: 'PERSON_CONTACT_TAKEN', params: { field: 'email' } });
-    await expect(people.register({ displayName: 'Nobody', password })).rejects.toMatchObject({
+    await expect(people.register({ displayName: 'Nobody', password }, '192.0.2.1')).rejects.toMatchObject({
       code: 'CONTACT_INVALID',
     });
     await expect(
-      people.register({ displayName: 'Bad', email: 'not-an-address', password }),
+      people.register({ displayName: 'Bad', email: 'not-an-address', password }, '192.0.2.1'),
     ).rejects.toMatchObject({ code: 'CONTACT_INVALID', params: { field: 'email' } });
     expect(await lastOutboxId(store)).toBe(before);
   });
@@ -165,12 +170,16 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
     expect(invited.outcome).toBe('created');
     expect(invited.person).toMatchObject({ kind: 'prospect', roles: [], channelId: channel.id });
     const before = await lastOutboxId(store);
-    const alice = await people.register({
-      displayName: 'Alice',
-      phone: '00447700900123',
-      email: `alice-${unique()}@example.test`,
-      password,
-    });
+    // Proving the phone (the contact the prospect was invited by) joins their record.
+    const alice = await register(
+      {
+        displayName: 'Alice',
+        phone: '00447700900123',
+        email: `alice-${unique()}@example.test`,
+        password,
+      },
+      'phone',
+    );
     expect(alice.id).toBe(invited.person!.id);
     expect(alice.memberCode).toBe(invited.person!.memberCode);
     expect(alice).toMatchObject({
@@ -191,18 +200,17 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
       wasProspect: true,
       channelId: channel.id,
     });
-    await expect(people.register({ displayName: 'Again', phone, password })).rejects.toMatchObject({
-      code: 'PERSON_CONTACT_TAKEN',
-    });
+    await people.register({ displayName: 'Again', phone, password }, '192.0.2.2');
+    expect(messages.sent.at(-1)).toMatchObject({ kind: 'contact_taken', to: { value: '+447700900123' } });
   });
 
   it('sets referred_by from the referral code: first wins, never self, unknown codes ignored', async () => {
-    const bob = await people.register({
+    const bob = await register({
       displayName: 'Bob',
       email: `bob-${unique()}@example.test`,
       password,
     });
-    const alice = await people.register({
+    const alice = await register({
       displayName: 'Alice',
       email: `alice-${unique()}@example.test`,
       password,
@@ -210,7 +218,7 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
     });
     expect(alice.referredBy).toBe(bob.id);
 
-    const stale = await people.register({
+    const stale = await register({
       displayName: 'Stale link',
       email: `stale-${unique()}@example.test`,
       password,
@@ -224,7 +232,7 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
     const carolProspect = (
       await people.invite(staff, channel.id, { displayName: 'Carol', email: carolEmail })
     ).person!;
-    const carol = await people.register({
+    const carol = await register({
       displayName: 'Carol',
       email: carolEmail,
       password,
@@ -236,7 +244,7 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
     // A referrer already on the record stays: first wins.
     const daveEmail = `dave-${unique()}@example.test`;
     await seedPerson(store, tokens, { kind: 'prospect', email: daveEmail, referredBy: bob.id });
-    const dave = await people.register({
+    const dave = await register({
       displayName: 'Dave',
       email: daveEmail,
       password,
@@ -247,7 +255,7 @@ describe.each(STORE_BACKENDS)('people on $name', ({ name }) => {
 
   it('keeps referred_by immutable through every update path', async () => {
     const bob = await seedMember(store, tokens);
-    const alice = await people.register({
+    const alice = await register({
       displayName: 'Alice',
       email: `alice-${unique()}@example.test`,
       password,

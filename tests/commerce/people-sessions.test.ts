@@ -271,7 +271,12 @@ describe.each(STORE_BACKENDS)('sessions on $name', ({ name }) => {
       const { code } = await people.issueResetCode(staff, m.person.id);
       for (let i = 0; i < 3; i++) {
         await expect(
-          people.resetPassword({ login: m.login, code: 'ZZZZZZZZZZ', newPassword: 'brand-new-pass', ip: from }),
+          people.resetPassword({
+            login: m.login,
+            code: 'ZZZZZZZZZZ',
+            newPassword: 'brand-new-pass',
+            ip: from,
+          }),
         ).rejects.toMatchObject({ code: 'AUTH_RESET_CODE_INVALID' });
       }
       await expect(

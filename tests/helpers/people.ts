@@ -166,13 +166,15 @@ export async function registerProven(
   people: People,
   log: MessageLog,
   input: RegistrationInput,
-  ip = `198.51.100.${(registrationIp++ % 250) + 1}`,
+  opts: { ip?: string; prove?: 'email' | 'phone' } = {},
 ): Promise<Person> {
+  const ip = opts.ip ?? `198.51.100.${(registrationIp++ % 250) + 1}`;
+  const field = opts.prove ?? (input.email ? 'email' : 'phone');
+  const from = log.sent.length;
   await people.register(input, ip);
-  const last = log.sent.at(-1);
-  const sentTo = input.email ? log.sent.findLast((m) => m.to.field === 'email') : last;
+  const sentTo = log.sent.slice(from).find((m) => m.to.field === field);
   if (!sentTo || sentTo.kind !== 'contact_code') {
-    throw new Error(`no code was sent (${sentTo?.kind ?? 'nothing'})`);
+    throw new Error(`no code was sent to the ${field} (${sentTo?.kind ?? 'nothing'})`);
   }
   const result = await people.proveContact({
     contact: sentTo.to.value,
