@@ -137,6 +137,7 @@ export async function startPlatform(
       port: mqttPort.port,
       dataDir: config.dataDir,
       logger,
+      mqttLimits: config.mqtt.limits,
       sink: { write: async (batch) => void (await readings.ingest(batch)) },
     });
     closers.unshift(['broker', () => edge.close()]);
