@@ -28,6 +28,11 @@ export interface PlatformConfig {
       maxPendingConnections: number;
       connectsPerIpPerSec: number;
     };
+    /** 'child': the broker runs in a process of its own (dist/broker.mjs); 'inline': in this one. */
+    process: 'child' | 'inline';
+    /** Restart delay after the broker child died: doubles per quick death, from base up to max. */
+    restartBaseMs: number;
+    restartMaxMs: number;
   };
   media: {
     /** Number of mediasoup workers; 0 on gateway nodes that host no media. */
@@ -130,6 +135,13 @@ export const DEFAULTS = {
   MQTT_MAX_PENDING_CONNECTIONS: 100,
   /** New connections per remote address per second; 0 disables. @default 20 */
   MQTT_CONNECTS_PER_IP_PER_SEC: 20,
+  /** Where the broker runs: 'child' (its own process, restarted when it dies, so no MQTT client can take
+   * memory or time from HTTP, sockets and orders) or 'inline' (this process). @default 'child' */
+  MQTT_BROKER_PROCESS: 'child' as PlatformConfig['mqtt']['process'],
+  /** First restart delay after the broker child died, ms. @default 200 */
+  MQTT_BROKER_RESTART_BASE_MS: 200,
+  /** Longest restart delay (it doubles per death within 30 s of a start), ms. @default 10000 (10 s) */
+  MQTT_BROKER_RESTART_MAX_MS: 10_000,
   /** mediasoup workers. @default one per CPU core; 0 disables media on this node */
   MEDIA_WORKERS: os.availableParallelism(),
   /** First WebRtcServer port (UDP+TCP); worker i uses base + i. @default 44400 */
@@ -375,6 +387,9 @@ export function loadConfig(env: Env): PlatformConfig {
         maxPendingConnections: int(env, 'MQTT_MAX_PENDING_CONNECTIONS', 0, 1_000_000),
         connectsPerIpPerSec: int(env, 'MQTT_CONNECTS_PER_IP_PER_SEC', 0, 1_000_000),
       },
+      process: oneOf(env, 'MQTT_BROKER_PROCESS', ['child', 'inline'] as const),
+      restartBaseMs: int(env, 'MQTT_BROKER_RESTART_BASE_MS', 10, 600_000),
+      restartMaxMs: int(env, 'MQTT_BROKER_RESTART_MAX_MS', 10, 3_600_000),
     },
     media: {
       workers: int(env, 'MEDIA_WORKERS', 0, 256),
