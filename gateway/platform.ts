@@ -25,6 +25,7 @@ import { registerHealth, type SubsystemHealth } from './health.ts';
 import { type App, createHttpApp } from './http-app.ts';
 import { liveHosts, mediaRoomsFollowSessions } from './live-media.ts';
 import { type MediaGateway, registerMediaGateway, type SessionDirectory } from './media-gateway.ts';
+import type { MqttFigures } from './metrics.ts';
 import { OrderPlacement } from './order-placement.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
 import { connectRedis } from './redis.ts';
@@ -252,6 +253,7 @@ export async function startPlatform(
       consumerBudget: config.media.consumerBudget,
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
+      mqtt: async () => (await edge.health()) as MqttFigures,
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
     events.subscribe(mediaRoomsFollowSessions(mediaGateway));

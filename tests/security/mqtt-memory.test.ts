@@ -177,6 +177,9 @@ it('closes 20 clients streaming into a 256 MiB CONNECT; memory, /healthz and a d
   }
   // Each was refused at its fixed header (or before, by the per-address connect budget).
   expect((refused.MQTT_PACKET_TOO_LARGE ?? 0) + (refused.MQTT_CONNECT_RATE_LIMITED ?? 0)).toBe(CLIENTS);
+  const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const counted = /^vitalive_mqtt_refused_connections\{code="MQTT_PACKET_TOO_LARGE"\} (\d+)$/m.exec(metrics);
+  expect(Number(counted?.[1] ?? 0)).toBe(refused.MQTT_PACKET_TOO_LARGE);
   expect(growth.http).toBeLessThan(64);
   expect(growth.broker).toBeLessThan(64);
   expect(healthStatuses.length).toBeGreaterThan(0);
