@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { Aedes, type AedesOptions } from 'aedes';
 import type { Logger } from 'pino';
+import { MqttAdmission, MqttGuard, type MqttLimits, type MqttRefusal } from './mqtt-guard.ts';
 
 export interface EdgeBrokerOptions {
   host: string;
@@ -15,6 +16,8 @@ export interface EdgeBrokerOptions {
    * (subscription matching for online and offline clients), which would only ever find nobody.
    */
   unrouted?: (topic: string) => boolean;
+  /** Packet sizes, connect timeout and admission, enforced before aedes reads a byte; omitted → none. */
+  limits?: MqttLimits;
 }
 
 /** The two aedes collaborators whose topic matching is skipped for unrouted topics. */
@@ -40,7 +43,22 @@ export type EdgeBrokerHealth = {
   host: string;
   port: number;
   clients: number;
+  /** Connections accepted and not yet acknowledged. */
+  pending: number;
+  /** Connections the limits closed, by reason. */
+  refused: Record<MqttRefusal, number>;
 };
+
+const NO_LIMITS: MqttLimits = {
+  maxConnectBytes: 0,
+  maxPacketBytes: 0,
+  connectTimeoutMs: 0,
+  maxPendingConnections: 0,
+  connectsPerIpPerSec: 0,
+};
+
+/** A refusal is logged at most once a minute per reason, with how many were left out. */
+const REFUSAL_LOG_EVERY_MS = 60_000;
 
 export class EdgeBroker {
   readonly #opts: EdgeBrokerOptions;
@@ -48,10 +66,55 @@ export class EdgeBroker {
   #server: net.Server | undefined;
   #port: number;
   #closing: Promise<void> | undefined;
+  readonly #limits: MqttLimits;
+  readonly #admission: MqttAdmission;
+  readonly #refused: Record<MqttRefusal, number> = {
+    MQTT_PACKET_TOO_LARGE: 0,
+    MQTT_CONNECT_TIMEOUT: 0,
+    MQTT_PENDING_LIMIT: 0,
+    MQTT_CONNECT_RATE_LIMITED: 0,
+    MQTT_QOS_UNSUPPORTED: 0,
+    MQTT_PROTOCOL_VIOLATION: 0,
+  };
+  readonly #refusalLog = new Map<MqttRefusal, { at: number; unlogged: number }>();
 
   constructor(opts: EdgeBrokerOptions) {
     this.#opts = opts;
     this.#port = opts.port;
+    this.#limits = opts.limits ?? NO_LIMITS;
+    this.#admission = new MqttAdmission(this.#limits);
+  }
+
+  #refuse(code: MqttRefusal, address: string | undefined): void {
+    this.#refused[code]++;
+    const now = Date.now();
+    const log = this.#refusalLog.get(code);
+    if (log && now - log.at < REFUSAL_LOG_EVERY_MS) {
+      log.unlogged++;
+      return;
+    }
+    this.#refusalLog.set(code, { at: now, unlogged: 0 });
+    this.#opts.logger.warn(
+      { code, address, sinceLastLog: log?.unlogged ?? 0 },
+      'mqtt connection refused by a limit',
+    );
+  }
+
+  #accept(socket: net.Socket): void {
+    const address = socket.remoteAddress ?? '';
+    const refusal = this.#admission.admit(address);
+    if (refusal) {
+      this.#refuse(refusal, address);
+      socket.destroy();
+      return;
+    }
+    const guard = new MqttGuard(
+      socket,
+      this.#limits,
+      (code) => this.#refuse(code, address),
+      () => this.#admission.settled(),
+    );
+    this.aedes.handle(guard);
   }
 
   /** The aedes instance, for the readings pipeline and presence to subscribe to its events. */
@@ -76,7 +139,12 @@ export class EdgeBroker {
     aedes.on('connectionError', (_client, err) =>
       logger.debug({ err: err.message }, 'mqtt connection error'),
     );
-    const server = net.createServer((socket) => aedes.handle(socket));
+    // A successful CONNACK ends a connection's pending state (and its connect timeout).
+    aedes.on('connackSent', (packet, client) => {
+      if ((packet as { returnCode?: number }).returnCode === 0 && client.conn instanceof MqttGuard)
+        client.conn.acknowledged();
+    });
+    const server = net.createServer((socket) => this.#accept(socket));
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -97,6 +165,8 @@ export class EdgeBroker {
       host: this.#opts.host,
       port: this.#port,
       clients: this.#aedes?.connectedClients ?? 0,
+      pending: this.#admission.pending,
+      refused: { ...this.#refused },
     };
   }
 

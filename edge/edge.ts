@@ -15,6 +15,7 @@ import { type DeviceInfo, DeviceRegistry } from './devices.ts';
 import { Forwarder, type ForwarderOptions, type ReadingSink } from './forwarder.ts';
 import { Journal, type JournalOptions } from './journal.ts';
 import { importLegacyJournal } from './journal-legacy.ts';
+import type { MqttLimits } from './mqtt-guard.ts';
 import { type DevicePresence, Presence } from './presence.ts';
 
 export interface EdgeOptions {
@@ -26,6 +27,8 @@ export interface EdgeOptions {
   maxPayloadBytes?: number;
   journal?: Partial<JournalOptions>;
   forwarder?: Partial<ForwarderOptions>;
+  /** MQTT connection limits (the composition root's settings); omitted → none. */
+  mqttLimits?: MqttLimits;
 }
 
 export type EdgeHealth = EdgeBrokerHealth & {
@@ -91,6 +94,7 @@ export class Edge {
       logger: opts.logger,
       // Nobody may subscribe to a readings topic: a device only to its own commands (#authorizeSubscribe).
       unrouted: isReadingsTopic,
+      ...(opts.mqttLimits ? { limits: opts.mqttLimits } : {}),
       aedes: {
         authenticate: (client, username, password, done) =>
           this.#authenticate(client, username, password, done),
@@ -141,6 +145,8 @@ export class Edge {
     } // the broker's own publishes (commands)
     const id = client.id;
     if (packet.topic === DEVICE_TOPICS.readings(id)) {
+      // Readings are never retained: aedes would keep the last one per topic for any later subscriber.
+      packet.retain = false;
       const checked = decodeReading(packet.payload as Buffer, id, Date.now(), this.#maxPayload);
       if (!checked.ok) {
         this.#quarantine(id, checked.reason, packet.payload as Buffer);
@@ -171,7 +177,8 @@ export class Edge {
     cb: (err: Error | null, sub?: Subscription | null) => void,
   ): void {
     if (sub.topic === DEVICE_TOPICS.commands(client.id)) {
-      cb(null, sub);
+      // Commands go out at QoS 1 at most (QoS 2 is not offered to devices).
+      cb(null, sub.qos > 1 ? { ...sub, qos: 1 } : sub);
       return;
     }
     this.#aclViolation(client.id, 'subscribe', sub.topic);

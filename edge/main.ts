@@ -1,6 +1,9 @@
 // Standalone edge at a venue: the broker + journal, forwarding to the core over HTTP.
 //   npm run edge -- --core-url https://core.example --token <edge token> [--data-dir ./data-edge]
 //                   [--host 0.0.0.0] [--port 1883] [--max-journal-rows 1000000]
+//                   [--mqtt-max-connect-bytes 2048] [--mqtt-max-packet-bytes 8192]
+//                   [--mqtt-connect-timeout-ms 5000] [--mqtt-max-pending-connections 100]
+//                   [--mqtt-connects-per-ip-per-sec 20]
 //   npm run edge -- register-device <id> <kind> <location>   (prints the secret once)
 //   npm run edge -- rotate-secret <id>
 // This is the edge process's composition root and its only reader of arguments and environment.
@@ -17,6 +20,18 @@ export const EDGE_DEFAULTS = {
   dataDir: './data-edge',
   maxJournalRows: 1_000_000,
   logLevel: 'info',
+  // MQTT connection limits, the same settings and defaults as the platform's MQTT_* (gateway/config.ts).
+  /** Largest CONNECT packet (remaining length) before authentication, bytes; 0 disables. 2 KiB. */
+  mqttMaxConnectBytes: 2048,
+  /** Largest packet after CONNECT, bytes; 0 disables. 8 KiB: a reading payload over the 1 KiB
+   * readings limit but under this cap is still acknowledged and quarantined. */
+  mqttMaxPacketBytes: 8192,
+  /** Time from accepting a connection to its successful CONNACK, ms; 0 disables. 5 s. */
+  mqttConnectTimeoutMs: 5000,
+  /** Connections accepted and not yet acknowledged at once; 0 disables. */
+  mqttMaxPendingConnections: 100,
+  /** New connections per remote address per second; 0 disables. */
+  mqttConnectsPerIpPerSec: 20,
 };
 
 const { values, positionals } = parseArgs({
@@ -29,6 +44,17 @@ const { values, positionals } = parseArgs({
     port: { type: 'string', default: String(EDGE_DEFAULTS.port) },
     'max-journal-rows': { type: 'string', default: String(EDGE_DEFAULTS.maxJournalRows) },
     'log-level': { type: 'string', default: EDGE_DEFAULTS.logLevel },
+    'mqtt-max-connect-bytes': { type: 'string', default: String(EDGE_DEFAULTS.mqttMaxConnectBytes) },
+    'mqtt-max-packet-bytes': { type: 'string', default: String(EDGE_DEFAULTS.mqttMaxPacketBytes) },
+    'mqtt-connect-timeout-ms': { type: 'string', default: String(EDGE_DEFAULTS.mqttConnectTimeoutMs) },
+    'mqtt-max-pending-connections': {
+      type: 'string',
+      default: String(EDGE_DEFAULTS.mqttMaxPendingConnections),
+    },
+    'mqtt-connects-per-ip-per-sec': {
+      type: 'string',
+      default: String(EDGE_DEFAULTS.mqttConnectsPerIpPerSec),
+    },
   },
 });
 
@@ -66,6 +92,23 @@ if (!Number.isInteger(port) || port < 0 || port > 65535 || !Number.isInteger(max
   process.exit(2);
 }
 
+const limitFlags = [
+  'mqtt-max-connect-bytes',
+  'mqtt-max-packet-bytes',
+  'mqtt-connect-timeout-ms',
+  'mqtt-max-pending-connections',
+  'mqtt-connects-per-ip-per-sec',
+] as const;
+const [maxConnectBytes, maxPacketBytes, connectTimeoutMs, maxPendingConnections, connectsPerIpPerSec] =
+  limitFlags.map((flag) => {
+    const v = Number(values[flag]);
+    if (!Number.isInteger(v) || v < 0) {
+      process.stderr.write(`edge: --${flag} must be an integer ≥ 0\n`);
+      process.exit(2);
+    }
+    return v;
+  }) as [number, number, number, number, number];
+
 const logger = pino({ level: values['log-level']! });
 const edge = new Edge({
   host: values.host!,
@@ -74,6 +117,13 @@ const edge = new Edge({
   logger,
   sink: new HttpReadingSink(coreUrl, token),
   journal: { maxRows },
+  mqttLimits: {
+    maxConnectBytes,
+    maxPacketBytes,
+    connectTimeoutMs,
+    maxPendingConnections,
+    connectsPerIpPerSec,
+  },
 });
 await edge.start();
 process.stdout.write(`${JSON.stringify({ ready: true, port: edge.port })}\n`);

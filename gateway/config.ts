@@ -17,7 +17,23 @@ export interface PlatformConfig {
     /** Behind a load balancer: take the client IP (login throttling) and protocol from X-Forwarded-*. */
     trustProxy: boolean;
   };
-  mqtt: { host: string; port: PortSetting };
+  mqtt: {
+    host: string;
+    port: PortSetting;
+    /** Connection limits enforced before the broker parses a packet (see MQTT_* in DEFAULTS). */
+    limits: {
+      maxConnectBytes: number;
+      maxPacketBytes: number;
+      connectTimeoutMs: number;
+      maxPendingConnections: number;
+      connectsPerIpPerSec: number;
+    };
+    /** 'child': the broker runs in a process of its own (dist/broker.mjs); 'inline': in this one. */
+    process: 'child' | 'inline';
+    /** Restart delay after the broker child died: doubles per quick death, from base up to max. */
+    restartBaseMs: number;
+    restartMaxMs: number;
+  };
   media: {
     /** Number of mediasoup workers; 0 on gateway nodes that host no media. */
     workers: number;
@@ -121,6 +137,28 @@ export const DEFAULTS = {
   MQTT_HOST: '0.0.0.0',
   /** MQTT 3.1.1 over TCP. @default 1883; when taken (e.g. by Mosquitto) the next free port is used */
   MQTT_PORT: 1883,
+  // MQTT connection limits (the standalone edge has the same settings with the same defaults in
+  // edge/main.ts). Each is checked on the byte stream before the broker buffers anything.
+  /** Largest CONNECT packet (remaining length) before authentication, bytes; 0 disables.
+   * @default 2048 (2 KiB: client id, credentials and a will fit many times over) */
+  MQTT_MAX_CONNECT_BYTES: 2048,
+  /** Largest packet after CONNECT (remaining length), bytes; 0 disables. A reading payload between the
+   * 1 KiB readings limit and this cap is still acknowledged and quarantined. @default 8192 (8 KiB) */
+  MQTT_MAX_PACKET_BYTES: 8192,
+  /** Time from accepting a connection to its successful CONNACK, ms; 0 disables. @default 5000 (5 s) */
+  MQTT_CONNECT_TIMEOUT_MS: 5000,
+  /** Connections accepted and not yet acknowledged at once; more are closed at accept; 0 disables.
+   * @default 100 */
+  MQTT_MAX_PENDING_CONNECTIONS: 100,
+  /** New connections per remote address per second; 0 disables. @default 20 */
+  MQTT_CONNECTS_PER_IP_PER_SEC: 20,
+  /** Where the broker runs: 'child' (its own process, restarted when it dies, so no MQTT client can take
+   * memory or time from HTTP, sockets and orders) or 'inline' (this process). @default 'child' */
+  MQTT_BROKER_PROCESS: 'child' as PlatformConfig['mqtt']['process'],
+  /** First restart delay after the broker child died, ms. @default 200 */
+  MQTT_BROKER_RESTART_BASE_MS: 200,
+  /** Longest restart delay (it doubles per death within 30 s of a start), ms. @default 10000 (10 s) */
+  MQTT_BROKER_RESTART_MAX_MS: 10_000,
   /** mediasoup workers. @default one per CPU core; 0 disables media on this node */
   MEDIA_WORKERS: os.availableParallelism(),
   /** First WebRtcServer port (UDP+TCP); worker i uses base + i. @default 44400 */
@@ -386,7 +424,20 @@ export function loadConfig(env: Env): PlatformConfig {
       port: port(env, 'HTTP_PORT'),
       trustProxy: bool(env, 'HTTP_TRUST_PROXY'),
     },
-    mqtt: { host: str(env, 'MQTT_HOST')!, port: port(env, 'MQTT_PORT') },
+    mqtt: {
+      host: str(env, 'MQTT_HOST')!,
+      port: port(env, 'MQTT_PORT'),
+      limits: {
+        maxConnectBytes: int(env, 'MQTT_MAX_CONNECT_BYTES', 0, 268_435_455),
+        maxPacketBytes: int(env, 'MQTT_MAX_PACKET_BYTES', 0, 268_435_455),
+        connectTimeoutMs: int(env, 'MQTT_CONNECT_TIMEOUT_MS', 0, 600_000),
+        maxPendingConnections: int(env, 'MQTT_MAX_PENDING_CONNECTIONS', 0, 1_000_000),
+        connectsPerIpPerSec: int(env, 'MQTT_CONNECTS_PER_IP_PER_SEC', 0, 1_000_000),
+      },
+      process: oneOf(env, 'MQTT_BROKER_PROCESS', ['child', 'inline'] as const),
+      restartBaseMs: int(env, 'MQTT_BROKER_RESTART_BASE_MS', 10, 600_000),
+      restartMaxMs: int(env, 'MQTT_BROKER_RESTART_MAX_MS', 10, 3_600_000),
+    },
     media: {
       workers: int(env, 'MEDIA_WORKERS', 0, 256),
       basePort: port(env, 'MEDIA_BASE_PORT'),

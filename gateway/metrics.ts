@@ -6,10 +6,21 @@ import type { LiveRooms } from '../media/index.ts';
 import type { App } from './http-app.ts';
 import type { SocketCounters } from './sockets/validate.ts';
 
+/** The broker's connection figures (its health), wherever it runs. */
+export interface MqttFigures {
+  clients?: number;
+  pending?: number;
+  restarts?: number;
+  /** Connections closed by a limit since the broker process started, by error code. */
+  refused?: Record<string, number>;
+}
+
 export interface MetricsSources {
   rooms: LiveRooms;
   /** Socket payload counters of the /media namespace. */
   mediaSockets: SocketCounters;
+  /** The embedded MQTT broker, when this node runs one. */
+  mqtt?: (() => Promise<MqttFigures>) | undefined;
 }
 
 export function registerMetrics(app: App, sources: MetricsSources): Registry {
@@ -34,7 +45,21 @@ export function registerMetrics(app: App, sources: MetricsSources): Registry {
   const invalid = g('socket_invalid_payloads', '/media payloads rejected by validation', []);
   const unknown = g('socket_unknown_events', '/media events nobody handles', []);
 
+  const m = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Gauge({ name: `vitalive_mqtt_${name}`, help, labelNames, registers: [register] });
+  const mqttClients = m('clients', 'MQTT clients connected and authenticated', []);
+  const mqttPending = m('pending_connections', 'MQTT connections accepted and not yet acknowledged', []);
+  const mqttRefused = m('refused_connections', 'MQTT connections closed by a limit, by error code', ['code']);
+  const mqttRestarts = m('broker_restarts', 'Times the broker child process died and was restarted', []);
+
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    if (sources.mqtt) {
+      const f = await sources.mqtt().catch(() => ({}) as MqttFigures);
+      mqttClients.set(f.clients ?? 0);
+      mqttPending.set(f.pending ?? 0);
+      mqttRestarts.set(f.restarts ?? 0);
+      for (const [code, n] of Object.entries(f.refused ?? {})) mqttRefused.set({ code }, n);
+    }
     const stats = await sources.rooms.stats();
     for (const gauge of [producers, consumers, routers, bitrateIn, bitrateOut, loss, rtt]) gauge.reset();
     for (const s of stats.workers) {

@@ -16,18 +16,21 @@ import {
   RedisEventBus,
   Store,
 } from '../commerce/index.ts';
-import { Edge, type EdgeBroker } from '../edge/index.ts';
+import { Edge, type ReadingSink } from '../edge/index.ts';
 import { WorkerPool } from '../media/index.ts';
 import { createGuards, loadOrCreateSecret, TokenService } from './auth/index.ts';
+import { BrokerProcess } from './broker-process.ts';
 import type { PlatformConfig } from './config.ts';
-import { registerHealth } from './health.ts';
+import { registerHealth, type SubsystemHealth } from './health.ts';
 import { type App, createHttpApp } from './http-app.ts';
 import { liveHosts, mediaRoomsFollowSessions } from './live-media.ts';
 import { type MediaGateway, registerMediaGateway, type SessionDirectory } from './media-gateway.ts';
+import type { MqttFigures } from './metrics.ts';
 import { OrderPlacement } from './order-placement.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
 import { connectRedis } from './redis.ts';
 import { registerRoutes } from './routes/index.ts';
+import type { DeviceAdminPort } from './routes/readings.ts';
 import { createSalesServices } from './sales-service.ts';
 import { createSocketServer, registerRealtime, type SocketServer } from './sockets/index.ts';
 
@@ -36,13 +39,41 @@ export interface Platform {
   readonly io: SocketServer['io'];
   readonly store: Store;
   readonly events: EventBus;
-  readonly broker: EdgeBroker;
+  readonly broker: PlatformBroker;
   readonly media: WorkerPool;
   /** Live rooms, /media signalling, /metrics and the web pages; `closeRoom(sessionId)` ends a session's media. */
   readonly mediaGateway: MediaGateway;
   readonly ports: { http: ResolvedPort; mqtt: ResolvedPort; media: ResolvedPort[] };
   /** Idempotent; resolves when every subsystem is down. */
   close(): Promise<void>;
+}
+
+/** The edge as the platform uses it: in a child process (BrokerProcess) or in this one (Edge). */
+export interface PlatformBroker extends DeviceAdminPort {
+  readonly port: number;
+  /** The process the broker runs in. */
+  readonly pid: number | undefined;
+  health(): SubsystemHealth | Promise<SubsystemHealth>;
+  summary(): Promise<{ online: number; readingsPerMinute: number }>;
+  close(): Promise<void>;
+}
+
+function inlineBroker(edge: Edge): PlatformBroker {
+  return {
+    get port() {
+      return edge.port;
+    },
+    pid: process.pid,
+    health: () => edge.health(),
+    summary: edge.summary,
+    registerDevice: (id, kind, location) => edge.registerDevice(id, kind, location),
+    listDevices: () => edge.listDevices(),
+    getDevice: (id) => edge.getDevice(id),
+    rotateSecret: (id) => edge.rotateSecret(id),
+    setDisabled: (id, disabled) => edge.setDisabled(id, disabled),
+    sendCommand: (id, command) => edge.sendCommand(id, command),
+    close: () => edge.close(),
+  };
 }
 
 /** Shutdown steps in order; each is idempotent, and a failing step does not stop the next. */
@@ -130,18 +161,42 @@ export async function startPlatform(
     warnIfMoved(logger, 'HTTP', httpPort);
     const mqttPort = await resolvePort(config.mqtt.port, 'MQTT', { host: config.mqtt.host });
     warnIfMoved(logger, 'MQTT', mqttPort);
-    // Edge: devices publish readings; the journal forwards them in-process into commerce's readings.
+    // Edge: devices publish readings; the journal forwards them into commerce's readings, from the
+    // broker child over IPC (MQTT_BROKER_PROCESS=child, the default) or in this process.
     const readings = new Readings(store);
-    const edge = new Edge({
-      host: config.mqtt.host,
-      port: mqttPort.port,
-      dataDir: config.dataDir,
-      logger,
-      sink: { write: async (batch) => void (await readings.ingest(batch)) },
-    });
-    closers.unshift(['broker', () => edge.close()]);
-    await edge.start();
-    const broker = edge.broker;
+    const sink: ReadingSink = { write: async (batch) => void (await readings.ingest(batch)) };
+    let edge: PlatformBroker;
+    if (config.mqtt.process === 'child') {
+      const child = new BrokerProcess({
+        start: {
+          host: config.mqtt.host,
+          port: mqttPort.port,
+          dataDir: config.dataDir,
+          logLevel: logger.level,
+          limits: config.mqtt.limits,
+        },
+        sink,
+        logger,
+        restartBaseMs: config.mqtt.restartBaseMs,
+        restartMaxMs: config.mqtt.restartMaxMs,
+      });
+      closers.unshift(['broker', () => child.close()]);
+      await child.start();
+      edge = child;
+    } else {
+      const inline = new Edge({
+        host: config.mqtt.host,
+        port: mqttPort.port,
+        dataDir: config.dataDir,
+        logger,
+        mqttLimits: config.mqtt.limits,
+        sink,
+      });
+      closers.unshift(['broker', () => inline.close()]);
+      await inline.start();
+      edge = inlineBroker(inline);
+    }
+    const broker = edge;
 
     const tokens = new TokenService({
       secret: loadOrCreateSecret(config.dataDir, config.auth.secret),
@@ -168,7 +223,7 @@ export async function startPlatform(
       store: () => store.health(),
       events: () => events.health(),
       sockets: () => ({ state: 'ok', clients: sockets.io.engine.clientsCount, multiNode: Boolean(redis) }),
-      broker: () => ({ ...edge.health(), movedFrom: mqttPort.movedFrom }),
+      broker: async () => ({ ...(await edge.health()), pid: edge.pid, movedFrom: mqttPort.movedFrom }),
       media: () => media.health(),
     });
     // Live sales: catalog, sessions and cards, orders; the sweeper expires reservations and countdowns.
@@ -198,6 +253,7 @@ export async function startPlatform(
       consumerBudget: config.media.consumerBudget,
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
+      mqtt: async () => (await edge.health()) as MqttFigures,
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
     events.subscribe(mediaRoomsFollowSessions(mediaGateway));

@@ -103,6 +103,15 @@ export const ERRORS = {
   MEDIA_INVALID_PARAMETERS: { status: 422, message: 'Media parameters rejected: {reason}' },
   MEDIA_ROOM_CLOSED: { status: 410, message: 'The media room of session {sessionId} is closed' },
   MEDIA_LIMIT_REACHED: { status: 429, message: 'At most {limit} {what} per media peer' },
+
+  // MQTT connection limits (the edge broker closes the connection; the code names the reason in logs,
+  // metrics and /healthz)
+  MQTT_PACKET_TOO_LARGE: { status: 413, message: 'MQTT packet declares more bytes than allowed' },
+  MQTT_CONNECT_TIMEOUT: { status: 408, message: 'MQTT connection was not acknowledged in time' },
+  MQTT_PENDING_LIMIT: { status: 503, message: 'Too many MQTT connections awaiting authentication' },
+  MQTT_CONNECT_RATE_LIMITED: { status: 429, message: 'Too many MQTT connections from this address' },
+  MQTT_QOS_UNSUPPORTED: { status: 400, message: 'MQTT QoS 2 publishes are not accepted' },
+  MQTT_PROTOCOL_VIOLATION: { status: 400, message: 'MQTT stream is malformed' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,7 +1,8 @@
 // Compiles server entry points to plain JavaScript in dist/ (one ESM file each, npm packages left as
 // imports), so production processes run without the TypeScript loader: at rest the platform takes
 // ≈ 139 MB instead of ≈ 215 MB, since no transformed sources or source maps stay in memory.
-// `npm run build:server` builds the platform (dist/main.mjs) and the standalone edge (dist/edge.mjs);
+// `npm run build:server` builds the platform (dist/main.mjs, with its broker child dist/broker.mjs) and
+// the standalone edge (dist/edge.mjs);
 // benchmarks and tests call bundle() for their own entry points.
 // Every output sits one folder below the repository root, as gateway/*.ts does, so paths a module
 // resolves from its own address (the web build, see gateway/web-static.ts) hold in both layouts.
@@ -13,6 +14,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export const SERVER_ENTRIES: Record<string, string> = {
   main: 'gateway/main.ts',
   edge: 'edge/main.ts',
+  // The platform's broker child (forked by gateway/broker-process.ts).
+  broker: 'gateway/broker-child.ts',
 };
 
 /** Builds `dist/<name>.mjs` for each entry (paths relative to the repository root); returns the outputs. */

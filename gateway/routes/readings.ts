@@ -72,10 +72,20 @@ const DeviceSchema = Type.Object({
 const Secret = Type.Object({ id: Type.String(), secret: Type.String() });
 
 /** What the device routes need from the embedded edge. */
-export type DeviceAdminPort = Pick<
-  Edge,
-  'registerDevice' | 'listDevices' | 'getDevice' | 'rotateSecret' | 'setDisabled' | 'sendCommand'
->;
+type DeviceAdminMethod =
+  | 'registerDevice'
+  | 'listDevices'
+  | 'getDevice'
+  | 'rotateSecret'
+  | 'setDisabled'
+  | 'sendCommand';
+
+/** The edge's device admin, in this process or relayed to the broker child (then every answer is async). */
+export type DeviceAdminPort = {
+  [K in DeviceAdminMethod]: (
+    ...args: Parameters<Edge[K]>
+  ) => ReturnType<Edge[K]> | Promise<Awaited<ReturnType<Edge[K]>>>;
+};
 
 export interface ReadingRouteDeps {
   guards: Guards;
@@ -249,7 +259,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
     },
     async (request: { body: Static<typeof RegisterBody> }, reply) => {
       const { id, kind, location } = request.body;
-      const secret = devices().registerDevice(id, kind, location);
+      const secret = await devices().registerDevice(id, kind, location);
       if (!secret) throw new VitaliveError('CONFLICT', { reason: `device ${id} exists` });
       void reply.status(201);
       return { id, secret };
@@ -267,7 +277,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         response: { 200: Type.Array(DeviceSchema) },
       },
     },
-    async () => devices().listDevices(),
+    async () => await devices().listDevices(),
   );
 
   app.post(
@@ -283,7 +293,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
       },
     },
     async (request) => {
-      const secret = devices().rotateSecret(request.params.id);
+      const secret = await devices().rotateSecret(request.params.id);
       if (!secret) throw new VitaliveError('NOT_FOUND', { what: 'Device' });
       return { id: request.params.id, secret };
     },
@@ -302,7 +312,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
       },
     },
     async (request, reply) => {
-      if (!devices().setDisabled(request.params.id, request.body.disabled))
+      if (!(await devices().setDisabled(request.params.id, request.body.disabled)))
         throw new VitaliveError('NOT_FOUND', { what: 'Device' });
       return reply.status(204).send();
     },
@@ -324,7 +334,8 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
       },
     },
     async (request, reply) => {
-      if (!devices().getDevice(request.params.id)) throw new VitaliveError('NOT_FOUND', { what: 'Device' });
+      if (!(await devices().getDevice(request.params.id)))
+        throw new VitaliveError('NOT_FOUND', { what: 'Device' });
       await devices().sendCommand(request.params.id, request.body.command);
       return reply.status(202).send();
     },
