@@ -72,6 +72,19 @@ function errorReply(err: VitaliveError): PlaceOrderReply {
 
 class SoldOut extends Error {}
 
+/**
+ * Which answers are a key's final answer (stored, replayed for the key's lifetime): an order, and every
+ * refusal decided by the placement — except a sold-out, which changed nothing and may change (units come
+ * back), a refusal about the key itself (IDEMPOTENCY_KEY_REUSED: it answers the other body), and any
+ * server-side failure (5xx). Requests refused before the placement ran (validation, rate limit, auth)
+ * are never stored, as no key was consumed.
+ */
+function isFinal(reply: PlaceOrderReply): boolean {
+  if (reply.status >= 500) return false;
+  const code = (reply.body as { code?: string }).code;
+  return code !== 'CARD_SOLD_OUT' && code !== 'IDEMPOTENCY_KEY_REUSED' && code !== 'IDEMPOTENCY_KEY_REQUIRED';
+}
+
 /** The answer most attempts of a storm get: built once. */
 const SOLD_OUT: PlaceOrderReply = Object.freeze(errorReply(new VitaliveError('CARD_SOLD_OUT')));
 
@@ -165,41 +178,82 @@ export class Orders {
     key: string,
     hash: () => string,
   ): Promise<PlaceOrderReply> {
+    const db = this.#sql;
+    let reply: PlaceOrderReply;
+    try {
+      // A key seen before answers what it answered first, and touches nothing (the gate included).
+      const stored = await db.replay(actor.personId, key, hash);
+      if (stored) return stored;
+      reply = await this.#attempt(actor, input, key, hash);
+    } catch (err) {
+      if (!isVitaliveError(err)) throw err;
+      reply = errorReply(err);
+    }
+    if (reply.status === 201 || !isFinal(reply)) return reply;
+    return this.#rememberRefusal(actor.personId, key, hash, reply);
+  }
+
+  /** One placement after the key was found new: the limits, then the gate, then the transaction. */
+  async #attempt(
+    actor: Actor,
+    input: PlaceOrderInput,
+    key: string,
+    hash: () => string,
+  ): Promise<PlaceOrderReply> {
     const { gate } = this.#o;
     const db = this.#sql;
+    const provider = this.#provider(input.provider);
+    // Limits before the gate: a request that can never become an order takes no units from it. The
+    // transaction checks them again (the authoritative, concurrent-safe check).
+    const allowance = await db.allowance(input.cardId, actor.personId);
+    if (allowance && allowance.held + input.quantity > allowance.limit)
+      throw new VitaliveError('ORDER_LIMIT_EXCEEDED', { limit: allowance.limit });
+    const verdict = await gate.check(input.cardId, input.quantity);
+    if (verdict === 'sold_out') return SOLD_OUT;
+    const taken = typeof verdict === 'object' ? verdict : undefined;
+    let result: { reply: PlaceOrderReply; remaining: number };
     try {
-      const provider = this.#provider(input.provider);
-      if ((await gate.check(input.cardId, input.quantity)) === 'sold_out') {
-        // A retry of an order that succeeded before the sell-out still gets its answer.
-        return (await db.replay(actor.personId, key, hash)) ?? SOLD_OUT;
-      }
-      const stored = await db.replay(actor.personId, key, hash);
-      if (stored) {
-        await gate.release(input.cardId, input.quantity);
-        return stored;
-      }
-      let result: { reply: PlaceOrderReply; remaining: number };
-      try {
-        result = await db.transaction((s) => this.#placeIn(s, actor, input, provider, key, hash()));
-      } catch (err) {
-        if (err instanceof SoldOut) {
-          await gate.settle(input.cardId, 0);
-          return SOLD_OUT;
-        }
-        await gate.release(input.cardId, input.quantity);
-        // Another process committed the same key first (PostgreSQL): answer with its response.
-        if (uniqueViolation(err)?.includes('key') || uniqueViolation(err)?.includes('person_id')) {
-          const again = await db.replay(actor.personId, key, hash);
-          if (again) return again;
-        }
-        throw err;
-      }
-      await gate.settle(input.cardId, result.remaining);
-      this.#o.onEvents?.();
-      return result.reply;
+      result = await db.transaction((s) => this.#placeIn(s, actor, input, provider, key, hash()));
     } catch (err) {
-      if (isVitaliveError(err)) return errorReply(err);
+      if (err instanceof SoldOut) {
+        await gate.settle(input.cardId, 0);
+        return SOLD_OUT;
+      }
+      // Every attempt that took units and did not become an order gives them back.
+      if (taken) await gate.release(input.cardId, taken);
+      // Another process committed the same key first (PostgreSQL): answer with its response.
+      if (uniqueViolation(err)?.includes('key') || uniqueViolation(err)?.includes('person_id')) {
+        const again = await db.replay(actor.personId, key, hash);
+        if (again) return again;
+      }
       throw err;
+    }
+    await gate.settle(input.cardId, result.remaining);
+    this.#o.onEvents?.();
+    return result.reply;
+  }
+
+  /**
+   * Stores a final refusal as the key's answer, unless the key already has one (another node, or the
+   * other transport, answered first): then that first answer is returned instead.
+   */
+  async #rememberRefusal(
+    personId: string,
+    key: string,
+    hash: () => string,
+    reply: PlaceOrderReply,
+  ): Promise<PlaceOrderReply> {
+    try {
+      await this.#sql.transaction((s) => s.remember(personId, key, hash(), reply, Date.now()));
+      return reply;
+    } catch (err) {
+      if (!uniqueViolation(err)) throw err;
+      try {
+        return (await this.#sql.replay(personId, key, hash)) ?? reply;
+      } catch (again) {
+        if (isVitaliveError(again)) return errorReply(again);
+        throw again;
+      }
     }
   }
 
