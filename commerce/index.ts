@@ -31,6 +31,7 @@ export {
   shareOf,
 } from './ledger/index.ts';
 export {
+  countOrphanedPayments,
   type Fulfilment,
   type GateVerdict,
   LocalStockGate,
@@ -40,6 +41,8 @@ export {
   type OrderStatus,
   Orders,
   type OrdersOptions,
+  type OrphanedPayment,
+  type OrphanReason,
   type PaymentProvider,
   type PlaceOrderInput,
   type PlaceOrderReply,
