@@ -37,6 +37,7 @@ export {
   silentMessenger,
 } from './messaging/index.ts';
 export {
+  countOrphanedPayments,
   type Fulfilment,
   type GateVerdict,
   LocalStockGate,
@@ -46,6 +47,8 @@ export {
   type OrderStatus,
   Orders,
   type OrdersOptions,
+  type OrphanedPayment,
+  type OrphanReason,
   type PaymentProvider,
   type PlaceOrderInput,
   type PlaceOrderReply,

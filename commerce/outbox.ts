@@ -40,6 +40,8 @@ export type DomainEventType =
   | 'order.refunded'
   | 'order.fulfilled'
   | 'order.completed'
+  | 'payment.orphaned'
+  | 'payment.orphan_resolved'
   | 'reading.recorded'
   | 'reading.assigned'
   | 'offline_event.created'

@@ -15,6 +15,7 @@ import * as m0011 from './0011-rollups.ts';
 import * as m0012 from './0012-recommendation-goals.ts';
 import * as m0013 from './0013-goal-rules-and-funnel-index.ts';
 import * as m0014 from './0014-contact-proof.ts';
+import * as m0015 from './0015-orphaned-payments.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0012-recommendation-goals': m0012,
   '0013-goal-rules-and-funnel-index': m0013,
   '0014-contact-proof': m0014,
+  '0015-orphaned-payments': m0015,
 };

@@ -1,11 +1,15 @@
 // Orders, payments and the stock gate.
 export type { Fulfilment, Order } from './order-view.ts';
 export {
+  countOrphanedPayments,
   type OrderCredit,
   Orders,
   type OrdersOptions,
+  type OrphanedPayment,
+  type OrphanReason,
   type PlaceOrderInput,
   type PlaceOrderReply,
+  type ProviderPaymentResult,
 } from './orders.ts';
 export {
   manualProvider,
@@ -15,6 +19,12 @@ export {
   type WebhookProviderOptions,
   webhookProvider,
 } from './payments.ts';
-export { type GateVerdict, LocalStockGate, RedisStockGate, type StockGate } from './stock-gate.ts';
+export {
+  type GateTake,
+  type GateVerdict,
+  LocalStockGate,
+  RedisStockGate,
+  type StockGate,
+} from './stock-gate.ts';
 export { Sweeper, type SweeperOptions } from './sweeper.ts';
 export type { OrderStatus, ProviderName } from './tables.ts';

@@ -61,6 +61,50 @@ export interface OrdersOptions {
   credit?: OrderCredit | undefined;
 }
 
+/** Why a verified payment could not be applied to its order. */
+export type OrphanReason = 'order_not_payable' | 'order_unknown' | 'amount_mismatch' | 'provider_mismatch';
+
+export interface ProviderPaymentResult {
+  /** The same provider event was recorded before: nothing changed. */
+  duplicate: boolean;
+  /** Set when the payment was recorded as `payment.orphaned` (to refund) instead of paying the order. */
+  orphaned: OrphanReason | null;
+  /** The order as it stands, or undefined when no such order exists. */
+  order: Order | undefined;
+}
+
+/** A verified payment that no order took (staff refund it). */
+export interface OrphanedPayment {
+  provider: string;
+  eventId: string;
+  orderId: string;
+  personId: string | null;
+  orderStatus: OrderStatus | null;
+  amountMinor: number;
+  currency: string;
+  reason: OrphanReason;
+  receivedAtMs: number;
+  resolvedAtMs: number | null;
+}
+
+/** Verified payments not yet settled by staff (the /staff stream shows the count). */
+export async function countOrphanedPayments(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('payment_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kind', '=', 'payment.orphaned')
+    .where('resolved_at_ms', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+function orphanReason(err: VitaliveError): OrphanReason {
+  if (err.code === 'NOT_FOUND') return 'order_unknown';
+  if (err.code === 'VALIDATION_FAILED') return 'amount_mismatch';
+  if (err.code === 'CONFLICT') return 'provider_mismatch';
+  return 'order_not_payable';
+}
+
 /** What an order placement answers: the HTTP status and JSON body, identical over HTTP and sockets. */
 export type PlaceOrderReply = StoredResponse;
 
@@ -71,6 +115,19 @@ function errorReply(err: VitaliveError): PlaceOrderReply {
 }
 
 class SoldOut extends Error {}
+
+/**
+ * Which answers are a key's final answer (stored, replayed for the key's lifetime): an order, and every
+ * refusal decided by the placement — except a sold-out, which changed nothing and may change (units come
+ * back), a refusal about the key itself (IDEMPOTENCY_KEY_REUSED: it answers the other body), and any
+ * server-side failure (5xx). Requests refused before the placement ran (validation, rate limit, auth)
+ * are never stored, as no key was consumed.
+ */
+function isFinal(reply: PlaceOrderReply): boolean {
+  if (reply.status >= 500) return false;
+  const code = (reply.body as { code?: string }).code;
+  return code !== 'CARD_SOLD_OUT' && code !== 'IDEMPOTENCY_KEY_REUSED' && code !== 'IDEMPOTENCY_KEY_REQUIRED';
+}
 
 /** The answer most attempts of a storm get: built once. */
 const SOLD_OUT: PlaceOrderReply = Object.freeze(errorReply(new VitaliveError('CARD_SOLD_OUT')));
@@ -165,41 +222,82 @@ export class Orders {
     key: string,
     hash: () => string,
   ): Promise<PlaceOrderReply> {
+    const db = this.#sql;
+    let reply: PlaceOrderReply;
+    try {
+      // A key seen before answers what it answered first, and touches nothing (the gate included).
+      const stored = await db.replay(actor.personId, key, hash);
+      if (stored) return stored;
+      reply = await this.#attempt(actor, input, key, hash);
+    } catch (err) {
+      if (!isVitaliveError(err)) throw err;
+      reply = errorReply(err);
+    }
+    if (reply.status === 201 || !isFinal(reply)) return reply;
+    return this.#rememberRefusal(actor.personId, key, hash, reply);
+  }
+
+  /** One placement after the key was found new: the limits, then the gate, then the transaction. */
+  async #attempt(
+    actor: Actor,
+    input: PlaceOrderInput,
+    key: string,
+    hash: () => string,
+  ): Promise<PlaceOrderReply> {
     const { gate } = this.#o;
     const db = this.#sql;
+    const provider = this.#provider(input.provider);
+    // Limits before the gate: a request that can never become an order takes no units from it. The
+    // transaction checks them again (the authoritative, concurrent-safe check).
+    const allowance = await db.allowance(input.cardId, actor.personId);
+    if (allowance && allowance.held + input.quantity > allowance.limit)
+      throw new VitaliveError('ORDER_LIMIT_EXCEEDED', { limit: allowance.limit });
+    const verdict = await gate.check(input.cardId, input.quantity);
+    if (verdict === 'sold_out') return SOLD_OUT;
+    const taken = typeof verdict === 'object' ? verdict : undefined;
+    let result: { reply: PlaceOrderReply; remaining: number };
     try {
-      const provider = this.#provider(input.provider);
-      if ((await gate.check(input.cardId, input.quantity)) === 'sold_out') {
-        // A retry of an order that succeeded before the sell-out still gets its answer.
-        return (await db.replay(actor.personId, key, hash)) ?? SOLD_OUT;
-      }
-      const stored = await db.replay(actor.personId, key, hash);
-      if (stored) {
-        await gate.release(input.cardId, input.quantity);
-        return stored;
-      }
-      let result: { reply: PlaceOrderReply; remaining: number };
-      try {
-        result = await db.transaction((s) => this.#placeIn(s, actor, input, provider, key, hash()));
-      } catch (err) {
-        if (err instanceof SoldOut) {
-          await gate.settle(input.cardId, 0);
-          return SOLD_OUT;
-        }
-        await gate.release(input.cardId, input.quantity);
-        // Another process committed the same key first (PostgreSQL): answer with its response.
-        if (uniqueViolation(err)?.includes('key') || uniqueViolation(err)?.includes('person_id')) {
-          const again = await db.replay(actor.personId, key, hash);
-          if (again) return again;
-        }
-        throw err;
-      }
-      await gate.settle(input.cardId, result.remaining);
-      this.#o.onEvents?.();
-      return result.reply;
+      result = await db.transaction((s) => this.#placeIn(s, actor, input, provider, key, hash()));
     } catch (err) {
-      if (isVitaliveError(err)) return errorReply(err);
+      if (err instanceof SoldOut) {
+        await gate.settle(input.cardId, 0);
+        return SOLD_OUT;
+      }
+      // Every attempt that took units and did not become an order gives them back.
+      if (taken) await gate.release(input.cardId, taken);
+      // Another process committed the same key first (PostgreSQL): answer with its response.
+      if (uniqueViolation(err)?.includes('key') || uniqueViolation(err)?.includes('person_id')) {
+        const again = await db.replay(actor.personId, key, hash);
+        if (again) return again;
+      }
       throw err;
+    }
+    await gate.settle(input.cardId, result.remaining);
+    this.#o.onEvents?.();
+    return result.reply;
+  }
+
+  /**
+   * Stores a final refusal as the key's answer, unless the key already has one (another node, or the
+   * other transport, answered first): then that first answer is returned instead.
+   */
+  async #rememberRefusal(
+    personId: string,
+    key: string,
+    hash: () => string,
+    reply: PlaceOrderReply,
+  ): Promise<PlaceOrderReply> {
+    try {
+      await this.#sql.transaction((s) => s.remember(personId, key, hash(), reply, Date.now()));
+      return reply;
+    } catch (err) {
+      if (!uniqueViolation(err)) throw err;
+      try {
+        return (await this.#sql.replay(personId, key, hash)) ?? reply;
+      } catch (again) {
+        if (isVitaliveError(again)) return errorReply(again);
+        throw again;
+      }
     }
   }
 
@@ -327,12 +425,17 @@ export class Orders {
 
   /**
    * A verified provider callback: marks the order paid once. The same event id again is a no-op that
-   * answers with the order; a late payment for an order no longer payable is recorded and refused.
+   * answers as the first time. Every verified payment is recorded: one the order can no longer take
+   * (expired, cancelled, already paid, another amount or provider, an unknown order) becomes a
+   * `payment.orphaned` row and event, for staff to refund — the money is never lost from view.
    */
   async recordProviderPayment(
     provider: ProviderName,
     event: { eventId: string; orderId: string; amountMinor: number; currency: string },
-  ): Promise<{ duplicate: boolean; order: Order }> {
+  ): Promise<ProviderPaymentResult> {
+    const seen = await this.#paymentEvent(provider, event.eventId);
+    if (seen) return seen;
+    let refusal: VitaliveError;
     try {
       const order = await this.#change(event.orderId, 'paid', async (trx, current) => {
         if (current.provider !== provider)
@@ -349,26 +452,170 @@ export class Orders {
             order_id: event.orderId,
             kind: 'payment.succeeded',
             amount_minor: event.amountMinor,
+            currency: event.currency.toUpperCase(),
             received_at_ms: Date.now(),
           })
           .execute();
       });
-      return { duplicate: false, order };
+      return { duplicate: false, orphaned: null, order };
     } catch (err) {
-      const seen = await this.#store.db
-        .selectFrom('payment_events')
-        .select('order_id')
+      // The same event delivered twice at once: the other delivery recorded it.
+      const again = await this.#paymentEvent(provider, event.eventId);
+      if (again) return again;
+      if (!isVitaliveError(err)) throw err;
+      refusal = err;
+    }
+    return this.#recordOrphan(provider, event, orphanReason(refusal));
+  }
+
+  /** Verified payments that could not be applied, newest first (staff: to refund). */
+  async orphanedPayments(
+    actor: Actor,
+    q: {
+      unresolvedOnly?: boolean | undefined;
+      limit: number;
+      offset: number;
+      eventId?: { provider: string; eventId: string };
+    },
+  ): Promise<OrphanedPayment[]> {
+    if (!isStaff(actor)) throw new VitaliveError('FORBIDDEN', { reason: 'staff see orphaned payments' });
+    let query = this.#store.db
+      .selectFrom('payment_events')
+      .leftJoin('orders', 'orders.id', 'payment_events.order_id')
+      .select([
+        'payment_events.provider',
+        'payment_events.event_id',
+        'payment_events.order_id',
+        'payment_events.amount_minor',
+        'payment_events.currency',
+        'payment_events.reason',
+        'payment_events.received_at_ms',
+        'payment_events.resolved_at_ms',
+        'orders.status as order_status',
+        'orders.person_id',
+      ])
+      .where('payment_events.kind', '=', 'payment.orphaned');
+    if (q.unresolvedOnly) query = query.where('payment_events.resolved_at_ms', 'is', null);
+    if (q.eventId)
+      query = query
+        .where('payment_events.provider', '=', q.eventId.provider)
+        .where('payment_events.event_id', '=', q.eventId.eventId);
+    const rows = await query
+      .orderBy('payment_events.received_at_ms', 'desc')
+      .orderBy('payment_events.event_id')
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
+    return rows.map((r) => ({
+      provider: r.provider,
+      eventId: r.event_id,
+      orderId: r.order_id,
+      personId: r.person_id ?? null,
+      orderStatus: (r.order_status as OrderStatus | null) ?? null,
+      amountMinor: Number(r.amount_minor),
+      currency: r.currency ?? '',
+      reason: (r.reason ?? 'order_not_payable') as OrphanReason,
+      receivedAtMs: Number(r.received_at_ms),
+      resolvedAtMs: r.resolved_at_ms === null ? null : Number(r.resolved_at_ms),
+    }));
+  }
+
+  /** Staff refunded an orphaned payment at the provider: it leaves the "to refund" list. Audited by event. */
+  async resolveOrphanedPayment(actor: Actor, provider: string, eventId: string): Promise<OrphanedPayment> {
+    if (!isStaff(actor)) throw new VitaliveError('FORBIDDEN', { reason: 'staff settle orphaned payments' });
+    const nowMs = Date.now();
+    await this.#store.transaction(async (trx) => {
+      const res = await trx
+        .updateTable('payment_events')
+        .set({ resolved_at_ms: nowMs })
         .where('provider', '=', provider)
-        .where('event_id', '=', event.eventId)
+        .where('event_id', '=', eventId)
+        .where('kind', '=', 'payment.orphaned')
+        .where('resolved_at_ms', 'is', null)
         .executeTakeFirst();
-      if (seen) {
-        const row = await this.#store.db
+      if (Number(res.numUpdatedRows) !== 1)
+        throw new VitaliveError('NOT_FOUND', { what: `Unsettled orphaned payment ${eventId}` });
+      await appendEvent(trx, {
+        type: 'payment.orphan_resolved',
+        aggregateId: eventId,
+        payload: { provider, eventId, resolvedBy: actor.personId },
+      });
+    });
+    this.#o.onEvents?.();
+    const rows = await this.orphanedPayments(actor, { limit: 1, offset: 0, eventId: { provider, eventId } });
+    return rows[0]!;
+  }
+
+  async #paymentEvent(provider: ProviderName, eventId: string): Promise<ProviderPaymentResult | undefined> {
+    const seen = await this.#store.db
+      .selectFrom('payment_events')
+      .select(['order_id', 'kind', 'reason'])
+      .where('provider', '=', provider)
+      .where('event_id', '=', eventId)
+      .executeTakeFirst();
+    if (!seen) return undefined;
+    const row = await this.#store.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('id', '=', seen.order_id)
+      .executeTakeFirst();
+    const orphaned =
+      seen.kind === 'payment.orphaned' ? ((seen.reason ?? 'order_not_payable') as OrphanReason) : null;
+    return { duplicate: true, orphaned, order: row && orderView(row) };
+  }
+
+  async #recordOrphan(
+    provider: ProviderName,
+    event: { eventId: string; orderId: string; amountMinor: number; currency: string },
+    reason: OrphanReason,
+  ): Promise<ProviderPaymentResult> {
+    const nowMs = Date.now();
+    const currency = event.currency.toUpperCase();
+    try {
+      const order = await this.#store.transaction(async (trx) => {
+        const row = await trx
           .selectFrom('orders')
           .selectAll()
-          .where('id', '=', seen.order_id)
-          .executeTakeFirstOrThrow();
-        return { duplicate: true, order: orderView(row) };
-      }
+          .where('id', '=', event.orderId)
+          .executeTakeFirst();
+        await trx
+          .insertInto('payment_events')
+          .values({
+            provider,
+            event_id: event.eventId,
+            order_id: event.orderId,
+            kind: 'payment.orphaned',
+            amount_minor: event.amountMinor,
+            currency,
+            reason,
+            received_at_ms: nowMs,
+          })
+          .execute();
+        await appendEvent(trx, {
+          type: 'payment.orphaned',
+          aggregateId: event.orderId,
+          payload: {
+            provider,
+            eventId: event.eventId,
+            orderId: event.orderId,
+            personId: row?.person_id ?? null,
+            orderStatus: row?.status ?? null,
+            amountMinor: event.amountMinor,
+            currency,
+            reason,
+          },
+        });
+        return row && orderView(row);
+      });
+      this.#o.onEvents?.();
+      this.#o.logger.warn(
+        { provider, eventId: event.eventId, orderId: event.orderId, reason },
+        'payment could not be applied: recorded as orphaned for a refund',
+      );
+      return { duplicate: false, orphaned: reason, order };
+    } catch (err) {
+      const again = await this.#paymentEvent(provider, event.eventId);
+      if (again) return again;
       throw err;
     }
   }

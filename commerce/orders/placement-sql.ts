@@ -48,6 +48,8 @@ export interface PlacementSql {
 export interface PlacementStore {
   /** The stored answer for this member's key, or undefined; IDEMPOTENCY_KEY_REUSED when the body differs. */
   replay(personId: string, key: string, hash: () => string): Promise<StoredResponse | undefined>;
+  /** The card's per-member limit and what this member already holds on it; undefined for an unknown card. */
+  allowance(cardId: string, personId: string): Promise<{ limit: number; held: number } | undefined>;
   transaction<T>(fn: (s: PlacementSql) => Promise<T>): Promise<T>;
 }
 
@@ -67,16 +69,40 @@ export function placementStore(store: Store): PlacementStore {
         keyHolders.has(personId)
           ? storedReply(stmts.prepare(SQL.replay).get(personId, key), hash)
           : undefined,
+      allowance: async (cardId, personId) =>
+        allowanceOf(stmts.prepare(SQL.allowance).get(personId, cardId) as AllowanceRow | undefined),
       transaction: (fn) => group.run((trx) => fn(new SqlitePlacement(trx, stmts, keyHolders))),
     };
   }
   return {
     replay: (personId, key, hash) => replay(store.db, personId, key, hash),
+    allowance: async (cardId, personId) =>
+      allowanceOf(
+        await store.db
+          .selectFrom('cards')
+          .leftJoin('card_holdings', (j) =>
+            j.onRef('card_holdings.card_id', '=', 'cards.id').on('card_holdings.person_id', '=', personId),
+          )
+          .select(['cards.per_member_limit as lim', 'card_holdings.quantity as held'])
+          .where('cards.id', '=', cardId)
+          .executeTakeFirst(),
+      ),
     transaction: (fn) => store.transaction((trx) => fn(new KyselyPlacement(trx))),
   };
 }
 
+interface AllowanceRow {
+  lim: number;
+  held: number | null;
+}
+
+const allowanceOf = (r: AllowanceRow | undefined) => r && { limit: Number(r.lim), held: Number(r.held ?? 0) };
+
 const SQL = {
+  allowance:
+    'select cards.per_member_limit as lim, card_holdings.quantity as held from cards ' +
+    'left join card_holdings on card_holdings.card_id = cards.id and card_holdings.person_id = ? ' +
+    'where cards.id = ?',
   keyHolders: 'select distinct person_id from idempotency_keys',
   replay: 'select request_hash, status_code, body from idempotency_keys where person_id = ? and key = ?',
   card:

@@ -140,6 +140,65 @@ export async function orderRoutes(
     );
   }
 
+  const OrphanParams = Type.Object(
+    {
+      provider: Type.Union([Type.Literal('webhook'), Type.Literal('manual')]),
+      eventId: Type.String({ minLength: 1, maxLength: 128 }),
+    },
+    { additionalProperties: false },
+  );
+  const OrphanSchema = Type.Object({
+    provider: Type.String(),
+    eventId: Type.String(),
+    orderId: Type.String(),
+    personId: Type.Union([Type.String(), Type.Null()]),
+    orderStatus: Type.Union([Type.String(), Type.Null()]),
+    amountMinor: Type.Integer(),
+    currency: Type.String(),
+    reason: Type.String(),
+    receivedAtMs: Type.Integer(),
+    resolvedAtMs: Type.Union([Type.Integer(), Type.Null()]),
+  });
+
+  app.get(
+    '/api/payments/orphaned',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['orders'],
+        summary: 'Verified payments no order could take (expired, cancelled, double, mismatched): to refund',
+        security: bearer,
+        querystring: Type.Object(
+          { ...PageQuery, unresolved: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Array(OrphanSchema) },
+      },
+    },
+    async (request) =>
+      orders.orphanedPayments(principalOf(request), {
+        unresolvedOnly: request.query.unresolved,
+        limit: request.query.limit ?? 50,
+        offset: request.query.offset ?? 0,
+      }),
+  );
+
+  app.post(
+    '/api/payments/orphaned/:provider/:eventId/resolve',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['orders'],
+        summary: 'Mark an orphaned payment refunded at the provider',
+        security: bearer,
+        params: OrphanParams,
+        response: { 200: OrphanSchema },
+      },
+    },
+    async (request) =>
+      orders.resolveOrphanedPayment(principalOf(request), request.params.provider, request.params.eventId),
+  );
+
   // The provider's callback: verified over the raw body, so JSON is parsed here and not by fastify.
   await app.register(async (scope: App) => {
     scope.removeContentTypeParser('application/json');
@@ -163,8 +222,16 @@ export async function orderRoutes(
         const raw = String(request.body ?? '');
         webhook.verify(request.headers['x-vitalive-signature'], raw);
         const event = parseEvent(raw);
-        const { duplicate, order } = await orders.recordProviderPayment('webhook', event);
-        return { received: true, duplicate, orderId: order.orderId, status: order.status };
+        // Every verified event is recorded and acknowledged (2xx), so the provider stops retrying: one
+        // the order cannot take is kept as an orphaned payment for staff to refund.
+        const { duplicate, orphaned, order } = await orders.recordProviderPayment('webhook', event);
+        return {
+          received: true,
+          duplicate,
+          orphaned,
+          orderId: event.orderId,
+          status: order?.status ?? null,
+        };
       },
     );
   });
@@ -182,6 +249,9 @@ function parseEvent(raw: string): {
   } catch {
     throw new VitaliveError('VALIDATION_FAILED', { reason: 'body is not JSON' });
   }
+  // `null`, an array, a number or a string is valid JSON but no event.
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new VitaliveError('VALIDATION_FAILED', { reason: 'body is not a JSON object' });
   const e = v as Record<string, unknown>;
   const ok =
     typeof e.id === 'string' &&
@@ -189,7 +259,8 @@ function parseEvent(raw: string): {
     e.id.length <= 128 &&
     e.type === 'payment.succeeded' &&
     typeof e.orderId === 'string' &&
-    e.orderId.length <= 64 &&
+    e.orderId.length > 0 &&
+    e.orderId.length <= 40 &&
     Number.isInteger(e.amountMinor) &&
     typeof e.currency === 'string' &&
     /^[A-Za-z]{3}$/.test(e.currency);

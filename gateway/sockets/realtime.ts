@@ -11,6 +11,7 @@ import {
   channelIdsByCodes,
   channelIdsManagedBy,
   channelIdsOfPeople,
+  countOrphanedPayments,
   type EventBus,
   liveFunnelConsumer,
   recommendCards,
@@ -147,6 +148,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
       devices: deps.devices,
       viewersNow: (sessionId) => presence.count(sessionId),
       media: deps.media,
+      orphanedPayments: () => countOrphanedPayments(deps.store.background),
     },
   });
 

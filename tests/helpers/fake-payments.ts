@@ -74,6 +74,19 @@ export class FakePaymentProvider {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
+  /** Sends any body to the platform's webhook, correctly signed (a provider bug or a hostile replay). */
+  async deliverRaw(body: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(this.callbackUrl(), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-vitalive-signature': signWebhook(this.secret, body, Date.now()),
+      },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
   }

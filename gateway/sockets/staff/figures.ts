@@ -40,6 +40,8 @@ export interface StaffFigures {
   media?: MediaStats;
   /** Channels, offline events and AARRR (a channel manager: their own channels' rows only). */
   conversion?: ConversionFigures;
+  /** Staff and admins only: verified payments no order could take, not yet refunded. */
+  payments?: { orphaned: number };
 }
 
 function ratio(a: number, b: number): number {

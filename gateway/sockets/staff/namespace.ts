@@ -19,6 +19,8 @@ export interface StaffSources {
   viewersNow(sessionId: string): number;
   /** SFU rooms and workers of this node; absent where no media runs. */
   media?: (() => Promise<MediaStats>) | undefined;
+  /** Payments recorded as orphaned and not yet refunded (staff are told through the stream). */
+  orphanedPayments?: (() => Promise<number>) | undefined;
 }
 
 export interface StaffServerToClient {
@@ -100,6 +102,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     if (!channels) {
       if (sources.devices) figures.devices = await sources.devices();
       if (sources.media) figures.media = await sources.media();
+      if (sources.orphanedPayments) figures.payments = { orphaned: await sources.orphanedPayments() };
     }
     return figures;
   }

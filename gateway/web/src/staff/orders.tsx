@@ -1,11 +1,92 @@
 // Orders: newest first, filtered by status, searched by person (name, phone, e-mail, member code) or
-// by order id. Confirm a manual payment, refund, fulfil — each asks for confirmation first.
+// by order id. Confirm a manual payment, refund, fulfil — each asks for confirmation first. Above them,
+// the payments no order could take (to refund at the provider), until staff mark them refunded.
 import { useState } from 'preact/hooks';
 import { api } from '../common/api.ts';
 import { formatDateTime, formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { ConfirmButton, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
+import { tp } from './payments-messages.ts';
+
+interface OrphanedPayment {
+  provider: string;
+  eventId: string;
+  orderId: string;
+  orderStatus: string | null;
+  amountMinor: number;
+  currency: string;
+  reason: 'order_not_payable' | 'order_unknown' | 'amount_mismatch' | 'provider_mismatch';
+  receivedAtMs: number;
+}
+
+function OrphanedPayments() {
+  const state = useAsync(
+    (signal) => api.get<OrphanedPayment[]>('/api/payments/orphaned?unresolved=true&limit=50', { signal }),
+    [],
+  );
+  const action = useAction();
+  const resolve = (p: OrphanedPayment) =>
+    action.run(async () => {
+      await api.post(
+        `/api/payments/orphaned/${encodeURIComponent(p.provider)}/${encodeURIComponent(p.eventId)}/resolve`,
+      );
+      state.reload();
+      return `${tp('markRefunded')}: ${tp('done')}`;
+    });
+  return (
+    <section class="panel" aria-label={tp('orphanedTitle')}>
+      <h2>{tp('orphanedTitle')}</h2>
+      <p class="hint">{tp('orphanedIntro')}</p>
+      {action.view()}
+      <AsyncView state={state}>
+        {(payments) =>
+          payments.length === 0 ? (
+            <p class="hint">{tp('orphanedNone')}</p>
+          ) : (
+            <table class="orders-table orphaned-payments">
+              <thead>
+                <tr>
+                  <th scope="col">{tp('eventId')}</th>
+                  <th scope="col">{tp('order')}</th>
+                  <th scope="col">{tp('amount')}</th>
+                  <th scope="col">{tp('reason')}</th>
+                  <th scope="col">{tp('received')}</th>
+                  <th scope="col">{ts('actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {payments.map((p) => (
+                  <tr key={`${p.provider}:${p.eventId}`} data-event-id={p.eventId}>
+                    <td>
+                      <code>{p.eventId}</code> · {p.provider}
+                    </td>
+                    <td>
+                      <code>{p.orderId.slice(0, 8)}</code>
+                      {p.orderStatus && <span class="badge">{p.orderStatus}</span>}
+                    </td>
+                    <td>{formatMoney(p.amountMinor, p.currency)}</td>
+                    <td>{tp(p.reason)}</td>
+                    <td>{formatDateTime(p.receivedAtMs)}</td>
+                    <td class="actions">
+                      <ConfirmButton
+                        danger
+                        label={tp('markRefunded')}
+                        text={tp('markRefundedText', { id: p.eventId })}
+                        disabled={action.busy}
+                        onConfirm={() => resolve(p)}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </AsyncView>
+    </section>
+  );
+}
 
 export interface Order {
   orderId: string;
@@ -61,116 +142,119 @@ export function OrdersPage() {
       return `${label}: ${ts('done')}`;
     });
   return (
-    <section class="panel">
-      <form
-        class="row"
-        aria-label={ts('search')}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setOffset(0);
-          setQ(input);
-        }}
-      >
-        <label class="field inline grow">
-          <span>{ts('search')}</span>
-          <input
-            type="search"
-            name="q"
-            value={input}
-            placeholder={ts('searchOrders')}
-            aria-label={ts('searchOrders')}
-            onInput={(e) => setInput((e.currentTarget as HTMLInputElement).value)}
-          />
-        </label>
-        <label class="field inline">
-          <span>{ts('status')}</span>
-          <select
-            value={status}
-            onChange={(e) => {
-              setOffset(0);
-              setStatus((e.currentTarget as HTMLSelectElement).value);
-            }}
-          >
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s || '—'}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" class="primary">
-          {ts('search')}
-        </button>
-      </form>
-      {action.view()}
-      <AsyncView state={state}>
-        {({ orders, names }) =>
-          orders.length === 0 ? (
-            <p class="hint">{ts('none')}</p>
-          ) : (
-            <>
-              <table class="orders-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{ts('order')}</th>
-                    <th scope="col">{ts('person')}</th>
-                    <th scope="col">{ts('total')}</th>
-                    <th scope="col">{ts('status')}</th>
-                    <th scope="col">{ts('created')}</th>
-                    <th scope="col">{ts('actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {orders.map((o) => (
-                    <tr key={o.orderId} data-order-id={o.orderId} data-status={o.status}>
-                      <td>
-                        <code>{o.orderId.slice(0, 8)}</code> · {o.provider}
-                      </td>
-                      <td>{names.get(o.personId) ?? o.personId.slice(0, 8)}</td>
-                      <td>{formatMoney(o.payableMinor, o.currency)}</td>
-                      <td>
-                        <span class="badge">{o.status}</span>
-                      </td>
-                      <td>{formatDateTime(o.createdAtMs)}</td>
-                      <td class="actions">
-                        {o.status === 'placed' && (
-                          <ConfirmButton
-                            label={ts('confirmPayment')}
-                            text={ts('confirmText', {
-                              action: ts('confirmPayment'),
-                              id: o.orderId.slice(0, 8),
-                            })}
-                            disabled={action.busy}
-                            onConfirm={() => act(o, 'confirm-payment', ts('confirmPayment'))}
-                          />
-                        )}
-                        {o.status === 'paid' && (
-                          <ConfirmButton
-                            label={ts('fulfil')}
-                            text={ts('confirmText', { action: ts('fulfil'), id: o.orderId.slice(0, 8) })}
-                            disabled={action.busy}
-                            onConfirm={() => act(o, 'fulfil', ts('fulfil'))}
-                          />
-                        )}
-                        {(o.status === 'paid' || o.status === 'fulfilled' || o.status === 'completed') && (
-                          <ConfirmButton
-                            danger
-                            label={ts('refund')}
-                            text={ts('confirmText', { action: ts('refund'), id: o.orderId.slice(0, 8) })}
-                            disabled={action.busy}
-                            onConfirm={() => act(o, 'refund', ts('refund'))}
-                          />
-                        )}
-                      </td>
+    <>
+      <OrphanedPayments />
+      <section class="panel">
+        <form
+          class="row"
+          aria-label={ts('search')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setOffset(0);
+            setQ(input);
+          }}
+        >
+          <label class="field inline grow">
+            <span>{ts('search')}</span>
+            <input
+              type="search"
+              name="q"
+              value={input}
+              placeholder={ts('searchOrders')}
+              aria-label={ts('searchOrders')}
+              onInput={(e) => setInput((e.currentTarget as HTMLInputElement).value)}
+            />
+          </label>
+          <label class="field inline">
+            <span>{ts('status')}</span>
+            <select
+              value={status}
+              onChange={(e) => {
+                setOffset(0);
+                setStatus((e.currentTarget as HTMLSelectElement).value);
+              }}
+            >
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s || '—'}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" class="primary">
+            {ts('search')}
+          </button>
+        </form>
+        {action.view()}
+        <AsyncView state={state}>
+          {({ orders, names }) =>
+            orders.length === 0 ? (
+              <p class="hint">{ts('none')}</p>
+            ) : (
+              <>
+                <table class="orders-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{ts('order')}</th>
+                      <th scope="col">{ts('person')}</th>
+                      <th scope="col">{ts('total')}</th>
+                      <th scope="col">{ts('status')}</th>
+                      <th scope="col">{ts('created')}</th>
+                      <th scope="col">{ts('actions')}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-              <Pager offset={offset} count={orders.length} onChange={setOffset} />
-            </>
-          )
-        }
-      </AsyncView>
-    </section>
+                  </thead>
+                  <tbody>
+                    {orders.map((o) => (
+                      <tr key={o.orderId} data-order-id={o.orderId} data-status={o.status}>
+                        <td>
+                          <code>{o.orderId.slice(0, 8)}</code> · {o.provider}
+                        </td>
+                        <td>{names.get(o.personId) ?? o.personId.slice(0, 8)}</td>
+                        <td>{formatMoney(o.payableMinor, o.currency)}</td>
+                        <td>
+                          <span class="badge">{o.status}</span>
+                        </td>
+                        <td>{formatDateTime(o.createdAtMs)}</td>
+                        <td class="actions">
+                          {o.status === 'placed' && (
+                            <ConfirmButton
+                              label={ts('confirmPayment')}
+                              text={ts('confirmText', {
+                                action: ts('confirmPayment'),
+                                id: o.orderId.slice(0, 8),
+                              })}
+                              disabled={action.busy}
+                              onConfirm={() => act(o, 'confirm-payment', ts('confirmPayment'))}
+                            />
+                          )}
+                          {o.status === 'paid' && (
+                            <ConfirmButton
+                              label={ts('fulfil')}
+                              text={ts('confirmText', { action: ts('fulfil'), id: o.orderId.slice(0, 8) })}
+                              disabled={action.busy}
+                              onConfirm={() => act(o, 'fulfil', ts('fulfil'))}
+                            />
+                          )}
+                          {(o.status === 'paid' || o.status === 'fulfilled' || o.status === 'completed') && (
+                            <ConfirmButton
+                              danger
+                              label={ts('refund')}
+                              text={ts('confirmText', { action: ts('refund'), id: o.orderId.slice(0, 8) })}
+                              disabled={action.busy}
+                              onConfirm={() => act(o, 'refund', ts('refund'))}
+                            />
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <Pager offset={offset} count={orders.length} onChange={setOffset} />
+              </>
+            )
+          }
+        </AsyncView>
+      </section>
+    </>
   );
 }
