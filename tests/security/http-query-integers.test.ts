@@ -18,7 +18,19 @@ const LISTINGS = [
   '/api/metrics/follow-ups',
 ];
 
-const NOT_INTEGERS = ['1.5', 'true', '0x3', '1e1', '%203', '', '+3', '-0', '1.0', '3abc', '99999999999999999999'];
+const NOT_INTEGERS = [
+  '1.5',
+  'true',
+  '0x3',
+  '1e1',
+  '%203',
+  '',
+  '+3',
+  '-0',
+  '1.0',
+  '3abc',
+  '99999999999999999999',
+];
 
 describe('query integers', () => {
   let node: LiveNode;
