@@ -1,5 +1,6 @@
 // The platform process's configuration: one defaults object, overridden by environment variables.
 // Nothing else in the process reads process.env; main.ts passes it here and hands slices to each room.
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { VitaliveError } from '../protocols/index.ts';
@@ -14,8 +15,21 @@ export interface PlatformConfig {
   http: {
     host: string;
     port: PortSetting;
-    /** Behind a load balancer: take the client IP (login throttling) and protocol from X-Forwarded-*. */
-    trustProxy: boolean;
+    /**
+     * Peers whose X-Forwarded-For/-Proto are believed (client IP for login throttling, https): false, a
+     * hop count, or the proxies' addresses/CIDRs. Never the client's own leftmost entry.
+     */
+    trustProxy: false | number | string[];
+  };
+  /** The platform's public origin (https://shop.example.com); https makes the refresh cookie Secure. */
+  publicUrl: string | undefined;
+  /** Who may read /metrics and the details of /healthz. */
+  monitoring: {
+    /** Bearer token for /metrics and /healthz details on the public HTTP port; undefined → nobody there. */
+    token: string | undefined;
+    host: string;
+    /** Separate listener serving /metrics and full /healthz without a token; undefined → none. */
+    port: PortSetting | undefined;
   };
   mqtt: {
     host: string;
@@ -195,8 +209,11 @@ export const DEFAULTS = {
   ACCESS_TOKEN_TTL_SEC: 900,
   /** @default 2592000 (30 days) */
   REFRESH_TOKEN_TTL_SEC: 2_592_000,
-  /** Trust X-Forwarded-For/-Proto from a load balancer in front of the nodes. @default false */
-  HTTP_TRUST_PROXY: false,
+  /** Which peers may set X-Forwarded-For/-Proto: `false`; a hop count (`1`: the one load balancer in
+   * front, whose appended entry is the client; `true` means 1); or a comma list of the proxies' IPs/CIDRs
+   * (e.g. `10.0.0.0/8,127.0.0.1`) and proxy-addr's names `loopback`, `linklocal`, `uniquelocal`. A client's
+   * own X-Forwarded-For entries are never believed. @default 'false' */
+  HTTP_TRUST_PROXY: 'false' as string,
   /** scrypt cost of new password hashes as log2(N), r = 8, p = 1 (memory = 2^N × 1 KiB).
    * @default 15 (32 MiB, about 90 ms on one core); old hashes keep their own parameters and are
    * upgraded at the next successful login */
@@ -279,6 +296,17 @@ export const DEFAULTS = {
   FOLLOW_UP_DAYS: 14,
   /** A reading at most this old flags matching live cards for the person (with consent). @default 30 */
   RECOMMENDATION_MAX_AGE_DAYS: 30,
+  /** The platform's public origin as members reach it (e.g. https://shop.example.com), no path. When it
+   * is https the refresh cookie is always Secure, whatever the socket or a proxy says. @default unset */
+  PUBLIC_URL: undefined as string | undefined,
+  /** Bearer token (at least 24 characters) that unlocks /metrics and the details of /healthz on the public
+   * HTTP port. @default unset: /metrics is not served there and /healthz answers a bare status */
+  METRICS_TOKEN: undefined as string | undefined,
+  /** Listen address of the monitoring port. @default '127.0.0.1' (loopback only) */
+  METRICS_HOST: '127.0.0.1',
+  /** Separate port serving /metrics and full /healthz without a token (for a local Prometheus agent);
+   * 0 picks a free port. @default unset (no monitoring port) */
+  METRICS_PORT: undefined as number | undefined,
 };
 
 type Env = Record<string, string | undefined>;
@@ -422,8 +450,10 @@ export function loadConfig(env: Env): PlatformConfig {
     http: {
       host: str(env, 'HTTP_HOST')!,
       port: port(env, 'HTTP_PORT'),
-      trustProxy: bool(env, 'HTTP_TRUST_PROXY'),
+      trustProxy: trustProxy(env),
     },
+    publicUrl: publicUrl(env),
+    monitoring: monitoring(env),
     mqtt: {
       host: str(env, 'MQTT_HOST')!,
       port: port(env, 'MQTT_PORT'),
@@ -512,4 +542,63 @@ function webhookSecret(env: Env): string | undefined {
       reason: 'at least 16 characters',
     });
   return value;
+}
+
+function trustProxy(env: Env): false | number | string[] {
+  const key = 'HTTP_TRUST_PROXY';
+  const raw = str(env, key)!.trim();
+  if (raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return 1;
+  if (/^[0-9]{1,2}$/.test(raw)) return Number(raw);
+  const names = new Set(['loopback', 'linklocal', 'uniquelocal']);
+  const list = raw.split(',').map((a) => a.trim());
+  const valid = (entry: string) => {
+    if (names.has(entry)) return true;
+    const [address, bits, extra] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    if (family === 0 || extra !== undefined) return false;
+    if (bits === undefined) return true;
+    return /^[0-9]{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  };
+  if (list.length === 0 || !list.every(valid)) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key,
+      reason: 'expected false, a hop count, or a comma list of IP addresses/CIDRs',
+    });
+  }
+  return list;
+}
+
+function publicUrl(env: Env): string | undefined {
+  const raw = str(env, 'PUBLIC_URL');
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== raw.replace(/\/$/, '')) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'PUBLIC_URL',
+      reason: 'expected an http(s) origin such as https://shop.example.com',
+    });
+  }
+  return parsed.origin;
+}
+
+function monitoring(env: Env): PlatformConfig['monitoring'] {
+  const token = str(env, 'METRICS_TOKEN');
+  if (token !== undefined && (token.length < 24 || /\s/.test(token))) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'METRICS_TOKEN',
+      reason: 'at least 24 characters, no spaces',
+    });
+  }
+  const portSet = env.METRICS_PORT !== undefined && env.METRICS_PORT !== '';
+  return {
+    token,
+    host: str(env, 'METRICS_HOST')!,
+    port: portSet ? port(env, 'METRICS_PORT') : undefined,
+  };
 }

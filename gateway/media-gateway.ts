@@ -39,6 +39,8 @@ export interface MediaGateway {
   handOver(sessionId: string): void;
   /** Per room and per worker; for /staff, figures at most 2 s old. */
   stats(opts?: { maxAgeMs?: number }): Promise<MediaStats>;
+  /** The /metrics text, for the monitoring port. */
+  scrapeMetrics(): Promise<{ contentType: string; text: string }>;
   close(): void;
 }
 
@@ -61,13 +63,14 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     logger: deps.logger,
     counters,
   });
-  registerMetrics(deps.http, { rooms, mediaSockets: counters, mqtt: deps.mqtt });
+  const metrics = registerMetrics(deps.http, { rooms, mediaSockets: counters, mqtt: deps.mqtt });
   await registerWebPages(deps.http, deps.logger);
   return {
     rooms,
     closeRoom: (sessionId) => rooms.closeRoom(sessionId),
     handOver: (sessionId) => control.handOver(sessionId),
     stats: (opts) => rooms.stats(opts),
+    scrapeMetrics: metrics.scrape,
     close: () => rooms.close(),
   };
 }

@@ -1,9 +1,14 @@
-// GET /metrics in Prometheus text format: process figures plus the SFU's per-worker and per-room
-// gauges, refreshed from mediasoup's stats on each scrape. One registry per platform instance.
+// GET /metrics in Prometheus text format: process figures, coded HTTP refusals by code, plus the SFU's
+// per-worker and per-room gauges, refreshed from mediasoup's stats on each scrape. One registry per
+// platform instance. On the public port it answers only to the monitoring bearer token (METRICS_TOKEN);
+// the loopback monitoring port (METRICS_PORT) serves the same text through `scrape`.
 
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { LiveRooms } from '../media/index.ts';
+import { VitaliveError } from '../protocols/index.ts';
 import type { App } from './http-app.ts';
+import { errorCountsOf } from './http-errors.ts';
+import { requireMonitoringToken } from './monitoring.ts';
 import type { SocketCounters } from './sockets/validate.ts';
 
 /** The broker's connection figures (its health), wherever it runs. */
@@ -23,9 +28,29 @@ export interface MetricsSources {
   mqtt?: (() => Promise<MqttFigures>) | undefined;
 }
 
-export function registerMetrics(app: App, sources: MetricsSources): Registry {
+export interface MetricsScrape {
+  contentType: string;
+  text: string;
+}
+
+export function registerMetrics(
+  app: App,
+  sources: MetricsSources,
+): { register: Registry; scrape: () => Promise<MetricsScrape> } {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: 'vitalive_' });
+  const errorCounts = errorCountsOf(app);
+  new Counter({
+    name: 'vitalive_http_errors_total',
+    help: 'Coded HTTP error answers (refusals included), by registry code',
+    labelNames: ['code'] as const,
+    registers: [register],
+    // The error handler counts in a plain map (no prom-client on the request path); copied per scrape.
+    collect() {
+      this.reset();
+      for (const [code, n] of errorCounts) this.inc({ code }, n);
+    },
+  });
   const w = ['worker'] as const;
   const r = ['session'] as const;
   const g = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
@@ -52,7 +77,7 @@ export function registerMetrics(app: App, sources: MetricsSources): Registry {
   const mqttRefused = m('refused_connections', 'MQTT connections closed by a limit, by error code', ['code']);
   const mqttRestarts = m('broker_restarts', 'Times the broker child process died and was restarted', []);
 
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  async function scrape(): Promise<MetricsScrape> {
     if (sources.mqtt) {
       const f = await sources.mqtt().catch(() => ({}) as MqttFigures);
       mqttClients.set(f.clients ?? 0);
@@ -82,7 +107,15 @@ export function registerMetrics(app: App, sources: MetricsSources): Registry {
     }
     invalid.set(sources.mediaSockets.invalidPayloads);
     unknown.set(sources.mediaSockets.unknownEvents);
-    return reply.type(register.contentType).send(await register.metrics());
+    return { contentType: register.contentType, text: await register.metrics() };
+  }
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    // Without a token configured, /metrics is not served on the public port at all.
+    const token = app.monitoringToken;
+    if (token === undefined) throw new VitaliveError('NOT_FOUND', { what: 'GET /metrics' });
+    requireMonitoringToken(request.headers.authorization, token);
+    const { contentType, text } = await scrape();
+    return reply.type(contentType).send(text);
   });
-  return register;
+  return { register, scrape };
 }

@@ -26,6 +26,7 @@ import { type App, createHttpApp } from './http-app.ts';
 import { liveHosts, mediaRoomsFollowSessions } from './live-media.ts';
 import { type MediaGateway, registerMediaGateway, type SessionDirectory } from './media-gateway.ts';
 import type { MqttFigures } from './metrics.ts';
+import { startMonitoringServer } from './monitoring.ts';
 import { OrderPlacement } from './order-placement.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
 import { connectRedis } from './redis.ts';
@@ -43,7 +44,13 @@ export interface Platform {
   readonly media: WorkerPool;
   /** Live rooms, /media signalling, /metrics and the web pages; `closeRoom(sessionId)` ends a session's media. */
   readonly mediaGateway: MediaGateway;
-  readonly ports: { http: ResolvedPort; mqtt: ResolvedPort; media: ResolvedPort[] };
+  readonly ports: {
+    http: ResolvedPort;
+    mqtt: ResolvedPort;
+    media: ResolvedPort[];
+    /** The monitoring port (METRICS_PORT), when configured. */
+    monitoring?: ResolvedPort | undefined;
+  };
   /** Idempotent; resolves when every subsystem is down. */
   close(): Promise<void>;
 }
@@ -202,7 +209,12 @@ export async function startPlatform(
       secret: loadOrCreateSecret(config.dataDir, config.auth.secret),
       accessTtlSec: config.auth.accessTtlSec,
     });
-    const http = await createHttpApp({ logger, trustProxy: config.http.trustProxy });
+    const http = await createHttpApp({
+      logger,
+      trustProxy: config.http.trustProxy,
+      publicUrl: config.publicUrl,
+      monitoringToken: config.monitoring.token,
+    });
     const sockets = await createSocketServer({ app: http, logger, redis });
     // HTTP stops accepting first; its close completes once the sockets are disconnected.
     closers.unshift([
@@ -213,7 +225,7 @@ export async function startPlatform(
         await httpClosed;
       },
     ]);
-    registerHealth(http, {
+    const healthReport = registerHealth(http, {
       http: () => ({
         state: 'ok',
         host: config.http.host,
@@ -281,6 +293,18 @@ export async function startPlatform(
     // Consumers subscribe while routes and sockets register; delivery starts once all are in.
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
+    // Monitoring port: /metrics and full /healthz without a token, on loopback unless configured.
+    let monitoringPort: ResolvedPort | undefined;
+    if (config.monitoring.port) {
+      const p = await resolvePort(config.monitoring.port, 'monitoring', { host: config.monitoring.host });
+      warnIfMoved(logger, 'monitoring', p);
+      const monitor = await startMonitoringServer(
+        { host: config.monitoring.host, port: p.port, logger },
+        { metrics: () => mediaGateway.scrapeMetrics(), health: healthReport },
+      );
+      closers.unshift(['monitoring', () => monitor.close()]);
+      monitoringPort = { ...p, port: monitor.port };
+    }
     sales.sweeper.start();
     ledgerSweeper.start();
 
@@ -293,7 +317,12 @@ export async function startPlatform(
       broker,
       media,
       mediaGateway,
-      ports: { http: httpPort, mqtt: { ...mqttPort, port: broker.port }, media: mediaPorts },
+      ports: {
+        http: httpPort,
+        mqtt: { ...mqttPort, port: broker.port },
+        media: mediaPorts,
+        monitoring: monitoringPort,
+      },
       close() {
         closing ??= runClosers(closers, logger);
         return closing;

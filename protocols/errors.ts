@@ -91,6 +91,15 @@ export const ERRORS = {
   DEVICE_ACL_DENIED: { status: 403, message: 'Device {deviceId} may not use topic {topic}' },
   READING_INVALID: { status: 422, message: 'Reading is invalid: {reason}' },
 
+  // HTTP framing: requests refused before any route runs (fastify's and Node's own refusals, recoded)
+  HTTP_URL_INVALID: { status: 400, message: 'The URL is not valid: {reason}' },
+  HTTP_PATH_PARAM_TOO_LONG: { status: 414, message: 'A path segment is longer than {limit} characters' },
+  HTTP_BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than {limit} bytes' },
+  HTTP_MEDIA_TYPE_UNSUPPORTED: { status: 415, message: 'Content type {contentType} is not accepted here' },
+  HTTP_REQUEST_MALFORMED: { status: 400, message: 'Malformed HTTP request' },
+  HTTP_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large' },
+  HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive' },
+
   // Media
   MEDIA_WORKER_UNAVAILABLE: { status: 503, message: 'No media worker is available' },
   MEDIA_SESSION_NOT_LIVE: { status: 409, message: 'Live session {sessionId} is not live' },

@@ -13,9 +13,11 @@ function cookieOptions(request: FastifyRequest) {
     httpOnly: true,
     sameSite: 'strict' as const,
     path: REFRESH_COOKIE_PATH,
-    // Secure whenever the client reached us over HTTPS (directly, or per X-Forwarded-Proto when the
-    // proxy is trusted); plain HTTP on a LAN would otherwise never get the cookie back.
-    secure: request.protocol === 'https',
+    // Secure whenever the platform's public origin is https (a TLS-terminating proxy that does not say
+    // X-Forwarded-Proto, or is not trusted, must not downgrade it), or the client reached us over HTTPS
+    // (directly, or per X-Forwarded-Proto from a trusted proxy). Plain HTTP on a LAN without PUBLIC_URL
+    // would otherwise never get the cookie back.
+    secure: request.server.publicUrl?.startsWith('https:') === true || request.protocol === 'https',
   };
 }
 

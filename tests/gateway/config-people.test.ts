@@ -29,7 +29,7 @@ describe('loadConfig for people and logins', () => {
       PASSWORD_RESET_TTL_SEC: '3600',
     });
     expect(c.people).toEqual({ tiers: ['standard', 'vip'], defaultPhoneCountryCode: '852' });
-    expect(c.http.trustProxy).toBe(true);
+    expect(c.http.trustProxy).toBe(1);
     expect(c.auth).toMatchObject({
       scryptLog2N: 16,
       loginMaxFailuresPerAccount: 10,

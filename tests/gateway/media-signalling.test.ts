@@ -18,6 +18,9 @@ import type { WorkerPool } from '../../media/index.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { startPool, waitFor } from '../helpers/media.ts';
 
+/** /metrics answers on the public port only to this bearer token. */
+const METRICS_TOKEN = 'media-metrics-token-0123456789';
+
 /** Live sessions for this test: session id → host person id. */
 class TableSessions implements SessionDirectory {
   readonly live = new Map<string, string>();
@@ -62,7 +65,7 @@ describe('/media signalling', () => {
 
   beforeAll(async () => {
     pool = await startPool(2);
-    http = await createHttpApp({ logger: testLogger });
+    http = await createHttpApp({ logger: testLogger, monitoringToken: METRICS_TOKEN });
     sockets = await createSocketServer({ app: http, logger: testLogger });
     media = await registerMediaGateway({
       http,
@@ -218,7 +221,9 @@ describe('/media signalling', () => {
     ];
     for (const [event, payload] of bad) expect(await code(s, event, payload)).toBe('VALIDATION_FAILED');
     s.emit('media:nonsense', {});
-    const metrics = await waitFor(() => true, 0).then(() => http.inject({ url: '/metrics' }));
+    const metrics = await waitFor(() => true, 0).then(() =>
+      http.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } }),
+    );
     expect(metrics.body).toMatch(/vitalive_media_socket_invalid_payloads \d+/);
     const invalid = Number(/vitalive_media_socket_invalid_payloads (\d+)/.exec(metrics.body)![1]);
     expect(invalid).toBeGreaterThanOrEqual(bad.length);
@@ -266,7 +271,10 @@ describe('/media signalling', () => {
       producerId: room.producers()[0]!.producerId,
       rtpCapabilities: room.routerRtpCapabilities as unknown as ms.RtpCapabilities,
     });
-    const metrics = await http.inject({ url: '/metrics' });
+    const metrics = await http.inject({
+      url: '/metrics',
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.headers['content-type']).toMatch(/text\/plain/);
     expect(metrics.body).toMatch(/vitalive_media_room_consumers\{session="L4"\} 1/);

@@ -6,6 +6,9 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
+/** The monitoring token the spawned platforms get, so /healthz shows its details to pollHealth. */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789abcdef';
+
 export interface Health {
   status: string;
   subsystems: Record<
@@ -26,7 +29,7 @@ export function startMain(env: Record<string, string>): PlatformProcess {
   let out = '';
   const child = spawn(process.execPath, ['dist/main.mjs'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', METRICS_TOKEN: TEST_METRICS_TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const collect = (d: Buffer) => {
@@ -50,7 +53,9 @@ export async function pollHealth(port: number, timeoutMs: number): Promise<{ sta
   let last: unknown;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, {
+        headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+      });
       const body = (await res.json()) as Health;
       if (res.status === 200) return { status: res.status, body };
       last = body;
