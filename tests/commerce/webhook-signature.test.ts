@@ -44,7 +44,9 @@ describe('webhook signatures', () => {
 
   it('refuses another secret, a changed body and a changed timestamp', () => {
     expect(verdict(signWebhook('another-secret', BODY, NOW))).toBe('signature mismatch');
-    expect(verdict(signWebhook(SECRET, BODY, NOW), BODY.replace('1200', '120000'))).toBe('signature mismatch');
+    expect(verdict(signWebhook(SECRET, BODY, NOW), BODY.replace('1200', '120000'))).toBe(
+      'signature mismatch',
+    );
     // The timestamp is part of what is signed: moving it (to replay an old event as fresh) breaks it.
     const moved = `t=${NOW + 1},v1=${mac(SECRET, NOW, BODY)}`;
     expect(verdict(moved)).toBe('signature mismatch');
