@@ -13,6 +13,7 @@ export default defineConfig({
       'tests/edge/journal.test.ts',
       'tests/edge/device-auth.test.ts',
       'tests/commerce/webhook-signature.test.ts',
+      'tests/edge/journal-dedup.test.ts',
     ],
     pool: 'forks',
     testTimeout: 90_000,
