@@ -14,6 +14,7 @@ export default defineConfig({
       'tests/edge/device-auth.test.ts',
       'tests/commerce/webhook-signature.test.ts',
       'tests/edge/journal-dedup.test.ts',
+      'tests/commerce/idempotency-keys.test.ts',
     ],
     pool: 'forks',
     testTimeout: 90_000,
