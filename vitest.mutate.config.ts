@@ -15,6 +15,7 @@ export default defineConfig({
       'tests/commerce/webhook-signature.test.ts',
       'tests/edge/journal-dedup.test.ts',
       'tests/commerce/idempotency-keys.test.ts',
+      'tests/commerce/access-scope.test.ts',
     ],
     pool: 'forks',
     testTimeout: 90_000,
