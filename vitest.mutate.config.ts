@@ -16,6 +16,7 @@ export default defineConfig({
       'tests/edge/journal-dedup.test.ts',
       'tests/commerce/idempotency-keys.test.ts',
       'tests/commerce/access-scope.test.ts',
+      'tests/commerce/refresh-token-rotation.test.ts',
     ],
     pool: 'forks',
     testTimeout: 90_000,
