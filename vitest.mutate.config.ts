@@ -10,6 +10,7 @@ export default defineConfig({
       'tests/commerce/access-scope.test.ts',
       'tests/commerce/idempotency-keys.test.ts',
       'tests/commerce/ledger-rules.test.ts',
+      'tests/commerce/health-data-access.test.ts',
       'tests/commerce/refresh-token-rotation.test.ts',
       'tests/commerce/webhook-signature.test.ts',
       'tests/edge/device-auth.test.ts',
