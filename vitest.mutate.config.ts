@@ -22,5 +22,8 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 150_000,
     maxWorkers: 1,
+    // Modules stay loaded between the many short runs of a mutation run; each test file still sets up its own
+    // store or journal in a temp dir.
+    isolate: false,
   },
 });
