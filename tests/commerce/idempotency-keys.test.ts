@@ -2,6 +2,7 @@
 // array order or values; a stored answer comes back exactly (status and body) for the same member, key
 // and body; the same key with another body is IDEMPOTENCY_KEY_REUSED; keys belong to one member; old
 // keys are pruned by age, newer ones kept.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneKeys, remember, replay, requestHash, storedReply } from '../../commerce/orders/idempotency.ts';
 import { isVitaliveError } from '../../protocols/index.ts';
@@ -14,6 +15,10 @@ describe('request hash', () => {
     const h = requestHash({ b: 1, a: 'x' });
     expect(h).toMatch(/^[0-9a-f]{64}$/);
     expect(requestHash({ a: 'x', b: 1 })).toBe(h);
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    expect(h).toBe(sha('{"a":"x","b":1}'));
+    expect(requestHash([1, 'x', null, { d: [true], c: 0 }])).toBe(sha('[1,"x",null,{"c":0,"d":[true]}]'));
+    expect(requestHash('x')).toBe(sha('"x"'));
   });
 
   it('ignores key order at every level, inside arrays too', () => {

@@ -120,7 +120,11 @@ describe('refresh tokens', () => {
     const a1 = await issueRefreshToken(t.store.db, alice, TTL, T0);
     const a2 = await issueRefreshToken(t.store.db, alice, TTL, T0);
     const b1 = await issueRefreshToken(t.store.db, bob, TTL, T0);
+    const loggedOut = await issueRefreshToken(t.store.db, alice, TTL, T0);
+    await revokeRefreshToken(t.store, loggedOut.token, T0 + 6);
     await revokeAllRefreshTokens(t.store.db, alice, T0 + 7);
+    // A session already ended keeps the time it ended.
+    expect(Number((await rowOf(loggedOut.token)).revoked_at_ms)).toBe(T0 + 6);
     expect(await rotate(a1.token, T0 + 8)).toBe('revoked');
     expect(await rotate(a2.token, T0 + 8)).toBe('revoked');
     expect(Number((await rowOf(a2.token)).revoked_at_ms)).toBe(T0 + 7);
