@@ -95,8 +95,11 @@ export class BrokerProcess {
       });
       child.once('error', (err) => {
         this.#opts.logger.error({ err }, 'broker process error');
-        if (child.exitCode === null && child.signalCode === null && !child.pid)
+        // Never started (no exit event follows): treated as an exit.
+        if (child.pid === undefined) {
+          reject(err);
           this.#onExit(child, null, null);
+        }
       });
       child.once('exit', (code, signal) => {
         reject(new Error(`broker process exited during start-up (${signal ?? code})`));
