@@ -4,6 +4,7 @@
 // reading it acknowledged until this side answered that commerce stored it, so a restart (or a crash of
 // either process) delays readings, never loses one.
 import { type ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { DeviceWithPresence, ReadingSink } from '../edge/index.ts';
@@ -63,6 +64,14 @@ export class BrokerProcess {
 
   /** Starts the child and waits until its broker listens; rejects when it cannot start. */
   start(): Promise<void> {
+    const entry = this.#opts.entry ?? BROKER_ENTRY;
+    if (!fs.existsSync(entry))
+      return Promise.reject(
+        new VitaliveError('CONFIG_INVALID', {
+          key: 'MQTT_BROKER_PROCESS',
+          reason: `${path.basename(entry)} is not built (npm run build:server), or set MQTT_BROKER_PROCESS=inline`,
+        }),
+      );
     return this.#spawn();
   }
 
@@ -86,8 +95,11 @@ export class BrokerProcess {
       });
       child.once('error', (err) => {
         this.#opts.logger.error({ err }, 'broker process error');
-        if (child.exitCode === null && child.signalCode === null && !child.pid)
+        // Never started (no exit event follows): treated as an exit.
+        if (child.pid === undefined) {
+          reject(err);
           this.#onExit(child, null, null);
+        }
       });
       child.once('exit', (code, signal) => {
         reject(new Error(`broker process exited during start-up (${signal ?? code})`));
