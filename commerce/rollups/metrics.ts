@@ -184,7 +184,10 @@ export class Metrics {
   ): Promise<FollowUp[]> {
     const channelIds = await this.#narrow(actor, opts.channelId);
     const sinceMs = (opts.nowMs ?? Date.now()) - opts.days * DAY_MS;
-    return followUps(this.#db, { sinceMs, channelIds, limit: opts.limit });
+    // "Tested on day D" is health-derived: a channel manager sees it only for people who consented
+    // (ARCHITECTURE, Health data and access). Staff keep the whole list, as they do people's records.
+    const consentedOnly = !isStaff(actor);
+    return followUps(this.#db, { sinceMs, channelIds, limit: opts.limit, consentedOnly });
   }
 }
 

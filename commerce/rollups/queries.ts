@@ -280,10 +280,19 @@ export interface FollowUp {
   lastTestEventId: string | null;
 }
 
-/** People whose latest test is within `sinceMs`..now and who have paid no order since that test. */
+/**
+ * People whose latest test is within `sinceMs`..now and who have paid no order since that test.
+ * `consentedOnly` keeps only people who gave health-data consent: that someone took a device test, and
+ * when, is derived from their readings.
+ */
 export async function followUps(
   db: Kysely<Database>,
-  opts: { sinceMs: number; channelIds?: readonly string[] | undefined; limit: number },
+  opts: {
+    sinceMs: number;
+    channelIds?: readonly string[] | undefined;
+    limit: number;
+    consentedOnly?: boolean;
+  },
 ): Promise<FollowUp[]> {
   if (opts.channelIds?.length === 0) return [];
   let q = db
@@ -305,6 +314,7 @@ export async function followUps(
       eb.or([eb('m.last_paid_at_ms', 'is', null), eb('m.last_paid_at_ms', '<', eb.ref('m.last_test_at_ms'))]),
     );
   if (opts.channelIds) q = q.where('p.channel_id', 'in', [...opts.channelIds]);
+  if (opts.consentedOnly) q = q.where('p.consent_health_data', '=', 1);
   const rows = await q
     .orderBy('m.last_test_at_ms', 'desc')
     .orderBy('m.person_id')

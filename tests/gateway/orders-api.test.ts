@@ -85,7 +85,7 @@ describe.each(STORE_BACKENDS)('orders API on $name', ({ name }) => {
           headers: key,
         },
         413,
-        'VALIDATION_FAILED',
+        'HTTP_BODY_TOO_LARGE',
       ],
     ];
     for (const [opts, status, code] of cases) {

@@ -249,7 +249,7 @@ describe.each(STORE_BACKENDS)('people API bad input on $name', ({ name }) => {
       password: 'password-1',
       pad: 'x'.repeat(70_000),
     };
-    await expectRejected('POST', '/api/auth/register', { body }, 413, 'VALIDATION_FAILED');
+    await expectRejected('POST', '/api/auth/register', { body }, 413, 'HTTP_BODY_TOO_LARGE');
   });
 
   it('answers unknown ids with NOT_FOUND and malformed ids with VALIDATION_FAILED', async () => {

@@ -194,6 +194,13 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('attribution scenario 
     const ids = new Set(rows.map((r) => r.personId));
     for (const p of [s.a[0]!, s.a[2]!, s.a[3]!, s.b[0]!, s.b[5]!]) expect(ids.has(p.personId)).toBe(false);
     expect(ids.has(s.a[12]!.personId)).toBe(true);
+    // A manager sees only people who gave health-data consent; none of the invitees has yet.
+    expect(await get(s.m2.token, '/api/metrics/follow-ups')).toEqual([]);
+    await node.platform.store.db
+      .updateTable('people')
+      .set({ consent_health_data: 1, consent_health_data_at_ms: Date.now() })
+      .where('id', 'in', [s.b[1]!.personId, s.b[2]!.personId])
+      .execute();
     const mine = await get(s.m2.token, '/api/metrics/follow-ups');
     expect(mine.map((r) => r.channelId)).toEqual([s.c2, s.c2]);
   });

@@ -93,8 +93,15 @@ describe('channel manager scope on metrics and events', () => {
     expect((event.channels as Array<{ channelId: string }>).map((c) => c.channelId)).toEqual([s.c1]);
     const aarrr = await get('/api/metrics/aarrr');
     expect((aarrr.acquisition as { newPeople: number }).newPeople).toBe(20);
+    // Follow-ups show a manager only people with health-data consent: a4 (C1) and b1 (C2) give it.
+    await node.platform.store.db
+      .updateTable('people')
+      .set({ consent_health_data: 1, consent_health_data_at_ms: Date.now() })
+      .where('id', 'in', [s.a[4]!.personId, s.b[1]!.personId])
+      .execute();
     const follow = await get('/api/metrics/follow-ups');
     expect(new Set(follow.map((f) => f.channelId))).toEqual(new Set([s.c1]));
+    expect(follow.map((f) => f.personId)).toEqual([s.a[4]!.personId]);
     const referrers = await get('/api/metrics/referrers');
     expect(referrers.map((r) => r.referrerId)).toEqual([s.bob.personId]);
   });
