@@ -116,6 +116,36 @@ describe('access scope', () => {
     );
   });
 
+  it('refusals say what was not found or why it is forbidden', async () => {
+    const params = async (p: Promise<void>) => {
+      try {
+        await p;
+      } catch (e) {
+        if (isVitaliveError(e)) return { code: e.code, params: e.params };
+        throw e;
+      }
+      return undefined;
+    };
+    expect(
+      await params(assertCanSeePerson(t.store.db, manager, { id: 'x', channelId: foreignChannel })),
+    ).toEqual({
+      code: 'NOT_FOUND',
+      params: { what: 'person' },
+    });
+    expect(await params(assertCanSeePerson(t.store.db, member, { id: 'x', channelId: null }))).toEqual({
+      code: 'FORBIDDEN',
+      params: { reason: 'members see only their own record' },
+    });
+    expect(await params(assertCanActOnChannel(t.store.db, manager, foreignChannel))).toEqual({
+      code: 'NOT_FOUND',
+      params: { what: 'channel' },
+    });
+    expect(await params(assertCanActOnChannel(t.store.db, member, ownChannel))).toEqual({
+      code: 'FORBIDDEN',
+      params: { reason: 'requires role admin, staff or channel_manager' },
+    });
+  });
+
   it('who may act on a channel', async () => {
     const act = (actor: Actor, channelId: string) =>
       outcome(assertCanActOnChannel(t.store.db, actor, channelId));

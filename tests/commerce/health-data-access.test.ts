@@ -82,6 +82,8 @@ describe('health data access', () => {
       'HEALTH_CONSENT_REQUIRED',
     );
     expect(await code(readings.ofPersonForStaff('staff-1', 'nobody'))).toBe('NOT_FOUND');
+    const missing = await readings.ofPersonForStaff('staff-1', 'nobody').catch((e: unknown) => e);
+    expect(isVitaliveError(missing) && missing.params).toEqual({ what: 'Person' });
     expect(await readings.accessLog(refusing.person.id)).toEqual([]);
     expect(await readings.accessLog('nobody')).toEqual([]);
 
@@ -111,6 +113,8 @@ describe('health data access', () => {
     const owned = (await readings.ofPerson(other.person.id))[0]!;
 
     expect(await code(readings.assign('staff-1', [unlinked[0]!.id], 'nobody'))).toBe('NOT_FOUND');
+    const missing = await readings.assign('staff-1', [], 'nobody').catch((e: unknown) => e);
+    expect(isVitaliveError(missing) && missing.params).toEqual({ what: 'Person' });
     expect(await readings.assign('staff-1', [], refusing.person.id)).toBe(0);
     expect(await readings.accessLog(refusing.person.id)).toEqual([]);
 

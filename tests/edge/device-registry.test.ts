@@ -46,6 +46,7 @@ describe('device registry', () => {
     for (const id of ['', 'x'.repeat(65), 'a/b', 'a b', 'a+', '#', 'é', 'a\n'])
       expect(DeviceRegistry.validId(id), JSON.stringify(id)).toBe(false);
     expect(() => reg.register('a/b', 'scale', 'x')).toThrow(RangeError);
+    expect(() => reg.register('a/b', 'scale', 'x')).toThrow('invalid device id');
     expect(() => reg.register('x'.repeat(65), 'scale', 'x')).toThrow(RangeError);
   });
 
