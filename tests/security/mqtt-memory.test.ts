@@ -11,7 +11,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DeviceRegistry, openEdgeDb } from '../../edge/index.ts';
 import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice } from '../helpers/edge.ts';
-import { type PlatformProcess, pollHealth, startMain } from '../helpers/platform-process.ts';
+import {
+  type PlatformProcess,
+  pollHealth,
+  startMain,
+  TEST_METRICS_TOKEN,
+} from '../helpers/platform-process.ts';
 import { freePort } from '../helpers/ports.ts';
 
 const CLIENTS = 20;
@@ -177,7 +182,11 @@ it('closes 20 clients streaming into a 256 MiB CONNECT; memory, /healthz and a d
   }
   // Each was refused at its fixed header (or before, by the per-address connect budget).
   expect((refused.MQTT_PACKET_TOO_LARGE ?? 0) + (refused.MQTT_CONNECT_RATE_LIMITED ?? 0)).toBe(CLIENTS);
-  const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const metrics = await (
+    await fetch(`http://127.0.0.1:${httpPort}/metrics`, {
+      headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+    })
+  ).text();
   const counted = /^vitalive_mqtt_refused_connections\{code="MQTT_PACKET_TOO_LARGE"\} (\d+)$/m.exec(metrics);
   expect(Number(counted?.[1] ?? 0)).toBe(refused.MQTT_PACKET_TOO_LARGE);
   expect(growth.http).toBeLessThan(64);
