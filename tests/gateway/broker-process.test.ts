@@ -10,9 +10,10 @@ import { call } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { seedStaff, testTokens } from '../helpers/people.ts';
 
+const MONITORING_TOKEN = 'broker-process-monitoring-token-0123';
 let node: LiveNode;
 beforeAll(async () => {
-  node = await startLiveNode();
+  node = await startLiveNode({ METRICS_TOKEN: MONITORING_TOKEN });
 });
 afterAll(() => node.close());
 
@@ -72,6 +73,7 @@ it('restarts a killed broker child; the device reconnects and no acknowledged re
     url,
     'GET',
     '/healthz',
+    { token: MONITORING_TOKEN },
   );
   expect(health.body.subsystems.broker).toMatchObject({
     state: 'ok',
