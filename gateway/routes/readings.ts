@@ -6,7 +6,7 @@
 import { type Static, Type } from '@fastify/type-provider-typebox';
 import type { EdgeTokens, Readings } from '../../commerce/index.ts';
 import type { Edge } from '../../edge/index.ts';
-import { VitaliveError } from '../../protocols/index.ts';
+import { READING_FIELDS, VitaliveError } from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
 import { bearer, Id, IdParams } from './people-schemas.ts';
@@ -24,19 +24,21 @@ const MetricName = Type.Union(
     'GLUCOSE_MMOL_L',
   ].map((m) => Type.Literal(m)),
 );
-const Ms = Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 });
-const Code = Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()]);
+// Built from the shared definition the edge validates with: whatever the edge forwards passes here.
+const F = READING_FIELDS;
+const Text = (spec: { minLength: number; maxLength: number; pattern: string }) =>
+  Type.Union([Type.String({ ...spec }), Type.Null()]);
 const IngestReadingSchema = Type.Object(
   {
-    deviceId: Id,
-    bootId: Type.Integer({ minimum: 0, maximum: 4_294_967_295 }),
-    seq: Ms,
+    deviceId: Type.String({ ...F.deviceId }),
+    bootId: Type.Integer({ ...F.bootId }),
+    seq: Type.Integer({ ...F.seq }),
     metric: MetricName,
     value: Type.Number(),
-    measuredAtMs: Ms,
-    memberCode: Code,
-    eventId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]),
-    receivedAtMs: Ms,
+    measuredAtMs: Type.Integer({ ...F.measuredAtMs }),
+    memberCode: Text(F.memberCode),
+    eventId: Text(F.eventId),
+    receivedAtMs: Type.Integer({ ...F.receivedAtMs }),
   },
   { additionalProperties: false },
 );
