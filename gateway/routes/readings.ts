@@ -100,6 +100,13 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
   app.post(
     '/api/ingest/readings',
     {
+      // The token is checked before the body is read: an unauthenticated client cannot make the node
+      // receive and parse up to 2 MiB of JSON.
+      onRequest: async (request) => {
+        const auth = request.headers.authorization ?? '';
+        const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+        if (!token || !(await edgeTokens.verify(token))) throw new VitaliveError('AUTH_INVALID_TOKEN');
+      },
       // A full batch (5,000 readings of at most ~300 bytes of JSON each) fits; other routes keep 64 KiB.
       bodyLimit: 2 * 1024 * 1024,
       schema: {
@@ -113,12 +120,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         response: { 200: Type.Object({ stored: Type.Integer(), duplicates: Type.Integer() }) },
       },
     },
-    async (request) => {
-      const auth = request.headers.authorization ?? '';
-      const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-      if (!token || !(await edgeTokens.verify(token))) throw new VitaliveError('AUTH_INVALID_TOKEN');
-      return readings.ingest(request.body.readings);
-    },
+    async (request) => readings.ingest(request.body.readings),
   );
 
   app.get(
