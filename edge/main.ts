@@ -1,6 +1,10 @@
 // Standalone edge at a venue: the broker + journal, forwarding to the core over HTTP.
 //   npm run edge -- --core-url https://core.example --token <edge token> [--data-dir ./data-edge]
 //                   [--host 0.0.0.0] [--port 1883] [--max-journal-rows 1000000]
+//                   [--quarantine-max-per-device-per-min 60] [--quarantine-max-bytes 67108864]
+//                   [--quarantine-max-age-ms 2592000000] [--quarantine-flush-ms 100]
+//   (each quarantine option may also come from the environment variable of the same name in capitals,
+//   e.g. QUARANTINE_MAX_BYTES, as on the platform)
 //   npm run edge -- register-device <id> <kind> <location>   (prints the secret once)
 //   npm run edge -- rotate-secret <id>
 // This is the edge process's composition root and its only reader of arguments and environment.
@@ -17,6 +21,15 @@ export const EDGE_DEFAULTS = {
   dataDir: './data-edge',
   maxJournalRows: 1_000_000,
   logLevel: 'info',
+  // The quarantine of refused readings, as on the platform (gateway/config.ts).
+  /** Refused readings stored per device per minute; the excess is counted, not stored. 0 disables. */
+  quarantineMaxPerDevicePerMin: 60,
+  /** Disk the quarantine may use, bytes (64 MiB); the oldest entries go first. 0 disables. */
+  quarantineMaxBytes: 67_108_864,
+  /** Quarantined readings older than this are deleted, ms (30 days). 0 disables. */
+  quarantineMaxAgeMs: 2_592_000_000,
+  /** Quarantine entries are written together, with one fsync, once per this interval, ms. */
+  quarantineFlushMs: 100,
 };
 
 const { values, positionals } = parseArgs({
@@ -29,6 +42,10 @@ const { values, positionals } = parseArgs({
     port: { type: 'string', default: String(EDGE_DEFAULTS.port) },
     'max-journal-rows': { type: 'string', default: String(EDGE_DEFAULTS.maxJournalRows) },
     'log-level': { type: 'string', default: EDGE_DEFAULTS.logLevel },
+    'quarantine-max-per-device-per-min': { type: 'string' },
+    'quarantine-max-bytes': { type: 'string' },
+    'quarantine-max-age-ms': { type: 'string' },
+    'quarantine-flush-ms': { type: 'string' },
   },
 });
 
@@ -66,6 +83,29 @@ if (!Number.isInteger(port) || port < 0 || port > 65535 || !Number.isInteger(max
   process.exit(2);
 }
 
+/** An integer setting from its option, else its environment variable, else its default. */
+function setting(option: string, fallback: number, min: number, max: number): number {
+  const env = option.toUpperCase().replaceAll('-', '_');
+  const raw = (values as Record<string, string | undefined>)[option] ?? process.env[env];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    process.stderr.write(`edge: --${option} (${env}) must be an integer in ${min}..${max}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+const quarantine = {
+  maxPerDevicePerMin: setting(
+    'quarantine-max-per-device-per-min',
+    EDGE_DEFAULTS.quarantineMaxPerDevicePerMin,
+    0,
+    1_000_000,
+  ),
+  maxBytes: setting('quarantine-max-bytes', EDGE_DEFAULTS.quarantineMaxBytes, 0, 2 ** 40),
+  maxAgeMs: setting('quarantine-max-age-ms', EDGE_DEFAULTS.quarantineMaxAgeMs, 0, 3650 * 86_400_000),
+  flushMs: setting('quarantine-flush-ms', EDGE_DEFAULTS.quarantineFlushMs, 1, 60_000),
+};
+
 const logger = pino({ level: values['log-level']! });
 const edge = new Edge({
   host: values.host!,
@@ -74,6 +114,7 @@ const edge = new Edge({
   logger,
   sink: new HttpReadingSink(coreUrl, token),
   journal: { maxRows },
+  quarantine,
 });
 await edge.start();
 process.stdout.write(`${JSON.stringify({ ready: true, port: edge.port })}\n`);

@@ -5,7 +5,7 @@ import type { Server } from 'socket.io';
 import { LiveRooms, type MediaStats, type WorkerPool } from '../media/index.ts';
 import type { TokenService } from './auth/index.ts';
 import type { App } from './http-app.ts';
-import { registerMetrics } from './metrics.ts';
+import { type EdgeReadingCounters, registerMetrics } from './metrics.ts';
 import { socketAuth } from './sockets/auth.ts';
 import {
   type MediaNamespace,
@@ -27,6 +27,8 @@ export interface MediaGatewayDeps {
   consumerBudget: number;
   listenIp: string;
   announcedAddress: string | undefined;
+  /** The embedded edge's reading counters, for /metrics. */
+  edge?: () => EdgeReadingCounters;
 }
 
 export interface MediaGateway {
@@ -59,7 +61,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     logger: deps.logger,
     counters,
   });
-  registerMetrics(deps.http, { rooms, mediaSockets: counters });
+  registerMetrics(deps.http, { rooms, mediaSockets: counters, edge: deps.edge });
   await registerWebPages(deps.http, deps.logger);
   return {
     rooms,

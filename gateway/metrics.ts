@@ -10,6 +10,17 @@ export interface MetricsSources {
   rooms: LiveRooms;
   /** Socket payload counters of the /media namespace. */
   mediaSockets: SocketCounters;
+  /** The embedded edge's reading counters; absent on nodes without one. */
+  edge?: () => EdgeReadingCounters;
+}
+
+/** Readings refused at the edge or by the core (see edge/quarantine.ts and edge/forwarder.ts). */
+export interface EdgeReadingCounters {
+  quarantined: number;
+  quarantineStored: number;
+  quarantineDropped: number;
+  quarantineBytes: number;
+  refusedByCore: number;
 }
 
 export function registerMetrics(app: App, sources: MetricsSources): Registry {
@@ -33,6 +44,17 @@ export function registerMetrics(app: App, sources: MetricsSources): Registry {
   const rtt = g('room_rtt_ms', 'Mean round-trip time to viewers', r);
   const invalid = g('socket_invalid_payloads', '/media payloads rejected by validation', []);
   const unknown = g('socket_unknown_events', '/media events nobody handles', []);
+  const e = (name: string, help: string) =>
+    new Gauge({ name: `vitalive_edge_${name}`, help, registers: [register] });
+  const edgeGauges = sources.edge
+    ? {
+        quarantined: e('quarantined', 'Readings refused since start (edge checks or the core)'),
+        quarantineStored: e('quarantine_stored', 'Refused readings written to the quarantine'),
+        quarantineDropped: e('quarantine_dropped', 'Refused readings over the per-device cap, not stored'),
+        quarantineBytes: e('quarantine_bytes', 'Disk used by the quarantine'),
+        refusedByCore: e('readings_refused_by_core', 'Forwarded readings the core refused (quarantined)'),
+      }
+    : undefined;
 
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     const stats = await sources.rooms.stats();
@@ -57,6 +79,10 @@ export function registerMetrics(app: App, sources: MetricsSources): Registry {
     }
     invalid.set(sources.mediaSockets.invalidPayloads);
     unknown.set(sources.mediaSockets.unknownEvents);
+    if (edgeGauges && sources.edge) {
+      const c = sources.edge();
+      for (const key of Object.keys(edgeGauges) as (keyof EdgeReadingCounters)[]) edgeGauges[key].set(c[key]);
+    }
     return reply.type(register.contentType).send(await register.metrics());
   });
   return register;

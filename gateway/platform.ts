@@ -138,6 +138,7 @@ export async function startPlatform(
       dataDir: config.dataDir,
       logger,
       sink: { write: async (batch) => void (await readings.ingest(batch)) },
+      quarantine: config.quarantine,
     });
     closers.unshift(['broker', () => edge.close()]);
     await edge.start();
@@ -198,6 +199,7 @@ export async function startPlatform(
       consumerBudget: config.media.consumerBudget,
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
+      edge: () => edge.health(),
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
     events.subscribe(mediaRoomsFollowSessions(mediaGateway));
