@@ -55,6 +55,7 @@ export class Quarantine {
   #minute = 0;
   readonly #perDevice = new Map<string, number>();
   #nextFileMs = 0;
+  #nextAgeCheckMs = 0;
   #closed = false;
   /** Entries written to disk, refused by the per-device cap (or a full queue), and failed writes. */
   stored = 0;
@@ -128,7 +129,8 @@ export class Quarantine {
   async #write(lines: string[]): Promise<void> {
     const data = Buffer.from(lines.join(''));
     let current = this.#files[this.#files.length - 1];
-    if (!this.#handle || !current || current.bytes + data.length > this.#fileBytes) {
+    const rotate = !this.#handle || !current || current.bytes + data.length > this.#fileBytes;
+    if (rotate || !current) {
       await this.#handle?.close();
       this.#handle = undefined;
       // Names sort by creation time; a later file never sorts before an earlier one.
@@ -137,24 +139,32 @@ export class Quarantine {
       current = { name: `q-${String(ms).padStart(15, '0')}.jsonl`, bytes: 0 };
       this.#handle = await fsp.open(path.join(this.#dir, current.name), 'a');
       this.#files.push(current);
-      await this.#prune();
     }
-    await this.#handle.write(data);
-    await this.#handle.sync();
+    const handle = this.#handle;
+    if (!handle) throw new Error('quarantine file not open');
+    await this.#prune(data.length, rotate);
+    await handle.write(data);
+    await handle.sync();
     current.bytes += data.length;
     this.stored += lines.length;
   }
 
-  /** Deletes files past the age bound, then the oldest while the total is over the size bound. */
-  async #prune(): Promise<void> {
+  /**
+   * Before `incoming` bytes are appended: deletes the oldest files (never the one being written) while
+   * the total would pass the size bound, or while they are past the age bound (looked at when a new file
+   * starts, and at least once a minute).
+   */
+  async #prune(incoming: number, rotated: boolean): Promise<void> {
     const { maxBytes, maxAgeMs } = this.#opts;
     const now = Date.now();
+    const checkAge = maxAgeMs > 0 && (rotated || now >= this.#nextAgeCheckMs);
+    if (checkAge) this.#nextAgeCheckMs = now + 60_000;
     let total = this.#files.reduce((sum, f) => sum + f.bytes, 0);
     while (this.#files.length > 1) {
       const oldest = this.#files[0]!;
       const file = path.join(this.#dir, oldest.name);
-      const tooBig = maxBytes > 0 && total > maxBytes - this.#fileBytes;
-      const tooOld = maxAgeMs > 0 && (await fsp.stat(file)).mtimeMs < now - maxAgeMs;
+      const tooBig = maxBytes > 0 && total + incoming > maxBytes;
+      const tooOld = !tooBig && checkAge && (await fsp.stat(file)).mtimeMs < now - maxAgeMs;
       if (!tooBig && !tooOld) break;
       await fsp.rm(file, { force: true });
       this.#files.shift();
