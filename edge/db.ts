@@ -1,5 +1,6 @@
-// The edge's own SQLite file (WAL) in the data dir: device registry and quarantine (the readings journal
-// has its own files, see journal.ts).
+// The edge's own SQLite file (WAL) in the data dir: device registry, and the quarantine table earlier
+// versions wrote (the readings journal and the quarantine have their own files: journal.ts,
+// quarantine.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,7 +11,7 @@ export function openEdgeDb(dataDir: string, fileName = 'edge.db'): EdgeDb {
   fs.mkdirSync(dataDir, { recursive: true });
   const db = new Database(path.join(dataDir, fileName));
   db.pragma('journal_mode = WAL');
-  // FULL: a registered device or a quarantined reading is on disk once its statement returns.
+  // FULL: a registered device is on disk once its statement returns.
   db.pragma('synchronous = FULL');
   db.exec(`
     CREATE TABLE IF NOT EXISTS devices (

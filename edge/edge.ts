@@ -13,10 +13,11 @@ import { EdgeBroker, type EdgeBrokerHealth } from './broker.ts';
 import { type EdgeDb, openEdgeDb } from './db.ts';
 import { type DeviceInfo, DeviceRegistry } from './devices.ts';
 import { Forwarder, type ForwarderOptions, type ReadingSink } from './forwarder.ts';
-import { Journal, type JournalOptions } from './journal.ts';
+import { Journal, type JournaledReading, type JournalOptions } from './journal.ts';
 import { importLegacyJournal } from './journal-legacy.ts';
 import type { MqttLimits } from './mqtt-guard.ts';
 import { type DevicePresence, Presence } from './presence.ts';
+import { Quarantine, type QuarantineOptions } from './quarantine.ts';
 
 export interface EdgeOptions {
   host: string;
@@ -29,6 +30,7 @@ export interface EdgeOptions {
   forwarder?: Partial<ForwarderOptions>;
   /** MQTT connection limits (the composition root's settings); omitted → none. */
   mqttLimits?: MqttLimits;
+  quarantine?: Partial<QuarantineOptions>;
 }
 
 export type EdgeHealth = EdgeBrokerHealth & {
@@ -37,6 +39,12 @@ export type EdgeHealth = EdgeBrokerHealth & {
   forwarded: number;
   forwardFailures: number;
   quarantined: number;
+  /** Quarantine entries on disk since start, and those over the per-device cap (counted only). */
+  quarantineStored: number;
+  quarantineDropped: number;
+  quarantineBytes: number;
+  /** Readings the core refused after forwarding (quarantined as refused_by_core). */
+  refusedByCore: number;
   aclViolations: number;
 };
 
@@ -58,7 +66,7 @@ export class Edge {
   readonly forwarder: Forwarder;
   readonly #maxPayload: number;
   readonly #quarantineLoggedAt = new Map<string, number>();
-  #insertQuarantine;
+  readonly quarantine: Quarantine;
   #journalErrorLogged = false;
   quarantinedTotal = 0;
   aclViolationsTotal = 0;
@@ -84,9 +92,12 @@ export class Edge {
       // collected over up to 50 ms spread that cost over several readings per device.
       { batchSize: 5000, lingerMs: 50, backoffBaseMs: 200, backoffMaxMs: 30_000, ...opts.forwarder },
       opts.logger,
+      (reading, reason) => this.#refusedDownstream(reading, reason),
     );
-    this.#insertQuarantine = this.#db.prepare(
-      'INSERT INTO quarantine (device_id, reason, payload, received_at_ms) VALUES (?, ?, ?, ?)',
+    this.quarantine = new Quarantine(
+      path.join(opts.dataDir, 'quarantine'),
+      opts.quarantine ?? {},
+      opts.logger,
     );
     this.broker = new EdgeBroker({
       host: opts.host,
@@ -191,30 +202,35 @@ export class Edge {
     this.#opts.logger.warn({ device: id, action, topic }, 'device ACL violation; connection closed');
   }
 
-  #quarantine(id: string, reason: QuarantineReason, payload: Buffer): void {
+  #quarantine(id: string, reason: QuarantineReason, payload: Buffer, detail: string | null = null): void {
     const now = Date.now();
     this.quarantinedTotal++;
     this.presence.quarantined(id, now);
     const stored = payload.length > this.#maxPayload ? payload.subarray(0, this.#maxPayload) : payload;
-    try {
-      this.#insertQuarantine.run(id, reason, stored, now);
-    } catch (err) {
-      this.#opts.logger.error({ err, device: id }, 'quarantine write failed');
-    }
+    this.quarantine.add({ deviceId: id, reason, detail, receivedAtMs: now, payload: stored });
     const last = this.#quarantineLoggedAt.get(id) ?? 0;
     if (now - last >= 60_000) {
       this.#quarantineLoggedAt.set(id, now);
-      this.#opts.logger.warn({ device: id, reason }, 'reading quarantined');
+      this.#opts.logger.warn({ device: id, reason, detail }, 'reading quarantined');
     }
   }
 
+  /** A journaled reading the core refused: kept in the quarantine (as JSON) with the core's answer. */
+  #refusedDownstream(r: JournaledReading, reason: string): void {
+    const { id: _journalId, ...reading } = r;
+    this.#quarantine(r.deviceId, 'refused_by_core', Buffer.from(JSON.stringify(reading)), reason);
+  }
+
   /** Quarantined readings of one device (newest first). */
-  quarantineOf(id: string, limit = 100): { reason: QuarantineReason; receivedAtMs: number }[] {
-    return (
-      this.#db
-        .prepare('SELECT reason, received_at_ms FROM quarantine WHERE device_id = ? ORDER BY id DESC LIMIT ?')
-        .all(id, limit) as { reason: QuarantineReason; received_at_ms: number }[]
-    ).map((r) => ({ reason: r.reason, receivedAtMs: r.received_at_ms }));
+  async quarantineOf(
+    id: string,
+    limit = 100,
+  ): Promise<{ reason: QuarantineReason; detail: string | null; receivedAtMs: number }[]> {
+    return (await this.quarantine.entriesOf(id, limit)).map((e) => ({
+      reason: e.reason,
+      detail: e.detail,
+      receivedAtMs: e.receivedAtMs,
+    }));
   }
 
   // Device admin (called by the gateway's device routes).
@@ -287,6 +303,10 @@ export class Edge {
       forwarded: this.forwarder.forwarded,
       forwardFailures: this.forwarder.failures,
       quarantined: this.quarantinedTotal,
+      quarantineStored: this.quarantine.stored,
+      quarantineDropped: this.quarantine.dropped,
+      quarantineBytes: this.quarantine.bytes,
+      refusedByCore: this.forwarder.refused,
       aclViolations: this.aclViolationsTotal,
     };
   }
@@ -295,6 +315,7 @@ export class Edge {
     await this.broker.close();
     await this.journal.flush();
     await this.forwarder.stop();
+    await this.quarantine.close();
     await this.journal.close();
     this.#db.close();
   }

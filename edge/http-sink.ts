@@ -57,7 +57,23 @@ export class HttpReadingSink implements ReadingSink {
       body,
       signal: AbortSignal.timeout(this.#timeoutMs),
     });
-    if (!res.ok) throw new Error(`core ingest answered ${res.status}`);
+    if (!res.ok) throw await ingestError(res);
     await res.arrayBuffer();
   }
+}
+
+/** The core's answer as an error carrying its code (how the forwarder tells a refusal from an outage). */
+async function ingestError(res: Response): Promise<Error> {
+  let code: string | undefined;
+  let message = `core ingest answered ${res.status}`;
+  try {
+    const body = (await res.json()) as { code?: unknown; message?: unknown };
+    if (typeof body.code === 'string') code = body.code;
+    if (typeof body.message === 'string') message = `${message}: ${body.message}`;
+  } catch {
+    // not JSON (a proxy's page): no code, so a transient failure
+  }
+  // Only a validation refusal names the readings; 401/403/404/408/413/429 and 5xx are retried.
+  const refusal = (res.status === 400 || res.status === 422) && code !== undefined;
+  return Object.assign(new Error(message), refusal ? { code, status: res.status } : { status: res.status });
 }

@@ -4,6 +4,10 @@
 //                   [--mqtt-max-connect-bytes 2048] [--mqtt-max-packet-bytes 8192]
 //                   [--mqtt-connect-timeout-ms 5000] [--mqtt-max-pending-connections 100]
 //                   [--mqtt-connects-per-ip-per-sec 20]
+//                   [--quarantine-max-per-device-per-min 60] [--quarantine-max-bytes 67108864]
+//                   [--quarantine-max-age-ms 2592000000] [--quarantine-flush-ms 100]
+//   (each quarantine option may also come from the environment variable of the same name in capitals,
+//   e.g. QUARANTINE_MAX_BYTES, as on the platform)
 //   npm run edge -- register-device <id> <kind> <location>   (prints the secret once)
 //   npm run edge -- rotate-secret <id>
 // This is the edge process's composition root and its only reader of arguments and environment.
@@ -32,6 +36,15 @@ export const EDGE_DEFAULTS = {
   mqttMaxPendingConnections: 100,
   /** New connections per remote address per second; 0 disables. */
   mqttConnectsPerIpPerSec: 20,
+  // The quarantine of refused readings, as on the platform (gateway/config.ts).
+  /** Refused readings stored per device per minute; the excess is counted, not stored. 0 disables. */
+  quarantineMaxPerDevicePerMin: 60,
+  /** Disk the quarantine may use, bytes (64 MiB); the oldest entries go first. 0 disables. */
+  quarantineMaxBytes: 67_108_864,
+  /** Quarantined readings older than this are deleted, ms (30 days). 0 disables. */
+  quarantineMaxAgeMs: 2_592_000_000,
+  /** Quarantine entries are written together, with one fsync, once per this interval, ms. */
+  quarantineFlushMs: 100,
 };
 
 const { values, positionals } = parseArgs({
@@ -55,6 +68,10 @@ const { values, positionals } = parseArgs({
       type: 'string',
       default: String(EDGE_DEFAULTS.mqttConnectsPerIpPerSec),
     },
+    'quarantine-max-per-device-per-min': { type: 'string' },
+    'quarantine-max-bytes': { type: 'string' },
+    'quarantine-max-age-ms': { type: 'string' },
+    'quarantine-flush-ms': { type: 'string' },
   },
 });
 
@@ -108,6 +125,28 @@ const [maxConnectBytes, maxPacketBytes, connectTimeoutMs, maxPendingConnections,
     }
     return v;
   }) as [number, number, number, number, number];
+/** An integer setting from its option, else its environment variable, else its default. */
+function setting(option: string, fallback: number, min: number, max: number): number {
+  const env = option.toUpperCase().replaceAll('-', '_');
+  const raw = (values as Record<string, string | undefined>)[option] ?? process.env[env];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    process.stderr.write(`edge: --${option} (${env}) must be an integer in ${min}..${max}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+const quarantine = {
+  maxPerDevicePerMin: setting(
+    'quarantine-max-per-device-per-min',
+    EDGE_DEFAULTS.quarantineMaxPerDevicePerMin,
+    0,
+    1_000_000,
+  ),
+  maxBytes: setting('quarantine-max-bytes', EDGE_DEFAULTS.quarantineMaxBytes, 0, 2 ** 40),
+  maxAgeMs: setting('quarantine-max-age-ms', EDGE_DEFAULTS.quarantineMaxAgeMs, 0, 3650 * 86_400_000),
+  flushMs: setting('quarantine-flush-ms', EDGE_DEFAULTS.quarantineFlushMs, 1, 60_000),
+};
 
 const logger = pino({ level: values['log-level']! });
 const edge = new Edge({
@@ -124,6 +163,7 @@ const edge = new Edge({
     maxPendingConnections,
     connectsPerIpPerSec,
   },
+  quarantine,
 });
 await edge.start();
 process.stdout.write(`${JSON.stringify({ ready: true, port: edge.port })}\n`);

@@ -32,12 +32,13 @@ class ParentSink implements ReadingSink {
     });
   }
 
-  settle(id: number, error: string | undefined): void {
+  settle(id: number, error: string | undefined, code: string | undefined): void {
     const p = this.#pending.get(id);
     if (!p) return;
     this.#pending.delete(id);
     if (error === undefined) p.resolve();
-    else p.reject(new Error(error));
+    // The code travels with the message: the forwarder isolates the readings commerce refused by it.
+    else p.reject(Object.assign(new Error(error), code === undefined ? {} : { code }));
   }
 
   failAll(): void {
@@ -73,6 +74,7 @@ async function start(options: BrokerStartOptions): Promise<void> {
     logger,
     sink,
     mqttLimits: options.limits,
+    quarantine: options.quarantine,
   });
   await edge.start();
   send({ t: 'ready', port: edge.port });
@@ -108,7 +110,7 @@ process.on('message', (msg: ParentToChild) => {
       });
       return;
     case 'ingested':
-      sink.settle(msg.id, msg.error);
+      sink.settle(msg.id, msg.error, msg.code);
       return;
     case 'call': {
       const e = edge;

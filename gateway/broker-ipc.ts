@@ -11,6 +11,7 @@ export interface BrokerStartOptions {
   dataDir: string;
   logLevel: string;
   limits: PlatformConfig['mqtt']['limits'];
+  quarantine: PlatformConfig['quarantine'];
 }
 
 /** The edge methods the parent may call in the child (device admin, presence, health). */
@@ -26,7 +27,8 @@ export type BrokerCallMethod =
 
 export type ParentToChild =
   | { t: 'start'; options: BrokerStartOptions }
-  | { t: 'ingested'; id: number; error?: string }
+  /** error/code: commerce's refusal; the code lets the forwarder isolate a reading it refused. */
+  | { t: 'ingested'; id: number; error?: string; code?: string }
   | { t: 'call'; id: number; method: BrokerCallMethod; args: unknown[] }
   | { t: 'close' };
 

@@ -119,7 +119,15 @@ export class BrokerProcess {
     if (msg.t === 'ingest') {
       this.#opts.sink.write(msg.readings).then(
         () => this.#send(child, { t: 'ingested', id: msg.id }),
-        (err: unknown) => this.#send(child, { t: 'ingested', id: msg.id, error: (err as Error).message }),
+        (err: unknown) => {
+          const code = (err as { code?: unknown }).code;
+          this.#send(child, {
+            t: 'ingested',
+            id: msg.id,
+            error: (err as Error).message,
+            ...(typeof code === 'string' ? { code } : {}),
+          });
+        },
       );
       return;
     }

@@ -140,6 +140,17 @@ export interface PlatformConfig {
     checksPerIp: number;
     windowSec: number;
   };
+  /** The edge's quarantine of refused readings (edge/quarantine.ts). */
+  quarantine: {
+    /** Entries stored per device per clock minute; the excess is only counted. 0 disables the cap. */
+    maxPerDevicePerMin: number;
+    /** Total size of the quarantine files, bytes; the oldest go first. 0 disables. */
+    maxBytes: number;
+    /** Quarantine files older than this are deleted, ms. 0 disables. */
+    maxAgeMs: number;
+    /** Entries are written together (one fsync) once per this interval, ms. */
+    flushMs: number;
+  };
 }
 
 export const DEFAULTS = {
@@ -307,6 +318,16 @@ export const DEFAULTS = {
   /** Separate port serving /metrics and full /healthz without a token (for a local Prometheus agent);
    * 0 picks a free port. @default unset (no monitoring port) */
   METRICS_PORT: undefined as number | undefined,
+  /** Refused readings kept per device per minute; beyond it they are counted
+   * (vitalive_edge_quarantine_dropped) but not stored. 0 disables the cap. @default 60 */
+  QUARANTINE_MAX_PER_DEVICE_PER_MIN: 60,
+  /** Disk the quarantine may use, bytes; the oldest entries are deleted first. 0 disables.
+   * @default 67108864 (64 MiB) */
+  QUARANTINE_MAX_BYTES: 67_108_864,
+  /** Quarantined readings older than this are deleted, ms. 0 disables. @default 2592000000 (30 days) */
+  QUARANTINE_MAX_AGE_MS: 2_592_000_000,
+  /** Quarantine entries are written together, with one fsync, once per this interval, ms. @default 100 */
+  QUARANTINE_FLUSH_MS: 100,
 };
 
 type Env = Record<string, string | undefined>;
@@ -518,6 +539,12 @@ export function loadConfig(env: Env): PlatformConfig {
       attributionWindowDays: int(env, 'ATTRIBUTION_WINDOW_DAYS', 0, 365),
       followUpDays: int(env, 'FOLLOW_UP_DAYS', 1, 365),
       recommendationMaxAgeDays: int(env, 'RECOMMENDATION_MAX_AGE_DAYS', 1, 365),
+    },
+    quarantine: {
+      maxPerDevicePerMin: int(env, 'QUARANTINE_MAX_PER_DEVICE_PER_MIN', 0, 1_000_000),
+      maxBytes: int(env, 'QUARANTINE_MAX_BYTES', 0, 2 ** 40),
+      maxAgeMs: int(env, 'QUARANTINE_MAX_AGE_MS', 0, 3650 * 86_400_000),
+      flushMs: int(env, 'QUARANTINE_FLUSH_MS', 1, 60_000),
     },
     sales: {
       maxPinned: int(env, 'SALES_MAX_PINNED', 1, 20),

@@ -5,7 +5,7 @@ import type { Server } from 'socket.io';
 import { LiveRooms, type MediaStats, type WorkerPool } from '../media/index.ts';
 import type { TokenService } from './auth/index.ts';
 import type { App } from './http-app.ts';
-import { type MqttFigures, registerMetrics } from './metrics.ts';
+import { type EdgeReadingCounters, type MqttFigures, registerMetrics } from './metrics.ts';
 import { socketAuth } from './sockets/auth.ts';
 import {
   type MediaNamespace,
@@ -29,6 +29,8 @@ export interface MediaGatewayDeps {
   announcedAddress: string | undefined;
   /** The embedded MQTT broker's figures for /metrics. */
   mqtt?: (() => Promise<MqttFigures>) | undefined;
+  /** The embedded edge's reading counters, for /metrics. */
+  edge?: (() => Promise<EdgeReadingCounters>) | undefined;
 }
 
 export interface MediaGateway {
@@ -63,7 +65,12 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     logger: deps.logger,
     counters,
   });
-  const metrics = registerMetrics(deps.http, { rooms, mediaSockets: counters, mqtt: deps.mqtt });
+  const metrics = registerMetrics(deps.http, {
+    rooms,
+    mediaSockets: counters,
+    mqtt: deps.mqtt,
+    edge: deps.edge,
+  });
   await registerWebPages(deps.http, deps.logger);
   return {
     rooms,

@@ -26,6 +26,17 @@ export interface MetricsSources {
   mediaSockets: SocketCounters;
   /** The embedded MQTT broker, when this node runs one. */
   mqtt?: (() => Promise<MqttFigures>) | undefined;
+  /** The embedded edge's reading counters; absent on nodes without one. */
+  edge?: (() => Promise<EdgeReadingCounters>) | undefined;
+}
+
+/** Readings refused at the edge or by the core (see edge/quarantine.ts and edge/forwarder.ts). */
+export interface EdgeReadingCounters {
+  quarantined: number;
+  quarantineStored: number;
+  quarantineDropped: number;
+  quarantineBytes: number;
+  refusedByCore: number;
 }
 
 export interface MetricsScrape {
@@ -69,6 +80,17 @@ export function registerMetrics(
   const rtt = g('room_rtt_ms', 'Mean round-trip time to viewers', r);
   const invalid = g('socket_invalid_payloads', '/media payloads rejected by validation', []);
   const unknown = g('socket_unknown_events', '/media events nobody handles', []);
+  const e = (name: string, help: string) =>
+    new Gauge({ name: `vitalive_edge_${name}`, help, registers: [register] });
+  const edgeGauges = sources.edge
+    ? {
+        quarantined: e('quarantined', 'Readings refused since start (edge checks or the core)'),
+        quarantineStored: e('quarantine_stored', 'Refused readings written to the quarantine'),
+        quarantineDropped: e('quarantine_dropped', 'Refused readings over the per-device cap, not stored'),
+        quarantineBytes: e('quarantine_bytes', 'Disk used by the quarantine'),
+        refusedByCore: e('readings_refused_by_core', 'Forwarded readings the core refused (quarantined)'),
+      }
+    : undefined;
 
   const m = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Gauge({ name: `vitalive_mqtt_${name}`, help, labelNames, registers: [register] });
@@ -107,6 +129,10 @@ export function registerMetrics(
     }
     invalid.set(sources.mediaSockets.invalidPayloads);
     unknown.set(sources.mediaSockets.unknownEvents);
+    if (edgeGauges && sources.edge) {
+      const c = await sources.edge();
+      for (const key of Object.keys(edgeGauges) as (keyof EdgeReadingCounters)[]) edgeGauges[key].set(c[key]);
+    }
     return { contentType: register.contentType, text: await register.metrics() };
   }
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {

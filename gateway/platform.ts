@@ -25,7 +25,7 @@ import { registerHealth, type SubsystemHealth } from './health.ts';
 import { type App, createHttpApp } from './http-app.ts';
 import { liveHosts, mediaRoomsFollowSessions } from './live-media.ts';
 import { type MediaGateway, registerMediaGateway, type SessionDirectory } from './media-gateway.ts';
-import type { MqttFigures } from './metrics.ts';
+import type { EdgeReadingCounters, MqttFigures } from './metrics.ts';
 import { startMonitoringServer } from './monitoring.ts';
 import { OrderPlacement } from './order-placement.ts';
 import { type ResolvedPort, resolvePort } from './ports.ts';
@@ -181,6 +181,7 @@ export async function startPlatform(
           dataDir: config.dataDir,
           logLevel: logger.level,
           limits: config.mqtt.limits,
+          quarantine: config.quarantine,
         },
         sink,
         logger,
@@ -197,6 +198,7 @@ export async function startPlatform(
         dataDir: config.dataDir,
         logger,
         mqttLimits: config.mqtt.limits,
+        quarantine: config.quarantine,
         sink,
       });
       closers.unshift(['broker', () => inline.close()]);
@@ -266,6 +268,7 @@ export async function startPlatform(
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
       mqtt: async () => (await edge.health()) as MqttFigures,
+      edge: async () => (await edge.health()) as unknown as EdgeReadingCounters,
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
     events.subscribe(mediaRoomsFollowSessions(mediaGateway));

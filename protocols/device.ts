@@ -48,7 +48,99 @@ export type QuarantineReason =
   | 'unknown_metric'
   | 'out_of_range'
   | 'future_timestamp'
-  | 'device_mismatch';
+  | 'device_mismatch'
+  /** An identity or tag field outside READING_FIELDS (length, charset or integer range). */
+  | 'field_invalid'
+  /** Forwarded, and refused by the core (its code and message are kept with the reading). */
+  | 'refused_by_core';
+
+/**
+ * What a reading's fields may hold: the one definition both ends use. The edge checks every decoded
+ * reading against it (checkReadingFields) and the core's ingest schema is built from it, so a reading
+ * the edge accepts is never refused downstream (string lengths are counted in code points, as the
+ * JSON-schema validator and PostgreSQL's varchar do).
+ */
+export const READING_FIELDS = {
+  /** Same as every other id on the platform; column varchar(64). */
+  deviceId: { minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
+  /** uint32 on the wire; column bigint. */
+  bootId: { minimum: 0, maximum: 4_294_967_295 },
+  /** uint64 on the wire, but JSON numbers (and JS) are exact only up to 2^53 - 1; column bigint. */
+  seq: { minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  measuredAtMs: { minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  receivedAtMs: { minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  /**
+   * Printed or typed text: no control characters (PostgreSQL refuses NUL in text) and no unpaired
+   * surrogates (not encodable as UTF-8). Column varchar(32).
+   */
+  memberCode: { minLength: 1, maxLength: 32, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]+$' },
+  /** Same charset; column varchar(64). */
+  eventId: { minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f\\ud800-\\udfff]+$' },
+} as const;
+
+// Compiled with the u flag, as the JSON-schema validator does: a surrogate pair is one code point.
+const FIELD_PATTERNS = {
+  deviceId: new RegExp(READING_FIELDS.deviceId.pattern, 'u'),
+  memberCode: new RegExp(READING_FIELDS.memberCode.pattern, 'u'),
+  eventId: new RegExp(READING_FIELDS.eventId.pattern, 'u'),
+};
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+function badText(
+  value: string,
+  spec: { minLength: number; maxLength: number },
+  pattern: RegExp,
+): string | undefined {
+  const n = codePoints(value);
+  if (n < spec.minLength || n > spec.maxLength)
+    return `length ${n} outside ${spec.minLength}..${spec.maxLength}`;
+  if (!pattern.test(value)) return 'characters not allowed';
+  return undefined;
+}
+
+function badInteger(value: number, spec: { minimum: number; maximum: number }): string | undefined {
+  if (!Number.isSafeInteger(value) || value < spec.minimum || value > spec.maximum)
+    return `not an integer in ${spec.minimum}..${spec.maximum}`;
+  return undefined;
+}
+
+/**
+ * The first field of `r` outside READING_FIELDS or the metric's physical range, as "field: problem",
+ * or undefined when every field is acceptable. Used by the edge on decode and by the core on ingest.
+ */
+export function checkReadingFields(r: ReadingRecord & { receivedAtMs?: number }): string | undefined {
+  const problems: [string, string | undefined][] = [
+    ['deviceId', badText(r.deviceId, READING_FIELDS.deviceId, FIELD_PATTERNS.deviceId)],
+    ['bootId', badInteger(r.bootId, READING_FIELDS.bootId)],
+    ['seq', badInteger(r.seq, READING_FIELDS.seq)],
+    ['measuredAtMs', badInteger(r.measuredAtMs, READING_FIELDS.measuredAtMs)],
+    [
+      'receivedAtMs',
+      r.receivedAtMs === undefined ? undefined : badInteger(r.receivedAtMs, READING_FIELDS.receivedAtMs),
+    ],
+    [
+      'memberCode',
+      r.memberCode === null
+        ? undefined
+        : badText(r.memberCode, READING_FIELDS.memberCode, FIELD_PATTERNS.memberCode),
+    ],
+    [
+      'eventId',
+      r.eventId === null ? undefined : badText(r.eventId, READING_FIELDS.eventId, FIELD_PATTERNS.eventId),
+    ],
+  ];
+  for (const [field, problem] of problems) if (problem) return `${field}: ${problem}`;
+  const range = Object.values(METRIC_RANGES).find((m) => m.name === r.metric);
+  if (!range) return `metric: unknown ${String(r.metric).slice(0, 32)}`;
+  if (!Number.isFinite(r.value) || r.value < range.min || r.value > range.max)
+    return `value: outside ${range.min}..${range.max} for ${range.name}`;
+  return undefined;
+}
 
 export const MAX_FUTURE_MS = 5 * 60_000;
 
@@ -75,19 +167,18 @@ export function decodeReading(payload: Uint8Array, deviceId: string, nowMs: numb
   const measuredAtMs = toNumber(r.measuredAtMs);
   if (measuredAtMs > nowMs + MAX_FUTURE_MS) return { ok: false, reason: 'future_timestamp' };
   if (r.deviceId !== deviceId) return { ok: false, reason: 'device_mismatch' };
-  return {
-    ok: true,
-    reading: {
-      deviceId,
-      bootId: r.bootId,
-      seq: toNumber(r.seq),
-      metric: range.name,
-      value: r.value,
-      measuredAtMs,
-      memberCode: r.memberCode ? r.memberCode : null,
-      eventId: r.eventId ? r.eventId : null,
-    },
+  const reading: ReadingRecord = {
+    deviceId,
+    bootId: r.bootId,
+    seq: toNumber(r.seq),
+    metric: range.name,
+    value: r.value,
+    measuredAtMs,
+    memberCode: r.memberCode ? r.memberCode : null,
+    eventId: r.eventId ? r.eventId : null,
   };
+  if (checkReadingFields(reading)) return { ok: false, reason: 'field_invalid' };
+  return { ok: true, reading };
 }
 
 /** Encodes a reading (simulator, tests, tools). */

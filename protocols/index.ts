@@ -2,6 +2,7 @@
 // socket.io event maps).
 
 export {
+  checkReadingFields,
   DEVICE_COMMANDS,
   DEVICE_TOPICS,
   type DeviceCommand,
@@ -14,6 +15,7 @@ export {
   METRIC_RANGES,
   Metric,
   type QuarantineReason,
+  READING_FIELDS,
   type ReadingRecord,
 } from './device.ts';
 export {

@@ -3,7 +3,7 @@
 // "Health data and access" rules: the person sees their own; staff/admin see raw readings only of people
 // who consented, and every such read is audit-logged.
 import { CompiledQuery, type Kysely } from 'kysely';
-import { type ReadingRecord, VitaliveError } from '../../protocols/index.ts';
+import { checkReadingFields, type ReadingRecord, VitaliveError } from '../../protocols/index.ts';
 import { appendEvents } from '../outbox.ts';
 import { healthDataConsent, personIdByMemberCode } from '../people/lookups.ts';
 import type { Database } from '../schema.ts';
@@ -127,6 +127,12 @@ export class Readings {
   /** Stores readings once each; returns how many were new. Safe to call again with the same batch. */
   async ingest(readings: readonly IngestReading[]): Promise<{ stored: number; duplicates: number }> {
     if (readings.length === 0) return { stored: 0, duplicates: 0 };
+    // The same checks the edge applies on decode: a reading refused here is refused by name (the edge
+    // then isolates and quarantines it) rather than by a database error retried forever.
+    for (let i = 0; i < readings.length; i++) {
+      const problem = checkReadingFields(readings[i]!);
+      if (problem) throw new VitaliveError('READING_INVALID', { reason: `readings[${i}].${problem}` });
+    }
     const people = new Map<string, string | undefined>();
     for (const r of readings)
       if (r.memberCode && !people.has(r.memberCode))

@@ -6,7 +6,7 @@
 import { type Static, Type } from '@fastify/type-provider-typebox';
 import type { EdgeTokens, Readings } from '../../commerce/index.ts';
 import type { Edge } from '../../edge/index.ts';
-import { VitaliveError } from '../../protocols/index.ts';
+import { READING_FIELDS, VitaliveError } from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
 import { bearer, Id, IdParams } from './people-schemas.ts';
@@ -24,19 +24,21 @@ const MetricName = Type.Union(
     'GLUCOSE_MMOL_L',
   ].map((m) => Type.Literal(m)),
 );
-const Ms = Type.Integer({ minimum: 0, maximum: 2 ** 53 - 1 });
-const Code = Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Null()]);
+// Built from the shared definition the edge validates with: whatever the edge forwards passes here.
+const F = READING_FIELDS;
+const Text = (spec: { minLength: number; maxLength: number; pattern: string }) =>
+  Type.Union([Type.String({ ...spec }), Type.Null()]);
 const IngestReadingSchema = Type.Object(
   {
-    deviceId: Id,
-    bootId: Type.Integer({ minimum: 0, maximum: 4_294_967_295 }),
-    seq: Ms,
+    deviceId: Type.String({ ...F.deviceId }),
+    bootId: Type.Integer({ ...F.bootId }),
+    seq: Type.Integer({ ...F.seq }),
     metric: MetricName,
     value: Type.Number(),
-    measuredAtMs: Ms,
-    memberCode: Code,
-    eventId: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()]),
-    receivedAtMs: Ms,
+    measuredAtMs: Type.Integer({ ...F.measuredAtMs }),
+    memberCode: Text(F.memberCode),
+    eventId: Text(F.eventId),
+    receivedAtMs: Type.Integer({ ...F.receivedAtMs }),
   },
   { additionalProperties: false },
 );
@@ -108,6 +110,13 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
   app.post(
     '/api/ingest/readings',
     {
+      // The token is checked before the body is read: an unauthenticated client cannot make the node
+      // receive and parse up to 2 MiB of JSON.
+      onRequest: async (request) => {
+        const auth = request.headers.authorization ?? '';
+        const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
+        if (!token || !(await edgeTokens.verify(token))) throw new VitaliveError('AUTH_INVALID_TOKEN');
+      },
       // A full batch (5,000 readings of at most ~300 bytes of JSON each) fits; other routes keep 64 KiB.
       bodyLimit: 2 * 1024 * 1024,
       schema: {
@@ -121,12 +130,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         response: { 200: Type.Object({ stored: Type.Integer(), duplicates: Type.Integer() }) },
       },
     },
-    async (request) => {
-      const auth = request.headers.authorization ?? '';
-      const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-      if (!token || !(await edgeTokens.verify(token))) throw new VitaliveError('AUTH_INVALID_TOKEN');
-      return readings.ingest(request.body.readings);
-    },
+    async (request) => readings.ingest(request.body.readings),
   );
 
   app.get(

@@ -73,12 +73,7 @@ describe('edge readings', () => {
       { qos: 1 },
     );
     expect(c.connected).toBe(true);
-    expect(
-      edge
-        .quarantineOf('bp-1')
-        .map((q) => q.reason)
-        .reverse(),
-    ).toEqual(bad.map(([r]) => r));
+    expect((await edge.quarantineOf('bp-1')).map((q) => q.reason).reverse()).toEqual(bad.map(([r]) => r));
     expect(edge.getDevice('bp-1')!.quarantined).toBe(bad.length);
     expect(edge.getDevice('bp-2')!.quarantined).toBe(0);
     await waitFor(() => sink.received.length === 1, 'other device forwarded');
