@@ -246,7 +246,8 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const config = testConfig(opts.env);
   const tokens = testTokens(config.auth.accessTtlSec);
-  const people = createPeople(store, config, opts.people);
+  // Messages go to a log unless the test brings its own messenger.
+  const people = createPeople(store, config, { messenger: new MessageLog(), ...opts.people });
   const app = await createHttpApp({ logger: testLogger, trustProxy: config.http.trustProxy });
   await registerRoutes(app, {
     config,
