@@ -16,14 +16,17 @@ import {
   updateChannel,
 } from './channels.ts';
 import { type CodeSource, randomCode } from './codes.ts';
-import type { ContactProofLimits } from './contact-proof.ts';
+import { type ContactProofLimits, deliver } from './contact-proof.ts';
 import { type CredentialOptions, changePassword, type LoginResult, login } from './credentials.ts';
 import {
+  answerInvitation,
   type Invitation,
   type InvitationInput,
   type InvitationResult,
   invite,
   listInvitations,
+  myInvitations,
+  type OpenInvitation,
 } from './invitations.ts';
 import { pruneThrottle } from './login-throttle.ts';
 import { type Actor, getPersonOrThrow, type Person } from './person-model.ts';
@@ -255,13 +258,27 @@ export class People {
     return updateChannel(this.store, actor, channelId, patch, this.#codes, this.#now());
   }
 
-  invite(actor: Actor, channelId: string, input: InvitationInput): Promise<InvitationResult> {
-    return invite(this.store, actor, channelId, input, {
+  async invite(actor: Actor, channelId: string, input: InvitationInput): Promise<InvitationResult> {
+    const { messages, ...result } = await invite(this.store, actor, channelId, input, {
       defaultTier: this.tiers[0]!,
       defaultPhoneCountryCode: this.#opts.defaultPhoneCountryCode,
       codes: this.#codes,
       nowMs: this.#now(),
     });
+    if (messages) await deliver(this.#registration.messenger, messages);
+    return result;
+  }
+
+  myInvitations(personId: string): Promise<OpenInvitation[]> {
+    return myInvitations(this.store, personId);
+  }
+
+  answerInvitation(
+    personId: string,
+    invitationId: string,
+    accept: boolean,
+  ): Promise<{ outcome: 'accepted' | 'declined'; channelId: string | null }> {
+    return answerInvitation(this.store, personId, invitationId, accept, this.#now());
   }
 
   listInvitations(
