@@ -55,6 +55,7 @@ import {
   requestContactCode,
   requestRegistration,
   type StaffAccountInput,
+  vouchForContact,
 } from './registration.ts';
 import { type IssuedResetCode, issueResetCode, resetPassword } from './reset-codes.ts';
 
@@ -134,6 +135,11 @@ export class People {
   /** A code came back: creates the registration's account, or proves an account's contact. */
   proveContact(input: { contact: string; code: string; ip: string }): Promise<ProofResult> {
     return proveContact(this.store, input, this.#registration, this.#now());
+  }
+
+  /** Staff vouch for a contact of the person in front of them; audited as person.contact_proven. */
+  vouchForContact(actor: Actor, personId: string, field: 'email' | 'phone'): Promise<Person> {
+    return vouchForContact(this.store, actor, personId, field, this.#now());
   }
 
   /** A new code for a waiting registration or an unproven contact; nothing for anything else. */
