@@ -173,7 +173,7 @@ export async function registerProven(
   const from = log.sent.length;
   await people.register(input, ip);
   const sentTo = log.sent.slice(from).find((m) => m.to.field === field);
-  if (!sentTo || sentTo.kind !== 'contact_code') {
+  if (sentTo?.kind !== 'contact_code') {
     throw new Error(`no code was sent to the ${field} (${sentTo?.kind ?? 'nothing'})`);
   }
   const result = await people.proveContact({
