@@ -3,6 +3,7 @@
 // have none yet (first wins). Every invitation is recorded for the channel's funnel.
 import { randomUUID } from 'node:crypto';
 import { VitaliveError } from '../../protocols/index.ts';
+import type { OutgoingMessage } from '../messaging/index.ts';
 import { appendEvent } from '../outbox.ts';
 import type { Store } from '../store.ts';
 import { assertCanActOnChannel, isStaff } from './access-scope.ts';
@@ -14,16 +15,42 @@ import { insertPerson } from './person-records.ts';
 import { withCodeRetry } from './unique-violation.ts';
 
 /**
- * created: a new prospect; joined: an existing person without a channel now belongs to this one;
- * already_in_channel: nothing to do; other_channel: the person belongs to another channel and stays there.
+ * created: a new prospect; joined: an existing prospect without a channel now belongs to this one;
+ * already_in_channel: nothing to do; other_channel: the person belongs to another channel and stays there;
+ * invited: the contact belongs to an account, which was sent the invitation to accept or decline (the
+ * inviter learns nothing more about it, and nothing is bound until the person accepts); accepted and
+ * declined: the person's answer to such an invitation.
  */
-export type InvitationOutcome = 'created' | 'joined' | 'already_in_channel' | 'other_channel';
+export type InvitationOutcome =
+  | 'created'
+  | 'joined'
+  | 'already_in_channel'
+  | 'other_channel'
+  | 'invited'
+  | 'accepted'
+  | 'declined';
 
 export interface InvitationResult {
   invitationId: string;
   outcome: InvitationOutcome;
-  /** Absent for other_channel: the inviter may not see people outside their channels. */
+  /** Absent for other_channel and invited: the inviter may not see people outside their channels. */
   person?: Person;
+  /** Messages to send once the invitation is committed (to an account's contact). */
+  messages?: OutgoingMessage[];
+}
+
+function invitationMessage(
+  to: { field: 'email' | 'phone'; value: string },
+  channelName: string,
+): OutgoingMessage {
+  return {
+    to,
+    kind: 'channel_invitation',
+    subject: `An invitation to join ${channelName} on Vitalive`,
+    text:
+      `You are invited to join ${channelName} on Vitalive. Log in and open your invitations to accept ` +
+      'or decline it. Nothing changes unless you accept.',
+  };
 }
 
 export interface InvitationInput {
@@ -51,7 +78,7 @@ export async function invite(
     store.transaction(async (trx) => {
       const channel = await trx
         .selectFrom('channels')
-        .select(['id', 'archived_at_ms'])
+        .select(['id', 'name', 'archived_at_ms'])
         .where('id', '=', channelId)
         .executeTakeFirst();
       if (!channel) throw new VitaliveError('NOT_FOUND', { what: 'channel' });
@@ -113,6 +140,10 @@ export async function invite(
           },
           nowMs,
         );
+      } else if (existing.kind === 'member') {
+        // An account: the person decides. Its channel, record and very existence stay theirs.
+        personId = existing.id;
+        outcome = 'invited';
       } else {
         personId = existing.id;
         if (existing.channel_id === channelId) outcome = 'already_in_channel';
@@ -151,10 +182,19 @@ export async function invite(
         nowMs,
       );
       if (outcome === 'other_channel') return { invitationId, outcome };
+      if (outcome === 'invited') {
+        const to = contacts.email
+          ? { field: 'email' as const, value: contacts.email }
+          : { field: 'phone' as const, value: contacts.phone! };
+        return { invitationId, outcome, messages: [invitationMessage(to, channel.name)] };
+      }
       return { invitationId, outcome, person: await getPersonOrThrow(trx, personId) };
     }),
   );
 }
+
+/** Outcomes whose person a channel manager may not see (outside their channels, or not yet accepted). */
+const HIDDEN_OUTCOMES = new Set(['other_channel', 'invited', 'declined']);
 
 export interface Invitation {
   id: string;
@@ -195,11 +235,85 @@ export async function listInvitations(
     items: rows.map((r) => ({
       id: r.id,
       channelId: r.channel_id,
-      personId: r.outcome === 'other_channel' && !isStaff(actor) ? null : r.person_id,
+      personId: HIDDEN_OUTCOMES.has(r.outcome) && !isStaff(actor) ? null : r.person_id,
       invitedBy: r.invited_by,
       outcome: r.outcome as InvitationOutcome,
       createdAtMs: Number(r.created_at_ms),
     })),
     total: Number(count.n),
   };
+}
+
+export interface OpenInvitation {
+  id: string;
+  channelId: string;
+  channelName: string;
+  createdAtMs: number;
+}
+
+/** The invitations waiting for the signed-in person's answer, newest first. */
+export async function myInvitations(store: Store, personId: string): Promise<OpenInvitation[]> {
+  const rows = await store.db
+    .selectFrom('channel_invitations as i')
+    .innerJoin('channels as c', 'c.id', 'i.channel_id')
+    .select(['i.id', 'i.channel_id', 'c.name', 'i.created_at_ms'])
+    .where('i.person_id', '=', personId)
+    .where('i.outcome', '=', 'invited')
+    .orderBy('i.created_at_ms', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    channelId: r.channel_id,
+    channelName: r.name,
+    createdAtMs: Number(r.created_at_ms),
+  }));
+}
+
+/**
+ * The person's answer to an invitation sent to their account. Accepting binds the channel only if they
+ * have none yet (first wins, as always); either way the invitation is closed.
+ */
+export async function answerInvitation(
+  store: Store,
+  personId: string,
+  invitationId: string,
+  accept: boolean,
+  nowMs: number,
+): Promise<{ outcome: 'accepted' | 'declined'; channelId: string | null }> {
+  return store.transaction(async (trx) => {
+    const inv = await trx
+      .selectFrom('channel_invitations')
+      .selectAll()
+      .where('id', '=', invitationId)
+      .where('person_id', '=', personId)
+      .where('outcome', '=', 'invited')
+      .executeTakeFirst();
+    if (!inv) throw new VitaliveError('INVITATION_NOT_FOUND', { invitationId });
+    const outcome = accept ? 'accepted' : 'declined';
+    const closed = await trx
+      .updateTable('channel_invitations')
+      .set({ outcome })
+      .where('id', '=', inv.id)
+      .where('outcome', '=', 'invited')
+      .executeTakeFirst();
+    if (Number(closed.numUpdatedRows) === 0)
+      throw new VitaliveError('INVITATION_NOT_FOUND', { invitationId });
+    if (accept)
+      await assignChannelIfUnset(trx, personId, inv.channel_id, 'invitation', inv.invited_by, nowMs);
+    await appendEvent(
+      trx,
+      {
+        type: 'person.invitation_answered',
+        aggregateId: personId,
+        payload: { invitationId, personId, channelId: inv.channel_id, outcome },
+      },
+      nowMs,
+    );
+    const row = await trx
+      .selectFrom('people')
+      .select('channel_id')
+      .where('id', '=', personId)
+      .executeTakeFirst();
+    return { outcome, channelId: row?.channel_id ?? null };
+  });
 }

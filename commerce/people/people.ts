@@ -16,14 +16,17 @@ import {
   updateChannel,
 } from './channels.ts';
 import { type CodeSource, randomCode } from './codes.ts';
-import type { ContactProofLimits } from './contact-proof.ts';
+import { type ContactProofLimits, deliver } from './contact-proof.ts';
 import { type CredentialOptions, changePassword, type LoginResult, login } from './credentials.ts';
 import {
+  answerInvitation,
   type Invitation,
   type InvitationInput,
   type InvitationResult,
   invite,
   listInvitations,
+  myInvitations,
+  type OpenInvitation,
 } from './invitations.ts';
 import { pruneThrottle } from './login-throttle.ts';
 import { type Actor, getPersonOrThrow, type Person } from './person-model.ts';
@@ -52,6 +55,7 @@ import {
   requestContactCode,
   requestRegistration,
   type StaffAccountInput,
+  vouchForContact,
 } from './registration.ts';
 import { type IssuedResetCode, issueResetCode, resetPassword } from './reset-codes.ts';
 
@@ -131,6 +135,11 @@ export class People {
   /** A code came back: creates the registration's account, or proves an account's contact. */
   proveContact(input: { contact: string; code: string; ip: string }): Promise<ProofResult> {
     return proveContact(this.store, input, this.#registration, this.#now());
+  }
+
+  /** Staff vouch for a contact of the person in front of them; audited as person.contact_proven. */
+  vouchForContact(actor: Actor, personId: string, field: 'email' | 'phone'): Promise<Person> {
+    return vouchForContact(this.store, actor, personId, field, this.#now());
   }
 
   /** A new code for a waiting registration or an unproven contact; nothing for anything else. */
@@ -255,13 +264,27 @@ export class People {
     return updateChannel(this.store, actor, channelId, patch, this.#codes, this.#now());
   }
 
-  invite(actor: Actor, channelId: string, input: InvitationInput): Promise<InvitationResult> {
-    return invite(this.store, actor, channelId, input, {
+  async invite(actor: Actor, channelId: string, input: InvitationInput): Promise<InvitationResult> {
+    const { messages, ...result } = await invite(this.store, actor, channelId, input, {
       defaultTier: this.tiers[0]!,
       defaultPhoneCountryCode: this.#opts.defaultPhoneCountryCode,
       codes: this.#codes,
       nowMs: this.#now(),
     });
+    if (messages) await deliver(this.#registration.messenger, messages);
+    return result;
+  }
+
+  myInvitations(personId: string): Promise<OpenInvitation[]> {
+    return myInvitations(this.store, personId);
+  }
+
+  answerInvitation(
+    personId: string,
+    invitationId: string,
+    accept: boolean,
+  ): Promise<{ outcome: 'accepted' | 'declined'; channelId: string | null }> {
+    return answerInvitation(this.store, personId, invitationId, accept, this.#now());
   }
 
   listInvitations(

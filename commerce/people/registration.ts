@@ -9,6 +9,7 @@ import { appendEvent } from '../outbox.ts';
 import type { Role } from '../roles.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
+import { isAdmin, requireRole } from './access-scope.ts';
 import { assignChannelIfUnset } from './channel-assignment.ts';
 import { activeChannelByInviteCode } from './channels.ts';
 import { type CodeSource, normaliseCode, ONE_TIME_PASSWORD_LENGTH, REFERRAL_CODE_LENGTH } from './codes.ts';
@@ -28,7 +29,15 @@ import {
   useContactCode,
 } from './contact-proof.ts';
 import { hashPassword } from './password.ts';
-import { findByContacts, getPersonOrThrow, type Person, type PersonRow } from './person-model.ts';
+import {
+  type Actor,
+  findByContacts,
+  findPersonRow,
+  getPersonOrThrow,
+  type Person,
+  type PersonRow,
+  rolesOf,
+} from './person-model.ts';
 import { insertPerson } from './person-records.ts';
 import { addRoles } from './person-roles.ts';
 import { withCodeRetry } from './unique-violation.ts';
@@ -226,6 +235,48 @@ export async function proveContact(
       return { kind: 'registered', person };
     }),
   );
+}
+
+/**
+ * Staff vouch for a contact of the person in front of them (at a clinic, with the member code checked):
+ * the contact counts as proven, recorded with who vouched. Only an admin vouches for a staff or admin
+ * account, as with reset codes.
+ */
+export async function vouchForContact(
+  store: Store,
+  actor: Actor,
+  personId: string,
+  field: ContactField,
+  nowMs: number,
+): Promise<Person> {
+  requireRole(actor, 'admin', 'staff');
+  return store.transaction(async (trx) => {
+    const row = await findPersonRow(trx, personId);
+    if (!row) throw new VitaliveError('NOT_FOUND', { what: 'person' });
+    if (row[field] === null) throw new VitaliveError('CONFLICT', { reason: `the person has no ${field}` });
+    const roles = (await rolesOf(trx, [personId])).get(personId) ?? [];
+    if (!isAdmin(actor) && roles.some((r) => r === 'admin' || r === 'staff')) {
+      throw new VitaliveError('FORBIDDEN', {
+        reason: 'only an admin may vouch for a staff or admin account',
+      });
+    }
+    const provenColumn = field === 'email' ? 'email_proven_at_ms' : 'phone_proven_at_ms';
+    await trx
+      .updateTable('people')
+      .set({ [provenColumn]: nowMs, updated_at_ms: nowMs })
+      .where('id', '=', personId)
+      .execute();
+    await appendEvent(
+      trx,
+      {
+        type: 'person.contact_proven',
+        aggregateId: personId,
+        payload: { personId, field, via: 'staff', by: actor.personId },
+      },
+      nowMs,
+    );
+    return getPersonOrThrow(trx, personId);
+  });
 }
 
 /** Whether a contact is free for an account: held by nobody but the given person. */

@@ -23,6 +23,9 @@ const Outcome = Type.Union([
   Type.Literal('joined'),
   Type.Literal('already_in_channel'),
   Type.Literal('other_channel'),
+  Type.Literal('invited'),
+  Type.Literal('accepted'),
+  Type.Literal('declined'),
 ]);
 
 export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
@@ -136,7 +139,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
       schema: {
         tags: ['channels'],
         summary:
-          'Invite someone by phone or e-mail: a new prospect, or a known person without a channel joins',
+          'Invite someone by phone or e-mail: a new prospect, a known prospect without a channel joins, an account is sent an invitation it may accept',
         security: bearer,
         params: IdParams,
         body: Type.Object(

@@ -1,9 +1,9 @@
-// /api/me: the signed-in person's own record, display name and consents. Every role may use it, and it
+// /api/me: the signed-in person's own record, display name, consents and channel invitations. Every role may use it, and it
 // only ever touches the caller's own record.
 import { Type } from '@fastify/type-provider-typebox';
 import { principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import { bearer, DisplayName, type PeopleRouteDeps, PersonSchema } from './people-schemas.ts';
+import { bearer, DisplayName, IdParams, type PeopleRouteDeps, PersonSchema } from './people-schemas.ts';
 
 export async function meRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   const { people, guards } = deps;
@@ -42,4 +42,54 @@ export async function meRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
     },
     async (request) => people.updateMe(principalOf(request).personId, request.body),
   );
+
+  // Channel invitations sent to my account: nothing is bound until I accept.
+  app.get(
+    '/api/me/invitations',
+    {
+      onRequest: guards.authenticate,
+      schema: {
+        tags: ['me'],
+        summary: 'Channel invitations waiting for my answer',
+        security: bearer,
+        response: {
+          200: Type.Array(
+            Type.Object({
+              id: Type.String(),
+              channelId: Type.String(),
+              channelName: Type.String(),
+              createdAtMs: Type.Integer(),
+            }),
+          ),
+        },
+      },
+    },
+    async (request) => people.myInvitations(principalOf(request).personId),
+  );
+
+  for (const answer of ['accept', 'decline'] as const) {
+    app.post(
+      `/api/me/invitations/:id/${answer}`,
+      {
+        onRequest: guards.authenticate,
+        schema: {
+          tags: ['me'],
+          summary:
+            answer === 'accept'
+              ? 'Accept a channel invitation (the channel is bound only if I have none yet)'
+              : 'Decline a channel invitation',
+          security: bearer,
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              outcome: Type.Union([Type.Literal('accepted'), Type.Literal('declined')]),
+              channelId: Type.Union([Type.String(), Type.Null()]),
+            }),
+          },
+        },
+      },
+      async (request) =>
+        people.answerInvitation(principalOf(request).personId, request.params.id, answer === 'accept'),
+    );
+  }
 }

@@ -25,6 +25,9 @@ const Outcome = Type.Union([
   Type.Literal('joined'),
   Type.Literal('already_in_channel'),
   Type.Literal('other_channel'),
+  Type.Literal('invited'),
+  Type.Literal('accepted'),
+  Type.Literal('declined'),
 ]);
 
 export async function offlineEventRoutes(app: App, deps: OfflineEventRouteDeps): Promise<void> {

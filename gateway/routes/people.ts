@@ -200,4 +200,23 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
       return issued;
     },
   );
+
+  app.post(
+    '/api/people/:id/contacts/:field/vouch',
+    {
+      onRequest: staff,
+      schema: {
+        tags: ['people'],
+        summary:
+          'Vouch for a contact of the person in front of you (member code checked at the clinic): it counts as proven; audited',
+        security: bearer,
+        params: Type.Object(
+          { id: IdParams.properties.id, field: Type.Union([Type.Literal('email'), Type.Literal('phone')]) },
+          { additionalProperties: false },
+        ),
+        response: { 200: PersonSchema },
+      },
+    },
+    async (request) => people.vouchForContact(principalOf(request), request.params.id, request.params.field),
+  );
 }

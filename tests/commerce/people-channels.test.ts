@@ -11,6 +11,7 @@ import {
   STORE_BACKENDS,
   seedAdmin,
   seedMember,
+  seedPerson,
   seedStaff,
   type TestStore,
   testConfig,
@@ -93,13 +94,25 @@ describe.each(STORE_BACKENDS)('channels on $name', ({ name }) => {
     });
     expect(viaLink.channelId).toBe(c2.id);
 
-    // A member without a channel joins the first channel that invites them.
+    // A member without a channel is sent the invitation; the channel is theirs only once they accept.
     const eve = await seedMember(store, tokens, { phone: '+8613700001234' });
     const before = await lastOutboxId(store);
-    const joined = await people.invite(staff, c2.id, { displayName: 'Eve', phone: '+86 137 0000 1234' });
-    expect(joined.outcome).toBe('joined');
-    expect(joined.person).toMatchObject({ id: eve.person.id, channelId: c2.id, kind: 'member' });
-    expect(await outboxTypes(store, before)).toEqual(['person.channel_changed', 'person.invited']);
+    const invited = await people.invite(staff, c2.id, { displayName: 'Eve', phone: '+86 137 0000 1234' });
+    expect(invited).toEqual({ invitationId: expect.any(String), outcome: 'invited' });
+    expect(messages.sent.at(-1)).toMatchObject({
+      kind: 'channel_invitation',
+      to: { value: '+8613700001234' },
+    });
+    expect((await people.me(eve.person.id)).channelId).toBeNull();
+    const open = await people.myInvitations(eve.person.id);
+    expect(open.map((i) => i.id)).toEqual([invited.invitationId]);
+    const answer = await people.answerInvitation(eve.person.id, invited.invitationId, true);
+    expect(answer).toEqual({ outcome: 'accepted', channelId: c2.id });
+    expect(await outboxTypes(store, before)).toEqual([
+      'person.invited',
+      'person.channel_changed',
+      'person.invitation_answered',
+    ]);
 
     // An archived channel's link attributes nobody.
     await people.updateChannel(admin, c1.id, { archived: true });
@@ -120,7 +133,7 @@ describe.each(STORE_BACKENDS)('channels on $name', ({ name }) => {
   it('lets exactly one of two concurrent invitations claim a person without a channel', async () => {
     const c1 = await newChannel();
     const c2 = await newChannel();
-    const member = await seedMember(store, tokens);
+    const member = await seedPerson(store, tokens, { kind: 'prospect' });
     const results = await Promise.all([
       people.invite(staff, c1.id, { displayName: 'M', email: member.person.email! }),
       people.invite(staff, c2.id, { displayName: 'M', email: member.person.email! }),
@@ -128,6 +141,24 @@ describe.each(STORE_BACKENDS)('channels on $name', ({ name }) => {
     expect(results.map((r) => r.outcome).sort()).toEqual(['joined', 'other_channel']);
     const winner = results.find((r) => r.outcome === 'joined')!;
     expect((await people.getPerson(staff, member.person.id)).channelId).toBe(winner.person!.channelId);
+  });
+
+  it('lets an account accept invitations from two channels at once, the first accepted one winning', async () => {
+    const c1 = await newChannel();
+    const c2 = await newChannel();
+    const member = await seedMember(store, tokens);
+    const a = await people.invite(staff, c1.id, { displayName: 'M', email: member.person.email! });
+    const b = await people.invite(staff, c2.id, { displayName: 'M', email: member.person.email! });
+    const answers = await Promise.all([
+      people.answerInvitation(member.person.id, a.invitationId, true),
+      people.answerInvitation(member.person.id, b.invitationId, true),
+    ]);
+    const channel = (await people.me(member.person.id)).channelId;
+    expect([c1.id, c2.id]).toContain(channel);
+    expect(answers.map((x) => x.channelId)).toEqual([channel, channel]);
+    await expect(people.answerInvitation(member.person.id, a.invitationId, false)).rejects.toMatchObject({
+      code: 'INVITATION_NOT_FOUND',
+    });
   });
 
   it('lets only an admin change a channel afterwards, and audits who, when, from, to and why', async () => {

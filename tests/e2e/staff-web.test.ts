@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeReading } from '../../protocols/index.ts';
+import { registered } from '../helpers/accounts.ts';
 import { type BrowserPlatform, startBrowserPlatform } from '../helpers/browser-platform.ts';
 import { connectDevice } from '../helpers/edge.ts';
 import { call } from '../helpers/http-call.ts';
@@ -68,11 +69,9 @@ describe('staff pages end to end in a real browser', () => {
   }
 
   async function register(name: string, email: string, referralCode?: string) {
-    return ok<{ accessToken: string; person: { id: string; referralCode: string; memberCode: string } }>(
+    return registered(
       url,
-      'POST',
-      '/api/auth/register',
-      undefined,
+      { mailbox: platform.mailbox },
       {
         displayName: name,
         email,

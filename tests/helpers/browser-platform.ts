@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../loadtest/media/browser-node.ts';
 import { adminCli, oneTimePassword } from './admin-cli.ts';
+import { type Mailbox, startMailbox } from './mailbox.ts';
 import { type PlatformProcess, pollHealth, startMain } from './platform-process.ts';
 import { freePort } from './ports.ts';
 
@@ -17,6 +18,8 @@ export interface BrowserPlatform {
   main: PlatformProcess;
   /** Single-use passwords of the accounts created before start, by e-mail. */
   otps: Record<string, string>;
+  /** The in-process SMTP server the platform sends codes to. */
+  mailbox: Mailbox;
   stop(): Promise<void>;
 }
 
@@ -31,6 +34,7 @@ export async function startBrowserPlatform(
   accounts: BootstrapAccount[],
 ): Promise<BrowserPlatform> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `vitalive-${name}-`));
+  const mailbox = await startMailbox();
   const httpPort = await freePort();
   const mqttPort = await freePort();
   const env = {
@@ -44,6 +48,7 @@ export async function startBrowserPlatform(
     MEDIA_LOG_LEVEL: 'none',
     PASSWORD_SCRYPT_LOG2_N: '14',
     LOG_LEVEL: 'warn',
+    SMTP_URL: mailbox.url,
   };
   // The bootstrap command writes to the same store the platform then opens.
   const otps: Record<string, string> = {};
@@ -60,6 +65,7 @@ export async function startBrowserPlatform(
       await main.exited();
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
+    await mailbox.close();
   };
   try {
     await pollHealth(httpPort, 60_000);
@@ -68,5 +74,5 @@ export async function startBrowserPlatform(
     await stop();
     throw err;
   }
-  return { url: `http://127.0.0.1:${httpPort}`, mqttPort, browser, main, otps, stop };
+  return { url: `http://127.0.0.1:${httpPort}`, mqttPort, browser, main, otps, mailbox, stop };
 }

@@ -150,4 +150,70 @@ describe('taking over a prospect by registering their contact', () => {
     expect(finish.status).toBe(400);
     expect(finish.body.code).toBe('CONTACT_CODE_INVALID');
   });
+
+  it('an account that joined a prospect before contact proof logs in by that contact only once proved', async () => {
+    // As left by the old registration: a member who was a prospect, contact never proven.
+    const email = 'legacy-joined@example.test';
+    const legacy = await seedPerson(node.platform.store, tokens, { email, password: 'legacy-password-1' });
+    await node.platform.store.db
+      .updateTable('people')
+      .set({ created_at_ms: Date.now() - 86_400_000 })
+      .where('id', '=', legacy.person.id)
+      .execute();
+    const login = () =>
+      call(node.url, 'POST', '/api/auth/login', { body: { login: email, password: 'legacy-password-1' } });
+    const refused = await login();
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('AUTH_CONTACT_UNPROVEN');
+
+    // The owner proves it with a code sent there; then the password opens the account again.
+    const asked = await call(node.url, 'POST', '/api/auth/contact-code', { body: { contact: email } });
+    expect(asked.status).toBe(202);
+    const code = await node.mailbox.codeFor(email, 0);
+    const proved = await call(node.url, 'POST', '/api/auth/verify-contact', {
+      body: { contact: email, code },
+    });
+    expect(proved.status).toBe(200);
+    expect(proved.body).toEqual({ status: 'proven' });
+    expect((await login()).status).toBe(200);
+  });
+
+  it('staff vouch for a contact at the clinic, audited', async () => {
+    const phone = '+8613900002222';
+    const legacy = await seedPerson(node.platform.store, tokens, {
+      email: null,
+      phone,
+      password: 'legacy-password-2',
+    });
+    await node.platform.store.db
+      .updateTable('people')
+      .set({ created_at_ms: Date.now() - 86_400_000 })
+      .where('id', '=', legacy.person.id)
+      .execute();
+    const login = () =>
+      call(node.url, 'POST', '/api/auth/login', { body: { login: phone, password: 'legacy-password-2' } });
+    expect((await login()).status).toBe(403);
+    const member = await seedPerson(node.platform.store, tokens);
+    const notStaff = await call(node.url, 'POST', `/api/people/${legacy.person.id}/contacts/phone/vouch`, {
+      token: member.token,
+    });
+    expect(notStaff.status).toBe(403);
+    const vouched = await call(node.url, 'POST', `/api/people/${legacy.person.id}/contacts/phone/vouch`, {
+      token: staff.token,
+    });
+    expect(vouched.status).toBe(200);
+    expect((await login()).status).toBe(200);
+    const audit = await node.platform.store.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('type', '=', 'person.contact_proven')
+      .where('aggregate_id', '=', legacy.person.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.payload)).toEqual({
+      personId: legacy.person.id,
+      field: 'phone',
+      via: 'staff',
+      by: staff.person.id,
+    });
+  });
 });

@@ -194,10 +194,23 @@ export const auth = {
     setSession(fromBody(body));
     return session!;
   },
-  async register(input: Registration): Promise<Session> {
-    const body = await request<SessionBody>('POST', '/api/auth/register', { body: input, auth: false });
+  /** Starts a registration: the server sends a code to the contact; verifyContact finishes it. */
+  async register(input: Registration): Promise<void> {
+    await request('POST', '/api/auth/register', { body: input, auth: false });
+  },
+  /** Proves a contact with the code sent to it; a finished registration signs in. */
+  async verifyContact(contact: string, code: string): Promise<Session | undefined> {
+    const body = await request<SessionBody | { status: 'proven' }>('POST', '/api/auth/verify-contact', {
+      body: { contact, code },
+      auth: false,
+    });
+    if ('status' in body) return undefined;
     setSession(fromBody(body));
     return session!;
+  },
+  /** Asks for a new code for a contact waiting for one. */
+  async requestContactCode(contact: string): Promise<void> {
+    await request('POST', '/api/auth/contact-code', { body: { contact }, auth: false });
   },
   /** Replaces a single-use (or current) password and signs in. */
   async changePassword(login: string, currentPassword: string, newPassword: string): Promise<Session> {

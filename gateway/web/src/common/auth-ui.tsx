@@ -1,4 +1,5 @@
-// Sign-in UI: log in, create an account (keeping the share link's referral and channel codes), reset
+// Sign-in UI: log in, create an account (keeping the share link's referral and channel codes, then
+// entering the code sent to the e-mail or phone), reset
 // the password with a staff-issued code, and replace a single-use password. AccountButton puts it in
 // a dialog from the page header; AuthForms can also sit inline (the viewer's buy flow).
 import { useEffect, useState } from 'preact/hooks';
@@ -7,7 +8,7 @@ import { ApiError } from './errors.ts';
 import { tc } from './messages.ts';
 import { Dialog, ErrorNotice, Field } from './ui.tsx';
 
-export type AuthMode = 'login' | 'register' | 'reset' | 'change';
+export type AuthMode = 'login' | 'register' | 'verify' | 'reset' | 'change';
 
 export interface AuthFormsProps {
   initial?: AuthMode;
@@ -62,13 +63,25 @@ export function AuthForms({ initial = 'login', referralCode, channelCode, onDone
       } else if (mode === 'register') {
         if (!login.trim())
           throw new ApiError('VALIDATION_FAILED', 400, '', { reason: tc('emailOrPhoneNeeded') });
-        s = await auth.register({
+        await auth.register({
           displayName: name.trim(),
           ...contactOf(login),
           password,
           ...(referralCode ? { referralCode } : {}),
           ...(channelCode ? { channelCode } : {}),
         });
+        // The account exists once the code sent to the contact comes back.
+        setCode('');
+        go('verify');
+        setNotice(tc('contactCodeSent', { contact: login.trim() }));
+        return;
+      } else if (mode === 'verify') {
+        s = await auth.verifyContact(login.trim(), code.trim());
+        if (!s) {
+          // An existing account's contact is now proven: log in as usual.
+          go('login');
+          return;
+        }
       } else if (mode === 'change') {
         s = await auth.changePassword(login, password, newPassword);
       } else {
@@ -86,10 +99,20 @@ export function AuthForms({ initial = 'login', referralCode, channelCode, onDone
     }
   }
 
+  async function resend() {
+    setError(undefined);
+    try {
+      await auth.requestContactCode(login.trim());
+      setNotice(tc('contactCodeResent', { contact: login.trim() }));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   const title =
     mode === 'login'
       ? tc('login')
-      : mode === 'register'
+      : mode === 'register' || mode === 'verify'
         ? tc('register')
         : mode === 'reset'
           ? tc('reset')
@@ -126,7 +149,19 @@ export function AuthForms({ initial = 'login', referralCode, channelCode, onDone
       {mode === 'reset' && (
         <Field label={tc('resetCode')} name="code" value={code} onInput={setCode} required maxLength={32} />
       )}
-      {mode !== 'reset' && (
+      {mode === 'verify' && (
+        <Field
+          label={tc('contactCode')}
+          name="contactCode"
+          value={code}
+          onInput={setCode}
+          required
+          maxLength={16}
+          autoComplete="one-time-code"
+          inputMode="numeric"
+        />
+      )}
+      {mode !== 'reset' && mode !== 'verify' && (
         <Field
           label={tc('password')}
           name="password"
@@ -153,9 +188,20 @@ export function AuthForms({ initial = 'login', referralCode, channelCode, onDone
       {mode === 'register' && referralCode && <p class="hint">{tc('referredBy', { code: referralCode })}</p>}
       {error !== undefined && <ErrorNotice error={error} />}
       <button type="submit" class="primary" disabled={busy}>
-        {busy ? tc('working') : mode === 'register' ? tc('register') : tc('submit')}
+        {busy
+          ? tc('working')
+          : mode === 'register'
+            ? tc('register')
+            : mode === 'verify'
+              ? tc('verify')
+              : tc('submit')}
       </button>
       <nav class="auth-links">
+        {mode === 'verify' && (
+          <button type="button" class="link" onClick={() => void resend()}>
+            {tc('contactCodeResend')}
+          </button>
+        )}
         {mode !== 'login' && (
           <button type="button" class="link" onClick={() => go('login')}>
             {tc('haveAccount')}
