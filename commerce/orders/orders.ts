@@ -174,7 +174,18 @@ function orderEvent(type: `order.${OrderStatus}`, order: Order): NewDomainEvent 
   };
 }
 
+/** What placement and payments refused or set aside since start (exported as metrics by the gateway). */
+export interface OrderCounters {
+  /** Placement refusals per error code (stored or not). */
+  refused: Record<string, number>;
+  /** Verified payments recorded as orphaned (to refund). */
+  orphanedPayments: number;
+  /** Attempts that took units from the stock gate and gave them back. */
+  gateReleases: number;
+}
+
 export class Orders {
+  readonly counters: OrderCounters = { refused: {}, orphanedPayments: 0, gateReleases: 0 };
   readonly #o: Required<Omit<OrdersOptions, 'onEvents' | 'credit'>> &
     Pick<OrdersOptions, 'onEvents' | 'credit'>;
   /** In-flight placements per member and key: concurrent duplicates wait for the first. */
@@ -237,6 +248,10 @@ export class Orders {
       if (!isVitaliveError(err)) throw err;
       reply = errorReply(err);
     }
+    if (reply.status !== 201) {
+      const code = String((reply.body as { code?: unknown }).code ?? 'UNKNOWN');
+      this.counters.refused[code] = (this.counters.refused[code] ?? 0) + 1;
+    }
     if (reply.status === 201 || !isFinal(reply)) return reply;
     return this.#rememberRefusal(actor.personId, key, hash, reply);
   }
@@ -268,7 +283,10 @@ export class Orders {
         return SOLD_OUT;
       }
       // Every attempt that took units and did not become an order gives them back.
-      if (taken) await gate.release(input.cardId, taken);
+      if (taken) {
+        this.counters.gateReleases++;
+        await gate.release(input.cardId, taken);
+      }
       // Another process committed the same key first (PostgreSQL): answer with its response.
       if (uniqueViolation(err)?.includes('key') || uniqueViolation(err)?.includes('person_id')) {
         const again = await db.replay(actor.personId, key, hash);
@@ -612,6 +630,7 @@ export class Orders {
         return row && orderView(row);
       });
       this.#o.onEvents?.();
+      this.counters.orphanedPayments++;
       this.#o.logger.warn(
         { provider, eventId: event.eventId, orderId: event.orderId, reason },
         'payment could not be applied: recorded as orphaned for a refund',
