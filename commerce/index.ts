@@ -37,6 +37,7 @@ export {
   LocalStockGate,
   manualProvider,
   type Order,
+  type OrderCounters,
   type OrderCredit,
   type OrderStatus,
   Orders,

@@ -2,6 +2,7 @@
 // /metrics and the host/viewer pages. closeRoom(sessionId) ends a session's media (idempotent).
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
+import type { OrderCounters } from '../commerce/index.ts';
 import { LiveRooms, type MediaStats, type WorkerPool } from '../media/index.ts';
 import type { TokenService } from './auth/index.ts';
 import type { App } from './http-app.ts';
@@ -27,6 +28,8 @@ export interface MediaGatewayDeps {
   consumerBudget: number;
   listenIp: string;
   announcedAddress: string | undefined;
+  /** Order refusals, orphaned payments and gate releases, for /metrics. */
+  orderCounters?: OrderCounters | undefined;
 }
 
 export interface MediaGateway {
@@ -59,7 +62,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     logger: deps.logger,
     counters,
   });
-  registerMetrics(deps.http, { rooms, mediaSockets: counters });
+  registerMetrics(deps.http, { rooms, mediaSockets: counters, orders: deps.orderCounters });
   await registerWebPages(deps.http, deps.logger);
   return {
     rooms,

@@ -2,6 +2,7 @@
 // gauges, refreshed from mediasoup's stats on each scrape. One registry per platform instance.
 
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { OrderCounters } from '../commerce/index.ts';
 import type { LiveRooms } from '../media/index.ts';
 import type { App } from './http-app.ts';
 import type { SocketCounters } from './sockets/validate.ts';
@@ -10,6 +11,8 @@ export interface MetricsSources {
   rooms: LiveRooms;
   /** Socket payload counters of the /media namespace. */
   mediaSockets: SocketCounters;
+  /** Order placement refusals, orphaned payments, stock-gate releases. */
+  orders?: OrderCounters | undefined;
 }
 
 export function registerMetrics(app: App, sources: MetricsSources): Registry {
@@ -34,6 +37,13 @@ export function registerMetrics(app: App, sources: MetricsSources): Registry {
   const invalid = g('socket_invalid_payloads', '/media payloads rejected by validation', []);
   const unknown = g('socket_unknown_events', '/media events nobody handles', []);
 
+  // Orders and payments: what was refused or set aside since start.
+  const o = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Gauge({ name: `vitalive_${name}`, help, labelNames, registers: [register] });
+  const ordersRefused = o('orders_refused', 'Order placements refused, per error code', ['code']);
+  const paymentsOrphaned = o('payments_orphaned', 'Verified payments no order could take (to refund)', []);
+  const gateReleases = o('stock_gate_releases', 'Placements that gave units back to the stock gate', []);
+
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     const stats = await sources.rooms.stats();
     for (const gauge of [producers, consumers, routers, bitrateIn, bitrateOut, loss, rtt]) gauge.reset();
@@ -57,6 +67,11 @@ export function registerMetrics(app: App, sources: MetricsSources): Registry {
     }
     invalid.set(sources.mediaSockets.invalidPayloads);
     unknown.set(sources.mediaSockets.unknownEvents);
+    if (sources.orders) {
+      for (const [code, n] of Object.entries(sources.orders.refused)) ordersRefused.set({ code }, n);
+      paymentsOrphaned.set(sources.orders.orphanedPayments);
+      gateReleases.set(sources.orders.gateReleases);
+    }
     return reply.type(register.contentType).send(await register.metrics());
   });
   return register;

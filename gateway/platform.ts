@@ -198,6 +198,7 @@ export async function startPlatform(
       consumerBudget: config.media.consumerBudget,
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
+      orderCounters: sales.orders.counters,
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
     events.subscribe(mediaRoomsFollowSessions(mediaGateway));
