@@ -43,6 +43,7 @@ export {
   LocalStockGate,
   manualProvider,
   type Order,
+  type OrderCounters,
   type OrderCredit,
   type OrderStatus,
   Orders,

@@ -2,6 +2,7 @@
 // /metrics and the host/viewer pages. closeRoom(sessionId) ends a session's media (idempotent).
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
+import type { OrderCounters } from '../commerce/index.ts';
 import { LiveRooms, type MediaStats, type WorkerPool } from '../media/index.ts';
 import type { TokenService } from './auth/index.ts';
 import type { App } from './http-app.ts';
@@ -31,6 +32,8 @@ export interface MediaGatewayDeps {
   mqtt?: (() => Promise<MqttFigures>) | undefined;
   /** The embedded edge's reading counters, for /metrics. */
   edge?: (() => Promise<EdgeReadingCounters>) | undefined;
+  /** Order refusals, orphaned payments and gate releases, for /metrics. */
+  orderCounters?: OrderCounters | undefined;
 }
 
 export interface MediaGateway {
@@ -70,6 +73,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     mediaSockets: counters,
     mqtt: deps.mqtt,
     edge: deps.edge,
+    orders: deps.orderCounters,
   });
   await registerWebPages(deps.http, deps.logger);
   return {

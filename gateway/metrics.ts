@@ -4,6 +4,7 @@
 // the loopback monitoring port (METRICS_PORT) serves the same text through `scrape`.
 
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { OrderCounters } from '../commerce/index.ts';
 import type { LiveRooms } from '../media/index.ts';
 import { VitaliveError } from '../protocols/index.ts';
 import type { App } from './http-app.ts';
@@ -28,6 +29,8 @@ export interface MetricsSources {
   mqtt?: (() => Promise<MqttFigures>) | undefined;
   /** The embedded edge's reading counters; absent on nodes without one. */
   edge?: (() => Promise<EdgeReadingCounters>) | undefined;
+  /** Order placement refusals, orphaned payments, stock-gate releases. */
+  orders?: OrderCounters | undefined;
 }
 
 /** Readings refused at the edge or by the core (see edge/quarantine.ts and edge/forwarder.ts). */
@@ -92,6 +95,13 @@ export function registerMetrics(
       }
     : undefined;
 
+  // Orders and payments: what was refused or set aside since start.
+  const o = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Gauge({ name: `vitalive_${name}`, help, labelNames, registers: [register] });
+  const ordersRefused = o('orders_refused', 'Order placements refused, per error code', ['code']);
+  const paymentsOrphaned = o('payments_orphaned', 'Verified payments no order could take (to refund)', []);
+  const gateReleases = o('stock_gate_releases', 'Placements that gave units back to the stock gate', []);
+
   const m = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Gauge({ name: `vitalive_mqtt_${name}`, help, labelNames, registers: [register] });
   const mqttClients = m('clients', 'MQTT clients connected and authenticated', []);
@@ -129,6 +139,11 @@ export function registerMetrics(
     }
     invalid.set(sources.mediaSockets.invalidPayloads);
     unknown.set(sources.mediaSockets.unknownEvents);
+    if (sources.orders) {
+      for (const [code, n] of Object.entries(sources.orders.refused)) ordersRefused.set({ code }, n);
+      paymentsOrphaned.set(sources.orders.orphanedPayments);
+      gateReleases.set(sources.orders.gateReleases);
+    }
     if (edgeGauges && sources.edge) {
       const c = await sources.edge();
       for (const key of Object.keys(edgeGauges) as (keyof EdgeReadingCounters)[]) edgeGauges[key].set(c[key]);

@@ -269,6 +269,7 @@ export async function startPlatform(
       announcedAddress: config.media.announcedAddress,
       mqtt: async () => (await edge.health()) as MqttFigures,
       edge: async () => (await edge.health()) as unknown as EdgeReadingCounters,
+      orderCounters: sales.orders.counters,
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
     events.subscribe(mediaRoomsFollowSessions(mediaGateway));

@@ -81,6 +81,7 @@ export function createSalesServices(deps: SalesServiceDeps): SalesServices {
     providers: { manual: manualProvider(s.manualReservationMs), ...(webhook ? { webhook } : {}) },
     gate: stockGate(s.stockGate, deps.redis, logger),
     refundRestocksLiveCard: s.refundRestocksLiveCard,
+    maxPinned: s.maxPinned,
     onEvents: deps.onEvents,
     credit: deps.credit,
   });

@@ -2,6 +2,7 @@
 export type { Fulfilment, Order } from './order-view.ts';
 export {
   countOrphanedPayments,
+  type OrderCounters,
   type OrderCredit,
   Orders,
   type OrdersOptions,

@@ -9,6 +9,7 @@ import { isVitaliveError, VitaliveError } from '../../protocols/index.ts';
 import { appendEvent, type NewDomainEvent } from '../outbox.ts';
 import type { Actor } from '../people/person-model.ts';
 import { uniqueViolation } from '../people/unique-violation.ts';
+import { cardView } from '../sales/views.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { requestHash, type StoredResponse } from './idempotency.ts';
@@ -55,6 +56,8 @@ export interface OrdersOptions {
   gate?: StockGate;
   /** A refund puts the units back on the card while its session is live. @default true */
   refundRestocksLiveCard?: boolean;
+  /** Pinned cards per session (SALES_MAX_PINNED): a sold-out card restocked beyond it is unpinned. @default 3 */
+  maxPinned?: number;
   /** Called after each commit that wrote events (wakes the event dispatcher). */
   onEvents?: (() => void) | undefined;
   /** Credit redemption; without it, an order asking to redeem is refused with CREDIT_UNAVAILABLE. */
@@ -171,7 +174,18 @@ function orderEvent(type: `order.${OrderStatus}`, order: Order): NewDomainEvent 
   };
 }
 
+/** What placement and payments refused or set aside since start (exported as metrics by the gateway). */
+export interface OrderCounters {
+  /** Placement refusals per error code (stored or not). */
+  refused: Record<string, number>;
+  /** Verified payments recorded as orphaned (to refund). */
+  orphanedPayments: number;
+  /** Attempts that took units from the stock gate and gave them back. */
+  gateReleases: number;
+}
+
 export class Orders {
+  readonly counters: OrderCounters = { refused: {}, orphanedPayments: 0, gateReleases: 0 };
   readonly #o: Required<Omit<OrdersOptions, 'onEvents' | 'credit'>> &
     Pick<OrdersOptions, 'onEvents' | 'credit'>;
   /** In-flight placements per member and key: concurrent duplicates wait for the first. */
@@ -183,6 +197,7 @@ export class Orders {
       defaultProvider: 'manual',
       gate: new LocalStockGate(),
       refundRestocksLiveCard: true,
+      maxPinned: 3,
       onEvents: undefined,
       ...opts,
     };
@@ -233,6 +248,10 @@ export class Orders {
       if (!isVitaliveError(err)) throw err;
       reply = errorReply(err);
     }
+    if (reply.status !== 201) {
+      const code = String((reply.body as { code?: unknown }).code ?? 'UNKNOWN');
+      this.counters.refused[code] = (this.counters.refused[code] ?? 0) + 1;
+    }
     if (reply.status === 201 || !isFinal(reply)) return reply;
     return this.#rememberRefusal(actor.personId, key, hash, reply);
   }
@@ -264,7 +283,10 @@ export class Orders {
         return SOLD_OUT;
       }
       // Every attempt that took units and did not become an order gives them back.
-      if (taken) await gate.release(input.cardId, taken);
+      if (taken) {
+        this.counters.gateReleases++;
+        await gate.release(input.cardId, taken);
+      }
       // Another process committed the same key first (PostgreSQL): answer with its response.
       if (uniqueViolation(err)?.includes('key') || uniqueViolation(err)?.includes('person_id')) {
         const again = await db.replay(actor.personId, key, hash);
@@ -608,6 +630,7 @@ export class Orders {
         return row && orderView(row);
       });
       this.#o.onEvents?.();
+      this.counters.orphanedPayments++;
       this.#o.logger.warn(
         { provider, eventId: event.eventId, orderId: event.orderId, reason },
         'payment could not be applied: recorded as orphaned for a refund',
@@ -738,12 +761,25 @@ export class Orders {
       return false;
     }
     const remaining = Number(card.remaining) + order.quantity;
+    // A sold-out card that gets units back goes back on screen only while the session has room for
+    // another pinned card (SALES_MAX_PINNED); otherwise it comes down, and the host may pin it again.
+    let state = card.state;
+    if (card.state === 'sold_out') {
+      const pinned = await trx
+        .selectFrom('cards')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('session_id', '=', order.sessionId)
+        .where('state', '=', 'pinned')
+        .executeTakeFirstOrThrow();
+      state = Number(pinned.n) < this.#o.maxPinned ? 'pinned' : 'unpinned';
+    }
+    const nowMs = Date.now();
     await trx
       .updateTable('cards')
       .set({
         remaining: sql`remaining + ${order.quantity}`,
-        state: sql`case when state = 'sold_out' then 'pinned' else state end`,
-        updated_at_ms: Date.now(),
+        state: sql`case when state = 'sold_out' then ${state} else state end`,
+        updated_at_ms: nowMs,
       })
       .where('id', '=', order.cardId)
       .execute();
@@ -751,8 +787,23 @@ export class Orders {
       type: 'stock.changed',
       aggregateId: order.cardId,
       sessionId: order.sessionId,
-      payload: { cardId: order.cardId, remaining, state: card.state === 'sold_out' ? 'pinned' : card.state },
+      payload: { cardId: order.cardId, remaining, state },
     });
+    if (card.state === 'sold_out' && state === 'unpinned') {
+      const row = await trx
+        .selectFrom('cards')
+        .innerJoin('skus', 'skus.id', 'cards.sku_id')
+        .selectAll('cards')
+        .select('skus.titles')
+        .where('cards.id', '=', order.cardId)
+        .executeTakeFirstOrThrow();
+      await appendEvent(trx, {
+        type: 'card.unpinned',
+        aggregateId: order.cardId,
+        sessionId: order.sessionId,
+        payload: { card: cardView(row, row.titles) },
+      });
+    }
     return true;
   }
 }

@@ -59,7 +59,8 @@ export async function recommendCards(
     .innerJoin('products', 'products.id', 'skus.product_id')
     .select(['cards.id', 'products.metrics'])
     .where('cards.session_id', '=', sessionId)
-    .where('cards.state', 'in', ['draft', 'pinned', 'unpinned'])
+    // A draft card has never been shown: it is the host's, not the viewers'.
+    .where('cards.state', 'in', ['pinned', 'unpinned'])
     .orderBy('cards.created_at_ms')
     .execute();
   const out: CardRecommendation[] = [];

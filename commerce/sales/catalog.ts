@@ -163,20 +163,22 @@ export class Catalog {
     return row ? skuView(row) : undefined;
   }
 
-  /** Adds (or, with a negative delta, removes) units on hand; never below zero. */
+  /**
+   * Adds (or, with a negative delta, removes) units on hand; never below zero. One conditional update,
+   * so concurrent adjustments (and placements returning units) never lose one another's change.
+   */
   async adjustStock(skuId: string, delta: number): Promise<Sku> {
-    await this.#store.transaction(async (trx) => {
-      const sku = await trx
-        .selectFrom('skus')
-        .select('stock_on_hand')
-        .where('id', '=', skuId)
-        .executeTakeFirst();
+    const res = await this.#store.db
+      .updateTable('skus')
+      .set((eb) => ({ stock_on_hand: eb('stock_on_hand', '+', delta) }))
+      .where('id', '=', skuId)
+      .where('stock_on_hand', '>=', -delta)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) {
+      const sku = await this.sku(skuId);
       if (!sku) throw new VitaliveError('NOT_FOUND', { what: `SKU ${skuId}` });
-      const next = Number(sku.stock_on_hand) + delta;
-      if (next < 0)
-        throw new VitaliveError('STOCK_INSUFFICIENT', { skuId, available: Number(sku.stock_on_hand) });
-      await trx.updateTable('skus').set({ stock_on_hand: next }).where('id', '=', skuId).execute();
-    });
+      throw new VitaliveError('STOCK_INSUFFICIENT', { skuId, available: sku.stockOnHand });
+    }
     return (await this.sku(skuId))!;
   }
 }

@@ -10,6 +10,7 @@ import type { Actor } from '../people/person-model.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import type { CardsTable, LiveSessionsTable } from './tables.ts';
+import { returnUnsoldUnits } from './unsold-units.ts';
 import { type CardView, cardView, type LiveSession, sessionView } from './views.ts';
 
 export interface LiveSalesOptions {
@@ -222,6 +223,12 @@ export class LiveSales {
           .where('session_id', '=', sessionId)
           .where('state', '=', 'pinned')
           .execute();
+        const held = await trx.selectFrom('cards').select('id').where('session_id', '=', sessionId).execute();
+        await returnUnsoldUnits(
+          trx,
+          held.map((c) => c.id),
+          nowMs,
+        );
       }
       await appendEvent(trx, {
         type: to === 'live' ? 'session.live' : 'session.ended',
@@ -373,6 +380,7 @@ export class LiveSales {
           .executeTakeFirst();
         // Another process got there first: no second event.
         if (Number(res.numUpdatedRows) !== 1) return;
+        await returnUnsoldUnits(trx, [c.id], nowMs);
         expired++;
         await appendEvent(trx, {
           type: 'card.expired',

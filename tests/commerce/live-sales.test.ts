@@ -344,8 +344,15 @@ describe.each(STORE_BACKENDS)('live sales on $name', ({ name }) => {
     expect(expired).toHaveLength(1);
     expect(expired[0]!.payload).toMatchObject({
       cardId: card.cardId,
-      card: { cardId: card.cardId, state: 'expired', remaining: 4 },
+      // The units left on an expired card went back to the SKU's stock on hand.
+      card: { cardId: card.cardId, state: 'expired', remaining: 0 },
     });
+    const sku = await t.store.db
+      .selectFrom('skus')
+      .select('stock_on_hand')
+      .where('id', '=', card.skuId)
+      .executeTakeFirstOrThrow();
+    expect(Number(sku.stock_on_hand)).toBe(4);
     expect(await codeOf(a.pin(hostActor, session.sessionId, card.cardId))).toBe('CARD_STATE_INVALID');
     expect(await codeOf(a.countdown(hostActor, session.sessionId, card.cardId, now, now + 60_000))).toBe(
       'CARD_STATE_INVALID',

@@ -59,7 +59,8 @@ describe('idempotency: the first final answer is the answer', () => {
       });
     const overSocket = (key: string): Promise<{ status: number; body: Record<string, unknown> }> =>
       sock.timeout(5000).emitWithAck('order:place', { sessionId, idempotencyKey: key, order: body });
-    const both = async (key: string) => {
+    type Answer = { status: number; body: unknown };
+    const both = async (key: string): Promise<[Answer, Answer]> => {
       const [h, s] = await Promise.all([overHttp(key), overSocket(key)]);
       return [
         { status: h.status, body: h.body },

@@ -120,6 +120,10 @@ describe('late webhook payments over HTTP', () => {
     const order = await call(node.url, 'GET', `/api/orders/${orderId}`, { token: buyer.token });
     expect(order.body.status).toBe('cancelled');
 
+    // Counted for monitoring.
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    expect(metrics).toMatch(/^vitalive_payments_orphaned 1$/m);
+
     // Staff are told on the stream (the next update carries the count).
     await expect.poll(() => frames.at(-1)?.payments?.orphaned, { timeout: 10_000, interval: 100 }).toBe(1);
 

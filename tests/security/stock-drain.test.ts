@@ -69,6 +69,8 @@ describe('stock gate drain over HTTP (REDIS_URL, STOCK_GATE=redis)', () => {
       codes.add(String(r.body.code));
     }
     expect([...codes]).toEqual(['IDEMPOTENCY_KEY_REUSED']);
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    expect(metrics).toMatch(/^vitalive_orders_refused\{code="IDEMPOTENCY_KEY_REUSED"\} 40$/m);
     const bought = await place(buyer.token, 'buyer-key-0001', cardId, 1);
     expect(bought.body.code).toBeUndefined();
     expect(bought.status).toBe(201);

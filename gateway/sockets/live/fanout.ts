@@ -18,6 +18,12 @@ const PUBLIC_FRAMES = {
   'session.updated': 'session:state',
 } as const;
 
+/** A card that was never pinned (a draft, or one that expired as a draft) stays the host's own. */
+function neverShown(event: DomainEvent): boolean {
+  const card = event.payload.card as { pinnedAtMs?: unknown } | undefined;
+  return event.type.startsWith('card.') && card !== undefined && card.pinnedAtMs === null;
+}
+
 function buyerOf(event: DomainEvent): string | undefined {
   const p = event.payload;
   const id = p.personId ?? p.person_id ?? p.buyerId;
@@ -44,7 +50,7 @@ export function liveFanout(nsp: LiveNamespace, host: HostNamespace): EventConsum
       const room = sessionRoom(event.sessionId);
       if (event.type === 'session.updated') releaseFormerHost(host, event);
       const publicName = PUBLIC_FRAMES[event.type as keyof typeof PUBLIC_FRAMES];
-      if (publicName) {
+      if (publicName && !neverShown(event)) {
         nsp.to(room).emit(publicName, frame);
         return;
       }

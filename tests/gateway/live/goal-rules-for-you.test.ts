@@ -60,6 +60,8 @@ describe.each([
       skuId,
       quantity: 5,
     });
+    // Pinned: a draft card is the host's own and never appears in forYou.
+    await postOk(editor.url, host.token, `/api/live-sessions/${sessionId}/cards/${card.cardId}/pin`);
     const now = Date.now();
     await new Readings(store).ingest([
       {
