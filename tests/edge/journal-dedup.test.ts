@@ -107,6 +107,24 @@ describe('SeenReadings', () => {
     expect(seen.checkAndAdd(rec(middle))).toBe(true);
   });
 
+  it('splitting a hole in two below the limit forgets nothing, whichever hole it is', () => {
+    for (const split of [3, 7]) {
+      const seen = new SeenReadings();
+      for (const s of [1, 5, 10]) seen.checkAndAdd(rec(s)); // holes 2..4 and 6..9
+      expect(seen.checkAndAdd(rec(split))).toBe(false);
+      expect([1, 5, 10, split].map((s) => seen.checkAndAdd(rec(s)))).toEqual([true, true, true, true]);
+      const open = [2, 3, 4, 6, 7, 8, 9].filter((s) => s !== split);
+      expect(open.map((s) => seen.checkAndAdd(rec(s)))).toEqual(open.map(() => false));
+    }
+    // 31 holes, one split into two: 32, still within the limit, so the first reading is still known.
+    const seen = new SeenReadings();
+    const { sent, holes } = gappedStream(31, 3);
+    for (const s of sent) seen.checkAndAdd(rec(s));
+    expect(seen.checkAndAdd(rec(holes[5]![1]!))).toBe(false);
+    expect(seen.checkAndAdd(rec(1))).toBe(true);
+    expect(sent.map((s) => seen.checkAndAdd(rec(s)))).toEqual(sent.map(() => true));
+  });
+
   it('extends its range down one seq at a time below the first reading it saw', () => {
     const seen = new SeenReadings();
     expect(seen.checkAndAdd(rec(10))).toBe(false);
