@@ -8,6 +8,7 @@ import { type Platform, startPlatform } from '../../gateway/platform.ts';
 import { testLogger } from './logger.ts';
 import { type Mailbox, startMailbox } from './mailbox.ts';
 import { TEST_AUTH_SECRET, testConfig } from './people.ts';
+import { TEST_METRICS_TOKEN } from './platform-process.ts';
 
 export interface LiveNode {
   platform: Platform;
@@ -32,6 +33,8 @@ export async function startLiveNode(env: Record<string, string> = {}): Promise<L
     MEDIA_WORKERS: '0',
     DATA_DIR: dataDir,
     AUTH_SECRET: TEST_AUTH_SECRET,
+    // Lets a test read /metrics and the details of /healthz with the operator's bearer token.
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...env,
   });
   let platform: Platform;

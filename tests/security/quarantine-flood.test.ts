@@ -13,6 +13,7 @@ import { connectDevice } from '../helpers/edge.ts';
 import { call } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { seedAdmin, testTokens } from '../helpers/people.ts';
+import { TEST_METRICS_TOKEN } from '../helpers/platform-process.ts';
 
 const CAP = 50;
 const FLOOD = 3000;
@@ -49,7 +50,9 @@ function storedQuarantine(deviceId: string): number {
 }
 
 async function metric(name: string): Promise<number | undefined> {
-  const res = await fetch(`${node.url}/metrics`);
+  const res = await fetch(`${node.url}/metrics`, {
+    headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+  });
   const text = await res.text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line === undefined ? undefined : Number(line.split(' ')[1]);
