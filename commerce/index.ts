@@ -89,6 +89,8 @@ export {
   channelIdsOfPeople,
   type HealthDataConsent,
   healthDataConsent,
+  type PersonAccess,
+  personAccess,
   personIdByMemberCode,
 } from './people/lookups.ts';
 export { People, type PeopleOptions } from './people/people.ts';

@@ -16,6 +16,7 @@ export type DomainEventType =
   | 'person.reset_code_issued'
   | 'person.channel_changed'
   | 'person.roles_changed'
+  | 'person.logged_out'
   | 'channel.created'
   | 'channel.updated'
   | 'product.created'

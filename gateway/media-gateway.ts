@@ -6,6 +6,7 @@ import { LiveRooms, type MediaStats, type WorkerPool } from '../media/index.ts';
 import type { TokenService } from './auth/index.ts';
 import type { App } from './http-app.ts';
 import { registerMetrics } from './metrics.ts';
+import type { SocketAccess } from './sockets/access.ts';
 import { socketAuth } from './sockets/auth.ts';
 import {
   type MediaNamespace,
@@ -27,6 +28,8 @@ export interface MediaGatewayDeps {
   consumerBudget: number;
   listenIp: string;
   announcedAddress: string | undefined;
+  /** Checks a host's token against their current roles and ended sessions (privileged sockets). */
+  access?: SocketAccess | undefined;
 }
 
 export interface MediaGateway {
@@ -51,9 +54,12 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
   const counters = createCounters();
   const nsp = deps.io.of('/media') as MediaNamespace;
   // Viewers may watch without an account; the token decides who is the host.
-  nsp.use(socketAuth(deps.tokens, { required: false }));
+  nsp.use(
+    socketAuth(deps.tokens, { required: false, counters, ...(deps.access ? { access: deps.access } : {}) }),
+  );
   const control = registerMediaNamespace({
     nsp,
+    access: deps.access,
     rooms,
     sessions: deps.sessions,
     logger: deps.logger,

@@ -12,6 +12,7 @@ import {
   Ledger,
   LedgerSweeper,
   LocalEventBus,
+  personAccess,
   Readings,
   RedisEventBus,
   Store,
@@ -29,7 +30,7 @@ import { type ResolvedPort, resolvePort } from './ports.ts';
 import { connectRedis } from './redis.ts';
 import { registerRoutes } from './routes/index.ts';
 import { createSalesServices } from './sales-service.ts';
-import { createSocketServer, registerRealtime, type SocketServer } from './sockets/index.ts';
+import { createSocketServer, registerRealtime, SocketAccess, type SocketServer } from './sockets/index.ts';
 
 export interface Platform {
   readonly http: App;
@@ -187,8 +188,11 @@ export async function startPlatform(
       ...{ devices: edge, readings, ledger },
     };
     await registerRoutes(http, deps);
+    // Privileged sockets (/host, /staff, a host's /media) re-check the person's current roles and sessions.
+    const socketAccess = new SocketAccess((personId) => personAccess(store, personId));
     // Media: live rooms on this node's workers, /media, /metrics, /web/.
     const mediaGateway = await registerMediaGateway({
+      access: socketAccess,
       http,
       io: sockets.io,
       pool: media,
@@ -203,6 +207,7 @@ export async function startPlatform(
     events.subscribe(mediaRoomsFollowSessions(mediaGateway));
     // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.
     const realtime = registerRealtime({
+      access: socketAccess,
       io: sockets.io,
       store,
       events,

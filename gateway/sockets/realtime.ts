@@ -13,12 +13,14 @@ import {
   channelIdsOfPeople,
   type EventBus,
   liveFunnelConsumer,
+  personAccess,
   recommendCards,
   type Store,
   ViewerEventLog,
 } from '../../commerce/index.ts';
 import type { MediaStats } from '../../media/index.ts';
 import type { TokenService } from '../auth/index.ts';
+import { accessRevocation, SocketAccess } from './access.ts';
 import { socketAuth } from './auth.ts';
 import { type HostActions, type HostNamespace, hostRoom, registerHostNamespace } from './host/namespace.ts';
 import { LiveChat } from './live/chat.ts';
@@ -50,6 +52,8 @@ export interface RealtimeDeps {
   redis?: Redis | undefined;
   sales: LiveSalesPort;
   orders: OrderPlacer;
+  /** Re-checks privileged sockets against the person's current state; default reads the store. */
+  access?: SocketAccess | undefined;
   /** Devices online and readings per minute (edge presence); absent on nodes without an edge. */
   devices?: (() => Promise<DeviceFigures>) | undefined;
   /** SFU stats for staff; absent on nodes without media. */
@@ -88,9 +92,18 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
   const host = deps.io.of('/host') as HostNamespace;
   const staff = deps.io.of('/staff');
 
+  const access = deps.access ?? new SocketAccess((personId) => personAccess(deps.store, personId));
+
   live.use(socketAuth(deps.tokens, { required: false }));
-  host.use(socketAuth(deps.tokens, { required: true }));
-  staff.use(socketAuth(deps.tokens, { required: true, roles: ['staff', 'admin', 'channel_manager'] }));
+  host.use(socketAuth(deps.tokens, { required: true, access, counters }));
+  staff.use(
+    socketAuth(deps.tokens, {
+      required: true,
+      roles: ['staff', 'admin', 'channel_manager'],
+      access,
+      counters,
+    }),
+  );
 
   const presence = new ViewerPresence({
     nodeId: deps.nodeId,
@@ -133,7 +146,10 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     chat,
     counters,
   });
-  registerHostNamespace({ nsp: host, live, actions: deps.sales, chat, logger: deps.logger, counters });
+  registerHostNamespace({
+    ...{ nsp: host, live, actions: deps.sales, chat, logger: deps.logger, counters },
+    access,
+  });
   const staffStream = registerStaffNamespace({
     nsp: staff as Parameters<typeof registerStaffNamespace>[0]['nsp'],
     db: deps.store.background,
@@ -151,6 +167,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
   });
 
   deps.events.subscribe(liveFanout(live, host));
+  deps.events.subscribe(accessRevocation(deps.io));
   deps.events.subscribe(liveFunnelConsumer(channels));
 
   let closing: Promise<void> | undefined;
