@@ -177,4 +177,10 @@ export {
   type OfflineEvent,
   OfflineEvents,
 } from './venues/index.ts';
-export { linkViewer, type ViewerEvent, ViewerEventLog, type ViewerEventLogOptions } from './viewers/index.ts';
+export {
+  linkViewer,
+  personOfViewer,
+  type ViewerEvent,
+  ViewerEventLog,
+  type ViewerEventLogOptions,
+} from './viewers/index.ts';

@@ -144,8 +144,9 @@ export async function startPlatform(
     await edge.start();
     const broker = edge.broker;
 
+    const authSecret = loadOrCreateSecret(config.dataDir, config.auth.secret);
     const tokens = new TokenService({
-      secret: loadOrCreateSecret(config.dataDir, config.auth.secret),
+      secret: authSecret,
       accessTtlSec: config.auth.accessTtlSec,
     });
     const http = await createHttpApp({ logger, trustProxy: config.http.trustProxy });
@@ -208,6 +209,8 @@ export async function startPlatform(
     // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.
     const realtime = registerRealtime({
       access: socketAccess,
+      viewerIdSecret: authSecret,
+      liveLimits: config.live,
       io: sockets.io,
       store,
       events,

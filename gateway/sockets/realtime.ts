@@ -14,15 +14,18 @@ import {
   type EventBus,
   liveFunnelConsumer,
   personAccess,
+  personOfViewer,
   recommendCards,
   type Store,
   ViewerEventLog,
 } from '../../commerce/index.ts';
 import type { MediaStats } from '../../media/index.ts';
 import type { TokenService } from '../auth/index.ts';
+import { loadConfig, type PlatformConfig } from '../config.ts';
 import { accessRevocation, SocketAccess } from './access.ts';
 import { socketAuth } from './auth.ts';
 import { type HostActions, type HostNamespace, hostRoom, registerHostNamespace } from './host/namespace.ts';
+import { LiveBudgets } from './live/budgets.ts';
 import { LiveChat } from './live/chat.ts';
 import { liveFanout } from './live/fanout.ts';
 import {
@@ -31,10 +34,14 @@ import {
   registerLiveNamespace,
   sessionRoom,
 } from './live/namespace.ts';
+import { ViewerIds } from './live/viewer-ids.ts';
 import { ViewerPresence } from './live/viewer-presence.ts';
 import type { DeviceFigures, LiveSessionInfo } from './staff/figures.ts';
 import { registerStaffNamespace } from './staff/namespace.ts';
+import type { BucketSpec } from './token-bucket.ts';
 import { createCounters, type SocketCounters } from './validate.ts';
+
+export type LiveLimits = PlatformConfig['live'];
 
 /** What commerce's live sales offer the real-time gateway (commerce's LiveSales implements it). */
 export interface LiveSalesPort extends HostActions {
@@ -52,6 +59,10 @@ export interface RealtimeDeps {
   redis?: Redis | undefined;
   sales: LiveSalesPort;
   orders: OrderPlacer;
+  /** Signs the viewer ids /live mints (the auth secret; a key of its own is derived from it). */
+  viewerIdSecret: Uint8Array;
+  /** Budgets of /live clients; absent → the defaults of gateway/config.ts. */
+  liveLimits?: LiveLimits | undefined;
   /** Re-checks privileged sockets against the person's current state; default reads the store. */
   access?: SocketAccess | undefined;
   /** Devices online and readings per minute (edge presence); absent on nodes without an edge. */
@@ -66,6 +77,11 @@ export interface RealtimeDeps {
   staffPeriodMs?: number;
   /** @default 500 ms */
   viewerCountPeriodMs?: number;
+}
+
+/** Per minute → per second; 0 per minute disables the bucket. */
+function bucket(burst: number, perMin: number): BucketSpec | null {
+  return perMin > 0 ? { capacity: burst, refillPerSec: perMin / 60 } : null;
 }
 
 export interface Realtime {
@@ -122,7 +138,18 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     nodeId: deps.nodeId,
     channels,
   });
-  const chat = new LiveChat({ redis: deps.redis });
+  const limits = deps.liveLimits ?? loadConfig({}).live;
+  const chat = new LiveChat({
+    redis: deps.redis,
+    perViewer: bucket(limits.chatViewerBurst, limits.chatViewerPerMin)!,
+    perIp: bucket(limits.chatIpBurst, limits.chatIpPerMin)!,
+  });
+  const budgets = new LiveBudgets({
+    perSocket: bucket(limits.socketEventsBurst, limits.socketEventsPerMin),
+    perIp: bucket(limits.ipEventsBurst, limits.ipEventsPerMin),
+    joinsPerIp: bucket(limits.ipJoinsBurst, limits.ipJoinsPerMin),
+    cardEventWindowMs: limits.cardEventWindowMs,
+  });
 
   registerLiveNamespace({
     nsp: live,
@@ -145,10 +172,13 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     presence,
     chat,
     counters,
+    viewerIds: new ViewerIds(deps.viewerIdSecret),
+    budgets,
   });
   registerHostNamespace({
     ...{ nsp: host, live, actions: deps.sales, chat, logger: deps.logger, counters },
     access,
+    personOfViewer: (viewerId) => personOfViewer(deps.store.db, viewerId),
   });
   const staffStream = registerStaffNamespace({
     nsp: staff as Parameters<typeof registerStaffNamespace>[0]['nsp'],

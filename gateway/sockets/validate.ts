@@ -12,10 +12,12 @@ export interface SocketCounters {
   handlerErrors: number;
   /** Requests answered with a coded error (budgets, access checks, validation…), by code. */
   refusals: Record<string, number>;
+  /** Impressions and clicks not counted again within their window (same viewer, same card). */
+  repeatedCardEvents: number;
 }
 
 export function createCounters(): SocketCounters {
-  return { invalidPayloads: 0, unknownEvents: 0, handlerErrors: 0, refusals: {} };
+  return { invalidPayloads: 0, unknownEvents: 0, handlerErrors: 0, refusals: {}, repeatedCardEvents: 0 };
 }
 
 /** Counts a coded refusal (anything else is counted as a handler error where it is caught). */

@@ -115,6 +115,8 @@ export interface HostNamespaceDeps {
   counters: SocketCounters;
   /** Re-checks the token's expiry and the person's current roles before every action. */
   access: SocketAccess;
+  /** The person a viewer id is linked to: a mute follows the person, not just that browser. */
+  personOfViewer: (viewerId: string) => Promise<string | undefined>;
 }
 
 export function registerHostNamespace(deps: HostNamespaceDeps): void {
@@ -200,11 +202,12 @@ export function registerHostNamespace(deps: HostNamespaceDeps): void {
     socket.on(
       'chat:mute',
       guarded(parseMute, async (p) => {
+        const personId = p.personId ?? (p.viewerId ? await deps.personOfViewer(p.viewerId) : undefined);
         await deps.chat.mute(
           p.sessionId,
           {
             ...(p.viewerId ? { viewerId: p.viewerId } : {}),
-            ...(p.personId ? { personId: p.personId } : {}),
+            ...(personId ? { personId } : {}),
           },
           p.durationSec * 1000,
         );
