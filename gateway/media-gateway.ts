@@ -13,7 +13,7 @@ import {
   registerMediaNamespace,
   type SessionDirectory,
 } from './sockets/media/namespace.ts';
-import { createCounters } from './sockets/validate.ts';
+import { createCounters, type SocketCounters } from './sockets/validate.ts';
 import { registerWebPages } from './web-static.ts';
 
 export type { SessionDirectory };
@@ -30,6 +30,8 @@ export interface MediaGatewayDeps {
   announcedAddress: string | undefined;
   /** Checks a host's token against their current roles and ended sessions (privileged sockets). */
   access?: SocketAccess | undefined;
+  /** The real-time namespaces' counters for /metrics, once they are registered. */
+  realtimeSockets?: (() => SocketCounters | undefined) | undefined;
 }
 
 export interface MediaGateway {
@@ -65,7 +67,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     logger: deps.logger,
     counters,
   });
-  registerMetrics(deps.http, { rooms, mediaSockets: counters });
+  registerMetrics(deps.http, { rooms, mediaSockets: counters, realtimeSockets: deps.realtimeSockets });
   await registerWebPages(deps.http, deps.logger);
   return {
     rooms,

@@ -10,6 +10,8 @@ export interface MetricsSources {
   rooms: LiveRooms;
   /** Socket payload counters of the /media namespace. */
   mediaSockets: SocketCounters;
+  /** Counters of /live, /host and /staff (refusals by code, repeated card events), once registered. */
+  realtimeSockets?: (() => SocketCounters | undefined) | undefined;
 }
 
 export function registerMetrics(app: App, sources: MetricsSources): Registry {
@@ -34,7 +36,29 @@ export function registerMetrics(app: App, sources: MetricsSources): Registry {
   const invalid = g('socket_invalid_payloads', '/media payloads rejected by validation', []);
   const unknown = g('socket_unknown_events', '/media events nobody handles', []);
 
+  // Refusals (budgets, access checks) per namespace group and error code.
+  const refusals = new Gauge({
+    name: 'vitalive_socket_refusals',
+    help: 'Socket requests answered with a coded error, by namespace group and code',
+    labelNames: ['sockets', 'code'] as const,
+    registers: [register],
+  });
+  const repeated = new Gauge({
+    name: 'vitalive_live_repeated_card_events',
+    help: 'Impressions and clicks not counted again within their window (same viewer and card)',
+    registers: [register],
+  });
+
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    const realtime = sources.realtimeSockets?.();
+    for (const [group, counters] of [
+      ['media', sources.mediaSockets],
+      ['realtime', realtime],
+    ] as const) {
+      for (const [code, n] of Object.entries(counters?.refusals ?? {}))
+        refusals.set({ sockets: group, code }, n);
+    }
+    if (realtime) repeated.set(realtime.repeatedCardEvents);
     const stats = await sources.rooms.stats();
     for (const gauge of [producers, consumers, routers, bitrateIn, bitrateOut, loss, rtt]) gauge.reset();
     for (const s of stats.workers) {

@@ -31,6 +31,7 @@ import { connectRedis } from './redis.ts';
 import { registerRoutes } from './routes/index.ts';
 import { createSalesServices } from './sales-service.ts';
 import { createSocketServer, registerRealtime, SocketAccess, type SocketServer } from './sockets/index.ts';
+import type { SocketCounters } from './sockets/validate.ts';
 
 export interface Platform {
   readonly http: App;
@@ -192,8 +193,10 @@ export async function startPlatform(
     // Privileged sockets (/host, /staff, a host's /media) re-check the person's current roles and sessions.
     const socketAccess = new SocketAccess((personId) => personAccess(store, personId));
     // Media: live rooms on this node's workers, /media, /metrics, /web/.
+    let realtimeCounters: SocketCounters | undefined;
     const mediaGateway = await registerMediaGateway({
       access: socketAccess,
+      realtimeSockets: () => realtimeCounters,
       http,
       io: sockets.io,
       pool: media,
@@ -226,6 +229,7 @@ export async function startPlatform(
       recommendationMaxAgeMs: config.metrics.recommendationMaxAgeDays * DAY_MS,
     });
     closers.unshift(['realtime', () => realtime.close()]);
+    realtimeCounters = realtime.counters;
     // Conversion rollups (channels, events, referrers, AARRR) follow the outbox exactly once.
     events.subscribe(
       conversionRollupConsumer({ attributionWindowMs: config.metrics.attributionWindowDays * DAY_MS }),

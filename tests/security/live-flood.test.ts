@@ -129,6 +129,12 @@ describe('a flood of anonymous live events', () => {
     expect(sum('impressions')).toBeLessThanOrEqual(minted.size);
     expect(refusedJoins).toBeGreaterThan(0);
     expect(minted.size).toBeLessThan(FLOODERS * JOINS);
+    // Refusals are counted where operators look.
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    const line = metrics
+      .split('\n')
+      .find((l) => l.startsWith('vitalive_socket_refusals{sockets="realtime",code="RATE_LIMITED"}'));
+    expect(Number(line?.split(' ').at(-1))).toBeGreaterThan(0);
     expect(snap.viewerId).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
   }, 120_000);
 });
