@@ -22,6 +22,8 @@ async function flooder(url: string): Promise<Socket> {
   const s = connect(`${url}/live`, {
     transports: ['websocket'],
     reconnection: false,
+    // Fifty handshakes at once on a busy machine: allow them time.
+    timeout: 60_000,
     // Another loopback address: the attacker is not the real viewer's IP.
     localAddress: '127.0.0.2',
   } as Parameters<typeof connect>[1]);

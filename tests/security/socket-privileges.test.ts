@@ -2,7 +2,7 @@
 // and one PostgreSQL: a staff member demoted through node A loses the /host console they hold open on
 // node B, and cannot end a session with their old token; a token that expires while the console is open
 // no longer acts; a logout through one node lets go of the person's /staff socket on the other, and the
-// old token no longer opens it; a channel manager taken off a channel stops receiving its figures.
+// old token no longer opens it.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, cookiePair, postOk } from '../helpers/http-call.ts';

@@ -158,7 +158,10 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     if (ticking || nsp.sockets.size === 0) return;
     ticking = true;
     try {
-      await recheck();
+      // A failed re-check must not stop everyone's figures; it is tried again at the next tick.
+      await recheck().catch((err) =>
+        deps.logger.warn({ err: (err as Error).message }, 'staff privilege re-check failed'),
+      );
       const audiences: Array<[room: string, channels: ReadonlySet<string> | undefined]> = [
         [STAFF_ROOM, undefined],
       ];
