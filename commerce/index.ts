@@ -99,6 +99,8 @@ export {
   channelIdsOfPeople,
   type HealthDataConsent,
   healthDataConsent,
+  type PersonAccess,
+  personAccess,
   personIdByMemberCode,
 } from './people/lookups.ts';
 export { People, type PeopleOptions } from './people/people.ts';
@@ -185,4 +187,10 @@ export {
   type OfflineEvent,
   OfflineEvents,
 } from './venues/index.ts';
-export { linkViewer, type ViewerEvent, ViewerEventLog, type ViewerEventLogOptions } from './viewers/index.ts';
+export {
+  linkViewer,
+  personOfViewer,
+  type ViewerEvent,
+  ViewerEventLog,
+  type ViewerEventLogOptions,
+} from './viewers/index.ts';

@@ -18,6 +18,7 @@ export type DomainEventType =
   | 'person.roles_changed'
   | 'person.contact_proven'
   | 'person.invitation_answered'
+  | 'person.logged_out'
   | 'channel.created'
   | 'channel.updated'
   | 'product.created'

@@ -117,6 +117,25 @@ export interface PlatformConfig {
     /** A reading younger than this personalises live cards ("for your goal"). */
     recommendationMaxAgeDays: number;
   };
+  /** Budgets of /live clients (anonymous viewers included); see gateway/sockets/live/budgets.ts. */
+  live: {
+    /** Joins, impressions and clicks per socket: burst, then per minute; 0 per minute disables. */
+    socketEventsBurst: number;
+    socketEventsPerMin: number;
+    /** The same events of all sockets from one IP: burst, then per minute; 0 per minute disables. */
+    ipEventsBurst: number;
+    ipEventsPerMin: number;
+    /** Joins from one IP (each may mint a viewer id): burst, then per minute; 0 per minute disables. */
+    ipJoinsBurst: number;
+    ipJoinsPerMin: number;
+    /** An impression or click counts once per viewer and card within this window; 0 disables. */
+    cardEventWindowMs: number;
+    /** Chat messages of one anonymous viewer id, and of one IP: burst, then per minute. */
+    chatViewerBurst: number;
+    chatViewerPerMin: number;
+    chatIpBurst: number;
+    chatIpPerMin: number;
+  };
   people: {
     /** Membership tiers, lowest first; the first is given to new people. */
     tiers: string[];
@@ -328,6 +347,30 @@ export const DEFAULTS = {
   QUARANTINE_MAX_AGE_MS: 2_592_000_000,
   /** Quarantine entries are written together, with one fsync, once per this interval, ms. @default 100 */
   QUARANTINE_FLUSH_MS: 100,
+  /** /live joins, impressions and clicks one socket may send at once. @default 20 events */
+  LIVE_SOCKET_EVENTS_BURST: 20,
+  /** …and then per minute. @default 300 (5 a second); 0 disables the per-socket budget */
+  LIVE_SOCKET_EVENTS_PER_MIN: 300,
+  /** The same events of all sockets from one client IP at once (a venue may share one IP).
+   * @default 400 events */
+  LIVE_IP_EVENTS_BURST: 400,
+  /** …and then per minute. @default 6000 (100 a second); 0 disables the per-IP budget */
+  LIVE_IP_EVENTS_PER_MIN: 6000,
+  /** /live joins from one client IP at once; each may mint a viewer id. @default 60 joins */
+  LIVE_IP_JOINS_BURST: 60,
+  /** …and then per minute. @default 120 (2 a second); 0 disables the join budget */
+  LIVE_IP_JOINS_PER_MIN: 120,
+  /** An impression or a click counts once per viewer and card within this window.
+   * @default 60000 (1 minute); 0 disables (every one counts) */
+  LIVE_CARD_EVENT_WINDOW_MS: 60_000,
+  /** Chat messages one anonymous viewer id may send at once. @default 5 messages */
+  CHAT_VIEWER_BURST: 5,
+  /** …and then per minute. @default 30 */
+  CHAT_VIEWER_PER_MIN: 30,
+  /** Chat messages from one client IP (every viewer and member behind it) at once. @default 40 */
+  CHAT_IP_BURST: 40,
+  /** …and then per minute. @default 600 (10 a second) */
+  CHAT_IP_PER_MIN: 600,
 };
 
 type Env = Record<string, string | undefined>;
@@ -527,6 +570,19 @@ export function loadConfig(env: Env): PlatformConfig {
       codesPerIp: int(env, 'CONTACT_CODES_PER_IP', 0, 1_000_000),
       checksPerIp: int(env, 'CONTACT_CODE_CHECKS_PER_IP', 0, 1_000_000),
       windowSec: int(env, 'CONTACT_CODE_WINDOW_SEC', 1, 86_400),
+    },
+    live: {
+      socketEventsBurst: int(env, 'LIVE_SOCKET_EVENTS_BURST', 1, 100_000),
+      socketEventsPerMin: int(env, 'LIVE_SOCKET_EVENTS_PER_MIN', 0, 6_000_000),
+      ipEventsBurst: int(env, 'LIVE_IP_EVENTS_BURST', 1, 10_000_000),
+      ipEventsPerMin: int(env, 'LIVE_IP_EVENTS_PER_MIN', 0, 600_000_000),
+      ipJoinsBurst: int(env, 'LIVE_IP_JOINS_BURST', 1, 10_000_000),
+      ipJoinsPerMin: int(env, 'LIVE_IP_JOINS_PER_MIN', 0, 600_000_000),
+      cardEventWindowMs: int(env, 'LIVE_CARD_EVENT_WINDOW_MS', 0, 86_400_000),
+      chatViewerBurst: int(env, 'CHAT_VIEWER_BURST', 1, 10_000),
+      chatViewerPerMin: int(env, 'CHAT_VIEWER_PER_MIN', 1, 600_000),
+      chatIpBurst: int(env, 'CHAT_IP_BURST', 1, 1_000_000),
+      chatIpPerMin: int(env, 'CHAT_IP_PER_MIN', 1, 60_000_000),
     },
     ledger: {
       referralRatesBps: referralRates(env, tiers(env)),

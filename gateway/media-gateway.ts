@@ -7,13 +7,14 @@ import { LiveRooms, type MediaStats, type WorkerPool } from '../media/index.ts';
 import type { TokenService } from './auth/index.ts';
 import type { App } from './http-app.ts';
 import { type EdgeReadingCounters, type MqttFigures, registerMetrics } from './metrics.ts';
+import type { SocketAccess } from './sockets/access.ts';
 import { socketAuth } from './sockets/auth.ts';
 import {
   type MediaNamespace,
   registerMediaNamespace,
   type SessionDirectory,
 } from './sockets/media/namespace.ts';
-import { createCounters } from './sockets/validate.ts';
+import { createCounters, type SocketCounters } from './sockets/validate.ts';
 import { registerWebPages } from './web-static.ts';
 
 export type { SessionDirectory };
@@ -34,6 +35,10 @@ export interface MediaGatewayDeps {
   edge?: (() => Promise<EdgeReadingCounters>) | undefined;
   /** Order refusals, orphaned payments and gate releases, for /metrics. */
   orderCounters?: OrderCounters | undefined;
+  /** Checks a host's token against their current roles and ended sessions (privileged sockets). */
+  access?: SocketAccess | undefined;
+  /** The real-time namespaces' counters for /metrics, once they are registered. */
+  realtimeSockets?: (() => SocketCounters | undefined) | undefined;
 }
 
 export interface MediaGateway {
@@ -60,9 +65,12 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
   const counters = createCounters();
   const nsp = deps.io.of('/media') as MediaNamespace;
   // Viewers may watch without an account; the token decides who is the host.
-  nsp.use(socketAuth(deps.tokens, { required: false }));
+  nsp.use(
+    socketAuth(deps.tokens, { required: false, counters, ...(deps.access ? { access: deps.access } : {}) }),
+  );
   const control = registerMediaNamespace({
     nsp,
+    access: deps.access,
     rooms,
     sessions: deps.sessions,
     logger: deps.logger,
@@ -74,6 +82,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     mqtt: deps.mqtt,
     edge: deps.edge,
     orders: deps.orderCounters,
+    realtimeSockets: deps.realtimeSockets,
   });
   await registerWebPages(deps.http, deps.logger);
   return {

@@ -31,6 +31,8 @@ export interface MetricsSources {
   edge?: (() => Promise<EdgeReadingCounters>) | undefined;
   /** Order placement refusals, orphaned payments, stock-gate releases. */
   orders?: OrderCounters | undefined;
+  /** Counters of /live, /host and /staff (refusals by code, repeated card events), once registered. */
+  realtimeSockets?: (() => SocketCounters | undefined) | undefined;
 }
 
 /** Readings refused at the edge or by the core (see edge/quarantine.ts and edge/forwarder.ts). */
@@ -95,6 +97,19 @@ export function registerMetrics(
       }
     : undefined;
 
+  // Refusals (budgets, access checks) per namespace group and error code.
+  const refusals = new Gauge({
+    name: 'vitalive_socket_refusals',
+    help: 'Socket requests answered with a coded error, by namespace group and code',
+    labelNames: ['sockets', 'code'] as const,
+    registers: [register],
+  });
+  const repeated = new Gauge({
+    name: 'vitalive_live_repeated_card_events',
+    help: 'Impressions and clicks not counted again within their window (same viewer and card)',
+    registers: [register],
+  });
+
   // Orders and payments: what was refused or set aside since start.
   const o = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
     new Gauge({ name: `vitalive_${name}`, help, labelNames, registers: [register] });
@@ -117,6 +132,15 @@ export function registerMetrics(
       mqttRestarts.set(f.restarts ?? 0);
       for (const [code, n] of Object.entries(f.refused ?? {})) mqttRefused.set({ code }, n);
     }
+    const realtime = sources.realtimeSockets?.();
+    for (const [group, counters] of [
+      ['media', sources.mediaSockets],
+      ['realtime', realtime],
+    ] as const) {
+      for (const [code, n] of Object.entries(counters?.refusals ?? {}))
+        refusals.set({ sockets: group, code }, n);
+    }
+    if (realtime) repeated.set(realtime.repeatedCardEvents);
     const stats = await sources.rooms.stats();
     for (const gauge of [producers, consumers, routers, bitrateIn, bitrateOut, loss, rtt]) gauge.reset();
     for (const s of stats.workers) {

@@ -12,6 +12,7 @@ import {
   Ledger,
   LedgerSweeper,
   LocalEventBus,
+  personAccess,
   Readings,
   RedisEventBus,
   Store,
@@ -33,7 +34,8 @@ import { connectRedis } from './redis.ts';
 import { registerRoutes } from './routes/index.ts';
 import type { DeviceAdminPort } from './routes/readings.ts';
 import { createSalesServices } from './sales-service.ts';
-import { createSocketServer, registerRealtime, type SocketServer } from './sockets/index.ts';
+import { createSocketServer, registerRealtime, SocketAccess, type SocketServer } from './sockets/index.ts';
+import type { SocketCounters } from './sockets/validate.ts';
 
 export interface Platform {
   readonly http: App;
@@ -207,8 +209,9 @@ export async function startPlatform(
     }
     const broker = edge;
 
+    const authSecret = loadOrCreateSecret(config.dataDir, config.auth.secret);
     const tokens = new TokenService({
-      secret: loadOrCreateSecret(config.dataDir, config.auth.secret),
+      secret: authSecret,
       accessTtlSec: config.auth.accessTtlSec,
     });
     const http = await createHttpApp({
@@ -256,8 +259,13 @@ export async function startPlatform(
       ...{ devices: edge, readings, ledger },
     };
     await registerRoutes(http, deps);
+    // Privileged sockets (/host, /staff, a host's /media) re-check the person's current roles and sessions.
+    const socketAccess = new SocketAccess((personId) => personAccess(store, personId));
     // Media: live rooms on this node's workers, /media, /metrics, /web/.
+    let realtimeCounters: SocketCounters | undefined;
     const mediaGateway = await registerMediaGateway({
+      access: socketAccess,
+      realtimeSockets: () => realtimeCounters,
       http,
       io: sockets.io,
       pool: media,
@@ -275,6 +283,9 @@ export async function startPlatform(
     events.subscribe(mediaRoomsFollowSessions(mediaGateway));
     // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.
     const realtime = registerRealtime({
+      access: socketAccess,
+      viewerIdSecret: authSecret,
+      liveLimits: config.live,
       io: sockets.io,
       store,
       events,
@@ -290,6 +301,7 @@ export async function startPlatform(
       recommendationMaxAgeMs: config.metrics.recommendationMaxAgeDays * DAY_MS,
     });
     closers.unshift(['realtime', () => realtime.close()]);
+    realtimeCounters = realtime.counters;
     // Conversion rollups (channels, events, referrers, AARRR) follow the outbox exactly once.
     events.subscribe(
       conversionRollupConsumer({ attributionWindowMs: config.metrics.attributionWindowDays * DAY_MS }),

@@ -11,8 +11,11 @@ export type Ack<T> = (
 
 export interface LiveJoinPayload {
   sessionId: string;
-  /** Random id the browser keeps for this viewer (8–64 chars of [A-Za-z0-9_-]). */
-  viewerId: string;
+  /**
+   * The viewer id the server gave this browser at an earlier join (kept by the browser). Omitted, or
+   * not one the server signed, and a fresh id is minted: the snapshot's `viewerId` is the one to keep.
+   */
+  viewerId?: string;
   /** Referral code from the share link (?ref=). */
   ref?: string;
   /** Channel code from the share link (?ch=). */
@@ -40,6 +43,8 @@ export interface LiveSnapshot {
    * session at join/resync time (pinned or not yet), so a card pinned later is already flagged.
    */
   forYou?: Array<{ cardId: string; metric: string; goal: string }>;
+  /** In the answer to `live:join`: this viewer's id, minted and signed by the server; keep it. */
+  viewerId?: string;
 }
 
 export interface SessionEventFrame {
@@ -51,8 +56,9 @@ export interface SessionEventFrame {
 export interface ChatMessage {
   id: string;
   sessionId: string;
+  /** The author's viewer id (server-signed); a host mutes by it. No person id is ever broadcast. */
   viewerId: string;
-  personId: string | null;
+  /** Chosen by the server. */
   name: string;
   text: string;
   atMs: number;

@@ -7,7 +7,10 @@ import type { Database } from '../schema.ts';
 /** A store, or a transaction of it (lookups run inside a caller's transaction too). */
 export type Reader = { readonly db: Kysely<Database> };
 
+import type { Role } from '../roles.ts';
 import { INVITE_CODE_LENGTH, MEMBER_CODE_LENGTH, normaliseCode } from './codes.ts';
+import { rolesOf } from './person-model.ts';
+import { sessionsRevokedAtMs } from './refresh-tokens.ts';
 
 /** The person id for a member code (any case, spaces or dashes allowed), or undefined. */
 export async function personIdByMemberCode(store: Reader, memberCode: string): Promise<string | undefined> {
@@ -115,4 +118,20 @@ export async function channelIdsManagedBy(store: Reader, personId: string): Prom
     .where('manager_id', '=', personId)
     .execute();
   return rows.map((r) => r.id);
+}
+
+export interface PersonAccess {
+  /** The roles the person holds now (none when there is no such person). */
+  roles: Role[];
+  /** When the person's sessions were last ended (logout, password change or reset), or null. */
+  sessionsRevokedAtMs: number | null;
+}
+
+/** What a long-lived connection re-checks before a privileged action: current roles, ended sessions. */
+export async function personAccess(store: Reader, personId: string): Promise<PersonAccess> {
+  const [roles, revokedAt] = await Promise.all([
+    rolesOf(store.db, [personId]),
+    sessionsRevokedAtMs(store.db, personId),
+  ]);
+  return { roles: roles.get(personId) ?? [], sessionsRevokedAtMs: revokedAt };
 }

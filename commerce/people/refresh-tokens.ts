@@ -4,6 +4,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
+import { appendEvent } from '../outbox.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 
@@ -100,14 +101,39 @@ async function revokeFamily(trx: Kysely<Database>, familyId: string, nowMs: numb
     .execute();
 }
 
-/** Logout: revokes the token's whole family. Unknown tokens are ignored, so logout is idempotent. */
+/**
+ * Logout: revokes the token's whole family and writes `person.logged_out`, so open sockets of the person
+ * are let go on every node. Unknown or already revoked tokens are ignored, so logout is idempotent.
+ */
 export async function revokeRefreshToken(store: Store, token: string, nowMs: number): Promise<void> {
-  const row = await store.db
+  await store.transaction(async (trx) => {
+    const row = await trx
+      .selectFrom('refresh_tokens')
+      .select(['family_id', 'person_id'])
+      .where('token_hash', '=', hashToken(token))
+      .where('revoked_at_ms', 'is', null)
+      .executeTakeFirst();
+    if (!row) return;
+    await revokeFamily(trx, row.family_id, nowMs);
+    await appendEvent(
+      trx,
+      { type: 'person.logged_out', aggregateId: row.person_id, payload: { personId: row.person_id } },
+      nowMs,
+    );
+  });
+}
+
+/**
+ * When the person's sessions were last ended (logout, password change or reset, a stolen token's
+ * family revoked), or null: access tokens issued before then no longer open privileged sockets.
+ */
+export async function sessionsRevokedAtMs(db: Kysely<Database>, personId: string): Promise<number | null> {
+  const row = await db
     .selectFrom('refresh_tokens')
-    .select('family_id')
-    .where('token_hash', '=', hashToken(token))
+    .select((eb) => eb.fn.max('revoked_at_ms').as('at'))
+    .where('person_id', '=', personId)
     .executeTakeFirst();
-  if (row) await revokeFamily(store.db, row.family_id, nowMs);
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }
 
 /** Every session of the person ends (password reset or change). */

@@ -131,3 +131,13 @@ export async function linkViewer(db: Kysely<Database>, viewerId: string, personI
     .executeTakeFirstOrThrow();
   return row.person_id;
 }
+
+/** The person a viewer id was linked to (they signed in while watching), or undefined. */
+export async function personOfViewer(db: Kysely<Database>, viewerId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('viewer_links')
+    .select('person_id')
+    .where('viewer_id', '=', viewerId)
+    .executeTakeFirst();
+  return row?.person_id;
+}

@@ -1,1 +1,7 @@
-export { linkViewer, type ViewerEvent, ViewerEventLog, type ViewerEventLogOptions } from './event-log.ts';
+export {
+  linkViewer,
+  personOfViewer,
+  type ViewerEvent,
+  ViewerEventLog,
+  type ViewerEventLogOptions,
+} from './event-log.ts';

@@ -10,6 +10,8 @@ export interface Principal {
   roles: Role[];
   /** Token expiry, epoch ms; re-validated on socket recovery. */
   expiresAtMs: number;
+  /** When the token was issued, epoch ms (whole seconds); a logout or password change ends older ones. */
+  issuedAtMs?: number;
 }
 
 export interface TokenServiceOptions {
@@ -28,7 +30,7 @@ export class TokenService {
   readonly #key: Uint8Array;
   readonly #ttl: number;
   readonly #issuer: string;
-  readonly #verify: (token: string) => { sub?: unknown; exp?: unknown; roles?: unknown };
+  readonly #verify: (token: string) => { sub?: unknown; exp?: unknown; iat?: unknown; roles?: unknown };
 
   constructor(opts: TokenServiceOptions) {
     if (opts.secret.byteLength < 32) throw new TypeError('token secret must be at least 32 bytes');
@@ -64,7 +66,7 @@ export class TokenService {
 
   /** Verifies signature, issuer and expiry; any failure is AUTH_INVALID_TOKEN. */
   async verifyAccess(token: string): Promise<Principal> {
-    let payload: { sub?: unknown; exp?: unknown; roles?: unknown };
+    let payload: { sub?: unknown; exp?: unknown; iat?: unknown; roles?: unknown };
     try {
       payload = this.#verify(token);
     } catch (err) {
@@ -73,6 +75,11 @@ export class TokenService {
     if (typeof payload.sub !== 'string' || !payload.sub || typeof payload.exp !== 'number')
       throw new VitaliveError('AUTH_INVALID_TOKEN');
     const roles = Array.isArray(payload.roles) ? (payload.roles as unknown[]).filter(isRole) : [];
-    return { personId: payload.sub, roles, expiresAtMs: payload.exp * 1000 };
+    return {
+      personId: payload.sub,
+      roles,
+      expiresAtMs: payload.exp * 1000,
+      ...(typeof payload.iat === 'number' ? { issuedAtMs: payload.iat * 1000 } : {}),
+    };
   }
 }

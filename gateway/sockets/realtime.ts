@@ -14,14 +14,19 @@ import {
   countOrphanedPayments,
   type EventBus,
   liveFunnelConsumer,
+  personAccess,
+  personOfViewer,
   recommendCards,
   type Store,
   ViewerEventLog,
 } from '../../commerce/index.ts';
 import type { MediaStats } from '../../media/index.ts';
 import type { TokenService } from '../auth/index.ts';
+import { loadConfig, type PlatformConfig } from '../config.ts';
+import { accessRevocation, SocketAccess } from './access.ts';
 import { socketAuth } from './auth.ts';
 import { type HostActions, type HostNamespace, hostRoom, registerHostNamespace } from './host/namespace.ts';
+import { LiveBudgets } from './live/budgets.ts';
 import { LiveChat } from './live/chat.ts';
 import { liveFanout } from './live/fanout.ts';
 import {
@@ -30,10 +35,14 @@ import {
   registerLiveNamespace,
   sessionRoom,
 } from './live/namespace.ts';
+import { ViewerIds } from './live/viewer-ids.ts';
 import { ViewerPresence } from './live/viewer-presence.ts';
 import type { DeviceFigures, LiveSessionInfo } from './staff/figures.ts';
 import { registerStaffNamespace } from './staff/namespace.ts';
+import type { BucketSpec } from './token-bucket.ts';
 import { createCounters, type SocketCounters } from './validate.ts';
+
+export type LiveLimits = PlatformConfig['live'];
 
 /** What commerce's live sales offer the real-time gateway (commerce's LiveSales implements it). */
 export interface LiveSalesPort extends HostActions {
@@ -51,6 +60,12 @@ export interface RealtimeDeps {
   redis?: Redis | undefined;
   sales: LiveSalesPort;
   orders: OrderPlacer;
+  /** Signs the viewer ids /live mints (the auth secret; a key of its own is derived from it). */
+  viewerIdSecret: Uint8Array;
+  /** Budgets of /live clients; absent → the defaults of gateway/config.ts. */
+  liveLimits?: LiveLimits | undefined;
+  /** Re-checks privileged sockets against the person's current state; default reads the store. */
+  access?: SocketAccess | undefined;
   /** Devices online and readings per minute (edge presence); absent on nodes without an edge. */
   devices?: (() => Promise<DeviceFigures>) | undefined;
   /** SFU stats for staff; absent on nodes without media. */
@@ -63,6 +78,11 @@ export interface RealtimeDeps {
   staffPeriodMs?: number;
   /** @default 500 ms */
   viewerCountPeriodMs?: number;
+}
+
+/** Per minute → per second; 0 per minute disables the bucket. */
+function bucket(burst: number, perMin: number): BucketSpec | null {
+  return perMin > 0 ? { capacity: burst, refillPerSec: perMin / 60 } : null;
 }
 
 export interface Realtime {
@@ -89,9 +109,18 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
   const host = deps.io.of('/host') as HostNamespace;
   const staff = deps.io.of('/staff');
 
+  const access = deps.access ?? new SocketAccess((personId) => personAccess(deps.store, personId));
+
   live.use(socketAuth(deps.tokens, { required: false }));
-  host.use(socketAuth(deps.tokens, { required: true }));
-  staff.use(socketAuth(deps.tokens, { required: true, roles: ['staff', 'admin', 'channel_manager'] }));
+  host.use(socketAuth(deps.tokens, { required: true, access, counters }));
+  staff.use(
+    socketAuth(deps.tokens, {
+      required: true,
+      roles: ['staff', 'admin', 'channel_manager'],
+      access,
+      counters,
+    }),
+  );
 
   const presence = new ViewerPresence({
     nodeId: deps.nodeId,
@@ -110,7 +139,18 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     nodeId: deps.nodeId,
     channels,
   });
-  const chat = new LiveChat({ redis: deps.redis });
+  const limits = deps.liveLimits ?? loadConfig({}).live;
+  const chat = new LiveChat({
+    redis: deps.redis,
+    perViewer: bucket(limits.chatViewerBurst, limits.chatViewerPerMin)!,
+    perIp: bucket(limits.chatIpBurst, limits.chatIpPerMin)!,
+  });
+  const budgets = new LiveBudgets({
+    perSocket: bucket(limits.socketEventsBurst, limits.socketEventsPerMin),
+    perIp: bucket(limits.ipEventsBurst, limits.ipEventsPerMin),
+    joinsPerIp: bucket(limits.ipJoinsBurst, limits.ipJoinsPerMin),
+    cardEventWindowMs: limits.cardEventWindowMs,
+  });
 
   registerLiveNamespace({
     nsp: live,
@@ -133,8 +173,14 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     presence,
     chat,
     counters,
+    viewerIds: new ViewerIds(deps.viewerIdSecret),
+    budgets,
   });
-  registerHostNamespace({ nsp: host, live, actions: deps.sales, chat, logger: deps.logger, counters });
+  registerHostNamespace({
+    ...{ nsp: host, live, actions: deps.sales, chat, logger: deps.logger, counters },
+    access,
+    personOfViewer: (viewerId) => personOfViewer(deps.store.db, viewerId),
+  });
   const staffStream = registerStaffNamespace({
     nsp: staff as Parameters<typeof registerStaffNamespace>[0]['nsp'],
     db: deps.store.background,
@@ -153,6 +199,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
   });
 
   deps.events.subscribe(liveFanout(live, host));
+  deps.events.subscribe(accessRevocation(deps.io));
   deps.events.subscribe(liveFunnelConsumer(channels));
 
   let closing: Promise<void> | undefined;

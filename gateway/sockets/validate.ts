@@ -10,10 +10,20 @@ export interface SocketCounters {
   invalidPayloads: number;
   unknownEvents: number;
   handlerErrors: number;
+  /** Requests answered with a coded error (budgets, access checks, validation…), by code. */
+  refusals: Record<string, number>;
+  /** Impressions and clicks not counted again within their window (same viewer, same card). */
+  repeatedCardEvents: number;
 }
 
 export function createCounters(): SocketCounters {
-  return { invalidPayloads: 0, unknownEvents: 0, handlerErrors: 0 };
+  return { invalidPayloads: 0, unknownEvents: 0, handlerErrors: 0, refusals: {}, repeatedCardEvents: 0 };
+}
+
+/** Counts a coded refusal (anything else is counted as a handler error where it is caught). */
+export function countRefusal(counters: SocketCounters, err: unknown): void {
+  if (!isVitaliveError(err)) return;
+  counters.refusals[err.code] = (counters.refusals[err.code] ?? 0) + 1;
 }
 
 export function compile<T extends TSchema>(schema: T): (value: unknown) => Static<T> {
@@ -61,7 +71,7 @@ export function socketHandler<S, T>(
       if (!isVitaliveError(err)) {
         counters.handlerErrors++;
         onError?.(err, socket);
-      }
+      } else countRefusal(counters, err);
       ack?.({ ok: false, error: coded.toJSON() });
     }
   };

@@ -49,6 +49,9 @@ export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
       DATA_DIR: dataDir,
       AUTH_SECRET: secret,
       LOG_LEVEL: 'error',
+      // Every simulated viewer comes from this machine's one address: per-IP budgets off.
+      LIVE_IP_JOINS_PER_MIN: '0',
+      LIVE_IP_EVENTS_PER_MIN: '0',
       SEED: i === 0 ? '1' : '0',
     };
     const child = await compiledNode('loadtest/fanout/gateway-server.ts', [], {

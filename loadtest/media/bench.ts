@@ -208,8 +208,12 @@ async function firstFrames(): Promise<number[]> {
     node.sessions.live.set('FF', 'host-ff');
     const token = await node.hostToken('host-ff');
     const hostCtx = await browser.newContext();
+    // The host page never reads a token from its address: the tab is given it.
+    await hostCtx.addInitScript({
+      content: `sessionStorage.setItem('vl.accessToken', ${JSON.stringify(token)})`,
+    });
     const host = await hostCtx.newPage();
-    await host.goto(`${node.baseUrl}/web/host.html?session=FF&token=${encodeURIComponent(token)}`);
+    await host.goto(`${node.baseUrl}/web/host.html?session=FF`);
     await host.waitForFunction(
       () => {
         const s = (globalThis as unknown as { vitaliveHost?: { sendTransport: string; producers: number } })

@@ -28,8 +28,11 @@ describe('media in a real browser', () => {
     node.sessions.live.set('B1', 'host-b');
     const token = await node.hostToken('host-b');
     const context = await browser.newContext();
+    await context.addInitScript({
+      content: `sessionStorage.setItem('vl.accessToken', ${JSON.stringify(token)})`,
+    });
     const host = await context.newPage();
-    await host.goto(`${node.baseUrl}/web/host.html?session=B1&token=${encodeURIComponent(token)}`);
+    await host.goto(`${node.baseUrl}/web/host.html?session=B1`);
     await host.waitForFunction(
       () => {
         const s = (globalThis as unknown as { vitaliveHost?: { sendTransport: string; producers: number } })

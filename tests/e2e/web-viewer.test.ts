@@ -63,8 +63,12 @@ describe('viewer page in a real browser', () => {
     browser = await launchChromium();
     // The host publishes the fake camera from the minimal media page.
     hostCtx = await browser.newContext();
+    // The token is handed to the tab, never put in the address.
+    await hostCtx.addInitScript({
+      content: `sessionStorage.setItem('vl.accessToken', ${JSON.stringify(hostToken)})`,
+    });
     const host = await hostCtx.newPage();
-    await host.goto(`${node.url}/web/host.html?session=${sessionId}&token=${encodeURIComponent(hostToken)}`);
+    await host.goto(`${node.url}/web/host.html?session=${sessionId}`);
     await until(host, 'globalThis.vitaliveHost?.producers === 2');
   });
 
@@ -73,6 +77,17 @@ describe('viewer page in a real browser', () => {
     await hostCtx?.close().catch(() => undefined);
     await browser?.close();
     await node?.close();
+  });
+
+  it('the host page ignores an access token put in its address, and removes it', async () => {
+    const ctx = await browser.newContext();
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    await page.goto(`${node.url}/web/host.html?session=${sessionId}&token=${encodeURIComponent(hostToken)}`);
+    // Without the tab's token or a refresh cookie the page is a viewer: the SFU does not let it publish.
+    await until(page, "globalThis.vitaliveHost?.error === 'only the host of this session can publish'");
+    expect(new URL(page.url()).searchParams.has('token')).toBe(false);
+    expect(new URL(page.url()).searchParams.get('session')).toBe(sessionId);
   });
 
   it('follows the browser language and switches on request, in place', async () => {

@@ -4,8 +4,9 @@
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { Type } from 'typebox';
-import { type Ack, VitaliveError } from '../../../protocols/index.ts';
+import { type Ack, isVitaliveError, VitaliveError } from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
+import type { SocketAccess } from '../access.ts';
 import type { LiveChat } from '../live/chat.ts';
 import type { LiveNamespace } from '../live/namespace.ts';
 import { sessionRoom } from '../live/namespace.ts';
@@ -112,6 +113,10 @@ export interface HostNamespaceDeps {
   chat: LiveChat;
   logger: Logger;
   counters: SocketCounters;
+  /** Re-checks the token's expiry and the person's current roles before every action. */
+  access: SocketAccess;
+  /** The person a viewer id is linked to: a mute follows the person, not just that browser. */
+  personOfViewer: (viewerId: string) => Promise<string | undefined>;
 }
 
 export function registerHostNamespace(deps: HostNamespaceDeps): void {
@@ -127,20 +132,31 @@ export function registerHostNamespace(deps: HostNamespaceDeps): void {
 
   deps.nsp.on('connection', (socket: HostSocket) => {
     countUnknownEvents(socket, KNOWN, deps.counters);
-    const principal = socket.data.principal!;
-    if (!principal.roles.includes('staff') && !principal.roles.includes('admin'))
-      void socket.join(hostPersonRoom(principal.personId));
+    const handshake = socket.data.principal!;
+    if (!handshake.roles.includes('staff') && !handshake.roles.includes('admin'))
+      void socket.join(hostPersonRoom(handshake.personId));
     const onError = (err: unknown) => deps.logger.error({ err }, 'host handler failed');
+    // Every action is checked against the person as they are now, not as the handshake saw them: the
+    // token may have expired, the sessions been ended, the staff role taken away.
     const guarded = <T extends { sessionId: string }>(
       parse: (v: unknown) => T,
-      fn: (p: T) => Promise<unknown>,
+      fn: (p: T, principal: Principal) => Promise<unknown>,
     ) =>
       handle(
         deps.counters,
         parse,
         async (p: T) => {
+          let principal: Principal;
+          try {
+            principal = await deps.access.current(handshake);
+          } catch (err) {
+            // Refused, then let go: the console reconnects with a fresh token (or not at all).
+            if (isVitaliveError(err) && err.code === 'AUTH_INVALID_TOKEN')
+              setImmediate(() => socket.disconnect(true));
+            throw err;
+          }
           await mayHost(principal, p.sessionId);
-          return fn(p);
+          return fn(p, principal);
         },
         onError,
       );
@@ -154,23 +170,23 @@ export function registerHostNamespace(deps: HostNamespaceDeps): void {
     );
     socket.on(
       'session:go_live',
-      guarded(parseSession, (p) => actions.goLive(principal, p.sessionId)),
+      guarded(parseSession, (p, principal) => actions.goLive(principal, p.sessionId)),
     );
     socket.on(
       'session:end',
-      guarded(parseSession, (p) => actions.end(principal, p.sessionId)),
+      guarded(parseSession, (p, principal) => actions.end(principal, p.sessionId)),
     );
     socket.on(
       'card:pin',
-      guarded(parseCard, (p) => actions.pin(principal, p.sessionId, p.cardId)),
+      guarded(parseCard, (p, principal) => actions.pin(principal, p.sessionId, p.cardId)),
     );
     socket.on(
       'card:unpin',
-      guarded(parseCard, (p) => actions.unpin(principal, p.sessionId, p.cardId)),
+      guarded(parseCard, (p, principal) => actions.unpin(principal, p.sessionId, p.cardId)),
     );
     socket.on(
       'card:countdown',
-      guarded(parseCountdown, (p) =>
+      guarded(parseCountdown, (p, principal) =>
         actions.countdown(principal, p.sessionId, p.cardId, p.startsAtMs, p.endsAtMs),
       ),
     );
@@ -186,11 +202,12 @@ export function registerHostNamespace(deps: HostNamespaceDeps): void {
     socket.on(
       'chat:mute',
       guarded(parseMute, async (p) => {
+        const personId = p.personId ?? (p.viewerId ? await deps.personOfViewer(p.viewerId) : undefined);
         await deps.chat.mute(
           p.sessionId,
           {
             ...(p.viewerId ? { viewerId: p.viewerId } : {}),
-            ...(p.personId ? { personId: p.personId } : {}),
+            ...(personId ? { personId } : {}),
           },
           p.durationSec * 1000,
         );

@@ -1,6 +1,8 @@
-// Live chat: length limits, rate limits per socket and per person, mutes and deletions by the host or
-// staff. Mutes live in Redis in multi-node mode (every node must honour them), else in memory.
-import { randomUUID } from 'node:crypto';
+// Live chat: length limits, rate limits per socket, per person (signed in) or per viewer id (anonymous)
+// and per client IP; mutes and deletions by the host or staff. Mutes follow the viewer id and the person
+// (not the socket), and live in Redis in multi-node mode (every node must honour them), else in memory.
+// Broadcast messages carry the viewer id and a name the server chose, never a person id.
+import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type ChatMessage, VitaliveError } from '../../../protocols/index.ts';
 import { TokenBuckets } from '../token-bucket.ts';
@@ -13,13 +15,24 @@ export interface ChatOptions {
   perSocket?: { capacity: number; refillPerSec: number };
   /** Per person (all their sockets): burst 8, then 1 message per second. */
   perPerson?: { capacity: number; refillPerSec: number };
+  /** Per anonymous viewer id (all its sockets): burst 5, then 1 message every 2 s. */
+  perViewer?: { capacity: number; refillPerSec: number };
+  /** Per client IP (everyone behind it): burst 40, then 10 messages per second. */
+  perIp?: { capacity: number; refillPerSec: number };
 }
 
 export interface ChatAuthor {
   socketId: string;
+  ip: string;
   sessionId: string;
   viewerId: string;
   personId: string | null;
+}
+
+/** The name shown for a viewer: chosen by the server from the viewer id, never by the client. */
+export function viewerName(viewerId: string): string {
+  const n = createHash('sha256').update(viewerId).digest().readUInt32BE(0) % 10_000;
+  return `Viewer ${String(n).padStart(4, '0')}`;
 }
 
 export class LiveChat {
@@ -27,6 +40,8 @@ export class LiveChat {
   readonly #maxLength: number;
   readonly #perSocket: TokenBuckets;
   readonly #perPerson: TokenBuckets;
+  readonly #perViewer: TokenBuckets;
+  readonly #perIp: TokenBuckets;
   readonly #mutes = new Map<string, number>();
 
   constructor(opts: ChatOptions = {}) {
@@ -34,6 +49,8 @@ export class LiveChat {
     this.#maxLength = opts.maxLength ?? 300;
     this.#perSocket = new TokenBuckets(opts.perSocket ?? { capacity: 5, refillPerSec: 0.5 });
     this.#perPerson = new TokenBuckets(opts.perPerson ?? { capacity: 8, refillPerSec: 1 });
+    this.#perViewer = new TokenBuckets(opts.perViewer ?? { capacity: 5, refillPerSec: 0.5 });
+    this.#perIp = new TokenBuckets(opts.perIp ?? { capacity: 40, refillPerSec: 10 });
   }
 
   /** Checks limits and mutes; returns the message to broadcast. */
@@ -46,11 +63,15 @@ export class LiveChat {
         reason: `message longer than ${this.#maxLength} characters`,
       });
     }
-    const waitSocket = this.#perSocket.take(author.socketId);
-    const waitPerson = author.personId ? this.#perPerson.take(author.personId) : 0;
-    if (waitSocket || waitPerson) {
-      throw new VitaliveError('RATE_LIMITED', { retryAfterSec: Math.max(waitSocket, waitPerson) });
-    }
+    const waits = [
+      this.#perSocket.take(author.socketId),
+      // A signed-in author is one person whatever their viewer ids; an anonymous one is their viewer id
+      // (minted and signed by the server, so a new one costs a join).
+      author.personId ? this.#perPerson.take(author.personId) : this.#perViewer.take(author.viewerId),
+      this.#perIp.take(author.ip),
+    ];
+    const wait = Math.max(...waits);
+    if (wait > 0) throw new VitaliveError('RATE_LIMITED', { retryAfterSec: wait });
     if (await this.isMuted(author.sessionId, author.viewerId, author.personId)) {
       throw new VitaliveError('CHAT_MUTED');
     }
@@ -58,8 +79,7 @@ export class LiveChat {
       id: randomUUID(),
       sessionId: author.sessionId,
       viewerId: author.viewerId,
-      personId: author.personId,
-      name: `Viewer ${author.viewerId.slice(-4)}`,
+      name: viewerName(author.viewerId),
       text,
       atMs: Date.now(),
     };

@@ -23,7 +23,9 @@ import {
 import type { Principal } from '../../auth/index.ts';
 import { PlaceOrderBody } from '../../routes/sales-schemas.ts';
 import { compile, dispatcher, type SocketCounters, type SocketHandler, socketHandler } from '../validate.ts';
+import type { LiveBudgets } from './budgets.ts';
 import type { LiveChat } from './chat.ts';
+import type { ViewerIds } from './viewer-ids.ts';
 import type { ViewerPresence } from './viewer-presence.ts';
 
 /** Reads a session's public state; commerce provides it. undefined → the session does not exist. */
@@ -65,6 +67,10 @@ export interface LiveNamespaceDeps {
   presence: ViewerPresence;
   chat: LiveChat;
   counters: SocketCounters;
+  /** Mints and checks the signed viewer ids. */
+  viewerIds: ViewerIds;
+  /** Per-socket and per-IP budgets, and the once-per-window rule for impressions and clicks. */
+  budgets: LiveBudgets;
 }
 
 export const sessionRoom = (sessionId: string) => `s:${sessionId}`;
@@ -76,7 +82,8 @@ const parseJoin = compile(
   Type.Object(
     {
       sessionId: Id,
-      viewerId: Type.String({ minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+      // The id the server gave this browser; absent, unsigned or forged → a fresh one is minted.
+      viewerId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' })),
       ref: Type.Optional(Code),
       ch: Type.Optional(Code),
     },
@@ -182,9 +189,21 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
 
   const onError = (err: unknown, socket: LiveSocket) =>
     deps.logger.error({ err, socket: socket.id }, 'live handler failed');
+  /** Spends the socket's and its IP's budget, or refuses with RATE_LIMITED. */
+  function spend(socket: LiveSocket, kind: 'join' | 'card'): void {
+    const wait = deps.budgets.take(kind, socket.id, socket.handshake.address);
+    if (wait > 0) throw new VitaliveError('RATE_LIMITED', { retryAfterSec: wait });
+  }
+
   const cardEvent = (type: 'card.click' | 'card.impression') =>
     socketHandler(counters, parseCard, (socket: LiveSocket, p) => {
       const live = joined(socket, p.sessionId);
+      spend(socket, 'card');
+      // Counted once per viewer and card in the window; a repeat is not an error, just not news.
+      if (!deps.budgets.firstInWindow(type, p.sessionId, live.viewerId, p.cardId)) {
+        counters.repeatedCardEvents++;
+        return;
+      }
       deps.viewerLog.record({
         sessionId: p.sessionId,
         type,
@@ -202,22 +221,24 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
       counters,
       parseJoin,
       async (socket: LiveSocket, p) => {
+        spend(socket, 'join');
         const snap = await snapshot(p.sessionId);
         if (socket.data.live) leave(socket);
+        const { viewerId } = deps.viewerIds.accept(p.viewerId);
         const personId = personOf(socket);
-        if (personId) await linkViewer(deps.db, p.viewerId, personId);
+        if (personId) await linkViewer(deps.db, viewerId, personId);
         socket.data.live = {
           sessionId: p.sessionId,
-          viewerId: p.viewerId,
+          viewerId,
           ref: p.ref ?? null,
           ch: p.ch ?? null,
         };
         await socket.join(sessionRoom(p.sessionId));
-        deps.presence.add(p.sessionId, p.viewerId);
+        deps.presence.add(p.sessionId, viewerId);
         deps.viewerLog.record({
           sessionId: p.sessionId,
           type: 'live.join',
-          viewerId: p.viewerId,
+          viewerId,
           personId,
           refCode: p.ref,
           chCode: p.ch,
@@ -226,6 +247,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
           ...snap,
           ...(await forYou(personId, p.sessionId)),
           viewers: deps.presence.count(p.sessionId),
+          viewerId,
         };
       },
       onError,
@@ -275,6 +297,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
         const message = await deps.chat.compose(
           {
             socketId: socket.id,
+            ip: socket.handshake.address,
             sessionId: p.sessionId,
             viewerId: live.viewerId,
             personId: personOf(socket),

@@ -12,6 +12,7 @@ import {
   VitaliveError,
 } from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
+import type { SocketAccess } from '../access.ts';
 import { countUnknownEvents, handle, type SocketCounters } from '../validate.ts';
 import {
   parseConnect,
@@ -70,6 +71,8 @@ export interface MediaNamespaceDeps {
   sessions: SessionDirectory;
   logger: Logger;
   counters: SocketCounters;
+  /** Re-checks the host's token and current state before host actions; absent → handshake only. */
+  access?: SocketAccess | undefined;
 }
 
 const json = (v: unknown) => v as MediaJson;
@@ -147,7 +150,9 @@ export function registerMediaNamespace(deps: MediaNamespaceDeps): MediaNamespace
           if (hostId === undefined) throw new VitaliveError('MEDIA_SESSION_NOT_LIVE', { sessionId });
           if (socket.data.mediaSession && socket.data.mediaSession !== sessionId) leave();
           const room = await rooms.open(sessionId, hostId);
-          const role = socket.data.principal?.personId === hostId ? 'host' : 'viewer';
+          const principal = socket.data.principal;
+          const role = principal?.personId === hostId ? 'host' : 'viewer';
+          if (role === 'host' && principal) await deps.access?.current(principal);
           room.join(peerId, role);
           socket.data.mediaSession = sessionId;
           await socket.join(mediaRoom(sessionId));
@@ -176,13 +181,15 @@ export function registerMediaNamespace(deps: MediaNamespaceDeps): MediaNamespace
       });
       return null;
     });
-    on('media:produce', parseProduce, (p, room) =>
-      room.produce(peerId, {
+    on('media:produce', parseProduce, async (p, room) => {
+      const principal = socket.data.principal;
+      if (principal) await deps.access?.current(principal);
+      return room.produce(peerId, {
         transportId: p.transportId,
         kind: p.kind,
         rtpParameters: p.rtpParameters as ms.RtpParameters,
-      }),
-    );
+      });
+    });
     on('media:consume', parseConsume, async (p, room) => {
       const c = await room.consume(peerId, {
         transportId: p.transportId,

@@ -6,8 +6,9 @@ import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { type Database, readLiveFunnel } from '../../../commerce/index.ts';
 import type { MediaStats } from '../../../media/index.ts';
+import { VitaliveError } from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
-import { countUnknownEvents, type SocketCounters } from '../validate.ts';
+import { countRefusal, countUnknownEvents, type SocketCounters } from '../validate.ts';
 import { type ConversionFigures, conversionFigures, rollupsVersion } from './conversion.ts';
 import { buildFigures, type DeviceFigures, type LiveSessionInfo, type StaffFigures } from './figures.ts';
 
@@ -133,11 +134,37 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     }
   });
 
+  /**
+   * Privileges are re-checked on every tick: a socket whose token expired is let go (the console
+   * reconnects with a fresh one), and a manager's channels are read again, so a manager taken off a
+   * channel stops receiving its figures at the next update.
+   */
+  async function recheck(): Promise<void> {
+    const now = Date.now();
+    for (const socket of nsp.sockets.values()) {
+      const p = socket.data.principal;
+      if (p && p.expiresAtMs <= now) {
+        countRefusal(deps.counters, new VitaliveError('AUTH_INVALID_TOKEN', { reason: 'expired' }));
+        socket.disconnect(true);
+      }
+    }
+    for (const [personId, before] of managers) {
+      const current = new Set(await sources.channelsManagedBy(personId));
+      if (current.size === before.size && [...current].every((c) => before.has(c))) continue;
+      managers.set(personId, current);
+      conversionCache.delete(managerRoom(personId));
+    }
+  }
+
   let ticking = false;
   const timer = setInterval(async () => {
     if (ticking || nsp.sockets.size === 0) return;
     ticking = true;
     try {
+      // A failed re-check must not stop everyone's figures; it is tried again at the next tick.
+      await recheck().catch((err) =>
+        deps.logger.warn({ err: (err as Error).message }, 'staff privilege re-check failed'),
+      );
       const audiences: Array<[room: string, channels: ReadonlySet<string> | undefined]> = [
         [STAFF_ROOM, undefined],
       ];

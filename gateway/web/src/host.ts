@@ -3,8 +3,8 @@
 import type { types } from 'mediasoup-client';
 import { loadDevice, pageParams, Signalling, status } from './signalling.ts';
 
-const { sessionId, token } = pageParams();
-const sig = new Signalling(token);
+const { sessionId } = pageParams();
+const sig = new Signalling();
 const state = { sendTransport: 'new', producers: 0, error: '', publishes: 0 };
 (window as unknown as { vitaliveHost: typeof state }).vitaliveHost = state;
 

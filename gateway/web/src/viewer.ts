@@ -3,8 +3,8 @@
 import type { types } from 'mediasoup-client';
 import { loadDevice, pageParams, Signalling, status } from './signalling.ts';
 
-const { sessionId, token } = pageParams();
-const sig = new Signalling(token);
+const { sessionId } = pageParams();
+const sig = new Signalling();
 const videoEl = document.getElementById('video') as HTMLVideoElement;
 const consumers = new Map<string, types.Consumer>();
 const view = {

@@ -1,4 +1,5 @@
-// Chat rules: length and emptiness checks, per-socket and per-person rate limits with a retry time,
+// Chat rules: length and emptiness checks, per-socket, per-person, per-viewer and per-IP rate limits with
+// a retry time, server-chosen names and no person id in broadcasts,
 // and mutes honoured across nodes through Redis.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -26,7 +27,13 @@ describe('TokenBuckets', () => {
 });
 
 describe('LiveChat', () => {
-  const author = { socketId: 's1', sessionId: 'L1', viewerId: 'viewer-0001', personId: null };
+  const author = {
+    socketId: 's1',
+    ip: '203.0.113.1',
+    sessionId: 'L1',
+    viewerId: 'viewer-0001',
+    personId: null,
+  };
 
   it('rejects empty and overlong text and strips control characters', async () => {
     const chat = new LiveChat({ maxLength: 10 });
@@ -55,6 +62,34 @@ describe('LiveChat', () => {
     await expect(chat.compose({ ...person, socketId: 'd' }, '4')).rejects.toMatchObject({
       code: 'RATE_LIMITED',
     });
+  });
+
+  it('rate-limits an anonymous viewer id across sockets, and one IP across viewers', async () => {
+    const chat = new LiveChat({
+      perViewer: { capacity: 2, refillPerSec: 0.1 },
+      // A refused message still spends its IP's token: four for the five tries below.
+      perIp: { capacity: 4, refillPerSec: 0.1 },
+    });
+    await chat.compose({ ...author, socketId: 'a' }, '1');
+    await chat.compose({ ...author, socketId: 'b' }, '2');
+    await expect(chat.compose({ ...author, socketId: 'c' }, '3')).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+    });
+    await chat.compose({ ...author, socketId: 'd', viewerId: 'viewer-0002' }, '4');
+    await expect(
+      chat.compose({ ...author, socketId: 'e', viewerId: 'viewer-0003' }, '5'),
+    ).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await expect(
+      chat.compose({ ...author, socketId: 'f', viewerId: 'viewer-0004', ip: '203.0.113.2' }, '6'),
+    ).resolves.toBeTruthy();
+  });
+
+  it('broadcasts no person id, and a name the server chose', async () => {
+    const chat = new LiveChat();
+    const m = await chat.compose({ ...author, personId: 'p1' }, 'hello');
+    expect(m).not.toHaveProperty('personId');
+    expect(m.name).toMatch(/^Viewer \d{4}$/);
+    expect((await chat.compose({ ...author, socketId: 's2' }, 'again')).name).toBe(m.name);
   });
 
   describe('mutes through Redis', () => {

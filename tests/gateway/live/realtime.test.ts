@@ -147,7 +147,10 @@ describe('/live and /host on a platform node', () => {
 
   it('records joins and clicks with the link codes, and links a viewer who logs in mid-session', async () => {
     const v = await open('/live');
-    await ok(v, 'live:join', { sessionId, viewerId: 'coded-viewer-1', ref: 'REFCODE9', ch: 'CHCODE09' });
+    const joined = await ok(v, 'live:join', { sessionId, ref: 'REFCODE9', ch: 'CHCODE09' });
+    // The server mints the viewer id and the browser keeps it.
+    const viewerId = joined.viewerId as string;
+    expect(viewerId).toMatch(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/);
     v.emit('card:click', { sessionId, cardId: cardA });
     const member = await seedPerson(node.platform.store, tokens);
     expect((await ok(v, 'live:auth', { token: member.token })).personId).toBe(member.person.id);
@@ -156,21 +159,17 @@ describe('/live and /host on a platform node', () => {
       const rows = await db
         .selectFrom('viewer_events')
         .selectAll()
-        .where('viewer_id', '=', 'coded-viewer-1')
+        .where('viewer_id', '=', viewerId)
         .execute();
       return rows.length >= 2;
     });
-    const rows = await db
-      .selectFrom('viewer_events')
-      .selectAll()
-      .where('viewer_id', '=', 'coded-viewer-1')
-      .execute();
+    const rows = await db.selectFrom('viewer_events').selectAll().where('viewer_id', '=', viewerId).execute();
     expect(rows.map((r) => r.type).sort()).toEqual(['card.click', 'live.join']);
     for (const r of rows) expect([r.ref_code, r.ch_code]).toEqual(['REFCODE9', 'CHCODE09']);
     const link = await db
       .selectFrom('viewer_links')
       .selectAll()
-      .where('viewer_id', '=', 'coded-viewer-1')
+      .where('viewer_id', '=', viewerId)
       .executeTakeFirst();
     expect(link?.person_id).toBe(member.person.id);
   });
@@ -200,7 +199,7 @@ describe('/live and /host on a platform node', () => {
     // Unknown events, including names of Object.prototype members, are ignored; the socket stays usable.
     for (const junk of ['no:such:event', 'toString', '__proto__', 'constructor'])
       v.emit(junk, { x: 1 }, () => {});
-    expect(await ask(v, 'live:join', { sessionId, viewerId: 'x' })).toMatchObject({
+    expect(await ask(v, 'live:join', { sessionId, viewerId: 'x'.repeat(65) })).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION_FAILED' },
     });

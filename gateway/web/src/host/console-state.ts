@@ -130,13 +130,9 @@ export class ConsoleState {
     return ask(this.host, 'chat:delete', { sessionId: this.sessionId, messageId });
   }
 
-  mute(viewerId: string, personId: string | null): Promise<unknown> {
-    return ask(this.host, 'chat:mute', {
-      sessionId: this.sessionId,
-      viewerId,
-      ...(personId ? { personId } : {}),
-      durationSec: 600,
-    });
+  /** Mutes the author of a message: the server also mutes the person the viewer id belongs to. */
+  mute(viewerId: string): Promise<unknown> {
+    return ask(this.host, 'chat:mute', { sessionId: this.sessionId, viewerId, durationSec: 600 });
   }
 
   close(): void {

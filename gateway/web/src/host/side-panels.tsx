@@ -55,7 +55,7 @@ export function ChatModeration({ state }: { state: ConsoleState }) {
               <button type="button" class="link" onClick={() => act(state.deleteMessage(m.id))}>
                 {th('delete')}
               </button>
-              <button type="button" class="link" onClick={() => act(state.mute(m.viewerId, m.personId))}>
+              <button type="button" class="link" onClick={() => act(state.mute(m.viewerId))}>
                 {th('mute')}
               </button>
             </span>

@@ -59,26 +59,30 @@ export type Connection = 'connecting' | 'online' | 'offline';
 const VIEWER_KEY = 'vl.viewerId';
 const MAX_CHAT = 100;
 
-/** The browser's random viewer id, kept across visits. */
-export function viewerId(): string {
+/** The viewer id the server gave this browser, kept across visits; undefined before the first join. */
+export function savedViewerId(): string | undefined {
   try {
     const saved = localStorage.getItem(VIEWER_KEY);
-    if (saved && /^[A-Za-z0-9_-]{8,64}$/.test(saved)) return saved;
+    if (saved && /^[A-Za-z0-9_.-]{1,64}$/.test(saved)) return saved;
   } catch {
-    // no storage: a fresh id per page
+    // no storage: the server mints one per page
   }
-  const id = crypto.randomUUID().replaceAll('-', '');
+  return undefined;
+}
+
+/** Keeps the id the server minted (it replaces any id it did not sign). */
+function saveViewerId(id: string): void {
   try {
     localStorage.setItem(VIEWER_KEY, id);
   } catch {
-    // not kept
+    // not kept: a fresh id next visit
   }
-  return id;
 }
 
 export class LiveState {
   readonly socket: Socket;
-  readonly viewerId = viewerId();
+  /** Minted and signed by the server at the first join; sent back on every later join. */
+  viewerId: string | undefined = savedViewerId();
   connection: Connection = 'connecting';
   joinError: unknown;
   session: Record<string, unknown> | undefined;
@@ -185,12 +189,16 @@ export class LiveState {
     try {
       const snap = await ask<LiveSnapshot>(this.socket, 'live:join', {
         sessionId: this.#sessionId,
-        viewerId: this.viewerId,
+        ...(this.viewerId ? { viewerId: this.viewerId } : {}),
         ...(this.#ref ? { ref: this.#ref } : {}),
         ...(this.#ch ? { ch: this.#ch } : {}),
       });
       this.#joined = true;
       this.joinError = undefined;
+      if (snap.viewerId && snap.viewerId !== this.viewerId) {
+        this.viewerId = snap.viewerId;
+        saveViewerId(snap.viewerId);
+      }
       this.#apply(snap);
       await this.#refreshOrders();
     } catch (err) {
