@@ -99,6 +99,14 @@ describe('refresh tokens', () => {
     expect(await rotate(other.token, T0 + 5)).toBe('ok');
   });
 
+  it('a rotated token that comes back after its expiry still revokes the family', async () => {
+    const first = await issueRefreshToken(t.store.db, alice, TTL, T0);
+    const { next } = await rotateRefreshToken(t.store, first.token, TTL, T0 + 1000);
+    // The first token has expired, its successor has not: the copy is still evidence of theft.
+    expect(await rotate(first.token, T0 + TTL)).toBe('reused');
+    expect(await rotate(next.token, T0 + TTL + 1)).toBe('revoked');
+  });
+
   it('of two concurrent rotations of one token exactly one succeeds', async () => {
     const tok = await issueRefreshToken(t.store.db, alice, TTL, T0);
     const results = await Promise.all([rotate(tok.token, T0 + 1), rotate(tok.token, T0 + 1)]);
