@@ -172,7 +172,12 @@ export async function registerProven(
   const field = opts.prove ?? (input.email ? 'email' : 'phone');
   const from = log.sent.length;
   await people.register(input, ip);
-  const sentTo = log.sent.slice(from).find((m) => m.to.field === field);
+  // Registrations may run concurrently: take the message to this person's own e-mail (phones are
+  // normalised in commerce, so for them the first message to a phone since the call is taken).
+  const wanted = field === 'email' ? input.email?.trim().toLowerCase() : undefined;
+  const sentTo = log.sent
+    .slice(from)
+    .find((m) => m.to.field === field && (wanted === undefined || m.to.value === wanted));
   if (sentTo?.kind !== 'contact_code') {
     throw new Error(`no code was sent to the ${field} (${sentTo?.kind ?? 'nothing'})`);
   }

@@ -9,6 +9,7 @@ import { FakePaymentProvider } from '../helpers/fake-payments.ts';
 import { call, postOk } from '../helpers/http-call.ts';
 import { type LiveNode, socketTo, startLiveNode } from '../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../helpers/people.ts';
+import { TEST_METRICS_TOKEN } from '../helpers/platform-process.ts';
 import { PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
@@ -121,7 +122,9 @@ describe('late webhook payments over HTTP', () => {
     expect(order.body.status).toBe('cancelled');
 
     // Counted for monitoring.
-    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/^vitalive_payments_orphaned 1$/m);
 
     // Staff are told on the stream (the next update carries the count).

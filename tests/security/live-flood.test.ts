@@ -10,6 +10,7 @@ import { readLiveFunnel } from '../../commerce/index.ts';
 import { postOk } from '../helpers/http-call.ts';
 import { type LiveNode, ok, socketTo, startLiveNode, until } from '../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../helpers/people.ts';
+import { TEST_METRICS_TOKEN } from '../helpers/platform-process.ts';
 import { PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
@@ -132,7 +133,9 @@ describe('a flood of anonymous live events', () => {
     expect(refusedJoins).toBeGreaterThan(0);
     expect(minted.size).toBeLessThan(FLOODERS * JOINS);
     // Refusals are counted where operators look.
-    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+    ).text();
     const line = metrics
       .split('\n')
       .find((l) => l.startsWith('vitalive_socket_refusals{sockets="realtime",code="RATE_LIMITED"}'));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, postOk } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../helpers/people.ts';
+import { TEST_METRICS_TOKEN } from '../helpers/platform-process.ts';
 import { PICKUP, TestRedisServer } from '../helpers/sales.ts';
 
 const tokens = testTokens();
@@ -69,7 +70,9 @@ describe('stock gate drain over HTTP (REDIS_URL, STOCK_GATE=redis)', () => {
       codes.add(String(r.body.code));
     }
     expect([...codes]).toEqual(['IDEMPOTENCY_KEY_REUSED']);
-    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${node.url}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+    ).text();
     expect(metrics).toMatch(/^vitalive_orders_refused\{code="IDEMPOTENCY_KEY_REUSED"\} 40$/m);
     const bought = await place(buyer.token, 'buyer-key-0001', cardId, 1);
     expect(bought.body.code).toBeUndefined();

@@ -10,6 +10,13 @@ type Lang = 'en' | 'zh-Hans' | 'zh-Hant';
 export type Table = Partial<Record<ErrorCode | ClientErrorCode, string>> & { FALLBACK: string };
 
 const en: Table = {
+  HTTP_URL_INVALID: 'That address is not valid.',
+  HTTP_PATH_PARAM_TOO_LONG: 'That address is too long.',
+  HTTP_BODY_TOO_LARGE: 'What you sent is too large.',
+  HTTP_MEDIA_TYPE_UNSUPPORTED: 'That kind of content cannot be sent here.',
+  HTTP_REQUEST_MALFORMED: 'The request could not be read. Please try again.',
+  HTTP_HEADERS_TOO_LARGE: "The request carries too much data. Clear this site's cookies and try again.",
+  HTTP_REQUEST_TIMEOUT: 'The request took too long. Please try again.',
   FALLBACK: 'Something went wrong ({code}). Please try again.',
   NETWORK_ERROR: 'No connection. Check your network and try again.',
   TIMEOUT: 'The server took too long to answer. Please try again.',
@@ -80,6 +87,13 @@ const en: Table = {
 };
 
 const zhHans: Table = {
+  HTTP_URL_INVALID: '该地址无效。',
+  HTTP_PATH_PARAM_TOO_LONG: '该地址过长。',
+  HTTP_BODY_TOO_LARGE: '发送的内容过大。',
+  HTTP_MEDIA_TYPE_UNSUPPORTED: '此处不接受这种内容。',
+  HTTP_REQUEST_MALFORMED: '无法读取请求，请重试。',
+  HTTP_HEADERS_TOO_LARGE: '请求携带的数据过多。请清除本站 Cookie 后重试。',
+  HTTP_REQUEST_TIMEOUT: '请求超时，请重试。',
   FALLBACK: '出错了（{code}），请重试。',
   NETWORK_ERROR: '网络未连接，请检查网络后重试。',
   TIMEOUT: '服务器响应超时，请重试。',
@@ -150,6 +164,13 @@ const zhHans: Table = {
 };
 
 const zhHant: Table = {
+  HTTP_URL_INVALID: '該位址無效。',
+  HTTP_PATH_PARAM_TOO_LONG: '該位址過長。',
+  HTTP_BODY_TOO_LARGE: '傳送的內容過大。',
+  HTTP_MEDIA_TYPE_UNSUPPORTED: '此處不接受這種內容。',
+  HTTP_REQUEST_MALFORMED: '無法讀取請求，請重試。',
+  HTTP_HEADERS_TOO_LARGE: '請求攜帶的資料過多。請清除本站 Cookie 後重試。',
+  HTTP_REQUEST_TIMEOUT: '請求逾時，請重試。',
   FALLBACK: '出錯了（{code}），請重試。',
   NETWORK_ERROR: '網路未連線，請檢查網路後重試。',
   TIMEOUT: '伺服器回應逾時，請重試。',
