@@ -14,7 +14,7 @@ describe('metrics and health details need the monitoring token', () => {
 
   beforeAll(async () => {
     node = await startLiveNode({ METRICS_TOKEN: TOKEN, METRICS_PORT: '0' });
-    open = await startLiveNode();
+    open = await startLiveNode({ METRICS_TOKEN: '' }); // '' is unset: no token configured
   });
   afterAll(async () => {
     await node?.close();
