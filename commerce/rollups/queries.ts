@@ -113,11 +113,14 @@ export async function eventFunnel(
   eventId: string,
   channelIds?: readonly string[],
 ): Promise<EventFunnel> {
+  const total = toFunnel('*', undefined);
+  // An empty scope (a manager with no channel) is answered without a query: PostgreSQL refuses a NUL
+  // placeholder in text, and `in ()` is no SQL.
+  if (channelIds?.length === 0) return { eventId, total, channels: [] };
   let q = db.selectFrom('event_funnel').selectAll().where('event_id', '=', eventId);
-  if (channelIds) q = q.where('channel_id', 'in', channelIds.length ? [...channelIds] : ['\u0000']);
+  if (channelIds) q = q.where('channel_id', 'in', [...channelIds]);
   const rows = await q.orderBy('channel_id').execute();
   const channels = rows.map((r) => toFunnel(r.channel_id, r as unknown as SumRow));
-  const total = toFunnel('*', undefined);
   for (const c of channels)
     for (const k of Object.keys(total) as Array<keyof ChannelFunnel>)
       if (k !== 'channelId') (total[k] as number) += c[k] as number;
@@ -219,6 +222,8 @@ export async function aarrr(
     'paid_gmv_minor',
     'refunded_gmv_minor',
   ] as const;
+  // An empty scope (a manager with no channel) counts nothing and is not queried: PostgreSQL refuses a
+  // NUL placeholder in text, and `in ()` is no SQL.
   const none = channelIds?.length === 0;
   let q = db
     .selectFrom('channel_daily')
@@ -226,14 +231,14 @@ export async function aarrr(
     .select((eb) => cols.map((k) => eb.fn.sum<number>(k).as(k)))
     .where('day', '>=', from)
     .where('day', '<=', to);
-  if (channelIds) q = q.where('channel_id', 'in', none ? ['\u0000'] : [...channelIds]);
-  const rows = await q.groupBy('channel_id').orderBy('channel_id').execute();
+  if (channelIds) q = q.where('channel_id', 'in', [...channelIds]);
+  const rows = none ? [] : await q.groupBy('channel_id').orderBy('channel_id').execute();
   let base = db
     .selectFrom('channel_daily')
     .select((eb) => eb.fn.sum<number>('new_people').as('n'))
     .where('day', '<=', to);
-  if (channelIds) base = base.where('channel_id', 'in', none ? ['\u0000'] : [...channelIds]);
-  const userBase = Number((await base.executeTakeFirst())?.n ?? 0);
+  if (channelIds) base = base.where('channel_id', 'in', [...channelIds]);
+  const userBase = none ? 0 : Number((await base.executeTakeFirst())?.n ?? 0);
   const t = Object.fromEntries(
     cols.map((k) => [k, rows.reduce((a, r) => a + Number(r[k] ?? 0), 0)]),
   ) as Record<(typeof cols)[number], number>;

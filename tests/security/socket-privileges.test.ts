@@ -2,7 +2,8 @@
 // and one PostgreSQL: a staff member demoted through node A loses the /host console they hold open on
 // node B, and cannot end a session with their old token; a token that expires while the console is open
 // no longer acts; a logout through one node lets go of the person's /staff socket on the other, and the
-// old token no longer opens it.
+// old token no longer opens it; a channel manager taken off a channel through node A stops receiving that
+// channel's figures on node B, in the updates of the socket they hold open and in a new snapshot.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, cookiePair, postOk } from '../helpers/http-call.ts';
@@ -131,4 +132,71 @@ describe('socket privileges across two nodes', () => {
     expect(await gone).toBe('io server disconnect');
     expect(await connectError(b, '/staff', token)).toBe('AUTH_INVALID_TOKEN');
   }, 30_000);
+  it('a channel manager taken off a channel through node A stops receiving its figures on node B', async () => {
+    const sessionId = await liveSession('Reassignment');
+    const staff = await seedPerson(store(), tokens, { roles: ['staff'] });
+    const m1 = await seedPerson(store(), tokens, { roles: ['channel_manager'] });
+    const m2 = await seedPerson(store(), tokens, { roles: ['channel_manager'] });
+    const channel = await postOk(a, staff.token, '/api/channels', {
+      name: 'Reassigned clinic',
+      managerId: m1.person.id,
+      commissionBps: 500,
+    });
+    const channelId = channel.id as string;
+
+    type Frame = { sessions: Array<{ sessionId: string; uniqueViewers: number }> };
+    const frames: Array<{ event: string; frame: Frame }> = [];
+    const figures = await socketTo(b, '/staff', m1.token, {
+      listen: (s) => {
+        s.on('staff:snapshot', (frame: Frame) => frames.push({ event: 'staff:snapshot', frame }));
+        s.on('staff:update', (frame: Frame) => frames.push({ event: 'staff:update', frame }));
+      },
+    });
+    sockets.push(figures);
+    const viewers = (f: Frame | undefined) =>
+      f?.sessions.find((s) => s.sessionId === sessionId)?.uniqueViewers;
+    const mentions = (f: Frame) => JSON.stringify(f).includes(channelId);
+
+    // A viewer through the channel's link, on node A: the manager sees them while the channel is theirs.
+    const viewer = await socketTo(a, '/live');
+    sockets.push(viewer);
+    await ok(viewer, 'live:join', { sessionId, viewerId: 'reassigned-viewer-1', ch: channel.inviteCode });
+    // A prospect invited into the channel: its 30-day conversion row names the channel.
+    await postOk(a, m1.token, `/api/channels/${channelId}/invitations`, {
+      displayName: 'Invited prospect',
+      email: `prospect-${channelId}@example.com`,
+    });
+    await until(() => {
+      const last = frames.at(-1)?.frame;
+      return viewers(last) === 1 && last !== undefined && mentions(last);
+    });
+
+    const res = await call(a, 'PATCH', `/api/channels/${channelId}`, {
+      token: staff.token,
+      body: { managerId: m2.person.id },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.managerId).toBe(m2.person.id);
+    // Within a few updates (500 ms apart) the channel is gone from the manager's figures...
+    await until(() => viewers(frames.at(-1)?.frame) === 0, 5_000);
+    const from = frames.length - 1;
+    // ...and no later update brings it back.
+    await new Promise((r) => setTimeout(r, 1_500));
+    for (const { event, frame } of frames.slice(from)) {
+      expect(event).toBe('staff:update');
+      expect(viewers(frame)).toBe(0);
+      expect(mentions(frame)).toBe(false);
+    }
+
+    // Reconnecting does not bring the channel back either.
+    figures.disconnect();
+    const snapshots: Frame[] = [];
+    const again = await socketTo(b, '/staff', m1.token, {
+      listen: (s) => s.on('staff:snapshot', (frame: Frame) => snapshots.push(frame)),
+    });
+    sockets.push(again);
+    await until(() => snapshots.length > 0);
+    expect(viewers(snapshots[0])).toBe(0);
+    expect(mentions(snapshots[0]!)).toBe(false);
+  }, 60_000);
 });

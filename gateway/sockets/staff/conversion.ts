@@ -56,12 +56,11 @@ export async function conversionFigures(
     .where('starts_at_ms', '<=', nowMs + EVENT_WINDOW_DAYS * DAY_MS);
   if (scope)
     q = q.where('id', 'in', (eb) =>
-      eb
-        .selectFrom('offline_event_channels')
-        .select('event_id')
-        .where('channel_id', 'in', scope.length ? scope : ['\u0000']),
+      eb.selectFrom('offline_event_channels').select('event_id').where('channel_id', 'in', scope),
     );
-  const events = await q.orderBy('starts_at_ms').orderBy('id').limit(50).execute();
+  // A manager taken off their last channel has no events in scope. Not queried: `in ()` is no SQL, and
+  // PostgreSQL refuses a NUL placeholder in text, which failed the whole tick and froze their old figures.
+  const events = scope?.length === 0 ? [] : await q.orderBy('starts_at_ms').orderBy('id').limit(50).execute();
   return {
     period,
     channels: await channelFunnels(db, period, scope),
