@@ -59,8 +59,10 @@ export class DeviceRegistry {
     const hash = sha256(secret);
     const res = this.#db.prepare('UPDATE devices SET secret_sha256 = ? WHERE id = ?').run(hash, id);
     if (res.changes === 0) return undefined;
-    const cur = this.#hashes.get(id);
-    this.#hashes.set(id, { hash, disabled: cur?.disabled ?? false });
+    // A device another process registered (and perhaps disabled) after start is not cached yet: its
+    // disabled flag comes from the file, never from a default.
+    const disabled = this.#hashes.get(id)?.disabled ?? this.#load(id)?.disabled ?? false;
+    this.#hashes.set(id, { hash, disabled });
     return secret;
   }
 

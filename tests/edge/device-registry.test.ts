@@ -94,6 +94,14 @@ describe('device registry', () => {
     const late = cli.register('late-1', 'scale', 'x')!;
     expect(edge.verify('late-1', late)).toBe('ok');
     expect(edge.verify('late-1', 'wrong')).toBe('bad');
+    // Registered and disabled by the CLI after the edge started: the read-through keeps it disabled.
+    const lateOff = cli.register('late-2', 'scale', 'x')!;
+    cli.setDisabled('late-2', true);
+    expect(edge.verify('late-2', lateOff)).toBe('disabled');
+    // The same, rotated by the edge before any connect: the new secret is still refused as disabled.
+    cli.register('late-3', 'scale', 'x');
+    cli.setDisabled('late-3', true);
+    expect(edge.verify('late-3', edge.rotate('late-3')!)).toBe('disabled');
     // Rotated by the edge (which owns the live connections): the old secret fails at once there.
     const rotated = edge.rotate('late-1')!;
     expect(edge.verify('late-1', late)).toBe('bad');
