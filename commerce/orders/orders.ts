@@ -156,6 +156,30 @@ function buyable(
   return { card, limit };
 }
 
+/** A verified provider event, recorded once per (provider, event id): applied, or orphaned with why. */
+function insertPaymentEvent(
+  trx: Kysely<Database>,
+  provider: ProviderName,
+  event: { eventId: string; orderId: string; amountMinor: number; currency: string },
+  kind: 'payment.succeeded' | 'payment.orphaned',
+  reason: OrphanReason | null,
+  nowMs: number,
+): Promise<unknown> {
+  return trx
+    .insertInto('payment_events')
+    .values({
+      provider,
+      event_id: event.eventId,
+      order_id: event.orderId,
+      kind,
+      amount_minor: event.amountMinor,
+      currency: event.currency.toUpperCase(),
+      reason,
+      received_at_ms: nowMs,
+    })
+    .execute();
+}
+
 function orderEvent(type: `order.${OrderStatus}`, order: Order): NewDomainEvent {
   return {
     type: type as 'order.placed',
@@ -466,18 +490,7 @@ export class Orders {
           throw new VitaliveError('VALIDATION_FAILED', {
             reason: 'amount or currency does not match the order',
           });
-        await trx
-          .insertInto('payment_events')
-          .values({
-            provider,
-            event_id: event.eventId,
-            order_id: event.orderId,
-            kind: 'payment.succeeded',
-            amount_minor: event.amountMinor,
-            currency: event.currency.toUpperCase(),
-            received_at_ms: Date.now(),
-          })
-          .execute();
+        await insertPaymentEvent(trx, provider, event, 'payment.succeeded', null, Date.now());
       });
       return { duplicate: false, orphaned: null, order };
     } catch (err) {
@@ -600,19 +613,7 @@ export class Orders {
           .selectAll()
           .where('id', '=', event.orderId)
           .executeTakeFirst();
-        await trx
-          .insertInto('payment_events')
-          .values({
-            provider,
-            event_id: event.eventId,
-            order_id: event.orderId,
-            kind: 'payment.orphaned',
-            amount_minor: event.amountMinor,
-            currency,
-            reason,
-            received_at_ms: nowMs,
-          })
-          .execute();
+        await insertPaymentEvent(trx, provider, event, 'payment.orphaned', reason, nowMs);
         await appendEvent(trx, {
           type: 'payment.orphaned',
           aggregateId: event.orderId,

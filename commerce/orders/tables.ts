@@ -53,7 +53,7 @@ export interface PaymentEventsTable {
   kind: string;
   amount_minor: number;
   received_at_ms: number;
-  /** 0014: the paid currency (ISO 4217), why a `payment.orphaned` could not be applied, when staff settled it. */
+  /** 0015: the paid currency (ISO 4217), why a `payment.orphaned` could not be applied, when staff settled it. */
   currency: string | null;
   reason: string | null;
   resolved_at_ms: number | null;
