@@ -63,6 +63,13 @@ describe('a channel manager inviting an existing account', () => {
     expect(open.body).toEqual([
       expect.objectContaining({ id: claim.body.invitationId, channelName: 'Claim channel' }),
     ]);
+    // The manager who sent it cannot accept it on the person's behalf.
+    const forged = await call(node.url, 'POST', `/api/me/invitations/${claim.body.invitationId}/accept`, {
+      token: manager.token,
+    });
+    expect(forged.status).toBe(404);
+    expect(forged.body.code).toBe('INVITATION_NOT_FOUND');
+    expect((await call(node.url, 'GET', '/api/me', { token: admin.token })).body.channelId).toBeNull();
     const accepted = await call(node.url, 'POST', `/api/me/invitations/${claim.body.invitationId}/accept`, {
       token: admin.token,
     });
