@@ -11,7 +11,8 @@ export interface ReceivedMail {
 
 /** The one-time code in a message from the platform (6 digits). */
 export function codeIn(text: string): string | undefined {
-  return /\b([0-9]{6})\b/.exec(text)?.[1];
+  // Anchored on the message's own wording: a raw mail's headers (ids, boundaries) may hold six digits too.
+  return /Your Vitalive code(?: is|:) ([0-9]{6})\b/.exec(text)?.[1];
 }
 
 export class Mailbox {
@@ -72,10 +73,11 @@ export class Mailbox {
 
   /** The code in the latest message to an address, waiting for a message newer than `after` messages. */
   async codeFor(address: string, after = this.to(address).length - 1): Promise<string> {
-    const mail = await this.nth(address, after + 1);
-    const code = codeIn(mail.raw);
-    if (!code) throw new Error(`no code in the message to ${address}: ${mail.raw}`);
-    return code;
+    // Other messages to the address (an invitation, a notice) may arrive in between: take the first code.
+    for (let n = after + 1; ; n++) {
+      const code = codeIn((await this.nth(address, n)).raw);
+      if (code) return code;
+    }
   }
 
   close(): Promise<void> {
