@@ -89,7 +89,7 @@ function buyable(
   return { card, limit };
 }
 
-/** Placements of one Orders: in-flight requests are shared, so a key's concurrent duplicates wait for the first. */
+/** The placements of one Orders: its placement SQL and the requests in flight. */
 export class Placement {
   readonly #ctx: OrdersContext;
   /** In-flight placements per member and key: concurrent duplicates wait for the first. */

@@ -12,6 +12,7 @@ import { assertTransition, type Order, orderView } from './order-view.ts';
 import { isStaff, type OrdersContext } from './orders-context.ts';
 import type { OrderStatus } from './tables.ts';
 
+/** The event of an order's new status, carrying the order as it now stands. */
 export function orderEvent(type: `order.${OrderStatus}`, order: Order): NewDomainEvent {
   return {
     type: type as 'order.placed',
