@@ -1,18 +1,15 @@
-// The edge gateway: aedes broker + device auth/ACL + validation/quarantine + journal + forwarder +
-// presence + commands. One instance per process; the composition root passes a ReadingSink.
+// The edge gateway's lifecycle: aedes broker, journal, forwarder, quarantine and presence, built and
+// closed together, plus device admin and commands. What a device's packets do is in handlers/. One
+// instance per process; the composition root passes a ReadingSink.
 import path from 'node:path';
-import type { AuthenticateError, Client, PublishPacket, Subscription } from 'aedes';
+import type { Client } from 'aedes';
 import type { Logger } from 'pino';
-import {
-  DEVICE_TOPICS,
-  type DeviceCommand,
-  decodeReading,
-  type QuarantineReason,
-} from '../protocols/index.ts';
+import { DEVICE_TOPICS, type DeviceCommand, type QuarantineReason } from '../protocols/index.ts';
 import { EdgeBroker, type EdgeBrokerHealth } from './broker.ts';
 import { type EdgeDb, openEdgeDb } from './db.ts';
 import { type DeviceInfo, DeviceRegistry } from './devices.ts';
 import { Forwarder, type ForwarderOptions, type ReadingSink } from './forwarder.ts';
+import { deviceHandlers } from './handlers/index.ts';
 import { Journal, type JournaledReading, type JournalOptions } from './journal.ts';
 import { importLegacyJournal } from './journal-legacy.ts';
 import type { MqttLimits } from './mqtt-guard.ts';
@@ -52,10 +49,6 @@ export type DeviceWithPresence = DeviceInfo & DevicePresence;
 
 const isReadingsTopic = (topic: string) => topic.startsWith('devices/') && topic.endsWith('/readings');
 
-function authError(message: string, returnCode: number): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
-}
-
 export class Edge {
   readonly broker: EdgeBroker;
   readonly presence = new Presence();
@@ -67,7 +60,7 @@ export class Edge {
   readonly #maxPayload: number;
   readonly #quarantineLoggedAt = new Map<string, number>();
   readonly quarantine: Quarantine;
-  #journalErrorLogged = false;
+  #closing: Promise<void> | undefined;
   quarantinedTotal = 0;
   aclViolationsTotal = 0;
 
@@ -103,15 +96,18 @@ export class Edge {
       host: opts.host,
       port: opts.port,
       logger: opts.logger,
-      // Nobody may subscribe to a readings topic: a device only to its own commands (#authorizeSubscribe).
+      // Nobody may subscribe to a readings topic: a device only to its own commands (handlers/subscribe.ts).
       unrouted: isReadingsTopic,
       ...(opts.mqttLimits ? { limits: opts.mqttLimits } : {}),
-      aedes: {
-        authenticate: (client, username, password, done) =>
-          this.#authenticate(client, username, password, done),
-        authorizePublish: (client, packet, cb) => this.#authorizePublish(client, packet, cb),
-        authorizeSubscribe: (client, sub, cb) => this.#authorizeSubscribe(client, sub, cb),
-      },
+      aedes: deviceHandlers({
+        devices: this.devices,
+        presence: this.presence,
+        journal: this.journal,
+        logger: opts.logger,
+        maxPayloadBytes: this.#maxPayload,
+        quarantine: (id, reason, payload) => this.#quarantine(id, reason, payload),
+        aclViolation: (id, action, topic) => this.#aclViolation(id, action, topic),
+      }),
     });
   }
 
@@ -125,75 +121,6 @@ export class Edge {
 
   get port(): number {
     return this.broker.port;
-  }
-
-  #authenticate(
-    client: Client,
-    username: string | undefined,
-    password: Buffer | undefined,
-    done: (err: AuthenticateError | null, ok: boolean | null) => void,
-  ): void {
-    if (!username || !password || client.id !== username) {
-      done(authError('bad credentials', 4), false);
-      return;
-    }
-    const res = this.devices.verify(username, password.toString('utf8'));
-    if (res === 'bad') {
-      done(authError('bad credentials', 4), false);
-      return;
-    }
-    if (res === 'disabled') {
-      done(authError('device disabled', 5), false);
-      return;
-    }
-    done(null, true);
-  }
-
-  #authorizePublish(client: Client | null, packet: PublishPacket, cb: (err?: Error | null) => void): void {
-    if (!client) {
-      cb(null);
-      return;
-    } // the broker's own publishes (commands)
-    const id = client.id;
-    if (packet.topic === DEVICE_TOPICS.readings(id)) {
-      // Readings are never retained: aedes would keep the last one per topic for any later subscriber.
-      packet.retain = false;
-      const checked = decodeReading(packet.payload as Buffer, id, Date.now(), this.#maxPayload);
-      if (!checked.ok) {
-        this.#quarantine(id, checked.reason, packet.payload as Buffer);
-        cb(null);
-        return; // acknowledged, so the device does not loop resending it
-      }
-      this.presence.reading(id);
-      this.journal.append(checked.reading, (err) => {
-        if (err && !this.#journalErrorLogged) {
-          this.#journalErrorLogged = true;
-          this.#opts.logger.error({ err }, 'journal refused a reading (not acknowledged)');
-        }
-        cb(err);
-      });
-      return;
-    }
-    if (packet.topic === DEVICE_TOPICS.status(id)) {
-      cb(null);
-      return;
-    }
-    this.#aclViolation(id, 'publish', packet.topic);
-    cb(new Error('publish not authorized'));
-  }
-
-  #authorizeSubscribe(
-    client: Client,
-    sub: Subscription,
-    cb: (err: Error | null, sub?: Subscription | null) => void,
-  ): void {
-    if (sub.topic === DEVICE_TOPICS.commands(client.id)) {
-      // Commands go out at QoS 1 at most (QoS 2 is not offered to devices).
-      cb(null, sub.qos > 1 ? { ...sub, qos: 1 } : sub);
-      return;
-    }
-    this.#aclViolation(client.id, 'subscribe', sub.topic);
-    cb(new Error('subscribe not authorized'));
   }
 
   #aclViolation(id: string, action: string, topic: string): void {
@@ -311,7 +238,13 @@ export class Edge {
     };
   }
 
-  async close(): Promise<void> {
+  /** Idempotent: every call waits for the same shutdown (broker first, so nothing new arrives). */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     await this.broker.close();
     await this.journal.flush();
     await this.forwarder.stop();

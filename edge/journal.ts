@@ -81,6 +81,7 @@ export class Journal {
   #lastRead: ReadPos | undefined;
   #listeners = new Set<() => void>();
   #closed = false;
+  #closing: Promise<void> | undefined;
   /** Readings newly journaled (not duplicates), since start. */
   accepted = 0;
   duplicates = 0;
@@ -457,9 +458,16 @@ export class Journal {
     return head ? Math.max(0, now - head.receivedAtMs) : 0;
   }
 
-  /** Commits what is queued, saves the cursor and closes the file; appends fail from then on. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Commits what is queued, saves the cursor and closes the file; appends fail from then on. Idempotent:
+   * every call waits for the same close.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     await this.flush();
     this.#closed = true;
     if (this.#cursorTimer) clearTimeout(this.#cursorTimer);

@@ -57,6 +57,7 @@ export class Quarantine {
   #nextFileMs = 0;
   #nextAgeCheckMs = 0;
   #closed = false;
+  #closing: Promise<void> | undefined;
   /** Entries written to disk, refused by the per-device cap (or a full queue), and failed writes. */
   stored = 0;
   dropped = 0;
@@ -210,7 +211,13 @@ export class Quarantine {
     return found;
   }
 
-  async close(): Promise<void> {
+  /** Idempotent: every call waits for the same close (what is queued is written first). */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#closed = true;
     await this.flush();
     await this.#handle?.close();

@@ -27,6 +27,16 @@ export interface RoomRouter {
   readonly origin: boolean;
 }
 
+/** A producer of the host on the origin router (internal to the room). */
+export interface HostProducer {
+  producer: ms.Producer;
+  kind: ms.MediaKind;
+  rtpParameters: ms.RtpParameters;
+  spatialLayers: number;
+  /** Set when it arrives through RTP ingest: re-created on the same port after a worker death. */
+  ingestPort: number | undefined;
+}
+
 export interface ProducerInfo {
   producerId: string;
   kind: ms.MediaKind;

@@ -42,6 +42,7 @@ export class LocalEventBus implements EventBus {
   readonly #loops: Loop[] = [];
   #started = false;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(opts: LocalEventBusOptions) {
     this.#opts = { pollMs: 50, batchSize: 200, maxBackoffMs: 5000, ...opts };
@@ -84,11 +85,13 @@ export class LocalEventBus implements EventBus {
     };
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) {
-      await Promise.all(this.#loops.map((l) => l.done));
-      return;
-    }
+  /** Idempotent: every call waits for the same close (each consumer's loop finishing its batch). */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#closed = true;
     this.notify();
     await Promise.all(this.#loops.map((l) => l.done));

@@ -70,6 +70,7 @@ export class RedisEventBus implements EventBus {
   #relayFailures = 0;
   #started = false;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(opts: RedisEventBusOptions) {
     this.#o = {
@@ -126,11 +127,15 @@ export class RedisEventBus implements EventBus {
     };
   }
 
-  async close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      this.#relayWake?.();
-    }
+  /** Idempotent: every call waits for the same close (the relay and each consumer's loop stopping). */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#closed = true;
+    this.#relayWake?.();
     await Promise.all([this.#relayDone, ...this.#loops.map((l) => l.done)]);
     for (const l of this.#loops) {
       l.conn?.disconnect();

@@ -1,47 +1,18 @@
-// Readings and device routes. /api/ingest/readings takes batches from standalone edges (edge token,
-// idempotent by reading identity). Readings: a member reads their own; staff/admin read a consenting
-// person's raw readings (audit-logged), list unlinked readings and assign them; channel managers and
-// hosts never see raw readings. Devices (staff/admin): register, list with presence, rotate, disable,
-// command. Edge tokens: admin only.
-import { type Static, Type } from '@fastify/type-provider-typebox';
+// Readings and device routes, registered together. Readings: a member reads their own; staff/admin
+// read a consenting person's raw readings (audit-logged), list unlinked readings and assign them;
+// channel managers and hosts never see raw readings. The edge's ingest (ingest.ts), edge tokens
+// (edge-tokens.ts) and device admin (devices.ts) have their own files.
+import { Type } from '@fastify/type-provider-typebox';
 import type { EdgeTokens, Readings } from '../../commerce/index.ts';
-import type { Edge } from '../../edge/index.ts';
-import { READING_FIELDS, VitaliveError } from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
+import { type DeviceAdminPort, deviceRoutes } from './devices.ts';
+import { edgeTokenRoutes } from './edge-tokens.ts';
+import { ingestRoutes } from './ingest.ts';
 import { bearer, Id, IdParams } from './people-schemas.ts';
 
-const MetricName = Type.Union(
-  [
-    'WEIGHT_KG',
-    'BODY_FAT_PCT',
-    'MUSCLE_MASS_KG',
-    'VISCERAL_FAT_LEVEL',
-    'BMI',
-    'SYSTOLIC_MMHG',
-    'DIASTOLIC_MMHG',
-    'PULSE_BPM',
-    'GLUCOSE_MMOL_L',
-  ].map((m) => Type.Literal(m)),
-);
-// Built from the shared definition the edge validates with: whatever the edge forwards passes here.
-const F = READING_FIELDS;
-const Text = (spec: { minLength: number; maxLength: number; pattern: string }) =>
-  Type.Union([Type.String({ ...spec }), Type.Null()]);
-const IngestReadingSchema = Type.Object(
-  {
-    deviceId: Type.String({ ...F.deviceId }),
-    bootId: Type.Integer({ ...F.bootId }),
-    seq: Type.Integer({ ...F.seq }),
-    metric: MetricName,
-    value: Type.Number(),
-    measuredAtMs: Type.Integer({ ...F.measuredAtMs }),
-    memberCode: Text(F.memberCode),
-    eventId: Text(F.eventId),
-    receivedAtMs: Type.Integer({ ...F.receivedAtMs }),
-  },
-  { additionalProperties: false },
-);
+export type { DeviceAdminPort };
+
 const ReadingSchema = Type.Object({
   id: Type.Integer(),
   deviceId: Type.String(),
@@ -59,35 +30,6 @@ const Limit = Type.Object(
   { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
   { additionalProperties: false },
 );
-const DeviceSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  location: Type.String(),
-  disabled: Type.Boolean(),
-  createdAtMs: Type.Integer(),
-  online: Type.Boolean(),
-  lastSeenMs: Type.Union([Type.Integer(), Type.Null()]),
-  readingsToday: Type.Integer(),
-  quarantined: Type.Integer(),
-  aclViolations: Type.Integer(),
-});
-const Secret = Type.Object({ id: Type.String(), secret: Type.String() });
-
-/** What the device routes need from the embedded edge. */
-type DeviceAdminMethod =
-  | 'registerDevice'
-  | 'listDevices'
-  | 'getDevice'
-  | 'rotateSecret'
-  | 'setDisabled'
-  | 'sendCommand';
-
-/** The edge's device admin, in this process or relayed to the broker child (then every answer is async). */
-export type DeviceAdminPort = {
-  [K in DeviceAdminMethod]: (
-    ...args: Parameters<Edge[K]>
-  ) => ReturnType<Edge[K]> | Promise<Awaited<ReturnType<Edge[K]>>>;
-};
 
 export interface ReadingRouteDeps {
   guards: Guards;
@@ -98,40 +40,11 @@ export interface ReadingRouteDeps {
 }
 
 export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<void> {
-  const { guards, readings, edgeTokens } = deps;
+  const { guards, readings } = deps;
   const staff = guards.requireRoles('admin', 'staff');
-  const admin = guards.requireRoles('admin');
   const anyone = guards.authenticate;
-  const devices = (): DeviceAdminPort => {
-    if (!deps.devices) throw new VitaliveError('SERVICE_UNAVAILABLE', { what: 'Edge broker' });
-    return deps.devices;
-  };
 
-  app.post(
-    '/api/ingest/readings',
-    {
-      // The token is checked before the body is read: an unauthenticated client cannot make the node
-      // receive and parse up to 2 MiB of JSON.
-      onRequest: async (request) => {
-        const auth = request.headers.authorization ?? '';
-        const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
-        if (!token || !(await edgeTokens.verify(token))) throw new VitaliveError('AUTH_INVALID_TOKEN');
-      },
-      // A full batch (5,000 readings of at most ~300 bytes of JSON each) fits; other routes keep 64 KiB.
-      bodyLimit: 2 * 1024 * 1024,
-      schema: {
-        tags: ['readings'],
-        summary: 'Readings from a standalone edge (edge token; idempotent by device, boot and seq)',
-        security: bearer,
-        body: Type.Object(
-          { readings: Type.Array(IngestReadingSchema, { maxItems: 5000 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ stored: Type.Integer(), duplicates: Type.Integer() }) },
-      },
-    },
-    async (request) => readings.ingest(request.body.readings),
-  );
+  await ingestRoutes(app, deps);
 
   app.get(
     '/api/me/readings',
@@ -207,141 +120,6 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
     }),
   );
 
-  app.post(
-    '/api/edge-tokens',
-    {
-      onRequest: admin,
-      schema: {
-        tags: ['devices'],
-        summary: 'Issue an edge token for a standalone edge (shown once)',
-        security: bearer,
-        body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 128 }) },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ id: Type.String(), token: Type.String() }) },
-      },
-    },
-    async (request, reply) => {
-      void reply.status(201);
-      return edgeTokens.issue(request.body.name, principalOf(request).personId);
-    },
-  );
-
-  app.delete(
-    '/api/edge-tokens/:id',
-    {
-      onRequest: admin,
-      schema: { tags: ['devices'], summary: 'Revoke an edge token', security: bearer, params: IdParams },
-    },
-    async (request, reply) => {
-      if (!(await edgeTokens.revoke(request.params.id)))
-        throw new VitaliveError('NOT_FOUND', { what: 'Edge token' });
-      return reply.status(204).send();
-    },
-  );
-
-  const RegisterBody = Type.Object(
-    {
-      id: Id,
-      kind: Type.String({ minLength: 1, maxLength: 32 }),
-      location: Type.String({ minLength: 1, maxLength: 128 }),
-    },
-    { additionalProperties: false },
-  );
-  app.post(
-    '/api/devices',
-    {
-      onRequest: staff,
-      schema: {
-        tags: ['devices'],
-        summary: 'Register a device; the secret is shown once',
-        security: bearer,
-        body: RegisterBody,
-        response: { 201: Secret },
-      },
-    },
-    async (request: { body: Static<typeof RegisterBody> }, reply) => {
-      const { id, kind, location } = request.body;
-      const secret = await devices().registerDevice(id, kind, location);
-      if (!secret) throw new VitaliveError('CONFLICT', { reason: `device ${id} exists` });
-      void reply.status(201);
-      return { id, secret };
-    },
-  );
-
-  app.get(
-    '/api/devices',
-    {
-      onRequest: staff,
-      schema: {
-        tags: ['devices'],
-        summary: 'Devices with presence',
-        security: bearer,
-        response: { 200: Type.Array(DeviceSchema) },
-      },
-    },
-    async () => await devices().listDevices(),
-  );
-
-  app.post(
-    '/api/devices/:id/rotate-secret',
-    {
-      onRequest: staff,
-      schema: {
-        tags: ['devices'],
-        summary: 'New secret (shown once); the live connection is closed',
-        security: bearer,
-        params: IdParams,
-        response: { 200: Secret },
-      },
-    },
-    async (request) => {
-      const secret = await devices().rotateSecret(request.params.id);
-      if (!secret) throw new VitaliveError('NOT_FOUND', { what: 'Device' });
-      return { id: request.params.id, secret };
-    },
-  );
-
-  app.post(
-    '/api/devices/:id/disabled',
-    {
-      onRequest: staff,
-      schema: {
-        tags: ['devices'],
-        summary: 'Disable (kicks the live connection) or re-enable a device',
-        security: bearer,
-        params: IdParams,
-        body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }),
-      },
-    },
-    async (request, reply) => {
-      if (!(await devices().setDisabled(request.params.id, request.body.disabled)))
-        throw new VitaliveError('NOT_FOUND', { what: 'Device' });
-      return reply.status(204).send();
-    },
-  );
-
-  app.post(
-    '/api/devices/:id/commands',
-    {
-      onRequest: staff,
-      schema: {
-        tags: ['devices'],
-        summary: "Send a command to the device's commands topic",
-        security: bearer,
-        params: IdParams,
-        body: Type.Object(
-          { command: Type.Union([Type.Literal('identify'), Type.Literal('sync-time')]) },
-          { additionalProperties: false },
-        ),
-      },
-    },
-    async (request, reply) => {
-      if (!(await devices().getDevice(request.params.id)))
-        throw new VitaliveError('NOT_FOUND', { what: 'Device' });
-      await devices().sendCommand(request.params.id, request.body.command);
-      return reply.status(202).send();
-    },
-  );
+  await edgeTokenRoutes(app, deps);
+  await deviceRoutes(app, deps);
 }

@@ -134,6 +134,30 @@ describe('LiveRooms', () => {
     host.source.close();
   });
 
+  it('closes what a leaving peer held, and only that, once', async () => {
+    rooms = new LiveRooms({ pool, logger: testLogger });
+    const room = await rooms.open('S7', 'host-1');
+    const host = await ingestHost(room, 'host-1');
+    const v1 = await plainViewer(room, 'v1');
+    const v2 = await plainViewer(room, 'v2');
+    const [first, second] = [v1, v2].map((v) =>
+      room.mediaObjects().consumers.filter((c) => c.appData.peerId === v.peerId),
+    );
+    expect(first).toHaveLength(2);
+    expect(second).toHaveLength(2);
+    expect(room.transportCount()).toBe(3);
+
+    room.leave('v1');
+    room.leave('v1');
+    expect(first!.every((c) => c.closed)).toBe(true);
+    expect(second!.some((c) => c.closed)).toBe(false);
+    expect(room.transportCount()).toBe(2);
+    expect(room.producers()).toHaveLength(2);
+    v1.sink.close();
+    v2.sink.close();
+    host.source.close();
+  });
+
   it('closes a room idempotently, cascading to routers, transports, producers and consumers', async () => {
     rooms = new LiveRooms({ pool, logger: testLogger, consumerBudget: 2 });
     const room = await rooms.open('S5', 'host-1');

@@ -1,0 +1,43 @@
+// Reading orders: one order (the buyer's own, or any for staff) and filtered lists.
+import { VitaliveError } from '../../protocols/index.ts';
+import type { Actor } from '../people/person-model.ts';
+import { type Order, orderView } from './order-view.ts';
+import { isStaff, type OrdersContext } from './orders-context.ts';
+import type { OrderStatus } from './tables.ts';
+
+export async function getOrder(ctx: OrdersContext, actor: Actor, orderId: string): Promise<Order> {
+  const row = await ctx.store.db
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', '=', orderId)
+    .executeTakeFirst();
+  // Someone else's order is as invisible as a missing one.
+  if (!row || (row.person_id !== actor.personId && !isStaff(actor)))
+    throw new VitaliveError('NOT_FOUND', { what: `Order ${orderId}` });
+  return orderView(row);
+}
+
+export async function listOrders(
+  ctx: OrdersContext,
+  actor: Actor,
+  q: {
+    personId?: string | undefined;
+    sessionId?: string | undefined;
+    status?: OrderStatus | undefined;
+    limit: number;
+    offset: number;
+  },
+): Promise<Order[]> {
+  let query = ctx.store.db.selectFrom('orders').selectAll();
+  const personId = isStaff(actor) ? q.personId : actor.personId;
+  if (personId) query = query.where('person_id', '=', personId);
+  if (q.sessionId) query = query.where('session_id', '=', q.sessionId);
+  if (q.status) query = query.where('status', '=', q.status);
+  const rows = await query
+    .orderBy('created_at_ms', 'desc')
+    .orderBy('id')
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
+  return rows.map(orderView);
+}
