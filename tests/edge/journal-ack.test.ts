@@ -1,8 +1,8 @@
 // When the journal acknowledges (which lets the broker send the PUBACK): a reading only once its frame is
 // in a segment file, a duplicate only once its first copy is; flush and close wait for a commit in flight;
 // a closed journal, or a commit that failed on the disk, acknowledges nothing more, duplicates of the
-// lost reading included; listeners hear of commits that added readings; an empty segment left by a
-// crash loses nothing.
+// lost reading included; listeners hear of commits that added readings; past maxTail readings are not
+// kept in memory; an empty segment left by a crash loses nothing.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -71,7 +71,7 @@ it('acknowledges a reading only once its frame is on disk, and a duplicate only 
   await j.flush();
   const after = Date.now();
   expect(acks).toEqual([1, 2, 3, 1, 3, 4, 4].map((seq) => ({ seq, err: null, wasOnDisk: true })));
-  expect([j.accepted, j.duplicates, j.depth]).toEqual([4, 3, 4]);
+  expect([j.accepted, j.duplicates, j.depth, j.rows]).toEqual([4, 3, 4, 4]);
   // Each reading carries the time its commit started.
   for (const r of j.unforwarded(10)) {
     expect(r.receivedAtMs).toBeGreaterThanOrEqual(before);
@@ -84,16 +84,20 @@ it('flush and close wait for the commit in flight and what queued behind it', as
   const acked: number[] = [];
   j.append(rec(1), (e) => e || acked.push(1));
   await nextTurn();
+  await j.flush(); // nothing queued, but a write in flight
+  expect(acked).toEqual([1]);
   j.append(rec(2), (e) => e || acked.push(2));
-  await j.flush();
-  expect(acked).toEqual([1, 2]);
-  await j.flush(); // nothing queued: resolves at once
-  j.append(rec(3), (e) => e || acked.push(3));
   await nextTurn();
+  j.append(rec(3), (e) => e || acked.push(3));
+  await j.flush();
+  expect(acked).toEqual([1, 2, 3]);
+  await j.flush(); // nothing queued: resolves at once
   j.append(rec(4), (e) => e || acked.push(4));
+  await nextTurn();
+  j.append(rec(5), (e) => e || acked.push(5));
   await j.close();
-  expect(acked).toEqual([1, 2, 3, 4]);
-  expect([...onDisk(dir)]).toEqual([1, 2, 3, 4].map((s) => identity(rec(s))));
+  expect(acked).toEqual([1, 2, 3, 4, 5]);
+  expect([...onDisk(dir)]).toEqual([1, 2, 3, 4, 5].map((s) => identity(rec(s))));
 });
 
 it('a closed journal refuses appends with an error and writes nothing', async () => {
@@ -174,4 +178,19 @@ it('an empty segment file left by a crash takes a commit larger than a segment a
   ({ j } = open({ segmentRows: 4 }, dir));
   expect(j.depth).toBe(10);
   expect(j.unforwarded(100).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+});
+
+it('keeps committed readings in memory only up to maxTail; beyond it the forwarder reads them from disk', async () => {
+  const { j } = open({ maxTail: 5 });
+  for (let s = 1; s <= 5; s++) j.append(rec(s), () => {});
+  await j.flush();
+  // Within the bound: served from memory, the very objects committed.
+  expect(j.unforwarded(2)[0]).toBe(j.unforwarded(2)[0]);
+  for (let s = 6; s <= 12; s++) j.append(rec(s), () => {});
+  await j.flush();
+  // Over it: each read decodes the segment again, and nothing is lost.
+  const [a, b] = [j.unforwarded(3), j.unforwarded(3)];
+  expect(a[0]).not.toBe(b[0]);
+  expect(a).toEqual(b);
+  expect(a.map((r) => r.seq)).toEqual([1, 2, 3]);
 });
