@@ -8,10 +8,11 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { type LiveRoom, LiveRooms, WorkerPool, type WorkerSlot } from '../../media/index.ts';
-import { buildWebPages, launchChromium, startMediaNode } from './browser-node.ts';
-import { ingestHost, type PlainViewer, plainViewer } from './sfu-clients.ts';
-import type { SyntheticHost } from './synthetic-rtp.ts';
-import { UdpSink } from './udp-sink.ts';
+import { buildWebPages, launchChromium } from '../clients/browser.ts';
+import { startMediaNode } from '../clients/media-node.ts';
+import { ingestHost, type PlainViewer, plainViewer } from '../clients/sfu-clients.ts';
+import type { SyntheticHost } from '../clients/synthetic-rtp.ts';
+import { UdpSink } from '../clients/udp-sink.ts';
 
 const logger = pino({ level: 'silent' });
 const LOSS_LIMIT = 0.001; // < 0.1 % loss

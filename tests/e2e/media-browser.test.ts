@@ -3,12 +3,8 @@
 // decoded frame is printed as a figure.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildWebPages,
-  launchChromium,
-  type MediaNode,
-  startMediaNode,
-} from '../../loadtest/media/browser-node.ts';
+import { buildWebPages, launchChromium } from '../../loadtest/clients/browser.ts';
+import { type MediaNode, startMediaNode } from '../../loadtest/clients/media-node.ts';
 
 describe('media in a real browser', () => {
   let node: MediaNode;

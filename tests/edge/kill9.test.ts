@@ -10,10 +10,10 @@ import { afterEach, expect, it } from 'vitest';
 import { EdgeTokens } from '../../commerce/index.ts';
 import { openEdgeDb } from '../../edge/db.ts';
 import { DeviceRegistry } from '../../edge/devices.ts';
+import { freePort } from '../../loadtest/clients/ports.ts';
 import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice, tempDir } from '../helpers/edge.ts';
 import { openTestStore, startTestApi } from '../helpers/people.ts';
-import { freePort } from '../helpers/ports.ts';
 
 const TOTAL = 5000;
 const children: ChildProcess[] = [];

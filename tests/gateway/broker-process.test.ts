@@ -4,8 +4,9 @@
 // reaches commerce.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Readings } from '../../commerce/index.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
-import { connectDevice, waitFor } from '../helpers/edge.ts';
+import { connectDevice } from '../helpers/edge.ts';
 import { call } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { seedStaff, testTokens } from '../helpers/people.ts';
@@ -64,7 +65,7 @@ it('restarts a killed broker child; the device reconnects and no acknowledged re
   const during = (async () => {
     for (let seq = 21; seq <= 60; seq++) await publish(seq);
   })();
-  await waitFor(() => acked.size >= 25, 'readings after the kill started');
+  await waitFor(() => acked.size >= 25, { what: 'readings after the kill started' });
   process.kill(firstPid, 'SIGKILL');
   await during;
   expect(platform.broker.pid).not.toBe(firstPid);
@@ -81,7 +82,7 @@ it('restarts a killed broker child; the device reconnects and no acknowledged re
     port: platform.ports.mqtt.port,
   });
   const readings = new Readings(platform.store);
-  await waitFor(() => acked.size === 60, 'every reading acknowledged');
+  await waitFor(() => acked.size === 60, { what: 'every reading acknowledged' });
   let total = 0;
   const deadline = Date.now() + 30_000;
   while (total < 60 && Date.now() < deadline) {

@@ -1,9 +1,9 @@
 // The pool runs one worker per slot with a WebRtcServer on the slot's port, replaces a dead worker on
 // the same port, and closes idempotently without leaving ports bound.
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, tcpPortFree, udpPortFree } from '../../loadtest/clients/ports.ts';
 import { WorkerPool, type WorkerSlot } from '../../media/index.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { freePort, tcpPortFree, udpPortFree } from '../helpers/ports.ts';
 
 async function makePool(workers: number): Promise<WorkerPool> {
   const ports: number[] = [];

@@ -4,7 +4,7 @@ import dgram from 'node:dgram';
 import type { types as ms } from 'mediasoup';
 import * as mediasoup from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRtp, rtpPacket } from '../helpers/rtp.ts';
+import { parseRtp, rtpPacket } from '../../loadtest/clients/rtp.ts';
 
 const PACKETS = 200;
 const SSRC = 0x1234abcd;

@@ -14,12 +14,12 @@ import readline from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openEdgeDb } from '../../edge/db.ts';
 import { DeviceRegistry } from '../../edge/devices.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice, tempDir } from '../helpers/edge.ts';
 import { call } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { seedAdmin, testTokens } from '../helpers/people.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 const GOOD_DEVICES = ['scale-a', 'scale-b', 'scale-c'];
 const GOOD_PER_DEVICE = 20;
@@ -98,10 +98,10 @@ async function startVenueEdge(coreUrl: string, token: string, devices: string[])
 
 describe.each(['sqlite', 'postgres'] as const)('%s', (backend) => {
   let node: LiveNode;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
   let admin: string;
   beforeAll(async () => {
-    pg = backend === 'postgres' ? await createTestDatabase() : undefined;
+    pg = backend === 'postgres' ? await createScratchDatabase() : undefined;
     node = await startLiveNode(pg ? { DATABASE_URL: pg.url } : {});
     admin = (await seedAdmin(node.platform.store, testTokens())).token;
   });
