@@ -83,13 +83,11 @@ it('restarts a killed broker child; the device reconnects and no acknowledged re
   });
   const readings = new Readings(platform.store);
   await waitFor(() => acked.size === 60, { what: 'every reading acknowledged' });
-  let total = 0;
-  const deadline = Date.now() + 30_000;
-  while (total < 60 && Date.now() < deadline) {
-    total = (await readings.count()).total;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(total).toBe(60);
+  await waitFor(async () => (await readings.count()).total >= 60, {
+    timeoutMs: 30_000,
+    what: 'every reading in the store',
+  });
+  expect((await readings.count()).total).toBe(60);
   const after = await call<Array<{ id: string; online: boolean }>>(url, 'GET', '/api/devices', {
     token: staff.token,
   });

@@ -7,6 +7,7 @@
 // Before: the edge journaled such readings, and the core refused the batch holding them on every
 // retry (400 from the ingest schema, or a PostgreSQL error in-process), so nothing after them arrived
 // (on SQLite in-process they were stored as they came).
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openEdgeDb } from '../../edge/db.ts';
 import { DeviceRegistry } from '../../edge/devices.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice, tempDir } from '../helpers/edge.ts';
 import { call } from '../helpers/http-call.ts';
@@ -40,14 +42,15 @@ const good = (deviceId: string, seq: number) =>
     encodeReading({ deviceId, bootId: 1, seq, metric: 1, value: 70 + seq, measuredAtMs: Date.now() }),
   );
 
+/** The first value `read` gives that is `done`. */
 async function eventually<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let value: T | undefined;
+  const check = async () => {
+    value = await read();
+    return done(value);
+  };
+  await waitFor(check, { what, stepMs: 100 });
+  return value as T;
 }
 
 /** Every entry the edge keeps in its quarantine files (its durable record of refused readings). */

@@ -123,7 +123,8 @@ describe('socket privileges across two nodes', () => {
     const token = login.body.accessToken as string;
     const cookie = cookiePair(login.headers.get('set-cookie'));
     // The token must come from an earlier second than the logout for the logout to end it.
-    await new Promise((r) => setTimeout(r, 1_100));
+    const loginSecond = Math.floor(Date.now() / 1000);
+    await waitFor(() => Math.floor(Date.now() / 1000) > loginSecond, { what: 'the next second' });
     const figures = await socketTo(b, '/staff', token);
     sockets.push(figures);
     const gone = closed(figures);
@@ -181,8 +182,16 @@ describe('socket privileges across two nodes', () => {
     // Within a few updates (500 ms apart) the channel is gone from the manager's figures...
     await waitFor(() => viewers(frames.at(-1)?.frame) === 0, 5_000);
     const from = frames.length - 1;
-    // ...and no later update brings it back.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // ...and no later update brings it back. A second viewer through the channel's link counts for
+    // whoever manages it; a session going live afterwards changes every manager's figures, so an update
+    // listing that session was computed after the second viewer joined.
+    const viewer2 = await socketTo(a, '/live');
+    sockets.push(viewer2);
+    await ok(viewer2, 'live:join', { sessionId, viewerId: 'reassigned-viewer-2', ch: channel.inviteCode });
+    const marker = await liveSession('Marker');
+    await waitFor(() => frames.at(-1)?.frame.sessions.some((s) => s.sessionId === marker) === true, {
+      what: 'an update listing the session that went live since',
+    });
     for (const { event, frame } of frames.slice(from)) {
       expect(event).toBe('staff:update');
       expect(viewers(frame)).toBe(0);

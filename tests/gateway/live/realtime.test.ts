@@ -235,10 +235,12 @@ describe('/live and /host on a platform node', () => {
     expect(frames[1]!.frame.seq).toBe((frames[0]!.frame.seq as number) + 1);
 
     // An access token that expired while away: the recovery handshake is refused with the coded error.
-    const shortLived = await testTokens(1).mintAccess(member.person.id, member.person.roles);
+    const shortTokens = testTokens(1);
+    const shortLived = await shortTokens.mintAccess(member.person.id, member.person.roles);
+    const expiresAt = (await shortTokens.verifyAccess(shortLived)).expiresAtMs;
     const w = await open('/live', shortLived, { reconnection: true });
     await ok(w, 'live:join', { sessionId, viewerId: 'recovering-2' });
-    await new Promise((r) => setTimeout(r, 1200));
+    await waitFor(() => Date.now() > expiresAt + 100, { what: 'the token to expire' });
     const refused = new Promise<{ data?: { code: string } }>((resolve) =>
       w.once('connect_error', (e) => resolve(e as never)),
     );
