@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   loadConfig,
   type Platform,
@@ -57,4 +58,35 @@ export async function startMediaNode(workers = 2): Promise<MediaNode> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Makes `sessionId` live with `hostId` as its host and opens the host page in a new browser context,
+ * resolving once it publishes (send transport connected, audio and video produced).
+ */
+export async function publishFromHostPage(
+  browser: Browser,
+  node: MediaNode,
+  sessionId: string,
+  hostId: string,
+): Promise<{ context: BrowserContext; host: Page }> {
+  node.sessions.live.set(sessionId, hostId);
+  const token = await node.hostToken(hostId);
+  const context = await browser.newContext();
+  // The host page never reads a token from its address: the tab is given it.
+  await context.addInitScript({
+    content: `sessionStorage.setItem('vl.accessToken', ${JSON.stringify(token)})`,
+  });
+  const host = await context.newPage();
+  await host.goto(`${node.baseUrl}/web/host.html?session=${encodeURIComponent(sessionId)}`);
+  await host.waitForFunction(
+    () => {
+      const s = (globalThis as unknown as { vitaliveHost?: { sendTransport: string; producers: number } })
+        .vitaliveHost;
+      return s?.sendTransport === 'connected' && s.producers === 2;
+    },
+    undefined,
+    { timeout: 20_000 },
+  );
+  return { context, host };
 }
