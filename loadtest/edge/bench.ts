@@ -9,8 +9,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { DeviceRegistry, openEdgeDb } from '../../edge/index.ts';
+import { freePort } from '../clients/ports.ts';
 import { compiledNode } from '../compiled.ts';
-import { freePort } from '../services.ts';
 
 const { values } = parseArgs({
   options: {

@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../clients/ports.ts';
+import { createScratchDatabase } from '../clients/postgres.ts';
+import { startRedis } from '../clients/redis-server.ts';
 import { compiledNode } from '../compiled.ts';
-import { createPgDatabase, freePort, startRedis } from '../services.ts';
 import { type FanoutTarget, nextJson } from './harness.ts';
 import type { MemoryFigures } from './memory.ts';
 
@@ -23,7 +25,7 @@ export async function startGatewayTarget(nodes: number): Promise<FanoutTarget> {
   const shared: Record<string, string> = {};
   if (nodes > 1) {
     const redis = await startRedis();
-    const db = await createPgDatabase();
+    const db = await createScratchDatabase();
     shared.REDIS_URL = redis.url;
     shared.DATABASE_URL = db.url;
     cleanups.push(

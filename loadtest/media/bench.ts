@@ -8,10 +8,11 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { type LiveRoom, LiveRooms, WorkerPool, type WorkerSlot } from '../../media/index.ts';
-import { buildWebPages, launchChromium, startMediaNode } from './browser-node.ts';
-import { ingestHost, type PlainViewer, plainViewer } from './sfu-clients.ts';
-import type { SyntheticHost } from './synthetic-rtp.ts';
-import { UdpSink } from './udp-sink.ts';
+import { buildWebPages, launchChromium } from '../clients/browser.ts';
+import { publishFromHostPage, startMediaNode } from '../clients/media-node.ts';
+import { ingestHost, type PlainViewer, plainViewer } from '../clients/sfu-clients.ts';
+import type { SyntheticHost } from '../clients/synthetic-rtp.ts';
+import { UdpSink } from '../clients/udp-sink.ts';
 
 const logger = pino({ level: 'silent' });
 const LOSS_LIMIT = 0.001; // < 0.1 % loss
@@ -205,24 +206,7 @@ async function firstFrames(): Promise<number[]> {
   const browser = await launchChromium();
   const out: number[] = [];
   try {
-    node.sessions.live.set('FF', 'host-ff');
-    const token = await node.hostToken('host-ff');
-    const hostCtx = await browser.newContext();
-    // The host page never reads a token from its address: the tab is given it.
-    await hostCtx.addInitScript({
-      content: `sessionStorage.setItem('vl.accessToken', ${JSON.stringify(token)})`,
-    });
-    const host = await hostCtx.newPage();
-    await host.goto(`${node.baseUrl}/web/host.html?session=FF`);
-    await host.waitForFunction(
-      () => {
-        const s = (globalThis as unknown as { vitaliveHost?: { sendTransport: string; producers: number } })
-          .vitaliveHost;
-        return s?.sendTransport === 'connected' && s.producers === 2;
-      },
-      undefined,
-      { timeout: 20_000 },
-    );
+    const { context: hostCtx } = await publishFromHostPage(browser, node, 'FF', 'host-ff');
     // Let the encoder ramp up all three layers, as a host that has been live for a moment has.
     await sleep(3000);
     for (let i = 0; i < FIRST_FRAME_RUNS; i++) {

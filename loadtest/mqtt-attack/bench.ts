@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundle, SERVER_ENTRIES } from '../../scripts/bundle.ts';
+import { waitHealthy } from '../clients/health.ts';
+import { freePort } from '../clients/ports.ts';
 
 const ATTACKERS = Number(process.env.BENCH_ATTACKERS ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -19,17 +21,6 @@ const CHUNK = Buffer.alloc(64 * 1024, 0x61);
 const HUGE_CONNECT = Buffer.from([0x10, 0xff, 0xff, 0xff, 0x7f]);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function rssMiB(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
@@ -116,15 +107,7 @@ async function main(): Promise<void> {
     stdio: 'ignore',
   });
   try {
-    for (let i = 0; ; i++) {
-      try {
-        await health(httpPort);
-        break;
-      } catch (err) {
-        if (i > 600) throw err;
-        await sleep(100);
-      }
-    }
+    await waitHealthy(httpPort, { child });
     const brokerPid = (await health(httpPort)).subsystems.broker.pid;
     const idle = await measure(httpPort, SECONDS);
     const before = { http: rssMiB(child.pid), broker: rssMiB(brokerPid) };

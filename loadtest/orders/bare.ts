@@ -1,21 +1,12 @@
 // The ceiling of this machine for the order benchmarks' driver + HTTP: the same driver against a bare
 // fastify server (bare-server.ts) in a child process, for the same concurrency.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { waitHealthy } from '../clients/health.ts';
+import { freePort } from '../clients/ports.ts';
 import { compiledNode } from '../compiled.ts';
-import { freePort } from '../services.ts';
 import { cpuMeter } from './cpu.ts';
 import type { Figures } from './figures.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
-
-export async function waitHealthy(port: number): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not become healthy');
-}
 
 /** The driver against a bare fastify server for the storm's tail length (after an unmeasured warm-up). */
 export async function bare(concurrency: number, seconds: number, warmUpSec = 0): Promise<Figures> {
@@ -24,7 +15,7 @@ export async function bare(concurrency: number, seconds: number, warmUpSec = 0):
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    await waitHealthy(port);
+    await waitHealthy(port, { timeoutMs: 120_000, child });
     const drv = new HttpDriver(`http://127.0.0.1:${port}`, concurrency);
     const body = { cardId: randomUUID(), quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
     const token = randomBytes(200).toString('base64url');

@@ -17,9 +17,12 @@ import { pino } from 'pino';
 import { io as ioClient } from 'socket.io-client';
 import { Store } from '../../commerce/index.ts';
 import { TokenService } from '../../gateway/index.ts';
+import { waitHealthy } from '../clients/health.ts';
+import { freePort } from '../clients/ports.ts';
+import { createScratchDatabase } from '../clients/postgres.ts';
+import { startRedis } from '../clients/redis-server.ts';
 import { compiledNode } from '../compiled.ts';
-import { createPgDatabase, freePort, startRedis } from '../services.ts';
-import { bare, waitHealthy } from './bare.ts';
+import { bare } from './bare.ts';
 import { cpuMeter } from './cpu.ts';
 import type { Figures } from './figures.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
@@ -69,7 +72,7 @@ async function startNode(
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    await waitHealthy(port);
+    await waitHealthy(port, { timeoutMs: 120_000, child });
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -263,7 +266,7 @@ async function sale(n: Node, label: { store: string; gate: string }): Promise<Fi
 async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Promise<Figures[]> {
   const out: Figures[] = [];
   let cleanupRedis: { stop(): void } | undefined;
-  const pgDb = storeName === 'sqlite' ? undefined : await createPgDatabase();
+  const pgDb = storeName === 'sqlite' ? undefined : await createScratchDatabase();
   const withRedis = storeName === 'postgres+redis';
   const gated = withRedis ? 'redis' : 'local';
   try {
@@ -295,7 +298,7 @@ async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Pr
       // The second node must not see the first node's buyers and cards: a fresh PostgreSQL database.
       if (pgDb && gate !== 'off') {
         await pgDb.drop();
-        Object.assign(pgDb, await createPgDatabase());
+        Object.assign(pgDb, await createScratchDatabase());
       }
     }
   } finally {

@@ -4,9 +4,10 @@
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type PlaceOrderReply, RedisStockGate, type StockGate } from '../../commerce/index.ts';
+import { RedisServer } from '../../loadtest/clients/redis-server.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { openTestStore, seedPerson, type TestStore, testTokens } from '../helpers/people.ts';
-import { liveCard, PICKUP, TestRedisServer, testOrders } from '../helpers/sales.ts';
+import { liveCard, PICKUP, testOrders } from '../helpers/sales.ts';
 
 const tokens = testTokens();
 
@@ -76,7 +77,7 @@ const cases: Array<{ name: string; dialect: 'sqlite' | 'postgres'; redis: boolea
 
 describe.each(cases)('oversell: $name', ({ dialect, redis }) => {
   let t: TestStore;
-  const server = new TestRedisServer();
+  const server = new RedisServer();
   let client: Redis | undefined;
   afterAll(async () => {
     client?.disconnect();

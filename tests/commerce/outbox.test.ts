@@ -6,18 +6,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvent, currentSessionSeq, LocalEventBus, readEvents, Store } from '../../commerce/index.ts';
-import { effects, recordingConsumer, waitFor, writeEvents } from '../helpers/events.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
+import { effects, recordingConsumer, writeEvents } from '../helpers/events.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 describe.each(['sqlite', 'postgres'] as const)('outbox on %s', (dialect) => {
   let store: Store;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
   let dir: string;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-outbox-'));
-    if (dialect === 'postgres') pg = await createTestDatabase();
+    if (dialect === 'postgres') pg = await createScratchDatabase();
     store = await Store.open({ dataDir: dir, databaseUrl: pg?.url, logger: testLogger });
   });
 

@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../commerce/index.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { writeBatch } from '../../loadtest/metrics/ingest.ts';
 import { events, type Synthetic, seedWorld, type World } from '../../loadtest/metrics/synthetic.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 const EVENTS = 3000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -76,7 +76,7 @@ function presenceModel(stream: Synthetic[]) {
 
 describe.each(['sqlite', 'postgres'] as const)('rollups in batches on %s', (dialect) => {
   const stores: Store[] = [];
-  const pgs: TestDatabase[] = [];
+  const pgs: ScratchDatabase[] = [];
   const dirs: string[] = [];
   let stream: Synthetic[];
   let world: World;
@@ -85,7 +85,7 @@ describe.each(['sqlite', 'postgres'] as const)('rollups in batches on %s', (dial
     for (let i = 0; i < 2; i++) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-batches-'));
       dirs.push(dir);
-      const pg = dialect === 'postgres' ? await createTestDatabase() : undefined;
+      const pg = dialect === 'postgres' ? await createScratchDatabase() : undefined;
       if (pg) pgs.push(pg);
       const store = await Store.open({ dataDir: dir, databaseUrl: pg?.url, logger: testLogger });
       stores.push(store);

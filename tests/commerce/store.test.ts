@@ -5,25 +5,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../commerce/index.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 const backends = [
   { name: 'sqlite', open: async (dir: string) => Store.open({ dataDir: dir, logger: testLogger }) },
   {
     name: 'postgres',
-    open: async (_dir: string, pg?: TestDatabase) =>
+    open: async (_dir: string, pg?: ScratchDatabase) =>
       Store.open({ dataDir: _dir, databaseUrl: pg!.url, logger: testLogger }),
   },
 ] as const;
 
 describe.each(backends)('Store on $name', (backend) => {
   let dir: string;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-store-'));
-    if (backend.name === 'postgres') pg = await createTestDatabase();
+    if (backend.name === 'postgres') pg = await createScratchDatabase();
   });
 
   afterAll(async () => {

@@ -14,9 +14,9 @@ import {
   Store,
   ViewerEventLog,
 } from '../../commerce/index.ts';
-import { waitFor } from '../helpers/events.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 // Channel knowledge belongs to people; here two fixed channels stand in for it.
 const channels: ChannelResolver = {
@@ -26,11 +26,11 @@ const channels: ChannelResolver = {
 
 describe.each(['sqlite', 'postgres'] as const)('viewer event log on %s', (dialect) => {
   let store: Store;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
   let dir: string;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-vlog-'));
-    if (dialect === 'postgres') pg = await createTestDatabase();
+    if (dialect === 'postgres') pg = await createScratchDatabase();
     store = await Store.open({ dataDir: dir, databaseUrl: pg?.url, logger: testLogger });
   });
   afterAll(async () => {

@@ -3,12 +3,8 @@
 // decoded frame is printed as a figure.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildWebPages,
-  launchChromium,
-  type MediaNode,
-  startMediaNode,
-} from '../../loadtest/media/browser-node.ts';
+import { buildWebPages, launchChromium } from '../../loadtest/clients/browser.ts';
+import { type MediaNode, publishFromHostPage, startMediaNode } from '../../loadtest/clients/media-node.ts';
 
 describe('media in a real browser', () => {
   let node: MediaNode;
@@ -25,23 +21,7 @@ describe('media in a real browser', () => {
   });
 
   it('a viewer page decodes what the host page publishes', async () => {
-    node.sessions.live.set('B1', 'host-b');
-    const token = await node.hostToken('host-b');
-    const context = await browser.newContext();
-    await context.addInitScript({
-      content: `sessionStorage.setItem('vl.accessToken', ${JSON.stringify(token)})`,
-    });
-    const host = await context.newPage();
-    await host.goto(`${node.baseUrl}/web/host.html?session=B1`);
-    await host.waitForFunction(
-      () => {
-        const s = (globalThis as unknown as { vitaliveHost?: { sendTransport: string; producers: number } })
-          .vitaliveHost;
-        return s?.sendTransport === 'connected' && s.producers === 2;
-      },
-      undefined,
-      { timeout: 20_000 },
-    );
+    const { context, host } = await publishFromHostPage(browser, node, 'B1', 'host-b');
     const room = node.platform.mediaGateway.rooms.get('B1')!;
     const video = room.mediaObjects().producers.find((p) => p.kind === 'video')!;
     expect(video.type).toBe('simulcast');

@@ -3,7 +3,7 @@
 // manager's nav has no such page.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../loadtest/media/browser-node.ts';
+import { launchChromium } from '../../loadtest/clients/browser.ts';
 import { call } from '../helpers/http-call.ts';
 import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 import { screenshot, startWebNode, type WebNode } from '../helpers/web-apps.ts';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readings } from '../../commerce/index.ts';
-import { launchChromium } from '../../loadtest/media/browser-node.ts';
+import { launchChromium } from '../../loadtest/clients/browser.ts';
 import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 import { writeQrVideo } from '../helpers/qr-video.ts';
 import { ok, screenshot, startWebNode, type WebNode } from '../helpers/web-apps.ts';

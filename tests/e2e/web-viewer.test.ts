@@ -3,7 +3,7 @@
 // page's sockets, and a sold-out card disabling buying on every open viewer.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../loadtest/media/browser-node.ts';
+import { launchChromium } from '../../loadtest/clients/browser.ts';
 import { seedPerson, testTokens } from '../helpers/people.ts';
 import {
   createProduct,

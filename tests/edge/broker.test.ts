@@ -3,8 +3,8 @@
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EdgeBroker } from '../../edge/index.ts';
+import { tcpPortFree } from '../../loadtest/clients/ports.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { tcpPortFree } from '../helpers/ports.ts';
 
 describe('EdgeBroker', () => {
   let broker: EdgeBroker | undefined;

@@ -11,8 +11,9 @@ import { afterEach, expect, it } from 'vitest';
 import { EdgeTokens } from '../../commerce/index.ts';
 import { HttpReadingSink } from '../../edge/http-sink.ts';
 import { Edge } from '../../edge/index.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
-import { connectDevice, tempDir, waitFor } from '../helpers/edge.ts';
+import { connectDevice, tempDir } from '../helpers/edge.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { openTestStore, startTestApi } from '../helpers/people.ts';
 
@@ -110,11 +111,11 @@ it('drains every reading exactly once, per-device order kept, after the core com
     }),
   );
   expect(edge.health().journalDepth).toBe(devices.length * perDevice);
-  await waitFor(() => edge.health().forwardFailures >= 3, 'retries while down');
+  await waitFor(() => edge.health().forwardFailures >= 3, { what: 'retries while down' });
   expect(await stored()).toEqual([]);
   expect(edge.health().oldestUnforwardedAgeMs).toBeGreaterThan(0);
   core.setDown(false);
-  await waitFor(() => edge.health().journalDepth === 0, 'journal drained');
+  await waitFor(() => edge.health().journalDepth === 0, { what: 'journal drained' });
   const rows = await stored();
   expect(rows).toHaveLength(devices.length * perDevice);
   for (const id of devices)
@@ -161,7 +162,7 @@ it('accepts a protobuf reading published by mosquitto_pub', async () => {
     '-f',
     file,
   ]);
-  await waitFor(() => edge.health().forwarded === 1, 'reading downstream');
+  await waitFor(() => edge.health().forwarded === 1, { what: 'reading downstream' });
   expect(
     await core.store.db
       .selectFrom('readings')

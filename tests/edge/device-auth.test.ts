@@ -3,7 +3,8 @@
 import type mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Edge } from '../../edge/index.ts';
-import { CollectingSink, connectDevice, tempDir, waitFor } from '../helpers/edge.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
+import { CollectingSink, connectDevice, tempDir } from '../helpers/edge.ts';
 import { testLogger } from '../helpers/logger.ts';
 
 const closed = (c: mqtt.MqttClient) => new Promise<void>((resolve) => c.once('close', () => resolve()));
@@ -105,6 +106,6 @@ describe('edge device auth and ACL', () => {
     expect(edge.getDevice('scale-1')).toMatchObject({ online: true, aclViolations: 0 });
     expect((await edge.summary()).online).toBe(1);
     await c.endAsync();
-    await waitFor(() => !edge.getDevice('scale-1')!.online, 'offline');
+    await waitFor(() => !edge.getDevice('scale-1')!.online, { what: 'offline' });
   });
 });

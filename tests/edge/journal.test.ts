@@ -10,6 +10,7 @@ import { openEdgeDb } from '../../edge/db.ts';
 import { Journal, type JournaledReading, JournalFullError, type JournalOptions } from '../../edge/journal.ts';
 import { SeenReadings } from '../../edge/journal-dedup.ts';
 import { importLegacyJournal } from '../../edge/journal-legacy.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import type { ReadingRecord } from '../../protocols/index.ts';
 import { identity, tempDir } from '../helpers/edge.ts';
 
@@ -129,14 +130,25 @@ it('returns the same readings when asked again before they are marked (a retried
 
 it('falls back to disk when the in-memory tail overflows (sink down) and loses nothing', async () => {
   const j = open(tempDir('journal-tail-'));
-  // maxTail is 500: 1,200 committed readings nobody forwards.
-  for (let k = 0; k < 4; k++)
+  // maxTail is 500: 1,200 committed readings nobody forwards. The first 300 are committed a few
+  // milliseconds before the rest, so the oldest age tells the first reading (by then read back from
+  // disk) from any later one.
+  const firstFrom = Date.now();
+  await appendAll(
+    j,
+    seqs(300).map((s) => rec(s, 'd-0')),
+  );
+  const firstTo = Date.now();
+  await waitFor(() => Date.now() > firstTo + 5, { what: 'the clock to move on', stepMs: 1 });
+  for (let k = 1; k < 4; k++)
     await appendAll(
       j,
       seqs(300, k * 300 + 1).map((s) => rec(s, `d-${k % 2}`)),
     );
   expect(j.depth).toBe(1200);
-  expect(j.oldestUnforwardedAgeMs()).toBeGreaterThanOrEqual(0);
+  const at = Date.now() + 60_000;
+  expect(j.oldestUnforwardedAgeMs(at)).toBeGreaterThanOrEqual(at - firstTo);
+  expect(j.oldestUnforwardedAgeMs(at)).toBeLessThanOrEqual(at - firstFrom);
   const out = drain(j, 250);
   expect(out.map(identity)).toEqual(
     seqs(1200).map((s) => identity(rec(s, `d-${Math.floor((s - 1) / 300) % 2}`))),

@@ -3,6 +3,7 @@
 // and resends what was not acknowledged. Downstream is the real core: the HTTP app's ingest route (edge
 // token) into commerce's readings table on SQLite, which must hold every acknowledged reading exactly
 // once, compared by identity (device, boot, seq) and fields.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
 import type mqtt from 'mqtt';
@@ -10,10 +11,11 @@ import { afterEach, expect, it } from 'vitest';
 import { EdgeTokens } from '../../commerce/index.ts';
 import { openEdgeDb } from '../../edge/db.ts';
 import { DeviceRegistry } from '../../edge/devices.ts';
+import { freePort } from '../../loadtest/clients/ports.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice, tempDir } from '../helpers/edge.ts';
 import { openTestStore, startTestApi } from '../helpers/people.ts';
-import { freePort } from '../helpers/ports.ts';
 
 const TOTAL = 5000;
 const children: ChildProcess[] = [];
@@ -124,10 +126,10 @@ it('keeps every acknowledged reading across a SIGKILL, exactly once in the core 
   await Promise.all(pending);
   expect(acked.size).toBe(TOTAL);
   // Drained when the core holds TOTAL rows (no more can arrive: identities are unique there).
-  for (let i = 0; (await stored()).length < TOTAL; i++) {
-    if (i > 2000) throw new Error(`readings did not all reach the core: ${(await stored()).length}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(async () => (await stored()).length >= TOTAL, {
+    timeoutMs: 60_000,
+    what: 'every reading at the core',
+  });
   const rows = await stored();
   const key = (r: { device_id: string; boot_id: number; seq: number }) =>
     `${r.device_id}/${r.boot_id}/${r.seq}`;

@@ -6,8 +6,9 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Edge } from '../../edge/index.ts';
 import { FixedHeaderScanner, type MqttLimits } from '../../edge/mqtt-guard.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
-import { CollectingSink, connectDevice, tempDir, waitFor } from '../helpers/edge.ts';
+import { CollectingSink, connectDevice, tempDir } from '../helpers/edge.ts';
 import { testLogger } from '../helpers/logger.ts';
 
 const LIMITS: MqttLimits = {
@@ -114,8 +115,8 @@ describe('edge MQTT limits', () => {
     const c = await connectDevice(edge.port, 'bp-1', secret);
     await c.publishAsync('devices/bp-1/readings', reading(1), { qos: 1 });
     await c.publishAsync('devices/bp-1/readings', Buffer.alloc(4096, 7), { qos: 1 });
-    await waitFor(() => edge.health().quarantined === 1, 'the 4 KiB reading quarantined');
-    await waitFor(() => sink.received.length === 1, 'the valid reading forwarded');
+    await waitFor(() => edge.health().quarantined === 1, { what: 'the 4 KiB reading quarantined' });
+    await waitFor(() => sink.received.length === 1, { what: 'the valid reading forwarded' });
     const closed = new Promise<void>((resolve) => c.once('close', () => resolve()));
     c.publish('devices/bp-1/readings', Buffer.alloc(16 * 1024, 7), { qos: 1 });
     await closed;
@@ -128,9 +129,9 @@ describe('edge MQTT limits', () => {
     const { edge } = await start({ connectTimeoutMs: 300 });
     const c = rawClient(edge.port);
     await c.open;
-    await waitFor(() => edge.health().pending === 1, 'the connection pending');
+    await waitFor(() => edge.health().pending === 1, { what: 'the connection pending' });
     await c.closed;
-    await waitFor(() => edge.health().pending === 0, 'pending released');
+    await waitFor(() => edge.health().pending === 0, { what: 'pending released' });
     expect(edge.health().refused.MQTT_CONNECT_TIMEOUT).toBe(1);
   });
 
@@ -139,13 +140,13 @@ describe('edge MQTT limits', () => {
     const device = await connectDevice(edge.port, 'bp-1', secret);
     const idle = [rawClient(edge.port), rawClient(edge.port)];
     await Promise.all(idle.map((c) => c.open));
-    await waitFor(() => edge.health().pending === 2, 'two pending');
+    await waitFor(() => edge.health().pending === 2, { what: 'two pending' });
     const third = rawClient(edge.port);
     await third.closed;
     expect(edge.health().refused.MQTT_PENDING_LIMIT).toBe(1);
     await device.publishAsync('devices/bp-1/readings', reading(1), { qos: 1 });
     for (const c of idle) c.socket.destroy();
-    await waitFor(() => edge.health().pending === 0, 'pending released');
+    await waitFor(() => edge.health().pending === 0, { what: 'pending released' });
     await device.endAsync();
     const again = await connectDevice(edge.port, 'bp-1', secret);
     await again.endAsync();
@@ -154,10 +155,9 @@ describe('edge MQTT limits', () => {
   it('limits new connections per address per second', async () => {
     const { edge } = await start({ connectsPerIpPerSec: 3 });
     const clients = Array.from({ length: 10 }, () => rawClient(edge.port));
-    await waitFor(
-      () => edge.health().pending + edge.health().refused.MQTT_CONNECT_RATE_LIMITED === 10,
-      'all ten seen',
-    );
+    await waitFor(() => edge.health().pending + edge.health().refused.MQTT_CONNECT_RATE_LIMITED === 10, {
+      what: 'all ten seen',
+    });
     // Ten connects within at most two one-second windows: at least four are refused.
     expect(edge.health().refused.MQTT_CONNECT_RATE_LIMITED).toBeGreaterThanOrEqual(4);
     for (const c of clients) c.socket.destroy();
@@ -167,7 +167,7 @@ describe('edge MQTT limits', () => {
     const { edge, sink, secret } = await start();
     const c = await connectDevice(edge.port, 'bp-1', secret);
     await c.publishAsync('devices/bp-1/readings', reading(1), { qos: 1, retain: true });
-    await waitFor(() => sink.received.length === 1, 'the retained-flag reading journaled');
+    await waitFor(() => sink.received.length === 1, { what: 'the retained-flag reading journaled' });
     const retained: unknown[] = [];
     const persistence = (
       edge.broker.aedes as unknown as {

@@ -7,8 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EdgeTokens, Readings } from '../../commerce/index.ts';
 import { HttpReadingSink } from '../../edge/http-sink.ts';
 import { Edge, type ReadingSink } from '../../edge/index.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import type { ReadingRecord } from '../../protocols/index.ts';
-import { tempDir, waitFor } from '../helpers/edge.ts';
+import { tempDir } from '../helpers/edge.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { openTestStore, STORE_BACKENDS, startTestApi, type TestStore } from '../helpers/people.ts';
 
@@ -85,7 +86,7 @@ describe.each(STORE_BACKENDS)('$name', ({ name }) => {
         ),
       );
 
-      await waitFor(() => edge.health().journalDepth === 0, 'journal drained');
+      await waitFor(() => edge.health().journalDepth === 0, { what: 'journal drained' });
       const stored = await t.store.db
         .selectFrom('readings')
         .select(['device_id', 'seq'])

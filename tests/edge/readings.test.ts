@@ -3,8 +3,9 @@
 // counted per device, while the connection and other devices carry on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Edge } from '../../edge/index.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
-import { CollectingSink, connectDevice, identity, tempDir, waitFor } from '../helpers/edge.ts';
+import { CollectingSink, connectDevice, identity, tempDir } from '../helpers/edge.ts';
 import { testLogger } from '../helpers/logger.ts';
 
 describe('edge readings', () => {
@@ -39,7 +40,9 @@ describe('edge readings', () => {
     // replay of already acknowledged readings (as after a reconnect) and a DUP retransmission
     for (let s = 1; s <= 10; s++) await c.publishAsync('devices/bp-1/readings', reading(s), { qos: 1 });
     await c.publishAsync('devices/bp-1/readings', reading(5), { qos: 1, dup: true });
-    await waitFor(() => edge.health().journalDepth === 0 && sink.received.length >= 50, 'forwarding');
+    await waitFor(() => edge.health().journalDepth === 0 && sink.received.length >= 50, {
+      what: 'forwarding',
+    });
     expect(sink.received.map(identity)).toEqual(Array.from({ length: 50 }, (_, i) => `bp-1/3/${i + 1}`));
     expect(edge.journal.duplicates).toBe(11);
     expect(sink.received[0]).toMatchObject({
@@ -76,7 +79,7 @@ describe('edge readings', () => {
     expect((await edge.quarantineOf('bp-1')).map((q) => q.reason).reverse()).toEqual(bad.map(([r]) => r));
     expect(edge.getDevice('bp-1')!.quarantined).toBe(bad.length);
     expect(edge.getDevice('bp-2')!.quarantined).toBe(0);
-    await waitFor(() => sink.received.length === 1, 'other device forwarded');
+    await waitFor(() => sink.received.length === 1, { what: 'other device forwarded' });
     expect(sink.received.map(identity)).toEqual(['bp-2/3/1']);
     await Promise.all([c.endAsync(), other.endAsync()]);
   });

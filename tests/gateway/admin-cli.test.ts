@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitHealthy } from '../../loadtest/clients/health.ts';
+import { freePort } from '../../loadtest/clients/ports.ts';
 import { call } from '../helpers/http-call.ts';
 import { openTestStore, STORE_BACKENDS, type TestStore } from '../helpers/people.ts';
-import { freePort } from '../helpers/ports.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -47,21 +48,6 @@ function admin(
     child.once('error', reject);
     child.once('exit', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
-  // Start-up runs migrations and loads every room; a busy 2-core machine can take a minute.
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`platform exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('platform never became healthy');
 }
 
 describe.each(STORE_BACKENDS)('admin bootstrap command on $name', ({ name }) => {
@@ -125,7 +111,7 @@ describe.each(STORE_BACKENDS)('admin bootstrap command on $name', ({ name }) => 
       }),
       stdio: 'ignore',
     });
-    await waitHealthy(httpPort, platform);
+    await waitHealthy(httpPort, { child: platform });
     const url = `http://127.0.0.1:${httpPort}`;
 
     const first = await call(url, 'POST', '/api/auth/login', {

@@ -4,8 +4,9 @@
 // reaches commerce.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Readings } from '../../commerce/index.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
-import { connectDevice, waitFor } from '../helpers/edge.ts';
+import { connectDevice } from '../helpers/edge.ts';
 import { call } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { seedStaff, testTokens } from '../helpers/people.ts';
@@ -64,7 +65,7 @@ it('restarts a killed broker child; the device reconnects and no acknowledged re
   const during = (async () => {
     for (let seq = 21; seq <= 60; seq++) await publish(seq);
   })();
-  await waitFor(() => acked.size >= 25, 'readings after the kill started');
+  await waitFor(() => acked.size >= 25, { what: 'readings after the kill started' });
   process.kill(firstPid, 'SIGKILL');
   await during;
   expect(platform.broker.pid).not.toBe(firstPid);
@@ -81,14 +82,12 @@ it('restarts a killed broker child; the device reconnects and no acknowledged re
     port: platform.ports.mqtt.port,
   });
   const readings = new Readings(platform.store);
-  await waitFor(() => acked.size === 60, 'every reading acknowledged');
-  let total = 0;
-  const deadline = Date.now() + 30_000;
-  while (total < 60 && Date.now() < deadline) {
-    total = (await readings.count()).total;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  expect(total).toBe(60);
+  await waitFor(() => acked.size === 60, { what: 'every reading acknowledged' });
+  await waitFor(async () => (await readings.count()).total >= 60, {
+    timeoutMs: 30_000,
+    what: 'every reading in the store',
+  });
+  expect((await readings.count()).total).toBe(60);
   const after = await call<Array<{ id: string; online: boolean }>>(url, 'GET', '/api/devices', {
     token: staff.token,
   });

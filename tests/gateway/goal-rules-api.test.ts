@@ -5,17 +5,17 @@
 // neither changes anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GoalRule } from '../../commerce/index.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { METRIC_NAMES } from '../../protocols/index.ts';
 import { call } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 const tokens = testTokens();
 
 describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('goal rules API on $name', ({ name }) => {
   let node: LiveNode;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
   let staff: Seeded;
   let admin: Seeded;
   let manager: Seeded;
@@ -33,7 +33,7 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('goal rules API on $na
   };
 
   beforeAll(async () => {
-    pg = name === 'postgres' ? await createTestDatabase() : undefined;
+    pg = name === 'postgres' ? await createScratchDatabase() : undefined;
     node = await startLiveNode(pg ? { DATABASE_URL: pg.url } : {});
     const { store } = node.platform;
     staff = await seedPerson(store, tokens, { roles: ['staff'] });

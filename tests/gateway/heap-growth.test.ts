@@ -1,11 +1,13 @@
 // The gateway bounds V8's heap growth while many clients are connected, and gives V8 its own factor
 // back below half the threshold (hysteresis, so a count hovering at the threshold does not flip it).
+
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../gateway/http-app.ts';
 import { heapGrowth } from '../../gateway/sockets/heap-growth.ts';
 import { createSocketServer } from '../../gateway/sockets/index.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { testLogger } from '../helpers/logger.ts';
 
 describe('heap growth by connection count', () => {
@@ -51,9 +53,7 @@ describe('heap growth by connection count', () => {
       expect(bounded()).toBe(true);
       // 2 of 3 leave: 1 < 1.5 → V8's own factor again.
       for (const c of clients.splice(0, 2)) c.disconnect();
-      const deadline = Date.now() + 5000;
-      while (bounded() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(bounded()).toBe(false);
+      await waitFor(() => !bounded(), { timeoutMs: 5000, what: 'the heap growth factor restored' });
     });
   });
 });

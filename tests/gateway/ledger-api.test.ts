@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPosition } from '../../commerce/events/index.ts';
 import { Ledger, LocalEventBus } from '../../commerce/index.ts';
-import { waitFor } from '../helpers/events.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { FakePaymentProvider } from '../helpers/fake-payments.ts';
 import { call } from '../helpers/http-call.ts';
 import { actorOf, entriesOfOrder, placeOrder, referredBuyer, seedChannel } from '../helpers/ledger.ts';

@@ -4,25 +4,25 @@
 // must charge the payable amount, not the total), and a cancelled order's credit comes back.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../helpers/events.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { FakePaymentProvider } from '../helpers/fake-payments.ts';
 import { call } from '../helpers/http-call.ts';
 import { referredBuyer, seedChannel } from '../helpers/ledger.ts';
 import { type LiveNode, socketTo, startLiveNode } from '../helpers/live-platform.ts';
 import { STORE_BACKENDS, seedStaff, testTokens } from '../helpers/people.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { liveCard, PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
 
 describe.each(STORE_BACKENDS)('redemption over /live and HTTP on $name', ({ name }) => {
   let node: LiveNode;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
   let socket: Socket | undefined;
   const provider = new FakePaymentProvider(() => `${node.url}/api/payments/webhook`);
 
   beforeAll(async () => {
-    pg = name === 'postgres' ? await createTestDatabase() : undefined;
+    pg = name === 'postgres' ? await createScratchDatabase() : undefined;
     await provider.start();
     node = await startLiveNode({
       ...(pg ? { DATABASE_URL: pg.url } : {}),

@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePort } from '../../gateway/ports.ts';
-import { tcpPortFree, udpPortFree } from '../helpers/ports.ts';
+import { tcpPortFree, udpPortFree } from '../../loadtest/clients/ports.ts';
 
 describe('resolvePort', () => {
   const holder = net.createServer();

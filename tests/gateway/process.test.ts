@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, tcpPortFree, udpPortFree } from '../../loadtest/clients/ports.ts';
 import { pollHealth, startMain } from '../helpers/platform-process.ts';
-import { freePort, tcpPortFree, udpPortFree } from '../helpers/ports.ts';
 
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {

@@ -5,9 +5,10 @@
 // the test that runs it.
 import type { Socket } from 'socket.io-client';
 import { Readings } from '../../commerce/index.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { registerWithCode } from './accounts.ts';
 import { call, postOk } from './http-call.ts';
-import { type LiveNode, ok, socketTo, until } from './live-platform.ts';
+import { type LiveNode, ok, socketTo } from './live-platform.ts';
 import { type Seeded, seedPerson, testTokens } from './people.ts';
 import { PICKUP } from './sales.ts';
 
@@ -36,7 +37,7 @@ export interface Scenario {
 /** Waits until every transactional consumer has applied every outbox event committed so far. */
 export async function settle(node: LiveNode): Promise<void> {
   const db = node.platform.store.db;
-  await until(async () => {
+  await waitFor(async () => {
     const max = await db
       .selectFrom('outbox')
       .select((eb) => eb.fn.max('id').as('id'))

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../loadtest/media/browser-node.ts';
+import { launchChromium } from '../../loadtest/clients/browser.ts';
+import { freePort } from '../../loadtest/clients/ports.ts';
 import { adminCli, oneTimePassword } from './admin-cli.ts';
 import { type Mailbox, startMailbox } from './mailbox.ts';
 import { type PlatformProcess, pollHealth, startMain } from './platform-process.ts';
-import { freePort } from './ports.ts';
 
 export interface BrowserPlatform {
   url: string;

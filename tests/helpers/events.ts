@@ -43,11 +43,3 @@ export async function effects(store: Store, name: string): Promise<number[]> {
     .execute();
   return rows.map((r) => Number(r.key.split(':')[2])).sort((a, b) => a - b);
 }
-
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -99,11 +99,3 @@ export function record(
   for (const e of events) s.on(e, (frame: Record<string, unknown>) => out.push({ event: e, frame }));
   return out;
 }
-
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

@@ -1,18 +1,8 @@
-// Media test fixtures: a worker pool on free ports, plus the SFU clients the benchmark uses too.
+// Media test fixtures: a worker pool on free ports (the SFU clients are in loadtest/clients/).
 import type { Logger } from 'pino';
+import { freePort } from '../../loadtest/clients/ports.ts';
 import { WorkerPool } from '../../media/index.ts';
 import { testLogger } from './logger.ts';
-import { freePort } from './ports.ts';
-
-export {
-  type IngestHost,
-  ingestHost,
-  type PlainViewer,
-  plainViewer,
-  randomSrtpParameters,
-  subscribe,
-  waitFor,
-} from '../../loadtest/media/sfu-clients.ts';
 
 export async function startPool(workers: number, logger: Logger = testLogger): Promise<WorkerPool> {
   const ports: number[] = [];

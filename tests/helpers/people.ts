@@ -28,8 +28,8 @@ import { loadConfig, type PlatformConfig } from '../../gateway/config.ts';
 import { type App, createHttpApp } from '../../gateway/http-app.ts';
 import { createPeople } from '../../gateway/people-service.ts';
 import { registerRoutes } from '../../gateway/routes/index.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { testLogger } from './logger.ts';
-import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
 /** A fixed test key; tokens minted with it are accepted by apps built with testTokens(). */
 export const TEST_AUTH_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -206,7 +206,7 @@ export interface TestStore {
 /** A fresh, migrated store on the given backend. */
 export async function openTestStore(dialect: StoreDialect): Promise<TestStore> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-people-'));
-  const pg: TestDatabase | undefined = dialect === 'postgres' ? await createTestDatabase() : undefined;
+  const pg: ScratchDatabase | undefined = dialect === 'postgres' ? await createScratchDatabase() : undefined;
   const store = await Store.open({ dataDir, databaseUrl: pg?.url, logger: testLogger, poolSize: 4 });
   let done: Promise<void> | undefined;
   return {

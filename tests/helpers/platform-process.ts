@@ -3,6 +3,7 @@
 // /healthz, stop with a signal. Used by the process tests and by the multi-node tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { waitHealthy } from '../../loadtest/clients/health.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -48,21 +49,8 @@ export function startMain(env: Record<string, string>): PlatformProcess {
   };
 }
 
+/** The detailed /healthz of a spawned platform, once it answers 200. */
 export async function pollHealth(port: number, timeoutMs: number): Promise<{ status: number; body: Health }> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, {
-        headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
-      });
-      const body = (await res.json()) as Health;
-      if (res.status === 200) return { status: res.status, body };
-      last = body;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`healthz never became 200: ${JSON.stringify(last)}`);
+  const body = await waitHealthy<Health>(port, { timeoutMs, token: TEST_METRICS_TOKEN });
+  return { status: 200, body };
 }

@@ -1,7 +1,5 @@
 // Live-sales fixtures: a host, a product with stock, a live session and a pinned card, made through the
-// real commerce API; and a throwaway redis-server owned by a test.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { Redis } from 'ioredis';
+// real commerce API.
 import {
   type CardView,
   Catalog,
@@ -15,7 +13,6 @@ import {
 import type { TokenService } from '../../gateway/auth/index.ts';
 import { testLogger } from './logger.ts';
 import { type Seeded, seedPerson } from './people.ts';
-import { freePort } from './ports.ts';
 
 export interface LiveCardFixture {
   sales: LiveSales;
@@ -69,47 +66,3 @@ export function testOrders(store: Store, opts: Partial<OrdersOptions> = {}): Ord
 }
 
 export const PICKUP = { method: 'pickup' as const, clinic: 'Clinic 1' };
-
-/** A redis-server of the test's own, on a free port, without persistence; restartable. */
-export class TestRedisServer {
-  port = 0;
-  #child: ChildProcess | undefined;
-
-  async start(): Promise<void> {
-    if (!this.port) this.port = await freePort();
-    const child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    this.#child = child;
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-        if (out.includes('Ready to accept connections')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-    });
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  client(): Redis {
-    const client = new Redis(this.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-    // Refused connections while the server is down are the point of the restart tests.
-    client.on('error', () => {});
-    return client;
-  }
-
-  async stop(): Promise<void> {
-    const child = this.#child;
-    if (!child || child.exitCode !== null) return;
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
-  }
-}

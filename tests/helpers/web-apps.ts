@@ -6,11 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { type Platform, startPlatform } from '../../gateway/platform.ts';
-import { buildWebPages } from '../../loadtest/media/browser-node.ts';
+import { buildWebPages } from '../../loadtest/clients/browser.ts';
+import { freePort } from '../../loadtest/clients/ports.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { call } from './http-call.ts';
 import { testLogger } from './logger.ts';
 import { TEST_AUTH_SECRET, testConfig } from './people.ts';
-import { freePort } from './ports.ts';
 
 export const OUTPUT_DIR = path.resolve(import.meta.dirname, '../../test-output');
 
@@ -80,12 +81,8 @@ export async function createProduct(url: string, staffToken: string, stock: numb
 /** Evaluates the expression `expr` in the page (awaiting a promise) until it is truthy. */
 export async function until(page: Page, expr: string, timeout = 45_000): Promise<void> {
   // waitForFunction takes a promise itself as truthy, so the polling happens here.
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    if (await page.evaluate(expr).catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`page condition not met in ${timeout} ms: ${expr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const holds = async () => Boolean(await page.evaluate(expr).catch(() => false));
+  await waitFor(holds, { timeoutMs: timeout, what: `page condition ${expr}`, stepMs: 100 });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,9 +1,10 @@
 // Live rooms at the API level: lifecycle, host-only publishing, fan-out to a second worker's router
 // when the consumer budget is used, and idempotent close that cascades to every mediasoup object.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ingestHost, plainViewer } from '../../loadtest/clients/sfu-clients.ts';
 import { LiveRooms, pickSpatialLayer, type WorkerPool } from '../../media/index.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { ingestHost, plainViewer, startPool } from '../helpers/media.ts';
+import { startPool } from '../helpers/media.ts';
 
 describe('LiveRooms', () => {
   let pool: WorkerPool;

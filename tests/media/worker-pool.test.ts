@@ -1,9 +1,11 @@
 // The pool runs one worker per slot with a WebRtcServer on the slot's port, replaces a dead worker on
 // the same port, and closes idempotently without leaving ports bound.
+
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, tcpPortFree, udpPortFree } from '../../loadtest/clients/ports.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { WorkerPool, type WorkerSlot } from '../../media/index.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { freePort, tcpPortFree, udpPortFree } from '../helpers/ports.ts';
 
 async function makePool(workers: number): Promise<WorkerPool> {
   const ports: number[] = [];
@@ -65,9 +67,7 @@ describe('WorkerPool', () => {
     pool.close();
     pool.close();
     expect(pool.health().workers[0]!.state).toBe('closed');
-    const deadline = Date.now() + 3000;
-    while (!(await tcpPortFree(port)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(await tcpPortFree(port)).toBe(true);
+    await waitFor(() => tcpPortFree(port), { timeoutMs: 3000, what: `TCP port ${port} let go`, stepMs: 50 });
     expect(await udpPortFree(port)).toBe(true);
   });
 });

@@ -4,10 +4,10 @@
 // backends).
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { call, postOk } from '../helpers/http-call.ts';
 import { type LiveNode, ok, record, socketTo, startLiveNode } from '../helpers/live-platform.ts';
 import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 import { PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
@@ -15,7 +15,7 @@ let seq = 0;
 
 describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('cards and stock on $name', ({ name }) => {
   let node: LiveNode;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
   let staff: Seeded;
   let host: Seeded;
   const sockets: Socket[] = [];
@@ -23,7 +23,7 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('cards and stock on $n
   beforeAll(async () => {
     const env: Record<string, string> = { ORDERS_PER_MEMBER_PER_MIN: '1000', SALES_MAX_PINNED: '1' };
     if (name === 'postgres') {
-      pg = await createTestDatabase();
+      pg = await createScratchDatabase();
       env.DATABASE_URL = pg.url;
     }
     node = await startLiveNode(env);

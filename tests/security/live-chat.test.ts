@@ -3,8 +3,9 @@
 // name the server chose; a host's mute follows the person behind a viewer id to their other browsers.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { postOk } from '../helpers/http-call.ts';
-import { ask, type LiveNode, ok, record, socketTo, startLiveNode, until } from '../helpers/live-platform.ts';
+import { ask, type LiveNode, ok, record, socketTo, startLiveNode } from '../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
@@ -61,7 +62,7 @@ describe('live chat abuse', () => {
     const viewerId =
       (await ok(phone, 'live:join', { sessionId, viewerId: 'made-up-phone' })).viewerId ?? 'made-up-phone';
     await ok(phone, 'chat:send', { sessionId, text: 'hello from the phone' });
-    await until(() => seen.some((m) => m.frame.text === 'hello from the phone'));
+    await waitFor(() => seen.some((m) => m.frame.text === 'hello from the phone'));
     const message = seen.find((m) => m.frame.text === 'hello from the phone')!.frame;
     expect(message).not.toHaveProperty('personId');
     expect(JSON.stringify(message)).not.toContain(member.person.id);

@@ -7,8 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLiveFunnel } from '../../commerce/index.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { postOk } from '../helpers/http-call.ts';
-import { type LiveNode, ok, socketTo, startLiveNode, until } from '../helpers/live-platform.ts';
+import { type LiveNode, ok, socketTo, startLiveNode } from '../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../helpers/people.ts';
 import { TEST_METRICS_TOKEN } from '../helpers/platform-process.ts';
 import { PICKUP } from '../helpers/sales.ts';
@@ -114,7 +115,7 @@ describe('a flood of anonymous live events', () => {
     await flood;
 
     const channelId = channel.id as string;
-    await until(async () => {
+    await waitFor(async () => {
       const rows = await readLiveFunnel(store.db, [sessionId]);
       const real = rows.find((r) => r.channelId === channelId);
       return (real?.clicks ?? 0) >= 1 && (real?.ordersPlaced ?? 0) >= 1;

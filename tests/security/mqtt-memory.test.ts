@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DeviceRegistry, openEdgeDb } from '../../edge/index.ts';
+import { freePort } from '../../loadtest/clients/ports.ts';
 import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice } from '../helpers/edge.ts';
 import {
@@ -17,7 +18,6 @@ import {
   startMain,
   TEST_METRICS_TOKEN,
 } from '../helpers/platform-process.ts';
-import { freePort } from '../helpers/ports.ts';
 
 const CLIENTS = 20;
 const STREAM_BYTES = 16 * 1024 * 1024;

@@ -7,6 +7,7 @@
 // Before: the edge journaled such readings, and the core refused the batch holding them on every
 // retry (400 from the ingest schema, or a PostgreSQL error in-process), so nothing after them arrived
 // (on SQLite in-process they were stored as they came).
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,12 +15,13 @@ import readline from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openEdgeDb } from '../../edge/db.ts';
 import { DeviceRegistry } from '../../edge/devices.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice, tempDir } from '../helpers/edge.ts';
 import { call } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { seedAdmin, testTokens } from '../helpers/people.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 const GOOD_DEVICES = ['scale-a', 'scale-b', 'scale-c'];
 const GOOD_PER_DEVICE = 20;
@@ -40,14 +42,15 @@ const good = (deviceId: string, seq: number) =>
     encodeReading({ deviceId, bootId: 1, seq, metric: 1, value: 70 + seq, measuredAtMs: Date.now() }),
   );
 
+/** The first value `read` gives that is `done`. */
 async function eventually<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let value: T | undefined;
+  const check = async () => {
+    value = await read();
+    return done(value);
+  };
+  await waitFor(check, { what, stepMs: 100 });
+  return value as T;
 }
 
 /** Every entry the edge keeps in its quarantine files (its durable record of refused readings). */
@@ -98,10 +101,10 @@ async function startVenueEdge(coreUrl: string, token: string, devices: string[])
 
 describe.each(['sqlite', 'postgres'] as const)('%s', (backend) => {
   let node: LiveNode;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
   let admin: string;
   beforeAll(async () => {
-    pg = backend === 'postgres' ? await createTestDatabase() : undefined;
+    pg = backend === 'postgres' ? await createScratchDatabase() : undefined;
     node = await startLiveNode(pg ? { DATABASE_URL: pg.url } : {});
     admin = (await seedAdmin(node.platform.store, testTokens())).token;
   });

@@ -4,10 +4,12 @@
 // counted (vitalive_edge_quarantine_dropped on /metrics); every HTTP request completes and the good
 // readings reach the core. Before: each garbage reading was one synchronous SQLite insert with a disk
 // sync on the event loop, all 3,000 stored, and no count of anything dropped.
+
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice } from '../helpers/edge.ts';
 import { call } from '../helpers/http-call.ts';
@@ -106,25 +108,29 @@ it('caps what one flooding device stores, counts the excess, and keeps HTTP and 
   expect(answered).toBeGreaterThan(0);
 
   // Good readings reach the core.
-  const deadline = Date.now() + 20_000;
   let arrived = 0;
-  while (arrived < GOOD && Date.now() < deadline) {
-    const r = await call<{ deviceId: string }[]>(node.url, 'GET', '/api/readings/unlinked?limit=1000', {
-      token: admin,
-    });
-    arrived = r.body.filter((x) => x.deviceId === 'good-1').length;
-    if (arrived < GOOD) await new Promise((res) => setTimeout(res, 100));
-  }
+  await waitFor(
+    async () => {
+      const r = await call<{ deviceId: string }[]>(node.url, 'GET', '/api/readings/unlinked?limit=1000', {
+        token: admin,
+      });
+      arrived = r.body.filter((x) => x.deviceId === 'good-1').length;
+      return arrived >= GOOD;
+    },
+    { what: 'the good readings at the core', stepMs: 100 },
+  );
   expect(arrived).toBe(GOOD);
 
   // At most the cap per minute is stored; the rest is counted on /metrics.
   const dropped = await metric('vitalive_edge_quarantine_dropped');
   expect(dropped, 'vitalive_edge_quarantine_dropped on /metrics').toBeDefined();
-  let stored = storedQuarantine('flood-1');
-  for (let i = 0; i < 50 && stored + dropped! < FLOOD; i++) {
-    await new Promise((res) => setTimeout(res, 100)); // the last group's write
-    stored = storedQuarantine('flood-1');
-  }
+  // The last group's write may still be on its way to disk.
+  await waitFor(() => storedQuarantine('flood-1') + dropped! >= FLOOD, {
+    timeoutMs: 5_000,
+    what: 'every flooded reading stored or counted as dropped',
+    stepMs: 100,
+  });
+  const stored = storedQuarantine('flood-1');
   expect(stored).toBeGreaterThan(0);
   expect(stored).toBeLessThanOrEqual(CAP * minutes);
   expect(stored + dropped!).toBe(FLOOD);

@@ -6,11 +6,12 @@
 // channel's figures on node B, in the updates of the socket they hold open and in a new snapshot.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
+import { RedisServer } from '../../loadtest/clients/redis-server.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { call, cookiePair, postOk } from '../helpers/http-call.ts';
-import { ask, type LiveNode, ok, socketTo, startLiveNode, until } from '../helpers/live-platform.ts';
+import { ask, type LiveNode, ok, socketTo, startLiveNode } from '../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../helpers/people.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
-import { TestRedisServer } from '../helpers/sales.ts';
 
 const tokens = testTokens();
 
@@ -40,8 +41,8 @@ async function connectError(
 }
 
 describe('socket privileges across two nodes', () => {
-  const redis = new TestRedisServer();
-  let pg: TestDatabase;
+  const redis = new RedisServer();
+  let pg: ScratchDatabase;
   const nodes: LiveNode[] = [];
   const sockets: Socket[] = [];
   let a: string;
@@ -49,7 +50,7 @@ describe('socket privileges across two nodes', () => {
 
   beforeAll(async () => {
     await redis.start();
-    pg = await createTestDatabase();
+    pg = await createScratchDatabase();
     // One at a time: the first runs the migrations.
     for (let i = 0; i < 2; i++)
       nodes.push(await startLiveNode({ REDIS_URL: redis.url, DATABASE_URL: pg.url, LOG_LEVEL: 'warn' }));
@@ -104,7 +105,7 @@ describe('socket privileges across two nodes', () => {
     const console = await socketTo(b, '/host', token);
     sockets.push(console);
     await ok(console, 'host:join', { sessionId });
-    await until(() => Date.now() > expiresAt + 100, 10_000);
+    await waitFor(() => Date.now() > expiresAt + 100, 10_000);
 
     const end = await ask(console, 'session:end', { sessionId });
     expect(end).toMatchObject({ ok: false, error: { code: 'AUTH_INVALID_TOKEN' } });
@@ -122,7 +123,8 @@ describe('socket privileges across two nodes', () => {
     const token = login.body.accessToken as string;
     const cookie = cookiePair(login.headers.get('set-cookie'));
     // The token must come from an earlier second than the logout for the logout to end it.
-    await new Promise((r) => setTimeout(r, 1_100));
+    const loginSecond = Math.floor(Date.now() / 1000);
+    await waitFor(() => Math.floor(Date.now() / 1000) > loginSecond, { what: 'the next second' });
     const figures = await socketTo(b, '/staff', token);
     sockets.push(figures);
     const gone = closed(figures);
@@ -166,7 +168,7 @@ describe('socket privileges across two nodes', () => {
       displayName: 'Invited prospect',
       email: `prospect-${channelId}@example.com`,
     });
-    await until(() => {
+    await waitFor(() => {
       const last = frames.at(-1)?.frame;
       return viewers(last) === 1 && last !== undefined && mentions(last);
     });
@@ -178,10 +180,18 @@ describe('socket privileges across two nodes', () => {
     expect(res.status).toBe(200);
     expect(res.body.managerId).toBe(m2.person.id);
     // Within a few updates (500 ms apart) the channel is gone from the manager's figures...
-    await until(() => viewers(frames.at(-1)?.frame) === 0, 5_000);
+    await waitFor(() => viewers(frames.at(-1)?.frame) === 0, 5_000);
     const from = frames.length - 1;
-    // ...and no later update brings it back.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // ...and no later update brings it back. A second viewer through the channel's link counts for
+    // whoever manages it; a session going live afterwards changes every manager's figures, so an update
+    // listing that session was computed after the second viewer joined.
+    const viewer2 = await socketTo(a, '/live');
+    sockets.push(viewer2);
+    await ok(viewer2, 'live:join', { sessionId, viewerId: 'reassigned-viewer-2', ch: channel.inviteCode });
+    const marker = await liveSession('Marker');
+    await waitFor(() => frames.at(-1)?.frame.sessions.some((s) => s.sessionId === marker) === true, {
+      what: 'an update listing the session that went live since',
+    });
     for (const { event, frame } of frames.slice(from)) {
       expect(event).toBe('staff:update');
       expect(viewers(frame)).toBe(0);
@@ -195,7 +205,7 @@ describe('socket privileges across two nodes', () => {
       listen: (s) => s.on('staff:snapshot', (frame: Frame) => snapshots.push(frame)),
     });
     sockets.push(again);
-    await until(() => snapshots.length > 0);
+    await waitFor(() => snapshots.length > 0);
     expect(viewers(snapshots[0])).toBe(0);
     expect(mentions(snapshots[0]!)).toBe(false);
   }, 60_000);

@@ -3,17 +3,18 @@
 // from the gate, so a second member can still buy the card on any node.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisServer } from '../../loadtest/clients/redis-server.ts';
 import { call, postOk } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../helpers/people.ts';
 import { TEST_METRICS_TOKEN } from '../helpers/platform-process.ts';
-import { PICKUP, TestRedisServer } from '../helpers/sales.ts';
+import { PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
 
 describe('stock gate drain over HTTP (REDIS_URL, STOCK_GATE=redis)', () => {
   let node: LiveNode;
-  const redis = new TestRedisServer();
+  const redis = new RedisServer();
 
   beforeAll(async () => {
     await redis.start();

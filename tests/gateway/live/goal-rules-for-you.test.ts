@@ -4,11 +4,11 @@
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readings } from '../../../commerce/index.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../../loadtest/clients/postgres.ts';
+import { RedisServer } from '../../../loadtest/clients/redis-server.ts';
 import { call, postOk } from '../../helpers/http-call.ts';
 import { type LiveNode, ok, socketTo, startLiveNode } from '../../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../../helpers/people.ts';
-import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.ts';
-import { TestRedisServer } from '../../helpers/sales.ts';
 
 const tokens = testTokens();
 const DAY = 86_400_000;
@@ -19,14 +19,14 @@ describe.each([
 ])('goal rule changes reach forYou on $name', ({ nodes: count }) => {
   const nodes: LiveNode[] = [];
   const sockets: Socket[] = [];
-  let pg: TestDatabase | undefined;
-  let redis: TestRedisServer | undefined;
+  let pg: ScratchDatabase | undefined;
+  let redis: RedisServer | undefined;
 
   beforeAll(async () => {
     const env: Record<string, string> = {};
     if (count > 1) {
-      pg = await createTestDatabase();
-      redis = new TestRedisServer();
+      pg = await createScratchDatabase();
+      redis = new RedisServer();
       await redis.start();
       Object.assign(env, { DATABASE_URL: pg.url, REDIS_URL: redis.url });
     }

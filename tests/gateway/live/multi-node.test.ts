@@ -8,27 +8,29 @@ import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../../commerce/index.ts';
+import { freePort } from '../../../loadtest/clients/ports.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../../loadtest/clients/postgres.ts';
+import { RedisServer } from '../../../loadtest/clients/redis-server.ts';
+import { waitFor } from '../../../loadtest/clients/wait-for.ts';
 import { call, postOk } from '../../helpers/http-call.ts';
-import { ok, record, socketTo, until } from '../../helpers/live-platform.ts';
+import { ask, ok, record, socketTo } from '../../helpers/live-platform.ts';
 import { testLogger } from '../../helpers/logger.ts';
 import { seedPerson, TEST_AUTH_SECRET, testTokens } from '../../helpers/people.ts';
 import { type PlatformProcess, pollHealth, startMain } from '../../helpers/platform-process.ts';
-import { freePort } from '../../helpers/ports.ts';
-import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.ts';
-import { PICKUP, TestRedisServer } from '../../helpers/sales.ts';
+import { PICKUP } from '../../helpers/sales.ts';
 
 const tokens = testTokens();
 
 describe('two gateway nodes + Redis', () => {
-  const redis = new TestRedisServer();
-  let pg: TestDatabase;
+  const redis = new RedisServer();
+  let pg: ScratchDatabase;
   let store: Store;
   const nodes: Array<{ proc: PlatformProcess; url: string; dataDir: string }> = [];
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
     await redis.start();
-    pg = await createTestDatabase();
+    pg = await createScratchDatabase();
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `vitalive-node${i}-`));
@@ -96,10 +98,10 @@ describe('two gateway nodes + Redis', () => {
     const hostConsole = await socketTo(a, '/host', host.token);
     sockets.push(hostConsole);
     await ok(hostConsole, 'card:pin', { sessionId, cardId: card.cardId });
-    await until(() => pins.every((p) => p.length === 1), 15_000);
+    await waitFor(() => pins.every((p) => p.length === 1), 15_000);
     const seqs = new Set(pins.map((p) => p[0]!.frame.seq));
     expect(seqs.size).toBe(1);
-    await until(() => counts.every((c) => c.last === 6), 15_000);
+    await waitFor(() => counts.every((c) => c.last === 6), 15_000);
   }, 60_000);
 
   it('a host change made through one node lets go of the former host console on the other', async () => {
@@ -125,26 +127,48 @@ describe('two gateway nodes + Redis', () => {
     sockets.push(formerConsole);
     await ok(formerConsole, 'host:join', { sessionId });
     const formerOrders = record(formerConsole, ['order:new']);
+    // Staff watching the same console on node A: still entitled to the orders, so their arrival shows
+    // that node A has handled the order's frame.
+    const staffConsole = await socketTo(a, '/host', staff.token);
+    sockets.push(staffConsole);
+    await ok(staffConsole, 'host:join', { sessionId });
+    const staffOrders = record(staffConsole, ['order:new']);
+    // A viewer on node A: the release is applied just before the session's new state is sent, and both
+    // reach node A in that order through the one Redis stream.
+    const viewer = await socketTo(a, '/live');
+    sockets.push(viewer);
+    await ok(viewer, 'live:join', { sessionId, viewerId: 'multi-node-handover' });
+    const states = record(viewer, ['session:state']);
 
     const res = await call(b, 'PATCH', `/api/live-sessions/${sessionId}`, {
       token: staff.token,
       body: { hostPersonId: next.person.id },
     });
     expect(res.status).toBe(200);
+    const hostOf = (f: { frame: Record<string, unknown> }) =>
+      (f.frame.session as { hostPersonId?: string } | undefined)?.hostPersonId;
+    await waitFor(() => states.some((f) => hostOf(f) === next.person.id), {
+      timeoutMs: 15_000,
+      what: 'the host change at node A',
+    });
     const nextConsole = await socketTo(b, '/host', next.token);
     sockets.push(nextConsole);
     const nextOrders = record(nextConsole, ['order:new']);
-    // The release travels as an outbox event; join once the session answers with the new host.
     await ok(nextConsole, 'host:join', { sessionId });
-    await new Promise((r) => setTimeout(r, 500));
     const order = await call(a, 'POST', '/api/orders', {
       token: buyer.token,
       body: { cardId: card.cardId, quantity: 1, provider: 'manual', fulfilment: PICKUP },
       headers: { 'idempotency-key': 'multi-node-handover' },
     });
     expect(order.status).toBe(201);
-    await until(() => nextOrders.length === 1, 15_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => nextOrders.length === 1 && staffOrders.length === 1, {
+      timeoutMs: 15_000,
+      what: 'the order on the new host console (node B) and the staff console (node A)',
+    });
+    // Node A wrote the frame to every console in the room at once; an answer on the former console's
+    // own connection comes after anything written to it before, so the frame would be here by now.
+    const rejoin = await ask(formerConsole, 'host:join', { sessionId });
+    expect(rejoin.ok ? 'ok' : rejoin.error.code).toBe('FORBIDDEN');
     expect(formerOrders).toEqual([]);
   }, 60_000);
 });

@@ -4,16 +4,9 @@
 // recovery (missed events replayed; an expired token refused).
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../loadtest/clients/wait-for.ts';
 import { postOk } from '../../helpers/http-call.ts';
-import {
-  ask,
-  type LiveNode,
-  ok,
-  record,
-  socketTo,
-  startLiveNode,
-  until,
-} from '../../helpers/live-platform.ts';
+import { ask, type LiveNode, ok, record, socketTo, startLiveNode } from '../../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../../helpers/people.ts';
 import { PICKUP } from '../../helpers/sales.ts';
 
@@ -89,7 +82,7 @@ describe('/live and /host on a platform node', () => {
     const host = await open('/host', hostToken);
     await ok(host, 'host:join', { sessionId });
     await ok(host, 'card:pin', { sessionId, cardId: cardB });
-    await until(() => frames.every((f) => f.length === 1));
+    await waitFor(() => frames.every((f) => f.length === 1));
     for (const [i, f] of frames.entries()) {
       expect(f[0]!.frame.seq).toBe(snaps[i].seq + 1);
       expect((f[0]!.frame.card as { cardId: string }).cardId).toBe(cardB);
@@ -127,7 +120,7 @@ describe('/live and /host on a platform node', () => {
     });
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual(reply.body);
-    await until(() => mine.length >= 2 && theirs.length >= 2);
+    await waitFor(() => mine.length >= 2 && theirs.length >= 2);
     expect(mine.map((m) => m.event).sort()).toEqual(['order:update', 'stock:changed']);
     expect(theirs.map((m) => m.event).sort()).toEqual(['seq:skip', 'stock:changed']);
     const stock = theirs.find((m) => m.event === 'stock:changed')!.frame;
@@ -155,7 +148,7 @@ describe('/live and /host on a platform node', () => {
     const member = await seedPerson(node.platform.store, tokens);
     expect((await ok(v, 'live:auth', { token: member.token })).personId).toBe(member.person.id);
     const db = node.platform.store.db;
-    await until(async () => {
+    await waitFor(async () => {
       const rows = await db
         .selectFrom('viewer_events')
         .selectAll()
@@ -186,7 +179,7 @@ describe('/live and /host on a platform node', () => {
     const limited = replies.filter((r) => !r.ok && r.error.code === 'RATE_LIMITED');
     expect(limited.length).toBeGreaterThanOrEqual(20);
     expect((await ask(calm, 'chat:send', { sessionId, text: 'hello' })).ok).toBe(true);
-    await until(() => seen.some((m) => m.frame.text === 'hello'));
+    await waitFor(() => seen.some((m) => m.frame.text === 'hello'));
     // Oversized frames never reach a handler: the server drops the connection (16 KiB limit).
     const big = await open('/live');
     const closed = new Promise<string>((resolve) => big.once('disconnect', (reason) => resolve(reason)));
@@ -230,22 +223,24 @@ describe('/live and /host on a platform node', () => {
     const host = await open('/host', hostToken);
     // A frame before the drop gives the client a recovery offset.
     await ok(host, 'card:unpin', { sessionId, cardId: cardB });
-    await until(() => frames.length === 1);
+    await waitFor(() => frames.length === 1);
     const reconnected = new Promise<void>((resolve) => v.io.once('reconnect', () => resolve()));
     v.io.engine.close();
     await ok(host, 'card:pin', { sessionId, cardId: cardB });
     await reconnected;
-    await until(() => frames.length === 2);
+    await waitFor(() => frames.length === 2);
     expect(v.recovered).toBe(true);
     expect(frames[1]!.event).toBe('card:pinned');
     expect((frames[1]!.frame.card as { cardId: string }).cardId).toBe(cardB);
     expect(frames[1]!.frame.seq).toBe((frames[0]!.frame.seq as number) + 1);
 
     // An access token that expired while away: the recovery handshake is refused with the coded error.
-    const shortLived = await testTokens(1).mintAccess(member.person.id, member.person.roles);
+    const shortTokens = testTokens(1);
+    const shortLived = await shortTokens.mintAccess(member.person.id, member.person.roles);
+    const expiresAt = (await shortTokens.verifyAccess(shortLived)).expiresAtMs;
     const w = await open('/live', shortLived, { reconnection: true });
     await ok(w, 'live:join', { sessionId, viewerId: 'recovering-2' });
-    await new Promise((r) => setTimeout(r, 1200));
+    await waitFor(() => Date.now() > expiresAt + 100, { what: 'the token to expire' });
     const refused = new Promise<{ data?: { code: string } }>((resolve) =>
       w.once('connect_error', (e) => resolve(e as never)),
     );

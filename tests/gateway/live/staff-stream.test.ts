@@ -2,8 +2,9 @@
 // only ever receives figures computed from their own channel — asserted on every frame received.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../loadtest/clients/wait-for.ts';
 import { postOk } from '../../helpers/http-call.ts';
-import { type LiveNode, ok, socketTo, startLiveNode, until } from '../../helpers/live-platform.ts';
+import { type LiveNode, ok, socketTo, startLiveNode } from '../../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../../helpers/people.ts';
 import { PICKUP } from '../../helpers/sales.ts';
 
@@ -109,17 +110,17 @@ describe('/staff figures per audience', () => {
         .get(name)!
         .at(-1)
         ?.sessions.find((s) => s.sessionId === sessionId);
-    await until(
+    await waitFor(
       () =>
         latest('staff')?.uniqueViewers === 5 &&
         latest('staff')?.clicks === 3 &&
         latest('staff')?.ordersPlaced === 1,
     );
-    await until(
+    await waitFor(
       () =>
         latest('m1')?.uniqueViewers === 2 && latest('m1')?.ordersPlaced === 1 && latest('m1')?.clicks === 1,
     );
-    await until(() => latest('m2')?.uniqueViewers === 3 && latest('m2')?.clicks === 2);
+    await waitFor(() => latest('m2')?.uniqueViewers === 3 && latest('m2')?.clicks === 2);
     expect(latest('staff')?.viewersNow).toBe(5);
 
     for (const f of frames.get('m1')!) {

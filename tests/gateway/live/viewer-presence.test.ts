@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ViewerPresence } from '../../../gateway/sockets/live/viewer-presence.ts';
-import { waitFor } from '../../helpers/events.ts';
+import { waitFor } from '../../../loadtest/clients/wait-for.ts';
 import { testLogger } from '../../helpers/logger.ts';
 
 describe('ViewerPresence', () => {

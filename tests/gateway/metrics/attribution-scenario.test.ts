@@ -8,14 +8,14 @@
 // b5 at a clinic → invited 10, attended 5, tested 4. Paid: b0 twice, b5 once → bought 2, 597.00,
 // commission 29.85. Event: C1 bought 3 (all tested there), C2 bought 1 (b0; b5 tested elsewhere).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../../loadtest/clients/postgres.ts';
 import { runScenario, type Scenario } from '../../helpers/attribution-scenario.ts';
 import { call } from '../../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../../helpers/live-platform.ts';
-import { createTestDatabase, type TestDatabase } from '../../helpers/postgres.ts';
 
 describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('attribution scenario on $name', ({ name }) => {
   let node: LiveNode;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
   let s: Scenario;
   const get = async (token: string, p: string) => {
     const r = await call(node.url, 'GET', p, { token });
@@ -24,7 +24,7 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('attribution scenario 
   };
 
   beforeAll(async () => {
-    pg = name === 'postgres' ? await createTestDatabase() : undefined;
+    pg = name === 'postgres' ? await createScratchDatabase() : undefined;
     node = await startLiveNode(pg ? { DATABASE_URL: pg.url } : {});
     s = await runScenario(node);
   }, 120_000);

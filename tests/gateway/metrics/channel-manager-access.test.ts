@@ -2,9 +2,10 @@
 // answers 403 FORBIDDEN for another channel, an event of other channels or a referrer of another
 // channel, lists leave other channels out, and the /staff stream carries only their own rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../loadtest/clients/wait-for.ts';
 import { runScenario, type Scenario } from '../../helpers/attribution-scenario.ts';
 import { call, postOk } from '../../helpers/http-call.ts';
-import { type LiveNode, socketTo, startLiveNode, until } from '../../helpers/live-platform.ts';
+import { type LiveNode, socketTo, startLiveNode } from '../../helpers/live-platform.ts';
 
 interface Frame {
   conversion?: {
@@ -121,7 +122,7 @@ describe('channel manager scope on metrics and events', () => {
       });
       s.sockets.push(sock);
     }
-    await until(() => frames.staff.length > 0 && frames.m1.length > 0 && frames.m2.length > 0);
+    await waitFor(() => frames.staff.length > 0 && frames.m1.length > 0 && frames.m2.length > 0);
     const staff = frames.staff.at(-1)!.conversion!;
     expect(staff.channels.map((c) => c.channelId).sort()).toEqual([s.c1, s.c2].sort());
     expect(staff.events.find((e) => e.eventId === s.eventId)?.total.invited).toBe(30);
@@ -132,7 +133,7 @@ describe('channel manager scope on metrics and events', () => {
       displayName: 'late',
       email: 'late-c2@example.test',
     });
-    await until(
+    await waitFor(
       () =>
         frames.m2.at(-1)?.conversion?.events.some((e) => e.eventId === c2Event && e.total.invited === 1) ===
         true,

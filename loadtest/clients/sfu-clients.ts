@@ -80,12 +80,3 @@ export function randomSrtpParameters(): ms.SrtpParameters {
   for (let i = 0; i < key.length; i++) key[i] = Math.floor(Math.random() * 256);
   return { cryptoSuite: 'AEAD_AES_128_GCM', keyBase64: key.toString('base64') };
 }
-
-export async function waitFor(cond: () => boolean, timeoutMs: number, stepMs = 20): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  return true;
-}

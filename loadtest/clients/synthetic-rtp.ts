@@ -2,6 +2,7 @@
 // payload descriptors and keyframes) sent from a UDP socket to an RTP ingest, paced in real time.
 // It answers PLI/FIR with a keyframe on the next frame, as an encoder would.
 import dgram from 'node:dgram';
+import { rtpPacket } from './rtp.ts';
 
 export const AUDIO_PT = 100;
 export const VIDEO_PT = 101;
@@ -144,9 +145,14 @@ export class SyntheticHost {
           payload.set([0x9d, 0x01, 0x2a, 0x00, 0x05, 0xd0, 0x02], 9);
         }
       }
-      this.#send(
-        this.#packet(VIDEO_PT, this.#videoSeq++, timestamp, this.#opts.ssrc.video, i === n - 1, payload),
-      );
+      const header = {
+        payloadType: VIDEO_PT,
+        sequenceNumber: this.#videoSeq++,
+        timestamp,
+        ssrc: this.#opts.ssrc.video,
+        marker: i === n - 1,
+      };
+      this.#send(rtpPacket(header, payload));
       this.sent.video++;
     }
     this.#frame++;
@@ -156,19 +162,15 @@ export class SyntheticHost {
     const payload = Buffer.alloc(120, this.#audioFrames & 0xff);
     payload[0] = 0xfc; // Opus TOC: CELT fullband 20 ms, one frame
     const ts = (this.#audioFrames * 960) >>> 0;
-    this.#send(this.#packet(AUDIO_PT, this.#audioSeq++, ts, this.#opts.ssrc.audio, false, payload));
+    const header = {
+      payloadType: AUDIO_PT,
+      sequenceNumber: this.#audioSeq++,
+      timestamp: ts,
+      ssrc: this.#opts.ssrc.audio,
+    };
+    this.#send(rtpPacket(header, payload));
     this.#audioFrames++;
     this.sent.audio++;
-  }
-
-  #packet(pt: number, seq: number, ts: number, ssrc: number, marker: boolean, payload: Buffer): Buffer {
-    const h = Buffer.alloc(12);
-    h[0] = 0x80;
-    h[1] = (marker ? 0x80 : 0) | pt;
-    h.writeUInt16BE(seq & 0xffff, 2);
-    h.writeUInt32BE(ts, 4);
-    h.writeUInt32BE(ssrc >>> 0, 8);
-    return Buffer.concat([h, payload]);
   }
 
   #send(buf: Buffer): void {

@@ -1,4 +1,5 @@
-// Free loopback ports for tests (TCP and, when asked, the same UDP port).
+// Free loopback ports for tests and benchmarks (TCP and, when asked, the same UDP port), and whether a
+// port was let go.
 import dgram from 'node:dgram';
 import net from 'node:net';
 
@@ -31,6 +32,7 @@ export function tcpPortFree(port: number, host = '127.0.0.1'): Promise<boolean> 
   });
 }
 
+/** True when nothing is bound to the UDP port any more. */
 export function udpPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const u = dgram.createSocket('udp4');
