@@ -81,6 +81,11 @@ export interface PlatformConfig {
     /** Failed logins allowed per account, and per client IP, within one window before AUTH_THROTTLED. */
     loginMaxFailuresPerAccount: number;
     loginMaxFailuresPerIp: number;
+    /** Failed logins per account from all IPs within one window before AUTH_ACCOUNT_THROTTLED for
+     * clients without a device proof of that account; 0 disables. */
+    loginMaxFailuresPerAccountAllIps: number;
+    /** How long a successful login on a browser proves itself there (the device cookie). */
+    loginDeviceTtlSec: number;
     loginThrottleWindowSec: number;
     /** Lifetime of a staff-issued password-reset code. */
     resetCodeTtlSec: number;
@@ -253,6 +258,14 @@ export const DEFAULTS = {
   /** Failed logins per client IP within the window; high because a whole venue may share one IP.
    * @default 50 */
   LOGIN_MAX_FAILURES_PER_IP: 50,
+  /** Failed logins per account from all client IPs together within the window, so a guess spread over
+   * many addresses is bounded too. Beyond it, only a browser that logged in to that account before
+   * (LOGIN_DEVICE_TTL_SEC) may still try; others get AUTH_ACCOUNT_THROTTLED until the window ends or a
+   * staff reset code is used. 0 disables. @default 20 */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_IPS: 20,
+  /** How long a successful login (or registration, refresh, password reset) proves itself on that
+   * browser through a signed, HttpOnly device cookie, seconds. @default 2592000 (30 days) */
+  LOGIN_DEVICE_TTL_SEC: 2_592_000,
   /** Login throttle window. @default 900 (15 minutes) */
   LOGIN_THROTTLE_WINDOW_SEC: 900,
   /** Lifetime of a staff-issued password-reset code. @default 900 (15 minutes) */
@@ -555,6 +568,8 @@ export function loadConfig(env: Env): PlatformConfig {
       scryptLog2N: int(env, 'PASSWORD_SCRYPT_LOG2_N', 14, 20),
       loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 1, 1000),
       loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 1, 100_000),
+      loginMaxFailuresPerAccountAllIps: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_IPS', 0, 1_000_000),
+      loginDeviceTtlSec: int(env, 'LOGIN_DEVICE_TTL_SEC', 60, 31_536_000),
       loginThrottleWindowSec: int(env, 'LOGIN_THROTTLE_WINDOW_SEC', 1, 86_400),
       resetCodeTtlSec: int(env, 'PASSWORD_RESET_TTL_SEC', 60, 604_800),
     },

@@ -5,6 +5,7 @@
 import { createSigner, createVerifier } from 'fast-jwt';
 import { isRole, type Role } from '../../commerce/index.ts';
 import { VitaliveError } from '../../protocols/index.ts';
+import { DeviceProofs } from './device-proof.ts';
 
 export interface Principal {
   personId: string;
@@ -21,6 +22,8 @@ export interface TokenServiceOptions {
   /** @default 900 (15 minutes) */
   accessTtlSec?: number;
   issuer?: string;
+  /** Lifetime of device proofs (the cookie of a browser that logged in). @default 2592000 (30 days) */
+  deviceTtlSec?: number;
   /** Verified tokens remembered (LRU, until they expire) so a repeat costs no signature check. @default 10000 */
   verifiedCacheSize?: number;
 }
@@ -28,6 +31,8 @@ export interface TokenServiceOptions {
 const ALG = 'HS256';
 
 export class TokenService {
+  /** Device proofs, signed with a key derived from the same secret. */
+  readonly devices: DeviceProofs;
   readonly #ttl: number;
   readonly #sign: (payload: { sub: string; roles: Role[]; iat: number; exp: number }) => string;
   readonly #verify: (token: string) => { sub?: unknown; exp?: unknown; iat?: unknown; roles?: unknown };
@@ -35,6 +40,7 @@ export class TokenService {
   constructor(opts: TokenServiceOptions) {
     if (opts.secret.byteLength < 32) throw new TypeError('token secret must be at least 32 bytes');
     this.#ttl = opts.accessTtlSec ?? 900;
+    this.devices = new DeviceProofs(opts.secret, opts.deviceTtlSec ?? 2_592_000);
     const issuer = opts.issuer ?? 'vitalive';
     // iat and exp come from the caller's clock (mintAccess takes `nowMs`), not the signer's.
     this.#sign = createSigner({
