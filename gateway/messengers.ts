@@ -69,7 +69,18 @@ export function createMessenger(
     );
   }
   return {
-    send: (m) => (m.to.field === 'email' ? emailOrLog : sms).send(m),
+    async send(m) {
+      try {
+        await (m.to.field === 'email' ? emailOrLog : sms).send(m);
+      } catch (err) {
+        // Logged here since some messages are sent after the request has been answered.
+        logger.error(
+          { err: (err as Error).message, kind: m.kind, channel: m.to.field },
+          'message not delivered',
+        );
+        throw err;
+      }
+    },
     close: () => email?.close(),
   };
 }

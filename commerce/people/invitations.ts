@@ -1,6 +1,8 @@
 // Channel invitations: a channel manager (for their own channel) or staff invites someone by phone or
 // e-mail. A stranger becomes a prospect of the channel; a known person joins the channel only if they
-// have none yet (first wins). Every invitation is recorded for the channel's funnel.
+// have none yet (first wins); an account is asked and decides. Every invitation is recorded for the
+// channel's funnel. What the inviter is told never depends on who holds the contact: the outcome stays
+// in commerce (the funnel, staff), the inviter's answer and list say only "sent".
 import { randomUUID } from 'node:crypto';
 import { VitaliveError } from '../../protocols/index.ts';
 import type { OutgoingMessage } from '../messaging/index.ts';
@@ -37,6 +39,22 @@ export interface InvitationResult {
   person?: Person;
   /** Messages to send once the invitation is committed (to an account's contact). */
   messages?: OutgoingMessage[];
+}
+
+/** To a prospect (new or known) invited into a channel: their member code, for events and tests. */
+function prospectInvitationMessage(
+  to: { field: 'email' | 'phone'; value: string },
+  channelName: string,
+  memberCode: string,
+): OutgoingMessage {
+  return {
+    to,
+    kind: 'channel_invitation',
+    subject: `An invitation from ${channelName} on Vitalive`,
+    text:
+      `${channelName} invites you to Vitalive. Your member code is ${memberCode}: show it at events and ` +
+      'device tests. Register with this contact to see your results.',
+  };
 }
 
 function invitationMessage(
@@ -181,28 +199,40 @@ export async function invite(
         },
         nowMs,
       );
+      // Someone another channel invited first is not told about this one: nothing changes for them.
       if (outcome === 'other_channel') return { invitationId, outcome };
+      const to = contacts.email
+        ? { field: 'email' as const, value: contacts.email }
+        : { field: 'phone' as const, value: contacts.phone! };
       if (outcome === 'invited') {
-        const to = contacts.email
-          ? { field: 'email' as const, value: contacts.email }
-          : { field: 'phone' as const, value: contacts.phone! };
         return { invitationId, outcome, messages: [invitationMessage(to, channel.name)] };
       }
-      return { invitationId, outcome, person: await getPersonOrThrow(trx, personId) };
+      const person = await getPersonOrThrow(trx, personId);
+      return {
+        invitationId,
+        outcome,
+        person,
+        messages: [prospectInvitationMessage(to, channel.name, person.memberCode)],
+      };
     }),
   );
 }
 
-/** Outcomes whose person a channel manager may not see (outside their channels, or not yet accepted). */
-const HIDDEN_OUTCOMES = new Set(['other_channel', 'invited', 'declined']);
+/**
+ * What a channel manager sees of an invitation: `sent` until the invited account accepted it. The other
+ * outcomes (a new prospect, a known one, someone of another channel, an account asked or declining)
+ * would tell the manager whether the contact belonged to someone.
+ */
+export type InvitationStatus = InvitationOutcome | 'sent';
 
 export interface Invitation {
   id: string;
   channelId: string;
-  /** Null for other_channel when a channel manager asks: that person is outside their channels. */
+  /** Null for a channel manager until the person accepted. */
   personId: string | null;
   invitedBy: string;
-  outcome: InvitationOutcome;
+  /** The outcome for staff; `sent` or `accepted` for a channel manager. */
+  outcome: InvitationStatus;
   createdAtMs: number;
 }
 
@@ -232,14 +262,17 @@ export async function listInvitations(
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return {
-    items: rows.map((r) => ({
-      id: r.id,
-      channelId: r.channel_id,
-      personId: HIDDEN_OUTCOMES.has(r.outcome) && !isStaff(actor) ? null : r.person_id,
-      invitedBy: r.invited_by,
-      outcome: r.outcome as InvitationOutcome,
-      createdAtMs: Number(r.created_at_ms),
-    })),
+    items: rows.map((r) => {
+      const shown = isStaff(actor) || r.outcome === 'accepted';
+      return {
+        id: r.id,
+        channelId: r.channel_id,
+        personId: shown ? r.person_id : null,
+        invitedBy: r.invited_by,
+        outcome: shown ? (r.outcome as InvitationOutcome) : 'sent',
+        createdAtMs: Number(r.created_at_ms),
+      };
+    }),
     total: Number(count.n),
   };
 }

@@ -287,7 +287,9 @@ export class People {
       codes: this.#codes,
       nowMs: this.#now(),
     });
-    if (messages) await deliver(this.#registration.messenger, messages);
+    // Sent after the answer, never awaited: whether a message goes out, and how long it takes, must not
+    // show in what the inviter is told. The adapter logs a failed delivery.
+    if (messages) void deliver(this.#registration.messenger, messages).catch(() => {});
     return result;
   }
 

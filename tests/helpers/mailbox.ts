@@ -19,6 +19,7 @@ export class Mailbox {
   readonly received: ReceivedMail[] = [];
   #server: SMTPServer;
   #waiters: Array<() => void> = [];
+  #held: Array<() => void> | undefined;
   url = '';
 
   constructor() {
@@ -30,15 +31,38 @@ export class Mailbox {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          this.received.push({
-            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
-          for (const w of this.#waiters.splice(0)) w();
-          callback();
+          const accept = () => {
+            this.received.push({
+              to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+              raw: Buffer.concat(chunks).toString('utf8'),
+            });
+            for (const w of this.#waiters.splice(0)) w();
+            callback();
+          };
+          if (this.#held) this.#held.push(accept);
+          else accept();
         });
       },
     });
+  }
+
+  /**
+   * Holds every message that arrives, unanswered (the sender waits on the SMTP DATA reply), until
+   * release(): lets a test tell what a request answered before a message could be delivered.
+   */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Messages waiting to be accepted while held. */
+  get heldCount(): number {
+    return this.#held?.length ?? 0;
+  }
+
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const accept of held) accept();
   }
 
   async start(): Promise<this> {
@@ -81,6 +105,7 @@ export class Mailbox {
   }
 
   close(): Promise<void> {
+    this.release();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 }
