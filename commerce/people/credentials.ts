@@ -3,6 +3,7 @@
 // current cost on success.
 import type { Kysely } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
+import { messageLocaleOf } from '../messaging/index.ts';
 import { appendEvent } from '../outbox.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
@@ -84,6 +85,8 @@ export interface LoginAttempt {
   ip: string;
   /** The person whose earlier successful login this client proves (a signed cookie); undefined: none. */
   knownDeviceOf?: string | undefined;
+  /** The language of the app logged in from (a tag or an Accept-Language value): messages follow it. */
+  locale?: string | undefined;
 }
 
 /** Counts the attempt, then checks the password; returns the member row on success. */
@@ -113,6 +116,10 @@ export async function login(
   nowMs: number,
 ): Promise<LoginResult> {
   const row = await verifyLogin(store, input, opts, nowMs);
+  const locale = messageLocaleOf(input.locale);
+  if (locale && locale !== row.locale) {
+    await store.db.updateTable('people').set({ locale }).where('id', '=', row.id).execute();
+  }
   if (Number(row.must_change_password) === 1) throw new VitaliveError('AUTH_PASSWORD_CHANGE_REQUIRED');
   if (needsRehash(row.password_hash!, opts.scryptLog2N)) {
     const upgraded = await hashPassword(input.password, opts.scryptLog2N);

@@ -5,7 +5,13 @@
 // in commerce (the funnel, staff), the inviter's answer and list say only "sent".
 import { randomUUID } from 'node:crypto';
 import { VitaliveError } from '../../protocols/index.ts';
-import type { OutgoingMessage } from '../messaging/index.ts';
+import {
+  chooseLocale,
+  type MessageLocale,
+  messageLocaleOf,
+  type OutgoingMessage,
+  WORDING,
+} from '../messaging/index.ts';
 import { appendEvent } from '../outbox.ts';
 import type { Store } from '../store.ts';
 import { assertCanActOnChannel, isStaff } from './access-scope.ts';
@@ -46,35 +52,34 @@ function prospectInvitationMessage(
   to: { field: 'email' | 'phone'; value: string },
   channelName: string,
   memberCode: string,
+  locale: MessageLocale,
 ): OutgoingMessage {
   return {
     to,
     kind: 'channel_invitation',
-    subject: `An invitation from ${channelName} on Vitalive`,
-    text:
-      `${channelName} invites you to Vitalive. Your member code is ${memberCode}: show it at events and ` +
-      'device tests. Register with this contact to see your results.',
+    locale,
+    ...WORDING[locale].prospectInvitation(channelName, memberCode),
   };
 }
 
+/** To an account: an invitation to accept or decline. */
 function invitationMessage(
   to: { field: 'email' | 'phone'; value: string },
   channelName: string,
+  locale: MessageLocale,
 ): OutgoingMessage {
-  return {
-    to,
-    kind: 'channel_invitation',
-    subject: `An invitation to join ${channelName} on Vitalive`,
-    text:
-      `You are invited to join ${channelName} on Vitalive. Log in and open your invitations to accept ` +
-      'or decline it. Nothing changes unless you accept.',
-  };
+  return { to, kind: 'channel_invitation', locale, ...WORDING[locale].accountInvitation(channelName) };
 }
 
 export interface InvitationInput {
   displayName: string;
   email?: string | undefined;
   phone?: string | undefined;
+  /**
+   * The inviter's language (a tag or an Accept-Language value): the invitee's message is written in
+   * their own language when known, else in this one; a new prospect keeps it.
+   */
+  locale?: string | undefined;
 }
 
 export async function invite(
@@ -143,6 +148,8 @@ export async function invite(
         );
         personId = row.id;
         outcome = 'created';
+        const locale = messageLocaleOf(input.locale);
+        if (locale) await trx.updateTable('people').set({ locale }).where('id', '=', personId).execute();
         await appendEvent(
           trx,
           {
@@ -204,15 +211,16 @@ export async function invite(
       const to = contacts.email
         ? { field: 'email' as const, value: contacts.email }
         : { field: 'phone' as const, value: contacts.phone! };
+      const locale = chooseLocale(existing?.locale, input.locale);
       if (outcome === 'invited') {
-        return { invitationId, outcome, messages: [invitationMessage(to, channel.name)] };
+        return { invitationId, outcome, messages: [invitationMessage(to, channel.name, locale)] };
       }
       const person = await getPersonOrThrow(trx, personId);
       return {
         invitationId,
         outcome,
         person,
-        messages: [prospectInvitationMessage(to, channel.name, person.memberCode)],
+        messages: [prospectInvitationMessage(to, channel.name, person.memberCode, locale)],
       };
     }),
   );

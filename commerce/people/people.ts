@@ -152,7 +152,7 @@ export class People {
   }
 
   /** A new code for a waiting registration or an unproven contact; nothing for anything else. */
-  requestContactCode(input: { contact: string; ip: string }): Promise<void> {
+  requestContactCode(input: { contact: string; ip: string; locale?: string | undefined }): Promise<void> {
     return requestContactCode(this.store, input, this.#registration, this.#now());
   }
 

@@ -49,7 +49,8 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       },
     },
     async (request, reply) => {
-      await people.register(request.body, request.ip);
+      // Codes and notices are written in the language the app asks in (Accept-Language).
+      await people.register({ ...request.body, locale: request.headers['accept-language'] }, request.ip);
       void reply.status(202);
       return { status: 'code_sent' as const };
     },
@@ -91,7 +92,11 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       },
     },
     async (request, reply) => {
-      await people.requestContactCode({ contact: request.body.contact, ip: request.ip });
+      await people.requestContactCode({
+        contact: request.body.contact,
+        ip: request.ip,
+        locale: request.headers['accept-language'],
+      });
       void reply.status(202);
       return { status: 'code_sent' as const };
     },
@@ -117,6 +122,7 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
         ...request.body,
         ip: request.ip,
         knownDeviceOf: deviceOf(request, tokens),
+        locale: request.headers['accept-language'],
       });
       return sendSession(request, reply, tokens, result);
     },

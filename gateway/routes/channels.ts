@@ -154,7 +154,10 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
     async (request, reply) => {
       // Same status, shape and timing whether the contact was new, a prospect, or an account's: who
       // holds a contact is not the inviter's to learn (staff read the outcome in the list).
-      const { invitationId } = await people.invite(principalOf(request), request.params.id, request.body);
+      const { invitationId } = await people.invite(principalOf(request), request.params.id, {
+        ...request.body,
+        locale: request.headers['accept-language'],
+      });
       void reply.status(202);
       return { invitationId, status: 'sent' as const };
     },

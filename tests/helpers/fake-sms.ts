@@ -10,6 +10,8 @@ export interface ReceivedSms {
   to: string;
   text: string;
   kind: string;
+  /** The language the platform says the text is in. */
+  locale?: string;
 }
 
 export class FakeSmsProvider {
@@ -37,7 +39,7 @@ export class FakeSmsProvider {
           return;
         }
         const body = JSON.parse(raw) as ReceivedSms;
-        this.received.push({ to: body.to, text: body.text, kind: body.kind });
+        this.received.push({ to: body.to, text: body.text, kind: body.kind, locale: body.locale });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: randomUUID() }));
       });
     });

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
+import { decodeMail } from '../helpers/mailbox.ts';
 import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 
 describe('what a manager learns from inviting a contact', () => {
@@ -91,8 +92,8 @@ describe('what a manager learns from inviting a contact', () => {
     // Once delivery goes on, the account holder has an invitation to accept and the new prospect their
     // member code.
     node.mailbox.release();
-    const toAccount = await node.mailbox.nth('has-account@example.test', 1);
-    expect(toAccount.raw).toContain('Probe channel');
+    const toAccount = decodeMail((await node.mailbox.nth('has-account@example.test', 1)).raw);
+    expect(toAccount.text).toContain('Probe channel');
     const open = await call<Array<{ channelName: string }>>(node.url, 'GET', '/api/me/invitations', {
       token: account.token,
     });
@@ -104,6 +105,6 @@ describe('what a manager learns from inviting a contact', () => {
       { token: staff.token },
     );
     const memberCode = people.body.items[0]!.memberCode;
-    expect((await node.mailbox.nth('brand-new@example.test', 1)).raw).toContain(memberCode);
+    expect(decodeMail((await node.mailbox.nth('brand-new@example.test', 1)).raw).text).toContain(memberCode);
   });
 });
