@@ -180,7 +180,7 @@ export interface PlatformConfig {
 export const DEFAULTS = {
   /** HTTP and socket.io listen address. @default '0.0.0.0' (all interfaces, phones on the LAN can join) */
   HTTP_HOST: '0.0.0.0',
-  /** @default 3000; when taken, the next free port is used (with a warning) */
+  /** HTTP and socket.io port. @default 3000; when taken, the next free port is used (with a warning) */
   HTTP_PORT: 3000,
   /** Embedded MQTT broker listen address. @default '0.0.0.0' */
   MQTT_HOST: '0.0.0.0',
@@ -212,12 +212,14 @@ export const DEFAULTS = {
   MEDIA_WORKERS: os.availableParallelism(),
   /** First WebRtcServer port (UDP+TCP); worker i uses base + i. @default 44400 */
   MEDIA_BASE_PORT: 44400,
-  /** @default '127.0.0.1'; use 0.0.0.0 plus MEDIA_ANNOUNCED_ADDRESS to serve other machines */
+  /** Address the media ports bind to. @default '127.0.0.1'; use 0.0.0.0 plus MEDIA_ANNOUNCED_ADDRESS to
+   * serve other machines */
   MEDIA_LISTEN_IP: '127.0.0.1',
   /** Public IP or hostname in ICE candidates. @default unset (the listen IP is announced) */
   MEDIA_ANNOUNCED_ADDRESS: undefined as string | undefined,
-  /** RTP port range for PlainTransports and pipes. @default 45000-45999 */
+  /** First port of the RTP range for PlainTransports (RTP ingest) and pipes. @default 45000 */
   MEDIA_RTC_MIN_PORT: 45000,
+  /** Last port of that range. @default 45999 */
   MEDIA_RTC_MAX_PORT: 45999,
   /** mediasoup worker log level. @default 'warn' */
   MEDIA_LOG_LEVEL: 'warn' as PlatformConfig['media']['logLevel'],
@@ -235,14 +237,14 @@ export const DEFAULTS = {
   DATABASE_URL: undefined as string | undefined,
   /** pino level. @default 'info' */
   LOG_LEVEL: 'info' as PlatformConfig['logLevel'],
-  /** @default 10000 (10 s) */
+  /** Grace period for a clean shutdown on SIGINT/SIGTERM, ms. @default 10000 (10 s) */
   SHUTDOWN_TIMEOUT_MS: 10_000,
   /** Access-token signing key (≥ 32 characters), shared by every gateway node in multi-node mode.
    * @default unset: a random key is generated on first start and kept in DATA_DIR/auth-secret */
   AUTH_SECRET: undefined as string | undefined,
-  /** @default 900 (15 minutes) */
+  /** Access JWT lifetime, seconds. @default 900 (15 minutes) */
   ACCESS_TOKEN_TTL_SEC: 900,
-  /** @default 2592000 (30 days) */
+  /** Refresh cookie lifetime, seconds (renewed by each rotation). @default 2592000 (30 days) */
   REFRESH_TOKEN_TTL_SEC: 2_592_000,
   /** Which peers may set X-Forwarded-For/-Proto: `false`; a hop count (`1`: the one load balancer in
    * front, whose appended entry is the client; `true` means 1); or a comma list of the proxies' IPs/CIDRs
