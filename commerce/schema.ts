@@ -128,6 +128,8 @@ export interface PeopleTable {
   /** When a one-time code proved the contact (or staff vouched for it); null: unproven. */
   email_proven_at_ms?: number | null;
   phone_proven_at_ms?: number | null;
+  /** The language messages reach the person in (en, zh-Hans, zh-Hant); null: not known yet. */
+  locale?: string | null;
 }
 
 export interface PersonRolesTable {

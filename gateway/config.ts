@@ -81,6 +81,11 @@ export interface PlatformConfig {
     /** Failed logins allowed per account, and per client IP, within one window before AUTH_THROTTLED. */
     loginMaxFailuresPerAccount: number;
     loginMaxFailuresPerIp: number;
+    /** Failed logins per account from all IPs within one window before AUTH_ACCOUNT_THROTTLED for
+     * clients without a device proof of that account; 0 disables. */
+    loginMaxFailuresPerAccountAllIps: number;
+    /** How long a successful login on a browser proves itself there (the device cookie). */
+    loginDeviceTtlSec: number;
     loginThrottleWindowSec: number;
     /** Lifetime of a staff-issued password-reset code. */
     resetCodeTtlSec: number;
@@ -175,7 +180,7 @@ export interface PlatformConfig {
 export const DEFAULTS = {
   /** HTTP and socket.io listen address. @default '0.0.0.0' (all interfaces, phones on the LAN can join) */
   HTTP_HOST: '0.0.0.0',
-  /** @default 3000; when taken, the next free port is used (with a warning) */
+  /** HTTP and socket.io port. @default 3000; when taken, the next free port is used (with a warning) */
   HTTP_PORT: 3000,
   /** Embedded MQTT broker listen address. @default '0.0.0.0' */
   MQTT_HOST: '0.0.0.0',
@@ -207,12 +212,14 @@ export const DEFAULTS = {
   MEDIA_WORKERS: os.availableParallelism(),
   /** First WebRtcServer port (UDP+TCP); worker i uses base + i. @default 44400 */
   MEDIA_BASE_PORT: 44400,
-  /** @default '127.0.0.1'; use 0.0.0.0 plus MEDIA_ANNOUNCED_ADDRESS to serve other machines */
+  /** Address the media ports bind to. @default '127.0.0.1'; use 0.0.0.0 plus MEDIA_ANNOUNCED_ADDRESS to
+   * serve other machines */
   MEDIA_LISTEN_IP: '127.0.0.1',
   /** Public IP or hostname in ICE candidates. @default unset (the listen IP is announced) */
   MEDIA_ANNOUNCED_ADDRESS: undefined as string | undefined,
-  /** RTP port range for PlainTransports and pipes. @default 45000-45999 */
+  /** First port of the RTP range for PlainTransports (RTP ingest) and pipes. @default 45000 */
   MEDIA_RTC_MIN_PORT: 45000,
+  /** Last port of that range. @default 45999 */
   MEDIA_RTC_MAX_PORT: 45999,
   /** mediasoup worker log level. @default 'warn' */
   MEDIA_LOG_LEVEL: 'warn' as PlatformConfig['media']['logLevel'],
@@ -230,14 +237,14 @@ export const DEFAULTS = {
   DATABASE_URL: undefined as string | undefined,
   /** pino level. @default 'info' */
   LOG_LEVEL: 'info' as PlatformConfig['logLevel'],
-  /** @default 10000 (10 s) */
+  /** Grace period for a clean shutdown on SIGINT/SIGTERM, ms. @default 10000 (10 s) */
   SHUTDOWN_TIMEOUT_MS: 10_000,
   /** Access-token signing key (≥ 32 characters), shared by every gateway node in multi-node mode.
    * @default unset: a random key is generated on first start and kept in DATA_DIR/auth-secret */
   AUTH_SECRET: undefined as string | undefined,
-  /** @default 900 (15 minutes) */
+  /** Access JWT lifetime, seconds. @default 900 (15 minutes) */
   ACCESS_TOKEN_TTL_SEC: 900,
-  /** @default 2592000 (30 days) */
+  /** Refresh cookie lifetime, seconds (renewed by each rotation). @default 2592000 (30 days) */
   REFRESH_TOKEN_TTL_SEC: 2_592_000,
   /** Which peers may set X-Forwarded-For/-Proto: `false`; a hop count (`1`: the one load balancer in
    * front, whose appended entry is the client; `true` means 1); or a comma list of the proxies' IPs/CIDRs
@@ -253,6 +260,14 @@ export const DEFAULTS = {
   /** Failed logins per client IP within the window; high because a whole venue may share one IP.
    * @default 50 */
   LOGIN_MAX_FAILURES_PER_IP: 50,
+  /** Failed logins per account from all client IPs together within the window, so a guess spread over
+   * many addresses is bounded too. Beyond it, only a browser that logged in to that account before
+   * (LOGIN_DEVICE_TTL_SEC) may still try; others get AUTH_ACCOUNT_THROTTLED until the window ends or a
+   * staff reset code is used. 0 disables. @default 20 */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_IPS: 20,
+  /** How long a successful login (or registration, refresh, password reset) proves itself on that
+   * browser through a signed, HttpOnly device cookie, seconds. @default 2592000 (30 days) */
+  LOGIN_DEVICE_TTL_SEC: 2_592_000,
   /** Login throttle window. @default 900 (15 minutes) */
   LOGIN_THROTTLE_WINDOW_SEC: 900,
   /** Lifetime of a staff-issued password-reset code. @default 900 (15 minutes) */
@@ -555,6 +570,8 @@ export function loadConfig(env: Env): PlatformConfig {
       scryptLog2N: int(env, 'PASSWORD_SCRYPT_LOG2_N', 14, 20),
       loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 1, 1000),
       loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 1, 100_000),
+      loginMaxFailuresPerAccountAllIps: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_IPS', 0, 1_000_000),
+      loginDeviceTtlSec: int(env, 'LOGIN_DEVICE_TTL_SEC', 60, 31_536_000),
       loginThrottleWindowSec: int(env, 'LOGIN_THROTTLE_WINDOW_SEC', 1, 86_400),
       resetCodeTtlSec: int(env, 'PASSWORD_RESET_TTL_SEC', 60, 604_800),
     },

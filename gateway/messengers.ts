@@ -3,7 +3,7 @@
 //
 // SMS wire format (docs/accounts.md): POST SMS_PROVIDER_URL with
 //   Authorization: Bearer <SMS_PROVIDER_KEY>, Content-Type: application/json,
-//   body {"to": "+8613800138000", "text": "Your Vitalive code is 123456. …", "kind": "contact_code"}
+//   body {"to": "+8613800138000", "text": "您的 Vitalive 验证码是 123456…", "kind": "contact_code", "locale": "zh-Hans"}
 // Any 2xx answer means the provider took the message.
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
@@ -17,7 +17,13 @@ export function smtpMessenger(smtpUrl: string, from: string): Messenger & { clos
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     async send(m: OutgoingMessage) {
-      await transport.sendMail({ from, to: m.to.value, subject: m.subject, text: m.text });
+      await transport.sendMail({
+        from,
+        to: m.to.value,
+        subject: m.subject,
+        text: m.text,
+        headers: { 'Content-Language': m.locale },
+      });
     },
     close: () => transport.close(),
   };
@@ -32,7 +38,7 @@ export function httpSmsMessenger(providerUrl: string, key: string | undefined): 
           'content-type': 'application/json',
           ...(key ? { authorization: `Bearer ${key}` } : {}),
         },
-        body: JSON.stringify({ to: m.to.value, text: m.text, kind: m.kind }),
+        body: JSON.stringify({ to: m.to.value, text: m.text, kind: m.kind, locale: m.locale }),
         signal: AbortSignal.timeout(SMS_TIMEOUT_MS),
       });
       await res.body?.cancel();
@@ -69,7 +75,18 @@ export function createMessenger(
     );
   }
   return {
-    send: (m) => (m.to.field === 'email' ? emailOrLog : sms).send(m),
+    async send(m) {
+      try {
+        await (m.to.field === 'email' ? emailOrLog : sms).send(m);
+      } catch (err) {
+        // Logged here since some messages are sent after the request has been answered.
+        logger.error(
+          { err: (err as Error).message, kind: m.kind, channel: m.to.field },
+          'message not delivered',
+        );
+        throw err;
+      }
+    },
     close: () => email?.close(),
   };
 }

@@ -109,6 +109,11 @@ export function registerMetrics(
     help: 'Impressions and clicks not counted again within their window (same viewer and card)',
     registers: [register],
   });
+  const staffFailures = new Gauge({
+    name: 'vitalive_staff_audience_failures',
+    help: '/staff stream audiences whose figures could not be computed in a tick (the others were sent)',
+    registers: [register],
+  });
 
   // Orders and payments: what was refused or set aside since start.
   const o = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
@@ -140,7 +145,10 @@ export function registerMetrics(
       for (const [code, n] of Object.entries(counters?.refusals ?? {}))
         refusals.set({ sockets: group, code }, n);
     }
-    if (realtime) repeated.set(realtime.repeatedCardEvents);
+    if (realtime) {
+      repeated.set(realtime.repeatedCardEvents);
+      staffFailures.set(realtime.staffAudienceFailures);
+    }
     const stats = await sources.rooms.stats();
     for (const gauge of [producers, consumers, routers, bitrateIn, bitrateOut, loss, rtt]) gauge.reset();
     for (const s of stats.workers) {

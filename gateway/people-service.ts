@@ -17,6 +17,7 @@ export function createPeople(
     resetCodeTtlMs: config.auth.resetCodeTtlSec * 1000,
     loginMaxFailuresPerAccount: config.auth.loginMaxFailuresPerAccount,
     loginMaxFailuresPerIp: config.auth.loginMaxFailuresPerIp,
+    loginMaxFailuresPerAccountAllIps: config.auth.loginMaxFailuresPerAccountAllIps,
     loginThrottleWindowMs: config.auth.loginThrottleWindowSec * 1000,
     contactProof: {
       codeTtlMs: c.codeTtlSec * 1000,

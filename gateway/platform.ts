@@ -213,6 +213,7 @@ export async function startPlatform(
     const tokens = new TokenService({
       secret: authSecret,
       accessTtlSec: config.auth.accessTtlSec,
+      deviceTtlSec: config.auth.loginDeviceTtlSec,
     });
     const http = await createHttpApp({
       logger,

@@ -24,6 +24,11 @@ export const ERRORS = {
   AUTH_INVALID_CREDENTIALS: { status: 401, message: 'Wrong login or password' },
   AUTH_INVALID_TOKEN: { status: 401, message: 'Token is invalid, expired or revoked' },
   AUTH_THROTTLED: { status: 429, message: 'Too many login attempts; retry in {retryAfterSec} s' },
+  AUTH_ACCOUNT_THROTTLED: {
+    status: 429,
+    message:
+      'Too many failed logins to this account; retry in {retryAfterSec} s, log in where you logged in before, or reset the password with a code from staff',
+  },
   FORBIDDEN: { status: 403, message: 'Not allowed: {reason}' },
   AUTH_PASSWORD_CHANGE_REQUIRED: {
     status: 403,

@@ -6,7 +6,7 @@
 import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
-import type { Messenger, OutgoingMessage } from '../messaging/index.ts';
+import { type MessageLocale, type Messenger, type OutgoingMessage, WORDING } from '../messaging/index.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { type ContactField, type Contacts, parseLogin } from './contact.ts';
@@ -36,6 +36,8 @@ export interface PendingRegistration {
   passwordHash: string;
   referralCode?: string | undefined;
   channelCode?: string | undefined;
+  /** The language of the form it was made on; the account keeps it. */
+  locale?: string | undefined;
 }
 
 type Contact = { field: ContactField; value: string };
@@ -46,29 +48,17 @@ function hashCode(id: string, code: string): Buffer {
 
 const newCode = () => String(randomInt(0, 10 ** CONTACT_CODE_DIGITS)).padStart(CONTACT_CODE_DIGITS, '0');
 
-const NAME = { email: 'e-mail address', phone: 'phone number' } as const;
-
-export function codeMessage(to: Contact, code: string, ttlMs: number): OutgoingMessage {
-  return {
-    to,
-    kind: 'contact_code',
-    subject: `Your Vitalive code: ${code}`,
-    text:
-      `Your Vitalive code is ${code}. It expires in ${Math.round(ttlMs / 60_000)} minutes. ` +
-      'If you did not ask for it, ignore this message.',
-  };
+export function codeMessage(
+  to: Contact,
+  code: string,
+  ttlMs: number,
+  locale: MessageLocale,
+): OutgoingMessage {
+  return { to, kind: 'contact_code', locale, ...WORDING[locale].code(code, Math.round(ttlMs / 60_000)) };
 }
 
-export function takenMessage(to: Contact): OutgoingMessage {
-  return {
-    to,
-    kind: 'contact_taken',
-    subject: 'Someone tried to sign up with your contact',
-    text:
-      `Someone, maybe you, tried to create a Vitalive account with this ${NAME[to.field]}, which already ` +
-      'has one. Log in, or ask staff for a reset code if you forgot your password. If it was not you, ' +
-      'ignore this message.',
-  };
+export function takenMessage(to: Contact, locale: MessageLocale): OutgoingMessage {
+  return { to, kind: 'contact_taken', locale, ...WORDING[locale].taken(to.field) };
 }
 
 /** Takes one code from the contact's and the IP's budgets; throws CONTACT_CODE_THROTTLED when spent. */

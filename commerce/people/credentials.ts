@@ -1,7 +1,9 @@
-// Logging in and changing a password: throttled per account and IP, scrypt-verified in constant time
-// (also when the account does not exist), old hashes upgraded to the current cost on success.
+// Logging in and changing a password: throttled per account and IP and per account across IPs,
+// scrypt-verified in constant time (also when the account does not exist), old hashes upgraded to the
+// current cost on success.
 import type { Kysely } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
+import { messageLocaleOf } from '../messaging/index.ts';
 import { appendEvent } from '../outbox.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
@@ -76,16 +78,28 @@ function assertLoginContactProven(
   if (wasProspect) throw new VitaliveError('AUTH_CONTACT_UNPROVEN', { field });
 }
 
+/** What a login attempt brings: the login and password, the client IP, and its device proof if any. */
+export interface LoginAttempt {
+  login: string;
+  password: string;
+  ip: string;
+  /** The person whose earlier successful login this client proves (a signed cookie); undefined: none. */
+  knownDeviceOf?: string | undefined;
+  /** The language of the app logged in from (a tag or an Accept-Language value): messages follow it. */
+  locale?: string | undefined;
+}
+
 /** Counts the attempt, then checks the password; returns the member row on success. */
 async function verifyLogin(
   store: Store,
-  input: { login: string; password: string; ip: string },
+  input: LoginAttempt,
   opts: CredentialOptions,
   nowMs: number,
 ): Promise<PersonRow> {
   const keys = attemptKeys(input.login, input.ip, opts.defaultPhoneCountryCode);
-  const { accountLocked } = await countAttempt(store.db, keys, opts.throttle, nowMs);
   const row = await memberByLogin(store.db, input.login, opts.defaultPhoneCountryCode);
+  const knownDevice = row !== undefined && input.knownDeviceOf === row.id;
+  const { accountLocked } = await countAttempt(store.db, keys, opts.throttle, nowMs, { knownDevice });
   // The hash is checked also when locked, so a locked account answers like a wrong password, in as long.
   const hash = row?.password_hash ?? (await dummyHash(opts.scryptLog2N));
   const ok = await verifyPassword(input.password, hash);
@@ -97,11 +111,15 @@ async function verifyLogin(
 
 export async function login(
   store: Store,
-  input: { login: string; password: string; ip: string },
+  input: LoginAttempt,
   opts: CredentialOptions,
   nowMs: number,
 ): Promise<LoginResult> {
   const row = await verifyLogin(store, input, opts, nowMs);
+  const locale = messageLocaleOf(input.locale);
+  if (locale && locale !== row.locale) {
+    await store.db.updateTable('people').set({ locale }).where('id', '=', row.id).execute();
+  }
   if (Number(row.must_change_password) === 1) throw new VitaliveError('AUTH_PASSWORD_CHANGE_REQUIRED');
   if (needsRehash(row.password_hash!, opts.scryptLog2N)) {
     const upgraded = await hashPassword(input.password, opts.scryptLog2N);
@@ -123,13 +141,19 @@ export async function login(
  */
 export async function changePassword(
   store: Store,
-  input: { login: string; currentPassword: string; newPassword: string; ip: string },
+  input: {
+    login: string;
+    currentPassword: string;
+    newPassword: string;
+    ip: string;
+    knownDeviceOf?: string | undefined;
+  },
   opts: CredentialOptions,
   nowMs: number,
 ): Promise<LoginResult> {
   const row = await verifyLogin(
     store,
-    { login: input.login, password: input.currentPassword, ip: input.ip },
+    { login: input.login, password: input.currentPassword, ip: input.ip, knownDeviceOf: input.knownDeviceOf },
     opts,
     nowMs,
   );

@@ -1,9 +1,17 @@
 // Channel invitations: a channel manager (for their own channel) or staff invites someone by phone or
 // e-mail. A stranger becomes a prospect of the channel; a known person joins the channel only if they
-// have none yet (first wins). Every invitation is recorded for the channel's funnel.
+// have none yet (first wins); an account is asked and decides. Every invitation is recorded for the
+// channel's funnel. What the inviter is told never depends on who holds the contact: the outcome stays
+// in commerce (the funnel, staff), the inviter's answer and list say only "sent".
 import { randomUUID } from 'node:crypto';
 import { VitaliveError } from '../../protocols/index.ts';
-import type { OutgoingMessage } from '../messaging/index.ts';
+import {
+  chooseLocale,
+  type MessageLocale,
+  messageLocaleOf,
+  type OutgoingMessage,
+  WORDING,
+} from '../messaging/index.ts';
 import { appendEvent } from '../outbox.ts';
 import type { Store } from '../store.ts';
 import { assertCanActOnChannel, isStaff } from './access-scope.ts';
@@ -39,24 +47,39 @@ export interface InvitationResult {
   messages?: OutgoingMessage[];
 }
 
-function invitationMessage(
+/** To a prospect (new or known) invited into a channel: their member code, for events and tests. */
+function prospectInvitationMessage(
   to: { field: 'email' | 'phone'; value: string },
   channelName: string,
+  memberCode: string,
+  locale: MessageLocale,
 ): OutgoingMessage {
   return {
     to,
     kind: 'channel_invitation',
-    subject: `An invitation to join ${channelName} on Vitalive`,
-    text:
-      `You are invited to join ${channelName} on Vitalive. Log in and open your invitations to accept ` +
-      'or decline it. Nothing changes unless you accept.',
+    locale,
+    ...WORDING[locale].prospectInvitation(channelName, memberCode),
   };
+}
+
+/** To an account: an invitation to accept or decline. */
+function invitationMessage(
+  to: { field: 'email' | 'phone'; value: string },
+  channelName: string,
+  locale: MessageLocale,
+): OutgoingMessage {
+  return { to, kind: 'channel_invitation', locale, ...WORDING[locale].accountInvitation(channelName) };
 }
 
 export interface InvitationInput {
   displayName: string;
   email?: string | undefined;
   phone?: string | undefined;
+  /**
+   * The inviter's language (a tag or an Accept-Language value): the invitee's message is written in
+   * their own language when known, else in this one; a new prospect keeps it.
+   */
+  locale?: string | undefined;
 }
 
 export async function invite(
@@ -125,6 +148,8 @@ export async function invite(
         );
         personId = row.id;
         outcome = 'created';
+        const locale = messageLocaleOf(input.locale);
+        if (locale) await trx.updateTable('people').set({ locale }).where('id', '=', personId).execute();
         await appendEvent(
           trx,
           {
@@ -181,28 +206,41 @@ export async function invite(
         },
         nowMs,
       );
+      // Someone another channel invited first is not told about this one: nothing changes for them.
       if (outcome === 'other_channel') return { invitationId, outcome };
+      const to = contacts.email
+        ? { field: 'email' as const, value: contacts.email }
+        : { field: 'phone' as const, value: contacts.phone! };
+      const locale = chooseLocale(existing?.locale, input.locale);
       if (outcome === 'invited') {
-        const to = contacts.email
-          ? { field: 'email' as const, value: contacts.email }
-          : { field: 'phone' as const, value: contacts.phone! };
-        return { invitationId, outcome, messages: [invitationMessage(to, channel.name)] };
+        return { invitationId, outcome, messages: [invitationMessage(to, channel.name, locale)] };
       }
-      return { invitationId, outcome, person: await getPersonOrThrow(trx, personId) };
+      const person = await getPersonOrThrow(trx, personId);
+      return {
+        invitationId,
+        outcome,
+        person,
+        messages: [prospectInvitationMessage(to, channel.name, person.memberCode, locale)],
+      };
     }),
   );
 }
 
-/** Outcomes whose person a channel manager may not see (outside their channels, or not yet accepted). */
-const HIDDEN_OUTCOMES = new Set(['other_channel', 'invited', 'declined']);
+/**
+ * What a channel manager sees of an invitation: `sent` until the invited account accepted it. The other
+ * outcomes (a new prospect, a known one, someone of another channel, an account asked or declining)
+ * would tell the manager whether the contact belonged to someone.
+ */
+export type InvitationStatus = InvitationOutcome | 'sent';
 
 export interface Invitation {
   id: string;
   channelId: string;
-  /** Null for other_channel when a channel manager asks: that person is outside their channels. */
+  /** Null for a channel manager until the person accepted. */
   personId: string | null;
   invitedBy: string;
-  outcome: InvitationOutcome;
+  /** The outcome for staff; `sent` or `accepted` for a channel manager. */
+  outcome: InvitationStatus;
   createdAtMs: number;
 }
 
@@ -232,14 +270,17 @@ export async function listInvitations(
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return {
-    items: rows.map((r) => ({
-      id: r.id,
-      channelId: r.channel_id,
-      personId: HIDDEN_OUTCOMES.has(r.outcome) && !isStaff(actor) ? null : r.person_id,
-      invitedBy: r.invited_by,
-      outcome: r.outcome as InvitationOutcome,
-      createdAtMs: Number(r.created_at_ms),
-    })),
+    items: rows.map((r) => {
+      const shown = isStaff(actor) || r.outcome === 'accepted';
+      return {
+        id: r.id,
+        channelId: r.channel_id,
+        personId: shown ? r.person_id : null,
+        invitedBy: r.invited_by,
+        outcome: shown ? (r.outcome as InvitationOutcome) : 'sent',
+        createdAtMs: Number(r.created_at_ms),
+      };
+    }),
     total: Number(count.n),
   };
 }

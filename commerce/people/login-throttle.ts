@@ -1,7 +1,8 @@
-// Login throttling per account (as tried from one IP) and per client IP. The counters live in the store, so every gateway node
-// behind a load balancer shares them and a restart does not reset them; no Redis is needed. An attempt
-// is counted before the password is checked (one atomic upsert), so a burst of parallel guesses cannot
-// slip past the limit; a successful login clears the account's count and forgives its own IP count.
+// Login throttling per account (as tried from one IP), per account across every IP, and per client IP.
+// The counters live in the store, so every gateway node behind a load balancer shares them and a restart
+// does not reset them; no Redis is needed. An attempt is counted before the password is checked (one
+// atomic upsert), so a burst of parallel guesses cannot slip past the limit; a successful login clears
+// the account's count and forgives its own IP and cross-IP counts.
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
@@ -10,17 +11,35 @@ import type { Database } from '../schema.ts';
 export interface ThrottleLimits {
   maxPerAccount: number;
   maxPerIp: number;
+  /**
+   * Failures per account from all IPs together, beyond which only a client proving an earlier successful
+   * login on that account (a device proof) may still try; 0 disables.
+   */
+  maxPerAccountAllIps: number;
   windowMs: number;
+}
+
+export interface ThrottleKeys {
+  account: string;
+  ip: string;
+  /** The account whatever the IP; absent where no cross-IP ceiling applies (reset codes). */
+  everywhere?: string;
 }
 
 /**
  * Keys are hashes, so the table holds no e-mail addresses, phone numbers or IPs. The account key is the
  * account as tried from one IP: failures from an attacker's address lock that address out of the
- * account, never the owner trying from elsewhere; the IP key bounds guessing across accounts.
+ * account, never the owner trying from elsewhere; the IP key bounds guessing across accounts; the
+ * everywhere key bounds guessing one account from many addresses. Keys name the login as typed
+ * (normalised), not a person, so an unknown login is counted exactly like a real one.
  */
-export function throttleKeys(login: string, ip: string, purpose = 'a'): { account: string; ip: string } {
+export function throttleKeys(login: string, ip: string, purpose = 'a'): ThrottleKeys {
   const h = (s: string) => createHash('sha256').update(s).digest('base64url').slice(0, 32);
-  return { account: `${purpose}:${h(`${login}\n${ip}`)}`, ip: `i:${h(ip)}` };
+  return {
+    account: `${purpose}:${h(`${login}\n${ip}`)}`,
+    ip: `i:${h(ip)}`,
+    ...(purpose === 'a' ? { everywhere: `g:${h(login)}` } : {}),
+  };
 }
 
 /** Counts one attempt in a fixed window starting at the key's first attempt; returns the window's state. */
@@ -47,41 +66,43 @@ async function hit(
 }
 
 /**
- * Counts an attempt for the account key and the IP. Throws AUTH_THROTTLED (with the seconds until the
- * window ends) when the IP is over its limit: that says nothing about any account. An account key over
- * its limit is only reported: the caller answers exactly as for a wrong password, so a locked account
- * cannot be told from a wrong guess.
+ * Counts an attempt for the account key, the IP and the account everywhere. Throws AUTH_THROTTLED (with
+ * the seconds until the window ends) when the IP is over its limit: that says nothing about any account.
+ * Throws AUTH_ACCOUNT_THROTTLED when the account has failed too often across all IPs and the client has
+ * no proof of an earlier successful login on it: the ceiling is keyed by the login as typed, so it says
+ * nothing about whether an account exists either. An account key over its limit is only reported: the
+ * caller answers exactly as for a wrong password, so a locked account cannot be told from a wrong guess.
  */
 export async function countAttempt(
   db: Kysely<Database>,
-  keys: { account: string; ip: string },
+  keys: ThrottleKeys,
   limits: ThrottleLimits,
   nowMs: number,
+  opts: { knownDevice?: boolean } = {},
 ): Promise<{ accountLocked: boolean }> {
-  const [account, ip] = await Promise.all([
+  const everywhere = keys.everywhere;
+  const [account, ip, all] = await Promise.all([
     hit(db, keys.account, nowMs, limits.windowMs),
     hit(db, keys.ip, nowMs, limits.windowMs),
+    everywhere && limits.maxPerAccountAllIps > 0 ? hit(db, everywhere, nowMs, limits.windowMs) : undefined,
   ]);
-  if (ip.failures > limits.maxPerIp) {
-    throw new VitaliveError('AUTH_THROTTLED', {
-      retryAfterSec: Math.max(1, Math.ceil((ip.windowStartMs + limits.windowMs - nowMs) / 1000)),
-    });
+  const retryAfterSec = (w: { windowStartMs: number }) =>
+    Math.max(1, Math.ceil((w.windowStartMs + limits.windowMs - nowMs) / 1000));
+  if (ip.failures > limits.maxPerIp)
+    throw new VitaliveError('AUTH_THROTTLED', { retryAfterSec: retryAfterSec(ip) });
+  // A known device is let through: a distributed guess cannot lock the owner out of their own phone.
+  if (all && all.failures > limits.maxPerAccountAllIps && !opts.knownDevice) {
+    throw new VitaliveError('AUTH_ACCOUNT_THROTTLED', { retryAfterSec: retryAfterSec(all) });
   }
   return { accountLocked: account.failures > limits.maxPerAccount };
 }
 
-/** After a success: the account starts afresh, and the IP is not charged for this attempt. */
-export async function attemptSucceeded(
-  db: Kysely<Database>,
-  keys: { account: string; ip: string },
-): Promise<void> {
+/** After a success: the account starts afresh, and neither the IP nor the account everywhere is charged. */
+export async function attemptSucceeded(db: Kysely<Database>, keys: ThrottleKeys): Promise<void> {
   await db.deleteFrom('login_throttle').where('key', '=', keys.account).execute();
-  await db
-    .updateTable('login_throttle')
-    .set({ failures: sql`failures - 1` })
-    .where('key', '=', keys.ip)
-    .where('failures', '>', 0)
-    .execute();
+  await giveBack(db, keys.ip);
+  // Given back, not cleared: the owner logging in must not hand an attacker a fresh allowance.
+  if (keys.everywhere) await giveBack(db, keys.everywhere);
 }
 
 /** Drops windows that ended; called now and then so the table stays small. */

@@ -17,7 +17,13 @@ import {
 } from './channels.ts';
 import { type CodeSource, randomCode } from './codes.ts';
 import { type ContactProofLimits, deliver } from './contact-proof.ts';
-import { type CredentialOptions, changePassword, type LoginResult, login } from './credentials.ts';
+import {
+  type CredentialOptions,
+  changePassword,
+  type LoginAttempt,
+  type LoginResult,
+  login,
+} from './credentials.ts';
 import {
   answerInvitation,
   type Invitation,
@@ -69,6 +75,8 @@ export interface PeopleOptions {
   resetCodeTtlMs: number;
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
+  /** Failed logins per account from all IPs, beyond which only known devices may try; 0 disables. */
+  loginMaxFailuresPerAccountAllIps: number;
   loginThrottleWindowMs: number;
   /** One-time codes that prove contacts: lifetime, tries and budgets. */
   contactProof: ContactProofLimits;
@@ -109,6 +117,7 @@ export class People {
       throttle: {
         maxPerAccount: opts.loginMaxFailuresPerAccount,
         maxPerIp: opts.loginMaxFailuresPerIp,
+        maxPerAccountAllIps: opts.loginMaxFailuresPerAccountAllIps,
         windowMs: opts.loginThrottleWindowMs,
       },
     };
@@ -143,7 +152,7 @@ export class People {
   }
 
   /** A new code for a waiting registration or an unproven contact; nothing for anything else. */
-  requestContactCode(input: { contact: string; ip: string }): Promise<void> {
+  requestContactCode(input: { contact: string; ip: string; locale?: string | undefined }): Promise<void> {
     return requestContactCode(this.store, input, this.#registration, this.#now());
   }
 
@@ -153,7 +162,7 @@ export class People {
     return { person, refresh };
   }
 
-  async login(input: { login: string; password: string; ip: string }): Promise<LoginResult> {
+  async login(input: LoginAttempt): Promise<LoginResult> {
     await this.#maybePrune();
     return login(this.store, input, this.#credentials, this.#now());
   }
@@ -163,6 +172,7 @@ export class People {
     currentPassword: string;
     newPassword: string;
     ip: string;
+    knownDeviceOf?: string | undefined;
   }): Promise<LoginResult> {
     return changePassword(this.store, input, this.#credentials, this.#now());
   }
@@ -190,7 +200,13 @@ export class People {
     });
   }
 
-  resetPassword(input: { login: string; code: string; newPassword: string; ip: string }): Promise<void> {
+  /** Sets the new password; answers whose it is (the gateway remembers this device for them). */
+  resetPassword(input: {
+    login: string;
+    code: string;
+    newPassword: string;
+    ip: string;
+  }): Promise<{ personId: string }> {
     return resetPassword(this.store, input, this.#credentials, this.#now());
   }
 
@@ -271,7 +287,9 @@ export class People {
       codes: this.#codes,
       nowMs: this.#now(),
     });
-    if (messages) await deliver(this.#registration.messenger, messages);
+    // Sent after the answer, never awaited: whether a message goes out, and how long it takes, must not
+    // show in what the inviter is told. The adapter logs a failed delivery.
+    if (messages) void deliver(this.#registration.messenger, messages).catch(() => {});
     return result;
   }
 

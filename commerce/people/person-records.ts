@@ -61,6 +61,7 @@ export async function insertPerson(
     updated_at_ms: nowMs,
     email_proven_at_ms: null,
     phone_proven_at_ms: null,
+    locale: null,
   };
   await trx.insertInto('people').values(row).execute();
   return row;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
-import type { Messenger, OutgoingMessage } from '../messaging/index.ts';
+import { chooseLocale, type Messenger, messageLocaleOf, type OutgoingMessage } from '../messaging/index.ts';
 import { appendEvent } from '../outbox.ts';
 import type { Role } from '../roles.ts';
 import type { Database } from '../schema.ts';
@@ -51,6 +51,8 @@ export interface RegistrationInput {
   referralCode?: string | undefined;
   /** `ch` from a channel link; unknown or archived channels are ignored. */
   channelCode?: string | undefined;
+  /** The request's language (a tag or an Accept-Language value): codes are sent, and the account set, in it. */
+  locale?: string | undefined;
 }
 
 export interface RegistrationOptions {
@@ -106,6 +108,7 @@ export async function requestRegistration(
     passwordHash,
     referralCode: input.referralCode,
     channelCode: input.channelCode,
+    locale: messageLocaleOf(input.locale),
   };
   const messages = await store.transaction(async (trx) => {
     const registrationId = randomUUID();
@@ -113,11 +116,12 @@ export async function requestRegistration(
     for (const to of list) {
       const holder = await trx
         .selectFrom('people')
-        .select('id')
+        .select(['id', 'locale'])
         .where(to.field, '=', to.value)
         .where('kind', '=', 'member')
         .executeTakeFirst();
-      if (holder) out.push(takenMessage(to));
+      // The notice goes to the account holder, in their language when known.
+      if (holder) out.push(takenMessage(to, chooseLocale(holder.locale, input.locale)));
       else {
         const code = await issueContactCode(
           trx,
@@ -126,7 +130,7 @@ export async function requestRegistration(
           opts.limits.codeTtlMs,
           nowMs,
         );
-        out.push(codeMessage(to, code, opts.limits.codeTtlMs));
+        out.push(codeMessage(to, code, opts.limits.codeTtlMs, chooseLocale(input.locale)));
       }
     }
     return out;
@@ -140,7 +144,7 @@ export async function requestRegistration(
  */
 export async function requestContactCode(
   store: Store,
-  input: { contact: string; ip: string },
+  input: { contact: string; ip: string; locale?: string | undefined },
   opts: ProofOptions,
   nowMs: number,
 ): Promise<void> {
@@ -154,8 +158,10 @@ export async function requestContactCode(
       .where('kind', '=', 'member')
       .executeTakeFirst();
     let code: string | undefined;
+    let locale = chooseLocale(input.locale);
     if (holder) {
       if (!provenField(holder, to.field)) {
+        locale = chooseLocale(holder.locale, input.locale);
         code = await issueContactCode(trx, to, { personId: holder.id }, opts.limits.codeTtlMs, nowMs);
       }
     } else {
@@ -168,19 +174,18 @@ export async function requestContactCode(
         .orderBy('created_at_ms', 'desc')
         .executeTakeFirst();
       if (pending?.registration && pending.registration_id) {
+        const registration = JSON.parse(pending.registration) as PendingRegistration;
+        locale = chooseLocale(input.locale, registration.locale);
         code = await issueContactCode(
           trx,
           to,
-          {
-            registrationId: pending.registration_id,
-            registration: JSON.parse(pending.registration) as PendingRegistration,
-          },
+          { registrationId: pending.registration_id, registration },
           opts.limits.codeTtlMs,
           nowMs,
         );
       }
     }
-    return code === undefined ? [] : [codeMessage(to, code, opts.limits.codeTtlMs)];
+    return code === undefined ? [] : [codeMessage(to, code, opts.limits.codeTtlMs, locale)];
   });
   await deliver(opts.messenger, messages);
 }
@@ -334,6 +339,7 @@ async function createAccount(
         email: contacts.email,
         phone: contacts.phone,
         ...provenAt,
+        locale: reg.locale ?? prospect.locale ?? null,
         password_hash: reg.passwordHash,
         // first wins: a referrer already on the record stays
         referred_by: prospect.referred_by ?? referredBy,
@@ -366,7 +372,11 @@ async function createAccount(
     );
     personId = row.id;
     memberCode = row.member_code;
-    await trx.updateTable('people').set(provenAt).where('id', '=', personId).execute();
+    await trx
+      .updateTable('people')
+      .set({ ...provenAt, locale: reg.locale ?? null })
+      .where('id', '=', personId)
+      .execute();
   }
   await addRoles(trx, personId, ['member'], null, nowMs);
   const person = await getPersonOrThrow(trx, personId);

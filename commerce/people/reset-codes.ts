@@ -82,7 +82,7 @@ export async function resetPassword(
   input: { login: string; code: string; newPassword: string; ip: string },
   opts: CredentialOptions,
   nowMs: number,
-): Promise<void> {
+): Promise<{ personId: string }> {
   // Its own count, so an account locked by failed logins can still be unlocked with a code.
   const keys = attemptKeys(input.login, input.ip, opts.defaultPhoneCountryCode, 'r');
   const { accountLocked } = await countAttempt(store.db, keys, opts.throttle, nowMs);
@@ -128,4 +128,5 @@ export async function resetPassword(
   await attemptSucceeded(store.db, keys);
   // The new password opens the account at once, from here, whatever failed logins counted before.
   await attemptSucceeded(store.db, attemptKeys(input.login, input.ip, opts.defaultPhoneCountryCode));
+  return { personId: row.id };
 }

@@ -1,9 +1,11 @@
 // Access tokens: short-lived HS256 JWTs carrying the person id and roles. Refresh tokens (opaque,
 // stored hashed, revocable) live in commerce; this module only signs and verifies access tokens.
-import { createVerifier } from 'fast-jwt';
-import { SignJWT } from 'jose';
+// One JWT library (fast-jwt) does both: its synchronous, cached verifier is the hot path of every
+// authenticated request and socket (loadtest/tokens/bench.ts measures it).
+import { createSigner, createVerifier } from 'fast-jwt';
 import { isRole, type Role } from '../../commerce/index.ts';
 import { VitaliveError } from '../../protocols/index.ts';
+import { DeviceProofs } from './device-proof.ts';
 
 export interface Principal {
   personId: string;
@@ -20,6 +22,8 @@ export interface TokenServiceOptions {
   /** @default 900 (15 minutes) */
   accessTtlSec?: number;
   issuer?: string;
+  /** Lifetime of device proofs (the cookie of a browser that logged in). @default 2592000 (30 days) */
+  deviceTtlSec?: number;
   /** Verified tokens remembered (LRU, until they expire) so a repeat costs no signature check. @default 10000 */
   verifiedCacheSize?: number;
 }
@@ -27,22 +31,30 @@ export interface TokenServiceOptions {
 const ALG = 'HS256';
 
 export class TokenService {
-  readonly #key: Uint8Array;
+  /** Device proofs, signed with a key derived from the same secret. */
+  readonly devices: DeviceProofs;
   readonly #ttl: number;
-  readonly #issuer: string;
+  readonly #sign: (payload: { sub: string; roles: Role[]; iat: number; exp: number }) => string;
   readonly #verify: (token: string) => { sub?: unknown; exp?: unknown; iat?: unknown; roles?: unknown };
 
   constructor(opts: TokenServiceOptions) {
     if (opts.secret.byteLength < 32) throw new TypeError('token secret must be at least 32 bytes');
-    this.#key = opts.secret;
     this.#ttl = opts.accessTtlSec ?? 900;
-    this.#issuer = opts.issuer ?? 'vitalive';
+    this.devices = new DeviceProofs(opts.secret, opts.deviceTtlSec ?? 2_592_000);
+    const issuer = opts.issuer ?? 'vitalive';
+    // iat and exp come from the caller's clock (mintAccess takes `nowMs`), not the signer's.
+    this.#sign = createSigner({
+      key: Buffer.from(opts.secret),
+      algorithm: ALG,
+      iss: issuer,
+      noTimestamp: true,
+    });
     // Synchronous HMAC check (no WebCrypto round trip per request); a token is immutable, so its
     // verdict is cached until it expires.
     this.#verify = createVerifier({
       key: Buffer.from(opts.secret),
       algorithms: [ALG],
-      allowedIss: this.#issuer,
+      allowedIss: issuer,
       requiredClaims: ['sub', 'exp'],
       cache: opts.verifiedCacheSize ?? 10_000,
       cacheTTL: this.#ttl * 1000,
@@ -55,13 +67,7 @@ export class TokenService {
 
   async mintAccess(personId: string, roles: readonly Role[], nowMs = Date.now()): Promise<string> {
     const iat = Math.floor(nowMs / 1000);
-    return new SignJWT({ roles: [...roles] })
-      .setProtectedHeader({ alg: ALG })
-      .setSubject(personId)
-      .setIssuer(this.#issuer)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + this.#ttl)
-      .sign(this.#key);
+    return this.#sign({ sub: personId, roles: [...roles], iat, exp: iat + this.#ttl });
   }
 
   /** Verifies signature, issuer and expiry; any failure is AUTH_INVALID_TOKEN. */

@@ -1,5 +1,6 @@
 // /api/auth: register (with a one-time code proving the contact), log in, refresh, log out, change password and reset it with a staff-issued code.
-// All public; login, password change and reset are throttled per account and per client IP.
+// All public; login, password change and reset are throttled per account and per client IP, login and
+// password change also per account across IPs (a browser that logged in before is let through).
 import { Type } from '@fastify/type-provider-typebox';
 import { VitaliveError } from '../../protocols/index.ts';
 import type { App } from '../http-app.ts';
@@ -13,7 +14,13 @@ import {
   SessionSchema,
   ShortCode,
 } from './people-schemas.ts';
-import { clearRefreshCookie, refreshCookieOf, sendSession } from './session-reply.ts';
+import {
+  clearRefreshCookie,
+  deviceOf,
+  refreshCookieOf,
+  rememberDevice,
+  sendSession,
+} from './session-reply.ts';
 
 export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   const { people, tokens } = deps;
@@ -42,7 +49,8 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       },
     },
     async (request, reply) => {
-      await people.register(request.body, request.ip);
+      // Codes and notices are written in the language the app asks in (Accept-Language).
+      await people.register({ ...request.body, locale: request.headers['accept-language'] }, request.ip);
       void reply.status(202);
       return { status: 'code_sent' as const };
     },
@@ -84,7 +92,11 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       },
     },
     async (request, reply) => {
-      await people.requestContactCode({ contact: request.body.contact, ip: request.ip });
+      await people.requestContactCode({
+        contact: request.body.contact,
+        ip: request.ip,
+        locale: request.headers['accept-language'],
+      });
       void reply.status(202);
       return { status: 'code_sent' as const };
     },
@@ -106,7 +118,12 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       },
     },
     async (request, reply) => {
-      const result = await people.login({ ...request.body, ip: request.ip });
+      const result = await people.login({
+        ...request.body,
+        ip: request.ip,
+        knownDeviceOf: deviceOf(request, tokens),
+        locale: request.headers['accept-language'],
+      });
       return sendSession(request, reply, tokens, result);
     },
   );
@@ -161,7 +178,11 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       },
     },
     async (request, reply) => {
-      const result = await people.changePassword({ ...request.body, ip: request.ip });
+      const result = await people.changePassword({
+        ...request.body,
+        ip: request.ip,
+        knownDeviceOf: deviceOf(request, tokens),
+      });
       return sendSession(request, reply, tokens, result);
     },
   );
@@ -179,8 +200,11 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       },
     },
     async (request, reply) => {
-      await people.resetPassword({ ...request.body, ip: request.ip });
+      const { personId } = await people.resetPassword({ ...request.body, ip: request.ip });
       clearRefreshCookie(request, reply);
+      // The staff-issued code proved the person: this browser may log in even while the account is
+      // throttled for everyone else.
+      rememberDevice(request, reply, tokens, personId);
       return reply.status(204).send();
     },
   );

@@ -14,7 +14,6 @@ import {
   IdParams,
   PageQuery,
   type PeopleRouteDeps,
-  PersonSchema,
   PhoneInput,
 } from './people-schemas.ts';
 
@@ -26,6 +25,7 @@ const Outcome = Type.Union([
   Type.Literal('invited'),
   Type.Literal('accepted'),
   Type.Literal('declined'),
+  Type.Literal('sent'),
 ]);
 
 export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
@@ -139,7 +139,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
       schema: {
         tags: ['channels'],
         summary:
-          'Invite someone by phone or e-mail: a new prospect, a known prospect without a channel joins, an account is sent an invitation it may accept',
+          'Invite someone by phone or e-mail (a new prospect, a known prospect without a channel joins, an account is asked); the answer is the same whoever holds the contact',
         security: bearer,
         params: IdParams,
         body: Type.Object(
@@ -147,17 +147,19 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
           { additionalProperties: false },
         ),
         response: {
-          201: Type.Object({
-            invitationId: Type.String(),
-            outcome: Outcome,
-            person: Type.Optional(PersonSchema),
-          }),
+          202: Type.Object({ invitationId: Type.String(), status: Type.Literal('sent') }),
         },
       },
     },
     async (request, reply) => {
-      void reply.status(201);
-      return people.invite(principalOf(request), request.params.id, request.body);
+      // Same status, shape and timing whether the contact was new, a prospect, or an account's: who
+      // holds a contact is not the inviter's to learn (staff read the outcome in the list).
+      const { invitationId } = await people.invite(principalOf(request), request.params.id, {
+        ...request.body,
+        locale: request.headers['accept-language'],
+      });
+      void reply.status(202);
+      return { invitationId, status: 'sent' as const };
     },
   );
 

@@ -14,10 +14,19 @@ export interface SocketCounters {
   refusals: Record<string, number>;
   /** Impressions and clicks not counted again within their window (same viewer, same card). */
   repeatedCardEvents: number;
+  /** /staff stream ticks in which one audience's figures could not be computed (the others still were). */
+  staffAudienceFailures: number;
 }
 
 export function createCounters(): SocketCounters {
-  return { invalidPayloads: 0, unknownEvents: 0, handlerErrors: 0, refusals: {}, repeatedCardEvents: 0 };
+  return {
+    invalidPayloads: 0,
+    unknownEvents: 0,
+    handlerErrors: 0,
+    refusals: {},
+    repeatedCardEvents: 0,
+    staffAudienceFailures: 0,
+  };
 }
 
 /** Counts a coded refusal (anything else is counted as a handler error where it is caught). */

@@ -137,7 +137,7 @@ describe('staff pages end to end in a real browser', () => {
     await inviteForm.getByLabel('Name').fill('Bob');
     await inviteForm.getByLabel('E-mail or phone').fill('bob@staff.test');
     await inviteForm.getByRole('button', { name: 'Invite' }).click();
-    await mgr.getByText('Outcome: created').waitFor();
+    await mgr.getByText('Invitation sent.').waitFor();
     await nav(mgr, 'Events & check-in');
     await mgr.locator('tr[data-event-id]', { hasText: 'Health day' }).getByRole('button').click();
     const addForm = mgr.getByRole('form', { name: 'Add invitee' });

@@ -251,23 +251,27 @@ describe.each(STORE_BACKENDS)('people API on $name', ({ name }) => {
       token: admin.token,
       body: { name: 'Foreign', commissionBps: 300 },
     });
-    const invited = await req<{ outcome: string; person: Person }>(
-      'POST',
-      `/api/channels/${own.body.id}/invitations`,
-      {
-        token: manager.token,
-        body: { displayName: 'Prospect', phone: '+852 6123 4567' },
-      },
-    );
-    expect(invited.status).toBe(201);
-    expect(invited.body).toMatchObject({
-      outcome: 'created',
-      person: { kind: 'prospect', channelId: own.body.id },
+    const invitedAnswer = await req('POST', `/api/channels/${own.body.id}/invitations`, {
+      token: manager.token,
+      body: { displayName: 'Prospect', phone: '+852 6123 4567' },
     });
-    const elsewhere = await req<{ person: Person }>('POST', `/api/channels/${foreign.body.id}/invitations`, {
+    expect(invitedAnswer.status).toBe(202);
+    expect(invitedAnswer.body).toEqual({ invitationId: expect.any(String), status: 'sent' });
+    // Staff see who the invitations made.
+    const byContact = async (q: string) =>
+      (
+        await req<{ items: Person[] }>('GET', `/api/people?q=${encodeURIComponent(q)}`, {
+          token: staff.token,
+        })
+      ).body.items[0]!;
+    const invited = { body: { person: await byContact('+85261234567') } };
+    expect(invited.body.person).toMatchObject({ kind: 'prospect', channelId: own.body.id });
+    const elsewhereEmail = email();
+    await req('POST', `/api/channels/${foreign.body.id}/invitations`, {
       token: staff.token,
-      body: { displayName: 'Elsewhere', email: email() },
+      body: { displayName: 'Elsewhere', email: elsewhereEmail },
     });
+    const elsewhere = { body: { person: await byContact(elsewhereEmail) } };
     expect(
       (
         await req('POST', `/api/channels/${foreign.body.id}/invitations`, {

@@ -10,6 +10,8 @@ export interface ReceivedSms {
   to: string;
   text: string;
   kind: string;
+  /** The language the platform says the text is in. */
+  locale?: string;
 }
 
 export class FakeSmsProvider {
@@ -37,7 +39,7 @@ export class FakeSmsProvider {
           return;
         }
         const body = JSON.parse(raw) as ReceivedSms;
-        this.received.push({ to: body.to, text: body.text, kind: body.kind });
+        this.received.push({ to: body.to, text: body.text, kind: body.kind, locale: body.locale });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: randomUUID() }));
       });
     });
@@ -51,9 +53,12 @@ export class FakeSmsProvider {
     return this.received.filter((m) => m.to === phone);
   }
 
-  /** The code in the latest message to a number. Sending completes before the platform answers. */
+  /**
+   * The code in the latest code message to a number. A code is sent before the platform answers; other
+   * messages (an invitation) may be sent after an answer, so they are skipped.
+   */
   codeFor(phone: string): string {
-    const last = this.to(phone).at(-1);
+    const last = this.to(phone).findLast((m) => codeIn(m.text) !== undefined);
     const code = last && codeIn(last.text);
     if (!code) throw new Error(`no code sent to ${phone}`);
     return code;

@@ -9,16 +9,71 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** The one-time code in a message from the platform (6 digits). */
+/** The one-time code in a message from the platform (6 digits), in any of its languages. */
 export function codeIn(text: string): string | undefined {
   // Anchored on the message's own wording: a raw mail's headers (ids, boundaries) may hold six digits too.
-  return /Your Vitalive code(?: is|:) ([0-9]{6})\b/.exec(text)?.[1];
+  return /(?:Your Vitalive code(?: is|:)|Vitalive 验证码(?:是|：)|Vitalive 驗證碼(?:是|：)) ?([0-9]{6})\b/.exec(
+    text,
+  )?.[1];
+}
+
+/** A received mail's subject, text and headers, decoded from their transfer encodings (UTF-8). */
+export interface DecodedMail {
+  subject: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+/** RFC 2047 encoded words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`), as mail clients show them. */
+function decodeWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?[^?]+\?([BbQq])\?([^?]*)\?=/g, (_all, enc: string, data: string) =>
+      (enc.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64')
+        : quotedPrintable(data.replace(/_/g, ' '))
+      ).toString('utf8'),
+    );
+}
+
+function quotedPrintable(data: string): Buffer {
+  const bytes: number[] = [];
+  const text = data.replace(/=\r?\n/g, '');
+  for (let i = 0; i < text.length; i++) {
+    const hex = text[i] === '=' ? /^[0-9A-Fa-f]{2}/.exec(text.slice(i + 1, i + 3)) : null;
+    if (hex) {
+      bytes.push(Number.parseInt(hex[0], 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(text[i]!, 'utf8'));
+  }
+  return Buffer.from(bytes);
+}
+
+/** Decodes a single-part text mail as the platform sends it (nodemailer, text only). */
+export function decodeMail(raw: string): DecodedMail {
+  const split = raw.search(/\r?\n\r?\n/);
+  const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
+  const body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const headers: Record<string, string> = {};
+  for (const line of head.split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
+  const text =
+    encoding === 'base64'
+      ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+      : encoding === 'quoted-printable'
+        ? quotedPrintable(body).toString('utf8')
+        : body;
+  return { subject: decodeWords(headers.subject ?? ''), text: text.trim(), headers };
 }
 
 export class Mailbox {
   readonly received: ReceivedMail[] = [];
   #server: SMTPServer;
   #waiters: Array<() => void> = [];
+  #held: Array<() => void> | undefined;
   url = '';
 
   constructor() {
@@ -30,15 +85,38 @@ export class Mailbox {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          this.received.push({
-            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
-            raw: Buffer.concat(chunks).toString('utf8'),
-          });
-          for (const w of this.#waiters.splice(0)) w();
-          callback();
+          const accept = () => {
+            this.received.push({
+              to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+              raw: Buffer.concat(chunks).toString('utf8'),
+            });
+            for (const w of this.#waiters.splice(0)) w();
+            callback();
+          };
+          if (this.#held) this.#held.push(accept);
+          else accept();
         });
       },
     });
+  }
+
+  /**
+   * Holds every message that arrives, unanswered (the sender waits on the SMTP DATA reply), until
+   * release(): lets a test tell what a request answered before a message could be delivered.
+   */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Messages waiting to be accepted while held. */
+  get heldCount(): number {
+    return this.#held?.length ?? 0;
+  }
+
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const accept of held) accept();
   }
 
   async start(): Promise<this> {
@@ -75,12 +153,13 @@ export class Mailbox {
   async codeFor(address: string, after = this.to(address).length - 1): Promise<string> {
     // Other messages to the address (an invitation, a notice) may arrive in between: take the first code.
     for (let n = after + 1; ; n++) {
-      const code = codeIn((await this.nth(address, n)).raw);
+      const code = codeIn(decodeMail((await this.nth(address, n)).raw).text);
       if (code) return code;
     }
   }
 
   close(): Promise<void> {
+    this.release();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
 }

@@ -132,11 +132,15 @@ describe('taking over a prospect by registering their contact', () => {
       token: staff.token,
       body: { displayName: 'Ivy', email },
     });
-    expect(invited.status).toBe(201);
+    expect(invited.status).toBe(202);
     // A fresh prospect: no account held the contact, so no attacker's record could be reused.
-    expect(invited.body.outcome).toBe('created');
-    const prospect = invited.body.person as { id: string; kind: string; memberCode: string };
-    expect(prospect.kind).toBe('prospect');
+    const listed = await call<{ items: Array<{ outcome: string }> }>(
+      node.url,
+      'GET',
+      `/api/channels/${channel.body.id}/invitations`,
+      { token: staff.token },
+    );
+    expect(listed.body.items.map((i) => i.outcome)).toEqual(['created']);
     const attackerLogin = await call(node.url, 'POST', '/api/auth/login', {
       body: { login: email, password: 'mallory-password-1' },
     });

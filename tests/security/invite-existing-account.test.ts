@@ -36,9 +36,9 @@ describe('a channel manager inviting an existing account', () => {
         body: { displayName: 'Anyone', email },
       });
     const claim = await invite('boss@example.test');
-    expect(claim.status).toBe(201);
+    expect(claim.status).toBe(202);
     // Before: outcome 'joined' with the admin's full record, and the admin bound to the channel.
-    expect(claim.body).toEqual({ invitationId: expect.any(String), outcome: 'invited' });
+    expect(claim.body).toEqual({ invitationId: expect.any(String), status: 'sent' });
     expect(JSON.stringify(claim.body)).not.toContain(admin.person.id);
     const me = await call(node.url, 'GET', '/api/me', { token: admin.token });
     expect(me.body.channelId).toBeNull();
@@ -48,9 +48,10 @@ describe('a channel manager inviting an existing account', () => {
       `/api/channels/${channelId}/invitations`,
       { token: manager.token },
     );
-    expect(listed.body.items).toEqual([expect.objectContaining({ outcome: 'invited', personId: null })]);
+    expect(listed.body.items).toEqual([expect.objectContaining({ outcome: 'sent', personId: null })]);
 
-    // The person got the invitation and accepts it: only now is the channel bound.
+    // The person got the invitation (sent after the answer) and accepts it: only now is the channel bound.
+    await node.mailbox.nth('boss@example.test', 1);
     expect(node.mailbox.to('boss@example.test')).toHaveLength(1);
     const open = await call<Array<{ id: string; channelName: string }>>(
       node.url,

@@ -180,7 +180,19 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
       const version = await rollupsVersion(deps.db);
       for (const [room, channels] of audiences) {
         if ((nsp.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
-        const figures = await compute(room, channels, version);
+        let figures: StaffFigures;
+        try {
+          figures = await compute(room, channels, version);
+        } catch (err) {
+          // One audience's failure (a source down, a query its channels break) must not keep the
+          // others' figures back: they are computed and sent; this one is tried again next tick.
+          deps.counters.staffAudienceFailures++;
+          deps.logger.warn(
+            { err: (err as Error).message, audience: room === STAFF_ROOM ? 'staff' : 'channel_manager' },
+            'staff figures of one audience failed',
+          );
+          continue;
+        }
         const { atMs: _at, ...comparable } = figures;
         const key = JSON.stringify(comparable);
         if (lastSent.get(room) === key) continue;

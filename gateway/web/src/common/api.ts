@@ -2,6 +2,7 @@
 // token is the httpOnly cookie the browser sends to /api/auth. A call answered 401 refreshes once and
 // is retried; every failure is an ApiError with the server's code.
 import { ApiError, toApiError } from './errors.ts';
+import { getLang } from './i18n.ts';
 
 export interface Person {
   id: string;
@@ -68,7 +69,12 @@ export interface RequestOptions {
 }
 
 async function send(method: string, path: string, opts: RequestOptions, token: string | undefined) {
-  const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+  // The app's own language (chosen, else the browser's): codes and notices the server sends follow it.
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'accept-language': getLang(),
+    ...opts.headers,
+  };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);

@@ -31,6 +31,8 @@ const en: Table = {
   AUTH_INVALID_CREDENTIALS: 'Wrong login or password.',
   AUTH_INVALID_TOKEN: 'Your session has ended. Please log in again.',
   AUTH_THROTTLED: 'Too many login attempts. Try again in {retryAfterSec} s.',
+  AUTH_ACCOUNT_THROTTLED:
+    'Too many failed logins to this account. Log in where you logged in before, try again in {retryAfterSec} s, or ask staff for a reset code.',
   FORBIDDEN: 'You are not allowed to do that.',
   AUTH_PASSWORD_CHANGE_REQUIRED: 'This password can be used only once: choose a new password.',
   AUTH_RESET_CODE_INVALID: 'The reset code is invalid, expired or already used.',
@@ -108,6 +110,8 @@ const zhHans: Table = {
   AUTH_INVALID_CREDENTIALS: '账号或密码错误。',
   AUTH_INVALID_TOKEN: '登录已过期，请重新登录。',
   AUTH_THROTTLED: '登录尝试次数过多，请在 {retryAfterSec} 秒后重试。',
+  AUTH_ACCOUNT_THROTTLED:
+    '此账户登录失败次数过多。请在之前登录过的设备上登录，或 {retryAfterSec} 秒后重试，或向工作人员索取重置码。',
   FORBIDDEN: '您没有权限执行此操作。',
   AUTH_PASSWORD_CHANGE_REQUIRED: '此密码仅可使用一次，请设置新密码。',
   AUTH_RESET_CODE_INVALID: '重置码无效、已过期或已被使用。',
@@ -185,6 +189,8 @@ const zhHant: Table = {
   AUTH_INVALID_CREDENTIALS: '帳號或密碼錯誤。',
   AUTH_INVALID_TOKEN: '登入已逾時，請重新登入。',
   AUTH_THROTTLED: '登入嘗試次數過多，請在 {retryAfterSec} 秒後重試。',
+  AUTH_ACCOUNT_THROTTLED:
+    '此帳戶登入失敗次數過多。請在之前登入過的裝置上登入，或 {retryAfterSec} 秒後重試，或向工作人員索取重設碼。',
   FORBIDDEN: '您沒有權限執行此操作。',
   AUTH_PASSWORD_CHANGE_REQUIRED: '此密碼僅可使用一次，請設定新密碼。',
   AUTH_RESET_CODE_INVALID: '重設碼無效、已逾期或已被使用。',

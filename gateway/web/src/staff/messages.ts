@@ -152,6 +152,7 @@ export const ts = defineMessages({
     invite: 'Invite',
     invitations: 'Invitations',
     outcome: 'Outcome',
+    invitationSent: 'Invitation sent.',
   },
   'zh-Hans': {
     checkInMode: '会员码输入方式',
@@ -302,6 +303,7 @@ export const ts = defineMessages({
     invite: '邀请',
     invitations: '邀请记录',
     outcome: '结果',
+    invitationSent: '邀请已发送。',
   },
   'zh-Hant': {
     checkInMode: '會員碼輸入方式',
@@ -452,5 +454,6 @@ export const ts = defineMessages({
     invite: '邀請',
     invitations: '邀請記錄',
     outcome: '結果',
+    invitationSent: '邀請已發送。',
   },
 });
