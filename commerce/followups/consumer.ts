@@ -11,6 +11,8 @@ import { applyStageFact, ensureFollowUp, recordMilestone } from './records.ts';
 
 export const FOLLOW_UP_CONSUMER = 'follow-ups';
 
+const DAY_MS = 86_400_000;
+
 const str = (e: DomainEvent, k: string): string | null =>
   typeof e.payload[k] === 'string' && e.payload[k] !== '' ? (e.payload[k] as string) : null;
 
@@ -83,15 +85,28 @@ async function apply(trx: Kysely<Database>, e: DomainEvent): Promise<void> {
     }
     case 'reading.recorded':
     case 'reading.assigned': {
+      // One `tested` per person and UTC day (a test is several readings, a device may send many): the
+      // first reading of the day is the milestone's source.
       const measured = Number(e.payload.measuredAtMs);
-      await recordMilestone(trx, {
-        personId,
-        kind: 'tested',
-        refType: 'reading',
-        refId: String(e.payload.readingId),
-        atMs: Number.isFinite(measured) && measured > 0 ? measured : at,
-        eventId: e.id,
-      });
+      const atMs = Number.isFinite(measured) && measured > 0 ? measured : at;
+      const dayStart = Math.floor(atMs / DAY_MS) * DAY_MS;
+      const sameDay = await trx
+        .selectFrom('follow_up_milestones')
+        .select('ref_id')
+        .where('person_id', '=', personId)
+        .where('kind', '=', 'tested')
+        .where('at_ms', '>=', dayStart)
+        .where('at_ms', '<', dayStart + DAY_MS)
+        .executeTakeFirst();
+      if (!sameDay)
+        await recordMilestone(trx, {
+          personId,
+          kind: 'tested',
+          refType: 'reading',
+          refId: String(e.payload.readingId),
+          atMs,
+          eventId: e.id,
+        });
       return;
     }
     case 'order.placed': {

@@ -8,10 +8,11 @@ import { appendEvent } from '../outbox.ts';
 import type { Actor } from '../people/person-model.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
+import { assertCanSeeEvent, loadEvent } from '../venues/offline-events.ts';
 import { accessibleFollowUp, assertWorker, canSee, type Viewer, viewerOf } from './access.ts';
 import { type FollowUpFilter, type FollowUpRow, listFollowUps } from './list.ts';
 import type { Stage, TaskKind } from './stages.ts';
-import { type Task, type TimelineParts, timelineOf, toTask } from './timeline.ts';
+import { NO_SHOW_AFTER_MS, type Task, type TimelineParts, timelineOf, toTask } from './timeline.ts';
 import type { MetricAggregate } from './trial-change.ts';
 import { type ProductTrial, personTrials, type TrialAggregate, trialAggregates } from './trial-results.ts';
 
@@ -367,12 +368,9 @@ export class FollowUps {
     eventId: string,
   ): Promise<Array<{ channelId: string; invited: number; attended: number; noShow: number }>> {
     const viewer = await viewerOf(this.#db, actor);
-    const event = await this.#db
-      .selectFrom('offline_events')
-      .select(['id', 'starts_at_ms'])
-      .where('id', '=', eventId)
-      .executeTakeFirst();
-    if (!event) throw new VitaliveError('NOT_FOUND', { what: 'event' });
+    const event = await loadEvent(this.#db, eventId);
+    // A manager reads an event their channels take part in (FORBIDDEN otherwise), and only their rows.
+    await assertCanSeeEvent(this.#db, actor, event);
     let q = this.#db
       .selectFrom('event_invitees as i')
       .leftJoin('event_attendance as a', (j) =>
@@ -383,13 +381,9 @@ export class FollowUps {
       .where('i.event_id', '=', eventId)
       .groupBy('i.channel_id')
       .orderBy('i.channel_id');
-    if (viewer.channelIds) {
-      if (viewer.channelIds.length === 0)
-        throw new VitaliveError('FORBIDDEN', { reason: 'no channels of yours' });
-      q = q.where('i.channel_id', 'in', viewer.channelIds);
-    }
+    if (viewer.channelIds) q = q.where('i.channel_id', 'in', viewer.channelIds);
     const rows = await q.execute();
-    const over = Number(event.starts_at_ms) + 12 * 3_600_000 <= this.#now();
+    const over = event.startsAtMs + NO_SHOW_AFTER_MS <= this.#now();
     return rows.map((r) => ({
       channelId: r.channel_id,
       invited: Number(r.invited),

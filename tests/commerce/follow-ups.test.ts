@@ -10,6 +10,7 @@ import {
   followUpConsumer,
   OfflineEvents,
   type People,
+  Readings,
 } from '../../commerce/index.ts';
 import { createPeople } from '../../gateway/people-service.ts';
 import { actorOf, deliver, placeOrder, seedChannel } from '../helpers/ledger.ts';
@@ -58,6 +59,7 @@ describe.each(STORE_BACKENDS)('follow-ups on $name', ({ name }) => {
   afterAll(() => t?.cleanup());
 
   let mailSeq = 0;
+  let readingSeq = 0;
   async function invitee(manager: Seeded, channelId: string) {
     const r = await people.invite(actorOf(manager), channelId, {
       displayName: `Prospect ${++mailSeq}`,
@@ -164,6 +166,43 @@ describe.each(STORE_BACKENDS)('follow-ups on $name', ({ name }) => {
     expect(await followUps.eventAttendance(actorOf(m1), past.id)).toEqual([
       { channelId: c1, invited: 2, attended: 1, noShow: 1 },
     ]);
+  });
+
+  it('device tests record one tested milestone a day; a manager sees it only with health-data consent', async () => {
+    const readings = new Readings(t.store);
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const people = [];
+    for (const consent of [true, false]) {
+      const p = await seedPerson(t.store, tokens, { channelId: c1, healthDataConsent: consent });
+      await readings.ingest(
+        [day + 1000, day + 2000, day - 86_400_000].map((measuredAtMs, i) => ({
+          deviceId: `fu-scale-${name}`,
+          bootId: 1,
+          seq: ++readingSeq + i,
+          metric: 'WEIGHT_KG',
+          value: 70,
+          measuredAtMs,
+          memberCode: p.person.memberCode,
+          eventId: null,
+          receivedAtMs: Date.now(),
+        })),
+      );
+      readingSeq += 3;
+      people.push(p);
+    }
+    await settle();
+    for (const [i, p] of people.entries()) {
+      const row = (await followUpOf(p.person.id))!;
+      const asStaff = await followUps.get(actorOf(staff), row.followUpId);
+      expect(asStaff.milestones.filter((m) => m.kind === 'tested').map((m) => m.atMs)).toEqual([
+        day - 86_400_000,
+        day + 1000,
+      ]);
+      const asManager = await followUps.get(actorOf(m1), row.followUpId);
+      const consented = i === 0;
+      expect(asManager.milestones.filter((m) => m.kind === 'tested')).toHaveLength(consented ? 2 : 0);
+      expect(asManager.followUp.lastTestAtMs).toBe(consented ? day + 2000 : null);
+    }
   });
 
   it('applies each fact exactly once: redelivery and a replay from position 0 add nothing', async () => {
