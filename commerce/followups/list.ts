@@ -68,10 +68,7 @@ export interface ListScope {
 }
 
 function base(db: Kysely<Database>, scope: ListScope, f: Omit<FollowUpFilter, 'limit' | 'offset'>) {
-  let q = db
-    .selectFrom('follow_ups as f')
-    .innerJoin('people as p', 'p.id', 'f.person_id')
-    .leftJoin('person_milestones as m', 'm.person_id', 'f.person_id');
+  let q = db.selectFrom('follow_ups as f').innerJoin('people as p', 'p.id', 'f.person_id');
   // One row per person: the record of the channel they belong to now.
   if (!scope.includeMoved) q = q.whereRef('p.channel_id', '=', 'f.channel_id');
   if (f.followUpId) q = q.where('f.id', '=', f.followUpId);
@@ -103,10 +100,13 @@ function base(db: Kysely<Database>, scope: ListScope, f: Omit<FollowUpFilter, 'l
   }
   if (f.minDaysSinceTest !== undefined || f.maxDaysSinceTest !== undefined) {
     if (scope.testFiltersConsentedOnly) q = q.where('p.consent_health_data', '=', 1);
-    if (f.minDaysSinceTest !== undefined)
-      q = q.where('m.last_test_at_ms', '<=', scope.nowMs - f.minDaysSinceTest * DAY_MS);
-    if (f.maxDaysSinceTest !== undefined)
-      q = q.where('m.last_test_at_ms', '>=', scope.nowMs - f.maxDaysSinceTest * DAY_MS);
+    const { minDaysSinceTest: min, maxDaysSinceTest: max } = f;
+    q = q.where('f.person_id', 'in', (eb) => {
+      let t = eb.selectFrom('person_milestones as t').select('t.person_id');
+      if (min !== undefined) t = t.where('t.last_test_at_ms', '<=', scope.nowMs - min * DAY_MS);
+      if (max !== undefined) t = t.where('t.last_test_at_ms', '>=', scope.nowMs - max * DAY_MS);
+      return t;
+    });
   }
   if (f.due === 'overdue') q = q.where('f.next_due_at_ms', '<', scope.nowMs);
   if (f.due === 'today') {
@@ -142,13 +142,15 @@ export async function listFollowUps(
   f: FollowUpFilter,
 ): Promise<{ total: number; rows: FollowUpRow[] }> {
   if (scope.channelIds?.length === 0 && !scope.ownerId) return { total: 0, rows: [] };
-  const counted = await base(db, scope, f)
+  // The count and the page are independent reads: on PostgreSQL they run on two connections at once.
+  const counting = base(db, scope, f)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const column = SORT_COLUMN[f.sort ?? 'updated'];
   const order = f.order ?? (f.sort === 'name' || f.sort === 'nextDue' ? 'asc' : 'desc');
   // Nulls last in either direction, the same on both stores.
-  const rows = await base(db, scope, f)
+  const paging = base(db, scope, f)
+    .leftJoin('person_milestones as m', 'm.person_id', 'f.person_id')
     .innerJoin('channels as c', 'c.id', 'f.channel_id')
     .leftJoin('people as o', 'o.id', 'f.owner_id')
     .select([
@@ -179,6 +181,7 @@ export async function listFollowUps(
     .limit(f.limit)
     .offset(f.offset)
     .execute();
+  const [counted, rows] = await Promise.all([counting, paging]);
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   return {
     total: Number(counted.n),

@@ -203,6 +203,16 @@ describe.each(STORE_BACKENDS)('follow-ups on $name', ({ name }) => {
       expect(asManager.milestones.filter((m) => m.kind === 'tested')).toHaveLength(consented ? 2 : 0);
       expect(asManager.followUp.lastTestAtMs).toBe(consented ? day + 2000 : null);
     }
+    // Days since test: for a manager, only people who consented match; staff see both.
+    const ids = people.map((p) => p.person.id);
+    const tested = async (who: Seeded) =>
+      (await followUps.list(actorOf(who), { maxDaysSinceTest: 2, limit: 100, offset: 0 })).rows
+        .map((r) => r.personId)
+        .filter((id) => ids.includes(id));
+    expect(await tested(staff)).toEqual(expect.arrayContaining(ids));
+    expect(await tested(m1)).toEqual([ids[0]]);
+    const stale = await followUps.list(actorOf(staff), { minDaysSinceTest: 3, limit: 100, offset: 0 });
+    expect(stale.rows.filter((r) => ids.includes(r.personId))).toEqual([]);
   });
 
   it('applies each fact exactly once: redelivery and a replay from position 0 add nothing', async () => {
