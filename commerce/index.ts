@@ -9,10 +9,25 @@ export {
   RedisEventBus,
   type RedisEventBusOptions,
 } from './events/index.ts';
+export {
+  FOLLOW_UP_CONSUMER,
+  FOLLOW_UP_SORTS,
+  type FollowUpDetail,
+  type FollowUpFilter,
+  type FollowUpRow,
+  FollowUps,
+  followUpConsumer,
+  type ProductTrial,
+  STAGES as FOLLOW_UP_STAGES,
+  TASK_KINDS as FOLLOW_UP_TASK_KINDS,
+  type TrialAggregate,
+} from './followups/index.ts';
 // Ledger (referral credit, channel commission, payouts)
+// Follow-ups, trial results and payout runs (the ledger's run types)
 export {
   type Balance,
   type Credit,
+  type CreditSummary,
   DEFAULT_LEDGER_RULES,
   LEDGER_CONSUMER,
   Ledger,
@@ -27,7 +42,11 @@ export {
   PAYOUT_COLUMNS,
   type PayoutQuery,
   type PayoutRow,
+  type PayoutRun,
+  type PayoutRunTotal,
   releaseDue,
+  STATEMENT_COLUMNS,
+  type StatementRow,
   shareOf,
 } from './ledger/index.ts';
 export {

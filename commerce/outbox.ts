@@ -50,7 +50,17 @@ export type DomainEventType =
   | 'offline_event.checked_in'
   | 'goal_rule.created'
   | 'goal_rule.updated'
-  | 'goal_rule.deleted';
+  | 'goal_rule.deleted'
+  | 'follow_up.created'
+  | 'follow_up.stage_changed'
+  | 'follow_up.owner_changed'
+  | 'follow_up.milestone'
+  | 'follow_up.note_added'
+  | 'follow_up.task_added'
+  | 'follow_up.task_done'
+  | 'follow_up.task_undone'
+  | 'payout_run.created'
+  | 'payout_run.paid';
 
 export interface NewDomainEvent {
   type: DomainEventType;

@@ -1,5 +1,12 @@
 import type { Generated } from 'kysely';
-import type { LedgerEntriesTable } from './ledger/tables.ts';
+import type {
+  FollowUpHistoryTable,
+  FollowUpMilestonesTable,
+  FollowUpNotesTable,
+  FollowUpsTable,
+  FollowUpTasksTable,
+} from './followups/tables.ts';
+import type { LedgerEntriesTable, PayoutRunsTable } from './ledger/tables.ts';
 import type {
   CardHoldingsTable,
   IdempotencyKeysTable,
@@ -264,4 +271,11 @@ export interface Database {
   live_presence: LivePresenceTable;
   // Recommendations (0012, goal rules 0013)
   recommendation_goals: RecommendationGoalsTable;
+  // Follow-ups and payout runs (0016)
+  follow_ups: FollowUpsTable;
+  follow_up_history: FollowUpHistoryTable;
+  follow_up_notes: FollowUpNotesTable;
+  follow_up_tasks: FollowUpTasksTable;
+  follow_up_milestones: FollowUpMilestonesTable;
+  payout_runs: PayoutRunsTable;
 }

@@ -113,6 +113,8 @@ export interface PlatformConfig {
     /** Largest share of an order credit may pay, basis points; 0 disables redemption. */
     redeemMaxShareBps: number;
     sweepPeriodMs: number;
+    /** Payout runs also pay members' available referral credit in cash. */
+    payCreditInCash: boolean;
   };
   metrics: {
     /** A purchase paid within this many days after a device test is attributed to that test and event. */
@@ -334,6 +336,9 @@ export const DEFAULTS = {
   LEDGER_REDEEM_MAX_SHARE_BPS: 5000,
   /** How often pending entries past the refund window are made available. @default 60000 (1 minute) */
   LEDGER_SWEEP_PERIOD_MS: 60_000,
+  /** Payout runs pay members' available referral credit in cash too (freezing it). @default false
+   * (credit stays spendable credit; runs pay channels' commission only) */
+  LEDGER_PAY_CREDIT_IN_CASH: false,
   /** Days after a device test within which a paid order is attributed to that test and its event.
    * @default 7 */
   ATTRIBUTION_WINDOW_DAYS: 7,
@@ -607,6 +612,7 @@ export function loadConfig(env: Env): PlatformConfig {
       // Below 10000, so every order still pays something in money.
       redeemMaxShareBps: int(env, 'LEDGER_REDEEM_MAX_SHARE_BPS', 0, 9999),
       sweepPeriodMs: int(env, 'LEDGER_SWEEP_PERIOD_MS', 100, 3_600_000),
+      payCreditInCash: bool(env, 'LEDGER_PAY_CREDIT_IN_CASH'),
     },
     metrics: {
       attributionWindowDays: int(env, 'ATTRIBUTION_WINDOW_DAYS', 0, 365),

@@ -88,6 +88,15 @@ export const ERRORS = {
   },
   METRICS_PERIOD_INVALID: { status: 400, message: 'Period is invalid: {reason}' },
 
+  // Follow-ups and payout runs
+  FOLLOW_UP_OWNER_INVALID: {
+    status: 422,
+    message: 'Person {personId} cannot own follow-ups (needs staff, admin or channel_manager)',
+  },
+  FOLLOW_UP_LOST_REASON_REQUIRED: { status: 400, message: 'Moving a follow-up to lost needs a reason' },
+  PAYOUT_RUN_EMPTY: { status: 409, message: 'Nothing is available to pay out up to {toMs}' },
+  PAYOUT_RUN_ALREADY_PAID: { status: 409, message: 'Payout run {runId} was already marked paid' },
+
   // Live (socket.io)
   LIVE_NOT_JOINED: { status: 409, message: 'Join live session {sessionId} first' },
   CHAT_MUTED: { status: 403, message: 'You are muted in this live session' },

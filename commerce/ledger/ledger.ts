@@ -7,8 +7,23 @@ import { isStaff } from '../people/access-scope.ts';
 import type { Actor } from '../people/person-model.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
-import { type Balance, balancesOf, entriesOf, type LedgerEntry } from './balances.ts';
+import {
+  type Balance,
+  balancesOf,
+  type CreditSummary,
+  creditSummary,
+  entriesOf,
+  type LedgerEntry,
+} from './balances.ts';
 import { ledgerConsumer } from './consumer.ts';
+import {
+  createPayoutRun,
+  listRuns,
+  markRunPaid,
+  type PayoutRun,
+  runStatement,
+  type StatementRow,
+} from './payout-runs.ts';
 import { type PayoutQuery, type PayoutRow, payoutReport } from './payouts.ts';
 import { type RedeemRequest, redeemCredit } from './redeem.ts';
 import { DEFAULT_LEDGER_RULES, type LedgerRules } from './rules.ts';
@@ -16,6 +31,8 @@ import { DEFAULT_LEDGER_RULES, type LedgerRules } from './rules.ts';
 export interface Credit {
   personId: string;
   balances: Balance[];
+  /** Earned, spent, pending, available, frozen and paid out, per currency. */
+  summary: CreditSummary[];
   /** Newest first. */
   entries: LedgerEntry[];
 }
@@ -62,6 +79,7 @@ export class Ledger {
     return {
       personId,
       balances: await balancesOf(db, 'person', personId),
+      summary: await creditSummary(db, personId),
       entries: await entriesOf(db, 'person', personId, page),
     };
   }
@@ -73,5 +91,32 @@ export class Ledger {
 
   payouts(actor: Actor, q: PayoutQuery): Promise<PayoutRow[]> {
     return payoutReport(this.#store.db, actor, q);
+  }
+
+  /** Staff: freeze what is available to pay (see payout-runs.ts). */
+  createPayoutRun(
+    actor: Actor,
+    period: { fromMs: number; toMs: number },
+    nowMs = Date.now(),
+  ): Promise<PayoutRun> {
+    return createPayoutRun(this.#store, actor, period, {
+      payCreditInCash: this.rules.payCreditInCash,
+      nowMs,
+    });
+  }
+
+  /** Staff: the run was paid (e.g. the bank batch id as reference); exactly once. */
+  markPayoutRunPaid(actor: Actor, runId: string, reference: string, nowMs = Date.now()): Promise<PayoutRun> {
+    return markRunPaid(this.#store, actor, runId, reference, nowMs);
+  }
+
+  /** Staff: every run; a channel manager: the runs paying their channels, with their own totals. */
+  payoutRuns(actor: Actor, page: { limit: number; offset: number }): Promise<PayoutRun[]> {
+    return listRuns(this.#store.db, actor, page);
+  }
+
+  /** One line per account the run pays; a channel manager sees only their channels' lines. */
+  payoutStatement(actor: Actor, runId: string): Promise<StatementRow[]> {
+    return runStatement(this.#store.db, actor, runId);
   }
 }

@@ -28,7 +28,12 @@ export interface PayoutRow {
   /** Commission owed for those orders: the sum of their commission entries and reversals. */
   commissionMinor: number;
   pendingMinor: number;
+  /** Available and not yet in a payout run. */
   availableMinor: number;
+  /** In a payout run not yet marked paid. */
+  frozenMinor: number;
+  /** Paid by payout runs marked paid. */
+  paidOutMinor: number;
 }
 
 export const PAYOUT_COLUMNS = [
@@ -42,6 +47,8 @@ export const PAYOUT_COLUMNS = [
   'commissionMinor',
   'pendingMinor',
   'availableMinor',
+  'frozenMinor',
+  'paidOutMinor',
 ] as const satisfies ReadonlyArray<keyof PayoutRow>;
 
 /** The channels the actor may read in this query; undefined means every channel. */
@@ -87,7 +94,13 @@ export async function payoutReport(db: Kysely<Database>, actor: Actor, q: Payout
     .select((eb) => [
       eb.fn.sum<number>('e.amount_minor').as('net'),
       sql<number>`sum(case when e.status = 'pending' then e.amount_minor else 0 end)`.as('pending'),
-      sql<number>`sum(case when e.status = 'available' then e.amount_minor else 0 end)`.as('available'),
+      sql<number>`sum(case when e.status = 'available' and e.payout_run_id is null then e.amount_minor else 0 end)`.as(
+        'available',
+      ),
+      sql<number>`sum(case when e.status = 'available' and e.payout_run_id is not null then e.amount_minor else 0 end)`.as(
+        'frozen',
+      ),
+      sql<number>`sum(case when e.status = 'paid_out' then e.amount_minor else 0 end)`.as('paidOut'),
     ])
     .groupBy(['e.account_id', 'e.currency'])
     .execute();
@@ -122,6 +135,8 @@ export async function payoutReport(db: Kysely<Database>, actor: Actor, q: Payout
         commissionMinor: Number(m?.net ?? 0),
         pendingMinor: Number(m?.pending ?? 0),
         availableMinor: Number(m?.available ?? 0),
+        frozenMinor: Number(m?.frozen ?? 0),
+        paidOutMinor: Number(m?.paidOut ?? 0),
       };
     })
     .sort((a, b) => a.channelName.localeCompare(b.channelName) || a.currency.localeCompare(b.currency));

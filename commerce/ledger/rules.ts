@@ -10,12 +10,18 @@ export interface LedgerRules {
   refundWindowMs: number;
   /** Largest share of an order's total that credit may pay, in basis points; 0 disables redemption. */
   redeemMaxShareBps: number;
+  /**
+   * Payout runs also pay members' available referral credit in cash (and freeze it). @default false:
+   * credit stays spendable credit; only channels' commission is paid.
+   */
+  payCreditInCash: boolean;
 }
 
 export const DEFAULT_LEDGER_RULES: LedgerRules = {
   referralRatesBps: { basic: 300, silver: 500, gold: 800 },
   refundWindowMs: 7 * 86_400_000,
   redeemMaxShareBps: 5000,
+  payCreditInCash: false,
 };
 
 /**

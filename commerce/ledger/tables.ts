@@ -19,9 +19,10 @@ export type LedgerAccountKind = 'person' | 'channel';
 
 /**
  * pending: earned, inside the refund window; available: counts towards what can be spent or paid out;
- * reversed: a pending entry and its reversal, voided together by a refund inside the window.
+ * reversed: a pending entry and its reversal, voided together by a refund inside the window;
+ * paid_out: an available entry of a payout run that staff marked paid (0016).
  */
-export type LedgerStatus = 'pending' | 'available' | 'reversed';
+export type LedgerStatus = 'pending' | 'available' | 'reversed' | 'paid_out';
 
 export interface LedgerEntriesTable {
   id: Generated<number>;
@@ -38,4 +39,20 @@ export interface LedgerEntriesTable {
   event_id: number | null;
   created_at_ms: number;
   updated_at_ms: number;
+  /** 0016: the payout run that froze the entry (set once; a frozen entry is no longer spendable). */
+  payout_run_id: Generated<string | null>;
+}
+
+/** A payout run (0016): entries frozen for one payment, then marked paid with a reference. */
+export interface PayoutRunsTable {
+  id: string;
+  from_ms: number;
+  to_ms: number;
+  status: 'frozen' | 'paid';
+  includes_credit: number;
+  created_by: string;
+  created_at_ms: number;
+  paid_reference: string | null;
+  paid_by: string | null;
+  paid_at_ms: number | null;
 }

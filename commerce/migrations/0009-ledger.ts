@@ -19,7 +19,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     /** The order amount the rate applied to, and the rate (basis points); 0 for redemptions. */
     .addColumn('base_minor', 'bigint', (c) => c.notNull())
     .addColumn('rate_bps', 'integer', (c) => c.notNull())
-    /** pending | available | reversed: the only column that ever changes, and only forward. */
+    /**
+     * pending | available | reversed | paid_out (0016: an available entry of a payout run marked paid):
+     * it only ever moves forward (pending → available → paid_out, pending → reversed).
+     */
     .addColumn('status', 'varchar(12)', (c) => c.notNull())
     .addColumn('available_at_ms', 'bigint', (c) => c.notNull())
     /** The outbox event that caused the entry (null for a redemption written in the order's transaction). */

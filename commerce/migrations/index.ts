@@ -17,6 +17,7 @@ import * as m0013 from './0013-goal-rules-and-funnel-index.ts';
 import * as m0014 from './0014-contact-proof.ts';
 import * as m0015 from './0015-orphaned-payments.ts';
 import * as m0016 from './0016-person-locale.ts';
+import * as m0017 from './0017-follow-ups.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0014-contact-proof': m0014,
   '0015-orphaned-payments': m0015,
   '0016-person-locale': m0016,
+  '0017-follow-ups': m0017,
 };

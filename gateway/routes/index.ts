@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import {
   EdgeTokens,
   type EventBus,
+  FollowUps,
+  followUpConsumer,
   GoalRules,
   Ledger,
   Metrics,
@@ -21,6 +23,7 @@ import { createSalesServices, type SalesServices } from '../sales-service.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
+import { followUpRoutes } from './follow-ups.ts';
 import { goalRuleRoutes } from './goal-rules.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
@@ -28,6 +31,7 @@ import { meRoutes } from './me.ts';
 import { metricsRoutes } from './metrics.ts';
 import { offlineEventRoutes } from './offline-events.ts';
 import { orderRoutes } from './orders.ts';
+import { payoutRunRoutes } from './payout-runs.ts';
 import { peopleRoutes } from './people.ts';
 import { type DeviceAdminPort, readingRoutes } from './readings.ts';
 import { strictBodyValidator } from './validator.ts';
@@ -97,5 +101,9 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
       followUpDays: deps.config.metrics.followUpDays,
     });
     await goalRuleRoutes(scope, { goalRules: new GoalRules(deps.store), guards: deps.guards });
+    // Follow-ups (filled from facts by their consumer, one process of the cluster) and payout runs
+    deps.events.subscribe(followUpConsumer());
+    await followUpRoutes(scope, { followUps: new FollowUps(deps.store), guards: deps.guards });
+    await payoutRunRoutes(scope, { ledger, guards: deps.guards });
   });
 }

@@ -6,6 +6,7 @@ import { type Ledger, PAYOUT_COLUMNS } from '../../commerce/index.ts';
 import type { Guards } from '../auth/index.ts';
 import { principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
+import { CreditSummarySchema } from './follow-up-schemas.ts';
 import { bearer, Id, IdParams, PageQuery } from './people-schemas.ts';
 import { EpochMs, ErrorSchema } from './sales-schemas.ts';
 
@@ -38,6 +39,7 @@ const EntrySchema = Type.Object({
 const CreditSchema = Type.Object({
   personId: Type.String(),
   balances: Type.Array(BalanceSchema),
+  summary: Type.Array(CreditSummarySchema),
   entries: Type.Array(EntrySchema),
 });
 
@@ -52,6 +54,8 @@ const PayoutRowSchema = Type.Object({
   commissionMinor: Type.Integer(),
   pendingMinor: Type.Integer(),
   availableMinor: Type.Integer(),
+  frozenMinor: Type.Integer(),
+  paidOutMinor: Type.Integer(),
 });
 
 const CreditQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });

@@ -31,11 +31,12 @@ describe('ledger rules', () => {
     expect(() => shareOf(1, 10_001)).toThrow('bps must be in 0..10000');
   });
 
-  it('defaults: 3 / 5 / 8 % by tier, a 7-day refund window, credit pays at most half an order', () => {
+  it('defaults: 3 / 5 / 8 % by tier, a 7-day refund window, credit pays at most half an order and is not paid in cash', () => {
     expect(DEFAULT_LEDGER_RULES).toEqual({
       referralRatesBps: { basic: 300, silver: 500, gold: 800 },
       refundWindowMs: 604_800_000,
       redeemMaxShareBps: 5000,
+      payCreditInCash: false,
     });
   });
 });

@@ -9,6 +9,7 @@ describe('loadConfig for the ledger', () => {
       refundWindowMs: 604_800_000,
       redeemMaxShareBps: 5000,
       sweepPeriodMs: 60_000,
+      payCreditInCash: false,
     });
   });
 
@@ -19,12 +20,14 @@ describe('loadConfig for the ledger', () => {
       LEDGER_REFUND_WINDOW_MS: '0',
       LEDGER_REDEEM_MAX_SHARE_BPS: '0',
       LEDGER_SWEEP_PERIOD_MS: '1000',
+      LEDGER_PAY_CREDIT_IN_CASH: 'true',
     });
     expect(c.ledger).toEqual({
       referralRatesBps: { vip: 1000, basic: 0 },
       refundWindowMs: 0,
       redeemMaxShareBps: 0,
       sweepPeriodMs: 1000,
+      payCreditInCash: true,
     });
     expect(loadConfig({ PERSON_TIERS: 'basic,vip' }).ledger.referralRatesBps).toEqual({ basic: 300 });
   });
@@ -38,6 +41,7 @@ describe('loadConfig for the ledger', () => {
     ['LEDGER_REFUND_WINDOW_MS', '-1'],
     ['LEDGER_REDEEM_MAX_SHARE_BPS', '10000'],
     ['LEDGER_SWEEP_PERIOD_MS', '0'],
+    ['LEDGER_PAY_CREDIT_IN_CASH', 'yes'],
   ])('rejects %s=%s with CONFIG_INVALID naming the variable', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', params: expect.objectContaining({ key }) }),

@@ -158,6 +158,8 @@ describe.each(STORE_BACKENDS)('ledger API on $name', ({ name }) => {
       commissionMinor: 995,
       pendingMinor: 995,
       availableMinor: 0,
+      frozenMinor: 0,
+      paidOutMinor: 0,
     };
     const rowB = { ...rowA, channelId: b, channelName: 'B', orders: 1, gmvMinor: 19_900 };
     Object.assign(rowB, {
@@ -183,8 +185,8 @@ describe.each(STORE_BACKENDS)('ledger API on $name', ({ name }) => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect((await csv.text()).trim().split('\n')).toEqual([
-      'channelId,channelName,currency,orders,gmvMinor,refundedOrders,refundedGmvMinor,commissionMinor,pendingMinor,availableMinor',
-      `${a},"A, the first",CNY,2,39800,1,19900,995,995,0`,
+      'channelId,channelName,currency,orders,gmvMinor,refundedOrders,refundedGmvMinor,commissionMinor,pendingMinor,availableMinor,frozenMinor,paidOutMinor',
+      `${a},"A, the first",CNY,2,39800,1,19900,995,995,0,0,0`,
     ]);
 
     // Outside the period: nothing; a reversed period and a missing bound are coded 400s.

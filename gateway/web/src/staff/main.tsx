@@ -1,6 +1,6 @@
 // The staff pages at /staff: the conversions dashboard and the operations pages, one app with a nav.
-// Staff and admins see every page; a channel manager sees the dashboard, events, people, payouts and
-// channels — and the server answers them only with their own channels' data.
+// Staff and admins see every page; a channel manager sees the dashboard, events, people, follow-ups,
+// payouts and channels — and the server answers them only with their own channels' data.
 import '../common/styles.css';
 import './staff.css';
 import type { FunctionComponent } from 'preact';
@@ -14,6 +14,8 @@ import { ChannelsPage } from './channels.tsx';
 import { Dashboard } from './dashboard.tsx';
 import { DevicesPage } from './devices.tsx';
 import { EventsPage } from './events.tsx';
+import { FollowUpsPage } from './follow-ups.tsx';
+import { tf } from './follow-ups-messages.ts';
 import { GoalsPage } from './goals.tsx';
 import { tg } from './goals-messages.ts';
 import { ts } from './messages.ts';
@@ -38,6 +40,7 @@ const ROUTES: Route[] = [
   { path: '/staff/events', label: () => ts('navEvents'), page: EventsPage, roles: ALL },
   { path: '/staff/devices', label: () => ts('navDevices'), page: DevicesPage, roles: STAFF },
   { path: '/staff/people', label: () => ts('navPeople'), page: PeoplePage, roles: ALL },
+  { path: '/staff/follow-ups', label: () => tf('navFollowUps'), page: FollowUpsPage, roles: ALL },
   { path: '/staff/payouts', label: () => ts('navPayouts'), page: PayoutsPage, roles: ALL },
   { path: '/staff/channels', label: () => ts('navChannels'), page: ChannelsPage, roles: ALL },
   { path: '/staff/catalog', label: () => tk('navCatalog'), page: CatalogPage, roles: STAFF },

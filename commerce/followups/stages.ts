@@ -1,0 +1,43 @@
+// The follow-up stages and which facts move them. People move a follow-up to any stage (lost needs a
+// reason); a fact moves it only along this table, so a fact never drags a record backwards.
+
+export const STAGES = ['new', 'contacted', 'booked', 'consulted', 'bought', 'nurture', 'lost'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export function isStage(s: string): s is Stage {
+  return (STAGES as readonly string[]).includes(s);
+}
+
+/**
+ * Facts the system records that prove a stage. `consultation_booked` and `consultation_held` have their
+ * place now and are wired when consultations exist; `order_paid` is wired (the `order.paid` event).
+ */
+export type StageFact = 'order_paid' | 'consultation_booked' | 'consultation_held';
+
+/** fact → [the stage it proves, the stages it moves from]. Stages not listed are left as they are. */
+export const FACT_TRANSITIONS: Readonly<Record<StageFact, { to: Stage; from: readonly Stage[] }>> = {
+  // A purchase proves "bought" whatever the record said, a lost prospect included.
+  order_paid: { to: 'bought', from: ['new', 'contacted', 'booked', 'consulted', 'lost'] },
+  consultation_booked: { to: 'booked', from: ['new', 'contacted', 'lost'] },
+  consultation_held: { to: 'consulted', from: ['new', 'contacted', 'booked', 'lost'] },
+};
+
+/** The stage a fact moves a record to, or null when it leaves the record where it is. */
+export function stageAfterFact(current: Stage, fact: StageFact): Stage | null {
+  const t = FACT_TRANSITIONS[fact];
+  return t.from.includes(current) ? t.to : null;
+}
+
+export const TASK_KINDS = ['call', 'message', 'visit', 'alert'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+export const MILESTONE_KINDS = [
+  'invited',
+  'attended',
+  'no_show',
+  'tested',
+  'first_order',
+  'paid',
+  'referred',
+] as const;
+export type MilestoneKind = (typeof MILESTONE_KINDS)[number];
