@@ -16,6 +16,7 @@ import * as m0012 from './0012-recommendation-goals.ts';
 import * as m0013 from './0013-goal-rules-and-funnel-index.ts';
 import * as m0014 from './0014-contact-proof.ts';
 import * as m0015 from './0015-orphaned-payments.ts';
+import * as m0016 from './0016-outbox-sequencer.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0013-goal-rules-and-funnel-index': m0013,
   '0014-contact-proof': m0014,
   '0015-orphaned-payments': m0015,
+  '0016-outbox-sequencer': m0016,
 };
