@@ -224,14 +224,16 @@ export function toDomainEvent(row: Selectable<OutboxTable>): DomainEvent {
 
 /**
  * Events after `afterId`, oldest first: every event committed before the call. On PostgreSQL it first
- * gives committed pending events their positions (outbox_sequence(), migration 0016).
+ * gives committed pending events their positions (outbox_sequence(), migration 0016); a dispatcher
+ * woken because a sequencer has just run may skip that (`position: false`).
  */
 export async function readEvents(
   db: Kysely<Database>,
   afterId: number,
   limit: number,
+  opts: { position?: boolean } = {},
 ): Promise<DomainEvent[]> {
-  if (isPostgres(db as Kysely<unknown>)) await positionPendingEvents(db);
+  if (opts.position !== false && isPostgres(db as Kysely<unknown>)) await positionPendingEvents(db);
   const rows = await db
     .selectFrom('outbox')
     .selectAll()

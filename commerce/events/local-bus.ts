@@ -131,9 +131,12 @@ export class LocalEventBus implements EventBus {
     const { db, logger, batchSize, pollMs, maxBackoffMs } = this.#opts;
     while (!this.#closed) {
       let delivered = 0;
+      // A wake-up follows a sequencer run (this process's commit, or a NOTIFY); the safety poll, the
+      // first read and a retry position pending events themselves.
+      const position = !loop.woken;
       loop.woken = false;
       try {
-        const events = await readEvents(db, loop.position, batchSize);
+        const events = await readEvents(db, loop.position, batchSize, { position });
         if (this.#closed) return;
         await applyBatch(db, loop.consumer, loop.key, events);
         if (events.length > 0) loop.position = events.at(-1)!.id;

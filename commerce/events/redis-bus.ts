@@ -169,9 +169,11 @@ export class RedisEventBus implements EventBus {
     const { db, redis, stream, maxLen, batchSize, pollMs, logger } = this.#o;
     while (!this.#closed) {
       let count = 0;
+      // As in the local bus: only the safety poll, the first read and a retry position pending events.
+      const position = !this.#relayWoken;
       this.#relayWoken = false;
       try {
-        const events = await readEvents(db, this.#relayed, batchSize);
+        const events = await readEvents(db, this.#relayed, batchSize, { position });
         count = events.length;
         // One round trip per batch; entry ids are outbox ids, so order and uniqueness hold.
         const pipe = redis.pipeline();
