@@ -65,7 +65,7 @@ export interface NewDomainEvent {
 export interface DomainEvent {
   /**
    * Global, strictly increasing outbox position: the delivery order. On PostgreSQL it is given after
-   * the commit (see readEvents), so a position never commits below one a reader has already seen.
+   * the commit (positionPendingEvents), so a position never commits below one a reader has seen.
    */
   id: number;
   type: DomainEventType;
@@ -121,7 +121,7 @@ export async function appendEvents(
       .executeTakeFirstOrThrow();
     return Number(row.last_seq);
   });
-  // Rows of one multi-row insert take their ids in the order given.
+  // Rows of one multi-row insert take their ids (pending ids on PostgreSQL) in the order given.
   const rows = events.map((e, i) => outboxRow(e, seqs[i]!, nowMs));
   if (isPostgres(trx as Kysely<unknown>)) await trx.insertInto('outbox_pending').values(rows).execute();
   else await trx.insertInto('outbox').values(rows).execute();
