@@ -3,6 +3,7 @@
 
 import type { Selectable } from 'kysely';
 import { type Kysely, sql } from 'kysely';
+import { isPostgres } from './migrations/dialect.ts';
 import type { Database, OutboxTable } from './schema.ts';
 import type { SqliteStatements } from './store.ts';
 
@@ -72,7 +73,10 @@ export interface NewDomainEvent {
 }
 
 export interface DomainEvent {
-  /** Global, strictly increasing outbox id: the delivery order. */
+  /**
+   * Global, strictly increasing outbox position: the delivery order. On PostgreSQL it is given after
+   * the commit (positionPendingEvents), so a position never commits below one a reader has seen.
+   */
   id: number;
   type: DomainEventType;
   aggregateId: string;
@@ -82,37 +86,40 @@ export interface DomainEvent {
   createdAtMs: number;
 }
 
-/** An arbitrary constant: the advisory lock that orders outbox inserts by commit on PostgreSQL. */
-const OUTBOX_LOCK_KEY = 0x7a11_0b0c;
+/** Transactions that appended events, so the store can wake dispatchers once they commit. */
+const appendedIn = new WeakSet<object>();
+
+/** True once `appendEvent(s)` ran in this transaction. */
+export function appendedEventsIn(trx: Kysely<Database>): boolean {
+  return appendedIn.has(trx);
+}
 
 /**
  * Appends an event in the given transaction (pass the transaction, never the root db).
- * On PostgreSQL a transaction-scoped advisory lock makes outbox ids commit in id order, so a reader
- * that has seen id N can never later find a committed id below N. SQLite has one writer at a time anyway.
+ * It takes no lock shared with other transactions apart from its session's sequence row.
  */
 export async function appendEvent(
   trx: Kysely<Database>,
   event: NewDomainEvent,
   nowMs: number = Date.now(),
-): Promise<{ id: number; sessionSeq: number | null }> {
+): Promise<{ sessionSeq: number | null }> {
   const [first] = await appendEvents(trx, [event], nowMs);
   return first!;
 }
 
 /**
- * Appends several events in order, in the given transaction: one lock, one sequence bump per session
- * and one insert, whatever their number. Best called last before the commit (PostgreSQL holds the
- * outbox lock from here to the commit).
+ * Appends several events in order, in the given transaction: one sequence bump per session and one
+ * insert, whatever their number. Best called last before the commit: a live session's sequence row
+ * stays locked from here to the commit, so that session's next event waits for this one.
+ * On PostgreSQL events go to `outbox_pending` without a position; readEvents gives them one once they
+ * have committed, in commit order. SQLite has one writer, so ids there commit in id order anyway.
  */
 export async function appendEvents(
   trx: Kysely<Database>,
   events: readonly NewDomainEvent[],
   nowMs: number = Date.now(),
-): Promise<Array<{ id: number; sessionSeq: number | null }>> {
+): Promise<Array<{ sessionSeq: number | null }>> {
   if (events.length === 0) return [];
-  if (trx.getExecutor().adapter.constructor.name === 'PostgresAdapter') {
-    await sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_KEY})`.execute(trx);
-  }
   const seqs = await nextSequences(events, async (sessionId, n) => {
     const row = await trx
       .insertInto('session_sequences')
@@ -124,14 +131,12 @@ export async function appendEvents(
       .executeTakeFirstOrThrow();
     return Number(row.last_seq);
   });
-  const inserted = await trx
-    .insertInto('outbox')
-    .values(events.map((e, i) => outboxRow(e, seqs[i]!, nowMs)))
-    .returning('id')
-    .execute();
-  // Rows of one multi-row insert take their ids in the order given.
-  const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
-  return events.map((_, i) => ({ id: ids[i]!, sessionSeq: seqs[i]! }));
+  // Rows of one multi-row insert take their ids (pending ids on PostgreSQL) in the order given.
+  const rows = events.map((e, i) => outboxRow(e, seqs[i]!, nowMs));
+  if (isPostgres(trx as Kysely<unknown>)) await trx.insertInto('outbox_pending').values(rows).execute();
+  else await trx.insertInto('outbox').values(rows).execute();
+  appendedIn.add(trx);
+  return seqs.map((sessionSeq) => ({ sessionSeq }));
 }
 
 /**
@@ -227,12 +232,18 @@ export function toDomainEvent(row: Selectable<OutboxTable>): DomainEvent {
   };
 }
 
-/** Events after `afterId`, oldest first. */
+/**
+ * Events after `afterId`, oldest first: every event committed before the call. On PostgreSQL it first
+ * gives committed pending events their positions (outbox_sequence(), migration 0016); a dispatcher
+ * woken because a sequencer has just run may skip that (`position: false`).
+ */
 export async function readEvents(
   db: Kysely<Database>,
   afterId: number,
   limit: number,
+  opts: { position?: boolean } = {},
 ): Promise<DomainEvent[]> {
+  if (opts.position !== false && isPostgres(db as Kysely<unknown>)) await positionPendingEvents(db);
   const rows = await db
     .selectFrom('outbox')
     .selectAll()
@@ -241,6 +252,77 @@ export async function readEvents(
     .limit(limit)
     .execute();
   return rows.map(toDomainEvent);
+}
+
+/**
+ * PostgreSQL: gives every committed pending event its outbox position (outbox_sequence(), migration
+ * 0016). The store calls it after each commit that appended events, so a write's events are in the
+ * outbox when the write returns; readEvents calls it too, for events whose writer died in between.
+ */
+export function positionPendingEvents(db: Kysely<Database>): Promise<SequencerResult> {
+  return sequencerOf(db).run();
+}
+
+/** How many events a call positioned; 'stalled' when another holder kept the lock past the bound. */
+export type SequencerResult = number | 'stalled';
+
+/**
+ * How long a call waits for the sequencer lock, normally held for a few milliseconds. Bounded so a
+ * stalled holder (a hung connection) costs a write's response or a reader's connection at most this.
+ */
+const SEQUENCER_LOCK_WAIT_MS = 2000;
+
+/**
+ * Calls outbox_sequence() for callers sharing one database handle: requests committing together, or
+ * the loops of a bus waking together, share one call (plus one queued behind it, which sees whatever
+ * committed after the running one looked). Correctness does not depend on it: the function serialises
+ * its callers on an advisory lock, and a late one finds nothing to move.
+ */
+class Sequencer {
+  readonly #db: Kysely<Database>;
+  #running: Promise<SequencerResult> | undefined;
+  #queued: Promise<SequencerResult> | undefined;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  run(): Promise<SequencerResult> {
+    if (!this.#running) return this.#start();
+    // The running call may have looked before this caller's events committed: one more after it.
+    this.#queued ??= this.#running
+      .catch(() => undefined)
+      .then(() => {
+        this.#queued = undefined;
+        return this.#start();
+      });
+    return this.#queued;
+  }
+
+  #start(): Promise<SequencerResult> {
+    const call = sql<{ moved: number | string }>`select outbox_sequence(${SEQUENCER_LOCK_WAIT_MS}) as moved`
+      .execute(this.#db)
+      .then(({ rows }): SequencerResult => {
+        const moved = Number(rows[0]!.moved);
+        return moved < 0 ? 'stalled' : moved;
+      });
+    const clear = () => {
+      if (this.#running === call) this.#running = undefined;
+    };
+    this.#running = call;
+    call.then(clear, clear);
+    return call;
+  }
+}
+
+const sequencers = new WeakMap<object, Sequencer>();
+
+function sequencerOf(db: Kysely<Database>): Sequencer {
+  const known = sequencers.get(db);
+  if (known) return known;
+  const created = new Sequencer(db);
+  sequencers.set(db, created);
+  return created;
 }
 
 /** The latest session sequence, for snapshots that clients compare incoming events against. */

@@ -52,6 +52,18 @@ export interface OutboxTable {
   created_at_ms: number;
 }
 
+/** PostgreSQL only: committed or in-flight events that have no outbox position yet (migration 0016). */
+export interface OutboxPendingTable {
+  pending_id: Generated<number>;
+  type: string;
+  aggregate_id: string;
+  session_id: string | null;
+  session_seq: number | null;
+  /** JSON text */
+  payload: string;
+  created_at_ms: number;
+}
+
 export interface SessionSequencesTable {
   session_id: string;
   last_seq: number;
@@ -226,6 +238,7 @@ export interface LoginThrottleTable {
 export interface Database {
   store_meta: StoreMetaTable;
   outbox: OutboxTable;
+  outbox_pending: OutboxPendingTable;
   session_sequences: SessionSequencesTable;
   consumer_positions: ConsumerPositionsTable;
   viewer_events: ViewerEventsTable;

@@ -14,7 +14,9 @@ import {
 } from 'kysely';
 import type { Logger } from 'pino';
 import { VitaliveError } from '../protocols/index.ts';
+import { OutboxWakeups, registerOutboxWakeups } from './events/wakeups.ts';
 import { migrations } from './migrations/index.ts';
+import { appendedEventsIn, positionPendingEvents } from './outbox.ts';
 import type { Database } from './schema.ts';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -65,6 +67,7 @@ export class Store {
   readonly background: Kysely<Database>;
   readonly dialect: StoreDialect;
   readonly #logger: Logger;
+  readonly #wakeups: OutboxWakeups;
   #schemaVersion: string | undefined;
   #closing: Promise<void> | undefined;
 
@@ -74,12 +77,18 @@ export class Store {
     logger: Logger,
     background?: Kysely<Database>,
     sqlite?: SqliteStatements,
+    databaseUrl?: string,
   ) {
     this.db = db;
     this.sqlite = sqlite;
     this.background = background ?? db;
     this.dialect = dialect;
     this.#logger = logger;
+    // Event buses built on either handle wake when this process commits events and, on PostgreSQL,
+    // when any node positions them.
+    this.#wakeups = new OutboxWakeups({ databaseUrl, logger });
+    registerOutboxWakeups(this.db, this.#wakeups);
+    registerOutboxWakeups(this.background, this.#wakeups);
   }
 
   static async open(opts: StoreOptions): Promise<Store> {
@@ -131,6 +140,8 @@ export class Store {
       'postgres',
       opts.logger,
       new Kysely<Database>({ dialect: new PostgresDialect({ pool: backgroundPool }) }),
+      undefined,
+      opts.databaseUrl,
     );
   }
 
@@ -170,13 +181,34 @@ export class Store {
     }
   }
 
-  /** Runs fn in one transaction. */
-  transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
+  /**
+   * Runs fn in one transaction. Once it commits with events appended: on PostgreSQL they get their
+   * outbox positions before this returns (so the outbox holds a write's events once the write is
+   * done, as on SQLite), then this process's event buses wake.
+   */
+  async transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    let used: Kysely<Database> | undefined;
+    const result = await this.db.transaction().execute((trx) => {
+      used = trx;
+      return fn(trx);
+    });
+    if (!used || !appendedEventsIn(used)) return result;
+    if (this.dialect === 'postgres') {
+      // The write has committed: failing it now would invite a retry of something done. Its events
+      // stay pending, and the next reader (readEvents) positions them.
+      const result = await positionPendingEvents(this.db).catch((err: unknown) => err as Error);
+      if (result instanceof Error || result === 'stalled') {
+        const err = result instanceof Error ? result.message : 'sequencer lock held past its bound';
+        this.#logger.warn({ err }, 'outbox: positioning after commit failed; left to the next reader');
+      }
+    }
+    this.#wakeups.committed();
+    return result;
   }
 
   close(): Promise<void> {
     this.#closing ??= Promise.all([
+      this.#wakeups.close(),
       this.db.destroy(),
       this.background === this.db ? undefined : this.background.destroy(),
     ]).then(() => undefined);

@@ -1,6 +1,7 @@
 // In-process delivery (single node): one loop per consumer reads the outbox after its stored position
 // and applies events in order. A failing handler is retried with backoff; later events wait behind it.
-// Real-time consumers (handle only) are woken before store consumers (handleInTransaction).
+// Real-time consumers (handle only) are woken before store consumers (handleInTransaction). Loops wake
+// when events commit here or are positioned anywhere (wakeups.ts); the poll is only a safety net.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { readEvents } from '../outbox.ts';
@@ -14,13 +15,17 @@ import {
   positionKey,
   readPosition,
 } from './consumer.ts';
+import { outboxWakeupsOf } from './wakeups.ts';
 
 export interface LocalEventBusOptions {
   db: Kysely<Database>;
   logger: Logger;
   /** Identifies this process for 'node'-scoped consumers. */
   nodeId: string;
-  /** Poll interval when idle. @default 50 ms (notify() wakes the loops at once) */
+  /**
+   * Safety poll when idle, for a missed wake-up (a lost LISTEN connection, events written by a process
+   * without a store). @default 1000 ms (commits and notify() wake the loops at once)
+   */
   pollMs?: number;
   /** Events read per query. @default 200 */
   batchSize?: number;
@@ -34,6 +39,8 @@ interface Loop {
   position: number;
   failures: number;
   wake: (() => void) | undefined;
+  /** A wake-up arrived while the loop was reading: read again instead of sleeping. */
+  woken: boolean;
   done: Promise<void> | undefined;
 }
 
@@ -43,9 +50,10 @@ export class LocalEventBus implements EventBus {
   #started = false;
   #closed = false;
   #closing: Promise<void> | undefined;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(opts: LocalEventBusOptions) {
-    this.#opts = { pollMs: 50, batchSize: 200, maxBackoffMs: 5000, ...opts };
+    this.#opts = { pollMs: 1000, batchSize: 200, maxBackoffMs: 5000, ...opts };
   }
 
   subscribe(consumer: EventConsumer): void {
@@ -53,7 +61,15 @@ export class LocalEventBus implements EventBus {
     if (this.#started) throw new TypeError('subscribe before start()');
     const key = positionKey(consumer, this.#opts.nodeId);
     if (this.#loops.some((l) => l.key === key)) throw new TypeError(`consumer ${key} is already subscribed`);
-    const loop: Loop = { consumer, key, position: 0, failures: 0, wake: undefined, done: undefined };
+    const loop: Loop = {
+      consumer,
+      key,
+      position: 0,
+      failures: 0,
+      wake: undefined,
+      woken: false,
+      done: undefined,
+    };
     // Consumers that only push to sockets go first on every wake-up: a viewer's frame should not queue
     // on the single store connection behind a rollup's transaction.
     const firstTransactional = this.#loops.findIndex((l) => l.consumer.handleInTransaction);
@@ -64,6 +80,7 @@ export class LocalEventBus implements EventBus {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
+    this.#unsubscribe = outboxWakeupsOf(this.#opts.db)?.subscribe(() => this.notify(), 'any');
     for (const loop of this.#loops) {
       loop.position = await readPosition(this.#opts.db, loop.key);
       loop.done = this.#run(loop);
@@ -71,7 +88,10 @@ export class LocalEventBus implements EventBus {
   }
 
   notify(): void {
-    for (const loop of this.#loops) loop.wake?.();
+    for (const loop of this.#loops) {
+      loop.woken = true;
+      loop.wake?.();
+    }
   }
 
   health(): EventBusHealth {
@@ -93,6 +113,7 @@ export class LocalEventBus implements EventBus {
 
   async #close(): Promise<void> {
     this.#closed = true;
+    this.#unsubscribe?.();
     this.notify();
     await Promise.all(this.#loops.map((l) => l.done));
   }
@@ -113,8 +134,12 @@ export class LocalEventBus implements EventBus {
     const { db, logger, batchSize, pollMs, maxBackoffMs } = this.#opts;
     while (!this.#closed) {
       let delivered = 0;
+      // A wake-up follows a sequencer run (this process's commit, or a NOTIFY); the safety poll, the
+      // first read and a retry position pending events themselves.
+      const position = !loop.woken;
+      loop.woken = false;
       try {
-        const events = await readEvents(db, loop.position, batchSize);
+        const events = await readEvents(db, loop.position, batchSize, { position });
         if (this.#closed) return;
         await applyBatch(db, loop.consumer, loop.key, events);
         if (events.length > 0) loop.position = events.at(-1)!.id;
@@ -131,7 +156,7 @@ export class LocalEventBus implements EventBus {
         await this.#sleep(loop, backoff);
         continue;
       }
-      if (delivered < batchSize) await this.#sleep(loop, pollMs);
+      if (delivered < batchSize && !loop.woken) await this.#sleep(loop, pollMs);
     }
   }
 }

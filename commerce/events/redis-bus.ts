@@ -3,6 +3,8 @@
 // consumer reads through its own consumer group ('shared' → one group for the cluster, 'node' → one
 // per process) and acknowledges after applying; positions in the store keep effects exactly once.
 // A shared group is consumed by one node at a time, under a lease, so events apply in outbox order.
+// A relay wakes when its own node commits events (that node's relay carries them into the stream, where
+// every node's XREADGROUP picks them up); its poll only catches what a crashed node left behind.
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -17,6 +19,7 @@ import {
   positionKey,
   readPosition,
 } from './consumer.ts';
+import { outboxWakeupsOf } from './wakeups.ts';
 
 export interface RedisEventBusOptions {
   db: Kysely<Database>;
@@ -28,7 +31,7 @@ export interface RedisEventBusOptions {
   stream?: string;
   /** Approximate stream length kept; a consumer group further behind than this would miss entries. @default 1000000 */
   maxLen?: number;
-  /** Relay poll interval when idle. @default 50 ms */
+  /** Relay safety poll when idle (local commits and notify() wake it at once). @default 1000 ms */
   pollMs?: number;
   /** XREADGROUP BLOCK time; bounds how long close() waits. @default 500 ms */
   blockMs?: number;
@@ -66,6 +69,9 @@ export class RedisEventBus implements EventBus {
   readonly #loops: GroupLoop[] = [];
   #relayed = 0;
   #relayWake: (() => void) | undefined;
+  /** A wake-up arrived while the relay was reading: read again instead of sleeping. */
+  #relayWoken = false;
+  #unsubscribe: (() => void) | undefined;
   #relayDone: Promise<void> | undefined;
   #relayFailures = 0;
   #started = false;
@@ -76,7 +82,7 @@ export class RedisEventBus implements EventBus {
     this.#o = {
       stream: 'vitalive:events',
       maxLen: 1_000_000,
-      pollMs: 50,
+      pollMs: 1000,
       blockMs: 500,
       leaseMs: 5_000,
       batchSize: 200,
@@ -108,10 +114,12 @@ export class RedisEventBus implements EventBus {
       loop.conn = redis.duplicate();
       loop.done = this.#runGroup(loop);
     }
+    this.#unsubscribe = outboxWakeupsOf(db)?.subscribe(() => this.notify(), 'local');
     this.#relayDone = this.#runRelay();
   }
 
   notify(): void {
+    this.#relayWoken = true;
     this.#relayWake?.();
   }
 
@@ -135,6 +143,7 @@ export class RedisEventBus implements EventBus {
 
   async #close(): Promise<void> {
     this.#closed = true;
+    this.#unsubscribe?.();
     this.#relayWake?.();
     await Promise.all([this.#relayDone, ...this.#loops.map((l) => l.done)]);
     for (const l of this.#loops) {
@@ -165,8 +174,11 @@ export class RedisEventBus implements EventBus {
     const { db, redis, stream, maxLen, batchSize, pollMs, logger } = this.#o;
     while (!this.#closed) {
       let count = 0;
+      // As in the local bus: only the safety poll, the first read and a retry position pending events.
+      const position = !this.#relayWoken;
+      this.#relayWoken = false;
       try {
-        const events = await readEvents(db, this.#relayed, batchSize);
+        const events = await readEvents(db, this.#relayed, batchSize, { position });
         count = events.length;
         // One round trip per batch; entry ids are outbox ids, so order and uniqueness hold.
         const pipe = redis.pipeline();
@@ -194,7 +206,7 @@ export class RedisEventBus implements EventBus {
         await this.#sleepRelay(Math.min(5000, 100 * 2 ** Math.min(this.#relayFailures, 10)));
         continue;
       }
-      if (count < batchSize) await this.#sleepRelay(pollMs);
+      if (count < batchSize && !this.#relayWoken) await this.#sleepRelay(pollMs);
     }
   }
 
