@@ -3,75 +3,29 @@
 // person's raw readings (audit-logged), list unlinked readings and assign them; channel managers and
 // hosts never see raw readings. Devices (staff/admin): register, list with presence, rotate, disable,
 // command. Edge tokens: admin only.
-import { type Static, Type } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
 import type { EdgeTokens, Readings } from '../../commerce/index.ts';
 import type { Edge } from '../../edge/index.ts';
-import { READING_FIELDS, VitaliveError } from '../../protocols/index.ts';
+import {
+  AssignedSchema,
+  AssignReadingsBody,
+  bearer,
+  DeviceCommandBody,
+  DeviceDisabledBody,
+  DeviceSchema,
+  DeviceSecretSchema,
+  EdgeTokenSchema,
+  IdParams,
+  IngestBody,
+  IngestResultSchema,
+  NewDeviceBody,
+  NewEdgeTokenBody,
+  ReadingSchema,
+  ReadingsQuery,
+  VitaliveError,
+} from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import { bearer, Id, IdParams } from './people-schemas.ts';
-
-const MetricName = Type.Union(
-  [
-    'WEIGHT_KG',
-    'BODY_FAT_PCT',
-    'MUSCLE_MASS_KG',
-    'VISCERAL_FAT_LEVEL',
-    'BMI',
-    'SYSTOLIC_MMHG',
-    'DIASTOLIC_MMHG',
-    'PULSE_BPM',
-    'GLUCOSE_MMOL_L',
-  ].map((m) => Type.Literal(m)),
-);
-// Built from the shared definition the edge validates with: whatever the edge forwards passes here.
-const F = READING_FIELDS;
-const Text = (spec: { minLength: number; maxLength: number; pattern: string }) =>
-  Type.Union([Type.String({ ...spec }), Type.Null()]);
-const IngestReadingSchema = Type.Object(
-  {
-    deviceId: Type.String({ ...F.deviceId }),
-    bootId: Type.Integer({ ...F.bootId }),
-    seq: Type.Integer({ ...F.seq }),
-    metric: MetricName,
-    value: Type.Number(),
-    measuredAtMs: Type.Integer({ ...F.measuredAtMs }),
-    memberCode: Text(F.memberCode),
-    eventId: Text(F.eventId),
-    receivedAtMs: Type.Integer({ ...F.receivedAtMs }),
-  },
-  { additionalProperties: false },
-);
-const ReadingSchema = Type.Object({
-  id: Type.Integer(),
-  deviceId: Type.String(),
-  bootId: Type.Integer(),
-  seq: Type.Integer(),
-  metric: Type.String(),
-  value: Type.Number(),
-  measuredAtMs: Type.Integer(),
-  memberCode: Type.Union([Type.String(), Type.Null()]),
-  eventId: Type.Union([Type.String(), Type.Null()]),
-  personId: Type.Union([Type.String(), Type.Null()]),
-  receivedAtMs: Type.Integer(),
-});
-const Limit = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
-  { additionalProperties: false },
-);
-const DeviceSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  location: Type.String(),
-  disabled: Type.Boolean(),
-  createdAtMs: Type.Integer(),
-  online: Type.Boolean(),
-  lastSeenMs: Type.Union([Type.Integer(), Type.Null()]),
-  readingsToday: Type.Integer(),
-  quarantined: Type.Integer(),
-  aclViolations: Type.Integer(),
-});
-const Secret = Type.Object({ id: Type.String(), secret: Type.String() });
 
 /** What the device routes need from the embedded edge. */
 type DeviceAdminMethod =
@@ -123,11 +77,8 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         tags: ['readings'],
         summary: 'Readings from a standalone edge (edge token; idempotent by device, boot and seq)',
         security: bearer,
-        body: Type.Object(
-          { readings: Type.Array(IngestReadingSchema, { maxItems: 5000 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ stored: Type.Integer(), duplicates: Type.Integer() }) },
+        body: IngestBody,
+        response: { 200: IngestResultSchema },
       },
     },
     async (request) => readings.ingest(request.body.readings),
@@ -141,7 +92,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         tags: ['readings'],
         summary: 'My own readings, newest first',
         security: bearer,
-        querystring: Limit,
+        querystring: ReadingsQuery,
         response: { 200: Type.Array(ReadingSchema) },
       },
     },
@@ -157,7 +108,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         summary: "A person's raw readings (staff/admin; only with health-data consent; audit-logged)",
         security: bearer,
         params: IdParams,
-        querystring: Limit,
+        querystring: ReadingsQuery,
         response: { 200: Type.Array(ReadingSchema) },
       },
     },
@@ -173,7 +124,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         tags: ['readings'],
         summary: 'Readings not linked to a person yet (unknown or missing member code)',
         security: bearer,
-        querystring: Limit,
+        querystring: ReadingsQuery,
         response: { 200: Type.Array(ReadingSchema) },
       },
     },
@@ -188,14 +139,8 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         tags: ['readings'],
         summary: 'Assign unlinked readings to a person (audited)',
         security: bearer,
-        body: Type.Object(
-          {
-            readingIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }),
-            personId: Id,
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ assigned: Type.Integer() }) },
+        body: AssignReadingsBody,
+        response: { 200: AssignedSchema },
       },
     },
     async (request) => ({
@@ -215,11 +160,8 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         tags: ['devices'],
         summary: 'Issue an edge token for a standalone edge (shown once)',
         security: bearer,
-        body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 128 }) },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ id: Type.String(), token: Type.String() }) },
+        body: NewEdgeTokenBody,
+        response: { 201: EdgeTokenSchema },
       },
     },
     async (request, reply) => {
@@ -241,14 +183,6 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
     },
   );
 
-  const RegisterBody = Type.Object(
-    {
-      id: Id,
-      kind: Type.String({ minLength: 1, maxLength: 32 }),
-      location: Type.String({ minLength: 1, maxLength: 128 }),
-    },
-    { additionalProperties: false },
-  );
   app.post(
     '/api/devices',
     {
@@ -257,11 +191,11 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         tags: ['devices'],
         summary: 'Register a device; the secret is shown once',
         security: bearer,
-        body: RegisterBody,
-        response: { 201: Secret },
+        body: NewDeviceBody,
+        response: { 201: DeviceSecretSchema },
       },
     },
-    async (request: { body: Static<typeof RegisterBody> }, reply) => {
+    async (request, reply) => {
       const { id, kind, location } = request.body;
       const secret = await devices().registerDevice(id, kind, location);
       if (!secret) throw new VitaliveError('CONFLICT', { reason: `device ${id} exists` });
@@ -293,7 +227,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         summary: 'New secret (shown once); the live connection is closed',
         security: bearer,
         params: IdParams,
-        response: { 200: Secret },
+        response: { 200: DeviceSecretSchema },
       },
     },
     async (request) => {
@@ -312,7 +246,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         summary: 'Disable (kicks the live connection) or re-enable a device',
         security: bearer,
         params: IdParams,
-        body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }),
+        body: DeviceDisabledBody,
       },
     },
     async (request, reply) => {
@@ -331,10 +265,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         summary: "Send a command to the device's commands topic",
         security: bearer,
         params: IdParams,
-        body: Type.Object(
-          { command: Type.Union([Type.Literal('identify'), Type.Literal('sync-time')]) },
-          { additionalProperties: false },
-        ),
+        body: DeviceCommandBody,
       },
     },
     async (request, reply) => {
