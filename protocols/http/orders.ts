@@ -117,6 +117,15 @@ export const OrphanParams = Type.Object(
 );
 export type OrphanParams = Static<typeof OrphanParams>;
 
+/** Why a verified payment could not be applied to its order. */
+export const ORPHAN_REASONS = [
+  'order_not_payable',
+  'order_unknown',
+  'amount_mismatch',
+  'provider_mismatch',
+] as const;
+export type OrphanReason = (typeof ORPHAN_REASONS)[number];
+
 /** A verified payment no order could take (expired, cancelled, double, mismatched): to refund. */
 export const OrphanedPaymentSchema = Type.Object({
   provider: Type.String(),
@@ -126,7 +135,7 @@ export const OrphanedPaymentSchema = Type.Object({
   orderStatus: Nullable(Type.String()),
   amountMinor: Type.Integer(),
   currency: Type.String(),
-  reason: Type.String(),
+  reason: Type.Unsafe<OrphanReason>({ type: 'string', enum: [...ORPHAN_REASONS] }),
   receivedAtMs: Type.Integer(),
   resolvedAtMs: Nullable(Type.Integer()),
 });
@@ -146,7 +155,7 @@ export const WebhookHeaders = Type.Object({
 export const WebhookReceiptSchema = Type.Object({
   received: Type.Literal(true),
   duplicate: Type.Boolean(),
-  orphaned: Nullable(Type.String()),
+  orphaned: Nullable(Type.Unsafe<OrphanReason>({ type: 'string', enum: [...ORPHAN_REASONS] })),
   orderId: Type.String(),
   status: Nullable(Type.String()),
 });

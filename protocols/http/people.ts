@@ -1,10 +1,10 @@
 // People on the wire: the person record, roles, and the bodies and replies of /api/people and /api/me.
 import { type Static, Type } from 'typebox';
+import { ROLES } from '../roles.ts';
 import { Id, IdParams, Nullable, PageQuery } from './common.ts';
 
-/** Roles a person can hold; `member` is implied for every registered person. */
-export const ROLES = ['admin', 'staff', 'channel_manager', 'host', 'member'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../roles.ts';
+/** A role a person can hold; `member` is implied for every registered person. */
 export const RoleName = Type.Enum(ROLES);
 
 /** At least one visible character. */

@@ -1,6 +1,7 @@
 // Channels: the list with commission rates and invite links (with QR); staff create channels; managers
 // and staff invite people by phone or e-mail and see the channel's invitations.
 import { useState } from 'preact/hooks';
+import type { Channel, ChannelInvitation as Invitation } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatDateTime, formatNumber } from '../common/i18n.ts';
 import { QrCode } from '../common/qr.tsx';
@@ -17,14 +18,6 @@ import {
   useAction,
 } from './kit.tsx';
 import { ts } from './messages.ts';
-
-interface Channel {
-  id: string;
-  name: string;
-  managerId: string | null;
-  commissionBps: number;
-  inviteCode: string;
-}
 
 export function ChannelsPage() {
   const list = useAsync((signal) => api.get<Channel[]>('/api/channels', { signal }), []);
@@ -142,13 +135,6 @@ function ChannelSettings({ channel, onChanged }: { channel: Channel; onChanged: 
       {action.view()}
     </section>
   );
-}
-
-interface Invitation {
-  id: string;
-  personId: string | null;
-  outcome: string;
-  createdAtMs: number;
 }
 
 function ChannelDetail({ channel }: { channel: Channel }) {

@@ -3,6 +3,7 @@
 // drill-downs per live session and offline event. What a channel manager receives is already limited
 // to their channels by the server; the page shows what it gets.
 import { useEffect, useState } from 'preact/hooks';
+import type { Balance, SessionFunnel as SessionMetrics } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { TimeSeriesChart } from '../common/chart.tsx';
 import { formatMoney, formatNumber, formatTime } from '../common/i18n.ts';
@@ -172,11 +173,6 @@ function FunnelTable({
 
 const REFERRER_REFRESH_MS = 10_000;
 
-interface Balance {
-  currency: string;
-  pendingMinor: number;
-}
-
 function Referrers({
   period,
   tick,
@@ -303,19 +299,6 @@ function Sessions({ stream, money }: { stream: StreamState; money: (m: number) =
       {open && <SessionDetail id={open} money={money} tick={stream.receivedAtMs} />}
     </section>
   );
-}
-
-interface SessionMetrics {
-  uniqueViewers: number;
-  impressions: number;
-  clicks: number;
-  ordersPlaced: number;
-  ordersPaid: number;
-  ordersRefunded: number;
-  paidGmvMinor: number;
-  refundedGmvMinor: number;
-  peakViewers?: number;
-  conversion: { joinToClick: number; clickToOrder: number; orderToPaid: number; joinToPaid: number };
 }
 
 function SessionDetail({ id, money, tick }: { id: string; money: (m: number) => string; tick: number }) {

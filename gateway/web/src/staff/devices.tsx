@@ -1,21 +1,12 @@
 // Devices (/staff/devices): register (the secret is shown once), presence, rotate the secret, disable
 // or enable, send a command; and edge tokens for standalone edges (admins).
 import { useState } from 'preact/hooks';
+import type { Device } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { ConfirmButton, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
-
-interface Device {
-  id: string;
-  kind: string;
-  location: string;
-  disabled: boolean;
-  online?: boolean;
-  lastSeenMs?: number | null;
-  readingsToday?: number;
-}
 
 export function DevicesPage() {
   const list = useAsync((signal) => api.get<Device[]>('/api/devices', { signal }), []);

@@ -2,6 +2,7 @@
 // by order id. Confirm a manual payment, refund, fulfil — each asks for confirmation first. Above them,
 // the payments no order could take (to refund at the provider), until staff mark them refunded.
 import { useState } from 'preact/hooks';
+import type { Order, OrphanedPayment } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { formatDateTime, formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -9,16 +10,7 @@ import { ConfirmButton, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { tp } from './payments-messages.ts';
 
-interface OrphanedPayment {
-  provider: string;
-  eventId: string;
-  orderId: string;
-  orderStatus: string | null;
-  amountMinor: number;
-  currency: string;
-  reason: 'order_not_payable' | 'order_unknown' | 'amount_mismatch' | 'provider_mismatch';
-  receivedAtMs: number;
-}
+export type { Order };
 
 function OrphanedPayments() {
   const state = useAsync(
@@ -86,19 +78,6 @@ function OrphanedPayments() {
       </AsyncView>
     </section>
   );
-}
-
-export interface Order {
-  orderId: string;
-  personId: string;
-  quantity: number;
-  totalMinor: number;
-  payableMinor: number;
-  currency: string;
-  status: string;
-  provider: string;
-  fulfilment: { method: string; clinic?: string };
-  createdAtMs: number;
 }
 
 const STATUSES = ['', 'placed', 'paid', 'fulfilled', 'completed', 'cancelled', 'expired', 'refunded'];

@@ -2,13 +2,12 @@
 // a password-reset code and their recent readings where health-data access allows (staff), and the
 // unlinked readings that can be assigned to them (staff).
 import { useState } from 'preact/hooks';
+import { ROLES, type Role } from '../../../../protocols/roles.ts';
 import { api, auth, type Person } from '../common/api.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { ConfirmButton, PAGE_SIZE, Pager, RowChooser, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { PersonReadings, UnlinkedReadings } from './person-readings.tsx';
-
-const ROLES = ['admin', 'staff', 'channel_manager', 'host', 'member'];
 
 export function PeoplePage() {
   const [input, setInput] = useState('');
@@ -94,7 +93,7 @@ export function PeoplePage() {
 
 function PersonPanel({ person, onChanged }: { person: Person; onChanged: () => void }) {
   const [roles, setRoles] = useState(person.roles);
-  const [role, setRole] = useState('staff');
+  const [role, setRole] = useState<Role>('staff');
   const action = useAction();
   const admin = auth.hasRole('admin');
   return (
@@ -122,7 +121,7 @@ function PersonPanel({ person, onChanged }: { person: Person; onChanged: () => v
           <select
             aria-label={ts('addRole')}
             value={role}
-            onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value)}
+            onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as Role)}
           >
             {ROLES.filter((r) => !roles.includes(r)).map((r) => (
               <option key={r} value={r}>
