@@ -15,6 +15,7 @@ import {
 import { createSocketServer, type SocketServer } from '../../gateway/sockets/index.ts';
 import { syntheticRtpParameters } from '../../loadtest/media/synthetic-rtp.ts';
 import type { WorkerPool } from '../../media/index.ts';
+import type { TestSocket } from '../helpers/live-platform.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { startPool, waitFor } from '../helpers/media.ts';
 
@@ -32,6 +33,8 @@ class TableSessions implements SessionDirectory {
 // biome-ignore lint/suspicious/noExplicitAny: replies are checked field by field in each test
 type Reply = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
 
+type MediaSocket = TestSocket<'/media'>;
+
 describe('/media signalling', () => {
   let pool: WorkerPool;
   let http: App;
@@ -40,10 +43,13 @@ describe('/media signalling', () => {
   let url: string;
   const tokens = new TokenService({ secret: new Uint8Array(32).fill(7) });
   const sessions = new TableSessions();
-  const clients: Socket[] = [];
+  const clients: MediaSocket[] = [];
 
-  async function client(token?: string): Promise<Socket> {
-    const s = connect(`${url}/media`, { transports: ['websocket'], auth: token ? { token } : {} });
+  async function client(token?: string): Promise<MediaSocket> {
+    const s: MediaSocket = connect(`${url}/media`, {
+      transports: ['websocket'],
+      auth: token ? { token } : {},
+    });
     clients.push(s);
     await new Promise<void>((resolve, reject) => {
       s.once('connect', () => resolve());
@@ -51,14 +57,15 @@ describe('/media signalling', () => {
     });
     return s;
   }
-  const ask = (s: Socket, event: string, payload: unknown): Promise<Reply> =>
-    s.timeout(5000).emitWithAck(event, payload);
-  const ok = async (s: Socket, event: string, payload: unknown) => {
+  // Any event and payload: what the server does with ones outside the contract is under test too.
+  const ask = (s: MediaSocket, event: string, payload: unknown): Promise<Reply> =>
+    (s as Socket).timeout(5000).emitWithAck(event, payload);
+  const ok = async (s: MediaSocket, event: string, payload: unknown) => {
     const r = await ask(s, event, payload);
     if (!r.ok) throw new Error(`${event}: ${r.error.code} ${r.error.message}`);
     return r.data;
   };
-  const code = async (s: Socket, event: string, payload: unknown) => {
+  const code = async (s: MediaSocket, event: string, payload: unknown) => {
     const r = await ask(s, event, payload);
     return r.ok ? 'ok' : r.error.code;
   };
@@ -220,7 +227,7 @@ describe('/media signalling', () => {
       ],
     ];
     for (const [event, payload] of bad) expect(await code(s, event, payload)).toBe('VALIDATION_FAILED');
-    s.emit('media:nonsense', {});
+    (s as Socket).emit('media:nonsense', {});
     const metrics = await waitFor(() => true, 0).then(() =>
       http.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } }),
     );
