@@ -17,7 +17,7 @@ import type { SocketAccess } from '../access.ts';
 import type { LiveChat } from '../live/chat.ts';
 import type { LiveNamespace } from '../live/namespace.ts';
 import { sessionRoom } from '../live/namespace.ts';
-import { compile, countUnknownEvents, handle, type SocketCounters } from '../validate.ts';
+import { compile, contractOf, countUnknownEvents, handle, type SocketCounters } from '../validate.ts';
 
 /** Commerce operations the console triggers, on behalf of the acting person. */
 export interface HostActions {
@@ -79,6 +79,17 @@ const parseMute = compile(
     { additionalProperties: false },
   ),
 );
+
+contractOf<HostClientToServer>()({
+  'host:join': parseSession,
+  'session:go_live': parseSession,
+  'session:end': parseSession,
+  'card:pin': parseCard,
+  'card:unpin': parseCard,
+  'card:countdown': parseCountdown,
+  'chat:delete': parseDelete,
+  'chat:mute': parseMute,
+});
 
 const KNOWN = new Set([
   'host:join',

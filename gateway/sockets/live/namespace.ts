@@ -24,7 +24,14 @@ import {
   VitaliveError,
 } from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
-import { compile, dispatcher, type SocketCounters, type SocketHandler, socketHandler } from '../validate.ts';
+import {
+  compile,
+  contractOf,
+  dispatcher,
+  type SocketCounters,
+  type SocketHandler,
+  socketHandler,
+} from '../validate.ts';
 import type { LiveBudgets } from './budgets.ts';
 import type { LiveChat } from './chat.ts';
 import type { ViewerIds } from './viewer-ids.ts';
@@ -111,6 +118,17 @@ const parseOrder = compile(
     { additionalProperties: false },
   ),
 );
+
+contractOf<LiveClientToServer>()({
+  'live:join': parseJoin,
+  'live:resync': parseSession,
+  'live:leave': parseSession,
+  'card:impression': parseCard,
+  'card:click': parseCard,
+  'chat:send': parseChat,
+  'live:auth': parseAuth,
+  'order:place': parseOrder,
+});
 
 function errorReply(err: unknown): HttpLikeReply {
   const coded = isVitaliveError(err) ? err : new VitaliveError('INTERNAL');
