@@ -1,7 +1,7 @@
 // Channels: the list with commission rates and invite links (with QR); staff create channels; managers
 // and staff invite people by phone or e-mail and see the channel's invitations.
 import { useState } from 'preact/hooks';
-import type { Channel, ChannelInvitation as Invitation } from '../../../../protocols/index.ts';
+import type { Channel, ChannelInvitationsPage, ChannelInviteResult } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatDateTime, formatNumber } from '../common/i18n.ts';
 import { QrCode } from '../common/qr.tsx';
@@ -141,7 +141,7 @@ function ChannelDetail({ channel }: { channel: Channel }) {
   const [offset, setOffset] = useState(0);
   const invitations = useAsync(
     (signal) =>
-      api.get<{ items: Invitation[] }>(
+      api.get<ChannelInvitationsPage>(
         `/api/channels/${channel.id}/invitations?limit=${PAGE_SIZE}&offset=${offset}`,
         { signal },
       ),
@@ -163,7 +163,7 @@ function ChannelDetail({ channel }: { channel: Channel }) {
         <ActionForm
           label={ts('invite')}
           run={async () => {
-            const r = await api.post<{ outcome: string }>(`/api/channels/${channel.id}/invitations`, {
+            const r = await api.post<ChannelInviteResult>(`/api/channels/${channel.id}/invitations`, {
               displayName: name.trim(),
               ...contactOf(contact),
             });

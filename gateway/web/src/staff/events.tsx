@@ -1,7 +1,7 @@
 // Offline events: the list, a new event (staff), and for the chosen event its invitee list, adding an
 // invitee on behalf of one of its channels, and the check-in screen (type or scan a member code).
 import { useState } from 'preact/hooks';
-import type { Channel, Invitee, OfflineEvent } from '../../../../protocols/index.ts';
+import type { Channel, EventInviteResult, Invitee, OfflineEvent } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -196,7 +196,7 @@ function AddInvitee({
     <ActionForm
       label={ts('addInvitee')}
       run={async () => {
-        const r = await api.post<{ memberCode: string }>(`/api/events/${eventId}/invitees`, {
+        const r = await api.post<EventInviteResult>(`/api/events/${eventId}/invitees`, {
           channelId,
           displayName: name.trim(),
           ...contactOf(contact),

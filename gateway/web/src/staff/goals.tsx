@@ -1,7 +1,7 @@
 // Goal rules ("for your goal"): the list, a form to add a rule or change the chosen one, turning a
 // rule on or off, and deleting it after a confirmation. Staff and admins only; the server checks it.
 import { useState } from 'preact/hooks';
-import type { MetricRange as MetricInfo, GoalRule as Rule } from '../../../../protocols/index.ts';
+import type { GoalRules, MetricRange as MetricInfo, GoalRule as Rule } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { formatNumber } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -13,10 +13,7 @@ import { ts } from './messages.ts';
 const GOAL_MAX = 64;
 
 export function GoalsPage() {
-  const data = useAsync(
-    (signal) => api.get<{ rules: Rule[]; metrics: MetricInfo[] }>('/api/goal-rules', { signal }),
-    [],
-  );
+  const data = useAsync((signal) => api.get<GoalRules>('/api/goal-rules', { signal }), []);
   const [editing, setEditing] = useState<string>();
   const action = useAction();
   return (

@@ -2,7 +2,7 @@
 // by order id. Confirm a manual payment, refund, fulfil — each asks for confirmation first. Above them,
 // the payments no order could take (to refund at the provider), until staff mark them refunded.
 import { useState } from 'preact/hooks';
-import type { Order, OrphanedPayment } from '../../../../protocols/index.ts';
+import type { Order, OrphanedPayment, PeoplePage } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { formatDateTime, formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -92,10 +92,7 @@ async function findOrders(q: string, status: string, offset: number, signal: Abo
   const names = new Map<string, string>();
   let personId = '';
   if (query) {
-    const found = await api.get<{ items: Array<{ id: string; displayName: string }> }>(
-      `/api/people?q=${encodeURIComponent(query)}&limit=1`,
-      { signal },
-    );
+    const found = await api.get<PeoplePage>(`/api/people?q=${encodeURIComponent(query)}&limit=1`, { signal });
     const p = found.items[0];
     if (!p) return { orders: [], names };
     personId = p.id;

@@ -1,6 +1,6 @@
 // Payouts per channel and period (orders paid in [from, to)): the table, and the same as CSV.
 import { useState } from 'preact/hooks';
-import type { PayoutRow } from '../../../../protocols/index.ts';
+import type { PayoutReport } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -16,10 +16,7 @@ export function PayoutsPage() {
   const [from, setFrom] = useState(isoDay(today - 29 * DAY_MS));
   const [to, setTo] = useState(isoDay(today));
   const [query, setQuery] = useState(() => `from=${dayMs(from)}&to=${dayMs(to) + DAY_MS}`);
-  const state = useAsync(
-    (signal) => api.get<{ rows: PayoutRow[] }>(`/api/payouts?${query}`, { signal }),
-    [query],
-  );
+  const state = useAsync((signal) => api.get<PayoutReport>(`/api/payouts?${query}`, { signal }), [query]);
   const download = useAction();
   return (
     <section class="panel">

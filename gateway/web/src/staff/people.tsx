@@ -2,6 +2,7 @@
 // a password-reset code and their recent readings where health-data access allows (staff), and the
 // unlinked readings that can be assigned to them (staff).
 import { useState } from 'preact/hooks';
+import type { PeoplePage as PeopleResults, ResetCode } from '../../../../protocols/index.ts';
 import { ROLES, type Role } from '../../../../protocols/roles.ts';
 import { api, auth, type Person } from '../common/api.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -16,10 +17,9 @@ export function PeoplePage() {
   const [chosen, setChosen] = useState<Person>();
   const list = useAsync(
     (signal) =>
-      api.get<{ items: Person[]; total: number }>(
-        `/api/people?q=${encodeURIComponent(q)}&limit=${PAGE_SIZE}&offset=${offset}`,
-        { signal },
-      ),
+      api.get<PeopleResults>(`/api/people?q=${encodeURIComponent(q)}&limit=${PAGE_SIZE}&offset=${offset}`, {
+        signal,
+      }),
     [q, offset],
   );
   const staff = auth.hasRole('staff', 'admin');
@@ -151,7 +151,7 @@ function PersonPanel({ person, onChanged }: { person: Person; onChanged: () => v
         disabled={action.busy}
         onConfirm={() =>
           action.run(async () => {
-            const r = await api.post<{ code: string }>(`/api/people/${person.id}/reset-code`);
+            const r = await api.post<ResetCode>(`/api/people/${person.id}/reset-code`);
             return ts('resetCodeIs', { name: person.displayName, code: r.code });
           })
         }
