@@ -1,6 +1,8 @@
 // Roles a person can hold. A person may hold several; `member` is implied for every registered person.
-export const ROLES = ['admin', 'staff', 'channel_manager', 'host', 'member'] as const;
-export type Role = (typeof ROLES)[number];
+// The list is part of the wire contract (a person's `roles`), so it lives in protocols.
+import { ROLES, type Role } from '../protocols/index.ts';
+
+export { ROLES, type Role };
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);

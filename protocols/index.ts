@@ -1,5 +1,5 @@
-// Wire contracts shared by every room: the error registry (and, as they arrive, protobuf code and
-// socket.io event maps).
+// Wire contracts shared by every room: the device protocol, the error registry, the HTTP schemas and
+// their types (http/) and the socket.io event maps per namespace (sockets/).
 
 export {
   checkReadingFields,
@@ -26,28 +26,5 @@ export {
   isVitaliveError,
   VitaliveError,
 } from './errors.ts';
-export type {
-  Ack,
-  ChatMessage,
-  HttpLikeReply,
-  LiveCardView,
-  LiveClientToServer,
-  LiveJoinPayload,
-  LiveServerToClient,
-  LiveSnapshot,
-  OrderPlaceBody,
-  OrderPlacePayload,
-  SessionEventFrame,
-} from './live-events.ts';
-export type {
-  ConsumeReply,
-  LayerHintPayload,
-  MediaClientToServer,
-  MediaJoinReply,
-  MediaJson,
-  MediaKind,
-  MediaRoomStats,
-  MediaServerToClient,
-  PlainTransportReply,
-  WebRtcTransportReply,
-} from './media-events.ts';
+export * from './http/index.ts';
+export type * from './sockets/index.ts';

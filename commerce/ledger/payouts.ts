@@ -36,20 +36,8 @@ export interface PayoutRow {
   paidOutMinor: number;
 }
 
-export const PAYOUT_COLUMNS = [
-  'channelId',
-  'channelName',
-  'currency',
-  'orders',
-  'gmvMinor',
-  'refundedOrders',
-  'refundedGmvMinor',
-  'commissionMinor',
-  'pendingMinor',
-  'availableMinor',
-  'frozenMinor',
-  'paidOutMinor',
-] as const satisfies ReadonlyArray<keyof PayoutRow>;
+/** The CSV report's columns: a wire contract (protocols/http/ledger.ts). */
+export { PAYOUT_COLUMNS } from '../../protocols/index.ts';
 
 /** The channels the actor may read in this query; undefined means every channel. */
 async function scope(db: Kysely<Database>, actor: Actor, channelId: string | undefined) {

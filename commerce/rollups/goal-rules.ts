@@ -4,7 +4,7 @@
 // (recommendCards) query the table on each join, so a change applies to the next join on every node.
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
-import { METRIC_NAMES, VitaliveError } from '../../protocols/index.ts';
+import { GOAL_MAX_LENGTH, METRIC_NAMES, VitaliveError } from '../../protocols/index.ts';
 import { appendEvent } from '../outbox.ts';
 import { requireRole } from '../people/access-scope.ts';
 import type { Actor } from '../people/person-model.ts';
@@ -34,8 +34,9 @@ export interface NewGoalRule {
 
 export type GoalRulePatch = Partial<NewGoalRule>;
 
-/** Longest goal label; the column is varchar(64). */
-export const GOAL_MAX_LENGTH = 64;
+// The longest goal label is part of the wire contract; the column is varchar(64).
+export { GOAL_MAX_LENGTH };
+
 /** Most rules kept at once: every join of a consenting viewer reads them all. */
 export const GOAL_RULES_MAX = 200;
 

@@ -1,19 +1,20 @@
 // /api/auth: register (with a one-time code proving the contact), log in, refresh, log out, change password and reset it with a staff-issued code.
 // All public; login, password change and reset are throttled per account and per client IP, login and
 // password change also per account across IPs (a browser that logged in before is let through).
-import { Type } from '@fastify/type-provider-typebox';
-import { VitaliveError } from '../../protocols/index.ts';
-import type { App } from '../http-app.ts';
 import {
-  DisplayName,
-  EmailInput,
-  Login,
-  Password,
-  type PeopleRouteDeps,
-  PhoneInput,
-  SessionSchema,
-  ShortCode,
-} from './people-schemas.ts';
+  AuthSessionSchema,
+  CodeSentSchema,
+  ContactCodeBody,
+  ContactProvenSchema,
+  LoginBody,
+  PasswordChangeBody,
+  PasswordResetBody,
+  RegisterBody,
+  VerifyContactBody,
+  VitaliveError,
+} from '../../protocols/index.ts';
+import type { App } from '../http-app.ts';
+import type { PeopleRouteDeps } from './people-schemas.ts';
 import {
   clearRefreshCookie,
   deviceOf,
@@ -25,8 +26,6 @@ import {
 export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   const { people, tokens } = deps;
 
-  const CodeSent = Type.Object({ status: Type.Literal('code_sent') });
-
   app.post(
     '/api/auth/register',
     {
@@ -34,18 +33,8 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
         tags: ['auth'],
         summary:
           'Register: sends a one-time code to each contact (or a notice if it has an account); same answer either way',
-        body: Type.Object(
-          {
-            displayName: DisplayName,
-            email: Type.Optional(EmailInput),
-            phone: Type.Optional(PhoneInput),
-            password: Password,
-            referralCode: Type.Optional(ShortCode),
-            channelCode: Type.Optional(ShortCode),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 202: CodeSent },
+        body: RegisterBody,
+        response: { 202: CodeSentSchema },
       },
     },
     async (request, reply) => {
@@ -63,11 +52,8 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
         tags: ['auth'],
         summary:
           'Prove a contact with its code: finishes a registration (201 and a session; a prospect with that contact keeps their record) or proves an account contact (200)',
-        body: Type.Object(
-          { contact: Login, code: Type.String({ minLength: 1, maxLength: 16 }) },
-          { additionalProperties: false },
-        ),
-        response: { 201: SessionSchema, 200: Type.Object({ status: Type.Literal('proven') }) },
+        body: VerifyContactBody,
+        response: { 201: AuthSessionSchema, 200: ContactProvenSchema },
       },
     },
     async (request, reply) => {
@@ -87,8 +73,8 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
         tags: ['auth'],
         summary:
           'Send a new code to a contact waiting for one (registration) or not yet proven (account); same answer always',
-        body: Type.Object({ contact: Login }, { additionalProperties: false }),
-        response: { 202: CodeSent },
+        body: ContactCodeBody,
+        response: { 202: CodeSentSchema },
       },
     },
     async (request, reply) => {
@@ -108,13 +94,8 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       schema: {
         tags: ['auth'],
         summary: 'Log in with e-mail or phone; sets the refresh cookie',
-        body: Type.Object(
-          { login: Login, password: Type.String({ minLength: 1, maxLength: 128 }) },
-          {
-            additionalProperties: false,
-          },
-        ),
-        response: { 200: SessionSchema },
+        body: LoginBody,
+        response: { 200: AuthSessionSchema },
       },
     },
     async (request, reply) => {
@@ -134,7 +115,7 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       schema: {
         tags: ['auth'],
         summary: 'Exchange the refresh cookie for a new access token and a rotated cookie',
-        response: { 200: SessionSchema },
+        response: { 200: AuthSessionSchema },
       },
     },
     async (request, reply) => {
@@ -166,15 +147,8 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       schema: {
         tags: ['auth'],
         summary: 'Change the password (also replaces a single-use password); ends other sessions',
-        body: Type.Object(
-          {
-            login: Login,
-            currentPassword: Type.String({ minLength: 1, maxLength: 128 }),
-            newPassword: Password,
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: SessionSchema },
+        body: PasswordChangeBody,
+        response: { 200: AuthSessionSchema },
       },
     },
     async (request, reply) => {
@@ -193,10 +167,7 @@ export async function authRoutes(app: App, deps: PeopleRouteDeps): Promise<void>
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with a one-time code issued by staff; ends every session',
-        body: Type.Object(
-          { login: Login, code: ShortCode, newPassword: Password },
-          { additionalProperties: false },
-        ),
+        body: PasswordResetBody,
       },
     },
     async (request, reply) => {

@@ -1,16 +1,22 @@
 // /api/products: the catalog. Staff and admins maintain it (products, their tags and reading ranges,
 // stock); anyone signed in may browse.
 import { Type } from '@fastify/type-provider-typebox';
-import { METRIC_RANGES, VitaliveError } from '../../protocols/index.ts';
-import type { App } from '../http-app.ts';
-import { bearer, PageQuery } from './people-schemas.ts';
 import {
+  bearer,
+  METRIC_RANGES,
   NewProductBody,
   ProductChangesBody,
+  ProductListQuery,
+  ProductParams,
   ProductSchema,
-  type SalesRouteDeps,
-  Uuid,
-} from './sales-schemas.ts';
+  ReadingMetricsSchema,
+  SkuParams,
+  SkuSchema,
+  StockAdjustBody,
+  VitaliveError,
+} from '../../protocols/index.ts';
+import type { App } from '../http-app.ts';
+import type { SalesRouteDeps } from './sales-schemas.ts';
 
 export async function catalogRoutes(app: App, deps: SalesRouteDeps): Promise<void> {
   const { catalog } = deps.services;
@@ -42,10 +48,7 @@ export async function catalogRoutes(app: App, deps: SalesRouteDeps): Promise<voi
         tags: ['catalog'],
         summary: 'Products, newest first; `tag` filters by health goal',
         security: bearer,
-        querystring: Type.Object(
-          { ...PageQuery, tag: Type.Optional(Type.String({ maxLength: 48 })) },
-          { additionalProperties: false },
-        ),
+        querystring: ProductListQuery,
         response: { 200: Type.Array(ProductSchema) },
       },
     },
@@ -65,7 +68,7 @@ export async function catalogRoutes(app: App, deps: SalesRouteDeps): Promise<voi
         tags: ['catalog'],
         summary: 'One product',
         security: bearer,
-        params: Type.Object({ productId: Uuid }, { additionalProperties: false }),
+        params: ProductParams,
         response: { 200: ProductSchema },
       },
     },
@@ -84,9 +87,7 @@ export async function catalogRoutes(app: App, deps: SalesRouteDeps): Promise<voi
         tags: ['catalog'],
         summary: 'The metrics devices measure, each with its physical range (bounds of product ranges)',
         security: bearer,
-        response: {
-          200: Type.Array(Type.Object({ metric: Type.String(), min: Type.Number(), max: Type.Number() })),
-        },
+        response: { 200: ReadingMetricsSchema },
       },
     },
     async () => Object.values(METRIC_RANGES).map((r) => ({ metric: r.name, min: r.min, max: r.max })),
@@ -101,7 +102,7 @@ export async function catalogRoutes(app: App, deps: SalesRouteDeps): Promise<voi
         summary:
           'Replace the tags and/or the reading ranges (known metrics, min < max within the physical range)',
         security: bearer,
-        params: Type.Object({ productId: Uuid }, { additionalProperties: false }),
+        params: ProductParams,
         body: ProductChangesBody,
         response: { 200: ProductSchema },
       },
@@ -117,11 +118,9 @@ export async function catalogRoutes(app: App, deps: SalesRouteDeps): Promise<voi
         tags: ['catalog'],
         summary: 'Receive (positive) or write off (negative) units on hand',
         security: bearer,
-        params: Type.Object({ skuId: Uuid }, { additionalProperties: false }),
-        body: Type.Object(
-          { delta: Type.Integer({ minimum: -100_000_000, maximum: 100_000_000 }) },
-          { additionalProperties: false },
-        ),
+        params: SkuParams,
+        body: StockAdjustBody,
+        response: { 200: SkuSchema },
       },
     },
     async (request) => catalog.adjustStock(request.params.skuId, request.body.delta),

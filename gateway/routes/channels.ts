@@ -1,32 +1,21 @@
 // /api/channels: channels and their invitations. Admins and staff manage every channel; a channel
 // manager reads their own channels and invites people into them.
 import { Type } from '@fastify/type-provider-typebox';
-import { principalOf } from '../auth/index.ts';
-import type { App } from '../http-app.ts';
 import {
   bearer,
-  ChannelName,
+  ChannelChangesBody,
+  ChannelInvitationsPageSchema,
+  ChannelInvitationsQuery,
+  ChannelInviteBody,
+  ChannelInviteResultSchema,
+  ChannelListQuery,
   ChannelSchema,
-  CommissionBps,
-  DisplayName,
-  EmailInput,
-  Id,
   IdParams,
-  PageQuery,
-  type PeopleRouteDeps,
-  PhoneInput,
-} from './people-schemas.ts';
-
-const Outcome = Type.Union([
-  Type.Literal('created'),
-  Type.Literal('joined'),
-  Type.Literal('already_in_channel'),
-  Type.Literal('other_channel'),
-  Type.Literal('invited'),
-  Type.Literal('accepted'),
-  Type.Literal('declined'),
-  Type.Literal('sent'),
-]);
+  NewChannelBody,
+} from '../../protocols/index.ts';
+import { principalOf } from '../auth/index.ts';
+import type { App } from '../http-app.ts';
+import type { PeopleRouteDeps } from './people-schemas.ts';
 
 export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   const { people, guards } = deps;
@@ -41,14 +30,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
         tags: ['channels'],
         summary: 'Create a channel (its manager must hold channel_manager)',
         security: bearer,
-        body: Type.Object(
-          {
-            name: ChannelName,
-            managerId: Type.Optional(Type.Union([Id, Type.Null()])),
-            commissionBps: CommissionBps,
-          },
-          { additionalProperties: false },
-        ),
+        body: NewChannelBody,
         response: { 201: ChannelSchema },
       },
     },
@@ -66,10 +48,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
         tags: ['channels'],
         summary: 'Channels (channel managers: their own)',
         security: bearer,
-        querystring: Type.Object(
-          { includeArchived: Type.Optional(Type.Boolean({ default: false })) },
-          { additionalProperties: false },
-        ),
+        querystring: ChannelListQuery,
         response: { 200: Type.Array(ChannelSchema) },
       },
     },
@@ -101,16 +80,7 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
         summary: 'Edit a channel; rotateInviteCode stops old links from attributing new people',
         security: bearer,
         params: IdParams,
-        body: Type.Object(
-          {
-            name: Type.Optional(ChannelName),
-            managerId: Type.Optional(Type.Union([Id, Type.Null()])),
-            commissionBps: Type.Optional(CommissionBps),
-            rotateInviteCode: Type.Optional(Type.Boolean()),
-            archived: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false, minProperties: 1 },
-        ),
+        body: ChannelChangesBody,
         response: { 200: ChannelSchema },
       },
     },
@@ -142,13 +112,8 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
           'Invite someone by phone or e-mail (a new prospect, a known prospect without a channel joins, an account is asked); the answer is the same whoever holds the contact',
         security: bearer,
         params: IdParams,
-        body: Type.Object(
-          { displayName: DisplayName, email: Type.Optional(EmailInput), phone: Type.Optional(PhoneInput) },
-          { additionalProperties: false },
-        ),
-        response: {
-          202: Type.Object({ invitationId: Type.String(), status: Type.Literal('sent') }),
-        },
+        body: ChannelInviteBody,
+        response: { 202: ChannelInviteResultSchema },
       },
     },
     async (request, reply) => {
@@ -172,24 +137,8 @@ export async function channelRoutes(app: App, deps: PeopleRouteDeps): Promise<vo
         summary: "A channel's invitations, newest first",
         security: bearer,
         params: IdParams,
-        querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: Type.String(),
-                channelId: Type.String(),
-                personId: Type.Union([Type.String(), Type.Null()]),
-                invitedBy: Type.String(),
-                outcome: Outcome,
-                createdAtMs: Type.Integer(),
-              }),
-            ),
-            total: Type.Integer(),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
-          }),
-        },
+        querystring: ChannelInvitationsQuery,
+        response: { 200: ChannelInvitationsPageSchema },
       },
     },
     async (request) => {

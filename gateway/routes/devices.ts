@@ -1,33 +1,19 @@
 // Device admin (staff/admin): register, list with presence, rotate the secret, disable, send a command.
 // The embedded edge answers; on a node without one every device route answers 503.
-import { type Static, Type } from '@fastify/type-provider-typebox';
+import { Type } from '@fastify/type-provider-typebox';
 import type { Edge } from '../../edge/index.ts';
-import { VitaliveError } from '../../protocols/index.ts';
+import {
+  bearer,
+  DeviceCommandBody,
+  DeviceDisabledBody,
+  DeviceSchema,
+  DeviceSecretSchema,
+  IdParams,
+  NewDeviceBody,
+  VitaliveError,
+} from '../../protocols/index.ts';
 import type { Guards } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import { bearer, Id, IdParams } from './people-schemas.ts';
-
-const DeviceSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.String(),
-  location: Type.String(),
-  disabled: Type.Boolean(),
-  createdAtMs: Type.Integer(),
-  online: Type.Boolean(),
-  lastSeenMs: Type.Union([Type.Integer(), Type.Null()]),
-  readingsToday: Type.Integer(),
-  quarantined: Type.Integer(),
-  aclViolations: Type.Integer(),
-});
-const Secret = Type.Object({ id: Type.String(), secret: Type.String() });
-const RegisterBody = Type.Object(
-  {
-    id: Id,
-    kind: Type.String({ minLength: 1, maxLength: 32 }),
-    location: Type.String({ minLength: 1, maxLength: 128 }),
-  },
-  { additionalProperties: false },
-);
 
 /** What the device routes need from the embedded edge. */
 type DeviceAdminMethod =
@@ -63,11 +49,11 @@ export async function deviceRoutes(
         tags: ['devices'],
         summary: 'Register a device; the secret is shown once',
         security: bearer,
-        body: RegisterBody,
-        response: { 201: Secret },
+        body: NewDeviceBody,
+        response: { 201: DeviceSecretSchema },
       },
     },
-    async (request: { body: Static<typeof RegisterBody> }, reply) => {
+    async (request, reply) => {
       const { id, kind, location } = request.body;
       const secret = await devices().registerDevice(id, kind, location);
       if (!secret) throw new VitaliveError('CONFLICT', { reason: `device ${id} exists` });
@@ -99,7 +85,7 @@ export async function deviceRoutes(
         summary: 'New secret (shown once); the live connection is closed',
         security: bearer,
         params: IdParams,
-        response: { 200: Secret },
+        response: { 200: DeviceSecretSchema },
       },
     },
     async (request) => {
@@ -118,7 +104,7 @@ export async function deviceRoutes(
         summary: 'Disable (kicks the live connection) or re-enable a device',
         security: bearer,
         params: IdParams,
-        body: Type.Object({ disabled: Type.Boolean() }, { additionalProperties: false }),
+        body: DeviceDisabledBody,
       },
     },
     async (request, reply) => {
@@ -137,10 +123,7 @@ export async function deviceRoutes(
         summary: "Send a command to the device's commands topic",
         security: bearer,
         params: IdParams,
-        body: Type.Object(
-          { command: Type.Union([Type.Literal('identify'), Type.Literal('sync-time')]) },
-          { additionalProperties: false },
-        ),
+        body: DeviceCommandBody,
       },
     },
     async (request, reply) => {

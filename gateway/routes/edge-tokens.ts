@@ -1,10 +1,8 @@
 // Edge tokens (admin only): issued once per standalone edge, shown once, revocable.
-import { Type } from '@fastify/type-provider-typebox';
 import type { EdgeTokens } from '../../commerce/index.ts';
-import { VitaliveError } from '../../protocols/index.ts';
+import { bearer, EdgeTokenSchema, IdParams, NewEdgeTokenBody, VitaliveError } from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import { bearer, IdParams } from './people-schemas.ts';
 
 export async function edgeTokenRoutes(
   app: App,
@@ -21,11 +19,8 @@ export async function edgeTokenRoutes(
         tags: ['devices'],
         summary: 'Issue an edge token for a standalone edge (shown once)',
         security: bearer,
-        body: Type.Object(
-          { name: Type.String({ minLength: 1, maxLength: 128 }) },
-          { additionalProperties: false },
-        ),
-        response: { 201: Type.Object({ id: Type.String(), token: Type.String() }) },
+        body: NewEdgeTokenBody,
+        response: { 201: EdgeTokenSchema },
       },
     },
     async (request, reply) => {

@@ -2,8 +2,7 @@
 // they may carry, so nothing else (e.g. a column added later) leaks out.
 import { Type } from '@fastify/type-provider-typebox';
 import { FOLLOW_UP_SORTS, FOLLOW_UP_STAGES, FOLLOW_UP_TASK_KINDS } from '../../commerce/index.ts';
-import { Id } from './people-schemas.ts';
-import { EpochMs } from './sales-schemas.ts';
+import { EpochMs, Id } from '../../protocols/index.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Int = Type.Integer();
@@ -233,12 +232,4 @@ export const PaidBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const CreditSummarySchema = Type.Object({
-  currency: Str,
-  earnedMinor: Int,
-  spentMinor: Int,
-  pendingMinor: Int,
-  availableMinor: Int,
-  frozenMinor: Int,
-  paidOutMinor: Int,
-});
+export { CreditSummarySchema } from '../../protocols/index.ts';

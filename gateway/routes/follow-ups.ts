@@ -5,6 +5,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
 import type { FollowUpFilter, FollowUps } from '../../commerce/index.ts';
+import { bearer, ErrorSchema, Id, IdParams } from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
 import {
@@ -24,8 +25,6 @@ import {
   TrialAggregateSchema,
   TrialSchema,
 } from './follow-up-schemas.ts';
-import { bearer, Id, IdParams } from './people-schemas.ts';
-import { ErrorSchema } from './sales-schemas.ts';
 
 export interface FollowUpRouteDeps {
   followUps: FollowUps;

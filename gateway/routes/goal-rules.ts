@@ -1,34 +1,23 @@
 // /api/goal-rules: the "for your goal" rules as data. Staff and admins list, create, change and delete
 // them; everyone else, channel managers included, gets 403 FORBIDDEN. A change applies to the next
 // /live join or resync on every node (the rules are read from the store on each join).
-import { Type } from '@fastify/type-provider-typebox';
-import { GOAL_MAX_LENGTH, type GoalRules } from '../../commerce/index.ts';
-import { METRIC_NAMES, METRIC_RANGES } from '../../protocols/index.ts';
+import type { GoalRules } from '../../commerce/index.ts';
+import {
+  bearer,
+  GoalRuleChangesBody,
+  GoalRuleSchema,
+  GoalRulesSchema,
+  IdParams,
+  METRIC_RANGES,
+  NewGoalRuleBody,
+} from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import { bearer, IdParams } from './people-schemas.ts';
 
 export interface GoalRuleRouteDeps {
   goalRules: GoalRules;
   guards: Guards;
 }
-
-const Metric = Type.Unsafe<string>({ type: 'string', enum: [...METRIC_NAMES] });
-/** Checked against the metric's physical range in commerce (METRIC_RANGE_INVALID). */
-const Bound = Type.Number();
-/** At least one visible character. */
-const Goal = Type.String({ minLength: 1, maxLength: GOAL_MAX_LENGTH, pattern: '\\S' });
-
-const GoalRuleSchema = Type.Object({
-  ruleId: Type.String(),
-  metric: Type.String(),
-  min: Type.Number(),
-  max: Type.Number(),
-  goal: Type.String(),
-  enabled: Type.Boolean(),
-  createdAtMs: Type.Integer(),
-  updatedAtMs: Type.Integer(),
-});
 
 /** The metrics a rule may name, with the physical range devices may report (a form's hints). */
 const METRICS = Object.values(METRIC_RANGES).map((r) => ({ metric: r.name, min: r.min, max: r.max }));
@@ -47,14 +36,7 @@ export async function goalRuleRoutes(app: App, deps: GoalRuleRouteDeps): Promise
         summary:
           'Goal rules (a latest reading of the metric within [min, max] names the goal) and the metrics',
         security: bearer,
-        response: {
-          200: Type.Object({
-            rules: Type.Array(GoalRuleSchema),
-            metrics: Type.Array(
-              Type.Object({ metric: Type.String(), min: Type.Number(), max: Type.Number() }),
-            ),
-          }),
-        },
+        response: { 200: GoalRulesSchema },
       },
     },
     async (request) => ({ rules: await goalRules.list(principalOf(request)), metrics: METRICS }),
@@ -68,10 +50,7 @@ export async function goalRuleRoutes(app: App, deps: GoalRuleRouteDeps): Promise
         tags,
         summary: 'Add a goal rule (min below max, inside the metric’s physical range)',
         security: bearer,
-        body: Type.Object(
-          { metric: Metric, min: Bound, max: Bound, goal: Goal, enabled: Type.Optional(Type.Boolean()) },
-          { additionalProperties: false },
-        ),
+        body: NewGoalRuleBody,
         response: { 201: GoalRuleSchema },
       },
     },
@@ -90,16 +69,7 @@ export async function goalRuleRoutes(app: App, deps: GoalRuleRouteDeps): Promise
         summary: 'Change a goal rule; the result must still have min below max',
         security: bearer,
         params: IdParams,
-        body: Type.Object(
-          {
-            metric: Type.Optional(Metric),
-            min: Type.Optional(Bound),
-            max: Type.Optional(Bound),
-            goal: Type.Optional(Goal),
-            enabled: Type.Optional(Type.Boolean()),
-          },
-          { additionalProperties: false, minProperties: 1 },
-        ),
+        body: GoalRuleChangesBody,
         response: { 200: GoalRuleSchema },
       },
     },

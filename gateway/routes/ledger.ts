@@ -2,63 +2,25 @@
 // channel and period in JSON or CSV (staff and admins: every channel; channel managers: their own).
 import { Type } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
-import { type Ledger, PAYOUT_COLUMNS } from '../../commerce/index.ts';
+import type { Ledger } from '../../commerce/index.ts';
+import {
+  bearer,
+  CreditQuery,
+  CreditSchema,
+  ErrorSchema,
+  IdParams,
+  PAYOUT_COLUMNS,
+  PayoutQuery,
+  PayoutReportSchema,
+} from '../../protocols/index.ts';
 import type { Guards } from '../auth/index.ts';
 import { principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import { CreditSummarySchema } from './follow-up-schemas.ts';
-import { bearer, Id, IdParams, PageQuery } from './people-schemas.ts';
-import { EpochMs, ErrorSchema } from './sales-schemas.ts';
 
 export interface LedgerRouteDeps {
   ledger: Ledger;
   guards: Guards;
 }
-
-const BalanceSchema = Type.Object({
-  currency: Type.String(),
-  pendingMinor: Type.Integer(),
-  availableMinor: Type.Integer(),
-});
-
-const EntrySchema = Type.Object({
-  entryId: Type.Integer(),
-  orderId: Type.String(),
-  rule: Type.String(),
-  accountKind: Type.String(),
-  accountId: Type.String(),
-  amountMinor: Type.Integer(),
-  currency: Type.String(),
-  baseMinor: Type.Integer(),
-  rateBps: Type.Integer(),
-  status: Type.String(),
-  availableAtMs: Type.Integer(),
-  createdAtMs: Type.Integer(),
-});
-
-const CreditSchema = Type.Object({
-  personId: Type.String(),
-  balances: Type.Array(BalanceSchema),
-  summary: Type.Array(CreditSummarySchema),
-  entries: Type.Array(EntrySchema),
-});
-
-const PayoutRowSchema = Type.Object({
-  channelId: Type.String(),
-  channelName: Type.String(),
-  currency: Type.String(),
-  orders: Type.Integer(),
-  gmvMinor: Type.Integer(),
-  refundedOrders: Type.Integer(),
-  refundedGmvMinor: Type.Integer(),
-  commissionMinor: Type.Integer(),
-  pendingMinor: Type.Integer(),
-  availableMinor: Type.Integer(),
-  frozenMinor: Type.Integer(),
-  paidOutMinor: Type.Integer(),
-});
-
-const CreditQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 
 export async function ledgerRoutes(app: App, deps: LedgerRouteDeps): Promise<void> {
   const { ledger, guards } = deps;
@@ -108,20 +70,10 @@ export async function ledgerRoutes(app: App, deps: LedgerRouteDeps): Promise<voi
           'Payout report per channel and currency for orders paid in [from, to): orders, GMV, commission ' +
           '(channel managers: their own channels; another channel is 403 FORBIDDEN)',
         security: bearer,
-        querystring: Type.Object(
-          {
-            channelId: Type.Optional(Id),
-            from: EpochMs,
-            to: EpochMs,
-            format: Type.Optional(
-              Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: PayoutQuery,
         response: {
           200: Type.Union([
-            Type.Object({ fromMs: Type.Integer(), toMs: Type.Integer(), rows: Type.Array(PayoutRowSchema) }),
+            PayoutReportSchema,
             Type.String({ description: 'text/csv, one header line then one line per row' }),
           ]),
           '4xx': ErrorSchema,

@@ -1,22 +1,23 @@
 // /api/live-sessions: schedule, assign the host, go live, end; product cards on a session (create, pin, unpin,
 // countdown). Only the session's host or staff change a session; its public snapshot is open to all.
 import { Type } from '@fastify/type-provider-typebox';
-import { VitaliveError } from '../../protocols/index.ts';
+import {
+  bearer,
+  CardParams,
+  CardSchema,
+  CountdownBody,
+  HostChangeBody,
+  LiveSessionSchema,
+  NewCardBody,
+  NewSessionBody,
+  SessionListQuery,
+  SessionParams,
+  SessionSnapshotSchema,
+  VitaliveError,
+} from '../../protocols/index.ts';
 import { principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import { bearer, PageQuery } from './people-schemas.ts';
-import {
-  CardSchema,
-  EpochMs,
-  Minor,
-  Quantity,
-  type SalesRouteDeps,
-  SessionSchema,
-  Uuid,
-} from './sales-schemas.ts';
-
-const SessionParams = Type.Object({ sessionId: Uuid }, { additionalProperties: false });
-const CardParams = Type.Object({ sessionId: Uuid, cardId: Uuid }, { additionalProperties: false });
+import type { SalesRouteDeps } from './sales-schemas.ts';
 
 export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise<void> {
   const { sales } = deps.services;
@@ -30,15 +31,8 @@ export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise
         tags: ['live'],
         summary: 'Schedule a live session (hosts for themselves, staff for any host)',
         security: bearer,
-        body: Type.Object(
-          {
-            title: Type.String({ minLength: 1, maxLength: 200 }),
-            hostPersonId: Type.Optional(Uuid),
-            scheduledAtMs: Type.Optional(EpochMs),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: SessionSchema },
+        body: NewSessionBody,
+        response: { 201: LiveSessionSchema },
       },
     },
     async (request, reply) => {
@@ -53,16 +47,8 @@ export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise
       schema: {
         tags: ['live'],
         summary: 'Live sessions, newest first (public)',
-        querystring: Type.Object(
-          {
-            ...PageQuery,
-            state: Type.Optional(
-              Type.Union([Type.Literal('scheduled'), Type.Literal('live'), Type.Literal('ended')]),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Array(SessionSchema) },
+        querystring: SessionListQuery,
+        response: { 200: Type.Array(LiveSessionSchema) },
       },
     },
     async (request) =>
@@ -80,7 +66,7 @@ export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise
         tags: ['live'],
         summary: 'A session and its pinned cards with live stock (public)',
         params: SessionParams,
-        response: { 200: Type.Object({ session: SessionSchema, cards: Type.Array(CardSchema) }) },
+        response: { 200: SessionSnapshotSchema },
       },
     },
     async (request) => {
@@ -103,7 +89,7 @@ export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise
           summary: path === 'end' ? 'End the session (pinned cards come down)' : 'Go live',
           security: bearer,
           params: SessionParams,
-          response: { 200: SessionSchema },
+          response: { 200: LiveSessionSchema },
         },
       },
       async (request) => run(principalOf(request), request.params.sessionId),
@@ -119,8 +105,8 @@ export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise
         summary: 'Assign another host to a scheduled or live session (staff)',
         security: bearer,
         params: SessionParams,
-        body: Type.Object({ hostPersonId: Uuid }, { additionalProperties: false }),
-        response: { 200: SessionSchema },
+        body: HostChangeBody,
+        response: { 200: LiveSessionSchema },
       },
     },
     async (request) =>
@@ -159,17 +145,7 @@ export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise
         summary: 'Add a product card (units are taken from the SKU stock on hand)',
         security: bearer,
         params: SessionParams,
-        body: Type.Object(
-          {
-            skuId: Uuid,
-            quantity: Quantity,
-            priceMinor: Type.Optional(Minor),
-            perMemberLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-            startsAtMs: Type.Optional(EpochMs),
-            endsAtMs: Type.Optional(EpochMs),
-          },
-          { additionalProperties: false },
-        ),
+        body: NewCardBody,
         response: { 201: CardSchema },
       },
     },
@@ -209,7 +185,7 @@ export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise
         summary: 'Open the card for buying between two instants',
         security: bearer,
         params: CardParams,
-        body: Type.Object({ startsAtMs: EpochMs, endsAtMs: EpochMs }, { additionalProperties: false }),
+        body: CountdownBody,
         response: { 200: CardSchema },
       },
     },

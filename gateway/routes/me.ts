@@ -1,9 +1,17 @@
 // /api/me: the signed-in person's own record, display name, consents and channel invitations. Every role may use it, and it
 // only ever touches the caller's own record.
 import { Type } from '@fastify/type-provider-typebox';
+import {
+  bearer,
+  IdParams,
+  InvitationAnswerSchema,
+  MyChangesBody,
+  MyInvitationSchema,
+  PersonSchema,
+} from '../../protocols/index.ts';
 import { principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import { bearer, DisplayName, IdParams, type PeopleRouteDeps, PersonSchema } from './people-schemas.ts';
+import type { PeopleRouteDeps } from './people-schemas.ts';
 
 export async function meRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   const { people, guards } = deps;
@@ -25,18 +33,7 @@ export async function meRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
         tags: ['me'],
         summary: 'Change my display name or consents (each consent records when it last changed)',
         security: bearer,
-        body: Type.Object(
-          {
-            displayName: Type.Optional(DisplayName),
-            consents: Type.Optional(
-              Type.Object(
-                { marketing: Type.Optional(Type.Boolean()), healthData: Type.Optional(Type.Boolean()) },
-                { additionalProperties: false },
-              ),
-            ),
-          },
-          { additionalProperties: false, minProperties: 1 },
-        ),
+        body: MyChangesBody,
         response: { 200: PersonSchema },
       },
     },
@@ -52,16 +49,7 @@ export async function meRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
         tags: ['me'],
         summary: 'Channel invitations waiting for my answer',
         security: bearer,
-        response: {
-          200: Type.Array(
-            Type.Object({
-              id: Type.String(),
-              channelId: Type.String(),
-              channelName: Type.String(),
-              createdAtMs: Type.Integer(),
-            }),
-          ),
-        },
+        response: { 200: Type.Array(MyInvitationSchema) },
       },
     },
     async (request) => people.myInvitations(principalOf(request).personId),
@@ -80,12 +68,7 @@ export async function meRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
               : 'Decline a channel invitation',
           security: bearer,
           params: IdParams,
-          response: {
-            200: Type.Object({
-              outcome: Type.Union([Type.Literal('accepted'), Type.Literal('declined')]),
-              channelId: Type.Union([Type.String(), Type.Null()]),
-            }),
-          },
+          response: { 200: InvitationAnswerSchema },
         },
       },
       async (request) =>

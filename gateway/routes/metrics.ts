@@ -3,18 +3,26 @@
 // a referrer outside their channels answers 403 FORBIDDEN.
 import { Type } from '@fastify/type-provider-typebox';
 import type { Metrics } from '../../commerce/index.ts';
+import {
+  AarrrQuery,
+  AarrrSchema,
+  bearer,
+  ChannelDaysSchema,
+  ChannelFunnelSchema,
+  EventFunnelSchema,
+  FollowUpSchema,
+  FollowUpsQuery,
+  IdParams,
+  PeriodOnlyQuery,
+  ReferrerDetailSchema,
+  ReferrerSchema,
+  ReferrersQuery,
+  SessionFunnelQuery,
+  SessionFunnelSchema,
+} from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import {
-  AarrrSchema,
-  ChannelFunnelSchema,
-  FollowUpSchema,
-  PeriodQuery,
-  periodOf,
-  ReferrerSchema,
-  SessionFunnelSchema,
-} from './metrics-schemas.ts';
-import { bearer, Id, IdParams } from './people-schemas.ts';
+import { periodOf } from './metrics-schemas.ts';
 
 export interface MetricsRouteDeps {
   metrics: Metrics;
@@ -36,7 +44,7 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
         tags,
         summary: 'Per channel: invited → attended → tested → bought → GMV → commission over a period',
         security: bearer,
-        querystring: Type.Object({ ...PeriodQuery }, { additionalProperties: false }),
+        querystring: PeriodOnlyQuery,
         response: { 200: Type.Array(ChannelFunnelSchema) },
       },
     },
@@ -52,13 +60,8 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
         summary: 'One channel: totals and UTC-day buckets over a period',
         security: bearer,
         params: IdParams,
-        querystring: Type.Object({ ...PeriodQuery }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({
-            total: ChannelFunnelSchema,
-            days: Type.Array(Type.Intersect([ChannelFunnelSchema, Type.Object({ day: Type.Integer() })])),
-          }),
-        },
+        querystring: PeriodOnlyQuery,
+        response: { 200: ChannelDaysSchema },
       },
     },
     async (request) => metrics.channel(principalOf(request), request.params.id, periodOf(request.query)),
@@ -73,13 +76,7 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
         summary: 'One offline event: the funnel per channel and in total',
         security: bearer,
         params: IdParams,
-        response: {
-          200: Type.Object({
-            eventId: Type.String(),
-            total: ChannelFunnelSchema,
-            channels: Type.Array(ChannelFunnelSchema),
-          }),
-        },
+        response: { 200: EventFunnelSchema },
       },
     },
     async (request) => metrics.event(principalOf(request), request.params.id),
@@ -94,7 +91,7 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
         summary: 'One live session: viewers, impressions, clicks, orders, paid GMV and conversion',
         security: bearer,
         params: IdParams,
-        querystring: Type.Object({ channelId: Type.Optional(Id) }, { additionalProperties: false }),
+        querystring: SessionFunnelQuery,
         response: { 200: SessionFunnelSchema },
       },
     },
@@ -109,10 +106,7 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
         tags,
         summary: 'Referrers by referred GMV over a period: sign-ups, orders, GMV',
         security: bearer,
-        querystring: Type.Object(
-          { ...PeriodQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) },
-          { additionalProperties: false },
-        ),
+        querystring: ReferrersQuery,
         response: { 200: Type.Array(ReferrerSchema) },
       },
     },
@@ -129,21 +123,8 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
         summary: 'One referrer over a period',
         security: bearer,
         params: IdParams,
-        querystring: Type.Object({ ...PeriodQuery }, { additionalProperties: false }),
-        response: {
-          200: Type.Intersect([
-            ReferrerSchema,
-            Type.Object({
-              credit: Type.Array(
-                Type.Object({
-                  currency: Type.String(),
-                  pendingMinor: Type.Integer(),
-                  availableMinor: Type.Integer(),
-                }),
-              ),
-            }),
-          ]),
-        },
+        querystring: PeriodOnlyQuery,
+        response: { 200: ReferrerDetailSchema },
       },
     },
     async (request) => metrics.referrer(principalOf(request), request.params.id, periodOf(request.query)),
@@ -157,10 +138,7 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
         tags,
         summary: 'Acquisition, activation, retention, referral and revenue over a period',
         security: bearer,
-        querystring: Type.Object(
-          { ...PeriodQuery, channelId: Type.Optional(Id) },
-          { additionalProperties: false },
-        ),
+        querystring: AarrrQuery,
         response: { 200: AarrrSchema },
       },
     },
@@ -175,14 +153,7 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
         tags,
         summary: 'People tested in the last N days who have not bought since, with channel and referrer',
         security: bearer,
-        querystring: Type.Object(
-          {
-            days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
-            channelId: Type.Optional(Id),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: FollowUpsQuery,
         response: { 200: Type.Array(FollowUpSchema) },
       },
     },

@@ -1,26 +1,26 @@
 // /api/orders: place (Idempotency-Key), read your own (staff: anyone's), cancel; staff confirm manual
 // payments, fulfil, complete and refund. /api/payments/webhook: the signed provider callback.
 import { Type } from '@fastify/type-provider-typebox';
-import { VitaliveError } from '../../protocols/index.ts';
+import {
+  bearer,
+  ErrorSchema,
+  IdempotencyHeaders,
+  OrderListQuery,
+  OrderParams,
+  OrderSchema,
+  OrphanedPaymentSchema,
+  OrphanedPaymentsQuery,
+  OrphanParams,
+  PlacedOrderSchema,
+  PlaceOrderBody,
+  VitaliveError,
+  WebhookHeaders,
+  WebhookReceiptSchema,
+} from '../../protocols/index.ts';
 import { principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
 import type { OrderPlacement } from '../order-placement.ts';
-import { bearer, PageQuery } from './people-schemas.ts';
-import {
-  ErrorSchema,
-  OrderSchema,
-  OrderStatusSchema,
-  PlaceOrderBody,
-  type SalesRouteDeps,
-  Uuid,
-} from './sales-schemas.ts';
-
-const OrderParams = Type.Object({ orderId: Uuid }, { additionalProperties: false });
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
-  ),
-});
+import type { SalesRouteDeps } from './sales-schemas.ts';
 
 export async function orderRoutes(
   app: App,
@@ -41,10 +41,7 @@ export async function orderRoutes(
         headers: IdempotencyHeaders,
         body: PlaceOrderBody,
         response: {
-          201: Type.Intersect([
-            OrderSchema,
-            Type.Object({ checkoutUrl: Type.Union([Type.String(), Type.Null()]) }),
-          ]),
+          201: PlacedOrderSchema,
           '4xx': ErrorSchema,
         },
       },
@@ -69,15 +66,7 @@ export async function orderRoutes(
         tags: ['orders'],
         summary: 'Orders, newest first (members: their own)',
         security: bearer,
-        querystring: Type.Object(
-          {
-            ...PageQuery,
-            personId: Type.Optional(Uuid),
-            sessionId: Type.Optional(Uuid),
-            status: Type.Optional(OrderStatusSchema),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: OrderListQuery,
         response: { 200: Type.Array(OrderSchema) },
       },
     },
@@ -85,7 +74,7 @@ export async function orderRoutes(
       orders.list(principalOf(request), {
         personId: request.query.personId,
         sessionId: request.query.sessionId,
-        status: request.query.status as never,
+        status: request.query.status,
         limit: request.query.limit ?? 20,
         offset: request.query.offset ?? 0,
       }),
@@ -140,26 +129,6 @@ export async function orderRoutes(
     );
   }
 
-  const OrphanParams = Type.Object(
-    {
-      provider: Type.Union([Type.Literal('webhook'), Type.Literal('manual')]),
-      eventId: Type.String({ minLength: 1, maxLength: 128 }),
-    },
-    { additionalProperties: false },
-  );
-  const OrphanSchema = Type.Object({
-    provider: Type.String(),
-    eventId: Type.String(),
-    orderId: Type.String(),
-    personId: Type.Union([Type.String(), Type.Null()]),
-    orderStatus: Type.Union([Type.String(), Type.Null()]),
-    amountMinor: Type.Integer(),
-    currency: Type.String(),
-    reason: Type.String(),
-    receivedAtMs: Type.Integer(),
-    resolvedAtMs: Type.Union([Type.Integer(), Type.Null()]),
-  });
-
   app.get(
     '/api/payments/orphaned',
     {
@@ -168,11 +137,8 @@ export async function orderRoutes(
         tags: ['orders'],
         summary: 'Verified payments no order could take (expired, cancelled, double, mismatched): to refund',
         security: bearer,
-        querystring: Type.Object(
-          { ...PageQuery, unresolved: Type.Optional(Type.Boolean()) },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Array(OrphanSchema) },
+        querystring: OrphanedPaymentsQuery,
+        response: { 200: Type.Array(OrphanedPaymentSchema) },
       },
     },
     async (request) =>
@@ -192,7 +158,7 @@ export async function orderRoutes(
         summary: 'Mark an orphaned payment refunded at the provider',
         security: bearer,
         params: OrphanParams,
-        response: { 200: OrphanSchema },
+        response: { 200: OrphanedPaymentSchema },
       },
     },
     async (request) =>
@@ -213,7 +179,8 @@ export async function orderRoutes(
         schema: {
           tags: ['orders'],
           summary: 'Signed payment callback (header x-vitalive-signature: t=<ms>,v1=<hex HMAC-SHA256>)',
-          headers: Type.Object({ 'x-vitalive-signature': Type.Optional(Type.String({ maxLength: 200 })) }),
+          headers: WebhookHeaders,
+          response: { 200: WebhookReceiptSchema },
         },
       },
       async (request) => {
@@ -226,7 +193,7 @@ export async function orderRoutes(
         // the order cannot take is kept as an orphaned payment for staff to refund.
         const { duplicate, orphaned, order } = await orders.recordProviderPayment('webhook', event);
         return {
-          received: true,
+          received: true as const,
           duplicate,
           orphaned,
           orderId: event.orderId,

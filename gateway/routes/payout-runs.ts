@@ -4,11 +4,10 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
 import { type Ledger, STATEMENT_COLUMNS } from '../../commerce/index.ts';
+import { bearer, ErrorSchema, IdParams, PageQuery } from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
 import { PaidBody, PayoutRunBody, PayoutRunSchema, StatementRowSchema } from './follow-up-schemas.ts';
-import { bearer, IdParams, PageQuery } from './people-schemas.ts';
-import { ErrorSchema } from './sales-schemas.ts';
 
 export interface PayoutRunRouteDeps {
   ledger: Ledger;

@@ -1,21 +1,23 @@
 // /api/people: the back office's view of people. Staff and admins see everyone, channel managers only
 // their channels' people, members only themselves; roles and channel changes are for admins.
 import { Type } from '@fastify/type-provider-typebox';
-import { principalOf } from '../auth/index.ts';
-import type { App } from '../http-app.ts';
 import {
   bearer,
-  DisplayName,
-  EmailInput,
-  Id,
+  ChannelChangeBody,
+  ChannelChangeSchema,
+  GrantRoleBody,
   IdParams,
-  PageQuery,
-  type PeopleRouteDeps,
+  PeoplePageSchema,
+  PeopleQuery,
   PersonSchema,
-  PhoneInput,
-  RoleName,
-  tierSchema,
-} from './people-schemas.ts';
+  personChangesBody,
+  ResetCodeSchema,
+  RoleParams,
+  VouchParams,
+} from '../../protocols/index.ts';
+import { principalOf } from '../auth/index.ts';
+import type { App } from '../http-app.ts';
+import type { PeopleRouteDeps } from './people-schemas.ts';
 
 export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<void> {
   const { people, guards } = deps;
@@ -30,23 +32,8 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
         tags: ['people'],
         summary: 'Search people by name, phone, e-mail or member code (channel managers: own channels only)',
         security: bearer,
-        querystring: Type.Object(
-          {
-            q: Type.Optional(Type.String({ maxLength: 100 })),
-            kind: Type.Optional(Type.Union([Type.Literal('prospect'), Type.Literal('member')])),
-            channelId: Type.Optional(Id),
-            ...PageQuery,
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            items: Type.Array(PersonSchema),
-            total: Type.Integer(),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
-          }),
-        },
+        querystring: PeopleQuery,
+        response: { 200: PeoplePageSchema },
       },
     },
     async (request) => {
@@ -80,15 +67,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
         summary: 'Edit name, tier or contacts (staff); referred_by and consents are not editable here',
         security: bearer,
         params: IdParams,
-        body: Type.Object(
-          {
-            displayName: Type.Optional(DisplayName),
-            tier: Type.Optional(tierSchema(people.tiers)),
-            email: Type.Optional(Type.Union([EmailInput, Type.Null()])),
-            phone: Type.Optional(Type.Union([PhoneInput, Type.Null()])),
-          },
-          { additionalProperties: false, minProperties: 1 },
-        ),
+        body: personChangesBody(people.tiers),
         response: { 200: PersonSchema },
       },
     },
@@ -104,10 +83,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
         summary: "Change a person's channel (admin; audited with the reason)",
         security: bearer,
         params: IdParams,
-        body: Type.Object(
-          { channelId: Type.Union([Id, Type.Null()]), reason: Type.String({ minLength: 3, maxLength: 500 }) },
-          { additionalProperties: false },
-        ),
+        body: ChannelChangeBody,
         response: { 200: PersonSchema },
       },
     },
@@ -129,19 +105,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
         summary: "The audit trail of a person's channel changes",
         security: bearer,
         params: IdParams,
-        response: {
-          200: Type.Array(
-            Type.Object({
-              id: Type.Integer(),
-              personId: Type.String(),
-              fromChannelId: Type.Union([Type.String(), Type.Null()]),
-              toChannelId: Type.Union([Type.String(), Type.Null()]),
-              changedBy: Type.String(),
-              reason: Type.String(),
-              changedAtMs: Type.Integer(),
-            }),
-          ),
-        },
+        response: { 200: Type.Array(ChannelChangeSchema) },
       },
     },
     async (request) => {
@@ -160,7 +124,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
         summary: 'Grant a role (admin)',
         security: bearer,
         params: IdParams,
-        body: Type.Object({ role: RoleName }, { additionalProperties: false }),
+        body: GrantRoleBody,
         response: { 200: PersonSchema },
       },
     },
@@ -175,7 +139,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
         tags: ['people'],
         summary: 'Remove a role (admin); member and the last admin stay',
         security: bearer,
-        params: Type.Object({ id: Id, role: RoleName }, { additionalProperties: false }),
+        params: RoleParams,
         response: { 200: PersonSchema },
       },
     },
@@ -191,7 +155,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
         summary: 'Issue a one-time password-reset code to hand to the person (staff)',
         security: bearer,
         params: IdParams,
-        response: { 201: Type.Object({ code: Type.String(), expiresAtMs: Type.Integer() }) },
+        response: { 201: ResetCodeSchema },
       },
     },
     async (request, reply) => {
@@ -210,10 +174,7 @@ export async function peopleRoutes(app: App, deps: PeopleRouteDeps): Promise<voi
         summary:
           'Vouch for a contact of the person in front of you (member code checked at the clinic): it counts as proven; audited',
         security: bearer,
-        params: Type.Object(
-          { id: IdParams.properties.id, field: Type.Union([Type.Literal('email'), Type.Literal('phone')]) },
-          { additionalProperties: false },
-        ),
+        params: VouchParams,
         response: { 200: PersonSchema },
       },
     },

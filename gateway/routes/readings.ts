@@ -4,32 +4,21 @@
 // (edge-tokens.ts) and device admin (devices.ts) have their own files.
 import { Type } from '@fastify/type-provider-typebox';
 import type { EdgeTokens, Readings } from '../../commerce/index.ts';
+import {
+  AssignedSchema,
+  AssignReadingsBody,
+  bearer,
+  IdParams,
+  ReadingSchema,
+  ReadingsQuery,
+} from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
 import { type DeviceAdminPort, deviceRoutes } from './devices.ts';
 import { edgeTokenRoutes } from './edge-tokens.ts';
 import { ingestRoutes } from './ingest.ts';
-import { bearer, Id, IdParams } from './people-schemas.ts';
 
 export type { DeviceAdminPort };
-
-const ReadingSchema = Type.Object({
-  id: Type.Integer(),
-  deviceId: Type.String(),
-  bootId: Type.Integer(),
-  seq: Type.Integer(),
-  metric: Type.String(),
-  value: Type.Number(),
-  measuredAtMs: Type.Integer(),
-  memberCode: Type.Union([Type.String(), Type.Null()]),
-  eventId: Type.Union([Type.String(), Type.Null()]),
-  personId: Type.Union([Type.String(), Type.Null()]),
-  receivedAtMs: Type.Integer(),
-});
-const Limit = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
-  { additionalProperties: false },
-);
 
 export interface ReadingRouteDeps {
   guards: Guards;
@@ -54,7 +43,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         tags: ['readings'],
         summary: 'My own readings, newest first',
         security: bearer,
-        querystring: Limit,
+        querystring: ReadingsQuery,
         response: { 200: Type.Array(ReadingSchema) },
       },
     },
@@ -70,7 +59,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         summary: "A person's raw readings (staff/admin; only with health-data consent; audit-logged)",
         security: bearer,
         params: IdParams,
-        querystring: Limit,
+        querystring: ReadingsQuery,
         response: { 200: Type.Array(ReadingSchema) },
       },
     },
@@ -86,7 +75,7 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         tags: ['readings'],
         summary: 'Readings not linked to a person yet (unknown or missing member code)',
         security: bearer,
-        querystring: Limit,
+        querystring: ReadingsQuery,
         response: { 200: Type.Array(ReadingSchema) },
       },
     },
@@ -101,14 +90,8 @@ export async function readingRoutes(app: App, deps: ReadingRouteDeps): Promise<v
         tags: ['readings'],
         summary: 'Assign unlinked readings to a person (audited)',
         security: bearer,
-        body: Type.Object(
-          {
-            readingIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000 }),
-            personId: Id,
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Object({ assigned: Type.Integer() }) },
+        body: AssignReadingsBody,
+        response: { 200: AssignedSchema },
       },
     },
     async (request) => ({

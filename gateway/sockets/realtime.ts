@@ -21,6 +21,7 @@ import {
   ViewerEventLog,
 } from '../../commerce/index.ts';
 import type { MediaStats } from '../../media/index.ts';
+import type { SessionSnapshot } from '../../protocols/index.ts';
 import type { TokenService } from '../auth/index.ts';
 import { loadConfig, type PlatformConfig } from '../config.ts';
 import { accessRevocation, SocketAccess } from './access.ts';
@@ -46,7 +47,7 @@ export type LiveLimits = PlatformConfig['live'];
 
 /** What commerce's live sales offer the real-time gateway (commerce's LiveSales implements it). */
 export interface LiveSalesPort extends HostActions {
-  snapshot(sessionId: string): Promise<{ session: object; cards: Array<{ cardId: string }> } | undefined>;
+  snapshot(sessionId: string): Promise<SessionSnapshot | undefined>;
   liveSessions(): Promise<Array<{ sessionId: string; title: string }>>;
 }
 

@@ -4,7 +4,7 @@
 import type { Socket } from 'socket.io';
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { type Ack, isVitaliveError, VitaliveError } from '../../protocols/index.ts';
+import { type Ack, isVitaliveError, type PayloadOf, VitaliveError } from '../../protocols/index.ts';
 
 export interface SocketCounters {
   invalidPayloads: number;
@@ -42,6 +42,31 @@ export function compile<T extends TSchema>(schema: T): (value: unknown) => Stati
     const first = validator.Errors(value)[0];
     const reason = first ? `${first.instancePath || '/'} ${first.message}` : 'invalid payload';
     throw new VitaliveError('VALIDATION_FAILED', { reason });
+  };
+}
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * Compile-time only: each event's payload schema parses to exactly the payload its namespace's contract
+ * (protocols/sockets/) declares, so a field changed on one side only fails `npm run typecheck`.
+ * `oneWay` events only need the parsed value to fit the contract (where the contract types mediasoup's
+ * parameter objects as plain objects and the schema spells them out).
+ */
+export function contractOf<M>() {
+  return <P extends { [E in keyof M]: (value: unknown) => unknown }, OneWay extends keyof M = never>(
+    parsers: P & {
+      [E in keyof M]: E extends OneWay
+        ? ReturnType<P[E]> extends PayloadOf<M, E>
+          ? unknown
+          : 'this schema does not fit the payload of the contract'
+        : Same<ReturnType<P[E]>, PayloadOf<M, E>> extends true
+          ? unknown
+          : 'this schema and the payload of the contract differ';
+    },
+    _oneWay?: readonly OneWay[],
+  ): void => {
+    void parsers;
   };
 }
 

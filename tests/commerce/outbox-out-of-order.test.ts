@@ -11,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventBus, LocalEventBus, RedisEventBus } from '../../commerce/events/index.ts';
 import { appendEvents, type DomainEvent, type NewDomainEvent, readEvents } from '../../commerce/outbox.ts';
 import { Store } from '../../commerce/store.ts';
-import { effects, recordingConsumer, waitFor } from '../helpers/events.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
+import { effects, recordingConsumer } from '../helpers/events.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The advisory lock outbox_sequence() takes (migration 0016). */
@@ -43,12 +44,12 @@ function gate() {
 
 describe('outbox on postgres with out-of-order commits', () => {
   let store: Store;
-  let pgDb: TestDatabase;
+  let pgDb: ScratchDatabase;
   let redis: Redis;
   const stream = `test:events:${randomBytes(6).toString('hex')}`;
 
   beforeAll(async () => {
-    pgDb = await createTestDatabase();
+    pgDb = await createScratchDatabase();
     store = await Store.open({ dataDir: '.', databaseUrl: pgDb.url, logger: testLogger });
     redis = new Redis(REDIS_URL);
   });

@@ -19,7 +19,7 @@ const tokens = testTokens();
 const PASSWORD = 'correct horse battery';
 const OPTS: CredentialOptions = {
   scryptLog2N: 14, // the cost seedMember hashes at
-  throttle: { maxPerAccount: 3, maxPerIp: 1000, windowMs: 60_000 },
+  throttle: { maxPerAccount: 3, maxPerIp: 1000, maxPerAccountAllIps: 0, windowMs: 60_000 },
   refreshTtlMs: 3_600_000,
   defaultPhoneCountryCode: '86',
 };

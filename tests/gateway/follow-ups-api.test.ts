@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPosition } from '../../commerce/events/index.ts';
 import { conversionRollupConsumer, LocalEventBus, releaseDue } from '../../commerce/index.ts';
-import { waitFor } from '../helpers/events.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { rangedCard, trialBuyer } from '../helpers/follow-ups.ts';
 import { call } from '../helpers/http-call.ts';
 import { actorOf, placeOrder, seedChannel } from '../helpers/ledger.ts';

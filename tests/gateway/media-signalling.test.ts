@@ -13,6 +13,7 @@ import { TableSessions } from '../../loadtest/clients/media-node.ts';
 import { syntheticRtpParameters } from '../../loadtest/clients/synthetic-rtp.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import type { WorkerPool } from '../../media/index.ts';
+import type { TestSocket } from '../helpers/live-platform.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { startPool } from '../helpers/media.ts';
 
@@ -22,6 +23,8 @@ const METRICS_TOKEN = 'media-metrics-token-0123456789';
 // biome-ignore lint/suspicious/noExplicitAny: replies are checked field by field in each test
 type Reply = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
 
+type MediaSocket = TestSocket<'/media'>;
+
 describe('/media signalling', () => {
   let pool: WorkerPool;
   let http: App;
@@ -30,10 +33,13 @@ describe('/media signalling', () => {
   let url: string;
   const tokens = new TokenService({ secret: new Uint8Array(32).fill(7) });
   const sessions = new TableSessions();
-  const clients: Socket[] = [];
+  const clients: MediaSocket[] = [];
 
-  async function client(token?: string): Promise<Socket> {
-    const s = connect(`${url}/media`, { transports: ['websocket'], auth: token ? { token } : {} });
+  async function client(token?: string): Promise<MediaSocket> {
+    const s: MediaSocket = connect(`${url}/media`, {
+      transports: ['websocket'],
+      auth: token ? { token } : {},
+    });
     clients.push(s);
     await new Promise<void>((resolve, reject) => {
       s.once('connect', () => resolve());
@@ -41,14 +47,15 @@ describe('/media signalling', () => {
     });
     return s;
   }
-  const ask = (s: Socket, event: string, payload: unknown): Promise<Reply> =>
-    s.timeout(5000).emitWithAck(event, payload);
-  const ok = async (s: Socket, event: string, payload: unknown) => {
+  // Any event and payload: what the server does with ones outside the contract is under test too.
+  const ask = (s: MediaSocket, event: string, payload: unknown): Promise<Reply> =>
+    (s as Socket).timeout(5000).emitWithAck(event, payload);
+  const ok = async (s: MediaSocket, event: string, payload: unknown) => {
     const r = await ask(s, event, payload);
     if (!r.ok) throw new Error(`${event}: ${r.error.code} ${r.error.message}`);
     return r.data;
   };
-  const code = async (s: Socket, event: string, payload: unknown) => {
+  const code = async (s: MediaSocket, event: string, payload: unknown) => {
     const r = await ask(s, event, payload);
     return r.ok ? 'ok' : r.error.code;
   };
@@ -221,7 +228,7 @@ describe('/media signalling', () => {
       ],
     ];
     for (const [event, payload] of bad) expect(await code(s, event, payload)).toBe('VALIDATION_FAILED');
-    s.emit('media:nonsense', {});
+    (s as Socket).emit('media:nonsense', {});
     // Events on one socket are handled in order: once this answer is back, the unknown event was seen.
     // The answer also shows the socket is still connected and served after all of it.
     expect(await code(s, 'media:join', { sessionId: 'L1' })).toBe('ok');

@@ -10,7 +10,7 @@ import { socketAuth } from '../../gateway/sockets/auth.ts';
 import type { LiveSessionInfo, StaffFigures } from '../../gateway/sockets/staff/figures.ts';
 import { registerStaffNamespace, type StaffStream } from '../../gateway/sockets/staff/namespace.ts';
 import { createCounters, type SocketCounters } from '../../gateway/sockets/validate.ts';
-import { waitFor } from '../helpers/events.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { openTestStore, seedPerson, seedStaff, type TestStore, testTokens } from '../helpers/people.ts';
 

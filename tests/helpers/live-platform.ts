@@ -5,6 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
 import { type Platform, startPlatform } from '../../gateway/platform.ts';
+import type {
+  HostClientToServer,
+  HostServerToClient,
+  LiveClientToServer,
+  LiveServerToClient,
+  MediaClientToServer,
+  MediaServerToClient,
+  StaffClientToServer,
+  StaffServerToClient,
+} from '../../protocols/index.ts';
 import { testLogger } from './logger.ts';
 import { type Mailbox, startMailbox } from './mailbox.ts';
 import { TEST_AUTH_SECRET, testConfig } from './people.ts';
@@ -57,13 +67,24 @@ export async function startLiveNode(env: Record<string, string> = {}): Promise<L
   };
 }
 
-export async function socketTo(
+/** Each namespace's event maps (protocols/sockets/): what the server sends, what the client sends. */
+interface EventMaps {
+  '/live': [LiveServerToClient, LiveClientToServer];
+  '/host': [HostServerToClient, HostClientToServer];
+  '/staff': [StaffServerToClient, StaffClientToServer];
+  '/media': [MediaServerToClient, MediaClientToServer];
+}
+
+/** A test client typed by its namespace's contract, as the browser's sockets are. */
+export type TestSocket<N extends keyof EventMaps> = Socket<EventMaps[N][0], EventMaps[N][1]>;
+
+export async function socketTo<N extends '/live' | '/host' | '/staff'>(
   url: string,
-  nsp: '/live' | '/host' | '/staff',
+  nsp: N,
   token?: string,
-  opts: { reconnection?: boolean; listen?: (s: Socket) => void } = {},
-): Promise<Socket> {
-  const s = connect(`${url}${nsp}`, {
+  opts: { reconnection?: boolean; listen?: (s: TestSocket<N>) => void } = {},
+): Promise<TestSocket<N>> {
+  const s: TestSocket<N> = connect(`${url}${nsp}`, {
     transports: ['websocket'],
     auth: token ? { token } : {},
     reconnection: opts.reconnection ?? false,
@@ -81,10 +102,15 @@ export async function socketTo(
 // biome-ignore lint/suspicious/noExplicitAny: acks are checked field by field in each test
 export type Reply = { ok: true; data: any } | { ok: false; error: { code: string; message: string } };
 
-export const ask = (s: Socket, event: string, payload: unknown): Promise<Reply> =>
-  s.timeout(5000).emitWithAck(event, payload);
+/** Sends any event with any payload (tests of what the server does with bad input use it). */
+export const ask = (
+  s: TestSocket<keyof EventMaps> | Socket,
+  event: string,
+  payload: unknown,
+): Promise<Reply> => (s as Socket).timeout(5000).emitWithAck(event, payload);
 
-export async function ok(s: Socket, event: string, payload: unknown) {
+/** Like `ask`, for a request that must succeed: returns the ack's data, throws on a refusal. */
+export async function ok(s: TestSocket<keyof EventMaps> | Socket, event: string, payload: unknown) {
   const r = await ask(s, event, payload);
   if (!r.ok) throw new Error(`${event}: ${r.error.code} ${r.error.message}`);
   return r.data;
@@ -92,10 +118,11 @@ export async function ok(s: Socket, event: string, payload: unknown) {
 
 /** Collects every frame of the given events, in arrival order. */
 export function record(
-  s: Socket,
+  s: TestSocket<keyof EventMaps> | Socket,
   events: string[],
 ): Array<{ event: string; frame: Record<string, unknown> }> {
   const out: Array<{ event: string; frame: Record<string, unknown> }> = [];
-  for (const e of events) s.on(e, (frame: Record<string, unknown>) => out.push({ event: e, frame }));
+  for (const e of events)
+    (s as Socket).on(e, (frame: Record<string, unknown>) => out.push({ event: e, frame }));
   return out;
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLiveFunnel } from '../../commerce/index.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { postOk } from '../helpers/http-call.ts';
-import { type LiveNode, ok, socketTo, startLiveNode } from '../helpers/live-platform.ts';
+import { type LiveNode, ok, socketTo, startLiveNode, type TestSocket } from '../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../helpers/people.ts';
 import { TEST_METRICS_TOKEN } from '../helpers/platform-process.ts';
 import { PICKUP } from '../helpers/sales.ts';
@@ -20,8 +20,8 @@ const FLOODERS = 50;
 const JOINS = 40;
 const CARD_EVENTS = 1_000;
 
-async function flooder(url: string): Promise<Socket> {
-  const s = connect(`${url}/live`, {
+async function flooder(url: string): Promise<TestSocket<'/live'>> {
+  const s: TestSocket<'/live'> = connect(`${url}/live`, {
     transports: ['websocket'],
     reconnection: false,
     // Fifty handshakes at once on a busy machine: allow them time.

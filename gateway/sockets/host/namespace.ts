@@ -4,50 +4,35 @@
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { Type } from 'typebox';
-import { type Ack, isVitaliveError, VitaliveError } from '../../../protocols/index.ts';
+import {
+  type Card,
+  type HostClientToServer,
+  type HostServerToClient,
+  isVitaliveError,
+  type LiveSession,
+  VitaliveError,
+} from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import type { SocketAccess } from '../access.ts';
 import type { LiveChat } from '../live/chat.ts';
 import type { LiveNamespace } from '../live/namespace.ts';
 import { sessionRoom } from '../live/namespace.ts';
-import { compile, countUnknownEvents, handle, type SocketCounters } from '../validate.ts';
+import { compile, contractOf, countUnknownEvents, handle, type SocketCounters } from '../validate.ts';
 
 /** Commerce operations the console triggers, on behalf of the acting person. */
 export interface HostActions {
   hostOf(sessionId: string): Promise<string | undefined>;
-  goLive(actor: Principal, sessionId: string): Promise<unknown>;
-  end(actor: Principal, sessionId: string): Promise<unknown>;
-  pin(actor: Principal, sessionId: string, cardId: string): Promise<unknown>;
-  unpin(actor: Principal, sessionId: string, cardId: string): Promise<unknown>;
+  goLive(actor: Principal, sessionId: string): Promise<LiveSession>;
+  end(actor: Principal, sessionId: string): Promise<LiveSession>;
+  pin(actor: Principal, sessionId: string, cardId: string): Promise<Card>;
+  unpin(actor: Principal, sessionId: string, cardId: string): Promise<Card>;
   countdown(
     actor: Principal,
     sessionId: string,
     cardId: string,
     startsAtMs: number,
     endsAtMs: number,
-  ): Promise<unknown>;
-}
-
-export interface HostClientToServer {
-  'host:join': (p: { sessionId: string }, ack: Ack<{ sessionId: string }>) => void;
-  'session:go_live': (p: { sessionId: string }, ack: Ack<unknown>) => void;
-  'session:end': (p: { sessionId: string }, ack: Ack<unknown>) => void;
-  'card:pin': (p: { sessionId: string; cardId: string }, ack: Ack<unknown>) => void;
-  'card:unpin': (p: { sessionId: string; cardId: string }, ack: Ack<unknown>) => void;
-  'card:countdown': (
-    p: { sessionId: string; cardId: string; startsAtMs: number; endsAtMs: number },
-    ack: Ack<unknown>,
-  ) => void;
-  'chat:delete': (p: { sessionId: string; messageId: string }, ack: Ack<null>) => void;
-  'chat:mute': (
-    p: { sessionId: string; viewerId?: string; personId?: string; durationSec: number },
-    ack: Ack<null>,
-  ) => void;
-}
-
-export interface HostServerToClient {
-  'viewers:count': (frame: { sessionId: string; viewers: number }) => void;
-  'order:new': (frame: Record<string, unknown>) => void;
+  ): Promise<Card>;
 }
 
 export type HostNamespace = Namespace<
@@ -94,6 +79,17 @@ const parseMute = compile(
     { additionalProperties: false },
   ),
 );
+
+contractOf<HostClientToServer>()({
+  'host:join': parseSession,
+  'session:go_live': parseSession,
+  'session:end': parseSession,
+  'card:pin': parseCard,
+  'card:unpin': parseCard,
+  'card:countdown': parseCountdown,
+  'chat:delete': parseDelete,
+  'chat:mute': parseMute,
+});
 
 const KNOWN = new Set([
   'host:join',

@@ -2,6 +2,7 @@
 // with their sequence; an order event goes to its buyer only, and the rest of the room gets a `seq:skip`
 // so their sequence stays contiguous and no one mistakes a private event for a gap.
 import type { DomainEvent, EventConsumer } from '../../../commerce/index.ts';
+import type { OrderFrame } from '../../../protocols/index.ts';
 import { type HostNamespace, hostPersonRoom, hostRoom } from '../host/namespace.ts';
 import type { LiveNamespace } from './namespace.ts';
 import { personRoom, sessionRoom } from './namespace.ts';
@@ -54,11 +55,13 @@ export function liveFanout(nsp: LiveNamespace, host: HostNamespace): EventConsum
         nsp.to(room).emit(publicName, frame);
         return;
       }
+      // An order event's payload is the order frame's content (commerce's orderEvent writes those fields).
+      const order = frame as OrderFrame;
       if (event.type === 'order.placed' || event.type === 'order.paid')
-        host.to(hostRoom(event.sessionId)).emit('order:new', frame);
+        host.to(hostRoom(event.sessionId)).emit('order:new', order);
       const buyer = event.type.startsWith('order.') ? buyerOf(event) : undefined;
       if (buyer) {
-        nsp.to(personRoom(buyer)).emit('order:update', frame);
+        nsp.to(personRoom(buyer)).emit('order:update', order);
         nsp
           .to(room)
           .except(personRoom(buyer))

@@ -12,17 +12,26 @@ import {
   type ViewerEventLog,
 } from '../../../commerce/index.ts';
 import {
+  type Card,
   type HttpLikeReply,
+  IdempotencyKey,
   isVitaliveError,
-  type LiveCardView,
   type LiveClientToServer,
   type LiveServerToClient,
+  type LiveSession,
   type LiveSnapshot,
+  PlaceOrderBody,
   VitaliveError,
 } from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
-import { PlaceOrderBody } from '../../routes/sales-schemas.ts';
-import { compile, dispatcher, type SocketCounters, type SocketHandler, socketHandler } from '../validate.ts';
+import {
+  compile,
+  contractOf,
+  dispatcher,
+  type SocketCounters,
+  type SocketHandler,
+  socketHandler,
+} from '../validate.ts';
 import type { LiveBudgets } from './budgets.ts';
 import type { LiveChat } from './chat.ts';
 import type { ViewerIds } from './viewer-ids.ts';
@@ -30,7 +39,7 @@ import type { ViewerPresence } from './viewer-presence.ts';
 
 /** Reads a session's public state; commerce provides it. undefined → the session does not exist. */
 export interface LiveSnapshotSource {
-  load(sessionId: string): Promise<{ session: Record<string, unknown>; cards: LiveCardView[] } | undefined>;
+  load(sessionId: string): Promise<{ session: LiveSession; cards: Card[] } | undefined>;
 }
 
 /** Places an order exactly as the HTTP API does and returns what it would answer. */
@@ -103,12 +112,23 @@ const parseOrder = compile(
   Type.Object(
     {
       sessionId: Id,
-      idempotencyKey: Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
+      idempotencyKey: IdempotencyKey,
       order: PlaceOrderBody,
     },
     { additionalProperties: false },
   ),
 );
+
+contractOf<LiveClientToServer>()({
+  'live:join': parseJoin,
+  'live:resync': parseSession,
+  'live:leave': parseSession,
+  'card:impression': parseCard,
+  'card:click': parseCard,
+  'chat:send': parseChat,
+  'live:auth': parseAuth,
+  'order:place': parseOrder,
+});
 
 function errorReply(err: unknown): HttpLikeReply {
   const coded = isVitaliveError(err) ? err : new VitaliveError('INTERNAL');

@@ -1,7 +1,8 @@
 // TypeBox schemas of every /media payload. mediasoup checks the parameter objects in depth; these
 // bound their shape and size so nothing oversized or malformed reaches a worker.
 import { Type } from 'typebox';
-import { compile } from '../validate.ts';
+import type { MediaClientToServer } from '../../../protocols/index.ts';
+import { compile, contractOf } from '../validate.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
 const Uuid = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9-]+$' });
@@ -129,3 +130,21 @@ export const parseConsume = compile(
 export const parseConsumer = compile(Type.Object({ sessionId: Id, consumerId: Uuid }, strict));
 export const parseLayers = compile(Type.Object({ sessionId: Id, consumerId: Uuid, ...Hint }, strict));
 export const parseTransport = compile(Type.Object({ sessionId: Id, transportId: Uuid }, strict));
+
+// The contract types mediasoup's parameter objects as plain objects: those events are checked one way.
+contractOf<MediaClientToServer>()(
+  {
+    'media:join': parseSession,
+    'media:getRouterRtpCapabilities': parseSession,
+    'media:createTransport': parseCreateTransport,
+    'media:connectTransport': parseConnect,
+    'media:produce': parseProduce,
+    'media:consume': parseConsume,
+    'media:resume': parseConsumer,
+    'media:setPreferredLayers': parseLayers,
+    'media:restartIce': parseTransport,
+    'media:leave': parseSession,
+    'media:stats': parseSession,
+  },
+  ['media:connectTransport', 'media:produce', 'media:consume'],
+);

@@ -1,47 +1,14 @@
 // Builds what the /staff stream shows from the live-funnel rollups and viewer presence: per live
 // session totals for staff, and for a channel manager only the rows of their own channels.
 import type { FunnelRow } from '../../../commerce/index.ts';
-import type { MediaStats } from '../../../media/index.ts';
-import type { ConversionFigures } from './conversion.ts';
+import type { SessionFigures } from '../../../protocols/index.ts';
+
+// The stream's payload is a wire contract (protocols/sockets/staff.ts); these names stay for the server.
+export type { DeviceFigures, SessionFigures, StaffFigures } from '../../../protocols/index.ts';
 
 export interface LiveSessionInfo {
   id: string;
   title: string;
-}
-
-export interface SessionFigures {
-  sessionId: string;
-  title: string;
-  /** Viewers watching right now (all channels); absent for channel managers. */
-  viewersNow?: number;
-  uniqueViewers: number;
-  clickers: number;
-  clicks: number;
-  buyers: number;
-  ordersPlaced: number;
-  ordersPaid: number;
-  paidGmvMinor: number;
-  currency: string | null;
-  /** Share of unique viewers who clicked / bought / paid (0..1), and of buyers who paid. */
-  conversion: { joinToClick: number; joinToOrder: number; joinToPaid: number; orderToPaid: number };
-}
-
-export interface DeviceFigures {
-  online: number;
-  readingsPerMinute: number;
-}
-
-export interface StaffFigures {
-  atMs: number;
-  sessions: SessionFigures[];
-  /** Staff and admins only. */
-  devices?: DeviceFigures;
-  /** Staff and admins only, on media-enabled nodes: per room and per worker. */
-  media?: MediaStats;
-  /** Channels, offline events and AARRR (a channel manager: their own channels' rows only). */
-  conversion?: ConversionFigures;
-  /** Staff and admins only: verified payments no order could take, not yet refunded. */
-  payments?: { orphaned: number };
 }
 
 function ratio(a: number, b: number): number {

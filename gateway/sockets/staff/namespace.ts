@@ -6,7 +6,11 @@ import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { type Database, readLiveFunnel } from '../../../commerce/index.ts';
 import type { MediaStats } from '../../../media/index.ts';
-import { VitaliveError } from '../../../protocols/index.ts';
+import {
+  type StaffClientToServer,
+  type StaffServerToClient,
+  VitaliveError,
+} from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import { countRefusal, countUnknownEvents, type SocketCounters } from '../validate.ts';
 import { type ConversionFigures, conversionFigures, rollupsVersion } from './conversion.ts';
@@ -24,23 +28,18 @@ export interface StaffSources {
   orphanedPayments?: (() => Promise<number>) | undefined;
 }
 
-export interface StaffServerToClient {
-  'staff:snapshot': (figures: StaffFigures) => void;
-  'staff:update': (figures: StaffFigures) => void;
-}
-
 interface StaffSocketData {
   principal: Principal | undefined;
   channels: string[] | undefined;
 }
 
 type StaffNamespace = Namespace<
-  Record<string, never>,
+  StaffClientToServer,
   StaffServerToClient,
   Record<string, never>,
   StaffSocketData
 >;
-type StaffSocket = Socket<Record<string, never>, StaffServerToClient, Record<string, never>, StaffSocketData>;
+type StaffSocket = Socket<StaffClientToServer, StaffServerToClient, Record<string, never>, StaffSocketData>;
 
 export interface StaffNamespaceDeps {
   nsp: StaffNamespace;

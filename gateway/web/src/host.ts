@@ -1,7 +1,7 @@
 // Minimal host page: camera + microphone published to the session's media room, video as 3 VP8
 // simulcast layers. Re-publishes when the SFU asks to reconnect.
 import type { types } from 'mediasoup-client';
-import { loadDevice, pageParams, Signalling, status } from './signalling.ts';
+import { loadDevice, mediasoupJson, pageParams, Signalling, status } from './signalling.ts';
 
 const { sessionId } = pageParams();
 const sig = new Signalling();
@@ -21,23 +21,29 @@ let transport: types.Transport | undefined;
 async function publish(): Promise<void> {
   transport?.close();
   state.publishes++;
-  const joined = await sig.ask<{ role: string; routerRtpCapabilities: unknown }>('media:join', { sessionId });
+  const joined = await sig.ask('media:join', { sessionId });
   if (joined.role !== 'host') throw new Error('only the host of this session can publish');
   const device = await loadDevice(joined.routerRtpCapabilities);
-  const params = await sig.ask<types.TransportOptions>('media:createTransport', {
-    sessionId,
-    type: 'webrtc',
-  });
-  const t = device.createSendTransport(params);
+  const params = await sig.ask('media:createTransport', { sessionId, type: 'webrtc' });
+  const t = device.createSendTransport(mediasoupJson<types.TransportOptions>(params));
   transport = t;
   t.on('connect', ({ dtlsParameters }, done, fail) => {
     sig
-      .ask('media:connectTransport', { sessionId, transportId: t.id, dtlsParameters })
+      .ask('media:connectTransport', {
+        sessionId,
+        transportId: t.id,
+        dtlsParameters: mediasoupJson<Record<string, unknown>>(dtlsParameters),
+      })
       .then(() => done(), fail);
   });
   t.on('produce', ({ kind, rtpParameters }, done, fail) => {
     sig
-      .ask<{ id: string }>('media:produce', { sessionId, transportId: t.id, kind, rtpParameters })
+      .ask('media:produce', {
+        sessionId,
+        transportId: t.id,
+        kind,
+        rtpParameters: mediasoupJson<Record<string, unknown>>(rtpParameters),
+      })
       .then(done, fail);
   });
   t.on('connectionstatechange', (s) => {

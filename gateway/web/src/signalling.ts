@@ -3,6 +3,14 @@
 // in with the refresh cookie, or uses a token its opener left in this tab's sessionStorage.
 import { Device } from 'mediasoup-client';
 import { io, type Socket } from 'socket.io-client';
+import type {
+  AckDataOf,
+  AckedEvents,
+  AckReply,
+  MediaClientToServer,
+  MediaServerToClient,
+  PayloadOf,
+} from '../../../protocols/index.ts';
 import { auth } from './common/api.ts';
 
 export interface PageParams {
@@ -41,8 +49,6 @@ export function status(text: string): void {
   if (el) el.textContent = text;
 }
 
-type Reply<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
-
 export class MediaError extends Error {
   constructor(
     readonly code: string,
@@ -53,7 +59,7 @@ export class MediaError extends Error {
 }
 
 export class Signalling {
-  readonly socket: Socket;
+  readonly socket: Socket<MediaServerToClient, MediaClientToServer>;
 
   constructor() {
     this.socket = io('/media', {
@@ -65,11 +71,26 @@ export class Signalling {
     });
   }
 
-  async ask<T>(event: string, payload: unknown): Promise<T> {
-    const reply = (await this.socket.timeout(10_000).emitWithAck(event, payload)) as Reply<T>;
+  /** Emits an acknowledged /media event; resolves with its data (typed by the event map). */
+  async ask<E extends AckedEvents<MediaClientToServer>>(
+    event: E,
+    payload: PayloadOf<MediaClientToServer, E>,
+  ): Promise<AckDataOf<MediaClientToServer, E>> {
+    // The signature above is the typed contract; socket.io's own overloads cannot follow a generic event.
+    const reply: AckReply<AckDataOf<MediaClientToServer, E>> = await (this.socket as unknown as Socket)
+      .timeout(10_000)
+      .emitWithAck(event, payload);
     if (!reply.ok) throw new MediaError(reply.error.code, reply.error.message);
     return reply.data;
   }
+}
+
+/**
+ * mediasoup's parameter objects (transport, ICE, DTLS, RTP) travel as JSON and the /media contract
+ * types them only as objects (protocols/sockets/media.ts); mediasoup-client checks them in depth.
+ */
+export function mediasoupJson<T>(json: object): T {
+  return json as T;
 }
 
 /** A mediasoup-client device; headless Chromium is named differently, so fall back to Chrome's handler. */

@@ -1,7 +1,7 @@
 // Minimal viewer page: consumes the session's audio and video. The server starts it on the lowest
 // simulcast layer with a keyframe request, then moves it up to what this video element needs.
 import type { types } from 'mediasoup-client';
-import { loadDevice, pageParams, Signalling, status } from './signalling.ts';
+import { loadDevice, mediasoupJson, pageParams, Signalling, status } from './signalling.ts';
 
 const { sessionId } = pageParams();
 const sig = new Signalling();
@@ -45,14 +45,14 @@ function hint() {
 async function consume(producerId: string): Promise<void> {
   const t = transport;
   if (!t || !device) return;
-  const c = await sig.ask<types.ConsumerOptions>('media:consume', {
+  const c = await sig.ask('media:consume', {
     sessionId,
     transportId: t.id,
     producerId,
-    rtpCapabilities: device.rtpCapabilities,
+    rtpCapabilities: mediasoupJson<Record<string, unknown>>(device.rtpCapabilities),
     hint: hint(),
   });
-  const consumer = await t.consume(c);
+  const consumer = await t.consume(mediasoupJson<types.ConsumerOptions>(c));
   consumers.set(consumer.id, consumer);
   stream.addTrack(consumer.track);
   await sig.ask('media:resume', { sessionId, consumerId: consumer.id });
@@ -63,20 +63,18 @@ async function watch(): Promise<void> {
   for (const c of consumers.values()) stream.removeTrack(c.track);
   consumers.clear();
   view.joins++;
-  const joined = await sig.ask<{ routerRtpCapabilities: unknown; producers: Array<{ producerId: string }> }>(
-    'media:join',
-    { sessionId },
-  );
+  const joined = await sig.ask('media:join', { sessionId });
   device ??= await loadDevice(joined.routerRtpCapabilities);
-  const params = await sig.ask<types.TransportOptions>('media:createTransport', {
-    sessionId,
-    type: 'webrtc',
-  });
-  const t = device.createRecvTransport(params);
+  const params = await sig.ask('media:createTransport', { sessionId, type: 'webrtc' });
+  const t = device.createRecvTransport(mediasoupJson<types.TransportOptions>(params));
   transport = t;
   t.on('connect', ({ dtlsParameters }, done, fail) => {
     sig
-      .ask('media:connectTransport', { sessionId, transportId: t.id, dtlsParameters })
+      .ask('media:connectTransport', {
+        sessionId,
+        transportId: t.id,
+        dtlsParameters: mediasoupJson<Record<string, unknown>>(dtlsParameters),
+      })
       .then(() => done(), fail);
   });
   t.on('connectionstatechange', (s) => {
@@ -84,18 +82,20 @@ async function watch(): Promise<void> {
     // A network change: new ICE credentials over the same transport.
     if (s === 'disconnected' || s === 'failed') {
       sig
-        .ask<{ iceParameters: types.IceParameters }>('media:restartIce', { sessionId, transportId: t.id })
-        .then(({ iceParameters }) => t.restartIce({ iceParameters }))
+        .ask('media:restartIce', { sessionId, transportId: t.id })
+        .then(({ iceParameters }) =>
+          t.restartIce({ iceParameters: mediasoupJson<types.IceParameters>(iceParameters) }),
+        )
         .catch(fail);
     }
   });
   await Promise.all(joined.producers.map((p) => consume(p.producerId)));
 }
 
-sig.socket.on('media:producer', (p: { producerId: string }) => {
+sig.socket.on('media:producer', (p) => {
   consume(p.producerId).catch(fail);
 });
-sig.socket.on('media:consumerClosed', (p: { consumerId: string }) => {
+sig.socket.on('media:consumerClosed', (p) => {
   const c = consumers.get(p.consumerId);
   if (!c) return;
   stream.removeTrack(c.track);

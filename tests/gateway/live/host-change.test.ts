@@ -6,7 +6,14 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../loadtest/clients/wait-for.ts';
 import { call, postOk } from '../../helpers/http-call.ts';
-import { ask, type LiveNode, record, socketTo, startLiveNode } from '../../helpers/live-platform.ts';
+import {
+  ask,
+  type LiveNode,
+  record,
+  socketTo,
+  startLiveNode,
+  type TestSocket,
+} from '../../helpers/live-platform.ts';
 import { type Seeded, seedPerson, testTokens } from '../../helpers/people.ts';
 import { PICKUP } from '../../helpers/sales.ts';
 
@@ -22,8 +29,11 @@ describe('changing the host of a live session', () => {
   let sessionId = '';
   let cardId = '';
 
-  const media = async (token?: string): Promise<Socket> => {
-    const s = connect(`${node.url}/media`, { transports: ['websocket'], auth: token ? { token } : {} });
+  const media = async (token?: string): Promise<TestSocket<'/media'>> => {
+    const s: TestSocket<'/media'> = connect(`${node.url}/media`, {
+      transports: ['websocket'],
+      auth: token ? { token } : {},
+    });
     sockets.push(s);
     await new Promise<void>((resolve, reject) => {
       s.once('connect', () => resolve());
@@ -31,12 +41,12 @@ describe('changing the host of a live session', () => {
     });
     return s;
   };
-  const open = async (nsp: '/live' | '/host', token?: string) => {
+  const open = async <N extends '/live' | '/host'>(nsp: N, token?: string) => {
     const s = await socketTo(node.url, nsp, token);
     sockets.push(s);
     return s;
   };
-  const codeOf = async (s: Socket, event: string, payload: unknown) => {
+  const codeOf = async (s: TestSocket<'/live' | '/host' | '/media'>, event: string, payload: unknown) => {
     const r = await ask(s, event, payload);
     return r.ok ? 'ok' : r.error.code;
   };

@@ -20,7 +20,11 @@ describe('/live and /host on a platform node', () => {
   let cardA: string;
   let cardB: string;
 
-  async function open(nsp: '/live' | '/host' | '/staff', token?: string, opts?: { reconnection?: boolean }) {
+  async function open<N extends '/live' | '/host' | '/staff'>(
+    nsp: N,
+    token?: string,
+    opts?: { reconnection?: boolean },
+  ) {
     const s = await socketTo(node.url, nsp, token, opts);
     sockets.push(s);
     return s;
@@ -183,7 +187,7 @@ describe('/live and /host on a platform node', () => {
     // Oversized frames never reach a handler: the server drops the connection (16 KiB limit).
     const big = await open('/live');
     const closed = new Promise<string>((resolve) => big.once('disconnect', (reason) => resolve(reason)));
-    big.emit('chat:send', { sessionId, text: 'x'.repeat(40_000) });
+    (big as Socket).emit('chat:send', { sessionId, text: 'x'.repeat(40_000) });
     expect(await closed).toBe('transport close');
   });
 
@@ -191,7 +195,7 @@ describe('/live and /host on a platform node', () => {
     const v = await open('/live');
     // Unknown events, including names of Object.prototype members, are ignored; the socket stays usable.
     for (const junk of ['no:such:event', 'toString', '__proto__', 'constructor'])
-      v.emit(junk, { x: 1 }, () => {});
+      (v as Socket).emit(junk, { x: 1 }, () => {});
     expect(await ask(v, 'live:join', { sessionId, viewerId: 'x'.repeat(65) })).toMatchObject({
       ok: false,
       error: { code: 'VALIDATION_FAILED' },

@@ -60,7 +60,8 @@ describe('/staff figures per audience', () => {
     await call(host.token, `/api/live-sessions/${sessionId}/go-live`);
     const skuId = (product.skus as Array<{ skuId: string }>)[0]!.skuId;
     const card = await call(host.token, `/api/live-sessions/${sessionId}/cards`, { skuId, quantity: 50 });
-    await call(host.token, `/api/live-sessions/${sessionId}/cards/${card.cardId}/pin`);
+    const cardId = card.cardId as string;
+    await call(host.token, `/api/live-sessions/${sessionId}/cards/${cardId}/pin`);
 
     const frames = new Map<string, Figures[]>();
     for (const [name, token] of [
@@ -95,13 +96,13 @@ describe('/staff figures per audience', () => {
     const a1 = await join(c1.inviteCode as string, 1, buyer.token);
     await join(c1.inviteCode as string, 2);
     const b = await Promise.all([1, 2, 3].map((i) => join(c2.inviteCode as string, i)));
-    a1.emit('card:click', { sessionId, cardId: card.cardId });
-    b[0]!.emit('card:click', { sessionId, cardId: card.cardId });
-    b[1]!.emit('card:click', { sessionId, cardId: card.cardId });
+    a1.emit('card:click', { sessionId, cardId });
+    b[0]!.emit('card:click', { sessionId, cardId });
+    b[1]!.emit('card:click', { sessionId, cardId });
     const placed = await a1.timeout(5000).emitWithAck('order:place', {
       sessionId,
       idempotencyKey: 'staff-order-1',
-      order: { cardId: card.cardId, quantity: 1, fulfilment: PICKUP },
+      order: { cardId, quantity: 1, fulfilment: PICKUP },
     });
     expect(placed.status).toBe(201);
 

@@ -1,43 +1,17 @@
 // The HTTP API client and the signed-in session. The access token lives in memory only; the refresh
 // token is the httpOnly cookie the browser sends to /api/auth. A call answered 401 refreshes once and
 // is retried; every failure is an ApiError with the server's code.
+import type { AuthSession, ContactProven, Person, RegisterBody } from '../../../../protocols/index.ts';
 import { ApiError, toApiError } from './errors.ts';
 import { getLang } from './i18n.ts';
 
-export interface Person {
-  id: string;
-  kind: 'prospect' | 'member';
-  memberCode: string;
-  referralCode: string;
-  displayName: string;
-  email: string | null;
-  phone: string | null;
-  tier: string;
-  referredBy: string | null;
-  channelId: string | null;
-  consents: {
-    marketing: boolean;
-    marketingAtMs: number | null;
-    healthData: boolean;
-    healthDataAtMs: number | null;
-  };
-  roles: string[];
-  registeredAtMs: number | null;
-  createdAtMs: number;
-  updatedAtMs: number;
-}
+export type { Person };
 
 export interface Session {
   accessToken: string;
   person: Person;
   /** Local clock time when the access token stops working (refreshed a little before). */
   expiresAtMs: number;
-}
-
-interface SessionBody {
-  accessToken: string;
-  expiresInSec: number;
-  person: Person;
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -52,7 +26,7 @@ function setSession(next: Session | undefined): void {
   for (const fn of listeners) fn(next);
 }
 
-function fromBody(body: SessionBody): Session {
+function fromBody(body: AuthSession): Session {
   return {
     accessToken: body.accessToken,
     person: body.person,
@@ -113,7 +87,7 @@ export function refreshSession(): Promise<Session | undefined> {
     const run = async () => {
       const { status, body } = await send('POST', '/api/auth/refresh', {}, undefined);
       if (status === 200) {
-        setSession(fromBody(body as SessionBody));
+        setSession(fromBody(body as AuthSession));
         return session;
       }
       if (status === 401 || status === 403) {
@@ -156,14 +130,7 @@ export const api = {
   delete: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
 };
 
-export interface Registration {
-  displayName: string;
-  email?: string;
-  phone?: string;
-  password: string;
-  referralCode?: string;
-  channelCode?: string;
-}
+export type Registration = RegisterBody;
 
 export const auth = {
   /** The signed-in session, if any. */
@@ -193,7 +160,7 @@ export const auth = {
     }
   },
   async login(login: string, password: string): Promise<Session> {
-    const body = await request<SessionBody>('POST', '/api/auth/login', {
+    const body = await request<AuthSession>('POST', '/api/auth/login', {
       body: { login, password },
       auth: false,
     });
@@ -206,7 +173,7 @@ export const auth = {
   },
   /** Proves a contact with the code sent to it; a finished registration signs in. */
   async verifyContact(contact: string, code: string): Promise<Session | undefined> {
-    const body = await request<SessionBody | { status: 'proven' }>('POST', '/api/auth/verify-contact', {
+    const body = await request<AuthSession | ContactProven>('POST', '/api/auth/verify-contact', {
       body: { contact, code },
       auth: false,
     });
@@ -220,7 +187,7 @@ export const auth = {
   },
   /** Replaces a single-use (or current) password and signs in. */
   async changePassword(login: string, currentPassword: string, newPassword: string): Promise<Session> {
-    const body = await request<SessionBody>('POST', '/api/auth/password', {
+    const body = await request<AuthSession>('POST', '/api/auth/password', {
       body: { login, currentPassword, newPassword },
       auth: false,
     });

@@ -1,11 +1,38 @@
 // socket.io namespaces from the browser: the handshake carries the current access token (read again on
 // every reconnect), an expired token is refreshed and the socket reconnects, and acks become promises
 // that reject with coded ApiErrors.
+// socket.io-client's own constraint on event maps (a type-only import of its dependency).
+import type { EventsMap } from '@socket.io/component-emitter';
 import { io, type Socket } from 'socket.io-client';
+import type {
+  AckDataOf,
+  AckedEvents,
+  AckReply,
+  HostClientToServer,
+  HostServerToClient,
+  LiveClientToServer,
+  LiveServerToClient,
+  MediaClientToServer,
+  MediaServerToClient,
+  PayloadOf,
+  StaffClientToServer,
+  StaffServerToClient,
+} from '../../../../protocols/index.ts';
 import { auth, refreshSession } from './api.ts';
 import { ApiError, toApiError } from './errors.ts';
 
-export type Namespace = '/live' | '/host' | '/staff' | '/media';
+/** Each namespace's event maps (protocols/sockets/): what the server sends, what the client sends. */
+interface EventMaps {
+  '/live': [LiveServerToClient, LiveClientToServer];
+  '/host': [HostServerToClient, HostClientToServer];
+  '/staff': [StaffServerToClient, StaffClientToServer];
+  '/media': [MediaServerToClient, MediaClientToServer];
+}
+
+export type Namespace = keyof EventMaps;
+
+/** A socket typed by its namespace's contract: a payload the server does not expect fails typecheck. */
+export type NamespaceSocket<N extends Namespace> = Socket<EventMaps[N][0], EventMaps[N][1]>;
 
 export interface ConnectOptions {
   /** Base URL of another node (the live snapshot's `media.url`); default this origin. */
@@ -18,8 +45,8 @@ export interface ConnectOptions {
  * Opens a namespace over WebSocket. Reconnects by itself after a network drop, and also when the
  * server closed the socket (which socket.io leaves to the application).
  */
-export function connect(nsp: Namespace, opts: ConnectOptions = {}): Socket {
-  const socket = io(`${opts.url ?? ''}${nsp}`, {
+export function connect<N extends Namespace>(nsp: N, opts: ConnectOptions = {}): NamespaceSocket<N> {
+  const socket: NamespaceSocket<N> = io(`${opts.url ?? ''}${nsp}`, {
     transports: ['websocket'],
     auth: (cb) => {
       const token = opts.withToken === false ? undefined : auth.token();
@@ -43,20 +70,20 @@ export function connect(nsp: Namespace, opts: ConnectOptions = {}): Socket {
   return socket;
 }
 
-type Reply<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: { code: string; message: string; params?: object } };
-
-/** Emits with an ack; resolves with `data`, rejects with the coded error (or TIMEOUT). */
-export async function ask<T>(
-  socket: Socket,
-  event: string,
-  payload: unknown,
+/**
+ * Emits an acknowledged event of the socket's namespace; resolves with the ack's `data` (typed by the
+ * event map), rejects with the coded error (or TIMEOUT).
+ */
+export async function ask<S extends EventsMap, C extends EventsMap, E extends AckedEvents<C> & string>(
+  socket: Socket<S, C>,
+  event: E,
+  payload: PayloadOf<C, E>,
   timeoutMs = 10_000,
-): Promise<T> {
-  let reply: Reply<T>;
+): Promise<AckDataOf<C, E>> {
+  let reply: AckReply<AckDataOf<C, E>>;
   try {
-    reply = (await socket.timeout(timeoutMs).emitWithAck(event, payload)) as Reply<T>;
+    // The signature above is the typed contract; socket.io's own overloads cannot follow a generic event.
+    reply = await (socket as unknown as Socket).timeout(timeoutMs).emitWithAck(event, payload);
   } catch {
     throw new ApiError(socket.connected ? 'TIMEOUT' : 'NETWORK_ERROR', 0, `${event}: no answer`);
   }

@@ -1,24 +1,12 @@
 // The products the host can sell and the session's cards: add a card from a SKU, pin or unpin it,
 // start a flash-sale countdown.
 import { useState } from 'preact/hooks';
+import type { Product } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { formatDuration, formatMoney, localised } from '../common/i18n.ts';
 import { AsyncView, ErrorNotice, useAsync } from '../common/ui.tsx';
 import type { ConsoleState } from './console-state.ts';
 import { th } from './messages.ts';
-
-interface Product {
-  productId: string;
-  titles: Record<string, string>;
-  skus: Array<{
-    skuId: string;
-    code: string;
-    titles: Record<string, string>;
-    priceMinor: number;
-    currency: string;
-    stockOnHand: number;
-  }>;
-}
 
 function AddCard({ state, sku }: { state: ConsoleState; sku: Product['skus'][number] }) {
   const [units, setUnits] = useState('10');

@@ -1,37 +1,26 @@
 // What the host console keeps for one session: the /host socket (go live, end, pin, countdown,
 // moderation, new orders, viewer count), the session's /live view (cards, chat), the session's cards
 // over HTTP, and the camera publisher.
-import type { Socket } from 'socket.io-client';
+import type { LiveSession, OrderFrame } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
-import { ask, connect } from '../common/socket.ts';
+import { ask, connect, type NamespaceSocket } from '../common/socket.ts';
 import { type Card, LiveState } from '../live/live-state.ts';
 import { LivePublisher } from '../media/publisher.ts';
 
-export interface LiveSession {
-  sessionId: string;
-  hostPersonId: string;
-  title: string;
-  state: 'scheduled' | 'live' | 'ended';
-  scheduledAtMs: number | null;
-  startedAtMs: number | null;
-  endedAtMs: number | null;
-}
+export type { LiveSession };
 
-export interface FeedOrder {
-  orderId: string;
-  cardId: string;
-  quantity: number;
-  totalMinor: number;
-  currency: string;
-  status: string;
+export type FeedOrder = Pick<
+  OrderFrame,
+  'orderId' | 'cardId' | 'quantity' | 'totalMinor' | 'currency' | 'status'
+> & {
   /** Local Date.now() when the order reached this console. */
   receivedAtMs: number;
-}
+};
 
 const MAX_FEED = 200;
 
 export class ConsoleState {
-  readonly host: Socket;
+  readonly host: NamespaceSocket<'/host'>;
   readonly live: LiveState;
   readonly publisher = new LivePublisher();
   session: LiveSession;
@@ -49,13 +38,17 @@ export class ConsoleState {
     this.host.on('connect', () => {
       void ask(this.host, 'host:join', { sessionId: session.sessionId }).catch(() => undefined);
     });
-    this.host.on('viewers:count', (f: { viewers: number }) => {
+    this.host.on('viewers:count', (f) => {
       this.viewers = f.viewers;
       this.onChange();
     });
-    this.host.on('order:new', (f: Omit<FeedOrder, 'receivedAtMs'> & { type?: string }) => {
+    this.host.on('order:new', (f) => {
       const prev = this.feed.find((o) => o.orderId === f.orderId);
-      const next = { ...prev, ...f, receivedAtMs: prev?.receivedAtMs ?? Date.now() };
+      const { orderId, cardId, quantity, totalMinor, currency, status } = f;
+      const next: FeedOrder = {
+        ...{ orderId, cardId, quantity, totalMinor, currency, status },
+        receivedAtMs: prev?.receivedAtMs ?? Date.now(),
+      };
       this.feed = [next, ...this.feed.filter((o) => o.orderId !== f.orderId)].slice(0, MAX_FEED);
       this.onChange();
     });
@@ -88,20 +81,21 @@ export class ConsoleState {
     this.onChange();
   }
 
-  async #act(event: string, payload: Record<string, unknown>): Promise<void> {
-    await ask(this.host, event, { sessionId: this.sessionId, ...payload });
+  /** A card action, then the cards as they are now. */
+  async #act(sent: Promise<unknown>): Promise<void> {
+    await sent;
     await this.loadCards();
   }
 
   async goLive(): Promise<void> {
-    const s = await ask<LiveSession>(this.host, 'session:go_live', { sessionId: this.sessionId });
+    const s = await ask(this.host, 'session:go_live', { sessionId: this.sessionId });
     this.session = { ...this.session, ...s };
     this.onChange();
     await this.publisher.start(this.sessionId);
   }
 
   async end(): Promise<void> {
-    const s = await ask<LiveSession>(this.host, 'session:end', { sessionId: this.sessionId });
+    const s = await ask(this.host, 'session:end', { sessionId: this.sessionId });
     this.session = { ...this.session, ...s };
     this.publisher.stop();
     await this.loadCards();
@@ -109,16 +103,23 @@ export class ConsoleState {
 
   pin(cardId: string): Promise<void> {
     this.pinnedAt.set(cardId, Date.now());
-    return this.#act('card:pin', { cardId });
+    return this.#act(ask(this.host, 'card:pin', { sessionId: this.sessionId, cardId }));
   }
 
   unpin(cardId: string): Promise<void> {
-    return this.#act('card:unpin', { cardId });
+    return this.#act(ask(this.host, 'card:unpin', { sessionId: this.sessionId, cardId }));
   }
 
   flashSale(cardId: string, minutes: number): Promise<void> {
     const now = Date.now() - this.live.clockSkewMs;
-    return this.#act('card:countdown', { cardId, startsAtMs: now, endsAtMs: now + minutes * 60_000 });
+    return this.#act(
+      ask(this.host, 'card:countdown', {
+        sessionId: this.sessionId,
+        cardId,
+        startsAtMs: now,
+        endsAtMs: now + minutes * 60_000,
+      }),
+    );
   }
 
   async addCard(input: { skuId: string; quantity: number; priceMinor?: number; perMemberLimit?: number }) {

@@ -1,58 +1,30 @@
 // A viewer's view of one live session over /live: the join snapshot, then frames applied in sequence
 // order (a gap asks for a fresh snapshot), chat, the viewer count and the buyer's own orders. After a
 // network drop socket.io recovers the missed frames; when it cannot, the page joins again.
-import type { Socket } from 'socket.io-client';
-import type { ChatMessage, LiveSnapshot } from '../../../../protocols/index.ts';
+import type {
+  Card,
+  ChatMessage,
+  ForYouCard,
+  Fulfilment,
+  LiveSession,
+  LiveSnapshot,
+  Order as OrderRecord,
+  PlacedOrder,
+  PlaceOrderBody,
+  SessionEventFrame,
+} from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { ApiError, toApiError } from '../common/errors.ts';
-import { ask, connect } from '../common/socket.ts';
+import { ask, connect, type NamespaceSocket } from '../common/socket.ts';
 
-export interface Card {
-  cardId: string;
-  sessionId: string;
-  titles: Record<string, string>;
-  priceMinor: number;
-  currency: string;
-  allotted: number;
-  remaining: number;
-  perMemberLimit: number;
-  startsAtMs: number | null;
-  endsAtMs: number | null;
-  state: string;
-  pinnedAtMs: number | null;
-}
+/** A buyer's order as this page knows it: from order frames, the order API, or both merged. */
+export type Order = Pick<
+  PlacedOrder,
+  'orderId' | 'cardId' | 'quantity' | 'totalMinor' | 'currency' | 'status'
+> &
+  Partial<Pick<PlacedOrder, 'checkoutUrl' | 'createdAtMs'>>;
 
-/** A card that suits the signed-in viewer's recent readings (from the snapshot's `forYou`). */
-export interface ForYou {
-  cardId: string;
-  metric: string;
-  goal: string;
-}
-
-export interface Order {
-  orderId: string;
-  cardId: string;
-  quantity: number;
-  totalMinor: number;
-  currency: string;
-  status: string;
-  checkoutUrl?: string | null;
-  createdAtMs?: number;
-}
-
-export type Fulfilment =
-  | { method: 'pickup'; clinic: string }
-  | {
-      method: 'delivery';
-      address: {
-        name: string;
-        phone: string;
-        line1: string;
-        city: string;
-        postcode?: string;
-        country: string;
-      };
-    };
+export type { Card, Fulfilment };
 
 export type Connection = 'connecting' | 'online' | 'offline';
 
@@ -80,18 +52,18 @@ function saveViewerId(id: string): void {
 }
 
 export class LiveState {
-  readonly socket: Socket;
+  readonly socket: NamespaceSocket<'/live'>;
   /** Minted and signed by the server at the first join; sent back on every later join. */
   viewerId: string | undefined = savedViewerId();
   connection: Connection = 'connecting';
   joinError: unknown;
-  session: Record<string, unknown> | undefined;
+  session: LiveSession | undefined;
   cards = new Map<string, Card>();
   chat: ChatMessage[] = [];
   viewers = 0;
   orders = new Map<string, Order>();
   /** Cards flagged "for your goal", by card id; only for a signed-in, consenting viewer. */
-  forYou = new Map<string, ForYou>();
+  forYou = new Map<string, ForYouCard>();
   mediaUrl: string | null = null;
   /** Local clock minus server clock, from the snapshot (countdowns use server time). */
   clockSkewMs = 0;
@@ -126,11 +98,17 @@ export class LiveState {
     s.on('card:pinned', (f) => this.#frame(f, () => this.#putCard(f.card)));
     s.on('card:updated', (f) => this.#frame(f, () => this.#putCard(f.card)));
     s.on('card:sold_out', (f) =>
-      this.#frame(f, () =>
-        this.#putCard(f.card ?? { ...this.cards.get(f.cardId), remaining: 0, state: 'sold_out' }),
-      ),
+      this.#frame(f, () => {
+        const known = f.card ?? (f.cardId === undefined ? undefined : this.cards.get(f.cardId));
+        if (known) this.#putCard({ ...known, remaining: 0, state: 'sold_out' });
+      }),
     );
-    s.on('card:unpinned', (f) => this.#frame(f, () => this.cards.delete(f.card?.cardId ?? f.cardId)));
+    s.on('card:unpinned', (f) =>
+      this.#frame(f, () => {
+        const cardId = f.card?.cardId ?? f.cardId;
+        if (cardId !== undefined) this.cards.delete(cardId);
+      }),
+    );
     s.on('stock:changed', (f) =>
       this.#frame(f, () => {
         const c = this.cards.get(f.cardId);
@@ -146,15 +124,15 @@ export class LiveState {
       }),
     );
     s.on('seq:skip', (f) => this.#frame(f, () => undefined));
-    s.on('viewers:count', (f: { viewers: number }) => {
+    s.on('viewers:count', (f) => {
       this.viewers = f.viewers;
       this.onChange();
     });
-    s.on('chat:message', (m: ChatMessage) => {
+    s.on('chat:message', (m) => {
       this.chat = [...this.chat.slice(-(MAX_CHAT - 1)), m];
       this.onChange();
     });
-    s.on('chat:deleted', (f: { messageId: string }) => {
+    s.on('chat:deleted', (f) => {
       this.chat = this.chat.filter((m) => m.id !== f.messageId);
       this.onChange();
     });
@@ -187,7 +165,7 @@ export class LiveState {
 
   async join(): Promise<void> {
     try {
-      const snap = await ask<LiveSnapshot>(this.socket, 'live:join', {
+      const snap = await ask(this.socket, 'live:join', {
         sessionId: this.#sessionId,
         ...(this.viewerId ? { viewerId: this.viewerId } : {}),
         ...(this.#ref ? { ref: this.#ref } : {}),
@@ -223,17 +201,17 @@ export class LiveState {
     order: { cardId: string; quantity: number; fulfilment: Fulfilment },
     idempotencyKey: string,
   ): Promise<Order> {
-    const body = { ...order, provider: 'manual' };
+    const body: PlaceOrderBody = { ...order, provider: 'manual' };
     let placed: Order;
     if (this.socket.connected) {
       const reply = await this.socket
         .timeout(15_000)
         .emitWithAck('order:place', { sessionId: this.#sessionId, idempotencyKey, order: body })
         .catch(() => undefined);
-      if (reply && (reply as { status: number }).status === 201) placed = (reply as { body: Order }).body;
+      // The reply is what POST /api/orders would answer: a 201 carries the placed order.
+      if (reply && reply.status === 201) placed = reply.body as PlacedOrder;
       else if (reply) {
-        const { status, body: errBody } = reply as { status: number; body: unknown };
-        const err = toApiError(errBody, status);
+        const err = toApiError(reply.body, reply.status);
         // The socket lost its login (expired token): the HTTP route refreshes and retries.
         if (err.code !== 'AUTH_REQUIRED' && err.code !== 'AUTH_INVALID_TOKEN') throw err;
         placed = await this.#placeHttp(body, idempotencyKey);
@@ -244,8 +222,8 @@ export class LiveState {
     return placed;
   }
 
-  #placeHttp(body: unknown, key: string): Promise<Order> {
-    return api.post<Order>('/api/orders', body, { headers: { 'idempotency-key': key } });
+  #placeHttp(body: PlaceOrderBody, key: string): Promise<Order> {
+    return api.post<PlacedOrder>('/api/orders', body, { headers: { 'idempotency-key': key } });
   }
 
   close(): void {
@@ -266,14 +244,13 @@ export class LiveState {
     this.mediaUrl = snap.media?.url ?? null;
     this.clockSkewMs = Date.now() - snap.serverTimeMs;
     this.cards = new Map();
-    for (const c of snap.cards as unknown as Card[]) this.#putCard(c);
+    for (const c of snap.cards) this.#putCard(c);
     this.forYou = new Map((snap.forYou ?? []).map((f) => [f.cardId, f]));
     this.snapshots++;
     this.onChange();
   }
 
-  // biome-ignore lint/suspicious/noExplicitAny: frames are checked field by field where applied
-  #frame(f: any, apply: () => void) {
+  #frame(f: Pick<SessionEventFrame, 'sessionId' | 'seq'>, apply: () => void) {
     if (!f || f.sessionId !== this.#sessionId || typeof f.seq !== 'number') return;
     if (f.seq <= this.#seq) return;
     if (f.seq > this.#seq + 1) {
@@ -287,7 +264,7 @@ export class LiveState {
 
   #resyncing: Promise<void> | undefined;
   #resync(): Promise<void> {
-    this.#resyncing ??= ask<LiveSnapshot>(this.socket, 'live:resync', { sessionId: this.#sessionId })
+    this.#resyncing ??= ask(this.socket, 'live:resync', { sessionId: this.#sessionId })
       .then((snap) => this.#apply(snap))
       .then(() => this.#refreshOrders())
       .catch((err: unknown) => {
@@ -303,7 +280,7 @@ export class LiveState {
   async #refreshOrders(): Promise<void> {
     if (!auth.session) return;
     try {
-      const list = await api.get<Order[]>(
+      const list = await api.get<OrderRecord[]>(
         `/api/orders?sessionId=${encodeURIComponent(this.#sessionId)}&limit=20`,
       );
       for (const o of list) this.orders.set(o.orderId, { ...this.orders.get(o.orderId), ...o });

@@ -1,6 +1,7 @@
 // Member page panels: codes (member code and referral link as QR), credit, readings, orders, consents.
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
+import type { Credit, Order, Reading } from '../../../../protocols/index.ts';
 import { api, auth, type Person } from '../common/api.ts';
 import { TimeSeriesChart } from '../common/chart.tsx';
 import { ApiError } from '../common/errors.ts';
@@ -63,16 +64,6 @@ export function Codes({ person }: { person: Person }) {
   );
 }
 
-interface Balance {
-  currency: string;
-  pendingMinor: number;
-  availableMinor: number;
-}
-
-interface Credit {
-  balances?: Balance[];
-}
-
 /** Shown when the credit endpoint answers; hidden when it does not exist (404) on this server. */
 export function CreditPanel() {
   const credit = useAsync(async () => {
@@ -111,13 +102,6 @@ export function CreditPanel() {
   );
 }
 
-interface Reading {
-  id: number;
-  metric: string;
-  value: number;
-  measuredAtMs: number;
-}
-
 export function ReadingsPanel() {
   const readings = useAsync(() => api.get<Reading[]>('/api/me/readings?limit=500'), []);
   return (
@@ -150,15 +134,6 @@ export function ReadingsPanel() {
       </AsyncView>
     </section>
   );
-}
-
-interface Order {
-  orderId: string;
-  quantity: number;
-  totalMinor: number;
-  currency: string;
-  status: string;
-  createdAtMs: number;
 }
 
 export function OrdersPanel() {

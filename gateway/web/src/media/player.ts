@@ -1,16 +1,15 @@
 // Watches a live session's video: joins the SFU room over /media, consumes the host's producers into
 // one MediaStream, and joins again by itself after the socket reconnects or the SFU asks it to.
 import type { types } from 'mediasoup-client';
-import type { Socket } from 'socket.io-client';
 import { ApiError } from '../common/errors.ts';
-import { ask, connect } from '../common/socket.ts';
-import { loadDevice } from '../signalling.ts';
+import { ask, connect, type NamespaceSocket } from '../common/socket.ts';
+import { loadDevice, mediasoupJson } from '../signalling.ts';
 
 export type PlayerStatus = 'idle' | 'connecting' | 'playing' | 'waiting' | 'ended' | 'error';
 
 export class LivePlayer {
   readonly stream = new MediaStream();
-  readonly socket: Socket;
+  readonly socket: NamespaceSocket<'/media'>;
   status: PlayerStatus = 'idle';
   error: unknown;
   /** Times the player (re-)joined the media room. */
@@ -115,20 +114,14 @@ export class LivePlayer {
     this.#set('connecting');
     this.joins++;
     const sessionId = this.#sessionId;
-    const joined = await ask<{ routerRtpCapabilities: unknown; producers: Array<{ producerId: string }> }>(
-      this.socket,
-      'media:join',
-      { sessionId },
-    );
+    const joined = await ask(this.socket, 'media:join', { sessionId });
     this.#device ??= await loadDevice(joined.routerRtpCapabilities);
-    const params = await ask<types.TransportOptions>(this.socket, 'media:createTransport', {
-      sessionId,
-      type: 'webrtc',
-    });
-    const t = this.#device.createRecvTransport(params);
+    const params = await ask(this.socket, 'media:createTransport', { sessionId, type: 'webrtc' });
+    const t = this.#device.createRecvTransport(mediasoupJson<types.TransportOptions>(params));
     this.#transport = t;
     t.on('connect', ({ dtlsParameters }, done, fail) => {
-      ask(this.socket, 'media:connectTransport', { sessionId, transportId: t.id, dtlsParameters }).then(
+      const dtls = mediasoupJson<Record<string, unknown>>(dtlsParameters);
+      ask(this.socket, 'media:connectTransport', { sessionId, transportId: t.id, dtlsParameters: dtls }).then(
         () => done(),
         fail,
       );
@@ -136,11 +129,10 @@ export class LivePlayer {
     t.on('connectionstatechange', (s) => {
       // A network change: new ICE credentials over the same transport.
       if (s === 'disconnected' || s === 'failed') {
-        ask<{ iceParameters: types.IceParameters }>(this.socket, 'media:restartIce', {
-          sessionId,
-          transportId: t.id,
-        })
-          .then(({ iceParameters }) => t.restartIce({ iceParameters }))
+        ask(this.socket, 'media:restartIce', { sessionId, transportId: t.id })
+          .then(({ iceParameters }) =>
+            t.restartIce({ iceParameters: mediasoupJson<types.IceParameters>(iceParameters) }),
+          )
           .catch(() => this.#rejoin());
       }
     });
@@ -153,17 +145,17 @@ export class LivePlayer {
     const device = this.#device;
     if (!t || !device) return;
     const conn = (navigator as { connection?: { downlink?: number } }).connection;
-    const c = await ask<types.ConsumerOptions>(this.socket, 'media:consume', {
+    const c = await ask(this.socket, 'media:consume', {
       sessionId: this.#sessionId,
       transportId: t.id,
       producerId,
-      rtpCapabilities: device.rtpCapabilities,
+      rtpCapabilities: mediasoupJson<Record<string, unknown>>(device.rtpCapabilities),
       hint: {
         viewportHeight: Math.round(this.#video.clientHeight * devicePixelRatio) || 360,
         ...(conn?.downlink ? { bandwidthBps: Math.round(conn.downlink * 1_000_000) } : {}),
       },
     });
-    const consumer = await t.consume(c);
+    const consumer = await t.consume(mediasoupJson<types.ConsumerOptions>(c));
     this.#consumers.set(consumer.id, consumer);
     this.stream.addTrack(consumer.track);
     await ask(this.socket, 'media:resume', { sessionId: this.#sessionId, consumerId: consumer.id });

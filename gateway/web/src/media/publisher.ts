@@ -3,7 +3,7 @@
 import type { types } from 'mediasoup-client';
 import type { MediaRoomStats } from '../../../../protocols/index.ts';
 import { ask, connect } from '../common/socket.ts';
-import { loadDevice } from '../signalling.ts';
+import { loadDevice, mediasoupJson } from '../signalling.ts';
 
 // 180p / 360p / 720p from a 1280x720 camera.
 const SIMULCAST: RTCRtpEncodingParameters[] = [
@@ -67,7 +67,7 @@ export class LivePublisher {
   /** The SFU's view of this room: bitrate in and out, receivers' loss and round-trip time. */
   stats(): Promise<MediaRoomStats> | undefined {
     if (!this.#sessionId || this.status !== 'live') return undefined;
-    return ask<MediaRoomStats>(this.socket, 'media:stats', { sessionId: this.#sessionId });
+    return ask(this.socket, 'media:stats', { sessionId: this.#sessionId });
   }
 
   #set(status: PublisherStatus, error?: unknown) {
@@ -84,28 +84,25 @@ export class LivePublisher {
     this.publishes++;
     this.#set('publishing');
     try {
-      const joined = await ask<{ role: string; routerRtpCapabilities: unknown }>(this.socket, 'media:join', {
-        sessionId,
-      });
+      const joined = await ask(this.socket, 'media:join', { sessionId });
       const device = await loadDevice(joined.routerRtpCapabilities);
-      const params = await ask<types.TransportOptions>(this.socket, 'media:createTransport', {
-        sessionId,
-        type: 'webrtc',
-      });
-      const t = device.createSendTransport(params);
+      const params = await ask(this.socket, 'media:createTransport', { sessionId, type: 'webrtc' });
+      const t = device.createSendTransport(mediasoupJson<types.TransportOptions>(params));
       this.#transport = t;
       t.on('connect', ({ dtlsParameters }, done, fail) => {
-        ask(this.socket, 'media:connectTransport', { sessionId, transportId: t.id, dtlsParameters }).then(
-          () => done(),
-          fail,
-        );
+        const dtls = mediasoupJson<Record<string, unknown>>(dtlsParameters);
+        ask(this.socket, 'media:connectTransport', {
+          sessionId,
+          transportId: t.id,
+          dtlsParameters: dtls,
+        }).then(() => done(), fail);
       });
       t.on('produce', ({ kind, rtpParameters }, done, fail) => {
-        ask<{ id: string }>(this.socket, 'media:produce', {
+        ask(this.socket, 'media:produce', {
           sessionId,
           transportId: t.id,
           kind,
-          rtpParameters,
+          rtpParameters: mediasoupJson<Record<string, unknown>>(rtpParameters),
         }).then(done, fail);
       });
       const stream = await this.preview();

@@ -2,6 +2,7 @@
 // product with one SKU, receive or write off stock (asked to confirm), edit a product's tags and
 // reading ranges.
 import { useState } from 'preact/hooks';
+import type { Product } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { formatMoney, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -10,13 +11,7 @@ import { ActionForm, ConfirmButton, Input, PAGE_SIZE, Pager, SubmitButton, useAc
 import { ts } from './messages.ts';
 import { ProductEditor } from './product-editor.tsx';
 
-export interface Product {
-  productId: string;
-  titles: { en: string; 'zh-Hans': string; 'zh-Hant': string };
-  tags: string[];
-  metrics: Array<{ metric: string; min: number; max: number }>;
-  skus: Array<{ skuId: string; code: string; priceMinor: number; currency: string; stockOnHand: number }>;
-}
+export type { Product };
 
 const list = (v: string) =>
   v

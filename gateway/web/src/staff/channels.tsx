@@ -1,6 +1,7 @@
 // Channels: the list with commission rates and invite links (with QR); staff create channels; managers
 // and staff invite people by phone or e-mail and see the channel's invitations.
 import { useState } from 'preact/hooks';
+import type { Channel, ChannelInvitationsPage, ChannelInviteResult } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatDateTime, formatNumber } from '../common/i18n.ts';
 import { QrCode } from '../common/qr.tsx';
@@ -17,14 +18,6 @@ import {
   useAction,
 } from './kit.tsx';
 import { ts } from './messages.ts';
-
-interface Channel {
-  id: string;
-  name: string;
-  managerId: string | null;
-  commissionBps: number;
-  inviteCode: string;
-}
 
 export function ChannelsPage() {
   const list = useAsync((signal) => api.get<Channel[]>('/api/channels', { signal }), []);
@@ -144,18 +137,11 @@ function ChannelSettings({ channel, onChanged }: { channel: Channel; onChanged: 
   );
 }
 
-interface Invitation {
-  id: string;
-  personId: string | null;
-  outcome: string;
-  createdAtMs: number;
-}
-
 function ChannelDetail({ channel }: { channel: Channel }) {
   const [offset, setOffset] = useState(0);
   const invitations = useAsync(
     (signal) =>
-      api.get<{ items: Invitation[] }>(
+      api.get<ChannelInvitationsPage>(
         `/api/channels/${channel.id}/invitations?limit=${PAGE_SIZE}&offset=${offset}`,
         { signal },
       ),
@@ -178,7 +164,7 @@ function ChannelDetail({ channel }: { channel: Channel }) {
           label={ts('invite')}
           run={async () => {
             // The answer is the same whoever holds the contact; staff see the outcome in the list below.
-            await api.post<{ status: 'sent' }>(`/api/channels/${channel.id}/invitations`, {
+            await api.post<ChannelInviteResult>(`/api/channels/${channel.id}/invitations`, {
               displayName: name.trim(),
               ...contactOf(contact),
             });

@@ -1,6 +1,7 @@
 // The event check-in screen: type a member code, or switch to scanning the QR code on the member's page
 // with the camera; typing stays available while scanning. Each check-in answers who came, in place.
 import { useState } from 'preact/hooks';
+import type { CheckIn as CheckInResult } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { useAction } from './kit.tsx';
 import { ts } from './messages.ts';
@@ -14,10 +15,7 @@ export function CheckIn({ eventId, onDone }: { eventId: string; onDone: () => vo
   const action = useAction();
   const checkIn = (memberCode: string) =>
     action.run(async () => {
-      const r = await api.post<{ displayName: string; firstTime: boolean }>(
-        `/api/events/${eventId}/check-ins`,
-        { memberCode },
-      );
+      const r = await api.post<CheckInResult>(`/api/events/${eventId}/check-ins`, { memberCode });
       setCode('');
       onDone();
       return r.firstTime

@@ -1,21 +1,12 @@
 // Devices (/staff/devices): register (the secret is shown once), presence, rotate the secret, disable
 // or enable, send a command; and edge tokens for standalone edges (admins).
 import { useState } from 'preact/hooks';
+import type { Device, DeviceSecret, EdgeToken } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { ConfirmButton, Input, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
-
-interface Device {
-  id: string;
-  kind: string;
-  location: string;
-  disabled: boolean;
-  online?: boolean;
-  lastSeenMs?: number | null;
-  readingsToday?: number;
-}
 
 export function DevicesPage() {
   const list = useAsync((signal) => api.get<Device[]>('/api/devices', { signal }), []);
@@ -33,7 +24,7 @@ export function DevicesPage() {
         onSubmit={(e) => {
           e.preventDefault();
           void action.run(async () => {
-            const r = await api.post<{ id: string; secret: string }>('/api/devices', {
+            const r = await api.post<DeviceSecret>('/api/devices', {
               id: id.trim(),
               kind: kind.trim(),
               location: location.trim(),
@@ -97,9 +88,7 @@ export function DevicesPage() {
                             onConfirm={() =>
                               action.run(async () =>
                                 secretShown(
-                                  await api.post<{ id: string; secret: string }>(
-                                    `/api/devices/${d.id}/rotate-secret`,
-                                  ),
+                                  await api.post<DeviceSecret>(`/api/devices/${d.id}/rotate-secret`),
                                 ),
                               )
                             }
@@ -160,7 +149,7 @@ function EdgeTokens() {
         onSubmit={(e) => {
           e.preventDefault();
           void action.run(async () => {
-            const r = await api.post<{ id: string; token: string }>('/api/edge-tokens', {
+            const r = await api.post<EdgeToken>('/api/edge-tokens', {
               name: name.trim(),
             });
             setName('');

@@ -1,34 +1,13 @@
 // Offline events: the list, a new event (staff), and for the chosen event its invitee list, adding an
 // invitee on behalf of one of its channels, and the check-in screen (type or scan a member code).
 import { useState } from 'preact/hooks';
+import type { Channel, EventInviteResult, Invitee, OfflineEvent } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { CheckIn } from './check-in.tsx';
 import { ActionForm, contactOf, Input, PAGE_SIZE, Pager, RowChooser, SubmitButton } from './kit.tsx';
 import { ts } from './messages.ts';
-
-interface OfflineEvent {
-  id: string;
-  title: string;
-  venue: string;
-  startsAtMs: number;
-  channelIds: string[];
-}
-
-interface Invitee {
-  personId: string;
-  displayName: string;
-  memberCode: string;
-  channelId: string;
-  invitedAtMs: number;
-  attended: boolean;
-}
-
-interface Channel {
-  id: string;
-  name: string;
-}
 
 export function EventsPage() {
   const [offset, setOffset] = useState(0);
@@ -217,7 +196,7 @@ function AddInvitee({
     <ActionForm
       label={ts('addInvitee')}
       run={async () => {
-        const r = await api.post<{ memberCode: string }>(`/api/events/${eventId}/invitees`, {
+        const r = await api.post<EventInviteResult>(`/api/events/${eventId}/invitees`, {
           channelId,
           displayName: name.trim(),
           ...contactOf(contact),

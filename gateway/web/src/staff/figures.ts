@@ -1,61 +1,15 @@
-// The shapes the /staff stream and the metrics API send (as far as the pages read them), and the
-// stream itself: one socket per page, its latest figures and the paid-GMV points seen so far.
-import type { Socket } from 'socket.io-client';
-import { connect } from '../common/socket.ts';
+// The /staff stream: one socket per page, its latest figures and the paid-GMV points seen so far. The
+// shapes it and the metrics API send are wire contracts (protocols/sockets/staff.ts, http/metrics.ts).
+import type {
+  Aarrr,
+  ChannelFunnel,
+  Referrer,
+  SessionFigures,
+  StaffFigures,
+} from '../../../../protocols/index.ts';
+import { connect, type NamespaceSocket } from '../common/socket.ts';
 
-export interface Funnel {
-  channelId: string;
-  invited: number;
-  attended: number;
-  tested: number;
-  bought: number;
-  ordersPaid: number;
-  paidGmvMinor: number;
-  netGmvMinor: number;
-  commissionMinor: number;
-}
-
-export interface SessionFigures {
-  sessionId: string;
-  title: string;
-  viewersNow?: number;
-  uniqueViewers: number;
-  clickers: number;
-  buyers: number;
-  ordersPlaced: number;
-  ordersPaid: number;
-  paidGmvMinor: number;
-  currency: string | null;
-}
-
-export interface Aarrr {
-  period: { fromMs: number; toMs: number };
-  acquisition: { newPeople: number };
-  activation: { activated: number };
-  retention: { firstBuyers: number; repeat30: number; rate30: number };
-  referral: { signups: number; referredSignups: number; referredShare: number };
-  revenue: { paidGmvMinor: number; netGmvMinor: number; userBase: number; arpuMinor: number };
-}
-
-export interface StaffFigures {
-  atMs: number;
-  sessions: SessionFigures[];
-  devices?: { online: number; readingsPerMinute: number };
-  conversion?: {
-    period: { fromMs: number; toMs: number };
-    channels: Funnel[];
-    events: Array<{ eventId: string; total: Funnel; channels: Funnel[] }>;
-    aarrr: Aarrr;
-  };
-}
-
-export interface Referrer {
-  referrerId: string;
-  signups: number;
-  ordersPaid: number;
-  paidGmvMinor: number;
-  netGmvMinor: number;
-}
+export type { Aarrr, ChannelFunnel as Funnel, Referrer, SessionFigures, StaffFigures };
 
 /** Money in the figures is in the shop's currency; the sessions name it once they have sales. */
 export function currencyOf(f: StaffFigures | undefined): string {
@@ -71,7 +25,7 @@ export interface StreamState {
 }
 
 /** Opens /staff and calls `onChange` with every snapshot / update; returns the socket to close. */
-export function openStream(onChange: (s: StreamState) => void): Socket {
+export function openStream(onChange: (s: StreamState) => void): NamespaceSocket<'/staff'> {
   const state: StreamState = { connected: false, figures: undefined, receivedAtMs: 0, gmv: [] };
   const socket = connect('/staff');
   const take = (f: StaffFigures) => {

@@ -1,6 +1,7 @@
 // Goal rules ("for your goal"): the list, a form to add a rule or change the chosen one, turning a
 // rule on or off, and deleting it after a confirmation. Staff and admins only; the server checks it.
 import { useState } from 'preact/hooks';
+import type { GoalRules, MetricRange as MetricInfo, GoalRule as Rule } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { formatNumber } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -8,29 +9,11 @@ import { tg } from './goals-messages.ts';
 import { ConfirmButton, Input, RowChooser, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 
-interface Rule {
-  ruleId: string;
-  metric: string;
-  min: number;
-  max: number;
-  goal: string;
-  enabled: boolean;
-}
-
-interface MetricInfo {
-  metric: string;
-  min: number;
-  max: number;
-}
-
 /** The server's limit on a goal label (GOAL_MAX_LENGTH). */
 const GOAL_MAX = 64;
 
 export function GoalsPage() {
-  const data = useAsync(
-    (signal) => api.get<{ rules: Rule[]; metrics: MetricInfo[] }>('/api/goal-rules', { signal }),
-    [],
-  );
+  const data = useAsync((signal) => api.get<GoalRules>('/api/goal-rules', { signal }), []);
   const [editing, setEditing] = useState<string>();
   const action = useAction();
   return (

@@ -2,6 +2,7 @@
 // by order id. Confirm a manual payment, refund, fulfil — each asks for confirmation first. Above them,
 // the payments no order could take (to refund at the provider), until staff mark them refunded.
 import { useState } from 'preact/hooks';
+import type { Order, OrphanedPayment, PeoplePage } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { formatDateTime, formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -9,16 +10,7 @@ import { ConfirmButton, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { tp } from './payments-messages.ts';
 
-interface OrphanedPayment {
-  provider: string;
-  eventId: string;
-  orderId: string;
-  orderStatus: string | null;
-  amountMinor: number;
-  currency: string;
-  reason: 'order_not_payable' | 'order_unknown' | 'amount_mismatch' | 'provider_mismatch';
-  receivedAtMs: number;
-}
+export type { Order };
 
 function OrphanedPayments() {
   const state = useAsync(
@@ -88,19 +80,6 @@ function OrphanedPayments() {
   );
 }
 
-export interface Order {
-  orderId: string;
-  personId: string;
-  quantity: number;
-  totalMinor: number;
-  payableMinor: number;
-  currency: string;
-  status: string;
-  provider: string;
-  fulfilment: { method: string; clinic?: string };
-  createdAtMs: number;
-}
-
 const STATUSES = ['', 'placed', 'paid', 'fulfilled', 'completed', 'cancelled', 'expired', 'refunded'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -113,10 +92,7 @@ async function findOrders(q: string, status: string, offset: number, signal: Abo
   const names = new Map<string, string>();
   let personId = '';
   if (query) {
-    const found = await api.get<{ items: Array<{ id: string; displayName: string }> }>(
-      `/api/people?q=${encodeURIComponent(query)}&limit=1`,
-      { signal },
-    );
+    const found = await api.get<PeoplePage>(`/api/people?q=${encodeURIComponent(query)}&limit=1`, { signal });
     const p = found.items[0];
     if (!p) return { orders: [], names };
     personId = p.id;

@@ -1,23 +1,11 @@
 // Payouts per channel and period (orders paid in [from, to)): the table, and the same as CSV.
 import { useState } from 'preact/hooks';
+import type { PayoutReport } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { Input, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
-
-interface PayoutRow {
-  channelId: string;
-  channelName: string;
-  currency: string;
-  orders: number;
-  gmvMinor: number;
-  refundedOrders: number;
-  refundedGmvMinor: number;
-  commissionMinor: number;
-  pendingMinor: number;
-  availableMinor: number;
-}
 
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -28,10 +16,7 @@ export function PayoutsPage() {
   const [from, setFrom] = useState(isoDay(today - 29 * DAY_MS));
   const [to, setTo] = useState(isoDay(today));
   const [query, setQuery] = useState(() => `from=${dayMs(from)}&to=${dayMs(to) + DAY_MS}`);
-  const state = useAsync(
-    (signal) => api.get<{ rows: PayoutRow[] }>(`/api/payouts?${query}`, { signal }),
-    [query],
-  );
+  const state = useAsync((signal) => api.get<PayoutReport>(`/api/payouts?${query}`, { signal }), [query]);
   const download = useAction();
   return (
     <section class="panel">

@@ -2,13 +2,13 @@
 // a password-reset code and their recent readings where health-data access allows (staff), and the
 // unlinked readings that can be assigned to them (staff).
 import { useState } from 'preact/hooks';
+import type { PeoplePage as PeopleResults, ResetCode } from '../../../../protocols/index.ts';
+import { ROLES, type Role } from '../../../../protocols/roles.ts';
 import { api, auth, type Person } from '../common/api.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { ConfirmButton, PAGE_SIZE, Pager, RowChooser, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { PersonReadings, UnlinkedReadings } from './person-readings.tsx';
-
-const ROLES = ['admin', 'staff', 'channel_manager', 'host', 'member'];
 
 export function PeoplePage() {
   const [input, setInput] = useState('');
@@ -17,10 +17,9 @@ export function PeoplePage() {
   const [chosen, setChosen] = useState<Person>();
   const list = useAsync(
     (signal) =>
-      api.get<{ items: Person[]; total: number }>(
-        `/api/people?q=${encodeURIComponent(q)}&limit=${PAGE_SIZE}&offset=${offset}`,
-        { signal },
-      ),
+      api.get<PeopleResults>(`/api/people?q=${encodeURIComponent(q)}&limit=${PAGE_SIZE}&offset=${offset}`, {
+        signal,
+      }),
     [q, offset],
   );
   const staff = auth.hasRole('staff', 'admin');
@@ -94,7 +93,7 @@ export function PeoplePage() {
 
 function PersonPanel({ person, onChanged }: { person: Person; onChanged: () => void }) {
   const [roles, setRoles] = useState(person.roles);
-  const [role, setRole] = useState('staff');
+  const [role, setRole] = useState<Role>('staff');
   const action = useAction();
   const admin = auth.hasRole('admin');
   return (
@@ -122,7 +121,7 @@ function PersonPanel({ person, onChanged }: { person: Person; onChanged: () => v
           <select
             aria-label={ts('addRole')}
             value={role}
-            onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value)}
+            onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as Role)}
           >
             {ROLES.filter((r) => !roles.includes(r)).map((r) => (
               <option key={r} value={r}>
@@ -152,7 +151,7 @@ function PersonPanel({ person, onChanged }: { person: Person; onChanged: () => v
         disabled={action.busy}
         onConfirm={() =>
           action.run(async () => {
-            const r = await api.post<{ code: string }>(`/api/people/${person.id}/reset-code`);
+            const r = await api.post<ResetCode>(`/api/people/${person.id}/reset-code`);
             return ts('resetCodeIs', { name: person.displayName, code: r.code });
           })
         }

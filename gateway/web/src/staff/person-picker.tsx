@@ -1,6 +1,7 @@
 // Choosing a person by searching the people list (name, e-mail, phone or member code); used where a page
 // assigns someone (the host of a live session). The choice is reported, nothing is saved here.
 import { useState } from 'preact/hooks';
+import type { PeoplePage } from '../../../../protocols/index.ts';
 import { api, type Person } from '../common/api.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tk } from './catalog-messages.ts';
@@ -54,8 +55,7 @@ function Results({
   onChoose: (p: Person) => void;
 }) {
   const found = useAsync(
-    (signal) =>
-      api.get<{ items: Person[] }>(`/api/people?q=${encodeURIComponent(q)}&limit=${RESULTS}`, { signal }),
+    (signal) => api.get<PeoplePage>(`/api/people?q=${encodeURIComponent(q)}&limit=${RESULTS}`, { signal }),
     [q],
   );
   return (

@@ -2,20 +2,12 @@
 // readings for staff (the server checks consent and logs every read, so they load only when asked), and
 // readings not linked to anyone yet, which staff assign to the chosen person.
 import { useState } from 'preact/hooks';
+import type { Reading } from '../../../../protocols/index.ts';
 import { api, type Person } from '../common/api.ts';
 import { formatDateTime, formatNumber } from '../common/i18n.ts';
 import { AsyncView, ErrorNotice, Loading, useAsync } from '../common/ui.tsx';
 import { ConfirmButton, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
-
-interface Reading {
-  id: number;
-  deviceId: string;
-  metric: string;
-  value: number;
-  measuredAtMs: number;
-  memberCode: string | null;
-}
 
 const RECENT = 20;
 

@@ -1,6 +1,7 @@
 // Editing a product's health-goal tags and the reading ranges it addresses (which readings make its card
 // a recommendation). Ranges start at the metric's physical range; removing one is confirmed and saved.
 import { useState } from 'preact/hooks';
+import type { MetricRange as MetricBounds } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -8,12 +9,6 @@ import type { Product } from './catalog.tsx';
 import { tk } from './catalog-messages.ts';
 import { ConfirmButton, Input, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
-
-interface MetricBounds {
-  metric: string;
-  min: number;
-  max: number;
-}
 
 interface Draft {
   metric: string;

@@ -1,19 +1,14 @@
 // Assigning another host to a scheduled or live session: find the person, then confirm; the former host's
 // console and video stop at once, so the change is asked about before it is saved.
 import { useState } from 'preact/hooks';
+import type { LiveSession as SessionRow } from '../../../../protocols/index.ts';
 import { api, type Person } from '../common/api.ts';
 import { Loading } from '../common/ui.tsx';
 import { tk } from './catalog-messages.ts';
 import { ConfirmButton, useAction } from './kit.tsx';
 import { PersonPicker } from './person-picker.tsx';
 
-export interface SessionRow {
-  sessionId: string;
-  hostPersonId: string;
-  title: string;
-  state: string;
-  scheduledAtMs: number | null;
-}
+export type { SessionRow };
 
 export function SessionHost({ session, onChanged }: { session: SessionRow; onChanged: () => void }) {
   const [chosen, setChosen] = useState<Person>();

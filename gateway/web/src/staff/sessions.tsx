@@ -2,6 +2,7 @@
 // that has not ended, and for the chosen session its product cards (add a card from a SKU, with the units
 // it takes from stock).
 import { useState } from 'preact/hooks';
+import type { Card } from '../../../../protocols/index.ts';
 import { api, type Person } from '../common/api.ts';
 import { formatDateTime, formatMoney, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -13,16 +14,6 @@ import { PersonPicker } from './person-picker.tsx';
 import { SessionHost, type SessionRow } from './session-host.tsx';
 
 type LiveSession = SessionRow;
-
-interface Card {
-  cardId: string;
-  titles: Product['titles'];
-  priceMinor: number;
-  currency: string;
-  allotted: number;
-  remaining: number;
-  state: string;
-}
 
 export function SessionsPage() {
   const [offset, setOffset] = useState(0);

@@ -1,17 +1,13 @@
 // Top referrers of the period, with their pending credit for staff (names and credit are staff-only
 // reads), read again now and then as credit is booked after the payment the stream reports.
 import { useEffect } from 'preact/hooks';
+import type { Balance } from '../../../../../protocols/index.ts';
 import { api, auth } from '../../common/api.ts';
 import { AsyncView, useAsync } from '../../common/ui.tsx';
 import type { Referrer } from '../figures.ts';
 import { ts } from '../messages.ts';
 
 const REFERRER_REFRESH_MS = 10_000;
-
-interface Balance {
-  currency: string;
-  pendingMinor: number;
-}
 
 export function Referrers({
   period,

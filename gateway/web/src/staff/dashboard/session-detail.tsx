@@ -1,21 +1,9 @@
 // One live session's figures, read from the metrics API whenever the stream ticks.
+import type { SessionFunnel as SessionMetrics } from '../../../../../protocols/index.ts';
 import { api } from '../../common/api.ts';
 import { formatNumber } from '../../common/i18n.ts';
 import { AsyncView, useAsync } from '../../common/ui.tsx';
 import { ts } from '../messages.ts';
-
-interface SessionMetrics {
-  uniqueViewers: number;
-  impressions: number;
-  clicks: number;
-  ordersPlaced: number;
-  ordersPaid: number;
-  ordersRefunded: number;
-  paidGmvMinor: number;
-  refundedGmvMinor: number;
-  peakViewers?: number;
-  conversion: { joinToClick: number; clickToOrder: number; orderToPaid: number; joinToPaid: number };
-}
 
 export function SessionDetail({
   id,

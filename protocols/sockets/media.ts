@@ -1,7 +1,7 @@
 // The /media namespace contract (WebRTC signalling for live video). mediasoup's parameter objects
 // travel as JSON and are typed here only as objects; the SFU validates them in depth. A socket is in
 // at most one media room at a time, the one it joined.
-import type { Ack } from './live-events.ts';
+import type { Ack } from './ack.ts';
 
 /** mediasoup RtpCapabilities / RtpParameters / DtlsParameters / IceParameters / IceCandidate. */
 export type MediaJson = Record<string, unknown>;

@@ -1,13 +1,8 @@
 // The /live namespace contract (viewers). Every server event that belongs to a session carries `seq`,
 // the per-session sequence: a client that sees a gap asks for a fresh snapshot with `live:resync`.
-import type { ErrorCode, ErrorParams } from './errors.ts';
-
-/** What every ack carries: a result, or a coded error. */
-export type Ack<T> = (
-  response:
-    | { ok: true; data: T }
-    | { ok: false; error: { code: ErrorCode; message: string; params: ErrorParams } },
-) => void;
+import type { Card, LiveSession } from '../http/live-sessions.ts';
+import type { OrderStatus, PlaceOrderBody } from '../http/orders.ts';
+import type { Ack } from './ack.ts';
 
 export interface LiveJoinPayload {
   sessionId: string;
@@ -22,35 +17,76 @@ export interface LiveJoinPayload {
   ch?: string;
 }
 
-export interface LiveCardView {
+/** A card that suits the signed-in viewer's recent readings ("for your body-fat goal"). */
+export interface ForYouCard {
   cardId: string;
-  [field: string]: unknown;
+  metric: string;
+  goal: string;
 }
 
 export interface LiveSnapshot {
   sessionId: string;
   /** The session sequence this snapshot is current at; later events have seq > this. */
   seq: number;
-  session: Record<string, unknown>;
-  cards: LiveCardView[];
+  session: LiveSession;
+  cards: Card[];
   viewers: number;
   serverTimeMs: number;
   /** Where to open the SFU signalling for this session: socket.io `namespace` at `url` (null: this origin). */
   media: { url: string | null; namespace: '/media' };
   /**
-   * Cards that suit the signed-in viewer's recent readings ("for your body-fat goal"); present only for
-   * a person who consented to health-data use and has a recent reading. Covers every card of the
-   * session at join/resync time (pinned or not yet), so a card pinned later is already flagged.
+   * Cards that suit the signed-in viewer's recent readings; present only for a person who consented to
+   * health-data use and has a recent reading. Covers every card of the session at join/resync time
+   * (pinned or not yet), so a card pinned later is already flagged.
    */
-  forYou?: Array<{ cardId: string; metric: string; goal: string }>;
+  forYou?: ForYouCard[];
   /** In the answer to `live:join`: this viewer's id, minted and signed by the server; keep it. */
   viewerId?: string;
 }
 
+/** What every session frame carries: its session, its place in the sequence and the domain event's type. */
 export interface SessionEventFrame {
   sessionId: string;
   seq: number;
-  [field: string]: unknown;
+  type: string;
+}
+
+/** card:pinned, card:updated: the whole card as it is now. */
+export interface CardFrame extends SessionEventFrame {
+  card: Card;
+}
+
+/** card:unpinned (also an expired card) and card:sold_out: the card, or at least its id. */
+export interface CardGoneFrame extends SessionEventFrame {
+  card?: Card;
+  cardId?: string;
+  remaining?: number;
+  state?: string;
+}
+
+/** stock:changed: the units left on a card (absolute), and its state when that changed too. */
+export interface StockFrame extends SessionEventFrame {
+  cardId: string;
+  remaining: number;
+  state?: string;
+}
+
+/** session:state: the session went live, ended or changed host. */
+export interface SessionStateFrame extends SessionEventFrame {
+  session: LiveSession;
+  previousHostPersonId?: string;
+}
+
+/** order:update (the buyer's own sockets only) and the host's order:new. */
+export interface OrderFrame extends SessionEventFrame {
+  orderId: string;
+  personId: string;
+  cardId: string;
+  quantity: number;
+  totalMinor: number;
+  creditMinor: number;
+  currency: string;
+  status: OrderStatus;
 }
 
 export interface ChatMessage {
@@ -65,14 +101,14 @@ export interface ChatMessage {
 }
 
 export interface LiveServerToClient {
-  'card:pinned': (frame: SessionEventFrame) => void;
-  'card:unpinned': (frame: SessionEventFrame) => void;
-  'card:sold_out': (frame: SessionEventFrame) => void;
+  'card:pinned': (frame: CardFrame) => void;
+  'card:unpinned': (frame: CardGoneFrame) => void;
+  'card:sold_out': (frame: CardGoneFrame) => void;
   /** A pinned card changed (countdown window, price): the frame carries the whole card. */
-  'card:updated': (frame: SessionEventFrame) => void;
-  'stock:changed': (frame: SessionEventFrame) => void;
-  'session:state': (frame: SessionEventFrame) => void;
-  'order:update': (frame: SessionEventFrame) => void;
+  'card:updated': (frame: CardFrame) => void;
+  'stock:changed': (frame: StockFrame) => void;
+  'session:state': (frame: SessionStateFrame) => void;
+  'order:update': (frame: OrderFrame) => void;
   /** A session event not meant for this client: advances its sequence without content. */
   'seq:skip': (frame: { sessionId: string; seq: number }) => void;
   /** Coalesced: at most twice a second. */
@@ -98,21 +134,7 @@ export interface OrderPlacePayload {
   sessionId: string;
   idempotencyKey: string;
   /** The body of `POST /api/orders`, validated against the same schema. */
-  order: OrderPlaceBody;
-}
-
-export interface OrderPlaceBody {
-  cardId: string;
-  quantity: number;
-  provider?: 'manual' | 'webhook';
-  fulfilment:
-    | { method: 'pickup'; clinic: string }
-    | { method: 'delivery'; address: Record<string, string | undefined> };
-  /**
-   * Apply up to this much of the buyer's available referral credit (minor units of the card's
-   * currency), capped at the configured share of the order; 409 CREDIT_UNAVAILABLE at a balance ≤ 0.
-   */
-  redeemCreditMinor?: number;
+  order: PlaceOrderBody;
 }
 
 /** What the HTTP API would have answered: its status code and JSON body. */

@@ -1,0 +1,85 @@
+// The /staff namespace contract: staff, admins and channel managers receive a snapshot on connect and
+// then updates (at most every 500 ms, only when a figure changed). They send nothing.
+import type { Aarrr, ChannelFunnel, EventFunnel, Period } from '../http/metrics.ts';
+
+export interface SessionFigures {
+  sessionId: string;
+  title: string;
+  /** Viewers watching right now (all channels); absent for channel managers. */
+  viewersNow?: number;
+  uniqueViewers: number;
+  clickers: number;
+  clicks: number;
+  buyers: number;
+  ordersPlaced: number;
+  ordersPaid: number;
+  paidGmvMinor: number;
+  currency: string | null;
+  /** Share of unique viewers who clicked / bought / paid (0..1), and of buyers who paid. */
+  conversion: { joinToClick: number; joinToOrder: number; joinToPaid: number; orderToPaid: number };
+}
+
+export interface DeviceFigures {
+  online: number;
+  readingsPerMinute: number;
+}
+
+/** One SFU room as the media node measures it. */
+export interface MediaRoomFigures {
+  sessionId: string;
+  producers: number;
+  consumers: number;
+  routers: number;
+  bitrateInBps: number;
+  bitrateOutBps: number;
+  /** Mean fraction of packets lost as reported by receivers (0..1). */
+  lossFraction: number;
+  /** Mean round-trip time to receivers, ms; 0 when no receiver reported one yet. */
+  rttMs: number;
+}
+
+/** One mediasoup worker. */
+export interface MediaWorkerFigures {
+  index: number;
+  pid: number | undefined;
+  state: string;
+  deaths: number;
+  consumers: number;
+  routers: number;
+  /** Share of one core used since the previous sample (0..100). */
+  cpuPercent: number;
+}
+
+export interface MediaFigures {
+  rooms: MediaRoomFigures[];
+  workers: MediaWorkerFigures[];
+}
+
+/** Channels, offline events and AARRR over the last 30 UTC days. */
+export interface ConversionFigures {
+  period: Period;
+  channels: ChannelFunnel[];
+  events: EventFunnel[];
+  aarrr: Aarrr;
+}
+
+export interface StaffFigures {
+  atMs: number;
+  sessions: SessionFigures[];
+  /** Staff and admins only. */
+  devices?: DeviceFigures;
+  /** Staff and admins only, on media-enabled nodes: per room and per worker. */
+  media?: MediaFigures;
+  /** A channel manager: their own channels' rows only. */
+  conversion?: ConversionFigures;
+  /** Staff and admins only: verified payments no order could take, not yet refunded. */
+  payments?: { orphaned: number };
+}
+
+export interface StaffServerToClient {
+  'staff:snapshot': (figures: StaffFigures) => void;
+  'staff:update': (figures: StaffFigures) => void;
+}
+
+/** Clients send nothing on /staff; anything they send is counted as an unknown event. */
+export type StaffClientToServer = Record<string, never>;
