@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainEvent, RedisEventBus, readEvents, Store } from '../../commerce/index.ts';
+import { type DomainEvent, RedisEventBus, readEvents, Store } from '../../commerce/internals.ts';
 import { effects, recordingConsumer, waitFor, writeEvents } from '../helpers/events.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';

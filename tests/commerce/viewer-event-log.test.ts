@@ -13,7 +13,7 @@ import {
   readLiveFunnel,
   Store,
   ViewerEventLog,
-} from '../../commerce/index.ts';
+} from '../../commerce/internals.ts';
 import { waitFor } from '../helpers/events.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';

@@ -14,7 +14,7 @@ import {
 } from '../../gateway/media-gateway.ts';
 import { createSocketServer, type SocketServer } from '../../gateway/sockets/index.ts';
 import { syntheticRtpParameters } from '../../loadtest/media/synthetic-rtp.ts';
-import type { WorkerPool } from '../../media/index.ts';
+import { LiveRooms, type WorkerPool } from '../../media/index.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { startPool, waitFor } from '../helpers/media.ts';
 
@@ -70,13 +70,16 @@ describe('/media signalling', () => {
     media = await registerMediaGateway({
       http,
       io: sockets.io,
-      pool,
+      rooms: new LiveRooms({
+        pool,
+        logger: testLogger,
+        consumerBudget: 400,
+        listenIp: '127.0.0.1',
+        announcedAddress: undefined,
+      }),
       tokens,
       logger: testLogger,
       sessions,
-      consumerBudget: 400,
-      listenIp: '127.0.0.1',
-      announcedAddress: undefined,
     });
     await http.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;

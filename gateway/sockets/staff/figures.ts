@@ -1,8 +1,7 @@
 // Builds what the /staff stream shows from the live-funnel rollups and viewer presence: per live
 // session totals for staff, and for a channel manager only the rows of their own channels.
-import type { FunnelRow } from '../../../commerce/index.ts';
+import type { ConversionFigures, FunnelRow } from '../../../commerce/index.ts';
 import type { MediaStats } from '../../../media/index.ts';
-import type { ConversionFigures } from './conversion.ts';
 
 export interface LiveSessionInfo {
   id: string;

@@ -3,7 +3,7 @@
 // Redis (the rule is edited through one node and the viewer joins through the other).
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readings } from '../../../commerce/index.ts';
+import { Readings } from '../../../commerce/internals.ts';
 import { call, postOk } from '../../helpers/http-call.ts';
 import { type LiveNode, ok, socketTo, startLiveNode } from '../../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../../helpers/people.ts';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../../commerce/index.ts';
+import { Store } from '../../../commerce/internals.ts';
 import { call, postOk } from '../../helpers/http-call.ts';
 import { ok, record, socketTo, until } from '../../helpers/live-platform.ts';
 import { testLogger } from '../../helpers/logger.ts';
