@@ -57,7 +57,7 @@ const LOADTEST_MAY_IMPORT = new Set(['protocols/index.ts', 'gateway/index.ts', '
 const LOADTEST_MEDIA_EXCEPTION = /^loadtest\/media\//;
 
 /** Why `i` breaks the room table, or undefined when it is allowed. */
-export function violation(i: Import): string | undefined {
+function violation(i: Import): string | undefined {
   const from = roomOf(i.from);
   const to = roomOf(i.to);
   if (!from || !to || from === to || from === 'tests' || from === 'scripts') return undefined;
@@ -93,14 +93,14 @@ const STORE_USE = [
   },
 ];
 
-export function storeUses(file: string, text: string): string[] {
+function storeUses(file: string, text: string): string[] {
   const room = roomOf(file);
   if (!room || room === 'commerce' || room === 'tests') return [];
   return STORE_USE.filter((u) => u.re.test(text)).map((u) => `${file} ${u.what}`);
 }
 
 /** Runtime import cycles (type-only imports are erased and cannot form one). */
-export function cycles(imports: Import[]): string[][] {
+function cycles(imports: Import[]): string[][] {
   const graph = new Map<string, string[]>();
   for (const i of imports) if (!i.typeOnly) graph.set(i.from, [...(graph.get(i.from) ?? []), i.to]);
   const state = new Map<string, 'open' | 'done'>();
