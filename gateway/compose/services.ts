@@ -19,7 +19,7 @@ import {
   type SalesOptions,
   webhookProvider,
 } from '../../commerce/index.ts';
-import type { PlatformConfig } from '../config.ts';
+import { loadConfig, type PlatformConfig } from '../config.ts';
 
 /** Identifies this process in event delivery and viewer event rows. */
 export function newNodeId(): string {
@@ -129,13 +129,15 @@ export function createPeople(
 }
 
 /**
- * Commerce over the store a platform's configuration names, for tools and benchmarks running beside a
- * platform process (seeding through `fixtures`): no delivery or sweeps are started. close() closes it.
+ * Commerce over the store a platform's environment names (DATA_DIR, DATABASE_URL, …, read as `npm start`
+ * reads them), for tools and benchmarks running beside a platform process (seeding through
+ * `fixtures`): no delivery or sweeps are started. close() closes it.
  */
 export async function openCommerce(
-  config: PlatformConfig,
+  env: Record<string, string | undefined>,
   logger: Logger,
 ): Promise<{ commerce: Commerce; close(): Promise<void> }> {
+  const config = loadConfig(env);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
   const options = commerceOptions(config, { logger });
   // Nothing here places orders: no stock gate (a Redis gate would need a connection of its own).

@@ -2,11 +2,12 @@
 // builders: the Edge with commerce's readings on SQLite as the in-process sink (the all-in-one path), or
 // a sink that discards (argv[4] = 'discard'). Prints a JSON stats line every 500 ms.
 import { pino } from 'pino';
-import { buildEdge, commerceSink, loadConfig, openCommerce } from '../../gateway/index.ts';
+import { buildEdge, commerceSink } from '../../gateway/compose/edge.ts';
+import { openCommerce } from '../../gateway/compose/services.ts';
 
 const [dataDir, port, sinkKind = 'commerce'] = [process.argv[2]!, Number(process.argv[3]), process.argv[4]];
 const logger = pino({ level: 'warn' });
-const core = await openCommerce(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), logger);
+const core = await openCommerce({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, logger);
 const edge = buildEdge({
   host: '127.0.0.1',
   port,

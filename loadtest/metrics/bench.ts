@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { loadConfig, openCommerce } from '../../gateway/index.ts';
+import { openCommerce } from '../../gateway/index.ts';
 import { createPgDatabase } from '../services.ts';
 import { DAY_MS, events, prng, SPAN_DAYS, type Synthetic } from './synthetic.ts';
 
@@ -40,10 +40,7 @@ async function time(runs: number, fn: (i: number) => Promise<unknown>): Promise<
 async function runStore(kind: string) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-metrics-'));
   const pg = kind === 'postgres' ? await createPgDatabase() : undefined;
-  const core = await openCommerce(
-    loadConfig({ DATA_DIR: dataDir, ...(pg ? { DATABASE_URL: pg.url } : {}) }),
-    logger,
-  );
+  const core = await openCommerce({ DATA_DIR: dataDir, DATABASE_URL: pg?.url }, logger);
   const { fixtures, metrics } = core.commerce;
   try {
     const t0 = Date.UTC(2026, 0, 1);

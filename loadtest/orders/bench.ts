@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { io as ioClient } from 'socket.io-client';
-import { type Commerce, loadConfig, openCommerce, TokenService } from '../../gateway/index.ts';
+import { type Commerce, openCommerce, TokenService } from '../../gateway/index.ts';
 import { compiledNode } from '../compiled.ts';
 import { createPgDatabase, freePort, startRedis } from '../services.ts';
 import { bare, waitHealthy } from './bare.ts';
@@ -74,10 +74,7 @@ async function startNode(
     child.kill('SIGKILL');
     throw err;
   }
-  const core = await openCommerce(
-    loadConfig({ DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }),
-    logger,
-  );
+  const core = await openCommerce({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl }, logger);
   const [staff] = await seedPeople(core.commerce, tokens, 1, ['member', 'staff']);
   const [host] = await seedPeople(core.commerce, tokens, 1, ['member', 'host']);
   const people = await seedPeople(core.commerce, tokens, buyers);
