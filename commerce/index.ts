@@ -1,215 +1,67 @@
-// Public API of the commerce room.
+// Public API of the commerce room: createCommerce() builds its services over a store opened with
+// openStore(); the rest are the types callers hold and the adapters' ports. No tables, no database.
 export {
-  applyBatch,
-  type EventBus,
-  type EventBusHealth,
-  type EventConsumer,
-  LocalEventBus,
-  type LocalEventBusOptions,
-  RedisEventBus,
-  type RedisEventBusOptions,
-} from './events/index.ts';
+  type Commerce,
+  type CommerceConsumers,
+  type CommerceOptions,
+  createCommerce,
+  type SalesOptions,
+} from './commerce.ts';
+export type { EventBus, EventBusHealth, EventConsumer } from './events/index.ts';
+export type { Synthetic, World } from './fixtures/fixtures.ts';
 export {
-  FOLLOW_UP_CONSUMER,
   FOLLOW_UP_SORTS,
   type FollowUpDetail,
   type FollowUpFilter,
   type FollowUpRow,
-  FollowUps,
-  followUpConsumer,
+  type FollowUps,
   type ProductTrial,
   STAGES as FOLLOW_UP_STAGES,
   TASK_KINDS as FOLLOW_UP_TASK_KINDS,
   type TrialAggregate,
 } from './followups/index.ts';
-// Ledger (referral credit, channel commission, payouts)
-// Follow-ups, trial results and payout runs (the ledger's run types)
 export {
-  type Balance,
-  type Credit,
   type CreditSummary,
-  DEFAULT_LEDGER_RULES,
-  LEDGER_CONSUMER,
-  Ledger,
-  type LedgerAccountKind,
-  type LedgerEntry,
-  type LedgerRule,
+  type Ledger,
   type LedgerRules,
-  type LedgerStatus,
-  LedgerSweeper,
-  type LedgerSweeperOptions,
-  ledgerConsumer,
   PAYOUT_COLUMNS,
-  type PayoutQuery,
-  type PayoutRow,
   type PayoutRun,
   type PayoutRunTotal,
-  releaseDue,
   STATEMENT_COLUMNS,
   type StatementRow,
-  shareOf,
 } from './ledger/index.ts';
+export type { Messenger, OutgoingMessage } from './messaging/index.ts';
 export {
-  type MessageKind,
-  type Messenger,
-  type OutgoingMessage,
-  silentMessenger,
-} from './messaging/index.ts';
-export {
-  countOrphanedPayments,
-  type Fulfilment,
-  type GateVerdict,
-  LocalStockGate,
   manualProvider,
-  type Order,
   type OrderCounters,
-  type OrderCredit,
-  type OrderStatus,
-  Orders,
-  type OrdersOptions,
-  type OrphanedPayment,
-  type OrphanReason,
+  type Orders,
   type PaymentProvider,
   type PlaceOrderInput,
   type PlaceOrderReply,
-  type ProviderName,
-  RedisStockGate,
-  type StockGate,
-  Sweeper,
-  type SweeperOptions,
-  signWebhook,
   type WebhookProvider,
-  type WebhookProviderOptions,
   webhookProvider,
 } from './orders/index.ts';
-export {
-  appendEvent,
-  currentSessionSeq,
-  type DomainEvent,
-  type DomainEventType,
-  type NewDomainEvent,
-  readEvents,
-} from './outbox.ts';
-export type { ChannelChange } from './people/channel-assignment.ts';
-export type { Channel, ChannelPatch, NewChannel } from './people/channels.ts';
-export {
-  CODE_ALPHABET,
-  type CodeSource,
-  INVITE_CODE_LENGTH,
-  isCode,
-  MEMBER_CODE_LENGTH,
-  normaliseCode,
-  REFERRAL_CODE_LENGTH,
-  randomCode,
-} from './people/codes.ts';
-export { normaliseEmail, normalisePhone } from './people/contact.ts';
+export type { DomainEvent } from './outbox.ts';
 export type { LoginResult } from './people/credentials.ts';
-export type {
-  Invitation,
-  InvitationInput,
-  InvitationOutcome,
-  InvitationResult,
-} from './people/invitations.ts';
-export {
-  channelIdByCode,
-  channelIdOfPerson,
-  channelIdsByCodes,
-  channelIdsManagedBy,
-  channelIdsOfPeople,
-  type HealthDataConsent,
-  healthDataConsent,
-  type PersonAccess,
-  personAccess,
-  personIdByMemberCode,
-} from './people/lookups.ts';
-export { People, type PeopleOptions } from './people/people.ts';
-export type { Actor, Consents, Person, PersonKind } from './people/person-model.ts';
-export type { SelfUpdate, StaffUpdate } from './people/person-records.ts';
-export type { PeopleQuery } from './people/person-search.ts';
-export type { IssuedRefreshToken } from './people/refresh-tokens.ts';
-export type { RegistrationInput, StaffAccountInput } from './people/registration.ts';
-export type { IssuedResetCode } from './people/reset-codes.ts';
-// Readings (device readings history, edge tokens)
-export {
-  type EdgeTokenInfo,
-  EdgeTokens,
-  type IngestReading,
-  Readings,
-  type StoredReading,
-} from './readings/index.ts';
-export { isRole, ROLES, type Role, STAFF_ROLES } from './roles.ts';
+export type { PersonAccess } from './people/lookups.ts';
+export type { People, PeopleOptions } from './people/people.ts';
+export type { Actor, Person } from './people/person-model.ts';
+export type { EdgeTokens, Readings } from './readings/index.ts';
+export { isRole, ROLES, type Role } from './roles.ts';
+export type { ConversionFigures, Dashboard } from './rollups/dashboard.ts';
 export {
   type Aarrr,
-  aarrr,
-  applyViewerEvents,
-  type CardRecommendation,
   type ChannelFunnel,
-  type ChannelResolver,
-  type ConversionRollupOptions,
-  channelFunnels,
-  channelSeries,
-  checkGoalRule,
-  conversionRollupConsumer,
   DAY_MS,
-  dayOf,
   type EventFunnel,
-  eventFunnel,
-  type FollowUp,
   type FunnelRow,
-  followUps,
   GOAL_MAX_LENGTH,
-  GOAL_RULES_MAX,
-  type GoalRule,
-  type GoalRulePatch,
-  GoalRules,
-  liveFunnelConsumer,
-  Metrics,
-  type NewGoalRule,
+  type GoalRules,
+  type Metrics,
   type Period,
-  type ReferrerFigures,
-  readLiveFunnel,
-  readSessionPresence,
-  recommendCards,
-  referrerFigures,
-  type SessionFunnel,
-  type SessionPresence,
 } from './rollups/index.ts';
-export {
-  type CardState,
-  type CardView,
-  Catalog,
-  LiveSales,
-  type LiveSalesOptions,
-  type LiveSession,
-  LOCALES,
-  type Locale,
-  type Localised,
-  type MetricRange,
-  type NewCard,
-  type NewProduct,
-  type NewSession,
-  type NewSku,
-  type Product,
-  type ProductChanges,
-  type SessionSnapshot,
-  type SessionState,
-  type Sku,
-} from './sales/index.ts';
-export type { Database, ViewerEventType } from './schema.ts';
-export { Store, type StoreDialect, type StoreHealth, type StoreOptions } from './store.ts';
-export {
-  assertCanActForChannel,
-  assertCanSeeEvent,
-  type CheckIn,
-  type EventInvitee,
-  type NewOfflineEvent,
-  type OfflineEvent,
-  OfflineEvents,
-} from './venues/index.ts';
-export {
-  linkViewer,
-  personOfViewer,
-  type ViewerEvent,
-  ViewerEventLog,
-  type ViewerEventLogOptions,
-} from './viewers/index.ts';
+export type { LiveSales } from './sales/index.ts';
+export type { StoreDialect, StoreHealth, StoreOptions } from './store.ts';
+export { type CommerceStore, openStore } from './store-handle.ts';
+export type { OfflineEvents } from './venues/index.ts';
+export type { Viewers } from './viewers/viewers.ts';

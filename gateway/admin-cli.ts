@@ -1,13 +1,14 @@
 // The bootstrap command (`npm run admin -- …`): creates staff accounts with a single-use password and
-// lists who holds which role. Uses the platform's configuration and store, so it acts on the same data.
+// lists who holds which role. Uses the platform's configuration, store and builders, so it acts on the
+// same data with the same rules.
 //   create --email a@b.c [--phone +86…] [--name "…"] --role admin [--role staff …]
 //   list
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { isRole, type Person, type Role, Store } from '../commerce/index.ts';
+import { isRole, openStore, type Person, type Role } from '../commerce/index.ts';
 import { isVitaliveError } from '../protocols/index.ts';
+import { createPeople } from './compose/services.ts';
 import { loadConfig } from './config.ts';
-import { createPeople } from './people-service.ts';
 
 const USAGE = `usage:
   npm run admin -- create --email <address> [--phone <number>] [--name <display name>] --role <role> [--role …]
@@ -53,7 +54,7 @@ async function run(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   // Logs go to stderr so stdout carries only the result (and the password, once).
   const logger = pino({ level: config.logLevel }, pino.destination(2));
-  const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
   try {
     const people = createPeople(store, config);
     if (command === 'list') {

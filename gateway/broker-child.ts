@@ -4,9 +4,9 @@
 // message, not from the environment. A reading is acknowledged to its device once this process's
 // journal holds it, as in the standalone edge; the forwarder then hands journaled readings to the
 // parent, which answers once commerce stored them, and retries until it does.
-import type { JournaledReading, ReadingSink } from '../edge/index.ts';
-import { Edge } from '../edge/index.ts';
+import type { Edge, JournaledReading, ReadingSink } from '../edge/index.ts';
 import type { BrokerCallMethod, BrokerStartOptions, ChildToParent, ParentToChild } from './broker-ipc.ts';
+import { buildEdge } from './compose/edge.ts';
 import { createLogger } from './logger.ts';
 
 if (!process.send) {
@@ -67,7 +67,7 @@ function close(code: number): void {
 
 async function start(options: BrokerStartOptions): Promise<void> {
   const logger = createLogger(options.logLevel).child({ subsystem: 'broker' });
-  edge = new Edge({
+  edge = buildEdge({
     host: options.host,
     port: options.port,
     dataDir: options.dataDir,

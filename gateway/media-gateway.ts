@@ -1,9 +1,10 @@
-// The media side of the gateway on a media-enabled node: the SFU's live rooms, the /media namespace,
-// /metrics and the host/viewer pages. closeRoom(sessionId) ends a session's media (idempotent).
+// The media side of the gateway on a media-enabled node: the /media namespace over the SFU's live rooms
+// (built by the composition root), /metrics and the host/viewer pages. closeRoom(sessionId) ends a
+// session's media (idempotent).
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import type { OrderCounters } from '../commerce/index.ts';
-import { LiveRooms, type MediaStats, type WorkerPool } from '../media/index.ts';
+import type { LiveRooms, MediaStats } from '../media/index.ts';
 import type { TokenService } from './auth/index.ts';
 import type { App } from './http-app.ts';
 import { type EdgeReadingCounters, type MqttFigures, registerMetrics } from './metrics.ts';
@@ -22,13 +23,11 @@ export type { SessionDirectory };
 export interface MediaGatewayDeps {
   http: App;
   io: Server;
-  pool: WorkerPool;
+  /** The live rooms on this node's workers. */
+  rooms: LiveRooms;
   tokens: TokenService;
   logger: Logger;
   sessions: SessionDirectory;
-  consumerBudget: number;
-  listenIp: string;
-  announcedAddress: string | undefined;
   /** The embedded MQTT broker's figures for /metrics. */
   mqtt?: (() => Promise<MqttFigures>) | undefined;
   /** The embedded edge's reading counters, for /metrics. */
@@ -55,13 +54,7 @@ export interface MediaGateway {
 }
 
 export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<MediaGateway> {
-  const rooms = new LiveRooms({
-    pool: deps.pool,
-    logger: deps.logger,
-    consumerBudget: deps.consumerBudget,
-    listenIp: deps.listenIp,
-    announcedAddress: deps.announcedAddress,
-  });
+  const { rooms } = deps;
   const counters = createCounters();
   const nsp = deps.io.of('/media') as MediaNamespace;
   // Viewers may watch without an account; the token decides who is the host.

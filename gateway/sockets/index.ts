@@ -4,8 +4,8 @@ export { type SocketData, socketAuth } from './auth.ts';
 export {
   type LiveSalesPort,
   type Realtime,
+  type RealtimeCommerce,
   type RealtimeDeps,
   registerRealtime,
-  storeChannelResolver,
 } from './realtime.ts';
 export { createSocketServer, type SocketServer, type SocketServerOptions } from './server.ts';

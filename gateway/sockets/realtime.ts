@@ -1,25 +1,11 @@
 // The real-time gateway on one node: /live, /host and /staff wired to commerce (sessions, cards,
-// orders, viewer event log, live funnel) and to edge presence. Built once by the platform; close()
-// flushes the viewer log and stops the timers.
+// orders, viewer event log, live funnel) and to edge presence. Built once by the platform from built
+// services; its outbox consumers (fan-out, access revocation) are returned for the composition root to
+// subscribe. close() flushes the viewer log and stops the timers.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
-import {
-  type ChannelResolver,
-  channelIdByCode,
-  channelIdOfPerson,
-  channelIdsByCodes,
-  channelIdsManagedBy,
-  channelIdsOfPeople,
-  countOrphanedPayments,
-  type EventBus,
-  liveFunnelConsumer,
-  personAccess,
-  personOfViewer,
-  recommendCards,
-  type Store,
-  ViewerEventLog,
-} from '../../commerce/index.ts';
+import type { Commerce, EventConsumer } from '../../commerce/index.ts';
 import type { MediaStats } from '../../media/index.ts';
 import type { SessionSnapshot } from '../../protocols/index.ts';
 import type { TokenService } from '../auth/index.ts';
@@ -51,21 +37,22 @@ export interface LiveSalesPort extends HostActions {
   liveSessions(): Promise<Array<{ sessionId: string; title: string }>>;
 }
 
+/** The commerce services the namespaces use. */
+export type RealtimeCommerce = Pick<Commerce, 'access' | 'dashboard' | 'viewers'> & { sales: LiveSalesPort };
+
 export interface RealtimeDeps {
   io: Server;
-  store: Store;
-  events: EventBus;
+  commerce: RealtimeCommerce;
   tokens: TokenService;
   logger: Logger;
   nodeId: string;
   redis?: Redis | undefined;
-  sales: LiveSalesPort;
   orders: OrderPlacer;
   /** Signs the viewer ids /live mints (the auth secret; a key of its own is derived from it). */
   viewerIdSecret: Uint8Array;
   /** Budgets of /live clients; absent → the defaults of gateway/config.ts. */
   liveLimits?: LiveLimits | undefined;
-  /** Re-checks privileged sockets against the person's current state; default reads the store. */
+  /** Re-checks privileged sockets against the person's current state; default asks commerce. */
   access?: SocketAccess | undefined;
   /** Devices online and readings per minute (edge presence); absent on nodes without an edge. */
   devices?: (() => Promise<DeviceFigures>) | undefined;
@@ -89,28 +76,19 @@ function bucket(burst: number, perMin: number): BucketSpec | null {
 export interface Realtime {
   readonly counters: SocketCounters;
   readonly presence: ViewerPresence;
-  readonly viewerLog: ViewerEventLog;
+  /** The live fan-out to /live and /host, and access revocation: subscribed by the composition root. */
+  readonly consumers: EventConsumer[];
   close(): Promise<void>;
-}
-
-/** Link codes and buyers to channels, as people records know them. */
-export function storeChannelResolver(): ChannelResolver {
-  return {
-    channelOfCode: (db, code) => channelIdByCode({ db }, code),
-    channelOfPerson: (db, personId) => channelIdOfPerson({ db }, personId),
-    channelsOfCodes: (db, codes) => channelIdsByCodes({ db }, codes),
-    channelsOfPeople: (db, personIds) => channelIdsOfPeople({ db }, personIds),
-  };
 }
 
 export function registerRealtime(deps: RealtimeDeps): Realtime {
   const counters = createCounters();
-  const channels = storeChannelResolver();
+  const { commerce } = deps;
   const live = deps.io.of('/live') as LiveNamespace;
   const host = deps.io.of('/host') as HostNamespace;
   const staff = deps.io.of('/staff');
 
-  const access = deps.access ?? new SocketAccess((personId) => personAccess(deps.store, personId));
+  const access = deps.access ?? new SocketAccess(commerce.access.of);
 
   live.use(socketAuth(deps.tokens, { required: false }));
   host.use(socketAuth(deps.tokens, { required: true, access, counters }));
@@ -134,12 +112,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
       host.local.to(hostRoom(sessionId)).emit('viewers:count', { sessionId, viewers });
     },
   });
-  const viewerLog = new ViewerEventLog({
-    db: deps.store.background,
-    logger: deps.logger,
-    nodeId: deps.nodeId,
-    channels,
-  });
+  const viewerLog = commerce.viewers.log;
   const limits = deps.liveLimits ?? loadConfig({}).live;
   const chat = new LiveChat({
     redis: deps.redis,
@@ -155,21 +128,19 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
 
   registerLiveNamespace({
     nsp: live,
-    db: deps.store.db,
+    viewers: commerce.viewers,
     logger: deps.logger,
     snapshots: {
       async load(sessionId) {
-        const snap = await deps.sales.snapshot(sessionId);
+        const snap = await commerce.sales.snapshot(sessionId);
         return snap && { session: { ...snap.session }, cards: snap.cards.map((c) => ({ ...c })) };
       },
     },
     orders: deps.orders,
     mediaUrl: deps.mediaUrl,
     authenticate: (token) => deps.tokens.verifyAccess(token),
-    viewerLog,
     recommend: deps.recommendationMaxAgeMs
-      ? (personId, sessionId) =>
-          recommendCards(deps.store.db, personId, sessionId, { maxAgeMs: deps.recommendationMaxAgeMs! })
+      ? (personId, sessionId) => commerce.viewers.recommend(personId, sessionId, deps.recommendationMaxAgeMs!)
       : undefined,
     presence,
     chat,
@@ -178,36 +149,32 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     budgets,
   });
   registerHostNamespace({
-    ...{ nsp: host, live, actions: deps.sales, chat, logger: deps.logger, counters },
+    ...{ nsp: host, live, actions: commerce.sales, chat, logger: deps.logger, counters },
     access,
-    personOfViewer: (viewerId) => personOfViewer(deps.store.db, viewerId),
+    personOfViewer: (viewerId) => commerce.viewers.personOf(viewerId),
   });
   const staffStream = registerStaffNamespace({
     nsp: staff as Parameters<typeof registerStaffNamespace>[0]['nsp'],
-    db: deps.store.background,
+    dashboard: commerce.dashboard,
     logger: deps.logger,
     counters,
     periodMs: deps.staffPeriodMs ?? 500,
     sources: {
       liveSessions: async (): Promise<LiveSessionInfo[]> =>
-        (await deps.sales.liveSessions()).map((s) => ({ id: s.sessionId, title: s.title })),
-      channelsManagedBy: (personId) => channelIdsManagedBy(deps.store, personId),
+        (await commerce.sales.liveSessions()).map((s) => ({ id: s.sessionId, title: s.title })),
+      channelsManagedBy: (personId) => commerce.access.channelsManagedBy(personId),
       devices: deps.devices,
       viewersNow: (sessionId) => presence.count(sessionId),
       media: deps.media,
-      orphanedPayments: () => countOrphanedPayments(deps.store.background),
+      orphanedPayments: () => commerce.dashboard.orphanedPayments(),
     },
   });
-
-  deps.events.subscribe(liveFanout(live, host));
-  deps.events.subscribe(accessRevocation(deps.io));
-  deps.events.subscribe(liveFunnelConsumer(channels));
 
   let closing: Promise<void> | undefined;
   return {
     counters,
     presence,
-    viewerLog,
+    consumers: [liveFanout(live, host), accessRevocation(deps.io)],
     close() {
       closing ??= (async () => {
         staffStream.close();

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { DeviceRegistry, openEdgeDb } from '../../edge/index.ts';
+import { provisionDevices } from '../../gateway/index.ts';
 import { freePort } from '../clients/ports.ts';
 import { compiledNode } from '../compiled.ts';
 
@@ -87,13 +87,12 @@ function summarise(results: DriverResult[]) {
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-edge-'));
-const db = openEdgeDb(dataDir);
-const registry = new DeviceRegistry(db);
-const devices = Array.from({ length: DEVICES }, (_, i) => {
-  const id = `bench-${i}`;
-  return { id, secret: registry.register(id, 'scale', 'bench')! };
-});
-db.close();
+const devices = provisionDevices(
+  dataDir,
+  Array.from({ length: DEVICES }, (_, i) => `bench-${i}`),
+  'scale',
+  'bench',
+);
 
 const children: ChildProcess[] = [];
 process.on('exit', () => {

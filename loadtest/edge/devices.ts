@@ -3,7 +3,7 @@
 // Registers (or re-keys) devices sim-0…sim-N in the edge's data dir, then each publishes `rate` readings
 // per second, QoS 1, with its boot_id and seq; MQTT.js reconnects and resends what was not acknowledged.
 import { parseArgs } from 'node:util';
-import { DeviceRegistry, openEdgeDb } from '../../edge/index.ts';
+import { provisionDevices } from '../../gateway/index.ts';
 import { runFleet } from './fleet.ts';
 
 const { values } = parseArgs({
@@ -22,13 +22,12 @@ if (!(count > 0 && count <= 10_000 && rate > 0 && rate <= 1000)) {
   process.stderr.write('devices: --count 1..10000 and --rate 1..1000 readings/s per device\n');
   process.exit(2);
 }
-const db = openEdgeDb(values['data-dir']!);
-const registry = new DeviceRegistry(db);
-const devices = Array.from({ length: count }, (_, i) => {
-  const id = `sim-${i}`;
-  return { id, secret: registry.register(id, 'simulated', 'simulator') ?? registry.rotate(id)! };
-});
-db.close();
+const devices = provisionDevices(
+  values['data-dir']!,
+  Array.from({ length: count }, (_, i) => `sim-${i}`),
+  'simulated',
+  'simulator',
+);
 const r = await runFleet({
   url: values.url!,
   devices,

@@ -1,24 +1,20 @@
-// The edge under benchmark, in its own process (so its RSS is its own): the Edge with commerce's
-// Readings on SQLite as the in-process sink (the all-in-one path), or a sink that discards (argv[4] =
-// 'discard'). Prints a JSON stats line every 500 ms.
+// The edge under benchmark, in its own process (so its RSS is its own), composed with the platform's
+// builders: the Edge with commerce's readings on SQLite as the in-process sink (the all-in-one path), or
+// a sink that discards (argv[4] = 'discard'). Prints a JSON stats line every 500 ms.
 import { pino } from 'pino';
-import { Readings, Store } from '../../commerce/index.ts';
-import { Edge } from '../../edge/index.ts';
+import { buildEdge, commerceSink } from '../../gateway/compose/edge.ts';
+import { openCommerce } from '../../gateway/compose/services.ts';
 
 const [dataDir, port, sinkKind = 'commerce'] = [process.argv[2]!, Number(process.argv[3]), process.argv[4]];
 const logger = pino({ level: 'warn' });
-const store = await Store.open({ dataDir, databaseUrl: undefined, logger, poolSize: 1 });
-const readings = new Readings(store);
-const edge = new Edge({
+const core = await openCommerce({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, logger);
+const edge = buildEdge({
   host: '127.0.0.1',
   port,
   dataDir,
   logger,
   // 'discard' leaves commerce out, to tell the edge's own cost from the ingest's.
-  sink:
-    sinkKind === 'discard'
-      ? { write: async () => {} }
-      : { write: async (batch) => void (await readings.ingest(batch)) },
+  sink: sinkKind === 'discard' ? { write: async () => {} } : commerceSink(core.commerce),
 });
 await edge.start();
 process.stdout.write(`${JSON.stringify({ ready: true, port: edge.port })}\n`);
@@ -40,6 +36,6 @@ setInterval(() => {
 process.on('SIGTERM', () => {
   void edge
     .close()
-    .then(() => store.close())
+    .then(() => core.close())
     .then(() => process.exit(0));
 });

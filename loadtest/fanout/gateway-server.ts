@@ -15,8 +15,8 @@ const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stri
 
 if (process.env.SEED === '1') {
   const tokens = new TokenService({ secret: new TextEncoder().encode(config.auth.secret!) });
-  const [staff] = await seedPeople(platform.store, tokens, 1, ['member', 'staff']);
-  const [host] = await seedPeople(platform.store, tokens, 1, ['member', 'host']);
+  const [staff] = await seedPeople(platform.commerce, tokens, 1, ['member', 'staff']);
+  const [host] = await seedPeople(platform.commerce, tokens, 1, ['member', 'host']);
   const post = async (p: string, token: string, body: unknown = {}) => {
     const res = await fetch(`${base}${p}`, {
       method: 'POST',

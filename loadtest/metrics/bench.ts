@@ -10,11 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { aarrr, channelFunnels, DAY_MS, Metrics, Store } from '../../commerce/index.ts';
+import { openCommerce } from '../../gateway/index.ts';
 import { createPgDatabase } from '../services.ts';
-import { rawAarrr, rawChannelFunnel, rawSessionFunnel } from './baseline.ts';
-import { writeBatch } from './ingest.ts';
-import { events, prng, SPAN_DAYS, type Synthetic, seedWorld } from './synthetic.ts';
+import { DAY_MS, events, prng, SPAN_DAYS, type Synthetic } from './synthetic.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const INGEST_SEC = Number(process.env.BENCH_INGEST_SEC ?? 90);
@@ -42,13 +40,14 @@ async function time(runs: number, fn: (i: number) => Promise<unknown>): Promise<
 async function runStore(kind: string) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-metrics-'));
   const pg = kind === 'postgres' ? await createPgDatabase() : undefined;
-  const store = await Store.open({ dataDir, databaseUrl: pg?.url, logger });
+  const core = await openCommerce({ DATA_DIR: dataDir, DATABASE_URL: pg?.url }, logger);
+  const { fixtures, metrics } = core.commerce;
   try {
     const t0 = Date.UTC(2026, 0, 1);
-    const world = await seedWorld(
-      store.db,
+    const world = await fixtures.seedMetricsWorld(
       { people: 10_000, channels: 50, sessions: 200, offlineEvents: 20 },
       t0,
+      prng(7),
     );
     // Ingest: through the rollups until the budget is spent, then raw rows only.
     let batch: Synthetic[] = [];
@@ -62,7 +61,7 @@ async function runStore(kind: string) {
       if (batch.length < BATCH) continue;
       const rollups = performance.now() - start < INGEST_SEC * 1000;
       const t = performance.now();
-      await writeBatch(store.db, batch, rollups);
+      await fixtures.loadSynthetic(batch, rollups);
       if (rollups) {
         rollupMs += performance.now() - t;
         throughRollups += batch.length;
@@ -73,11 +72,10 @@ async function runStore(kind: string) {
       batch = [];
     }
     if (batch.length) {
-      await writeBatch(store.db, batch, false);
+      await fixtures.loadSynthetic(batch, false);
       rawOnly += batch.length;
     }
-    const staff = { personId: 'p0', roles: ['staff'] as const };
-    const metrics = new Metrics(store);
+    const staff = { personId: 'p0', roles: ['staff' as const] };
     const rnd = prng(99);
     const end = t0 + SPAN_DAYS * DAY_MS;
     const window30 = () => {
@@ -86,27 +84,18 @@ async function runStore(kind: string) {
     };
     const session = () => `s${Math.floor(rnd() * 200)}`;
     const queries = {
-      channelFunnel: await time(QUERY_RUNS, () => channelFunnels(store.db, { fromMs: t0, toMs: end })),
+      channelFunnel: await time(QUERY_RUNS, () => metrics.channels(staff, { fromMs: t0, toMs: end })),
       sessionFunnel: await time(QUERY_RUNS, () => metrics.session(staff, session())),
-      aarrr: await time(QUERY_RUNS, () => aarrr(store.db, window30())),
+      aarrr: await time(QUERY_RUNS, () => metrics.aarrr(staff, window30())),
     };
     const baselines = {
-      channelFunnel: await time(BASELINE_RUNS, () => rawChannelFunnel(store.db, t0, end)),
-      sessionFunnel: await time(BASELINE_RUNS * 4, () => rawSessionFunnel(store.db, session())),
+      channelFunnel: await time(BASELINE_RUNS, () => fixtures.raw.channelFunnel(t0, end)),
+      sessionFunnel: await time(BASELINE_RUNS * 4, () => fixtures.raw.sessionFunnel(session())),
       aarrr: await time(BASELINE_RUNS, () => {
         const w = window30();
-        return rawAarrr(store.db, w.fromMs, w.toMs);
+        return fixtures.raw.aarrr(w.fromMs, w.toMs);
       }),
     };
-    const rows = async (t: 'channel_daily' | 'live_funnel' | 'event_funnel' | 'referrer_daily') =>
-      Number(
-        (
-          await store.db
-            .selectFrom(t)
-            .select((eb) => eb.fn.countAll().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
     const figures = Object.fromEntries(
       Object.entries(queries).map(([name, samples]) => {
         const base = baselines[name as keyof typeof baselines];
@@ -128,17 +117,12 @@ async function runStore(kind: string) {
       eventsThroughRollups: throughRollups,
       ingestEventsPerSec: Math.round(throughRollups / (rollupMs / 1000)),
       rawLoadEventsPerSec: rawOnly ? Math.round(rawOnly / (rawMs / 1000)) : null,
-      rollupRows: {
-        channelDaily: await rows('channel_daily'),
-        liveFunnel: await rows('live_funnel'),
-        eventFunnel: await rows('event_funnel'),
-        referrerDaily: await rows('referrer_daily'),
-      },
+      rollupRows: await fixtures.rollupRows(),
       queries: figures,
       allP99Under100Ms: Object.values(figures).every((f) => f.p99Ms < 100),
     };
   } finally {
-    await store.close();
+    await core.close();
     await pg?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

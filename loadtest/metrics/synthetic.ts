@@ -1,8 +1,9 @@
-// Synthetic conversion traffic for bench:metrics: people, channels, live sessions and offline events
-// seeded straight into the store, then a deterministic stream of viewer and outbox events spread over
-// 90 days in random time order (so any prefix touches every day, channel and session).
-import { type Kysely, sql } from 'kysely';
-import { type Database, INVITE_CODE_LENGTH, randomCode } from '../../commerce/index.ts';
+// Synthetic conversion traffic for bench:metrics: a deterministic stream of viewer and outbox events over
+// the world commerce's fixtures seed (people p<i>, channels c<i>, sessions s<i>, events e<i>), spread
+// over 90 days in random time order (so any prefix touches every day, channel and session).
+import type { Synthetic, World } from '../../gateway/index.ts';
+
+export type { Synthetic, World };
 
 export const DAY_MS = 86_400_000;
 export const SPAN_DAYS = 90;
@@ -18,118 +19,6 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
-
-export interface World {
-  people: number;
-  channels: number;
-  sessions: number;
-  events: number;
-  t0: number;
-  inviteCodes: string[];
-}
-
-export async function seedWorld(
-  db: Kysely<Database>,
-  shape: { people: number; channels: number; sessions: number; offlineEvents: number },
-  t0: number,
-): Promise<World> {
-  const inviteCodes = Array.from({ length: shape.channels }, () => randomCode(INVITE_CODE_LENGTH));
-  await db
-    .insertInto('channels')
-    .values(
-      inviteCodes.map((code, i) => ({
-        id: `c${i}`,
-        name: `Channel ${i}`,
-        manager_id: null,
-        commission_bps: 300 + (i % 10) * 100,
-        invite_code: code,
-        archived_at_ms: null,
-        created_at_ms: t0,
-        updated_at_ms: t0,
-      })),
-    )
-    .execute();
-  const rnd = prng(7);
-  for (let i = 0; i < shape.people; i += 500) {
-    const rows = [];
-    for (let j = i; j < Math.min(i + 500, shape.people); j++)
-      rows.push({
-        id: `p${j}`,
-        kind: 'member' as const,
-        member_code: `M${j}`,
-        referral_code: `R${j}`,
-        display_name: `Person ${j}`,
-        email: null,
-        phone: null,
-        tier: 'basic',
-        referred_by: j > 10 && rnd() < 0.2 ? `p${Math.floor(rnd() * j)}` : null,
-        channel_id: `c${j % shape.channels}`,
-        consent_marketing: 0,
-        consent_marketing_at_ms: null,
-        consent_health_data: 1,
-        consent_health_data_at_ms: t0,
-        password_hash: null,
-        must_change_password: 0,
-        registered_at_ms: t0,
-        created_at_ms: t0,
-        updated_at_ms: t0,
-      });
-    await db.insertInto('people').values(rows).execute();
-  }
-  await db
-    .insertInto('live_sessions')
-    .values(
-      Array.from({ length: shape.sessions }, (_, i) => ({
-        id: `s${i}`,
-        host_person_id: 'p0',
-        title: `Session ${i}`,
-        state: 'ended' as const,
-        scheduled_at_ms: null,
-        started_at_ms: t0 + (i % SPAN_DAYS) * DAY_MS,
-        ended_at_ms: null,
-        created_at_ms: t0,
-      })),
-    )
-    .execute();
-  for (let i = 0; i < shape.offlineEvents; i++) {
-    await db
-      .insertInto('offline_events')
-      .values({
-        id: `e${i}`,
-        title: `Event ${i}`,
-        venue: 'Hall',
-        starts_at_ms: t0 + i * 4 * DAY_MS,
-        created_by: 'p0',
-        created_at_ms: t0,
-      })
-      .execute();
-    await db
-      .insertInto('offline_event_channels')
-      .values([0, 1, 2].map((k) => ({ event_id: `e${i}`, channel_id: `c${(i * 3 + k) % shape.channels}` })))
-      .execute();
-  }
-  await sql`select 1`.execute(db);
-  return { ...shape, events: 0, t0, inviteCodes };
-}
-
-export type Synthetic =
-  | {
-      kind: 'viewer';
-      type: 'live.join' | 'live.leave' | 'card.impression' | 'card.click';
-      sessionId: string;
-      viewerId: string;
-      personId: string | null;
-      chCode: string | null;
-      cardId: string;
-      atMs: number;
-    }
-  | {
-      kind: 'outbox';
-      type: string;
-      sessionId: string | null;
-      payload: Record<string, unknown>;
-      atMs: number;
-    };
 
 /** Cumulative weights of the event mix (sum 1). */
 const MIX: Array<[string, number]> = [

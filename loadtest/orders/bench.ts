@@ -15,8 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { io as ioClient } from 'socket.io-client';
-import { Store } from '../../commerce/index.ts';
-import { TokenService } from '../../gateway/index.ts';
+import { type Commerce, openCommerce, TokenService } from '../../gateway/index.ts';
 import { waitHealthy } from '../clients/health.ts';
 import { freePort } from '../clients/ports.ts';
 import { createScratchDatabase } from '../clients/postgres.ts';
@@ -41,7 +40,8 @@ const tokens = new TokenService({ secret: new TextEncoder().encode(SECRET) });
 interface Node {
   url: string;
   child: ChildProcess;
-  store: Store;
+  /** Commerce over the node's store, beside it: seeding and the oversell check. */
+  core: { commerce: Commerce; close(): Promise<void> };
   staff: string;
   host: string;
   buyers: Array<{ id: string; token: string }>;
@@ -77,14 +77,14 @@ async function startNode(
     child.kill('SIGKILL');
     throw err;
   }
-  const store = await Store.open({ dataDir, databaseUrl, logger });
-  const [staff] = await seedPeople(store, tokens, 1, ['member', 'staff']);
-  const [host] = await seedPeople(store, tokens, 1, ['member', 'host']);
-  const people = await seedPeople(store, tokens, buyers);
+  const core = await openCommerce({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl }, logger);
+  const [staff] = await seedPeople(core.commerce, tokens, 1, ['member', 'staff']);
+  const [host] = await seedPeople(core.commerce, tokens, 1, ['member', 'host']);
+  const people = await seedPeople(core.commerce, tokens, buyers);
   return {
     url: `http://127.0.0.1:${port}`,
     child,
-    store,
+    core,
     staff: staff!.token,
     host: host!.token,
     buyers: people,
@@ -92,7 +92,7 @@ async function startNode(
 }
 
 async function stopNode(n: Node): Promise<void> {
-  await n.store.close();
+  await n.core.close();
   n.child.kill('SIGTERM');
   await new Promise((r) => n.child.once('exit', r));
 }
@@ -158,12 +158,7 @@ async function watchStaff(n: Node, sessionId: string) {
 }
 
 async function oversold(n: Node, cardId: string, units: number): Promise<number> {
-  const r = await n.store.db
-    .selectFrom('orders')
-    .select((eb) => eb.fn.sum<number>('quantity').as('q'))
-    .where('card_id', '=', cardId)
-    .executeTakeFirst();
-  return Math.max(0, Number(r?.q ?? 0) - units);
+  return Math.max(0, (await n.core.commerce.fixtures.unitsOrdered(cardId)) - units);
 }
 
 async function storm(

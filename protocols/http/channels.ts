@@ -1,7 +1,7 @@
 // /api/channels on the wire: channels, their invitations, and the outcome of inviting someone.
 import { type Static, Type } from 'typebox';
 import { Id, Nullable, PageQuery } from './common.ts';
-import { DisplayName, EmailInput, PersonSchema, PhoneInput } from './people.ts';
+import { DisplayName, EmailInput, PhoneInput } from './people.ts';
 
 export const ChannelSchema = Type.Object({
   id: Type.String(),

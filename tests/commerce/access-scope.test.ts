@@ -2,7 +2,7 @@
 // manager only the people of the channels they manage (NOT_FOUND otherwise, so ids cannot be probed);
 // a member only themselves (FORBIDDEN). Roles are checked exactly: holding some role is not holding any.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../commerce/index.ts';
+import type { Actor } from '../../commerce/internals.ts';
 import {
   assertCanActOnChannel,
   assertCanSeePerson,

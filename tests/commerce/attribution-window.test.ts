@@ -1,7 +1,7 @@
 // Device-to-purchase attribution: a paid order counts for the buyer's latest test (and its event) only
 // when paid within the window after it; the commission is the channel rate at payment time.
 import { afterEach, describe, expect, it } from 'vitest';
-import { conversionRollupConsumer, type DomainEvent } from '../../commerce/index.ts';
+import { conversionRollupConsumer, type DomainEvent } from '../../commerce/internals.ts';
 import { openTestStore, STORE_BACKENDS, seedPerson, type TestStore, testTokens } from '../helpers/people.ts';
 
 const DAY = 86_400_000;

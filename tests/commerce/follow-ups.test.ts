@@ -11,8 +11,8 @@ import {
   OfflineEvents,
   type People,
   Readings,
-} from '../../commerce/index.ts';
-import { createPeople } from '../../gateway/people-service.ts';
+} from '../../commerce/internals.ts';
+import { createPeople } from '../../gateway/compose/services.ts';
 import { actorOf, deliver, placeOrder, seedChannel } from '../helpers/ledger.ts';
 import {
   MessageLog,

@@ -3,7 +3,7 @@
 // logged), each read audited with who and when; assigning unlinked readings needs a known person, moves
 // only readings nobody owns, is audited and announced without the values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type IngestReading, Readings, readEvents } from '../../commerce/index.ts';
+import { type IngestReading, Readings, readEvents } from '../../commerce/internals.ts';
 import { isVitaliveError } from '../../protocols/index.ts';
 import { openTestStore, type Seeded, seedMember, type TestStore, testTokens } from '../helpers/people.ts';
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ledger, releaseDue } from '../../commerce/index.ts';
+import { Ledger, releaseDue } from '../../commerce/internals.ts';
 import { post, postEarnings, returnCredit, reverseEarnings } from '../../commerce/ledger/postings.ts';
 import type { Database } from '../../commerce/schema.ts';
 import { actorOf, placeOrder, seedChannel } from '../helpers/ledger.ts';

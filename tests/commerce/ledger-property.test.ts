@@ -6,7 +6,7 @@
 // window has passed it equals that amount exactly.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ledger, type Order, readEvents, releaseDue, shareOf } from '../../commerce/index.ts';
+import { Ledger, type Order, readEvents, releaseDue, shareOf } from '../../commerce/internals.ts';
 import { actorOf, deliver, referredBuyer, seedChannel } from '../helpers/ledger.ts';
 import {
   openTestStore,

@@ -3,7 +3,7 @@
 // order and no stock taken either), cancelled, expired and refunded orders give the credit back, and
 // concurrent orders of one member never spend the same credit twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ledger, type Order, releaseDue } from '../../commerce/index.ts';
+import { Ledger, type Order, releaseDue } from '../../commerce/internals.ts';
 import {
   actorOf,
   deliver,

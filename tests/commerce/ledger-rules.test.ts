@@ -1,7 +1,7 @@
 // The ledger's one rounding rule and its defaults: a share is floored to the minor unit, exact with
 // products past 2^53, and only integer amounts ≥ 0 and rates within 0..10000 bp are accepted.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LEDGER_RULES, shareOf } from '../../commerce/index.ts';
+import { DEFAULT_LEDGER_RULES, shareOf } from '../../commerce/internals.ts';
 
 describe('ledger rules', () => {
   it('floors a share to the minor unit, exactly, over the whole rate range', () => {

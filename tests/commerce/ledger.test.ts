@@ -3,7 +3,7 @@
 // event adds nothing; a refund inside the window voids both, after it posts an available negative
 // adjustment; the channel is the one the buyer had when paying; concurrent sweepers flip each entry once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ledger, readEvents, releaseDue, shareOf } from '../../commerce/index.ts';
+import { Ledger, readEvents, releaseDue, shareOf } from '../../commerce/internals.ts';
 import {
   actorOf,
   countEntries,

@@ -3,7 +3,7 @@
 // countdowns, expiry racing on two "processes", and the outbox events each change writes with its
 // per-session sequence and the public card view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Actor, Catalog, type DomainEvent, LiveSales, readEvents } from '../../commerce/index.ts';
+import { type Actor, Catalog, type DomainEvent, LiveSales, readEvents } from '../../commerce/internals.ts';
 import { isVitaliveError } from '../../protocols/index.ts';
 import {
   openTestStore,

@@ -3,7 +3,7 @@
 // concurrency on the same real stores.
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type PlaceOrderReply, RedisStockGate, type StockGate } from '../../commerce/index.ts';
+import { type PlaceOrderReply, RedisStockGate, type StockGate } from '../../commerce/internals.ts';
 import { RedisServer } from '../../loadtest/clients/redis-server.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { openTestStore, seedPerson, type TestStore, testTokens } from '../helpers/people.ts';

@@ -5,7 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendEvent, currentSessionSeq, LocalEventBus, readEvents, Store } from '../../commerce/index.ts';
+import {
+  appendEvent,
+  currentSessionSeq,
+  LocalEventBus,
+  readEvents,
+  Store,
+} from '../../commerce/internals.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { effects, recordingConsumer, writeEvents } from '../helpers/events.ts';

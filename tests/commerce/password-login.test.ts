@@ -4,7 +4,7 @@
 // single-use password only sets a new one; a change ends other sessions, and of two racing changes one
 // wins; a hash made at an older cost is upgraded on the next login.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEvents } from '../../commerce/index.ts';
+import { readEvents } from '../../commerce/internals.ts';
 import {
   attemptKeys,
   type CredentialOptions,

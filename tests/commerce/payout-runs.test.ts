@@ -4,7 +4,7 @@
 // run, and — when credit is paid in cash — a freeze racing a redemption never lets one entry be both
 // redeemed and paid.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ledger, releaseDue } from '../../commerce/index.ts';
+import { Ledger, releaseDue } from '../../commerce/internals.ts';
 import { actorOf, deliver, placeOrder, referredBuyer, seedChannel } from '../helpers/ledger.ts';
 import {
   openTestStore,

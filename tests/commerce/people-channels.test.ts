@@ -2,8 +2,8 @@
 // invitations, admin-only audited channel changes, channel managers confined to their own channels, and
 // channel events in the outbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, People, Store } from '../../commerce/index.ts';
-import { createPeople } from '../../gateway/people-service.ts';
+import type { Actor, People, Store } from '../../commerce/internals.ts';
+import { createPeople } from '../../gateway/compose/services.ts';
 import {
   MessageLog,
   openTestStore,

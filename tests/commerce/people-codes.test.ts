@@ -9,7 +9,7 @@ import {
   normaliseEmail,
   normalisePhone,
   randomCode,
-} from '../../commerce/index.ts';
+} from '../../commerce/internals.ts';
 import { hashPassword, needsRehash, verifyPassword } from '../../commerce/people/password.ts';
 
 describe('codes', () => {

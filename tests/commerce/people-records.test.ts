@@ -14,8 +14,8 @@ import {
   type RegistrationInput,
   randomCode,
   type Store,
-} from '../../commerce/index.ts';
-import { createPeople } from '../../gateway/people-service.ts';
+} from '../../commerce/internals.ts';
+import { createPeople } from '../../gateway/compose/services.ts';
 import {
   MessageLog,
   openTestStore,

@@ -2,8 +2,8 @@
 // its window, refresh-token rotation, reuse detection and expiry, reset codes (single use, expiry,
 // scope), single-use bootstrap passwords, and hashes upgraded to the current cost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor, People, Store } from '../../commerce/index.ts';
-import { createPeople } from '../../gateway/people-service.ts';
+import type { Actor, People, Store } from '../../commerce/internals.ts';
+import { createPeople } from '../../gateway/compose/services.ts';
 import {
   MessageLog,
   openTestStore,

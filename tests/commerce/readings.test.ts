@@ -1,7 +1,7 @@
 // The readings history on SQLite and PostgreSQL: idempotent ingest by identity, linking by member code,
 // unknown/missing codes kept unlinked and assignable, consent-gated audited staff reads, edge tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EdgeTokens, type IngestReading, Readings } from '../../commerce/index.ts';
+import { EdgeTokens, type IngestReading, Readings } from '../../commerce/internals.ts';
 import { isVitaliveError } from '../../protocols/index.ts';
 import { openTestStore, STORE_BACKENDS, seedMember, type TestStore, testTokens } from '../helpers/people.ts';
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainEvent, RedisEventBus, readEvents, Store } from '../../commerce/index.ts';
+import { type DomainEvent, RedisEventBus, readEvents, Store } from '../../commerce/internals.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { effects, recordingConsumer, writeEvents } from '../helpers/events.ts';

@@ -7,10 +7,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../commerce/index.ts';
+import { type Synthetic, writeBatch } from '../../commerce/fixtures/metrics-ingest.ts';
+import { seedWorld, type World } from '../../commerce/fixtures/metrics-world.ts';
+import { Store } from '../../commerce/internals.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
-import { writeBatch } from '../../loadtest/metrics/ingest.ts';
-import { events, type Synthetic, seedWorld, type World } from '../../loadtest/metrics/synthetic.ts';
+import { events, prng } from '../../loadtest/metrics/synthetic.ts';
 import { testLogger } from '../helpers/logger.ts';
 
 const EVENTS = 3000;
@@ -89,7 +90,7 @@ describe.each(['sqlite', 'postgres'] as const)('rollups in batches on %s', (dial
       if (pg) pgs.push(pg);
       const store = await Store.open({ dataDir: dir, databaseUrl: pg?.url, logger: testLogger });
       stores.push(store);
-      world = await seedWorld(store.db, SHAPE, T0);
+      world = await seedWorld(store.db, SHAPE, T0, prng(7));
     }
     // The same invite codes in both stores, so viewer links resolve to the same channels.
     const codes = await stores[0]!.db.selectFrom('channels').select(['id', 'invite_code']).execute();

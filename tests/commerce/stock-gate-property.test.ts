@@ -13,7 +13,7 @@ import {
   type Orders,
   RedisStockGate,
   type StockGate,
-} from '../../commerce/index.ts';
+} from '../../commerce/internals.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { openTestStore, seedPerson, type TestStore, testTokens } from '../helpers/people.ts';
 import { liveCard, PICKUP, testOrders } from '../helpers/sales.ts';

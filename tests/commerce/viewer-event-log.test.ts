@@ -13,7 +13,7 @@ import {
   readLiveFunnel,
   Store,
   ViewerEventLog,
-} from '../../commerce/index.ts';
+} from '../../commerce/internals.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { testLogger } from '../helpers/logger.ts';

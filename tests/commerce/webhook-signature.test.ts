@@ -4,7 +4,7 @@
 // is PAYMENT_SIGNATURE_INVALID, never another error.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { manualProvider, signWebhook, webhookProvider } from '../../commerce/index.ts';
+import { manualProvider, signWebhook, webhookProvider } from '../../commerce/internals.ts';
 import { isVitaliveError } from '../../protocols/index.ts';
 
 const SECRET = 'whsec-test-0123456789abcdef';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readings } from '../../commerce/index.ts';
+import { Readings } from '../../commerce/internals.ts';
 import { launchChromium } from '../../loadtest/clients/browser.ts';
 import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 import { writeQrVideo } from '../helpers/qr-video.ts';

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
-import { EdgeTokens } from '../../commerce/index.ts';
+import { EdgeTokens } from '../../commerce/internals.ts';
 import { HttpReadingSink } from '../../edge/http-sink.ts';
 import { Edge } from '../../edge/index.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';

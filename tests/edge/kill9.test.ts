@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
 import type mqtt from 'mqtt';
 import { afterEach, expect, it } from 'vitest';
-import { EdgeTokens } from '../../commerce/index.ts';
+import { EdgeTokens } from '../../commerce/internals.ts';
 import { openEdgeDb } from '../../edge/db.ts';
 import { DeviceRegistry } from '../../edge/devices.ts';
 import { freePort } from '../../loadtest/clients/ports.ts';

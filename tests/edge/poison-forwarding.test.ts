@@ -4,7 +4,7 @@
 // reaches the core once, in order. Through the HTTP sink to the real core (ingest route) and through
 // the in-process sink (commerce's readings), on SQLite and PostgreSQL.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EdgeTokens, Readings } from '../../commerce/index.ts';
+import { EdgeTokens, Readings } from '../../commerce/internals.ts';
 import { HttpReadingSink } from '../../edge/http-sink.ts';
 import { Edge, type ReadingSink } from '../../edge/index.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';

@@ -3,7 +3,7 @@
 // and presence keep answering across the process boundary, and every reading the broker acknowledged
 // reaches commerce.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Readings } from '../../commerce/index.ts';
+import { Readings } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { encodeReading } from '../../protocols/index.ts';
 import { connectDevice } from '../helpers/edge.ts';

@@ -5,7 +5,7 @@
 // trial aggregates reach managers only from five people; payout runs are made, exported, paid and read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPosition } from '../../commerce/events/index.ts';
-import { conversionRollupConsumer, LocalEventBus, releaseDue } from '../../commerce/index.ts';
+import { conversionRollupConsumer, LocalEventBus, releaseDue } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { rangedCard, trialBuyer } from '../helpers/follow-ups.ts';
 import { call } from '../helpers/http-call.ts';

@@ -4,7 +4,7 @@
 // a range that is not min < max inside the metric's physical range with METRIC_RANGE_INVALID, and
 // neither changes anything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GoalRule } from '../../commerce/index.ts';
+import type { GoalRule } from '../../commerce/internals.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { METRIC_NAMES } from '../../protocols/index.ts';
 import { call } from '../helpers/http-call.ts';

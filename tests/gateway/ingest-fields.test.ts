@@ -2,7 +2,7 @@
 // READING_FIELDS, the core's ingest route (its JSON schema, then commerce's check, then the database)
 // accepts exactly the readings the edge's checkReadingFields accepts. On SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EdgeTokens } from '../../commerce/index.ts';
+import { EdgeTokens } from '../../commerce/internals.ts';
 import { checkReadingFields, type ReadingRecord } from '../../protocols/index.ts';
 import { call } from '../helpers/http-call.ts';
 import {

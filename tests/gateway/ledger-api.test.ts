@@ -4,7 +4,7 @@
 // managers confined to their own channels (403 FORBIDDEN for another's); every route in OpenAPI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPosition } from '../../commerce/events/index.ts';
-import { Ledger, LocalEventBus } from '../../commerce/index.ts';
+import { Ledger, LocalEventBus } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { FakePaymentProvider } from '../helpers/fake-payments.ts';
 import { call } from '../helpers/http-call.ts';

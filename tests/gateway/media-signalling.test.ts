@@ -12,7 +12,7 @@ import { createSocketServer, type SocketServer } from '../../gateway/sockets/ind
 import { TableSessions } from '../../loadtest/clients/media-node.ts';
 import { syntheticRtpParameters } from '../../loadtest/clients/synthetic-rtp.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
-import type { WorkerPool } from '../../media/index.ts';
+import { LiveRooms, type WorkerPool } from '../../media/index.ts';
 import type { TestSocket } from '../helpers/live-platform.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { startPool } from '../helpers/media.ts';
@@ -67,13 +67,16 @@ describe('/media signalling', () => {
     media = await registerMediaGateway({
       http,
       io: sockets.io,
-      pool,
+      rooms: new LiveRooms({
+        pool,
+        logger: testLogger,
+        consumerBudget: 400,
+        listenIp: '127.0.0.1',
+        announcedAddress: undefined,
+      }),
       tokens,
       logger: testLogger,
       sessions,
-      consumerBudget: 400,
-      listenIp: '127.0.0.1',
-      announcedAddress: undefined,
     });
     await http.listen({ host: '127.0.0.1', port: 0 });
     url = `http://127.0.0.1:${(http.server.address() as AddressInfo).port}`;

@@ -2,7 +2,7 @@
 // members confined to their own orders, the signed payment webhook (good, forged, stale, replayed)
 // against a fake provider, every illegal transition refused, and reservations expiring per provider.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEvents } from '../../commerce/index.ts';
+import { readEvents } from '../../commerce/internals.ts';
 import { FakePaymentProvider } from '../helpers/fake-payments.ts';
 import { call } from '../helpers/http-call.ts';
 import {

@@ -2,7 +2,7 @@
 // body, refresh cookie for /api/auth only), refresh rotation and reuse detection, logout, throttling
 // with Retry-After, staff reset codes, /api/me, role checks on every route, and the OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Person, Store } from '../../commerce/index.ts';
+import type { Person, Store } from '../../commerce/internals.ts';
 import { call, cookiePair } from '../helpers/http-call.ts';
 import {
   MessageLog,

@@ -2,7 +2,7 @@
 // coerced), out-of-range values, unknown fields, oversized bodies, bad query strings and unknown ids.
 // Every one gets a 4xx with a code, and not a single row is written anywhere.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../commerce/index.ts';
+import type { Store } from '../../commerce/internals.ts';
 import { call } from '../helpers/http-call.ts';
 import {
   openTestStore,

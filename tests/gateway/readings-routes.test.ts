@@ -3,7 +3,7 @@
 // hosts never see raw readings (FORBIDDEN),
 // device routes answer 503 on a node without an embedded edge.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Readings } from '../../commerce/index.ts';
+import { Readings } from '../../commerce/internals.ts';
 import {
   openTestStore,
   seedAdmin,

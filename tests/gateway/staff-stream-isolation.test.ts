@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Dashboard } from '../../commerce/internals.ts';
 import { socketAuth } from '../../gateway/sockets/auth.ts';
 import type { LiveSessionInfo, StaffFigures } from '../../gateway/sockets/staff/figures.ts';
 import { registerStaffNamespace, type StaffStream } from '../../gateway/sockets/staff/namespace.ts';
@@ -43,7 +44,7 @@ describe('/staff stream: one audience failing does not hold back the others', ()
     nsp.use(socketAuth(tokens, { required: true, roles: ['staff', 'admin', 'channel_manager'] }));
     stream = registerStaffNamespace({
       nsp: nsp as Parameters<typeof registerStaffNamespace>[0]['nsp'],
-      db: ts.store.db,
+      dashboard: new Dashboard(ts.store),
       logger: testLogger,
       counters,
       periodMs: 50,

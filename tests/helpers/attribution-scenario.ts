@@ -4,7 +4,7 @@
 // /live socket and commerce's readings ingest; the figures it should produce are computed by hand in
 // the test that runs it.
 import type { Socket } from 'socket.io-client';
-import { Readings } from '../../commerce/index.ts';
+import { Readings } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { registerWithCode } from './accounts.ts';
 import { call, postOk } from './http-call.ts';

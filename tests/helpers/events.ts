@@ -1,7 +1,7 @@
 // Helpers for outbox tests: write N events, and a transactional consumer whose effect rows make
 // double application impossible to miss (primary key on the event id).
 import type { Kysely } from 'kysely';
-import { appendEvent, type Database, type EventConsumer, type Store } from '../../commerce/index.ts';
+import { appendEvent, type Database, type EventConsumer, type Store } from '../../commerce/internals.ts';
 
 export async function writeEvents(store: Store, count: number, sessionId?: string): Promise<void> {
   for (let i = 0; i < count; i++) {

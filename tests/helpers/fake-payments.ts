@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signWebhook } from '../../commerce/index.ts';
+import { signWebhook } from '../../commerce/internals.ts';
 
 export interface PayOptions {
   amountMinor: number;

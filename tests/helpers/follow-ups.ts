@@ -1,6 +1,6 @@
 // Follow-up fixtures: a buyer with readings around a paid purchase of a product that carries a reading
 // range, made through the real Orders and Readings APIs (the product's range is set on the row).
-import { Readings, type Store } from '../../commerce/index.ts';
+import { Readings, type Store } from '../../commerce/internals.ts';
 import type { TokenService } from '../../gateway/auth/index.ts';
 import { actorOf, placeOrder } from './ledger.ts';
 import { type Seeded, seedPerson } from './people.ts';

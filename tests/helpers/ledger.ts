@@ -10,7 +10,7 @@ import {
   randomCode,
   readEvents,
   type Store,
-} from '../../commerce/index.ts';
+} from '../../commerce/internals.ts';
 import type { TokenService } from '../../gateway/auth/index.ts';
 import { type Seeded, seedPerson } from './people.ts';
 import { PICKUP } from './sales.ts';

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { io as connect, type Socket } from 'socket.io-client';
+import { asStore, type Store } from '../../commerce/internals.ts';
 import { type Platform, startPlatform } from '../../gateway/platform.ts';
 import type {
   HostClientToServer,
@@ -20,8 +21,15 @@ import { type Mailbox, startMailbox } from './mailbox.ts';
 import { TEST_AUTH_SECRET, testConfig } from './people.ts';
 import { TEST_METRICS_TOKEN } from './platform-process.ts';
 
+/** The platform with its store as commerce's own tests see it (tables and all). */
+export type TestPlatform = Omit<Platform, 'store'> & { store: Store };
+
+export function withRawStore(platform: Platform): TestPlatform {
+  return { ...platform, store: asStore(platform.store) };
+}
+
 export interface LiveNode {
-  platform: Platform;
+  platform: TestPlatform;
   url: string;
   dataDir: string;
   /** The in-process SMTP server the node sends e-mail (one-time codes) to. */
@@ -47,9 +55,9 @@ export async function startLiveNode(env: Record<string, string> = {}): Promise<L
     METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...env,
   });
-  let platform: Platform;
+  let platform: TestPlatform;
   try {
-    platform = await startPlatform(config, testLogger);
+    platform = withRawStore(await startPlatform(config, testLogger));
   } catch (err) {
     await mailbox.close();
     throw err;

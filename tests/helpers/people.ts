@@ -21,12 +21,14 @@ import {
   randomCode,
   Store,
   type StoreDialect,
-} from '../../commerce/index.ts';
+} from '../../commerce/internals.ts';
 import { hashPassword } from '../../commerce/people/password.ts';
 import { createGuards, TokenService } from '../../gateway/auth/index.ts';
+import { subscribeConsumers } from '../../gateway/compose/consumers.ts';
+import { buildCommerce } from '../../gateway/compose/services.ts';
 import { loadConfig, type PlatformConfig } from '../../gateway/config.ts';
 import { type App, createHttpApp } from '../../gateway/http-app.ts';
-import { createPeople } from '../../gateway/people-service.ts';
+import { OrderPlacement } from '../../gateway/order-placement.ts';
 import { registerRoutes } from '../../gateway/routes/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { testLogger } from './logger.ts';
@@ -245,24 +247,32 @@ export async function startTestApi(
   opts: {
     env?: Record<string, string>;
     people?: Pick<PeopleOptions, 'now' | 'codes' | 'messenger'>;
-    /** A bus the test starts itself, to have route-subscribed consumers (the ledger) delivered to. */
+    /** A bus the test starts itself, to have commerce's consumers (the ledger, rollups) delivered to. */
     events?: EventBus;
   } = {},
 ): Promise<TestApi> {
   const config = testConfig(opts.env);
   const tokens = testTokens(config.auth.accessTtlSec);
   // Messages go to a log unless the test brings its own messenger.
-  const people = createPeople(store, config, { messenger: new MessageLog(), ...opts.people });
+  const { messenger = new MessageLog(), ...pinned } = opts.people ?? {};
+  const commerce = buildCommerce(store, config, {
+    logger: testLogger,
+    messenger,
+    people: pinned,
+    nodeId: 'test',
+    // Consumers are subscribed; unless the test brings its own bus, delivery is not started.
+    events: opts.events ?? new LocalEventBus({ db: store.db, logger: testLogger, nodeId: 'test' }),
+  });
+  subscribeConsumers(commerce.events, { commerce });
+  const people = commerce.people;
   const app = await createHttpApp({ logger: testLogger, trustProxy: config.http.trustProxy });
   await registerRoutes(app, {
     config,
     logger: testLogger,
-    store,
-    // Routes may subscribe consumers; unless the test brings its own bus, delivery is not started.
-    events: opts.events ?? new LocalEventBus({ db: store.db, logger: testLogger, nodeId: 'test' }),
     tokens,
     guards: createGuards(tokens),
-    people,
+    commerce,
+    placement: new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

@@ -9,7 +9,7 @@ import {
   Orders,
   type OrdersOptions,
   type Store,
-} from '../../commerce/index.ts';
+} from '../../commerce/internals.ts';
 import type { TokenService } from '../../gateway/auth/index.ts';
 import { testLogger } from './logger.ts';
 import { type Seeded, seedPerson } from './people.ts';

@@ -5,18 +5,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { type Platform, startPlatform } from '../../gateway/platform.ts';
+import { startPlatform } from '../../gateway/platform.ts';
 import { buildWebPages } from '../../loadtest/clients/browser.ts';
 import { freePort } from '../../loadtest/clients/ports.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { call } from './http-call.ts';
+import { type TestPlatform, withRawStore } from './live-platform.ts';
 import { testLogger } from './logger.ts';
 import { TEST_AUTH_SECRET, testConfig } from './people.ts';
 
 export const OUTPUT_DIR = path.resolve(import.meta.dirname, '../../test-output');
 
 export interface WebNode {
-  platform: Platform;
+  platform: TestPlatform;
   url: string;
   close(): Promise<void>;
 }
@@ -42,7 +43,7 @@ export async function startWebNode(): Promise<WebNode> {
     DATA_DIR: dataDir,
     AUTH_SECRET: TEST_AUTH_SECRET,
   });
-  const platform = await startPlatform(config, testLogger);
+  const platform = withRawStore(await startPlatform(config, testLogger));
   return {
     platform,
     url: `http://127.0.0.1:${platform.ports.http.port}`,

@@ -3,7 +3,7 @@
 // register the contact first so that a later invitation reuses the attacker's record. Only the owner of
 // the contact, holding the code sent to it, may join the prospect's record.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readings } from '../../commerce/index.ts';
+import { Readings } from '../../commerce/internals.ts';
 import { registered } from '../helpers/accounts.ts';
 import { FakeSmsProvider } from '../helpers/fake-sms.ts';
 import { call } from '../helpers/http-call.ts';

@@ -4,7 +4,7 @@
 // oversized payloads are refused with their codes and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPosition } from '../../commerce/events/index.ts';
-import { LocalEventBus, OfflineEvents, releaseDue } from '../../commerce/index.ts';
+import { LocalEventBus, OfflineEvents, releaseDue } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { call } from '../helpers/http-call.ts';
 import { actorOf, placeOrder, seedChannel } from '../helpers/ledger.ts';

@@ -3,7 +3,7 @@
 // manager's channels, with or without health-data consent; now a manager sees only consenting people
 // (staff keep the whole list, as with people's records).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readings } from '../../commerce/index.ts';
+import { Readings } from '../../commerce/internals.ts';
 import { settle } from '../helpers/attribution-scenario.ts';
 import { call, postOk } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';

@@ -4,7 +4,7 @@
 // object is a coded 400, never a 500.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readEvents } from '../../commerce/index.ts';
+import { readEvents } from '../../commerce/internals.ts';
 import { FakePaymentProvider } from '../helpers/fake-payments.ts';
 import { call, postOk } from '../helpers/http-call.ts';
 import { type LiveNode, socketTo, startLiveNode } from '../helpers/live-platform.ts';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLiveFunnel } from '../../commerce/index.ts';
+import { readLiveFunnel } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { postOk } from '../helpers/http-call.ts';
 import { type LiveNode, ok, socketTo, startLiveNode, type TestSocket } from '../helpers/live-platform.ts';

@@ -1,16 +1,10 @@
 // The /live namespace: viewers join a session (anonymous viewer id plus the share link's codes, or a
 // logged-in member), receive a snapshot and then session events; they record impressions and clicks,
 // and chat. Rooms: `s:<sessionId>` for a session's viewers, `p:<personId>` for a person's own updates.
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
 import { Type } from 'typebox';
-import {
-  currentSessionSeq,
-  type Database,
-  linkViewer,
-  type ViewerEventLog,
-} from '../../../commerce/index.ts';
+import type { Viewers } from '../../../commerce/index.ts';
 import {
   type Card,
   type HttpLikeReply,
@@ -62,7 +56,8 @@ type LiveSocket = Socket<LiveClientToServer, LiveServerToClient, Record<string, 
 
 export interface LiveNamespaceDeps {
   nsp: LiveNamespace;
-  db: Kysely<Database>;
+  /** Commerce's viewer log, viewer links and session sequence. */
+  viewers: Pick<Viewers, 'log' | 'link' | 'sessionSeq'>;
   logger: Logger;
   snapshots: LiveSnapshotSource;
   orders: OrderPlacer;
@@ -70,7 +65,6 @@ export interface LiveNamespaceDeps {
   mediaUrl?: string | undefined;
   /** Verifies an access token presented after connecting (a viewer who logs in mid-session). */
   authenticate: (token: string) => Promise<Principal>;
-  viewerLog: ViewerEventLog;
   /** Cards flagged for a person from their readings (consent-gated by commerce); absent → none. */
   recommend?: ((personId: string, sessionId: string) => Promise<LiveSnapshot['forYou']>) | undefined;
   presence: ViewerPresence;
@@ -149,7 +143,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
       pending = (async () => {
         // The sequence is read first: the state is then at least as new, and frames carry absolute
         // values, so applying an event the snapshot already reflects changes nothing.
-        const seq = await currentSessionSeq(deps.db, sessionId);
+        const seq = await deps.viewers.sessionSeq(sessionId);
         return { seq, state: await deps.snapshots.load(sessionId) };
       })().finally(() => reading.delete(sessionId));
       reading.set(sessionId, pending);
@@ -189,7 +183,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
   /** Presence and the event log see a viewer go (a leave, or a disconnect that may yet recover). */
   function watchEnded(socket: LiveSocket, live: NonNullable<LiveSocketData['live']>): void {
     deps.presence.remove(live.sessionId, live.viewerId);
-    deps.viewerLog.record({
+    deps.viewers.log.record({
       sessionId: live.sessionId,
       type: 'live.leave',
       viewerId: live.viewerId,
@@ -224,7 +218,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
         counters.repeatedCardEvents++;
         return;
       }
-      deps.viewerLog.record({
+      deps.viewers.log.record({
         sessionId: p.sessionId,
         type,
         viewerId: live.viewerId,
@@ -246,7 +240,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
         if (socket.data.live) leave(socket);
         const { viewerId } = deps.viewerIds.accept(p.viewerId);
         const personId = personOf(socket);
-        if (personId) await linkViewer(deps.db, viewerId, personId);
+        if (personId) await deps.viewers.link(viewerId, personId);
         socket.data.live = {
           sessionId: p.sessionId,
           viewerId,
@@ -255,7 +249,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
         };
         await socket.join(sessionRoom(p.sessionId));
         deps.presence.add(p.sessionId, viewerId);
-        deps.viewerLog.record({
+        deps.viewers.log.record({
           sessionId: p.sessionId,
           type: 'live.join',
           viewerId,
@@ -285,7 +279,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
         socket.data.principal = next;
         await socket.join(personRoom(next.personId));
         const live = socket.data.live;
-        if (live) await linkViewer(deps.db, live.viewerId, next.personId);
+        if (live) await deps.viewers.link(live.viewerId, next.personId);
         return { personId: next.personId };
       },
       onError,

@@ -1,10 +1,9 @@
 // The /staff namespace: staff, admins and channel managers get a snapshot on connect and then updates
 // at most every 500 ms (conversion figures are re-read only when an event consumer has moved on). A channel manager's sockets only ever receive figures computed from their own
 // channels' rows — the filter runs here, on the server, per audience.
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
-import { type Database, readLiveFunnel } from '../../../commerce/index.ts';
+import type { ConversionFigures, Dashboard } from '../../../commerce/index.ts';
 import type { MediaStats } from '../../../media/index.ts';
 import {
   type StaffClientToServer,
@@ -13,7 +12,6 @@ import {
 } from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import { countRefusal, countUnknownEvents, type SocketCounters } from '../validate.ts';
-import { type ConversionFigures, conversionFigures, rollupsVersion } from './conversion.ts';
 import { buildFigures, type DeviceFigures, type LiveSessionInfo, type StaffFigures } from './figures.ts';
 
 export interface StaffSources {
@@ -43,7 +41,8 @@ type StaffSocket = Socket<StaffClientToServer, StaffServerToClient, Record<strin
 
 export interface StaffNamespaceDeps {
   nsp: StaffNamespace;
-  db: Kysely<Database>;
+  /** Commerce's figures for the stream: live funnel rows, conversion figures, the rollups' version. */
+  dashboard: Pick<Dashboard, 'liveFunnel' | 'conversion' | 'rollupsVersion'>;
   logger: Logger;
   sources: StaffSources;
   counters: SocketCounters;
@@ -79,7 +78,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     const cached = conversionCache.get(room);
     const now = Date.now();
     if (cached && cached.version === version && now - cached.atMs < maxAgeMs) return cached.figures;
-    const figures = await conversionFigures(deps.db, channels);
+    const figures = await deps.dashboard.conversion(channels);
     conversionCache.set(room, { atMs: now, version, figures });
     return figures;
   }
@@ -90,10 +89,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     version: string,
   ): Promise<StaffFigures> {
     const sessions = await sources.liveSessions();
-    const rows = await readLiveFunnel(
-      deps.db,
-      sessions.map((s) => s.id),
-    );
+    const rows = await deps.dashboard.liveFunnel(sessions.map((s) => s.id));
     const figures: StaffFigures = {
       atMs: Date.now(),
       sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
@@ -117,7 +113,10 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     try {
       if (isStaff(principal)) {
         await socket.join(STAFF_ROOM);
-        socket.emit('staff:snapshot', await compute(STAFF_ROOM, undefined, await rollupsVersion(deps.db)));
+        socket.emit(
+          'staff:snapshot',
+          await compute(STAFF_ROOM, undefined, await deps.dashboard.rollupsVersion()),
+        );
         return;
       }
       const channels = new Set(await sources.channelsManagedBy(principal.personId));
@@ -125,7 +124,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
       await socket.join(managerRoom(principal.personId));
       socket.emit(
         'staff:snapshot',
-        await compute(managerRoom(principal.personId), channels, await rollupsVersion(deps.db)),
+        await compute(managerRoom(principal.personId), channels, await deps.dashboard.rollupsVersion()),
       );
     } catch (err) {
       deps.logger.error({ err }, 'staff snapshot failed');
@@ -176,7 +175,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
         }
         audiences.push([managerRoom(personId), channels]);
       }
-      const version = await rollupsVersion(deps.db);
+      const version = await deps.dashboard.rollupsVersion();
       for (const [room, channels] of audiences) {
         if ((nsp.adapter.rooms.get(room)?.size ?? 0) === 0) continue;
         let figures: StaffFigures;

@@ -3,7 +3,7 @@
 // only an old reading, or with the goal rule turned off (data, not code), nothing is flagged.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readings } from '../../../commerce/index.ts';
+import { Readings } from '../../../commerce/internals.ts';
 import { postOk } from '../../helpers/http-call.ts';
 import { type LiveNode, ok, socketTo, startLiveNode } from '../../helpers/live-platform.ts';
 import { seedPerson, testTokens } from '../../helpers/people.ts';

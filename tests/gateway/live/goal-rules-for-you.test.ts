@@ -3,7 +3,7 @@
 // Redis (the rule is edited through one node and the viewer joins through the other).
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Readings } from '../../../commerce/index.ts';
+import { Readings } from '../../../commerce/internals.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../../loadtest/clients/postgres.ts';
 import { RedisServer } from '../../../loadtest/clients/redis-server.ts';
 import { call, postOk } from '../../helpers/http-call.ts';

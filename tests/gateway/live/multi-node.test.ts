@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../../commerce/index.ts';
+import { Store } from '../../../commerce/internals.ts';
 import { freePort } from '../../../loadtest/clients/ports.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../../loadtest/clients/postgres.ts';
 import { RedisServer } from '../../../loadtest/clients/redis-server.ts';

@@ -1,0 +1,32 @@
+// The one table of outbox consumers a gateway process subscribes, in delivery order: commerce's own
+// (ledger, live funnel, conversion rollups, follow-ups), media rooms following their sessions, and the real-time
+// fan-out and access revocation of the socket namespaces. Nothing else subscribes.
+import type { Commerce, EventBus, EventConsumer } from '../../commerce/index.ts';
+import { mediaRoomsFollowSessions } from '../live-media.ts';
+import type { MediaGateway } from '../media-gateway.ts';
+import type { Realtime } from '../sockets/index.ts';
+
+export interface ConsumerSources {
+  commerce: Pick<Commerce, 'consumers'>;
+  /** Absent on a process without media rooms. */
+  mediaGateway?: MediaGateway | undefined;
+  /** Absent on a process without socket namespaces. */
+  realtime?: Pick<Realtime, 'consumers'> | undefined;
+}
+
+export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
+  const { consumers } = sources.commerce;
+  return [
+    consumers.ledger,
+    ...(sources.mediaGateway ? [mediaRoomsFollowSessions(sources.mediaGateway)] : []),
+    ...(sources.realtime?.consumers ?? []),
+    consumers.liveFunnel,
+    consumers.conversionRollups,
+    consumers.followUps,
+  ];
+}
+
+/** Subscribes every consumer; the caller starts delivery once all are in. */
+export function subscribeConsumers(events: EventBus, sources: ConsumerSources): void {
+  for (const consumer of outboxConsumers(sources)) events.subscribe(consumer);
+}

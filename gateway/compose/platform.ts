@@ -1,0 +1,337 @@
+// The composition root of the all-in-one platform (`npm start`): wires the rooms into one running node
+// and takes them down again in order: HTTP, sockets, broker, media workers, event delivery, store (the
+// reverse of start-up). Used by main.ts, and by tests and benchmarks that need a whole node.
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { type Commerce, type CommerceStore, DAY_MS, type EventBus, openStore } from '../../commerce/index.ts';
+import type { Edge } from '../../edge/index.ts';
+import { LiveRooms, WorkerPool } from '../../media/index.ts';
+import { createGuards, loadOrCreateSecret, TokenService } from '../auth/index.ts';
+import { BrokerProcess } from '../broker-process.ts';
+import type { PlatformConfig } from '../config.ts';
+import { registerHealth, type SubsystemHealth } from '../health.ts';
+import { type App, createHttpApp } from '../http-app.ts';
+import { liveHosts } from '../live-media.ts';
+import { type MediaGateway, registerMediaGateway, type SessionDirectory } from '../media-gateway.ts';
+import { createMessenger } from '../messengers.ts';
+import type { EdgeReadingCounters, MqttFigures } from '../metrics.ts';
+import { startMonitoringServer } from '../monitoring.ts';
+import { OrderPlacement } from '../order-placement.ts';
+import { type ResolvedPort, resolvePort } from '../ports.ts';
+import { connectRedis } from '../redis.ts';
+import { registerRoutes } from '../routes/index.ts';
+import type { DeviceAdminPort } from '../routes/readings.ts';
+import { createSocketServer, registerRealtime, SocketAccess, type SocketServer } from '../sockets/index.ts';
+import type { SocketCounters } from '../sockets/validate.ts';
+import { subscribeConsumers } from './consumers.ts';
+import { buildEdge, commerceSink } from './edge.ts';
+import { buildCommerce, newNodeId } from './services.ts';
+
+export interface Platform {
+  readonly http: App;
+  readonly io: SocketServer['io'];
+  readonly store: CommerceStore;
+  /** The commerce services this node runs on. */
+  readonly commerce: Commerce;
+  readonly events: EventBus;
+  readonly broker: PlatformBroker;
+  readonly media: WorkerPool;
+  /** Live rooms, /media signalling, /metrics and the web pages; `closeRoom(sessionId)` ends a session's media. */
+  readonly mediaGateway: MediaGateway;
+  readonly ports: {
+    http: ResolvedPort;
+    mqtt: ResolvedPort;
+    media: ResolvedPort[];
+    /** The monitoring port (METRICS_PORT), when configured. */
+    monitoring?: ResolvedPort | undefined;
+  };
+  /** Idempotent; resolves when every subsystem is down. */
+  close(): Promise<void>;
+}
+
+/** The edge as the platform uses it: in a child process (BrokerProcess) or in this one (Edge). */
+export interface PlatformBroker extends DeviceAdminPort {
+  readonly port: number;
+  /** The process the broker runs in. */
+  readonly pid: number | undefined;
+  health(): SubsystemHealth | Promise<SubsystemHealth>;
+  summary(): Promise<{ online: number; readingsPerMinute: number }>;
+  close(): Promise<void>;
+}
+
+function inlineBroker(edge: Edge): PlatformBroker {
+  return {
+    get port() {
+      return edge.port;
+    },
+    pid: process.pid,
+    health: () => edge.health(),
+    summary: edge.summary,
+    registerDevice: (id, kind, location) => edge.registerDevice(id, kind, location),
+    listDevices: () => edge.listDevices(),
+    getDevice: (id) => edge.getDevice(id),
+    rotateSecret: (id) => edge.rotateSecret(id),
+    setDisabled: (id, disabled) => edge.setDisabled(id, disabled),
+    sendCommand: (id, command) => edge.sendCommand(id, command),
+    close: () => edge.close(),
+  };
+}
+
+/** Shutdown steps in order; each is idempotent, and a failing step does not stop the next. */
+type Closer = [name: string, close: () => unknown];
+
+async function runClosers(closers: Closer[], logger: Logger): Promise<void> {
+  for (const [name, close] of closers) {
+    try {
+      await close();
+      logger.debug({ subsystem: name }, 'closed');
+    } catch (err) {
+      logger.error({ err, subsystem: name }, 'close failed');
+    }
+  }
+}
+
+function warnIfMoved(logger: Logger, what: string, p: ResolvedPort): void {
+  if (p.movedFrom !== undefined) {
+    logger.warn(
+      { what, requested: p.movedFrom, port: p.port },
+      `default ${what} port is taken; using the next free port`,
+    );
+  }
+}
+
+/** Ports the composition plugs in from other rooms. */
+export interface PlatformOptions {
+  /** Who hosts a live session (commerce's live sessions); without it no session is live for /media. */
+  sessions?: SessionDirectory | undefined;
+}
+
+export async function startPlatform(
+  config: PlatformConfig,
+  logger: Logger,
+  options: PlatformOptions = {},
+): Promise<Platform> {
+  // Started in dependency order; on failure, whatever started is closed again (reverse of start order
+  // equals the shutdown order below).
+  const closers: Closer[] = [];
+  try {
+    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
+    closers.unshift(['store', () => store.close()]);
+
+    let redis: Redis | undefined;
+    if (config.redisUrl) {
+      const client = await connectRedis(config.redisUrl, logger);
+      redis = client;
+      closers.unshift(['redis', () => client.quit().catch(() => client.disconnect())]);
+    }
+    const nodeId = newNodeId();
+    // Commerce: people, sales and orders, ledger, readings, venues, viewers, metrics; event delivery.
+    const messenger = createMessenger(config.contacts, logger);
+    closers.unshift(['messenger', () => messenger.close()]);
+    const commerce = buildCommerce(store, config, { logger, messenger, nodeId, redis });
+    const events = commerce.events;
+    closers.unshift(['events', () => events.close()]);
+
+    const mediaPorts: ResolvedPort[] = [];
+    const taken = new Set<number>();
+    for (let i = 0; i < config.media.workers; i++) {
+      const setting = {
+        ...config.media.basePort,
+        port: config.media.basePort.port && config.media.basePort.port + i,
+      };
+      const p = await resolvePort(setting, `media worker ${i}`, {
+        host: config.media.listenIp,
+        udp: true,
+        avoid: taken,
+      });
+      warnIfMoved(logger, `media worker ${i}`, p);
+      taken.add(p.port);
+      mediaPorts.push(p);
+    }
+    const media = new WorkerPool({
+      ports: mediaPorts.map((p) => p.port),
+      listenIp: config.media.listenIp,
+      announcedAddress: config.media.announcedAddress,
+      rtcMinPort: config.media.rtcMinPort,
+      rtcMaxPort: config.media.rtcMaxPort,
+      logLevel: config.media.logLevel,
+      logger,
+    });
+    closers.unshift(['media', () => media.close()]);
+    await media.start();
+
+    const httpPort = await resolvePort(config.http.port, 'HTTP', { host: config.http.host });
+    warnIfMoved(logger, 'HTTP', httpPort);
+    const mqttPort = await resolvePort(config.mqtt.port, 'MQTT', { host: config.mqtt.host });
+    warnIfMoved(logger, 'MQTT', mqttPort);
+    // Edge: devices publish readings; the journal forwards them into commerce's readings, from the
+    // broker child over IPC (MQTT_BROKER_PROCESS=child, the default) or in this process.
+    const sink = commerceSink(commerce);
+    let edge: PlatformBroker;
+    if (config.mqtt.process === 'child') {
+      const child = new BrokerProcess({
+        start: {
+          host: config.mqtt.host,
+          port: mqttPort.port,
+          dataDir: config.dataDir,
+          logLevel: logger.level,
+          limits: config.mqtt.limits,
+          quarantine: config.quarantine,
+        },
+        sink,
+        logger,
+        restartBaseMs: config.mqtt.restartBaseMs,
+        restartMaxMs: config.mqtt.restartMaxMs,
+      });
+      closers.unshift(['broker', () => child.close()]);
+      await child.start();
+      edge = child;
+    } else {
+      const inline = buildEdge({
+        host: config.mqtt.host,
+        port: mqttPort.port,
+        dataDir: config.dataDir,
+        logger,
+        mqttLimits: config.mqtt.limits,
+        quarantine: config.quarantine,
+        sink,
+      });
+      closers.unshift(['broker', () => inline.close()]);
+      await inline.start();
+      edge = inlineBroker(inline);
+    }
+    const broker = edge;
+
+    const authSecret = loadOrCreateSecret(config.dataDir, config.auth.secret);
+    const tokens = new TokenService({
+      secret: authSecret,
+      accessTtlSec: config.auth.accessTtlSec,
+      deviceTtlSec: config.auth.loginDeviceTtlSec,
+    });
+    const http = await createHttpApp({
+      logger,
+      trustProxy: config.http.trustProxy,
+      publicUrl: config.publicUrl,
+      monitoringToken: config.monitoring.token,
+    });
+    const sockets = await createSocketServer({ app: http, logger, redis });
+    // HTTP stops accepting first; its close completes once the sockets are disconnected.
+    closers.unshift([
+      'http+sockets',
+      async () => {
+        const httpClosed = http.close();
+        await sockets.close();
+        await httpClosed;
+      },
+    ]);
+    const healthReport = registerHealth(http, {
+      http: () => ({
+        state: 'ok',
+        host: config.http.host,
+        port: httpPort.port,
+        movedFrom: httpPort.movedFrom,
+      }),
+      store: () => store.health(),
+      events: () => events.health(),
+      sockets: () => ({ state: 'ok', clients: sockets.io.engine.clientsCount, multiNode: Boolean(redis) }),
+      broker: async () => ({ ...(await edge.health()), pid: edge.pid, movedFrom: mqttPort.movedFrom }),
+      media: () => media.health(),
+    });
+    // The sweepers expire reservations and countdowns, and release ledger entries after the refund window.
+    const sweepers = commerce.sweepers;
+    closers.unshift(['sales sweeper', () => sweepers.orders.close()]);
+    closers.unshift(['ledger sweeper', () => sweepers.ledger.close()]);
+    const placement = new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin);
+    await registerRoutes(http, {
+      ...{ config, logger, tokens, guards: createGuards(tokens), commerce, placement },
+      devices: edge,
+    });
+    // Privileged sockets (/host, /staff, a host's /media) re-check the person's current roles and sessions.
+    const socketAccess = new SocketAccess(commerce.access.of);
+    // Media: live rooms on this node's workers, /media, /metrics, /web/.
+    let realtimeCounters: SocketCounters | undefined;
+    const rooms = new LiveRooms({
+      pool: media,
+      logger,
+      consumerBudget: config.media.consumerBudget,
+      listenIp: config.media.listenIp,
+      announcedAddress: config.media.announcedAddress,
+    });
+    const mediaGateway = await registerMediaGateway({
+      access: socketAccess,
+      realtimeSockets: () => realtimeCounters,
+      http,
+      io: sockets.io,
+      rooms,
+      tokens,
+      logger,
+      sessions: options.sessions ?? liveHosts(commerce.sales),
+      mqtt: async () => (await edge.health()) as MqttFigures,
+      edge: async () => (await edge.health()) as unknown as EdgeReadingCounters,
+      orderCounters: commerce.orders.counters,
+    });
+    closers.unshift(['media rooms', () => mediaGateway.close()]);
+    // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.
+    const realtime = registerRealtime({
+      access: socketAccess,
+      viewerIdSecret: authSecret,
+      liveLimits: config.live,
+      io: sockets.io,
+      commerce,
+      tokens,
+      logger,
+      nodeId,
+      redis,
+      mediaUrl: config.media.publicUrl,
+      orders: { place: (actor, body, key) => placement.place(actor, body as never, key) },
+      media: config.media.workers > 0 ? () => mediaGateway.stats({ maxAgeMs: 2000 }) : undefined,
+      devices: edge.summary,
+      recommendationMaxAgeMs: config.metrics.recommendationMaxAgeDays * DAY_MS,
+    });
+    closers.unshift(['realtime', () => realtime.close()]);
+    realtimeCounters = realtime.counters;
+    // Every outbox consumer of this node, from the one table; delivery starts once all are in.
+    subscribeConsumers(events, { commerce, mediaGateway, realtime });
+    await events.start();
+    await http.listen({ host: config.http.host, port: httpPort.port });
+    // Monitoring port: /metrics and full /healthz without a token, on loopback unless configured.
+    let monitoringPort: ResolvedPort | undefined;
+    if (config.monitoring.port) {
+      const p = await resolvePort(config.monitoring.port, 'monitoring', { host: config.monitoring.host });
+      warnIfMoved(logger, 'monitoring', p);
+      const monitor = await startMonitoringServer(
+        { host: config.monitoring.host, port: p.port, logger },
+        { metrics: () => mediaGateway.scrapeMetrics(), health: healthReport },
+      );
+      closers.unshift(['monitoring', () => monitor.close()]);
+      monitoringPort = { ...p, port: monitor.port };
+    }
+    sweepers.orders.start();
+    sweepers.ledger.start();
+
+    let closing: Promise<void> | undefined;
+    return {
+      http,
+      io: sockets.io,
+      store,
+      commerce,
+      events,
+      broker,
+      media,
+      mediaGateway,
+      ports: {
+        http: httpPort,
+        mqtt: { ...mqttPort, port: broker.port },
+        media: mediaPorts,
+        monitoring: monitoringPort,
+      },
+      close() {
+        closing ??= runClosers(closers, logger);
+        return closing;
+      },
+    };
+  } catch (err) {
+    await runClosers(closers, logger);
+    throw err;
+  }
+}
