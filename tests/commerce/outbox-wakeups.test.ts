@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEventBus } from '../../commerce/events/index.ts';
 import { appendEvent, type DomainEvent } from '../../commerce/outbox.ts';
 import { Store } from '../../commerce/store.ts';
-import { waitFor } from '../helpers/events.ts';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { testLogger } from '../helpers/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/postgres.ts';
 
 /** Far beyond waitFor's 10 s: a delivery inside the wait came from a wake-up. */
 const POLL_MS = 600_000;
@@ -18,12 +18,12 @@ const POLL_MS = 600_000;
 describe.each(['sqlite', 'postgres'] as const)('outbox wake-ups on %s', (dialect) => {
   let writer: Store;
   let other: Store | undefined;
-  let pg: TestDatabase | undefined;
+  let pg: ScratchDatabase | undefined;
   let dir: string;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-wakeups-'));
-    if (dialect === 'postgres') pg = await createTestDatabase();
+    if (dialect === 'postgres') pg = await createScratchDatabase();
     writer = await Store.open({ dataDir: dir, databaseUrl: pg?.url, logger: testLogger });
     // Another node: its own store (pools, LISTEN connection) on the same database.
     if (pg) other = await Store.open({ dataDir: dir, databaseUrl: pg.url, logger: testLogger });
