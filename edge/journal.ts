@@ -206,7 +206,8 @@ export class Journal {
     this.#commitScheduled = false;
     const batch = this.#queue;
     if (batch.length === 0) {
-      for (const w of this.#idleWaiters.splice(0)) w();
+      // A commit still writing keeps its waiters: they are released when it completes.
+      if (!this.#committing) for (const w of this.#idleWaiters.splice(0)) w();
       return;
     }
     this.#queue = [];
@@ -299,6 +300,8 @@ export class Journal {
     }
     for (const p of batch) p.cb(err ?? null);
     if (!err && count > 0) for (const l of this.#listeners) l();
+    // An acknowledgement callback may have appended (and so scheduled a commit) already: schedule once.
+    if (this.#commitScheduled) return;
     if (this.#queue.length > 0) {
       this.#commitScheduled = true;
       setImmediate(() => this.#commit());

@@ -1,5 +1,6 @@
 // When the journal acknowledges (which lets the broker send the PUBACK): a reading only once its frame is
-// in a segment file, a duplicate only once its first copy is; flush and close wait for a commit in flight;
+// in a segment file, a duplicate only once its first copy is; flush and close wait for a commit in flight,
+// also one an acknowledgement started;
 // a closed journal, or a commit that failed on the disk, acknowledges nothing more, duplicates of the
 // lost reading included; listeners hear of commits that added readings; past maxTail readings are not
 // kept in memory; an empty segment left by a crash loses nothing.
@@ -77,6 +78,23 @@ it('acknowledges a reading only once its frame is on disk, and a duplicate only 
     expect(r.receivedAtMs).toBeGreaterThanOrEqual(before);
     expect(r.receivedAtMs).toBeLessThanOrEqual(after);
   }
+});
+
+it('flush called from an acknowledgement waits for the reading that acknowledgement appended', async () => {
+  const { j, dir } = open();
+  const acked: number[] = [];
+  let flushed: Promise<void> | undefined;
+  j.append(rec(1), (e) => {
+    if (e) return;
+    acked.push(1);
+    // A device's next reading arriving in the same turn as the PUBACK of its last one.
+    j.append(rec(2), (e2) => e2 || acked.push(2));
+    flushed = j.flush();
+  });
+  await j.flush();
+  await flushed;
+  expect(acked).toEqual([1, 2]);
+  expect(onDisk(dir).has(identity(rec(2)))).toBe(true);
 });
 
 it('flush and close wait for the commit in flight and what queued behind it', async () => {
