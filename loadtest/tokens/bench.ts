@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TokenService } from '../../gateway/auth/index.ts';
+import { TokenService } from '../../gateway/index.ts';
 
 type Service = Pick<TokenService, 'mintAccess' | 'verifyAccess'>;
 type ServiceClass = new (opts: { secret: Uint8Array; verifiedCacheSize?: number }) => Service;

@@ -53,7 +53,12 @@ describe('follow-ups and payout runs under attack', () => {
       token: m1.token,
       body: { displayName: 'Private Person', email: 'private@example.test' },
     });
-    const personId = (invited.body.person as { id: string }).id;
+    expect(invited.status).toBe(202);
+    const { id: personId } = await t.store.db
+      .selectFrom('people')
+      .select('id')
+      .where('email', '=', 'private@example.test')
+      .executeTakeFirstOrThrow();
     await waitFor(async () => {
       const r = await t.store.db
         .selectFrom('follow_ups')
