@@ -162,6 +162,9 @@ export async function recordMilestone(trx: Kysely<Database>, m: MilestoneFact): 
     .executeTakeFirst();
   if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
   const followUps = await currentFollowUps(trx, m.personId);
+  // A person in no channel has no record to show the milestone on, and nobody to tell: it is kept for
+  // the day a channel learns of them, without an event every consumer would read for nothing.
+  if (followUps.length === 0) return true;
   for (const f of followUps)
     await writeHistory(trx, {
       followUpId: f.id,
