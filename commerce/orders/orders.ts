@@ -9,13 +9,13 @@ import type { Actor } from '../people/person-model.ts';
 import type { Store } from '../store.ts';
 import type { Order } from './order-view.ts';
 import type { OrderCounters, OrdersContext } from './orders-context.ts';
-import type { OrphanedPayment, ProviderPaymentResult } from './payment-events.ts';
+import type { OrphanedPayment, OrphanedPaymentQuery, ProviderPaymentResult } from './payment-events.ts';
 import * as payments from './payment-events.ts';
 import type { PaymentProvider } from './payments.ts';
 import { type OrderCredit, Placement, type PlaceOrderInput, type PlaceOrderReply } from './place.ts';
-import { getOrder, listOrders } from './queries.ts';
+import { getOrder, listOrders, type OrderListQuery } from './queries.ts';
 import { LocalStockGate, type StockGate } from './stock-gate.ts';
-import type { OrderStatus, ProviderName } from './tables.ts';
+import type { ProviderName } from './tables.ts';
 import * as transitions from './transitions.ts';
 
 export type { OrderCounters } from './orders-context.ts';
@@ -76,16 +76,7 @@ export class Orders {
     return getOrder(this.#ctx, actor, orderId);
   }
 
-  list(
-    actor: Actor,
-    q: {
-      personId?: string | undefined;
-      sessionId?: string | undefined;
-      status?: OrderStatus | undefined;
-      limit: number;
-      offset: number;
-    },
-  ): Promise<Order[]> {
+  list(actor: Actor, q: OrderListQuery): Promise<Order[]> {
     return listOrders(this.#ctx, actor, q);
   }
 
@@ -108,15 +99,7 @@ export class Orders {
   }
 
   /** Verified payments that could not be applied, newest first (staff: to refund). */
-  orphanedPayments(
-    actor: Actor,
-    q: {
-      unresolvedOnly?: boolean | undefined;
-      limit: number;
-      offset: number;
-      eventId?: { provider: string; eventId: string };
-    },
-  ): Promise<OrphanedPayment[]> {
+  orphanedPayments(actor: Actor, q: OrphanedPaymentQuery): Promise<OrphanedPayment[]> {
     return payments.orphanedPayments(this.#ctx, actor, q);
   }
 

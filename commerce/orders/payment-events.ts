@@ -114,15 +114,17 @@ export async function recordProviderPayment(
 }
 
 /** Verified payments that could not be applied, newest first (staff: to refund). */
+export interface OrphanedPaymentQuery {
+  unresolvedOnly?: boolean | undefined;
+  limit: number;
+  offset: number;
+  eventId?: { provider: string; eventId: string };
+}
+
 export async function orphanedPayments(
   ctx: OrdersContext,
   actor: Actor,
-  q: {
-    unresolvedOnly?: boolean | undefined;
-    limit: number;
-    offset: number;
-    eventId?: { provider: string; eventId: string };
-  },
+  q: OrphanedPaymentQuery,
 ): Promise<OrphanedPayment[]> {
   if (!isStaff(actor)) throw new VitaliveError('FORBIDDEN', { reason: 'staff see orphaned payments' });
   let query = ctx.store.db

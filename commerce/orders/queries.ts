@@ -17,17 +17,16 @@ export async function getOrder(ctx: OrdersContext, actor: Actor, orderId: string
   return orderView(row);
 }
 
-export async function listOrders(
-  ctx: OrdersContext,
-  actor: Actor,
-  q: {
-    personId?: string | undefined;
-    sessionId?: string | undefined;
-    status?: OrderStatus | undefined;
-    limit: number;
-    offset: number;
-  },
-): Promise<Order[]> {
+/** A page of orders: members get their own; staff may narrow by person, session and status. */
+export interface OrderListQuery {
+  personId?: string | undefined;
+  sessionId?: string | undefined;
+  status?: OrderStatus | undefined;
+  limit: number;
+  offset: number;
+}
+
+export async function listOrders(ctx: OrdersContext, actor: Actor, q: OrderListQuery): Promise<Order[]> {
   let query = ctx.store.db.selectFrom('orders').selectAll();
   const personId = isStaff(actor) ? q.personId : actor.personId;
   if (personId) query = query.where('person_id', '=', personId);
