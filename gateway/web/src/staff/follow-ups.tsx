@@ -3,6 +3,7 @@
 // notes and tasks. The server decides who sees what (managers: their channels; readings per consent).
 import { useState } from 'preact/hooks';
 import { api, auth, type Person } from '../common/api.ts';
+import { downloadCsv } from '../common/download.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { AsyncView, Dialog, useAsync } from '../common/ui.tsx';
 import { tf } from './follow-ups-messages.ts';
@@ -140,19 +141,7 @@ export function FollowUpsPage() {
           type="button"
           disabled={download.busy}
           onClick={() =>
-            download.run(async () => {
-              // Exactly the filtered list; the bearer token is needed, so it is fetched and handed over.
-              const res = await fetch(`/api/follow-ups?${query || build()}&format=csv`, {
-                headers: { authorization: `Bearer ${auth.token() ?? ''}` },
-              });
-              if (!res.ok) await api.get(`/api/follow-ups?${query || build()}`);
-              const url = URL.createObjectURL(await res.blob());
-              const a = document.createElement('a');
-              a.href = url;
-              a.download = 'follow-ups.csv';
-              a.click();
-              setTimeout(() => URL.revokeObjectURL(url), 10_000);
-            })
+            download.run(() => downloadCsv(`/api/follow-ups?${query || build()}`, 'follow-ups.csv'))
           }
         >
           {tf('csv')}

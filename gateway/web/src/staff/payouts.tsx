@@ -1,7 +1,8 @@
 // Payouts per channel and period (orders paid in [from, to)): the table, and the same as CSV.
 import { useState } from 'preact/hooks';
 import type { PayoutReport } from '../../../../protocols/index.ts';
-import { api, auth } from '../common/api.ts';
+import { api } from '../common/api.ts';
+import { downloadCsv } from '../common/download.ts';
 import { formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { Input, useAction } from './kit.tsx';
@@ -36,19 +37,7 @@ export function PayoutsPage() {
           type="button"
           disabled={download.busy}
           onClick={() =>
-            download.run(async () => {
-              // The CSV needs the bearer token, so it is fetched here and handed over as a file.
-              const res = await fetch(`/api/payouts?${query}&format=csv`, {
-                headers: { authorization: `Bearer ${auth.token() ?? ''}` },
-              });
-              if (!res.ok) await api.get(`/api/payouts?${query}`);
-              const url = URL.createObjectURL(await res.blob());
-              const a = document.createElement('a');
-              a.href = url;
-              a.download = `payouts-${from}-${to}.csv`;
-              a.click();
-              setTimeout(() => URL.revokeObjectURL(url), 10_000);
-            })
+            download.run(() => downloadCsv(`/api/payouts?${query}`, `payouts-${from}-${to}.csv`))
           }
         >
           {ts('download')}
