@@ -233,6 +233,45 @@ describe('staff operations pages in a real browser', () => {
     expect((await product()).metrics).toEqual([{ metric: 'GLUCOSE_MMOL_L', min: 7, max: 11 }]);
   });
 
+  it('creates a product from a price typed in currency units, then clears every field', async () => {
+    const p = await staffPage();
+    await nav(p, 'Catalog');
+    const form = p.locator('form', { has: p.getByRole('heading', { name: 'New product' }) });
+    await form.getByLabel('Title (English)').fill('Omega oil');
+    await form.getByLabel('Title (Simplified Chinese)').fill('鱼油');
+    await form.getByLabel('Tags (comma separated)').fill('heart-health');
+    await form.getByLabel('SKU code').fill('OPS-OMEGA-1');
+    await form.getByLabel('Currency').fill('CNY');
+    await form.getByLabel('Stock').fill('12');
+
+    // A third decimal place is not a CNY amount: the page says so and sends nothing.
+    await form.getByLabel('Price (e.g. 199.00)').fill('199.005');
+    await form.getByRole('button', { name: 'Create' }).click();
+    const error = form.locator('.error[data-code]');
+    await error.waitFor();
+    expect(await error.getAttribute('data-code')).toBe('INVALID_AMOUNT');
+
+    await form.getByLabel('Price (e.g. 199.00)').fill('199.90');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await form.getByText('Done.').waitFor();
+    const products = await ok<
+      Array<{ skus: Array<{ code: string; priceMinor: number; currency: string }>; tags: string[] }>
+    >(node.url, 'GET', '/api/products?limit=100', staff.token);
+    const created = products.find((x) => x.skus.some((s) => s.code === 'OPS-OMEGA-1'));
+    expect(created?.skus[0]).toMatchObject({ priceMinor: 19_990, currency: 'CNY' });
+    expect(created?.tags).toEqual(['heart-health']);
+    for (const label of [
+      'Title (English)',
+      'Title (Simplified Chinese)',
+      'Title (Traditional Chinese)',
+      'Tags (comma separated)',
+      'SKU code',
+      'Price (e.g. 199.00)',
+    ]) {
+      expect(await form.getByLabel(label).inputValue(), label).toBe('');
+    }
+  });
+
   it("shows a consenting person's recent readings (logged) and the coded error otherwise", async () => {
     const { store } = node.platform;
     const yesConsent = await seedPerson(store, tokens, {

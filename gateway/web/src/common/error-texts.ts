@@ -3,7 +3,7 @@
 import type { ErrorCode } from '../../../../protocols/index.ts';
 
 /** Errors only the browser produces (no server answer to carry a code). */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'UNEXPECTED_RESPONSE';
+export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'UNEXPECTED_RESPONSE' | 'INVALID_AMOUNT';
 
 type Lang = 'en' | 'zh-Hans' | 'zh-Hant';
 
@@ -21,6 +21,7 @@ const en: Table = {
   NETWORK_ERROR: 'No connection. Check your network and try again.',
   TIMEOUT: 'The server took too long to answer. Please try again.',
   UNEXPECTED_RESPONSE: 'The server gave an unexpected answer. Please try again.',
+  INVALID_AMOUNT: 'Enter an amount in {currency} such as 199.00 (at most {digits} decimal places).',
   VALIDATION_FAILED: 'Please check what you entered: {reason}',
   NOT_FOUND: 'Not found.',
   CONFLICT: 'That conflicts with the current state: {reason}',
@@ -104,6 +105,7 @@ const zhHans: Table = {
   NETWORK_ERROR: '网络未连接，请检查网络后重试。',
   TIMEOUT: '服务器响应超时，请重试。',
   UNEXPECTED_RESPONSE: '服务器返回了意外的结果，请重试。',
+  INVALID_AMOUNT: '请输入以 {currency} 计的金额，例如 199.00（最多 {digits} 位小数）。',
   VALIDATION_FAILED: '请检查输入内容：{reason}',
   NOT_FOUND: '未找到。',
   CONFLICT: '与当前状态冲突：{reason}',
@@ -187,6 +189,7 @@ const zhHant: Table = {
   NETWORK_ERROR: '網路未連線，請檢查網路後重試。',
   TIMEOUT: '伺服器回應逾時，請重試。',
   UNEXPECTED_RESPONSE: '伺服器回傳了意外的結果，請重試。',
+  INVALID_AMOUNT: '請輸入以 {currency} 計的金額，例如 199.00（最多 {digits} 位小數）。',
   VALIDATION_FAILED: '請檢查輸入內容：{reason}',
   NOT_FOUND: '找不到。',
   CONFLICT: '與目前狀態衝突：{reason}',

@@ -1,6 +1,7 @@
 // Languages of the web apps (Simplified Chinese, Traditional Chinese, English): the current language
 // (chosen by the person, else from the browser), message tables per module, number/money/time formats.
 import { useEffect, useState } from 'preact/hooks';
+import { currencyDigits } from './money.ts';
 
 export type Lang = 'en' | 'zh-Hans' | 'zh-Hant';
 export const LANGS: readonly Lang[] = ['zh-Hans', 'zh-Hant', 'en'];
@@ -93,26 +94,15 @@ export function localised(texts: Partial<Record<Lang, string>> | undefined): str
   return texts[current] || texts['zh-Hans'] || texts['zh-Hant'] || texts.en || '';
 }
 
-const fractionDigits = new Map<string, number>();
-
 /** Money is integer minor units with its ISO currency; shown in the current language's format. */
 export function formatMoney(minor: number, currency: string): string {
   const code = currency.toUpperCase();
-  let digits = fractionDigits.get(code);
-  if (digits === undefined) {
-    try {
-      digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
-        .maximumFractionDigits;
-    } catch {
-      digits = 2;
-    }
-    fractionDigits.set(code, digits ?? 2);
-  }
-  const value = minor / 10 ** (digits ?? 2);
+  const digits = currencyDigits(code);
+  const value = minor / 10 ** digits;
   try {
     return new Intl.NumberFormat(current, { style: 'currency', currency: code }).format(value);
   } catch {
-    return `${value.toFixed(digits ?? 2)} ${code}`;
+    return `${value.toFixed(digits)} ${code}`;
   }
 }
 

@@ -4,7 +4,9 @@
 import { useState } from 'preact/hooks';
 import type { Product } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
+import { ApiError } from '../common/errors.ts';
 import { formatMoney, localised } from '../common/i18n.ts';
+import { currencyDigits, parseMoney } from '../common/money.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tk } from './catalog-messages.ts';
 import { ActionForm, ConfirmButton, Input, PAGE_SIZE, Pager, SubmitButton, useAction } from './kit.tsx';
@@ -135,6 +137,13 @@ function NewProduct({ onCreated }: { onCreated: () => void }) {
       class="panel"
       label={tk('newProduct')}
       run={async () => {
+        const amount = parseMoney(price, currency);
+        if (!amount.ok) {
+          throw new ApiError('INVALID_AMOUNT', 0, 'invalid amount', {
+            currency: currency.trim().toUpperCase(),
+            digits: currencyDigits(currency),
+          });
+        }
         await api.post('/api/products', {
           titles: {
             en: en.trim(),
@@ -145,14 +154,20 @@ function NewProduct({ onCreated }: { onCreated: () => void }) {
           skus: [
             {
               code: code.trim(),
-              priceMinor: Number(price),
+              priceMinor: amount.minor,
               currency: currency.trim(),
               stock: Number(stock),
             },
           ],
         });
+        // Every field starts again empty, so the next product cannot inherit this one's price or tags.
         setEn('');
+        setHans('');
+        setHant('');
+        setTags('');
         setCode('');
+        setPrice('');
+        setStock('0');
         onCreated();
         return ts('done');
       }}
@@ -168,7 +183,7 @@ function NewProduct({ onCreated }: { onCreated: () => void }) {
           </div>
           <div class="row">
             <Input label={tk('skuCode')} value={code} onInput={setCode} required />
-            <Input label={tk('price')} type="number" value={price} onInput={setPrice} required />
+            <Input label={tk('price')} inputMode="decimal" value={price} onInput={setPrice} required />
             <Input label={tk('currency')} value={currency} onInput={setCurrency} required />
             <Input label={tk('stock')} type="number" value={stock} onInput={setStock} required />
             <SubmitButton busy={busy}>{ts('create')}</SubmitButton>

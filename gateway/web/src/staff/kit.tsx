@@ -174,12 +174,15 @@ export function Input({
   value,
   onInput,
   type = 'text',
+  inputMode,
   required,
 }: {
   label: string;
   value: string;
   onInput: (v: string) => void;
   type?: 'text' | 'date' | 'datetime-local' | 'number';
+  /** The phone keyboard to offer, e.g. `decimal` for amounts typed as text. */
+  inputMode?: 'decimal' | 'numeric';
   required?: boolean;
 }) {
   return (
@@ -187,6 +190,7 @@ export function Input({
       <span>{label}</span>
       <input
         type={type as 'text'}
+        inputMode={inputMode}
         value={value}
         required={required}
         onInput={(e) => onInput((e.currentTarget as HTMLInputElement).value)}
