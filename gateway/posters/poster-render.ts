@@ -26,9 +26,30 @@ const TEXTS: Record<
   PosterLang,
   { host: string; starts: string; live: string; featuring: string; scan: string }
 > = {
-  'zh-Hans': { host: '主播', starts: '开播时间', live: '正在直播', featuring: '精选', scan: '扫码观看直播' },
-  'zh-Hant': { host: '主播', starts: '開播時間', live: '正在直播', featuring: '精選', scan: '掃碼觀看直播' },
-  en: { host: 'Host', starts: 'Starts', live: 'Live now', featuring: 'Featuring', scan: 'Scan to watch' },
+  'zh-Hans': {
+    host: '主播',
+    starts: '开播时间',
+    live: '正在直播',
+    featuring: '精选',
+    scan: '扫码观看直播',
+    colon: '：',
+  },
+  'zh-Hant': {
+    host: '主播',
+    starts: '開播時間',
+    live: '正在直播',
+    featuring: '精選',
+    scan: '掃碼觀看直播',
+    colon: '：',
+  },
+  en: {
+    host: 'Host',
+    starts: 'Starts',
+    live: 'Live now',
+    featuring: 'Featuring',
+    scan: 'Scan to watch',
+    colon: ': ',
+  },
 };
 
 export interface PosterContent {
@@ -77,8 +98,11 @@ function startText(c: PosterContent): string {
   if (c.state === 'live') return t.live;
   if (c.scheduledAtMs === null) return '';
   const when = new Intl.DateTimeFormat(c.lang, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
     timeZone: c.timeZone,
     timeZoneName: 'short',
   }).format(c.scheduledAtMs);
@@ -126,13 +150,14 @@ export async function renderPoster(c: PosterContent, fontFamilies = FONT_FAMILIE
 
   g.font = font(34);
   g.fillStyle = '#e6fffa';
-  g.fillText(wrap(g, `${t.host}: ${c.hostName}`, 630, 1)[0] ?? '', 60, 440);
+  g.fillText(wrap(g, `${t.host}${t.colon}${c.hostName}`, 630, 1)[0] ?? '', 60, 440);
   const start = startText(c);
+  g.font = font(30);
   if (start) g.fillText(wrap(g, start, 630, 1)[0] ?? '', 60, 500);
   if (c.productName) {
     g.font = font(34, 'bold');
     g.fillStyle = '#fde68a';
-    g.fillText(wrap(g, `${t.featuring}: ${c.productName}`, 630, 1)[0] ?? '', 60, 580);
+    g.fillText(wrap(g, `${t.featuring}${t.colon}${c.productName}`, 630, 1)[0] ?? '', 60, 580);
   }
 
   drawQr(g, c.link, (POSTER_WIDTH - QR_SIDE) / 2, QR_TOP, QR_SIDE);

@@ -24,7 +24,12 @@ interface Live {
   hostName: string;
   state: string;
   scheduledAtMs: number | null;
-  lineup: Array<{ skuId: string; titles: Record<string, string>; listPriceMinor: number; currency: string }> | null;
+  lineup: Array<{
+    skuId: string;
+    titles: Record<string, string>;
+    listPriceMinor: number;
+    currency: string;
+  }> | null;
 }
 
 describe.each(STORE_BACKENDS)('the public list of lives on $name', ({ name }) => {
