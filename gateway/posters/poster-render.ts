@@ -24,7 +24,7 @@ export const FONT_FAMILIES: Record<PosterLang, string> = {
 
 const TEXTS: Record<
   PosterLang,
-  { host: string; starts: string; live: string; featuring: string; scan: string }
+  { host: string; starts: string; live: string; featuring: string; scan: string; colon: string }
 > = {
   'zh-Hans': {
     host: '主播',

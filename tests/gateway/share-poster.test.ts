@@ -2,7 +2,7 @@
 // with the sharer's ref and ch; a zh-Hant poster draws its title's glyphs, not missing-glyph boxes; an
 // order placed after following the poster's link credits the sharer; posters are cached and revalidated.
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPoster, TITLE_BOX } from '../../gateway/posters/poster-render.ts';
 import { registered } from '../helpers/accounts.ts';
@@ -14,6 +14,10 @@ import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 import { PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
+// jsqr ships CommonJS with a `default` export: under Node's ESM interop the function is that property.
+type Decode = typeof jsQRModule.default;
+const jsQR: Decode =
+  (jsQRModule as unknown as { default?: Decode }).default ?? (jsQRModule as unknown as Decode);
 
 async function pixels(png: Buffer) {
   const img = await loadImage(png);
