@@ -270,6 +270,7 @@ export async function startPlatform(
       tokens,
       logger,
       sessions: options.sessions ?? liveHosts(commerce.sales),
+      livePreview: (sessionId) => commerce.sales.publicLive(sessionId),
       mqtt: async () => (await edge.health()) as MqttFigures,
       edge: async () => (await edge.health()) as unknown as EdgeReadingCounters,
       orderCounters: commerce.orders.counters,
