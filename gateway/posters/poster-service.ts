@@ -3,11 +3,16 @@
 // key, so a cached poster is never stale; concurrent requests for the same poster share one render.
 import { createHash } from 'node:crypto';
 import type { LiveSales } from '../../commerce/index.ts';
-import type { PosterLang } from '../../protocols/index.ts';
+import { type PosterLang, VitaliveError } from '../../protocols/index.ts';
 import { renderPoster } from './poster-render.ts';
 
 /** Posters kept (about 100 kB each): bounds memory whatever codes callers send. */
 export const POSTER_CACHE_ENTRIES = 200;
+/**
+ * New renders in flight at once per node (a render is ~0.1–0.4 s of CPU): past it a poster not in the
+ * cache is refused with RATE_LIMITED, so a flood of distinct codes costs its sender, not orders.
+ */
+export const POSTER_MAX_RENDERING = 4;
 /** The zone a poster writes the start time in when the sharer gives none: the brand's home market. */
 export const DEFAULT_POSTER_TIME_ZONE = 'Asia/Shanghai';
 
@@ -33,10 +38,16 @@ export class PosterService {
   readonly #sales: Pick<LiveSales, 'publicLive'>;
   readonly #cache = new Map<string, Promise<Buffer>>();
   readonly #max: number;
+  readonly #maxRendering: number;
+  #rendering = 0;
 
-  constructor(sales: Pick<LiveSales, 'publicLive'>, maxEntries = POSTER_CACHE_ENTRIES) {
+  constructor(
+    sales: Pick<LiveSales, 'publicLive'>,
+    opts: { maxEntries?: number; maxRendering?: number } = {},
+  ) {
     this.#sales = sales;
-    this.#max = maxEntries;
+    this.#max = opts.maxEntries ?? POSTER_CACHE_ENTRIES;
+    this.#maxRendering = opts.maxRendering ?? POSTER_MAX_RENDERING;
   }
 
   /** The PNG and its ETag, or undefined when there is no such session. */
@@ -60,7 +71,12 @@ export class PosterService {
       // Least recently used goes first: a hit moves to the end.
       this.#cache.delete(key);
     } else {
-      png = renderPoster(content);
+      if (this.#rendering >= this.#maxRendering)
+        throw new VitaliveError('RATE_LIMITED', { retryAfterSec: 1 });
+      this.#rendering++;
+      png = renderPoster(content).finally(() => {
+        this.#rendering--;
+      });
       png.catch(() => this.#cache.delete(key));
     }
     this.#cache.set(key, png);

@@ -71,9 +71,24 @@ describe('share poster input', () => {
   });
 
   it('keeps at most its bound of posters however many codes are asked for', async () => {
-    const posters = new PosterService(new LiveSales(t.store), 3);
+    const posters = new PosterService(new LiveSales(t.store), { maxEntries: 3 });
     for (const ref of ['AAAA2222', 'BBBB3333', 'CCCC4444', 'DDDD5555', 'EEEE6666'])
       await posters.poster({ sessionId, ref, lang: 'en', timeZone: 'UTC', origin: 'http://127.0.0.1' });
     expect(posters.size).toBe(3);
+  });
+
+  it('refuses new renders past its bound while serving cached posters', async () => {
+    const posters = new PosterService(new LiveSales(t.store), { maxRendering: 1 });
+    const ask = (ref: string) =>
+      posters.poster({ sessionId, ref, lang: 'en', timeZone: 'UTC', origin: 'http://127.0.0.1' });
+    await ask('KEPT2345');
+    const burst = await Promise.allSettled(['FLOOD234', 'FLOOD345', 'FLOOD456', 'KEPT2345'].map(ask));
+    const floods = burst.slice(0, 3);
+    expect(floods.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of floods.filter((r) => r.status === 'rejected'))
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(burst[3]!.status).toBe('fulfilled');
+    // Once the render in flight is done, the next one goes through.
+    await expect(ask('FLOOD999')).resolves.toBeDefined();
   });
 });
