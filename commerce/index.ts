@@ -60,7 +60,7 @@ export {
   type Metrics,
   type Period,
 } from './rollups/index.ts';
-export type { LiveSales } from './sales/index.ts';
+export type { LineupItem, LiveSales, UpcomingLive } from './sales/index.ts';
 export type { StoreDialect, StoreHealth, StoreOptions } from './store.ts';
 export { type CommerceStore, openStore } from './store-handle.ts';
 export type { OfflineEvents } from './venues/index.ts';

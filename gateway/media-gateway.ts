@@ -16,6 +16,7 @@ import {
   type SessionDirectory,
 } from './sockets/media/namespace.ts';
 import { createCounters, type SocketCounters } from './sockets/validate.ts';
+import type { LivePreviewPort } from './web-preview.ts';
 import { registerWebPages } from './web-static.ts';
 
 export type { SessionDirectory };
@@ -36,6 +37,8 @@ export interface MediaGatewayDeps {
   orderCounters?: OrderCounters | undefined;
   /** Checks a host's token against their current roles and ended sessions (privileged sockets). */
   access?: SocketAccess | undefined;
+  /** A session as the public sees it, for its page's link preview. */
+  livePreview?: LivePreviewPort | undefined;
   /** The real-time namespaces' counters for /metrics, once they are registered. */
   realtimeSockets?: (() => SocketCounters | undefined) | undefined;
 }
@@ -77,7 +80,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     orders: deps.orderCounters,
     realtimeSockets: deps.realtimeSockets,
   });
-  await registerWebPages(deps.http, deps.logger);
+  await registerWebPages(deps.http, deps.logger, deps.livePreview);
   return {
     rooms,
     closeRoom: (sessionId) => rooms.closeRoom(sessionId),

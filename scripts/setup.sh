@@ -10,8 +10,9 @@ mode="${1:-all}"
 
 # The mediasoup 3.12 worker links these system libraries instead of downloading its subprojects.
 BUILD_PACKAGES=(meson ninja-build pkg-config g++ libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev nlohmann-json3-dev libabsl-dev)
-# Services the tests use for real (never mocks), plus the browser for end-to-end tests.
-SERVICE_PACKAGES=(redis-server postgresql mosquitto mosquitto-clients chromium)
+# Services the tests use for real (never mocks), the browser for end-to-end tests, and the CJK font
+# share posters draw Chinese with (Noto Sans CJK: Skia reads its .ttc collections through fontconfig).
+SERVICE_PACKAGES=(redis-server postgresql mosquitto mosquitto-clients chromium fonts-noto-cjk)
 
 case "$mode" in
   build) wanted=("${BUILD_PACKAGES[@]}") ;;

@@ -1,11 +1,13 @@
 // Catalog and live sales: products, SKUs, live sessions, product cards.
 export { Catalog, type NewProduct, type NewSku, type ProductChanges } from './catalog.ts';
 export {
+  type LineupItem,
   LiveSales,
   type LiveSalesOptions,
   type NewCard,
   type NewSession,
   type SessionSnapshot,
+  type UpcomingLive,
 } from './live-sales.ts';
 export type { CardState, SessionState } from './tables.ts';
 export {

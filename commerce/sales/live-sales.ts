@@ -9,12 +9,15 @@ import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import type { NewCard } from './cards.ts';
 import * as cards from './cards.ts';
+import type { UpcomingLive } from './lives.ts';
+import * as lives from './lives.ts';
 import type { SalesContext } from './sales-context.ts';
 import type { NewSession, SessionSnapshot } from './sessions.ts';
 import * as sessions from './sessions.ts';
 import type { CardView, LiveSession } from './views.ts';
 
 export type { NewCard } from './cards.ts';
+export type { LineupItem, UpcomingLive } from './lives.ts';
 export type { NewSession, SessionSnapshot } from './sessions.ts';
 
 export interface LiveSalesOptions {
@@ -94,6 +97,23 @@ export class LiveSales {
   /** What a viewer sees on joining: the session and its pinned cards with live stock. */
   snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
     return sessions.snapshot(this.#ctx, sessionId);
+  }
+
+  // ── the public list of lives ──────────────────────────────────────────────────────────────────
+
+  /** Sessions live now and those scheduled in the next 14 days, with public line-ups only. */
+  upcoming(nowMs = Date.now()): Promise<UpcomingLive[]> {
+    return lives.upcomingLives(this.#ctx, nowMs);
+  }
+
+  /** One session as the public sees it (its page's preview, its share poster). */
+  publicLive(sessionId: string): Promise<UpcomingLive | undefined> {
+    return lives.publicLive(this.#ctx, sessionId);
+  }
+
+  /** Staff only: whether the session's line-up is shown to the public. */
+  setLineupPublic(actor: Actor, sessionId: string, isPublic: boolean): Promise<LiveSession> {
+    return lives.setLineupPublic(this.#ctx, actor, sessionId, isPublic);
   }
 
   // ── cards ─────────────────────────────────────────────────────────────────────────────────────

@@ -51,6 +51,7 @@ export async function createSession(
     started_at_ms: null,
     ended_at_ms: null,
     created_at_ms: nowMs,
+    lineup_public: 0,
   };
   await ctx.write(async (trx) => {
     await trx.insertInto('live_sessions').values(row).execute();

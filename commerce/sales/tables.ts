@@ -1,4 +1,5 @@
-// Row types of the catalog and live-sales tables (migration 0004-sales).
+// Row types of the catalog and live-sales tables (migrations 0004-sales, 0021-public-lineup).
+import type { Generated } from 'kysely';
 
 export interface ProductsTable {
   id: string;
@@ -32,6 +33,8 @@ export interface LiveSessionsTable {
   started_at_ms: number | null;
   ended_at_ms: number | null;
   created_at_ms: number;
+  /** 1: the line-up is public (migration 0021). */
+  lineup_public: Generated<number>;
 }
 
 export type CardState = 'draft' | 'pinned' | 'unpinned' | 'sold_out' | 'expired';

@@ -41,6 +41,8 @@ export interface LiveSession {
   scheduledAtMs: number | null;
   startedAtMs: number | null;
   endedAtMs: number | null;
+  /** Staff made the line-up (the products of its cards, at list price) public. */
+  lineupPublic: boolean;
 }
 
 /** A product card as viewers see it; frames and snapshots carry it whole (absolute values). */
@@ -81,6 +83,7 @@ export function sessionView(row: Selectable<LiveSessionsTable>): LiveSession {
     scheduledAtMs: row.scheduled_at_ms === null ? null : Number(row.scheduled_at_ms),
     startedAtMs: row.started_at_ms === null ? null : Number(row.started_at_ms),
     endedAtMs: row.ended_at_ms === null ? null : Number(row.ended_at_ms),
+    lineupPublic: Number(row.lineup_public) === 1,
   };
 }
 

@@ -18,6 +18,8 @@ import type { EdgeReadingCounters, MqttFigures } from '../metrics.ts';
 import { startMonitoringServer } from '../monitoring.ts';
 import { OrderPlacement } from '../order-placement.ts';
 import { type ResolvedPort, resolvePort } from '../ports.ts';
+import { hasCjkFont } from '../posters/poster-render.ts';
+import { PosterService } from '../posters/poster-service.ts';
 import { connectRedis } from '../redis.ts';
 import { registerRoutes } from '../routes/index.ts';
 import type { DeviceAdminPort } from '../routes/readings.ts';
@@ -245,7 +247,9 @@ export async function startPlatform(
     await registerRoutes(http, {
       ...{ config, logger, tokens, guards: createGuards(tokens), commerce, placement },
       devices: edge,
+      posters: new PosterService(commerce.sales),
     });
+    if (!hasCjkFont()) logger.warn('no CJK font installed: Chinese share posters would draw empty boxes');
     // Privileged sockets (/host, /staff, a host's /media) re-check the person's current roles and sessions.
     const socketAccess = new SocketAccess(commerce.access.of);
     // Media: live rooms on this node's workers, /media, /metrics, /web/.
@@ -266,6 +270,7 @@ export async function startPlatform(
       tokens,
       logger,
       sessions: options.sessions ?? liveHosts(commerce.sales),
+      livePreview: (sessionId) => commerce.sales.publicLive(sessionId),
       mqtt: async () => (await edge.health()) as MqttFigures,
       edge: async () => (await edge.health()) as unknown as EdgeReadingCounters,
       orderCounters: commerce.orders.counters,

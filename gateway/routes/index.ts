@@ -6,6 +6,7 @@ import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
 import type { OrderPlacement } from '../order-placement.ts';
+import type { PosterService } from '../posters/poster-service.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
@@ -13,6 +14,7 @@ import { followUpRoutes } from './follow-ups.ts';
 import { goalRuleRoutes } from './goal-rules.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
+import { livesRoutes } from './lives.ts';
 import { meRoutes } from './me.ts';
 import { metricsRoutes } from './metrics.ts';
 import { offlineEventRoutes } from './offline-events.ts';
@@ -33,6 +35,8 @@ export interface RouteDeps {
   placement: OrderPlacement;
   /** Readings: the embedded edge's device admin (undefined → device routes answer 503). */
   devices?: DeviceAdminPort | undefined;
+  /** Share posters of live sessions (rendered and cached). */
+  posters: PosterService;
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -47,6 +51,8 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     const salesDeps = { services: commerce, guards, placement: deps.placement };
     await catalogRoutes(scope, salesDeps);
     await liveSessionRoutes(scope, salesDeps);
+    // The public list of lives, line-up visibility and share posters
+    await livesRoutes(scope, { services: commerce, guards, posters: deps.posters });
     await orderRoutes(scope, salesDeps);
     // Ledger: credit and payouts (its entries are written by its outbox consumer)
     await ledgerRoutes(scope, { ledger: commerce.ledger, guards });

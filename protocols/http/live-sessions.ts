@@ -18,6 +18,8 @@ export const LiveSessionSchema = Type.Object({
   scheduledAtMs: NullableMs,
   startedAtMs: NullableMs,
   endedAtMs: NullableMs,
+  /** Staff made the line-up public (GET /api/lives shows it). */
+  lineupPublic: Type.Boolean(),
 });
 export type LiveSession = Static<typeof LiveSessionSchema>;
 

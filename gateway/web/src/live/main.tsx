@@ -3,9 +3,13 @@
 import '../common/styles.css';
 import './live.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { UpcomingLive } from '../../../../protocols/index.ts';
+import { api } from '../common/api.ts';
 import { Header, startApp } from '../common/app-shell.tsx';
 import { formatMoney, localised } from '../common/i18n.ts';
-import { ErrorNotice, Loading, useRerender } from '../common/ui.tsx';
+import { AsyncView, ErrorNotice, Loading, useAsync, useRerender } from '../common/ui.tsx';
+import '../lives/lives.css';
+import { LiveItem, useNow } from '../lives/live-item.tsx';
 import { LivePlayer } from '../media/player.ts';
 import { BuyDialog } from './buy-dialog.tsx';
 import { availability, CardStrip } from './cards.tsx';
@@ -64,6 +68,22 @@ function Stage({ live }: { live: LiveState }) {
   );
 }
 
+/** Before the live: when it starts (counting down), what will be shown, and "remind me". */
+function BeforeLive({ sessionId: id }: { sessionId: string }) {
+  const preview = useAsync(
+    (signal) => api.get<UpcomingLive>(`/api/lives/${encodeURIComponent(id)}`, { auth: false, signal }),
+    [id],
+  );
+  const now = useNow(0);
+  return (
+    <section class="before-live" aria-label={tl('notLive')}>
+      <AsyncView state={preview}>
+        {(live) => <LiveItem live={live} nowMs={now} onPage codes={codes} />}
+      </AsyncView>
+    </section>
+  );
+}
+
 function MyOrders({ live }: { live: LiveState }) {
   const orders = [...live.orders.values()].sort((a, b) => (b.createdAtMs ?? 0) - (a.createdAtMs ?? 0));
   if (orders.length === 0) return null;
@@ -112,6 +132,7 @@ function LiveApp() {
   }
   const live = state;
   const title = (live.session?.title as string | undefined) ?? tl('title');
+  const sessionState = live.session?.state as string | undefined;
   const buyCard: Card | undefined = buying ? live.cards.get(buying) : undefined;
   const onBuy = (c: Card) => {
     live.click(c.cardId);
@@ -138,6 +159,7 @@ function LiveApp() {
             onBuy={onBuy}
           />
         </section>
+        {sessionState === 'scheduled' && <BeforeLive sessionId={live.sessionId} />}
         {!live.session && !live.joinError && <Loading />}
         {live.joinError !== undefined && (
           <ErrorNotice error={live.joinError} onRetry={() => void live.join()} />

@@ -1,11 +1,13 @@
-// The member page, /me: my codes as QR, referral link, credit, readings over time, orders and privacy
-// settings. A visitor with ?ref=CODE (a friend's link) gets the registration form with that code.
+// The member page, /me: my codes as QR, referral link, credit, readings over time, orders, how we reach
+// me (language, time zone, channel, marketing consent) and privacy settings. A visitor with ?ref=CODE
+// (a friend's link) gets the registration form with that code.
 import '../common/styles.css';
 import './me.css';
 import { Header, startApp } from '../common/app-shell.tsx';
 import { AuthForms, useSession } from '../common/auth-ui.tsx';
 import { tm } from './messages.ts';
 import { Codes, ConsentsPanel, CreditPanel, OrdersPanel, ReadingsPanel } from './panels.tsx';
+import { ProfilePanel } from './profile-panel.tsx';
 
 const query = new URLSearchParams(location.search);
 const codes = { referralCode: query.get('ref') ?? undefined, channelCode: query.get('ch') ?? undefined };
@@ -27,6 +29,7 @@ function MeApp() {
             <CreditPanel />
             <ReadingsPanel />
             <OrdersPanel />
+            <ProfilePanel person={session.person} />
             <ConsentsPanel person={session.person} />
           </div>
         )}

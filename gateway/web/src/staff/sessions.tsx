@@ -1,11 +1,11 @@
 // Live sessions: schedule one (for a host), the list with state, assigning another host to a session
-// that has not ended, and for the chosen session its product cards (add a card from a SKU, with the units
-// it takes from stock).
+// that has not ended, whether its line-up is public (/lives, posters), and for the chosen session its
+// product cards (add a card from a SKU, with the units it takes from stock).
 import { useState } from 'preact/hooks';
 import type { Card } from '../../../../protocols/index.ts';
 import { api, type Person } from '../common/api.ts';
 import { formatDateTime, formatMoney, localised } from '../common/i18n.ts';
-import { AsyncView, useAsync } from '../common/ui.tsx';
+import { AsyncView, ErrorNotice, useAsync } from '../common/ui.tsx';
 import type { Product } from './catalog.tsx';
 import { tk } from './catalog-messages.ts';
 import { ActionForm, Input, PAGE_SIZE, Pager, RowChooser, SubmitButton, useAction } from './kit.tsx';
@@ -76,6 +76,7 @@ export function SessionsPage() {
                       <th scope="col">{tk('state')}</th>
                       <th scope="col">{tk('scheduledAt')}</th>
                       <th scope="col">{tk('hostId')}</th>
+                      <th scope="col">{tk('publicLineup')}</th>
                       <th scope="col">{ts('actions')}</th>
                     </tr>
                   </thead>
@@ -88,6 +89,9 @@ export function SessionsPage() {
                         </td>
                         <td>{s.scheduledAtMs ? formatDateTime(s.scheduledAtMs) : '—'}</td>
                         <td data-col="host">{s.hostPersonId.slice(0, 8)}</td>
+                        <td>
+                          <LineupSwitch session={s} onChanged={sessions.reload} />
+                        </td>
                         <td>
                           {s.state !== 'ended' && (
                             <button
@@ -118,6 +122,37 @@ export function SessionsPage() {
         />
       )}
       {chosen && <Cards key={chosen} sessionId={chosen} />}
+    </>
+  );
+}
+
+/** Whether /lives and the share posters show the session's products (at list price). */
+function LineupSwitch({ session, onChanged }: { session: LiveSession; onChanged: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  return (
+    <>
+      <input
+        type="checkbox"
+        aria-label={`${tk('publicLineup')}: ${session.title}`}
+        checked={session.lineupPublic}
+        disabled={busy || session.state === 'ended'}
+        onChange={async (e) => {
+          setBusy(true);
+          setError(undefined);
+          try {
+            await api.put(`/api/live-sessions/${session.sessionId}/lineup-visibility`, {
+              public: (e.currentTarget as HTMLInputElement).checked,
+            });
+            onChanged();
+          } catch (err) {
+            setError(err);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      />
+      {error !== undefined && <ErrorNotice error={error} />}
     </>
   );
 }
