@@ -69,7 +69,7 @@ export class PgPlacements {
   readonly #db: Kysely<Database>;
   readonly #logger: Logger | undefined;
   readonly #lookups: Batcher<LookupInput, PlacementLookup>;
-  readonly #places: Batcher<PgPlacementRequest, PgPlacementOutcome>;
+  readonly #places: Batcher<PgPlacementRequest, PgPlacementOutcome | { failed: unknown }>;
 
   constructor(db: Kysely<Database>, opts: { logger?: Logger; maxInFlight?: number } = {}) {
     this.#db = db;
@@ -83,8 +83,10 @@ export class PgPlacements {
     return this.#lookups.submit({ personId, key, cardId });
   }
 
-  place(req: PgPlacementRequest): Promise<PgPlacementOutcome> {
-    return this.#places.submit(req);
+  async place(req: PgPlacementRequest): Promise<PgPlacementOutcome> {
+    const done = await this.#places.submit(req);
+    if ('failed' in done) throw done.failed;
+    return done;
   }
 
   async #lookup(batch: LookupInput[]): Promise<PlacementLookup[]> {
@@ -105,7 +107,26 @@ export class PgPlacements {
     return out;
   }
 
-  async #place(batch: PgPlacementRequest[]): Promise<PgPlacementOutcome[]> {
+  async #place(batch: PgPlacementRequest[]): Promise<Array<PgPlacementOutcome | { failed: unknown }>> {
+    try {
+      return await this.#placeAll(batch);
+    } catch (failed) {
+      if (batch.length === 1) return [{ failed }];
+      // One placement must not fail the others: each goes alone. The batch's statement was undone
+      // whole; had it committed after all (a connection lost at the commit), each key is stored and
+      // its placement answers 'replay', which reads the stored answer.
+      return Promise.all(
+        batch.map((one) =>
+          this.#placeAll([one]).then(
+            ([o]) => o!,
+            (err: unknown) => ({ failed: err }),
+          ),
+        ),
+      );
+    }
+  }
+
+  async #placeAll(batch: PgPlacementRequest[]): Promise<PgPlacementOutcome[]> {
     // Cards, then members, in one order across batches and nodes: row locks are taken in that order.
     const order = batch
       .map((_, i) => i)

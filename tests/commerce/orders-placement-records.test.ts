@@ -138,3 +138,36 @@ describe.each(STORE_BACKENDS)('placement records ($name)', ({ name }) => {
     expect(await sales.card(small.card.cardId)).toMatchObject({ remaining: 1, state: 'pinned' });
   }, 60_000);
 });
+
+describe('placement batches on PostgreSQL', () => {
+  let t: TestStore;
+  afterAll(() => t?.cleanup());
+
+  it('a placement the database refuses fails alone, not the others of its batch', async () => {
+    t = await openTestStore('postgres');
+    const orders = testOrders(t.store);
+    const { card } = await liveCard(t.store, tokens, { units: 5, perMemberLimit: 1 });
+    const buyers = await Promise.all([1, 2, 3].map(() => seedPerson(t.store, tokens)));
+    const place = (i: number, key: string) =>
+      orders.place(
+        { personId: buyers[i]!.person.id, roles: buyers[i]!.person.roles },
+        { cardId: card.cardId, quantity: 1, fulfilment: PICKUP },
+        key,
+      );
+    // HTTP and the socket refuse keys over 128 characters; the column does too, inside the batch.
+    const [first, tooLong, last] = await Promise.allSettled([
+      place(0, 'batch-ok-1'),
+      place(1, 'k'.repeat(200)),
+      place(2, 'batch-ok-3'),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { status: 201 } });
+    expect(tooLong.status).toBe('rejected');
+    expect(last).toMatchObject({ status: 'fulfilled', value: { status: 201 } });
+    const left = await t.store.db
+      .selectFrom('cards')
+      .select('remaining')
+      .where('id', '=', card.cardId)
+      .executeTakeFirstOrThrow();
+    expect(Number(left.remaining)).toBe(3);
+  }, 60_000);
+});
