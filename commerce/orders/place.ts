@@ -320,6 +320,8 @@ export class Placement {
       row.credit_minor = await this.#redeem(s.trx, row, input.redeemCreditMinor, nowMs);
     const order = orderView(row);
     // Further steps of the placement go here, before the answer is stored: `s.trx` is this transaction.
+    // On PostgreSQL a placement without credit runs place_orders() (migration 0025) instead of this
+    // method: a step added here needs the same step there (a later migration replacing the function).
 
     const reply = {
       status: 201,
