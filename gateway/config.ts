@@ -68,6 +68,8 @@ export interface PlatformConfig {
   dataDir: string;
   redisUrl: string | undefined;
   databaseUrl: string | undefined;
+  /** PostgreSQL connections of the request pool (the background pool has 3 more). */
+  databasePoolSize: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Grace period for shutdown before the process exits anyway. */
   shutdownTimeoutMs: number;
@@ -237,6 +239,9 @@ export const DEFAULTS = {
   REDIS_URL: undefined as string | undefined,
   /** postgres://… switches the store from SQLite to PostgreSQL. @default unset (SQLite) */
   DATABASE_URL: undefined as string | undefined,
+  /** PostgreSQL connections per node for requests. Orders arriving together share one statement, so
+   * a few per core of the database host are enough; more only queue inside PostgreSQL. @default 10 */
+  DATABASE_POOL_SIZE: 10,
   /** pino level. @default 'info' */
   LOG_LEVEL: 'info' as PlatformConfig['logLevel'],
   /** Grace period for a clean shutdown on SIGINT/SIGTERM, ms. @default 10000 (10 s) */
@@ -566,6 +571,7 @@ export function loadConfig(env: Env): PlatformConfig {
     dataDir: path.resolve(str(env, 'DATA_DIR')!),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 2, 500),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 100, 600_000),
     auth: {

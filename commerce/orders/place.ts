@@ -8,16 +8,18 @@ import type { NewDomainEvent } from '../outbox.ts';
 import type { Actor } from '../people/person-model.ts';
 import { uniqueViolation } from '../people/unique-violation.ts';
 import type { Database } from '../schema.ts';
-import { requestHash, type StoredResponse } from './idempotency.ts';
+import { requestHash, type StoredResponse, storedReply } from './idempotency.ts';
 import { type Fulfilment, orderView } from './order-view.ts';
 import type { OrdersContext } from './orders-context.ts';
 import type { PaymentProvider } from './payments.ts';
+import type { PgPlacementOutcome, PgPlacements, PlacementLookup } from './placement-pg.ts';
 import {
   type CardForOrder,
   type PlacementSql,
   type PlacementStore,
   placementStore,
 } from './placement-sql.ts';
+import type { GateTake } from './stock-gate.ts';
 import type { OrdersTable, ProviderName } from './tables.ts';
 import { orderEvent } from './transitions.ts';
 
@@ -134,9 +136,10 @@ export class Placement {
     let reply: PlaceOrderReply;
     try {
       // A key seen before answers what it answered first, and touches nothing (the gate included).
-      const stored = await db.replay(actor.personId, key, hash);
+      const seen = await db.lookup(actor.personId, key, input.cardId);
+      const stored = storedReply(seen.stored, hash);
       if (stored) return stored;
-      reply = await this.#attempt(actor, input, key, hash);
+      reply = await this.#attempt(actor, input, key, hash, seen.allowance);
     } catch (err) {
       if (!isVitaliveError(err)) throw err;
       reply = errorReply(err);
@@ -155,18 +158,20 @@ export class Placement {
     input: PlaceOrderInput,
     key: string,
     hash: () => string,
+    allowance: PlacementLookup['allowance'],
   ): Promise<PlaceOrderReply> {
     const { gate } = this.#ctx;
     const db = this.#sql;
     const provider = this.#provider(input.provider);
     // Limits before the gate: a request that can never become an order takes no units from it. The
     // transaction checks them again (the authoritative, concurrent-safe check).
-    const allowance = await db.allowance(input.cardId, actor.personId);
     if (allowance && allowance.held + input.quantity > allowance.limit)
       throw new VitaliveError('ORDER_LIMIT_EXCEEDED', { limit: allowance.limit });
     const verdict = await gate.check(input.cardId, input.quantity);
     if (verdict === 'sold_out') return SOLD_OUT;
     const taken = typeof verdict === 'object' ? verdict : undefined;
+    if (db.batched && !input.redeemCreditMinor)
+      return this.#attemptBatched(db.batched, actor, input, provider, key, hash, taken);
     let result: { reply: PlaceOrderReply; remaining: number };
     try {
       result = await db.transaction((s) => this.#placeIn(s, actor, input, provider, key, hash()));
@@ -190,6 +195,76 @@ export class Placement {
     await gate.settle(input.cardId, result.remaining);
     this.#ctx.onEvents?.();
     return result.reply;
+  }
+
+  /**
+   * PostgreSQL, a placement without credit: one row of the batch's place_orders() call. The outcomes
+   * are those of #placeIn, decided in the same order.
+   */
+  async #attemptBatched(
+    batched: PgPlacements,
+    actor: Actor,
+    input: PlaceOrderInput,
+    provider: PaymentProvider,
+    key: string,
+    hash: () => string,
+    taken: GateTake | undefined,
+  ): Promise<PlaceOrderReply> {
+    const { gate } = this.#ctx;
+    const orderId = randomUUID();
+    let done: PgPlacementOutcome;
+    try {
+      done = await batched.place({
+        cardId: input.cardId,
+        personId: actor.personId,
+        quantity: input.quantity,
+        orderId,
+        provider: provider.name,
+        fulfilment: JSON.stringify(input.fulfilment),
+        reservationMs: provider.reservationMs,
+        checkoutUrl: provider.checkoutUrl?.(orderId) ?? null,
+        key,
+        hash: hash(),
+      });
+    } catch (err) {
+      if (taken) {
+        this.#ctx.counters.gateReleases++;
+        await gate.release(input.cardId, taken);
+      }
+      throw err;
+    }
+    if (done.outcome === 'placed') {
+      await done.positioned;
+      await gate.settle(input.cardId, done.remaining);
+      this.#ctx.onEvents?.();
+      return { status: 201, body: done.body };
+    }
+    if (done.outcome === 'sold_out') {
+      await gate.settle(input.cardId, 0);
+      return SOLD_OUT;
+    }
+    if (taken) {
+      this.#ctx.counters.gateReleases++;
+      await gate.release(input.cardId, taken);
+    }
+    switch (done.outcome) {
+      case 'replay': {
+        // Another process committed the same key first: answer with its response.
+        const again = await this.#sql.replay(actor.personId, key, hash);
+        if (again) return again;
+        throw new Error('place_orders: key taken but no stored answer');
+      }
+      case 'not_found':
+        throw new VitaliveError('NOT_FOUND', { what: `Card ${input.cardId}` });
+      case 'session_state':
+        throw new VitaliveError('SESSION_STATE_INVALID', { state: done.state, action: 'buy' });
+      case 'card_state':
+        throw new VitaliveError('CARD_STATE_INVALID', { state: done.state, action: 'buy' });
+      case 'limit':
+        throw new VitaliveError('ORDER_LIMIT_EXCEEDED', { limit: done.limit });
+      case 'insufficient':
+        throw new VitaliveError('CARD_SOLD_OUT');
+    }
   }
 
   /**
@@ -245,6 +320,8 @@ export class Placement {
       row.credit_minor = await this.#redeem(s.trx, row, input.redeemCreditMinor, nowMs);
     const order = orderView(row);
     // Further steps of the placement go here, before the answer is stored: `s.trx` is this transaction.
+    // On PostgreSQL a placement without credit runs place_orders() (migration 0025) instead of this
+    // method: a step added here needs the same step there (a later migration replacing the function).
 
     const reply = {
       status: 201,

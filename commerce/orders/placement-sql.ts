@@ -10,6 +10,7 @@ import type { Database } from '../schema.ts';
 import type { SqliteStatements, Store } from '../store.ts';
 import { GroupCommit } from './group-commit.ts';
 import { remember, replay, type StoredResponse, storedReply } from './idempotency.ts';
+import { PgPlacements, type PlacementLookup } from './placement-pg.ts';
 import type { OrdersTable } from './tables.ts';
 
 /** What the placement reads of the card and its session. */
@@ -48,9 +49,14 @@ export interface PlacementSql {
 export interface PlacementStore {
   /** The stored answer for this member's key, or undefined; IDEMPOTENCY_KEY_REUSED when the body differs. */
   replay(personId: string, key: string, hash: () => string): Promise<StoredResponse | undefined>;
-  /** The card's per-member limit and what this member already holds on it; undefined for an unknown card. */
-  allowance(cardId: string, personId: string): Promise<{ limit: number; held: number } | undefined>;
+  /**
+   * What a placement reads before the stock gate: the key's stored row (if any), the card's per-member
+   * limit and what this member already holds on it (undefined for an unknown card).
+   */
+  lookup(personId: string, key: string, cardId: string): Promise<PlacementLookup>;
   transaction<T>(fn: (s: PlacementSql) => Promise<T>): Promise<T>;
+  /** PostgreSQL: placements (without credit) in one batched statement (place_orders, migration 0025). */
+  readonly batched?: PgPlacements | undefined;
 }
 
 export function placementStore(store: Store): PlacementStore {
@@ -69,25 +75,23 @@ export function placementStore(store: Store): PlacementStore {
         keyHolders.has(personId)
           ? storedReply(stmts.prepare(SQL.replay).get(personId, key), hash)
           : undefined,
-      allowance: async (cardId, personId) =>
-        allowanceOf(stmts.prepare(SQL.allowance).get(personId, cardId) as AllowanceRow | undefined),
+      lookup: async (personId, key, cardId) => ({
+        stored: keyHolders.has(personId) ? stmts.prepare(SQL.replay).get(personId, key) : undefined,
+        allowance: allowanceOf(
+          stmts.prepare(SQL.allowance).get(personId, cardId) as AllowanceRow | undefined,
+        ),
+      }),
       transaction: (fn) => group.run((trx) => fn(new SqlitePlacement(trx, stmts, keyHolders))),
     };
   }
+  // Several processes share a PostgreSQL database, so no process knows every stored key: the lookup
+  // is batched instead — the attempts arriving together share one SELECT.
+  const batched = new PgPlacements(store.db);
   return {
     replay: (personId, key, hash) => replay(store.db, personId, key, hash),
-    allowance: async (cardId, personId) =>
-      allowanceOf(
-        await store.db
-          .selectFrom('cards')
-          .leftJoin('card_holdings', (j) =>
-            j.onRef('card_holdings.card_id', '=', 'cards.id').on('card_holdings.person_id', '=', personId),
-          )
-          .select(['cards.per_member_limit as lim', 'card_holdings.quantity as held'])
-          .where('cards.id', '=', cardId)
-          .executeTakeFirst(),
-      ),
+    lookup: (personId, key, cardId) => batched.lookup(personId, key, cardId),
     transaction: (fn) => store.transaction((trx) => fn(new KyselyPlacement(trx))),
+    batched,
   };
 }
 

@@ -117,7 +117,12 @@ export async function startPlatform(
   // equals the shutdown order below).
   const closers: Closer[] = [];
   try {
-    const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
+    const store = await openStore({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+      logger,
+    });
     closers.unshift(['store', () => store.close()]);
 
     let redis: Redis | undefined;

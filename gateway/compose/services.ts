@@ -139,7 +139,12 @@ export async function openCommerce(
   logger: Logger,
 ): Promise<{ commerce: Commerce; close(): Promise<void> }> {
   const config = loadConfig(env);
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    logger,
+  });
   const options = commerceOptions(config, { logger });
   // Nothing here places orders: no stock gate (a Redis gate would need a connection of its own).
   const commerce = createCommerce(store, { ...options, sales: { ...options.sales, stockGate: 'off' } });

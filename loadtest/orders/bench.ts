@@ -7,7 +7,12 @@
 // BENCH_WARMUP_SEC (3) is an unreported storm on each node before the measured ones (0: none).
 // First, the same driver runs for BENCH_STORM_TAIL_SEC against a bare fastify server answering 409 (the
 // ceiling of this machine for driver + HTTP); each storm is reported as a ratio of it.
-// Prints one JSON line per scenario and a summary; the platform runs in a child process.
+// With a PostgreSQL store, pgbench -N (16 clients, scale 10) runs for BENCH_PGBENCH_SEC (10; 0: none) in
+// the same run: PostgreSQL's own ceiling for comparable transactions on this machine.
+// CPU per request counts the platform process and, on PostgreSQL, the server's processes for the
+// node's database (pg-cpu.ts): work done in a server-side function stays on the meter.
+// Prints one JSON line per scenario and a summary with the PostgreSQL/SQLite ratios; the platform runs
+// in a child process.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -25,6 +30,8 @@ import { bare } from './bare.ts';
 import { cpuMeter } from './cpu.ts';
 import type { Figures } from './figures.ts';
 import { HttpDriver, percentile } from './http-driver.ts';
+import { pgCpuMeter } from './pg-cpu.ts';
+import { type PgbenchFigures, pgbench } from './pgbench.ts';
 import { seedPeople } from './seed.ts';
 
 const SECRET = randomBytes(32).toString('base64url');
@@ -32,6 +39,7 @@ const TAIL_SEC = Number(process.env.BENCH_STORM_TAIL_SEC ?? 20);
 const SALE_BUYERS = Number(process.env.BENCH_SALE_BUYERS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 128);
 const WARMUP_SEC = Number(process.env.BENCH_WARMUP_SEC ?? 3);
+const PGBENCH_SEC = Number(process.env.BENCH_PGBENCH_SEC ?? 10);
 // `storm` alone gives the gated/ungated comparison quickly; the default runs both scenarios.
 const WITH_SALE = (process.env.BENCH_SCENARIOS ?? 'storm,sale').split(',').includes('sale');
 const logger = pino({ level: 'silent' });
@@ -45,14 +53,32 @@ interface Node {
   staff: string;
   host: string;
   buyers: Array<{ id: string; token: string }>;
+  /** The PostgreSQL database's name, for the server's CPU meter; undefined on SQLite. */
+  pgDatabase: string | undefined;
+}
+
+/** CPU per request of the platform process, the driver and the PostgreSQL server (pg-cpu.ts). */
+function meters(n: Node) {
+  const node = cpuMeter(n.child.pid);
+  const pg = pgCpuMeter(n.pgDatabase);
+  return (requests: number) => {
+    const own = node(requests);
+    const pgCpuUsPerRequest = Math.round((pg() * 1000) / Math.max(1, requests));
+    return {
+      ...own,
+      pgCpuUsPerRequest,
+      platformCpuUsPerRequest: own.serverCpuUsPerRequest + pgCpuUsPerRequest,
+    };
+  };
 }
 
 async function startNode(
   env: Record<string, string>,
   dataDir: string,
-  databaseUrl: string | undefined,
+  pgDb: { url: string; name: string } | undefined,
   buyers: number,
 ): Promise<Node> {
+  const databaseUrl = pgDb?.url;
   const port = await freePort();
   const child = await compiledNode('gateway/main.ts', [], {
     env: {
@@ -88,6 +114,7 @@ async function startNode(
     staff: staff!.token,
     host: host!.token,
     buyers: people,
+    pgDatabase: pgDb?.name,
   };
 }
 
@@ -176,7 +203,7 @@ async function storm(
   let orders = 0;
   let soldOutAt = 0;
   let lastOrderAt = 0;
-  const cpu = cpuMeter(n.child.pid);
+  const cpu = meters(n);
   const started = performance.now();
   const body = { cardId, quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
   await Promise.all(
@@ -225,7 +252,7 @@ async function sale(n: Node, label: { store: string; gate: string }): Promise<Fi
   const lat: number[] = [];
   let orders = 0;
   let next = 0;
-  const cpu = cpuMeter(n.child.pid);
+  const cpu = meters(n);
   const started = performance.now();
   const body = { cardId, quantity: 1, fulfilment: { method: 'pickup', clinic: 'Clinic 1' } };
   await Promise.all(
@@ -272,7 +299,7 @@ async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Pr
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-orders-'));
       const env: Record<string, string> = { STOCK_GATE: gate, ...(redis ? { REDIS_URL: redis.url } : {}) };
       // The gated node also runs the sale, so it gets the 20,000 buyers.
-      const node = await startNode(env, dataDir, pgDb?.url, gate === 'off' ? 5000 : SALE_BUYERS);
+      const node = await startNode(env, dataDir, pgDb, gate === 'off' ? 5000 : SALE_BUYERS);
       try {
         // A short storm on its own card first, not reported: both nodes are measured with warm JIT and
         // token caches, as a platform that has been running is.
@@ -312,19 +339,40 @@ async function main(): Promise<void> {
   const ceiling = await bare(CONCURRENCY, Math.max(5, TAIL_SEC), WARMUP_SEC);
   console.log(JSON.stringify(ceiling));
   for (const s of stores) all.push(...(await runStore(s)));
+  let pg: PgbenchFigures | undefined;
+  if (PGBENCH_SEC > 0 && stores.some((s) => s !== 'sqlite')) {
+    pg = await pgbench(PGBENCH_SEC, pgCpuMeter);
+    if (pg) console.log(JSON.stringify(pg));
+  }
+  const find = (store: string, scenario: string, gated: boolean) =>
+    all.find((f) => f.store === store && f.scenario === scenario && (f.gate !== 'off') === gated);
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && b > 0 ? +(a / b).toFixed(2) : null;
+  const sqliteStorm = find('sqlite', 'storm', true);
+  const sqliteSale = find('sqlite', 'sale', true);
   const summary = stores.map((store) => {
-    const gated = all.find((f) => f.store === store && f.scenario === 'storm' && f.gate !== 'off');
-    const ungated = all.find((f) => f.store === store && f.scenario === 'storm' && f.gate === 'off');
+    const gated = find(store, 'storm', true);
+    const ungated = find(store, 'storm', false);
+    const saleRun = find(store, 'sale', true);
     return {
       store,
-      gatedVsUngatedAttempts:
-        gated && ungated ? +(gated.attemptsPerSec / ungated.attemptsPerSec).toFixed(2) : null,
-      gatedStormVsBareFastify: gated ? +(gated.attemptsPerSec / ceiling.attemptsPerSec).toFixed(2) : null,
+      gatedVsUngatedAttempts: ratio(gated?.attemptsPerSec, ungated?.attemptsPerSec),
+      gatedStormVsBareFastify: ratio(gated?.attemptsPerSec, ceiling.attemptsPerSec),
+      stormVsSqlite: ratio(gated?.attemptsPerSec, sqliteStorm?.attemptsPerSec),
+      saleVsSqlite: ratio(saleRun?.ordersPerSec, sqliteSale?.ordersPerSec),
+      saleCpuPerOrderVsSqlite: ratio(saleRun?.platformCpuUsPerRequest, sqliteSale?.platformCpuUsPerRequest),
+      saleVsPgbench: store === 'sqlite' ? null : ratio(saleRun?.ordersPerSec, pg?.tps),
     };
   });
+  const pgSummary = summary.find((s) => s.store === 'postgres');
   console.log(
     JSON.stringify({
       summary,
+      pgSaleVsSqlite: pgSummary?.saleVsSqlite ?? null,
+      pgStormVsSqlite: pgSummary?.stormVsSqlite ?? null,
+      pgVsPgbench: pgSummary?.saleVsPgbench ?? null,
+      pgCpuPerOrderVsSqlite: pgSummary?.saleCpuPerOrderVsSqlite ?? null,
+      pgbenchTps: pg?.tps ?? null,
       bareFastifyAttemptsPerSec: ceiling.attemptsPerSec,
       oversold: all.reduce((a, f) => a + f.oversold, 0),
       cores: os.availableParallelism(),

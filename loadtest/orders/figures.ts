@@ -17,4 +17,8 @@ export interface Figures {
   /** CPU µs per attempt spent by the platform process and by the driver (load-independent cost). */
   serverCpuUsPerRequest?: number;
   driverCpuUsPerRequest?: number;
+  /** CPU µs per attempt of the PostgreSQL server's processes for this node's database (0 on SQLite). */
+  pgCpuUsPerRequest?: number;
+  /** serverCpuUsPerRequest + pgCpuUsPerRequest: what an attempt costs the platform. */
+  platformCpuUsPerRequest?: number;
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneKeys, remember, replay, requestHash, storedReply } from '../../commerce/orders/idempotency.ts';
 import { isVitaliveError } from '../../protocols/index.ts';
-import { openTestStore, type TestStore } from '../helpers/people.ts';
+import { openTestStore, STORE_BACKENDS, type TestStore } from '../helpers/people.ts';
 
 const T0 = 1_760_000_000_000;
 
@@ -46,10 +46,10 @@ describe('request hash', () => {
   });
 });
 
-describe('stored replies', () => {
+describe.each(STORE_BACKENDS)('stored replies ($name)', ({ name }) => {
   let t: TestStore;
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
+    t = await openTestStore(name);
   });
   afterAll(() => t?.cleanup());
 

@@ -4,23 +4,30 @@
 // exactly the same — before and after the state that decided the refusal changed.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { call, postOk } from '../helpers/http-call.ts';
 import { type LiveNode, ok, socketTo, startLiveNode } from '../helpers/live-platform.ts';
-import { seedPerson, testTokens } from '../helpers/people.ts';
+import { STORE_BACKENDS, seedPerson, testTokens } from '../helpers/people.ts';
 import { PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
 
-describe('idempotency: the first final answer is the answer', () => {
+describe.each(STORE_BACKENDS)('idempotency: the first final answer is the answer ($name)', ({ name }) => {
   let node: LiveNode;
+  let pg: ScratchDatabase | undefined;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    node = await startLiveNode({ ORDERS_PER_MEMBER_PER_MIN: '1000' });
+    pg = name === 'postgres' ? await createScratchDatabase() : undefined;
+    node = await startLiveNode({
+      ...(pg ? { DATABASE_URL: pg.url } : {}),
+      ORDERS_PER_MEMBER_PER_MIN: '1000',
+    });
   }, 60_000);
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
     await node?.close();
+    await pg?.drop();
   });
 
   async function pinnedCard(units: number, perMemberLimit: number) {

@@ -3,22 +3,26 @@
 // from the gate, so a second member can still buy the card on any node.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { RedisServer } from '../../loadtest/clients/redis-server.ts';
 import { call, postOk } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
-import { seedPerson, testTokens } from '../helpers/people.ts';
+import { STORE_BACKENDS, seedPerson, testTokens } from '../helpers/people.ts';
 import { TEST_METRICS_TOKEN } from '../helpers/platform-process.ts';
 import { PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
 
-describe('stock gate drain over HTTP (REDIS_URL, STOCK_GATE=redis)', () => {
+describe.each(STORE_BACKENDS)('stock gate drain over HTTP ($name, Redis gate)', ({ name }) => {
   let node: LiveNode;
+  let pg: ScratchDatabase | undefined;
   const redis = new RedisServer();
 
   beforeAll(async () => {
     await redis.start();
+    pg = name === 'postgres' ? await createScratchDatabase() : undefined;
     node = await startLiveNode({
+      ...(pg ? { DATABASE_URL: pg.url } : {}),
       REDIS_URL: redis.url,
       STOCK_GATE: 'redis',
       ORDERS_PER_MEMBER_PER_MIN: '1000',
@@ -26,6 +30,7 @@ describe('stock gate drain over HTTP (REDIS_URL, STOCK_GATE=redis)', () => {
   }, 60_000);
   afterAll(async () => {
     await node?.close();
+    await pg?.drop();
     await redis.stop();
   });
 
