@@ -1,5 +1,5 @@
 // card:impression and card:click — a joined viewer saw or tapped a card. Budgeted per socket and IP,
-// and counted at most once per viewer and card in the window: a repeat is not an error, just not news.
+// and counted at most once per viewer and card in the window (cluster-wide with Redis): a repeat is not an error, just not news.
 import { type SocketHandler, socketHandler } from '../../validate.ts';
 import type { LiveContext } from '../context.ts';
 import { parseCard } from '../schemas.ts';
@@ -10,10 +10,10 @@ export function cardEventHandler(
   type: 'card.click' | 'card.impression',
 ): SocketHandler<LiveSocket> {
   const { deps } = ctx;
-  return socketHandler(deps.counters, parseCard, (socket: LiveSocket, p) => {
+  return socketHandler(deps.counters, parseCard, async (socket: LiveSocket, p) => {
     const live = ctx.joined(socket, p.sessionId);
     ctx.spend(socket, 'card');
-    if (!deps.budgets.firstInWindow(type, p.sessionId, live.viewerId, p.cardId)) {
+    if (!(await deps.budgets.firstInWindow(type, p.sessionId, live.viewerId, p.cardId))) {
       deps.counters.repeatedCardEvents++;
       return;
     }
