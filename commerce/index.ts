@@ -9,16 +9,13 @@ export {
 } from './commerce.ts';
 export type { EventBus, EventBusHealth, EventConsumer } from './events/index.ts';
 export type { Synthetic, World } from './fixtures/fixtures.ts';
-export {
-  FOLLOW_UP_SORTS,
-  type FollowUpDetail,
-  type FollowUpFilter,
-  type FollowUpRow,
-  type FollowUps,
-  type ProductTrial,
-  STAGES as FOLLOW_UP_STAGES,
-  TASK_KINDS as FOLLOW_UP_TASK_KINDS,
-  type TrialAggregate,
+export type {
+  FollowUpDetail,
+  FollowUpFilter,
+  FollowUpRow,
+  FollowUps,
+  ProductTrial,
+  TrialAggregate,
 } from './followups/index.ts';
 export {
   type CreditSummary,

@@ -15,15 +15,12 @@ export {
 export { Fixtures } from './fixtures/fixtures.ts';
 export {
   FOLLOW_UP_CONSUMER,
-  FOLLOW_UP_SORTS,
   type FollowUpDetail,
   type FollowUpFilter,
   type FollowUpRow,
   FollowUps,
   followUpConsumer,
   type ProductTrial,
-  STAGES as FOLLOW_UP_STAGES,
-  TASK_KINDS as FOLLOW_UP_TASK_KINDS,
   type TrialAggregate,
 } from './followups/index.ts';
 export * from './index.ts';

@@ -2,13 +2,15 @@
 // database. Scope (which channels) is decided by the caller; health-derived columns (when someone last
 // took a test) are blanked by the caller for viewers who may not see them.
 import { type Kysely, sql } from 'kysely';
+import { FOLLOW_UP_SORTS, type FollowUpSort } from '../../protocols/index.ts';
 import type { Database } from '../schema.ts';
 import type { Stage } from './stages.ts';
 
 export const DAY_MS = 86_400_000;
 
-export const SORTS = ['updated', 'name', 'stage', 'nextDue', 'lastTest', 'created'] as const;
-export type FollowUpSort = (typeof SORTS)[number];
+/** The sort keys the list offers (the wire contract's list). */
+export const SORTS = FOLLOW_UP_SORTS;
+export type { FollowUpSort };
 
 export interface FollowUpFilter {
   /** One record (for opening it). */
@@ -42,7 +44,7 @@ export interface FollowUpRow {
   channelName: string;
   ownerId: string | null;
   ownerName: string | null;
-  stage: string;
+  stage: Stage;
   lostReason: string | null;
   nextDueAtMs: number | null;
   healthDataConsent: boolean;
@@ -195,7 +197,7 @@ export async function listFollowUps(
       channelName: r.channel_name,
       ownerId: r.owner_id,
       ownerName: r.owner_name,
-      stage: r.stage,
+      stage: r.stage as Stage,
       lostReason: r.lost_reason,
       nextDueAtMs: num(r.next_due_at_ms),
       healthDataConsent: Number(r.consent_health_data) === 1,

@@ -1,8 +1,15 @@
 // The follow-up stages and which facts move them. People move a follow-up to any stage (lost needs a
-// reason); a fact moves it only along this table, so a fact never drags a record backwards.
+// reason); a fact moves it only along this table, so a fact never drags a record backwards. The stage
+// and task-kind lists are part of the wire contract (protocols/http/follow-ups.ts).
+import {
+  FOLLOW_UP_STAGES,
+  FOLLOW_UP_TASK_KINDS,
+  type FollowUpStage,
+  type FollowUpTaskKind,
+} from '../../protocols/index.ts';
 
-export const STAGES = ['new', 'contacted', 'booked', 'consulted', 'bought', 'nurture', 'lost'] as const;
-export type Stage = (typeof STAGES)[number];
+export const STAGES = FOLLOW_UP_STAGES;
+export type Stage = FollowUpStage;
 
 export function isStage(s: string): s is Stage {
   return (STAGES as readonly string[]).includes(s);
@@ -28,8 +35,8 @@ export function stageAfterFact(current: Stage, fact: StageFact): Stage | null {
   return t.from.includes(current) ? t.to : null;
 }
 
-export const TASK_KINDS = ['call', 'message', 'visit', 'alert'] as const;
-export type TaskKind = (typeof TASK_KINDS)[number];
+export const TASK_KINDS = FOLLOW_UP_TASK_KINDS;
+export type TaskKind = FollowUpTaskKind;
 
 export const MILESTONE_KINDS = [
   'invited',

@@ -50,6 +50,14 @@ export interface CheckIn {
   atMs: number;
 }
 
+/**
+ * What registering an invitee answers: the outcome for staff; for a channel manager only that the
+ * invitation was sent (the invitee's member code reaches them in the invitation message).
+ */
+export type EventInviteAnswer =
+  | { outcome: InvitationOutcome; registered: boolean; personId: string; memberCode: string }
+  | { invitationId: string; status: 'sent' };
+
 export class OfflineEvents {
   readonly #store: Store;
   readonly #people: People;
@@ -131,21 +139,30 @@ export class OfflineEvents {
 
   /**
    * Registers someone for the event on behalf of one of its channels: the channel invitation runs first
-   * (a stranger becomes the channel's prospect with a member code), then the event invitation is recorded
-   * once. Someone who belongs to another channel is refused (their channel registers them).
+   * (a stranger becomes the channel's prospect with a member code, sent to them), then the event
+   * invitation is recorded once. Someone who belongs to another channel, or holds an account, is not
+   * registered (their channel registers them; an account is asked to join the channel).
+   *
+   * Staff are told what happened (refused with EVENT_INVITEE_OTHER_CHANNEL when not registered). A
+   * channel manager is told only that the invitation was sent, whoever holds the contact: the answer must
+   * not tell them whether a contact is new or already another channel's or an account's.
    */
   async invite(
     actor: Actor,
     eventId: string,
     channelId: string,
     input: InvitationInput,
-  ): Promise<{ outcome: InvitationOutcome; registered: boolean; personId: string; memberCode: string }> {
+  ): Promise<EventInviteAnswer> {
     const event = await loadEvent(this.#store.db, eventId);
     await assertCanActForChannel(this.#store.db, actor, channelId);
     if (!event.channelIds.includes(channelId))
       throw new VitaliveError('EVENT_CHANNEL_NOT_LISTED', { channelId, eventId });
     const result = await this.#people.invite(actor, channelId, input);
-    if (!result.person) throw new VitaliveError('EVENT_INVITEE_OTHER_CHANNEL');
+    const sent = { invitationId: result.invitationId, status: 'sent' as const };
+    if (!result.person) {
+      if (isStaff(actor)) throw new VitaliveError('EVENT_INVITEE_OTHER_CHANNEL');
+      return sent;
+    }
     const person = result.person;
     const nowMs = this.#now();
     const registered = await this.#store.transaction(async (trx) => {
@@ -172,6 +189,7 @@ export class OfflineEvents {
       );
       return true;
     });
+    if (!isStaff(actor)) return sent;
     return { outcome: result.outcome, registered, personId: person.id, memberCode: person.memberCode };
   }
 

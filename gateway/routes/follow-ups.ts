@@ -5,26 +5,29 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
 import type { FollowUpFilter, FollowUps } from '../../commerce/index.ts';
-import { bearer, ErrorSchema, Id, IdParams } from '../../protocols/index.ts';
-import { type Guards, principalOf } from '../auth/index.ts';
-import type { App } from '../http-app.ts';
 import {
-  AssignBody,
+  bearer,
+  ErrorSchema,
   EventAttendanceSchema,
-  EXPORT_COLUMNS,
-  EXPORT_MAX,
+  FOLLOW_UP_EXPORT_COLUMNS,
+  FOLLOW_UP_EXPORT_MAX,
+  FollowUpAssignBody,
   FollowUpDetailSchema,
   FollowUpListQuery,
   FollowUpListSchema,
+  FollowUpNoteBody,
+  FollowUpStageBody,
+  FollowUpTaskBody,
+  FollowUpTaskDoneBody,
   FollowUpTaskParams,
-  NoteBody,
-  StageBody,
-  TaskBody,
-  TaskDoneBody,
-  TaskSchema,
+  FollowUpTaskSchema,
+  Id,
+  IdParams,
   TrialAggregateSchema,
   TrialSchema,
-} from './follow-up-schemas.ts';
+} from '../../protocols/index.ts';
+import { type Guards, principalOf } from '../auth/index.ts';
+import type { App } from '../http-app.ts';
 
 export interface FollowUpRouteDeps {
   followUps: FollowUps;
@@ -76,10 +79,10 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
         // Exactly the list the client filtered (a page when it names one, else all of it).
         const rows = await followUps.exportRows(
           actor,
-          { ...filter, limit: q.limit ?? EXPORT_MAX, offset: q.offset ?? 0 },
+          { ...filter, limit: q.limit ?? FOLLOW_UP_EXPORT_MAX, offset: q.offset ?? 0 },
           { includeNotes: q.includeNotes === true },
         );
-        const csv = stringify(rows, { header: true, columns: [...EXPORT_COLUMNS] });
+        const csv = stringify(rows, { header: true, columns: [...FOLLOW_UP_EXPORT_COLUMNS] });
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', 'attachment; filename="follow-ups.csv"')
@@ -128,7 +131,7 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
         tags,
         summary: 'Assign an owner (or none) to several follow-ups: all of them or, if one is not yours, none',
         security: bearer,
-        body: AssignBody,
+        body: FollowUpAssignBody,
         response: { 200: Type.Object({ changed: Type.Integer() }), ...errors },
       },
     },
@@ -161,7 +164,7 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
         summary: 'Move to a stage (lost needs a reason)',
         security: bearer,
         params: IdParams,
-        body: StageBody,
+        body: FollowUpStageBody,
         response: { 200: FollowUpDetailSchema, ...errors },
       },
     },
@@ -181,7 +184,7 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
         summary: 'Append a note (notes are never edited)',
         security: bearer,
         params: IdParams,
-        body: NoteBody,
+        body: FollowUpNoteBody,
         response: { 201: Type.Object({ noteId: Type.Integer(), atMs: Type.Integer() }), ...errors },
       },
     },
@@ -200,8 +203,8 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
         summary: 'Add a task (call, message, visit, alert); nextContact marks the next-contact date',
         security: bearer,
         params: IdParams,
-        body: TaskBody,
-        response: { 201: TaskSchema, ...errors },
+        body: FollowUpTaskBody,
+        response: { 201: FollowUpTaskSchema, ...errors },
       },
     },
     async (request, reply) => {
@@ -219,8 +222,8 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
         summary: 'Mark a task done or not done (author and time recorded)',
         security: bearer,
         params: FollowUpTaskParams,
-        body: TaskDoneBody,
-        response: { 200: TaskSchema, ...errors },
+        body: FollowUpTaskDoneBody,
+        response: { 200: FollowUpTaskSchema, ...errors },
       },
     },
     async (request) =>

@@ -8,6 +8,7 @@ import {
   CheckInSchema,
   EventInviteBody,
   EventInviteResultSchema,
+  EventInviteSentSchema,
   IdParams,
   InviteeSchema,
   NewOfflineEventBody,
@@ -85,17 +86,23 @@ export async function offlineEventRoutes(app: App, deps: OfflineEventRouteDeps):
       schema: {
         tags: ['events'],
         summary:
-          'Register someone for the event on behalf of one of its channels (strangers become prospects)',
+          'Register someone for the event on behalf of one of its channels (strangers become prospects). Staff get the outcome (201); a channel manager gets 202 "sent" whoever holds the contact',
         security: bearer,
         params: IdParams,
         body: EventInviteBody,
-        response: { 201: EventInviteResultSchema },
+        response: { 201: EventInviteResultSchema, 202: EventInviteSentSchema },
       },
     },
     async (request, reply) => {
       const { channelId, ...person } = request.body;
-      void reply.status(201);
-      return events.invite(principalOf(request), request.params.id, channelId, person);
+      const answer = await events.invite(principalOf(request), request.params.id, channelId, {
+        ...person,
+        locale: request.headers['accept-language'],
+      });
+      // Same status, shape and work for a manager whether the contact was new, another channel's or an
+      // account's; the invitation message (sent after the answer) carries the member code.
+      void reply.status('status' in answer ? 202 : 201);
+      return answer;
     },
   );
 

@@ -4,10 +4,18 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
 import { type Ledger, STATEMENT_COLUMNS } from '../../commerce/index.ts';
-import { bearer, ErrorSchema, IdParams, PageQuery } from '../../protocols/index.ts';
+import {
+  bearer,
+  ErrorSchema,
+  IdParams,
+  PageQuery,
+  PayoutPaidBody,
+  PayoutRunBody,
+  PayoutRunSchema,
+  StatementRowSchema,
+} from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
-import { PaidBody, PayoutRunBody, PayoutRunSchema, StatementRowSchema } from './follow-up-schemas.ts';
 
 export interface PayoutRunRouteDeps {
   ledger: Ledger;
@@ -100,7 +108,7 @@ export async function payoutRunRoutes(app: App, deps: PayoutRunRouteDeps): Promi
         summary: 'Mark a run paid with a reference (e.g. the bank batch id); its entries become paid_out',
         security: bearer,
         params: IdParams,
-        body: PaidBody,
+        body: PayoutPaidBody,
         response: { 200: PayoutRunSchema, ...errors },
       },
     },

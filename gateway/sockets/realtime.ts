@@ -124,6 +124,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     perIp: bucket(limits.ipEventsBurst, limits.ipEventsPerMin),
     joinsPerIp: bucket(limits.ipJoinsBurst, limits.ipJoinsPerMin),
     cardEventWindowMs: limits.cardEventWindowMs,
+    redis: deps.redis,
   });
 
   registerLiveNamespace({

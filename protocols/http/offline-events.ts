@@ -47,6 +47,13 @@ export const EventInviteResultSchema = Type.Object({
 });
 export type EventInviteResult = Static<typeof EventInviteResultSchema>;
 
+/** A channel manager's answer (202): the same whether the contact was new, a prospect or an account's. */
+export const EventInviteSentSchema = Type.Object({
+  invitationId: Type.String(),
+  status: Type.Literal('sent'),
+});
+export type EventInviteSent = Static<typeof EventInviteSentSchema>;
+
 export const InviteeSchema = Type.Object({
   personId: Type.String(),
   displayName: Type.String(),

@@ -74,20 +74,32 @@ export async function runScenario(node: LiveNode): Promise<Scenario> {
   });
   const eventId = event.id as string;
 
-  // 20 invitees for C1 (by its manager), 10 for C2.
+  // 20 invitees for C1 (by its manager), 10 for C2. A manager is only told "sent"; staff read who
+  // was registered, with their member codes (which the invitees themselves received by message).
   const invite = async (manager: Seeded, channelId: string, name: string) => {
     const email = `${name}-${channelId.slice(0, 6)}@example.test`;
-    const r = await post(manager.token, `/api/events/${eventId}/invitees`, {
-      channelId,
-      displayName: name,
-      email,
-    });
-    return { personId: r.personId as string, memberCode: r.memberCode as string, email };
+    await post(manager.token, `/api/events/${eventId}/invitees`, { channelId, displayName: name, email });
+    return { name, email };
   };
-  const a = [];
-  for (let i = 0; i < 20; i++) a.push(await invite(m1, c1, `a${i}`));
-  const b = [];
-  for (let i = 0; i < 10; i++) b.push(await invite(m2, c2, `b${i}`));
+  const invited = [];
+  for (let i = 0; i < 20; i++) invited.push(await invite(m1, c1, `a${i}`));
+  for (let i = 0; i < 10; i++) invited.push(await invite(m2, c2, `b${i}`));
+  const listed = (
+    await call<Array<{ displayName: string; personId: string; memberCode: string }>>(
+      node.url,
+      'GET',
+      `/api/events/${eventId}/invitees`,
+      { token: staff.token },
+    )
+  ).body;
+  const byName = new Map(listed.map((r) => [r.displayName, r]));
+  const registered = invited.map(({ name, email }) => {
+    const r = byName.get(name);
+    if (!r) throw new Error(`invitee ${name} was not registered`);
+    return { personId: r.personId, memberCode: r.memberCode, email };
+  });
+  const a = registered.slice(0, 20);
+  const b = registered.slice(20);
 
   // Check-ins at the door: a0..a11 and b0..b4; a0 twice.
   for (const p of [...a.slice(0, 12), ...b.slice(0, 5)])

@@ -1,7 +1,13 @@
 // Offline events: the list, a new event (staff), and for the chosen event its invitee list, adding an
 // invitee on behalf of one of its channels, and the check-in screen (type or scan a member code).
 import { useState } from 'preact/hooks';
-import type { Channel, EventInviteResult, Invitee, OfflineEvent } from '../../../../protocols/index.ts';
+import type {
+  Channel,
+  EventInviteResult,
+  EventInviteSent,
+  Invitee,
+  OfflineEvent,
+} from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -196,7 +202,7 @@ function AddInvitee({
     <ActionForm
       label={ts('addInvitee')}
       run={async () => {
-        const r = await api.post<EventInviteResult>(`/api/events/${eventId}/invitees`, {
+        const r = await api.post<EventInviteResult | EventInviteSent>(`/api/events/${eventId}/invitees`, {
           channelId,
           displayName: name.trim(),
           ...contactOf(contact),
@@ -204,7 +210,9 @@ function AddInvitee({
         setName('');
         setContact('');
         onDone();
-        return `${ts('memberCode')}: ${r.memberCode}`;
+        // Staff see the member code; a channel manager only that the invitation went out (the
+        // invitee receives their code in it).
+        return 'memberCode' in r ? `${ts('memberCode')}: ${r.memberCode}` : ts('invitationSent');
       }}
     >
       {(busy, outcome) => (

@@ -2,6 +2,13 @@
 // bulk owner assignment, the CSV of exactly the filtered list; a row opens the person's timeline, stage,
 // notes and tasks. The server decides who sees what (managers: their channels; readings per consent).
 import { useState } from 'preact/hooks';
+import {
+  type FollowUpDetail as Detail,
+  type FollowUpRow as Row,
+  FOLLOW_UP_STAGES as STAGES,
+  type FollowUpStage as Stage,
+  FOLLOW_UP_TASK_KINDS as TASK_KINDS,
+} from '../../../../protocols/index.ts';
 import { api, auth, type Person } from '../common/api.ts';
 import { downloadCsv } from '../common/download.ts';
 import { formatDateTime } from '../common/i18n.ts';
@@ -9,48 +16,6 @@ import { AsyncView, Dialog, useAsync } from '../common/ui.tsx';
 import { tf } from './follow-ups-messages.ts';
 import { ActionForm, Input, PAGE_SIZE, Pager, SubmitButton, useAction } from './kit.tsx';
 import { PersonPicker } from './person-picker.tsx';
-
-const STAGES = ['new', 'contacted', 'booked', 'consulted', 'bought', 'nurture', 'lost'] as const;
-const TASK_KINDS = ['call', 'message', 'visit', 'alert'] as const;
-type Stage = (typeof STAGES)[number];
-
-interface Row {
-  followUpId: string;
-  personId: string;
-  displayName: string;
-  memberCode: string;
-  channelName: string;
-  ownerName: string | null;
-  stage: Stage;
-  nextDueAtMs: number | null;
-  lastTestAtMs: number | null;
-}
-
-interface Detail {
-  followUp: Row & { lostReason: string | null };
-  milestones: Array<{ kind: string; refType: string; refId: string; atMs: number }>;
-  notes: Array<{ noteId: number; authorName: string | null; body: string; atMs: number }>;
-  tasks: Array<{
-    taskId: string;
-    kind: string;
-    dueAtMs: number;
-    nextContact: boolean;
-    doneAtMs: number | null;
-  }>;
-  history: Array<{
-    kind: string;
-    from: string | null;
-    to: string | null;
-    sourceType: string | null;
-    atMs: number;
-  }>;
-  healthData: 'values' | 'direction' | 'none';
-  trials: Array<{
-    productId: string;
-    productTitle: string;
-    changes: Array<{ metric: string; direction: string; change?: number }>;
-  }>;
-}
 
 const when = (ms: number | null) => (ms === null ? '—' : formatDateTime(ms));
 

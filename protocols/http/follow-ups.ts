@@ -1,25 +1,47 @@
-// Request and response shapes of the follow-up, trial and payout-run routes. Responses list every field
-// they may carry, so nothing else (e.g. a column added later) leaks out.
-import { Type } from '@fastify/type-provider-typebox';
-import { FOLLOW_UP_SORTS, FOLLOW_UP_STAGES, FOLLOW_UP_TASK_KINDS } from '../../commerce/index.ts';
-import { EpochMs, Id } from '../../protocols/index.ts';
+// Follow-ups (跟进) on the wire: /api/follow-ups (the list as JSON, or CSV with FOLLOW_UP_EXPORT_COLUMNS
+// as its header), one record with its timeline, stage, owner, notes, tasks and trial results, and an
+// event's attendance per channel. Replies list every field they may carry, so nothing else (a column
+// added later) leaks out. The stage, task-kind and sort lists are the domain's too: commerce reads them
+// from here.
+import { type Static, Type } from 'typebox';
+import { EpochMs, Id, Nullable } from './common.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+export const FOLLOW_UP_STAGES = [
+  'new',
+  'contacted',
+  'booked',
+  'consulted',
+  'bought',
+  'nurture',
+  'lost',
+] as const;
+export type FollowUpStage = (typeof FOLLOW_UP_STAGES)[number];
+export const FollowUpStageSchema = Type.Union(FOLLOW_UP_STAGES.map((s) => Type.Literal(s)));
+
+export const FOLLOW_UP_TASK_KINDS = ['call', 'message', 'visit', 'alert'] as const;
+export type FollowUpTaskKind = (typeof FOLLOW_UP_TASK_KINDS)[number];
+export const FollowUpTaskKindSchema = Type.Union(FOLLOW_UP_TASK_KINDS.map((k) => Type.Literal(k)));
+
+export const FOLLOW_UP_SORTS = ['updated', 'name', 'stage', 'nextDue', 'lastTest', 'created'] as const;
+export type FollowUpSort = (typeof FOLLOW_UP_SORTS)[number];
+
+/** Rows a CSV export may hold: a whole channel's list, bounded so one export stays one bounded query. */
+export const FOLLOW_UP_EXPORT_MAX = 10_000;
+
 const Int = Type.Integer();
 const NullableInt = Nullable(Int);
 const Str = Type.String();
-
-export const Stage = Type.Union(FOLLOW_UP_STAGES.map((s) => Type.Literal(s)));
-export const TaskKind = Type.Union(FOLLOW_UP_TASK_KINDS.map((k) => Type.Literal(k)));
-
-/** Rows a CSV export may hold: a whole channel's list, bounded so one export stays one bounded query. */
-export const EXPORT_MAX = 10_000;
+/**
+ * A stage in a reply: typed as the union, serialised as a plain string (the server only ever writes one
+ * of FOLLOW_UP_STAGES; a union of literals would make the serialiser test every row of a 10,000-row page).
+ */
+const StageOut = Type.Unsafe<FollowUpStage>(Type.String({ description: FOLLOW_UP_STAGES.join(' | ') }));
 
 export const FollowUpListQuery = Type.Object(
   {
     eventId: Type.Optional(Id),
     channelId: Type.Optional(Id),
-    stage: Type.Optional(Stage),
+    stage: Type.Optional(FollowUpStageSchema),
     ownerId: Type.Optional(Type.Union([Id, Type.Literal('none')])),
     minDaysSinceTest: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
     maxDaysSinceTest: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
@@ -28,7 +50,7 @@ export const FollowUpListQuery = Type.Object(
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
     sort: Type.Optional(Type.Union(FOLLOW_UP_SORTS.map((s) => Type.Literal(s)))),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: EXPORT_MAX })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: FOLLOW_UP_EXPORT_MAX })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
     /** CSV only: add each person's notes, for people who consented to the use of their health data. */
@@ -36,6 +58,7 @@ export const FollowUpListQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export type FollowUpListQuery = Static<typeof FollowUpListQuery>;
 
 export const FollowUpRowSchema = Type.Object({
   followUpId: Str,
@@ -47,7 +70,7 @@ export const FollowUpRowSchema = Type.Object({
   channelName: Str,
   ownerId: Nullable(Str),
   ownerName: Nullable(Str),
-  stage: Str,
+  stage: StageOut,
   lostReason: Nullable(Str),
   nextDueAtMs: NullableInt,
   healthDataConsent: Type.Boolean(),
@@ -59,11 +82,13 @@ export const FollowUpRowSchema = Type.Object({
   createdAtMs: Int,
   updatedAtMs: Int,
 });
+export type FollowUpRow = Static<typeof FollowUpRowSchema>;
 
 export const FollowUpListSchema = Type.Object({ total: Int, rows: Type.Array(FollowUpRowSchema) });
+export type FollowUpList = Static<typeof FollowUpListSchema>;
 
 /** The CSV's columns, in order: the list's row, then the notes column (empty without consent). */
-export const EXPORT_COLUMNS = [
+export const FOLLOW_UP_EXPORT_COLUMNS = [
   'followUpId',
   'personId',
   'displayName',
@@ -81,8 +106,9 @@ export const EXPORT_COLUMNS = [
   'notes',
 ] as const;
 
-export const TaskSchema = Type.Object({
+export const FollowUpTaskSchema = Type.Object({
   taskId: Str,
+  /** One of FOLLOW_UP_TASK_KINDS. */
   kind: Str,
   title: Nullable(Str),
   dueAtMs: Int,
@@ -93,8 +119,9 @@ export const TaskSchema = Type.Object({
   createdBy: Str,
   createdAtMs: Int,
 });
+export type FollowUpTask = Static<typeof FollowUpTaskSchema>;
 
-const ChangeSchema = Type.Object({
+const TrialChangeSchema = Type.Object({
   metric: Str,
   direction: Str,
   before: Type.Optional(Type.Number()),
@@ -104,13 +131,15 @@ const ChangeSchema = Type.Object({
   afterAtMs: Type.Optional(Int),
 });
 
+/** How one product's trial went for one person: each metric's change from before to after. */
 export const TrialSchema = Type.Object({
   productId: Str,
   productTitle: Str,
   orderId: Str,
   purchasedAtMs: Int,
-  changes: Type.Array(ChangeSchema),
+  changes: Type.Array(TrialChangeSchema),
 });
+export type TrialView = Static<typeof TrialSchema>;
 
 export const FollowUpDetailSchema = Type.Object({
   followUp: FollowUpRowSchema,
@@ -129,7 +158,7 @@ export const FollowUpDetailSchema = Type.Object({
   notes: Type.Array(
     Type.Object({ noteId: Int, authorId: Str, authorName: Nullable(Str), body: Str, atMs: Int }),
   ),
-  tasks: Type.Array(TaskSchema),
+  tasks: Type.Array(FollowUpTaskSchema),
   history: Type.Array(
     Type.Object({
       kind: Str,
@@ -144,28 +173,32 @@ export const FollowUpDetailSchema = Type.Object({
   healthData: Type.Union([Type.Literal('values'), Type.Literal('direction'), Type.Literal('none')]),
   trials: Type.Array(TrialSchema),
 });
+export type FollowUpDetail = Static<typeof FollowUpDetailSchema>;
 
-export const StageBody = Type.Object(
-  { stage: Stage, lostReason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
+export const FollowUpStageBody = Type.Object(
+  { stage: FollowUpStageSchema, lostReason: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })) },
   { additionalProperties: false },
 );
+export type FollowUpStageBody = Static<typeof FollowUpStageBody>;
 
-export const AssignBody = Type.Object(
+export const FollowUpAssignBody = Type.Object(
   {
     followUpIds: Type.Array(Id, { minItems: 1, maxItems: 200 }),
     ownerId: Nullable(Id),
   },
   { additionalProperties: false },
 );
+export type FollowUpAssignBody = Static<typeof FollowUpAssignBody>;
 
-export const NoteBody = Type.Object(
+export const FollowUpNoteBody = Type.Object(
   { body: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S' }) },
   { additionalProperties: false },
 );
+export type FollowUpNoteBody = Static<typeof FollowUpNoteBody>;
 
-export const TaskBody = Type.Object(
+export const FollowUpTaskBody = Type.Object(
   {
-    kind: TaskKind,
+    kind: FollowUpTaskKindSchema,
     dueAtMs: EpochMs,
     title: Type.Optional(Type.String({ maxLength: 200 })),
     assigneeId: Type.Optional(Id),
@@ -173,11 +206,15 @@ export const TaskBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type FollowUpTaskBody = Static<typeof FollowUpTaskBody>;
 
-export const TaskDoneBody = Type.Object({ done: Type.Boolean() }, { additionalProperties: false });
+export const FollowUpTaskDoneBody = Type.Object({ done: Type.Boolean() }, { additionalProperties: false });
+export type FollowUpTaskDoneBody = Static<typeof FollowUpTaskDoneBody>;
 
 export const FollowUpTaskParams = Type.Object({ id: Id, taskId: Id }, { additionalProperties: false });
+export type FollowUpTaskParams = Static<typeof FollowUpTaskParams>;
 
+/** A product's trial results across a channel's people: per metric, the median change and who moved. */
 export const TrialAggregateSchema = Type.Object({
   productId: Str,
   productTitle: Str,
@@ -187,49 +224,9 @@ export const TrialAggregateSchema = Type.Object({
     Type.Object({ metric: Str, people: Int, medianChange: Type.Number(), towardsRangeShare: Type.Number() }),
   ),
 });
+export type TrialAggregateView = Static<typeof TrialAggregateSchema>;
 
 export const EventAttendanceSchema = Type.Array(
   Type.Object({ channelId: Str, invited: Int, attended: Int, noShow: Int }),
 );
-
-// Payout runs
-export const PayoutRunSchema = Type.Object({
-  runId: Str,
-  fromMs: Int,
-  toMs: Int,
-  status: Str,
-  includesCredit: Type.Boolean(),
-  createdBy: Str,
-  createdAtMs: Int,
-  paidReference: Nullable(Str),
-  paidBy: Nullable(Str),
-  paidAtMs: NullableInt,
-  totals: Type.Array(Type.Object({ accountKind: Str, currency: Str, accounts: Int, amountMinor: Int })),
-});
-
-export const StatementRowSchema = Type.Object({
-  runId: Str,
-  status: Str,
-  accountKind: Str,
-  accountId: Str,
-  accountName: Str,
-  currency: Str,
-  orders: Int,
-  gmvMinor: Int,
-  refundedOrders: Int,
-  refundedGmvMinor: Int,
-  commissionMinor: Int,
-  adjustmentsMinor: Int,
-  payableMinor: Int,
-  paidReference: Nullable(Str),
-  paidAtMs: NullableInt,
-});
-
-export const PayoutRunBody = Type.Object({ from: EpochMs, to: EpochMs }, { additionalProperties: false });
-
-export const PaidBody = Type.Object(
-  { reference: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S' }) },
-  { additionalProperties: false },
-);
-
-export { CreditSummarySchema } from '../../protocols/index.ts';
+export type EventAttendance = Static<typeof EventAttendanceSchema>;
