@@ -19,6 +19,8 @@ import * as m0015 from './0015-orphaned-payments.ts';
 import * as m0016 from './0016-person-locale.ts';
 import * as m0017 from './0017-follow-ups.ts';
 import * as m0018 from './0018-outbox-sequencer.ts';
+import * as m0023 from './0023-experts.ts';
+import * as m0024 from './0024-reading-alerts.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -39,4 +41,6 @@ export const migrations: Record<string, Migration> = {
   '0016-person-locale': m0016,
   '0017-follow-ups': m0017,
   '0018-outbox-sequencer': m0018,
+  '0023-experts': m0023,
+  '0024-reading-alerts': m0024,
 };
