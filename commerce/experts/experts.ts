@@ -18,13 +18,20 @@ export interface ExpertProfile extends Availability {
   specialities: string[];
   languages: string[];
   clinicId: string | null;
-  weeklyHours: WeeklyHours[];
+  weeklyHours: Array<WeeklyHours & { clinicId: string | null }>;
   daysOff: string[];
 }
 
-export type ExpertProfileInput = Omit<ExpertProfile, 'expertId' | 'utcOffsetMin'> & {
+export interface ExpertProfileInput {
+  name: string;
+  specialities: string[];
+  languages: string[];
+  clinicId?: string | null | undefined;
+  slotMinutes: number;
   utcOffsetMin?: number | undefined;
-};
+  weeklyHours: WeeklyHours[];
+  daysOff: string[];
+}
 
 export interface SlotView extends Slot {
   free: boolean;
@@ -43,7 +50,7 @@ export function toProfile(r: Selectable<ExpertProfilesTable>): ExpertProfile {
     clinicId: r.clinic_id,
     slotMinutes: Number(r.slot_minutes),
     utcOffsetMin: Number(r.utc_offset_min),
-    weeklyHours: JSON.parse(r.weekly_hours) as WeeklyHours[],
+    weeklyHours: JSON.parse(r.weekly_hours) as ExpertProfile['weeklyHours'],
     daysOff: JSON.parse(r.days_off) as string[],
   };
 }
