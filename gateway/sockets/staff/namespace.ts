@@ -1,11 +1,13 @@
 // The /staff namespace: staff, admins and channel managers get a snapshot on connect and then updates
 // at most every 500 ms (conversion figures are re-read only when an event consumer has moved on). A channel manager's sockets only ever receive figures computed from their own
-// channels' rows — the filter runs here, on the server, per audience.
+// channels' rows — the filter runs here, on the server, per audience. Experts get no figures: their
+// audience is their own alert room, which carries only alerts on the people who booked them.
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
-import type { ConversionFigures, Dashboard } from '../../../commerce/index.ts';
+import type { ConversionFigures, Dashboard, EventConsumer } from '../../../commerce/index.ts';
 import type { MediaStats } from '../../../media/index.ts';
 import {
+  type StaffAlertFrame,
   type StaffClientToServer,
   type StaffServerToClient,
   VitaliveError,
@@ -58,6 +60,8 @@ export interface StaffNamespaceDeps {
 
 const STAFF_ROOM = 'staff:all';
 const managerRoom = (personId: string) => `cm:${personId}`;
+/** Every /staff socket of a person joins it: alerts are addressed to people, never to a role. */
+const alertRoom = (personId: string) => `alerts:${personId}`;
 
 export interface StaffStream {
   close(): void;
@@ -111,6 +115,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
     countUnknownEvents(socket, new Set(), deps.counters);
     const principal = socket.data.principal!;
     try {
+      await socket.join(alertRoom(principal.personId));
       if (isStaff(principal)) {
         await socket.join(STAFF_ROOM);
         socket.emit(
@@ -119,6 +124,8 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
         );
         return;
       }
+      // An expert who manages no channel: alerts only, no figures.
+      if (!principal.roles.includes('channel_manager')) return;
       const channels = new Set(await sources.channelsManagedBy(principal.personId));
       managers.set(principal.personId, channels);
       await socket.join(managerRoom(principal.personId));
@@ -209,6 +216,35 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
   return {
     close() {
       clearInterval(timer);
+    },
+  };
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/**
+ * `alert.raised` → a `staff:alert` frame to each person the alert names, on every node (each tells its
+ * own sockets). The rule's audiences were resolved by commerce when it raised the alert.
+ */
+export function staffAlertFanout(nsp: Pick<Namespace, 'local'>): EventConsumer {
+  return {
+    name: 'staff-alerts',
+    scope: 'node',
+    async handle(event) {
+      if (event.type !== 'alert.raised') return;
+      const p = event.payload;
+      const frame: StaffAlertFrame = {
+        alertId: str(p.alertId),
+        personId: str(p.personId),
+        metric: str(p.metric),
+        severity: (str(p.severity) || 'info') as StaffAlertFrame['severity'],
+        message: str(p.message),
+        recordedAtMs: Number(p.recordedAtMs) || event.createdAtMs,
+      };
+      const ids = Array.isArray(p.notifyIds)
+        ? p.notifyIds.filter((x): x is string => typeof x === 'string')
+        : [];
+      for (const id of ids) nsp.local.to(alertRoom(id)).emit('staff:alert', frame);
     },
   };
 }
