@@ -8,6 +8,7 @@ import { VitaliveError } from '../../protocols/index.ts';
 import { isChannelManager, isStaff, managedChannelIds } from '../people/access-scope.ts';
 import type { Actor } from '../people/person-model.ts';
 import type { Database } from '../schema.ts';
+import { holdsRole } from './experts.ts';
 import type { ConsultationsTable } from './tables.ts';
 
 /** How the actor relates to one consultation, most privileged first. */
@@ -38,7 +39,14 @@ export async function relationTo(
   c: Pick<Selectable<ConsultationsTable>, 'person_id' | 'expert_id'>,
 ): Promise<Relation | undefined> {
   if (isStaff(actor)) return 'staff';
-  if (actor.personId === c.expert_id && actor.roles.includes('expert')) return 'expert';
+  // The role is read again from the store: a demoted expert's token must not outlive their access to
+  // health data.
+  if (
+    actor.personId === c.expert_id &&
+    actor.roles.includes('expert') &&
+    (await isExpertNow(db, actor.personId))
+  )
+    return 'expert';
   if (actor.personId === c.person_id) return 'person';
   if (await followsPerson(db, actor, c.person_id)) return 'owner';
   return undefined;
@@ -57,6 +65,11 @@ export async function loadConsultation(
   const relation = row && (await relationTo(db, actor, row));
   if (!row || !relation) throw new VitaliveError('NOT_FOUND', { what: 'consultation' });
   return { row, relation };
+}
+
+/** Whether the person holds the expert role in the store now (not only in their token). */
+export function isExpertNow(db: Kysely<Database>, personId: string): Promise<boolean> {
+  return holdsRole(db, personId, 'expert');
 }
 
 /** Whether the person has a consultation (not cancelled) with the expert: the expert's reach. */

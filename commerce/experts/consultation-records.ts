@@ -10,7 +10,7 @@ import { healthDataConsent } from '../people/lookups.ts';
 import type { Actor } from '../people/person-model.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
-import { auditRead, bookedWith, loadConsultation } from './access.ts';
+import { auditRead, bookedWith, isExpertNow, loadConsultation } from './access.ts';
 import { type Consultation, toConsultation } from './consultations.ts';
 
 export interface ConsultationNotesInput {
@@ -263,7 +263,8 @@ export class ConsultationRecords {
   async timeline(actor: Actor, personId: string): Promise<PersonTimeline> {
     const db = this.#store.db;
     const staff = isStaff(actor);
-    if (!staff && !(actor.roles.includes('expert') && (await bookedWith(db, actor.personId, personId))))
+    const expert = actor.roles.includes('expert') && (await isExpertNow(db, actor.personId));
+    if (!staff && !(expert && (await bookedWith(db, actor.personId, personId))))
       throw new VitaliveError('NOT_FOUND', { what: 'person' });
     const person = await db
       .selectFrom('people')
