@@ -83,6 +83,29 @@ export async function clinicExists(db: Kysely<Database>, clinicId: string): Prom
   return row !== undefined;
 }
 
+/**
+ * A pickup at an open clinic: its id and its name as free text (Chinese first, as counter staff read it),
+ * so readers of the older `clinic` field keep working. NOT_FOUND for an unknown or archived clinic.
+ */
+export async function pickupAtClinic(
+  db: Kysely<Database>,
+  clinicId: string,
+): Promise<{ method: 'pickup'; clinic: string; clinicId: string }> {
+  const row = await db
+    .selectFrom('clinics')
+    .select('name')
+    .where('id', '=', clinicId)
+    .where('archived', '=', 0)
+    .executeTakeFirst();
+  if (!row) throw new VitaliveError('NOT_FOUND', { what: 'clinic' });
+  const name = JSON.parse(row.name) as LocalisedText;
+  return {
+    method: 'pickup',
+    clinic: (name['zh-Hans'] || name.en || name['zh-Hant']).slice(0, 120),
+    clinicId,
+  };
+}
+
 export class Clinics {
   readonly #store: Store;
 
