@@ -93,9 +93,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('author_id', 'varchar(40)', (c) => c.notNull())
     .addColumn('updated_at_ms', 'bigint', (c) => c.notNull())
     .execute();
+
+  // The conversion funnel's step between tested and bought: people whose first consultation was held,
+  // per channel and day, and per event where they tested.
+  for (const table of ['channel_daily', 'event_funnel'])
+    await db.schema
+      .alterTable(table)
+      .addColumn('consulted', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const table of ['channel_daily', 'event_funnel'])
+    await db.schema.alterTable(table).dropColumn('consulted').execute();
   for (const t of ['consultation_notes', 'consultations', 'expert_profiles', 'clinic_staff', 'clinics'])
     await db.schema.dropTable(t).execute();
 }

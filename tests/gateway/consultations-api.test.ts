@@ -1,7 +1,8 @@
 // Consultations over HTTP on SQLite and PostgreSQL: 50 members racing for one slot end with exactly one
 // booking (the UNIQUE key, not a read-then-write check); a cancelled slot is free again; the member's
 // cut-off holds while staff may still act; moving onto a taken or an unoffered start is refused by code;
-// the outcome and the notes feed follow-ups (booked → consulted) and "recommended by your expert".
+// the outcome and the notes feed follow-ups (booked → consulted), the channel's conversion funnel
+// (consulted) and "recommended by your expert".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEventBus } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
@@ -179,6 +180,19 @@ describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
       .orderBy('at_ms')
       .execute();
     expect(milestones.map((m) => m.kind)).toEqual(expect.arrayContaining(['booked', 'consulted']));
+
+    // The conversion funnel counts the person as consulted in their channel, between tested and bought.
+    await waitFor(async () => {
+      const r = await call<Array<{ channelId: string; consulted: number }>>(
+        api.url,
+        'GET',
+        '/api/metrics/channels',
+        {
+          token: staff.token,
+        },
+      );
+      return r.body.find((c) => c.channelId === channelId)?.consulted === 1;
+    });
 
     const mine = await call<{ consultations: Array<Record<string, unknown>> }>(
       api.url,
