@@ -1,9 +1,11 @@
-// The member page, /me: my codes as QR, referral link, credit, readings over time, orders and privacy
-// settings. A visitor with ?ref=CODE (a friend's link) gets the registration form with that code.
+// The member page, /me: my codes as QR, referral link, credit, readings over time, orders, expert
+// consultations (book, mine, recommended products) and privacy settings. A visitor with ?ref=CODE (a friend's link) gets the registration form with that code.
 import '../common/styles.css';
 import './me.css';
+import { useState } from 'preact/hooks';
 import { Header, startApp } from '../common/app-shell.tsx';
 import { AuthForms, useSession } from '../common/auth-ui.tsx';
+import { BookingPanel, MyConsultationsPanel, RecommendedPanel } from './consultations.tsx';
 import { tm } from './messages.ts';
 import { Codes, ConsentsPanel, CreditPanel, OrdersPanel, ReadingsPanel } from './panels.tsx';
 
@@ -12,6 +14,7 @@ const codes = { referralCode: query.get('ref') ?? undefined, channelCode: query.
 
 function MeApp() {
   const session = useSession();
+  const [booked, setBooked] = useState(0);
   return (
     <>
       <Header title={tm('title')} auth={codes} />
@@ -27,6 +30,9 @@ function MeApp() {
             <CreditPanel />
             <ReadingsPanel />
             <OrdersPanel />
+            <RecommendedPanel version={booked} />
+            <BookingPanel onBooked={() => setBooked((n) => n + 1)} />
+            <MyConsultationsPanel version={booked} />
             <ConsentsPanel person={session.person} />
           </div>
         )}
