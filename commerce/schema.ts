@@ -1,12 +1,5 @@
 import type { Generated } from 'kysely';
 import type {
-  FollowUpHistoryTable,
-  FollowUpMilestonesTable,
-  FollowUpNotesTable,
-  FollowUpsTable,
-  FollowUpTasksTable,
-} from './followups/tables.ts';
-import type {
   AlertRulesTable,
   ClinicStaffTable,
   ClinicsTable,
@@ -15,6 +8,13 @@ import type {
   ExpertProfilesTable,
   ReadingAlertsTable,
 } from './experts/tables.ts';
+import type {
+  FollowUpHistoryTable,
+  FollowUpMilestonesTable,
+  FollowUpNotesTable,
+  FollowUpsTable,
+  FollowUpTasksTable,
+} from './followups/tables.ts';
 import type { LedgerEntriesTable, PayoutRunsTable } from './ledger/tables.ts';
 import type {
   CardHoldingsTable,
