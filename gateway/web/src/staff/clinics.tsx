@@ -2,8 +2,7 @@
 // addresses in the three languages, weekly hours, staff) or archive it; the alert rules with a form to
 // add one and a switch to turn each on or off. The server checks every field again.
 import { useState } from 'preact/hooks';
-import { METRIC_NAMES } from '../../../../protocols/device.ts';
-import type { ClinicWire } from '../../../../protocols/index.ts';
+import type { ClinicWire, GoalRules } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { LANGS, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -146,7 +145,10 @@ const AUDIENCES = ['expert', 'clinic_staff', 'follow_up_owner'] as const;
 
 export function AlertRulesPage() {
   const data = useAsync((signal) => api.get<{ rules: AlertRuleRow[] }>('/api/alert-rules', { signal }), []);
-  const [metric, setMetric] = useState(METRIC_NAMES[5] ?? METRIC_NAMES[0]!);
+  // The metrics devices report, with their ranges, as the goal-rules route lists them.
+  const metrics = useAsync((signal) => api.get<GoalRules>('/api/goal-rules', { signal }), []);
+  const metricNames = (metrics.data?.metrics ?? []).map((m) => m.metric);
+  const [metric, setMetric] = useState('SYSTOLIC_MMHG');
   const [comparison, setComparison] = useState<'gte' | 'lte'>('gte');
   const [threshold, setThreshold] = useState('180');
   const [severity, setSeverity] = useState('urgent');
@@ -230,7 +232,7 @@ export function AlertRulesPage() {
                   value={metric}
                   onChange={(e) => setMetric((e.currentTarget as HTMLSelectElement).value)}
                 >
-                  {METRIC_NAMES.map((m) => (
+                  {metricNames.map((m) => (
                     <option key={m}>{m}</option>
                   ))}
                 </select>
