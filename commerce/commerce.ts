@@ -4,9 +4,18 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { VitaliveError } from '../protocols/index.ts';
+import { AlertRules, alertsConsumer } from './alerts/index.ts';
 import type { EventBus, EventConsumer } from './events/consumer.ts';
 import { LocalEventBus } from './events/local-bus.ts';
 import { RedisEventBus } from './events/redis-bus.ts';
+import {
+  Clinics,
+  type ConsultationNotifier,
+  ConsultationRecords,
+  Consultations,
+  Experts,
+  outboxConsultationNotifier,
+} from './experts/index.ts';
 import { Fixtures } from './fixtures/fixtures.ts';
 import { FollowUps, followUpConsumer } from './followups/index.ts';
 import { Ledger } from './ledger/ledger.ts';
@@ -64,6 +73,8 @@ export interface CommerceOptions {
   ledger: Partial<LedgerRules> & { sweepPeriodMs: number };
   /** A purchase paid this long after a device test is attributed to the test and its event, in ms. */
   attributionWindowMs: number;
+  /** Consultations: cut-off and horizon (ms); the notifier records what must be told (default: outbox). */
+  consultations: { cutoffMs: number; horizonMs: number; notifier?: ConsultationNotifier | undefined };
 }
 
 /** Commerce's outbox consumers; the composition root subscribes them with the other rooms' consumers. */
@@ -73,6 +84,8 @@ export interface CommerceConsumers {
   conversionRollups: EventConsumer;
   /** Follow-up records, milestones and stages from facts. */
   followUps: EventConsumer;
+  /** Alerts on readings of consenting people. */
+  alerts: EventConsumer;
 }
 
 export interface Commerce {
@@ -98,6 +111,14 @@ export interface Commerce {
   readonly followUps: FollowUps;
   /** The staff stream's figures. */
   readonly dashboard: Dashboard;
+  readonly clinics: Clinics;
+  /** Expert profiles, availability and slots. */
+  readonly experts: Experts;
+  /** Booking, moving, cancelling and outcomes. */
+  readonly consultations: Consultations;
+  /** Reading consultations as each party may, notes, recommendations, a person's timeline. */
+  readonly consultationRecords: ConsultationRecords;
+  readonly alertRules: AlertRules;
   /** Who a person is now (roles, revocation) and which channels they manage, for privileged sockets. */
   readonly access: {
     of(personId: string): Promise<PersonAccess>;
@@ -165,6 +186,15 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
     goalRules: new GoalRules(store),
     followUps: new FollowUps(store),
     dashboard: new Dashboard(store),
+    clinics: new Clinics(store),
+    experts: new Experts(store),
+    consultations: new Consultations(store, {
+      cutoffMs: options.consultations.cutoffMs,
+      horizonMs: options.consultations.horizonMs,
+      notifier: options.consultations.notifier ?? outboxConsultationNotifier,
+    }),
+    consultationRecords: new ConsultationRecords(store),
+    alertRules: new AlertRules(store),
     access: {
       of: (personId) => personAccess(store, personId),
       channelsManagedBy: (personId) => channelIdsManagedBy(store, personId),
@@ -177,6 +207,8 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
       conversionRollups: conversionRollupConsumer({ attributionWindowMs: options.attributionWindowMs }),
       // Follow-up records move with the facts, exactly once (one process of the cluster).
       followUps: followUpConsumer(),
+      // One alert per (reading, rule), with consent only, exactly once (one process of the cluster).
+      alerts: alertsConsumer(),
     },
     sweepers: {
       orders: new Sweeper({

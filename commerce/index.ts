@@ -1,5 +1,14 @@
 // Public API of the commerce room: createCommerce() builds its services over a store opened with
 // openStore(); the rest are the types callers hold and the adapters' ports. No tables, no database.
+
+export {
+  ALERT_AUDIENCES,
+  ALERT_COMPARISONS,
+  ALERT_SEVERITIES,
+  type AlertRule,
+  type AlertRules,
+  type NewAlertRule,
+} from './alerts/index.ts';
 export {
   type Commerce,
   type CommerceConsumers,
@@ -8,6 +17,27 @@ export {
   type SalesOptions,
 } from './commerce.ts';
 export type { EventBus, EventBusHealth, EventConsumer } from './events/index.ts';
+export {
+  type Clinic,
+  type ClinicInput,
+  type Clinics,
+  CONSULTATION_STATUSES,
+  type Consultation,
+  type ConsultationNotesInput,
+  type ConsultationNotice,
+  type ConsultationNotifier,
+  type ConsultationRecords,
+  type Consultations,
+  type ConsultationView,
+  type ExpertProfile,
+  type ExpertProfileInput,
+  type Experts,
+  MAX_RECOMMENDED,
+  MAX_SLOT_RANGE_MS,
+  type PersonTimeline,
+  type RecommendedProduct,
+  type SlotView,
+} from './experts/index.ts';
 export type { Synthetic, World } from './fixtures/fixtures.ts';
 export type {
   FollowUpDetail,

@@ -61,7 +61,19 @@ export type DomainEventType =
   | 'follow_up.task_done'
   | 'follow_up.task_undone'
   | 'payout_run.created'
-  | 'payout_run.paid';
+  | 'payout_run.paid'
+  | 'clinic.created'
+  | 'clinic.updated'
+  | 'expert.updated'
+  | 'consultation.booked'
+  | 'consultation.changed'
+  | 'consultation.cancelled'
+  | 'consultation.consulted'
+  | 'consultation.no_show'
+  | 'consultation.notes_written'
+  | 'alert_rule.created'
+  | 'alert_rule.updated'
+  | 'alert.raised';
 
 export interface NewDomainEvent {
   type: DomainEventType;

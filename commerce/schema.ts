@@ -1,5 +1,14 @@
 import type { Generated } from 'kysely';
 import type {
+  AlertRulesTable,
+  ClinicStaffTable,
+  ClinicsTable,
+  ConsultationNotesTable,
+  ConsultationsTable,
+  ExpertProfilesTable,
+  ReadingAlertsTable,
+} from './experts/tables.ts';
+import type {
   FollowUpHistoryTable,
   FollowUpMilestonesTable,
   FollowUpNotesTable,
@@ -291,4 +300,12 @@ export interface Database {
   follow_up_tasks: FollowUpTasksTable;
   follow_up_milestones: FollowUpMilestonesTable;
   payout_runs: PayoutRunsTable;
+  // Clinics, experts and consultations (0023), alerts on readings (0024)
+  clinics: ClinicsTable;
+  clinic_staff: ClinicStaffTable;
+  expert_profiles: ExpertProfilesTable;
+  consultations: ConsultationsTable;
+  consultation_notes: ConsultationNotesTable;
+  alert_rules: AlertRulesTable;
+  reading_alerts: ReadingAlertsTable;
 }

@@ -126,6 +126,13 @@ export interface PlatformConfig {
     /** A reading younger than this personalises live cards ("for your goal"). */
     recommendationMaxAgeDays: number;
   };
+  /** Consultations with experts. */
+  consultations: {
+    /** Members change or cancel until this long before the start, ms; 0 disables. */
+    cutoffMs: number;
+    /** Bookings and slot lists reach this far ahead, ms. */
+    horizonMs: number;
+  };
   /** Budgets of /live clients (anonymous viewers included); see gateway/sockets/live/budgets.ts. */
   live: {
     /** Joins, impressions and clicks per socket: burst, then per minute; 0 per minute disables. */
@@ -349,6 +356,11 @@ export const DEFAULTS = {
   ATTRIBUTION_WINDOW_DAYS: 7,
   /** Default look-back of GET /api/metrics/follow-ups (tested, not bought). @default 14 */
   FOLLOW_UP_DAYS: 14,
+  /** A member may cancel or move their consultation until this many minutes before it starts; staff
+   * and the expert may change it later. 0 disables the cut-off. @default 720 (12 hours) */
+  CONSULTATION_CUTOFF_MIN: 720,
+  /** How far ahead consultations may be booked and slots listed, days. @default 60 */
+  CONSULTATION_HORIZON_DAYS: 60,
   /** A reading at most this old flags matching live cards for the person (with consent). @default 30 */
   RECOMMENDATION_MAX_AGE_DAYS: 30,
   /** The platform's public origin as members reach it (e.g. https://shop.example.com), no path. When it
@@ -624,6 +636,10 @@ export function loadConfig(env: Env): PlatformConfig {
       attributionWindowDays: int(env, 'ATTRIBUTION_WINDOW_DAYS', 0, 365),
       followUpDays: int(env, 'FOLLOW_UP_DAYS', 1, 365),
       recommendationMaxAgeDays: int(env, 'RECOMMENDATION_MAX_AGE_DAYS', 1, 365),
+    },
+    consultations: {
+      cutoffMs: int(env, 'CONSULTATION_CUTOFF_MIN', 0, 30 * 24 * 60) * 60_000,
+      horizonMs: int(env, 'CONSULTATION_HORIZON_DAYS', 1, 366) * 86_400_000,
     },
     quarantine: {
       maxPerDevicePerMin: int(env, 'QUARANTINE_MAX_PER_DEVICE_PER_MIN', 0, 1_000_000),

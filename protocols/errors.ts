@@ -97,6 +97,18 @@ export const ERRORS = {
   PAYOUT_RUN_EMPTY: { status: 409, message: 'Nothing is available to pay out up to {toMs}' },
   PAYOUT_RUN_ALREADY_PAID: { status: 409, message: 'Payout run {runId} was already marked paid' },
 
+  // Clinics, experts and consultations
+  CONSULTATION_SLOT_TAKEN: { status: 409, message: 'That time with this expert is already booked' },
+  CONSULTATION_SLOT_UNAVAILABLE: {
+    status: 409,
+    message: 'The expert offers no consultation starting at {startsAtMs}: {reason}',
+  },
+  CONSULTATION_CUTOFF_PASSED: {
+    status: 409,
+    message: 'Consultations can be changed or cancelled until {cutoffMinutes} minutes before they start',
+  },
+  CONSULTATION_STATE_INVALID: { status: 409, message: 'Consultation is {status}; cannot {action}' },
+
   // Live (socket.io)
   LIVE_NOT_JOINED: { status: 409, message: 'Join live session {sessionId} first' },
   CHAT_MUTED: { status: 403, message: 'You are muted in this live session' },

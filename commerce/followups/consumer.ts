@@ -143,6 +143,29 @@ async function apply(trx: Kysely<Database>, e: DomainEvent): Promise<void> {
       await applyStageFact(trx, personId, 'order_paid', { type: 'order', id: orderId }, at);
       return;
     }
+    case 'consultation.booked':
+    case 'consultation.consulted': {
+      // Booked and consulted are milestones (once per consultation) and facts that move the stage.
+      const consultationId = str(e, 'consultationId');
+      if (!consultationId) return;
+      const booked = e.type === 'consultation.booked';
+      await recordMilestone(trx, {
+        personId,
+        kind: booked ? 'booked' : 'consulted',
+        refType: 'consultation',
+        refId: consultationId,
+        atMs: at,
+        eventId: e.id,
+      });
+      await applyStageFact(
+        trx,
+        personId,
+        booked ? 'consultation_booked' : 'consultation_held',
+        { type: 'consultation', id: consultationId },
+        at,
+      );
+      return;
+    }
     default:
       return;
   }

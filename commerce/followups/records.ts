@@ -137,7 +137,7 @@ export async function currentFollowUps(
 export interface MilestoneFact {
   personId: string;
   kind: Exclude<MilestoneKind, 'no_show'>;
-  refType: 'channel' | 'event' | 'reading' | 'order' | 'person';
+  refType: 'channel' | 'event' | 'reading' | 'order' | 'person' | 'consultation';
   refId: string;
   atMs: number;
   /** The outbox event that carries the fact. */
@@ -250,4 +250,84 @@ export async function applyStageFact(
     );
   }
   return moved;
+}
+
+/**
+ * A task the system opens on the person's current follow-ups (e.g. an alert on a reading: "contact this
+ * person"), assigned to each record's owner, with its history row and `follow_up.task_added`. The title
+ * is what the owner reads: callers keep health data out of it.
+ */
+export async function addSystemTask(
+  trx: Kysely<Database>,
+  personId: string,
+  task: { kind: 'alert' | 'call'; title: string; dueAtMs: number; source: { type: string; id: string } },
+  atMs: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const f of await currentFollowUps(trx, personId)) {
+    const owner = await trx
+      .selectFrom('follow_ups')
+      .select('owner_id')
+      .where('id', '=', f.id)
+      .executeTakeFirstOrThrow();
+    const id = randomUUID();
+    await trx
+      .insertInto('follow_up_tasks')
+      .values({
+        id,
+        follow_up_id: f.id,
+        kind: task.kind,
+        title: task.title,
+        due_at_ms: task.dueAtMs,
+        assignee_id: owner.owner_id,
+        next_contact: 0,
+        done_at_ms: null,
+        done_by: null,
+        created_by: 'system',
+        created_at_ms: atMs,
+        updated_at_ms: atMs,
+      })
+      .execute();
+    const next = await trx
+      .selectFrom('follow_up_tasks')
+      .select((eb) => eb.fn.min<number>('due_at_ms').as('due'))
+      .where('follow_up_id', '=', f.id)
+      .where('done_at_ms', 'is', null)
+      .executeTakeFirst();
+    await trx
+      .updateTable('follow_ups')
+      .set({ next_due_at_ms: next?.due == null ? null : Number(next.due), updated_at_ms: atMs })
+      .where('id', '=', f.id)
+      .execute();
+    await writeHistory(trx, {
+      followUpId: f.id,
+      kind: 'task',
+      to: `${task.kind}:${id}`,
+      actorId: null,
+      sourceType: task.source.type,
+      sourceId: task.source.id,
+      atMs,
+    });
+    await appendEvent(
+      trx,
+      {
+        type: 'follow_up.task_added',
+        aggregateId: f.id,
+        payload: {
+          followUpId: f.id,
+          personId,
+          channelId: f.channelId,
+          taskId: id,
+          kind: task.kind,
+          dueAtMs: task.dueAtMs,
+          assigneeId: owner.owner_id,
+          nextContact: false,
+          by: null,
+        },
+      },
+      atMs,
+    );
+    ids.push(id);
+  }
+  return ids;
 }

@@ -16,8 +16,8 @@ export function isStage(s: string): s is Stage {
 }
 
 /**
- * Facts the system records that prove a stage. `consultation_booked` and `consultation_held` have their
- * place now and are wired when consultations exist; `order_paid` is wired (the `order.paid` event).
+ * Facts the system records that prove a stage: `order_paid` (the `order.paid` event),
+ * `consultation_booked` (`consultation.booked`) and `consultation_held` (`consultation.consulted`).
  */
 export type StageFact = 'order_paid' | 'consultation_booked' | 'consultation_held';
 
@@ -46,5 +46,7 @@ export const MILESTONE_KINDS = [
   'first_order',
   'paid',
   'referred',
+  'booked',
+  'consulted',
 ] as const;
 export type MilestoneKind = (typeof MILESTONE_KINDS)[number];

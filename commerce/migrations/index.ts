@@ -20,6 +20,8 @@ import * as m0016 from './0016-person-locale.ts';
 import * as m0017 from './0017-follow-ups.ts';
 import * as m0018 from './0018-outbox-sequencer.ts';
 import * as m0021 from './0021-public-lineup.ts';
+import * as m0023 from './0023-experts.ts';
+import * as m0024 from './0024-reading-alerts.ts';
 import * as m0025 from './0025-order-placement-function.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -42,5 +44,7 @@ export const migrations: Record<string, Migration> = {
   '0017-follow-ups': m0017,
   '0018-outbox-sequencer': m0018,
   '0021-public-lineup': m0021,
+  '0023-experts': m0023,
+  '0024-reading-alerts': m0024,
   '0025-order-placement-function': m0025,
 };

@@ -4,7 +4,7 @@ import { VitaliveError } from '../../protocols/index.ts';
 import type { OrderStatus, OrdersTable, ProviderName } from './tables.ts';
 
 export type Fulfilment =
-  | { method: 'pickup'; clinic: string }
+  | { method: 'pickup'; clinic?: string | undefined; clinicId?: string | undefined }
   | {
       method: 'delivery';
       address: {

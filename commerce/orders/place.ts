@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { isVitaliveError, VitaliveError } from '../../protocols/index.ts';
+import { pickupAtClinic } from '../experts/clinics.ts';
 import type { NewDomainEvent } from '../outbox.ts';
 import type { Actor } from '../people/person-model.ts';
 import { uniqueViolation } from '../people/unique-violation.ts';
@@ -163,6 +164,8 @@ export class Placement {
     const { gate } = this.#ctx;
     const db = this.#sql;
     const provider = this.#provider(input.provider);
+    if (input.fulfilment.method === 'pickup' && input.fulfilment.clinicId)
+      input = { ...input, fulfilment: await pickupAtClinic(this.#ctx.store.db, input.fulfilment.clinicId) };
     // Limits before the gate: a request that can never become an order takes no units from it. The
     // transaction checks them again (the authoritative, concurrent-safe check).
     if (allowance && allowance.held + input.quantity > allowance.limit)

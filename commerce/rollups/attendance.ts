@@ -1,7 +1,7 @@
 // Offline-event stages as they arrive: invitations, check-ins and device tests. A reading that carries
 // a person's member code and a known event id counts as attendance (same key as a door check-in) and
 // as a test at that event; every test also becomes the person's latest test for purchase attribution.
-import { firstTime } from './counters.ts';
+import { dayOf, firstTime } from './counters.ts';
 import { activate, channelStage } from './milestones.ts';
 import type { RollupBatch } from './rollup-batch.ts';
 
@@ -59,6 +59,21 @@ export async function attended(
   const channelId = await eventChannel(b, eventId, personId);
   b.counters.add('event_funnel', { event_id: eventId, channel_id: channelId }, { attended: 1 });
   await channelStage(b, personId, (await b.person(personId)).channelId, 'first_attended_at_ms', atMs);
+}
+
+/**
+ * A consultation held: counted once per person in their channel's day bucket, and once per person for
+ * the event of their latest test (the event that led them to the expert).
+ */
+export async function consulted(b: RollupBatch, personId: string, atMs: number): Promise<void> {
+  const { channelId } = await b.person(personId);
+  if (await firstTime(b.trx, `c:${channelId}`, 'consulted', personId))
+    b.counters.add('channel_daily', { channel_id: channelId, day: dayOf(atMs) }, { consulted: 1 });
+  const eventId = (await b.milestones(personId)).last_test_event_id;
+  if (eventId && (await firstTime(b.trx, `e:${eventId}`, 'consulted', personId))) {
+    const ch = await eventChannel(b, eventId, personId);
+    b.counters.add('event_funnel', { event_id: eventId, channel_id: ch }, { consulted: 1 });
+  }
 }
 
 export interface TestEvent {

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { EventConsumer } from '../events/index.ts';
 import type { DomainEvent } from '../outbox.ts';
 import type { Database } from '../schema.ts';
-import { attended, channelInvited, eventInvited, tested } from './attendance.ts';
+import { attended, channelInvited, consulted, eventInvited, tested } from './attendance.ts';
 import { dayOf } from './counters.ts';
 import { orderPaid, orderRefunded } from './purchases.ts';
 import { RollupBatch } from './rollup-batch.ts';
@@ -96,6 +96,10 @@ export function conversionRollupConsumer(opts: ConversionRollupOptions): EventCo
           eventId: str(e, 'eventId'),
           measuredAtMs: num(e, 'measuredAtMs') || at,
         });
+        return;
+      }
+      case 'consultation.consulted': {
+        if (personId) await consulted(b, personId, at);
         return;
       }
       case 'order.paid': {

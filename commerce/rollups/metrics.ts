@@ -197,6 +197,7 @@ function emptyFunnel(channelId: string): ChannelFunnel {
     invited: 0,
     attended: 0,
     tested: 0,
+    consulted: 0,
     bought: 0,
     ordersPaid: 0,
     refunds: 0,

@@ -16,6 +16,8 @@ export interface ChannelFunnel {
   invited: number;
   attended: number;
   tested: number;
+  /** People whose first consultation was held (between tested and bought). */
+  consulted: number;
   bought: number;
   ordersPaid: number;
   refunds: number;
@@ -32,6 +34,7 @@ const FUNNEL_SUMS = [
   'invited',
   'attended',
   'tested',
+  'consulted',
   'bought',
   'orders_paid',
   'refunds',
@@ -50,6 +53,7 @@ function toFunnel(channelId: string, r: SumRow | undefined): ChannelFunnel {
     invited: n('invited'),
     attended: n('attended'),
     tested: n('tested'),
+    consulted: n('consulted'),
     bought: n('bought'),
     ordersPaid: n('orders_paid'),
     refunds: n('refunds'),

@@ -12,6 +12,8 @@ export interface ChannelDailyTable {
   invited: N;
   attended: N;
   tested: N;
+  /** First consultation held (0023-experts). */
+  consulted: N;
   activated: N;
   bought: N;
   retained30: N;
@@ -30,6 +32,8 @@ export interface EventFunnelTable {
   invited: N;
   attended: N;
   tested: N;
+  /** First consultation held after testing at the event (0023-experts). */
+  consulted: N;
   bought: N;
   orders_paid: N;
   refunds: N;

@@ -100,6 +100,7 @@ export function commerceOptions(config: PlatformConfig, adapters: CommerceAdapte
     sales: salesOptions(config.sales),
     ledger: config.ledger,
     attributionWindowMs: config.metrics.attributionWindowDays * DAY_MS,
+    consultations: config.consultations,
   };
 }
 

@@ -7,9 +7,12 @@ import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
 import type { OrderPlacement } from '../order-placement.ts';
 import type { PosterService } from '../posters/poster-service.ts';
+import { alertRuleRoutes } from './alert-rules.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
+import { clinicExpertRoutes } from './clinics-experts.ts';
+import { consultationRoutes } from './consultations.ts';
 import { followUpRoutes } from './follow-ups.ts';
 import { goalRuleRoutes } from './goal-rules.ts';
 import { ledgerRoutes } from './ledger.ts';
@@ -74,5 +77,9 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     // Follow-ups (filled from facts by commerce's consumer) and payout runs
     await followUpRoutes(scope, { followUps: commerce.followUps, guards });
     await payoutRunRoutes(scope, { ledger: commerce.ledger, guards });
+    // Clinics, experts, consultations and alerts on readings
+    await clinicExpertRoutes(scope, { commerce, guards });
+    await consultationRoutes(scope, { commerce, guards });
+    await alertRuleRoutes(scope, { alertRules: commerce.alertRules, guards });
   });
 }

@@ -25,7 +25,7 @@ import {
 import { ViewerIds } from './live/viewer-ids.ts';
 import { ViewerPresence } from './live/viewer-presence.ts';
 import type { DeviceFigures, LiveSessionInfo } from './staff/figures.ts';
-import { registerStaffNamespace } from './staff/namespace.ts';
+import { registerStaffNamespace, staffAlertFanout } from './staff/namespace.ts';
 import type { BucketSpec } from './token-bucket.ts';
 import { createCounters, type SocketCounters } from './validate.ts';
 
@@ -95,7 +95,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
   staff.use(
     socketAuth(deps.tokens, {
       required: true,
-      roles: ['staff', 'admin', 'channel_manager'],
+      roles: ['staff', 'admin', 'channel_manager', 'expert'],
       access,
       counters,
     }),
@@ -175,7 +175,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
   return {
     counters,
     presence,
-    consumers: [liveFanout(live, host), accessRevocation(deps.io)],
+    consumers: [liveFanout(live, host), accessRevocation(deps.io), staffAlertFanout(staff)],
     close() {
       closing ??= (async () => {
         staffStream.close();

@@ -4,6 +4,7 @@ export * from './auth.ts';
 export * from './catalog.ts';
 export * from './channels.ts';
 export * from './common.ts';
+export * from './experts.ts';
 export * from './follow-ups.ts';
 export * from './goal-rules.ts';
 export * from './ledger.ts';

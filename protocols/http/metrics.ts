@@ -24,6 +24,7 @@ export const ChannelFunnelSchema = Type.Object({
   invited: Int,
   attended: Int,
   tested: Int,
+  consulted: Int,
   bought: Int,
   ordersPaid: Int,
   refunds: Int,

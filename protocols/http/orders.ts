@@ -5,7 +5,12 @@ import { Id, Nullable, NullableMs, PageQuery } from './common.ts';
 
 const Line = (max: number) => Type.String({ minLength: 1, maxLength: max });
 export const FulfilmentSchema = Type.Union([
-  Type.Object({ method: Type.Literal('pickup'), clinic: Line(120) }, { additionalProperties: false }),
+  // Pickup names a clinic record (clinicId, from GET /api/clinics) or, as older clients do, the clinic as
+  // free text; with clinicId the order keeps the clinic's name in `clinic` too.
+  Type.Object(
+    { method: Type.Literal('pickup'), clinic: Type.Optional(Line(120)), clinicId: Type.Optional(Id) },
+    { additionalProperties: false, minProperties: 2 },
+  ),
   Type.Object(
     {
       method: Type.Literal('delivery'),

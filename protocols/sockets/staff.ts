@@ -76,9 +76,24 @@ export interface StaffFigures {
   payments?: { orphaned: number };
 }
 
+/**
+ * An alert on a reading, sent only to the people the rule names: the person's experts and the staff of
+ * their clinics. The metric and the rule's message, never the value.
+ */
+export interface StaffAlertFrame {
+  alertId: string;
+  personId: string;
+  metric: string;
+  severity: 'info' | 'warning' | 'urgent';
+  message: string;
+  /** When the reading reached the platform (epoch ms). */
+  recordedAtMs: number;
+}
+
 export interface StaffServerToClient {
   'staff:snapshot': (figures: StaffFigures) => void;
   'staff:update': (figures: StaffFigures) => void;
+  'staff:alert': (alert: StaffAlertFrame) => void;
 }
 
 /** Clients send nothing on /staff; anything they send is counted as an unknown event. */

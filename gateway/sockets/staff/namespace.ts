@@ -1,7 +1,8 @@
 // The /staff namespace: staff, admins and channel managers get a snapshot on connect and then updates
 // at most every 500 ms (conversion figures are re-read only when an event consumer has moved on). A
 // channel manager's sockets only ever receive figures computed from their own channels' rows
-// (audiences.ts). Clients send no events: handlers/ holds the connection and the tick.
+// (audiences.ts). Experts get no figures, only alerts on the people who booked them (alerts.ts).
+// Clients send no events: handlers/ holds the connection and the tick.
 import type { SocketHandler } from '../validate.ts';
 import { dispatcher } from '../validate.ts';
 import { StaffAudiences } from './audiences.ts';
@@ -9,6 +10,7 @@ import { connectionHandler } from './handlers/connection.ts';
 import { tickHandler } from './handlers/tick.ts';
 import type { StaffNamespaceDeps, StaffSocket } from './types.ts';
 
+export { staffAlertFanout } from './alerts.ts';
 export type { StaffNamespaceDeps, StaffSources } from './types.ts';
 
 export interface StaffStream {

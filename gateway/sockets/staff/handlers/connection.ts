@@ -1,5 +1,7 @@
 // A /staff socket connects: it joins its audience's room and gets a snapshot of that audience's
-// figures at once (updates follow from the tick). A failure lets the socket go; it reconnects.
+// figures at once (updates follow from the tick); every socket also joins its person's alert room.
+// A failure lets the socket go; it reconnects.
+import { alertRoom } from '../alerts.ts';
 import type { StaffAudiences } from '../audiences.ts';
 import { isStaff, managerRoom, STAFF_ROOM } from '../audiences.ts';
 import type { StaffNamespaceDeps, StaffSocket } from '../types.ts';
@@ -8,6 +10,7 @@ export function connectionHandler(deps: StaffNamespaceDeps, audiences: StaffAudi
   return async (socket: StaffSocket): Promise<void> => {
     const principal = socket.data.principal!;
     try {
+      await socket.join(alertRoom(principal.personId));
       if (isStaff(principal)) {
         await socket.join(STAFF_ROOM);
         socket.emit(
@@ -16,6 +19,8 @@ export function connectionHandler(deps: StaffNamespaceDeps, audiences: StaffAudi
         );
         return;
       }
+      // An expert who manages no channel: alerts only, no figures.
+      if (!principal.roles.includes('channel_manager')) return;
       const channels = new Set(await deps.sources.channelsManagedBy(principal.personId));
       audiences.managers.set(principal.personId, channels);
       await socket.join(managerRoom(principal.personId));

@@ -53,7 +53,7 @@ export function BuyDialog({ card, codes, onClose, place }: BuyDialogProps) {
   const session = useSession();
   const start = remembered();
   const [method, setMethod] = useState<Fulfilment['method']>(start.method);
-  const [clinic, setClinic] = useState(start.method === 'pickup' ? start.clinic : '');
+  const [clinic, setClinic] = useState(start.method === 'pickup' ? (start.clinic ?? '') : '');
   const [address, setAddress] = useState(
     start.method === 'delivery' ? { ...emptyAddress, ...start.address } : emptyAddress,
   );

@@ -1,10 +1,13 @@
-// The member page, /me: my codes as QR, referral link, credit, readings over time, orders, how we reach
-// me (language, time zone, channel, marketing consent) and privacy settings. A visitor with ?ref=CODE
-// (a friend's link) gets the registration form with that code.
+// The member page, /me: my codes as QR, referral link, credit, readings over time, orders, expert
+// consultations (book, mine, recommended products), how we reach me (language, time zone, channel,
+// marketing consent) and privacy settings. A visitor with ?ref=CODE (a friend's link) gets the
+// registration form with that code.
 import '../common/styles.css';
 import './me.css';
+import { useState } from 'preact/hooks';
 import { Header, startApp } from '../common/app-shell.tsx';
 import { AuthForms, useSession } from '../common/auth-ui.tsx';
+import { BookingPanel, MyConsultationsPanel, RecommendedPanel } from './consultations.tsx';
 import { tm } from './messages.ts';
 import { Codes, ConsentsPanel, CreditPanel, OrdersPanel, ReadingsPanel } from './panels.tsx';
 import { ProfilePanel } from './profile-panel.tsx';
@@ -14,6 +17,7 @@ const codes = { referralCode: query.get('ref') ?? undefined, channelCode: query.
 
 function MeApp() {
   const session = useSession();
+  const [booked, setBooked] = useState(0);
   return (
     <>
       <Header title={tm('title')} auth={codes} />
@@ -30,6 +34,9 @@ function MeApp() {
             <ReadingsPanel />
             <OrdersPanel />
             <ProfilePanel person={session.person} />
+            <RecommendedPanel version={booked} />
+            <BookingPanel onBooked={() => setBooked((n) => n + 1)} />
+            <MyConsultationsPanel version={booked} />
             <ConsentsPanel person={session.person} />
           </div>
         )}

@@ -11,9 +11,12 @@ import { AuthForms, useSession } from '../common/auth-ui.tsx';
 import { CatalogPage } from './catalog.tsx';
 import { tk } from './catalog-messages.ts';
 import { ChannelsPage } from './channels.tsx';
+import { AlertRulesPage, ClinicsPage } from './clinics.tsx';
 import { Dashboard } from './dashboard.tsx';
 import { DevicesPage } from './devices.tsx';
 import { EventsPage } from './events.tsx';
+import { ExpertPage } from './expert.tsx';
+import { tx } from './experts-messages.ts';
 import { FollowUpsPage } from './follow-ups.tsx';
 import { tf } from './follow-ups-messages.ts';
 import { GoalsPage } from './goals.tsx';
@@ -46,6 +49,9 @@ const ROUTES: Route[] = [
   { path: '/staff/catalog', label: () => tk('navCatalog'), page: CatalogPage, roles: STAFF },
   { path: '/staff/sessions', label: () => tk('navSessions'), page: SessionsPage, roles: STAFF },
   { path: '/staff/goals', label: () => tg('navGoals'), page: GoalsPage, roles: STAFF },
+  { path: '/staff/clinics', label: () => tx('navClinics'), page: ClinicsPage, roles: STAFF },
+  { path: '/staff/alerts', label: () => tx('navAlerts'), page: AlertRulesPage, roles: STAFF },
+  { path: '/staff/expert', label: () => tx('navExpert'), page: ExpertPage, roles: ['expert'] },
 ];
 
 function usePath(): [string, (p: string) => void] {
