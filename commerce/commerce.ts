@@ -12,6 +12,7 @@ import { FollowUps, followUpConsumer } from './followups/index.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { LedgerRules } from './ledger/rules.ts';
 import { LedgerSweeper } from './ledger/sweeper.ts';
+import { DEFAULT_DELIVERY, DEFAULT_SCHEDULER, Messaging, type MessagingOptions } from './messaging/messaging.ts';
 import { Orders } from './orders/orders.ts';
 import type { PaymentProvider, WebhookProvider } from './orders/payments.ts';
 import { LocalStockGate, RedisStockGate, type StockGate } from './orders/stock-gate.ts';
@@ -64,6 +65,8 @@ export interface CommerceOptions {
   ledger: Partial<LedgerRules> & { sweepPeriodMs: number };
   /** A purchase paid this long after a device test is attributed to the test and its event, in ms. */
   attributionWindowMs: number;
+  /** Queued messages: delivery, scheduler and channel adapters. @default no channels (nothing is sent) */
+  messaging?: MessagingOptions | undefined;
 }
 
 /** Commerce's outbox consumers; the composition root subscribes them with the other rooms' consumers. */
@@ -73,6 +76,8 @@ export interface CommerceConsumers {
   conversionRollups: EventConsumer;
   /** Follow-up records, milestones and stages from facts. */
   followUps: EventConsumer;
+  /** Messages and scheduled reminders from facts (orders, sessions, events, tasks, credit). */
+  messaging: EventConsumer;
 }
 
 export interface Commerce {
@@ -96,6 +101,8 @@ export interface Commerce {
   readonly goalRules: GoalRules;
   /** Follow-ups per person and channel, trial results. */
   readonly followUps: FollowUps;
+  /** Profiles, live reminders, the message queue, its worker and the durable scheduler. */
+  readonly messaging: Messaging;
   /** The staff stream's figures. */
   readonly dashboard: Dashboard;
   /** Who a person is now (roles, revocation) and which channels they manage, for privileged sockets. */
@@ -148,6 +155,12 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
     credit: ledger,
   });
   const channels = peopleChannelResolver();
+  const messaging = new Messaging(store, {
+    logger,
+    nodeId,
+    options: options.messaging ?? { delivery: DEFAULT_DELIVERY, scheduler: DEFAULT_SCHEDULER, senders: {} },
+    triggers: { payUrl: s.webhook?.checkoutUrl?.bind(s.webhook) },
+  });
   return {
     store: handle,
     events,
@@ -164,6 +177,7 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
     metrics: new Metrics(store),
     goalRules: new GoalRules(store),
     followUps: new FollowUps(store),
+    messaging,
     dashboard: new Dashboard(store),
     access: {
       of: (personId) => personAccess(store, personId),
@@ -177,6 +191,8 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
       conversionRollups: conversionRollupConsumer({ attributionWindowMs: options.attributionWindowMs }),
       // Follow-up records move with the facts, exactly once (one process of the cluster).
       followUps: followUpConsumer(),
+      // Messages and jobs commit with the position: once per event and recipient.
+      messaging: messaging.consumer,
     },
     sweepers: {
       orders: new Sweeper({

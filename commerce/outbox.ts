@@ -61,7 +61,9 @@ export type DomainEventType =
   | 'follow_up.task_done'
   | 'follow_up.task_undone'
   | 'payout_run.created'
-  | 'payout_run.paid';
+  | 'payout_run.paid'
+  | 'ledger.credited'
+  | 'ledger.released';
 
 export interface NewDomainEvent {
   type: DomainEventType;

@@ -97,6 +97,12 @@ export const ERRORS = {
   PAYOUT_RUN_EMPTY: { status: 409, message: 'Nothing is available to pay out up to {toMs}' },
   PAYOUT_RUN_ALREADY_PAID: { status: 409, message: 'Payout run {runId} was already marked paid' },
 
+  // Messaging
+  UNSUBSCRIBE_LINK_INVALID: { status: 400, message: 'This unsubscribe link is not valid' },
+  INBOUND_SIGNATURE_INVALID: { status: 401, message: 'Inbound message rejected: {reason}' },
+  WECHAT_AUTH_FAILED: { status: 502, message: 'WeChat did not accept the authorisation: {reason}' },
+  LIVE_REMINDER_CLOSED: { status: 409, message: 'Live session {sessionId} is {state}; reminders are closed' },
+
   // Live (socket.io)
   LIVE_NOT_JOINED: { status: 409, message: 'Join live session {sessionId} first' },
   CHAT_MUTED: { status: 403, message: 'You are muted in this live session' },

@@ -1,5 +1,5 @@
 // The one table of outbox consumers a gateway process subscribes, in delivery order: commerce's own
-// (ledger, live funnel, conversion rollups, follow-ups), media rooms following their sessions, and the real-time
+// (ledger, live funnel, conversion rollups, follow-ups, messaging), media rooms following their sessions, and the real-time
 // fan-out and access revocation of the socket namespaces. Nothing else subscribes.
 import type { Commerce, EventBus, EventConsumer } from '../../commerce/index.ts';
 import { mediaRoomsFollowSessions } from '../live-media.ts';
@@ -23,6 +23,7 @@ export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
     consumers.liveFunnel,
     consumers.conversionRollups,
     consumers.followUps,
+    consumers.messaging,
   ];
 }
 
