@@ -54,11 +54,24 @@ export {
   shareOf,
 } from './ledger/index.ts';
 export {
+  type ChannelSender,
+  DEFAULT_DELIVERY,
+  DEFAULT_SCHEDULER,
+  type Delivery,
+  type DeliveryChannel,
   type MessageKind,
   type Messenger,
+  Messaging,
+  type MessagingOptions,
   type OutgoingMessage,
   silentMessenger,
+  unsubscribeToken,
 } from './messaging/index.ts';
+export { DeliveryWorker } from './messaging/delivery-worker.ts';
+export { chooseChannel, quietUntil, retryDelayMs } from './messaging/policy.ts';
+export { JobRunner } from './messaging/scheduler.ts';
+export { jobHandlers, messagingConsumer } from './messaging/triggers.ts';
+export { enqueue } from './messaging/queue.ts';
 export {
   countOrphanedPayments,
   type Fulfilment,
