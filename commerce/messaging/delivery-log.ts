@@ -27,9 +27,8 @@ export interface LogFilter {
   personId?: string | undefined;
   kind?: string | undefined;
   status?: MessageStatus | undefined;
-  /** 1-based. */
-  page: number;
-  pageSize: number;
+  limit: number;
+  offset: number;
 }
 
 export interface KindFigures {
@@ -62,7 +61,7 @@ export class DeliveryLog {
     if (f.kind) q = q.where('kind', '=', f.kind);
     if (f.status) q = q.where('status', '=', f.status);
     const [rows, count] = await Promise.all([
-      q.selectAll().orderBy('id', 'desc').limit(f.pageSize).offset((f.page - 1) * f.pageSize).execute(),
+      q.selectAll().orderBy('id', 'desc').limit(f.limit).offset(f.offset).execute(),
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return {

@@ -12,7 +12,11 @@ import {
   createCommerce,
   DAY_MS,
   type EventBus,
+  type ChannelSenders,
+  DEFAULT_DELIVERY,
+  DEFAULT_SCHEDULER,
   type Messenger,
+  type MessagingOptions,
   manualProvider,
   openStore,
   type PeopleOptions,
@@ -85,6 +89,36 @@ export interface CommerceAdapters {
   events?: EventBus | undefined;
   /** Tests pin the clock and codes. */
   people?: Pick<PeopleOptions, 'now' | 'codes'> | undefined;
+  /** Channel adapters for queued messages (see gateway/messaging/senders.ts); absent → none (nothing sent). */
+  senders?: ChannelSenders | undefined;
+  /** Signs unsubscribe links when MESSAGE_SIGNING_SECRET is unset (derived from the access-token key). */
+  messagingSecret?: string | undefined;
+}
+
+/** Delivery, retries, rates, quiet hours and the scheduler from the configuration. */
+export function messagingOptions(
+  config: PlatformConfig,
+  senders: ChannelSenders,
+  fallbackSecret: string | undefined,
+): MessagingOptions {
+  const m = config.messaging;
+  return {
+    senders,
+    delivery: {
+      ...DEFAULT_DELIVERY,
+      maxAttempts: m.maxAttempts,
+      retryBaseMs: m.retryBaseMs,
+      retryMaxMs: m.retryMaxMs,
+      ratePerSecond: m.ratePerSecond,
+      quietHours: { startMin: m.quietStartMin, endMin: m.quietEndMin },
+      batch: m.batch,
+      leaseMs: m.leaseMs,
+      pollMs: m.pollMs,
+      publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.http.port.port}`,
+      unsubscribeSecret: m.signingSecret ?? fallbackSecret ?? DEFAULT_DELIVERY.unsubscribeSecret,
+    },
+    scheduler: { ...DEFAULT_SCHEDULER, pollMs: m.pollMs },
+  };
 }
 
 export function commerceOptions(config: PlatformConfig, adapters: CommerceAdapters): CommerceOptions {
@@ -100,6 +134,7 @@ export function commerceOptions(config: PlatformConfig, adapters: CommerceAdapte
     sales: salesOptions(config.sales),
     ledger: config.ledger,
     attributionWindowMs: config.metrics.attributionWindowDays * DAY_MS,
+    messaging: messagingOptions(config, adapters.senders ?? {}, adapters.messagingSecret),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Commerce } from '../../commerce/index.ts';
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
+import type { WechatClient } from '../messaging/wechat.ts';
 import type { OrderPlacement } from '../order-placement.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
@@ -14,6 +15,7 @@ import { goalRuleRoutes } from './goal-rules.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
+import { messagingRoutes } from './messaging.ts';
 import { metricsRoutes } from './metrics.ts';
 import { offlineEventRoutes } from './offline-events.ts';
 import { orderRoutes } from './orders.ts';
@@ -33,6 +35,8 @@ export interface RouteDeps {
   placement: OrderPlacement;
   /** Readings: the embedded edge's device admin (undefined → device routes answer 503). */
   devices?: DeviceAdminPort | undefined;
+  /** The WeChat official account, when configured (binding a person's WeChat). */
+  wechat?: WechatClient | undefined;
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -68,5 +72,12 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     // Follow-ups (filled from facts by commerce's consumer) and payout runs
     await followUpRoutes(scope, { followUps: commerce.followUps, guards });
     await payoutRunRoutes(scope, { ledger: commerce.ledger, guards });
+    // Messages: profiles, reminders, the delivery log, unsubscribe and inbound SMS
+    await messagingRoutes(scope, {
+      messaging: commerce.messaging,
+      guards,
+      wechat: deps.wechat,
+      smsInboundSecret: deps.config.messaging.smsInboundSecret,
+    });
   });
 }

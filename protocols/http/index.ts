@@ -12,3 +12,4 @@ export * from './offline-events.ts';
 export * from './orders.ts';
 export * from './people.ts';
 export * from './readings.ts';
+export * from './messaging.ts';
