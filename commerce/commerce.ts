@@ -12,7 +12,12 @@ import { FollowUps, followUpConsumer } from './followups/index.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { LedgerRules } from './ledger/rules.ts';
 import { LedgerSweeper } from './ledger/sweeper.ts';
-import { DEFAULT_DELIVERY, DEFAULT_SCHEDULER, Messaging, type MessagingOptions } from './messaging/messaging.ts';
+import {
+  DEFAULT_DELIVERY,
+  DEFAULT_SCHEDULER,
+  Messaging,
+  type MessagingOptions,
+} from './messaging/messaging.ts';
 import { Orders } from './orders/orders.ts';
 import type { PaymentProvider, WebhookProvider } from './orders/payments.ts';
 import { LocalStockGate, RedisStockGate, type StockGate } from './orders/stock-gate.ts';

@@ -49,7 +49,12 @@ export type {
   Scheduler,
   SchedulerOptions,
 } from './messaging/index.ts';
-export { CHANNELS as DELIVERY_CHANNELS, DEFAULT_DELIVERY, DEFAULT_SCHEDULER, KINDS as MESSAGE_KINDS } from './messaging/index.ts';
+export {
+  CHANNELS as DELIVERY_CHANNELS,
+  DEFAULT_DELIVERY,
+  DEFAULT_SCHEDULER,
+  KINDS as MESSAGE_KINDS,
+} from './messaging/index.ts';
 export {
   manualProvider,
   type OrderCounters,

@@ -53,6 +53,7 @@ export {
   type StatementRow,
   shareOf,
 } from './ledger/index.ts';
+export { DeliveryWorker } from './messaging/delivery-worker.ts';
 export {
   type ChannelSender,
   DEFAULT_DELIVERY,
@@ -60,18 +61,17 @@ export {
   type Delivery,
   type DeliveryChannel,
   type MessageKind,
-  type Messenger,
   Messaging,
   type MessagingOptions,
+  type Messenger,
   type OutgoingMessage,
   silentMessenger,
   unsubscribeToken,
 } from './messaging/index.ts';
-export { DeliveryWorker } from './messaging/delivery-worker.ts';
 export { chooseChannel, quietUntil, retryDelayMs } from './messaging/policy.ts';
+export { enqueue } from './messaging/queue.ts';
 export { JobRunner } from './messaging/scheduler.ts';
 export { jobHandlers, messagingConsumer } from './messaging/triggers.ts';
-export { enqueue } from './messaging/queue.ts';
 export {
   countOrphanedPayments,
   type Fulfilment,

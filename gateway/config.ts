@@ -697,7 +697,11 @@ export function loadConfig(env: Env): PlatformConfig {
   };
 }
 
-function secretOf(env: Env, key: 'MESSAGE_SIGNING_SECRET' | 'SMS_INBOUND_SECRET', min: number): string | undefined {
+function secretOf(
+  env: Env,
+  key: 'MESSAGE_SIGNING_SECRET' | 'SMS_INBOUND_SECRET',
+  min: number,
+): string | undefined {
   const value = str(env, key);
   if (value !== undefined && value.length < min)
     throw new VitaliveError('CONFIG_INVALID', { key, reason: `at least ${min} characters` });
@@ -708,7 +712,8 @@ function secretOf(env: Env, key: 'MESSAGE_SIGNING_SECRET' | 'SMS_INBOUND_SECRET'
 function quietHours(env: Env): [number, number] {
   const raw = str(env, 'MESSAGE_QUIET_HOURS')!;
   const m = /^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(raw.trim());
-  if (!m) throw new VitaliveError('CONFIG_INVALID', { key: 'MESSAGE_QUIET_HOURS', reason: 'expected HH:MM-HH:MM' });
+  if (!m)
+    throw new VitaliveError('CONFIG_INVALID', { key: 'MESSAGE_QUIET_HOURS', reason: 'expected HH:MM-HH:MM' });
   return [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])];
 }
 

@@ -125,7 +125,8 @@ export async function postEarnings(
       },
       nowMs,
     );
-    if (posted && amountMinor > 0) await creditedEvent(trx, orderId, referrer.id, amountMinor, order.currency, nowMs);
+    if (posted && amountMinor > 0)
+      await creditedEvent(trx, orderId, referrer.id, amountMinor, order.currency, nowMs);
   }
   const channelId = await channelAt(trx, order.person_id, paidAtMs);
   const channel = channelId

@@ -138,7 +138,10 @@ export class DeliveryWorker {
     if (!p || !isQueuedKind(m.kind)) return { status: 'suppressed', lastError: 'unknown person or kind' };
     const promotional = Number(m.promotional) === 1;
     if (promotional && Number(p.consent_marketing) !== 1) {
-      logger.info({ messageId: m.id, kind: m.kind, personId: p.id }, 'message suppressed: no marketing consent');
+      logger.info(
+        { messageId: m.id, kind: m.kind, personId: p.id },
+        'message suppressed: no marketing consent',
+      );
       return { status: 'suppressed', lastError: 'no marketing consent' };
     }
     const zone = validTimeZone(p.time_zone);
@@ -159,7 +162,10 @@ export class DeliveryWorker {
       available,
     );
     if (!target) {
-      logger.info({ messageId: m.id, kind: m.kind, personId: p.id }, 'message suppressed: no reachable contact');
+      logger.info(
+        { messageId: m.id, kind: m.kind, personId: p.id },
+        'message suppressed: no reachable contact',
+      );
       return { status: 'suppressed', lastError: 'no reachable contact' };
     }
     const locale = chooseLocale(p.locale);
@@ -195,7 +201,10 @@ export class DeliveryWorker {
     } catch (err) {
       const error = (err as Error).message;
       const final = attempts >= options.maxAttempts;
-      logger.warn({ messageId: m.id, kind: m.kind, channel: target.channel, attempts, err: error, final }, 'message attempt failed');
+      logger.warn(
+        { messageId: m.id, kind: m.kind, channel: target.channel, attempts, err: error, final },
+        'message attempt failed',
+      );
       return {
         status: final ? 'failed' : 'queued',
         channel: target.channel,

@@ -52,8 +52,14 @@ export const KINDS = {
         subject: `Live now: ${s(p.title)}`,
         text: `"${s(p.title)}" is live now. You asked to be reminded.${link(p.url)}`,
       }),
-      'zh-Hans': (p) => ({ subject: `正在直播：${s(p.title)}`, text: `您预约的直播「${s(p.title)}」已开播。${link(p.url)}` }),
-      'zh-Hant': (p) => ({ subject: `正在直播：${s(p.title)}`, text: `您預約的直播「${s(p.title)}」已開播。${link(p.url)}` }),
+      'zh-Hans': (p) => ({
+        subject: `正在直播：${s(p.title)}`,
+        text: `您预约的直播「${s(p.title)}」已开播。${link(p.url)}`,
+      }),
+      'zh-Hant': (p) => ({
+        subject: `正在直播：${s(p.title)}`,
+        text: `您預約的直播「${s(p.title)}」已開播。${link(p.url)}`,
+      }),
     },
   },
   event_invitation: {
@@ -110,15 +116,27 @@ export const KINDS = {
   order_paid: {
     promotional: false,
     text: {
-      en: (p, f) => ({ subject: 'Payment received', text: `We received ${f.money(n(p.amountMinor), s(p.currency))} for your order. Thank you.` }),
-      'zh-Hans': (p, f) => ({ subject: '付款成功', text: `您的订单已付款 ${f.money(n(p.amountMinor), s(p.currency))}，谢谢。` }),
-      'zh-Hant': (p, f) => ({ subject: '付款成功', text: `您的訂單已付款 ${f.money(n(p.amountMinor), s(p.currency))}，謝謝。` }),
+      en: (p, f) => ({
+        subject: 'Payment received',
+        text: `We received ${f.money(n(p.amountMinor), s(p.currency))} for your order. Thank you.`,
+      }),
+      'zh-Hans': (p, f) => ({
+        subject: '付款成功',
+        text: `您的订单已付款 ${f.money(n(p.amountMinor), s(p.currency))}，谢谢。`,
+      }),
+      'zh-Hant': (p, f) => ({
+        subject: '付款成功',
+        text: `您的訂單已付款 ${f.money(n(p.amountMinor), s(p.currency))}，謝謝。`,
+      }),
     },
   },
   order_fulfilled: {
     promotional: false,
     text: {
-      en: () => ({ subject: 'Your order is on its way', text: 'Your order has been shipped or is ready for pickup.' }),
+      en: () => ({
+        subject: 'Your order is on its way',
+        text: 'Your order has been shipped or is ready for pickup.',
+      }),
       'zh-Hans': () => ({ subject: '订单已发货', text: '您的订单已发货或可以自提。' }),
       'zh-Hant': () => ({ subject: '訂單已出貨', text: '您的訂單已出貨或可以自取。' }),
     },
@@ -130,32 +148,65 @@ export const KINDS = {
         subject: 'You earned referral credit',
         text: `A purchase you referred earned you ${f.money(n(p.amountMinor), s(p.currency))} of credit, available after the refund window.`,
       }),
-      'zh-Hans': (p, f) => ({ subject: '您获得了推荐积分', text: `您推荐的订单为您带来 ${f.money(n(p.amountMinor), s(p.currency))} 积分，退款期过后可用。` }),
-      'zh-Hant': (p, f) => ({ subject: '您獲得了推薦積分', text: `您推薦的訂單為您帶來 ${f.money(n(p.amountMinor), s(p.currency))} 積分，退款期過後可用。` }),
+      'zh-Hans': (p, f) => ({
+        subject: '您获得了推荐积分',
+        text: `您推荐的订单为您带来 ${f.money(n(p.amountMinor), s(p.currency))} 积分，退款期过后可用。`,
+      }),
+      'zh-Hant': (p, f) => ({
+        subject: '您獲得了推薦積分',
+        text: `您推薦的訂單為您帶來 ${f.money(n(p.amountMinor), s(p.currency))} 積分，退款期過後可用。`,
+      }),
     },
   },
   credit_available: {
     promotional: false,
     text: {
-      en: (p, f) => ({ subject: 'Your credit is available', text: `${f.money(n(p.amountMinor), s(p.currency))} of credit is now available to spend.` }),
-      'zh-Hans': (p, f) => ({ subject: '积分已可用', text: `${f.money(n(p.amountMinor), s(p.currency))} 积分现已可用。` }),
-      'zh-Hant': (p, f) => ({ subject: '積分已可用', text: `${f.money(n(p.amountMinor), s(p.currency))} 積分現已可用。` }),
+      en: (p, f) => ({
+        subject: 'Your credit is available',
+        text: `${f.money(n(p.amountMinor), s(p.currency))} of credit is now available to spend.`,
+      }),
+      'zh-Hans': (p, f) => ({
+        subject: '积分已可用',
+        text: `${f.money(n(p.amountMinor), s(p.currency))} 积分现已可用。`,
+      }),
+      'zh-Hant': (p, f) => ({
+        subject: '積分已可用',
+        text: `${f.money(n(p.amountMinor), s(p.currency))} 積分現已可用。`,
+      }),
     },
   },
   follow_up_task_due: {
     promotional: false,
     text: {
-      en: (p, f) => ({ subject: `Follow-up due: ${s(p.task)}`, text: `A follow-up task (${s(p.task)}) is due ${f.time(n(p.dueAtMs))}.${link(p.url)}` }),
-      'zh-Hans': (p, f) => ({ subject: `跟进任务到期：${s(p.task)}`, text: `跟进任务（${s(p.task)}）将于 ${f.time(n(p.dueAtMs))} 到期。${link(p.url)}` }),
-      'zh-Hant': (p, f) => ({ subject: `跟進任務到期：${s(p.task)}`, text: `跟進任務（${s(p.task)}）將於 ${f.time(n(p.dueAtMs))} 到期。${link(p.url)}` }),
+      en: (p, f) => ({
+        subject: `Follow-up due: ${s(p.task)}`,
+        text: `A follow-up task (${s(p.task)}) is due ${f.time(n(p.dueAtMs))}.${link(p.url)}`,
+      }),
+      'zh-Hans': (p, f) => ({
+        subject: `跟进任务到期：${s(p.task)}`,
+        text: `跟进任务（${s(p.task)}）将于 ${f.time(n(p.dueAtMs))} 到期。${link(p.url)}`,
+      }),
+      'zh-Hant': (p, f) => ({
+        subject: `跟進任務到期：${s(p.task)}`,
+        text: `跟進任務（${s(p.task)}）將於 ${f.time(n(p.dueAtMs))} 到期。${link(p.url)}`,
+      }),
     },
   },
   contact_code: {
     promotional: false,
     text: {
-      en: (p) => ({ subject: `Your Vitalive code: ${s(p.code)}`, text: `Your Vitalive code is ${s(p.code)}. It expires in ${s(p.minutes)} minutes.` }),
-      'zh-Hans': (p) => ({ subject: `您的 Vitalive 验证码：${s(p.code)}`, text: `您的 Vitalive 验证码是 ${s(p.code)}，${s(p.minutes)} 分钟内有效。` }),
-      'zh-Hant': (p) => ({ subject: `您的 Vitalive 驗證碼：${s(p.code)}`, text: `您的 Vitalive 驗證碼是 ${s(p.code)}，${s(p.minutes)} 分鐘內有效。` }),
+      en: (p) => ({
+        subject: `Your Vitalive code: ${s(p.code)}`,
+        text: `Your Vitalive code is ${s(p.code)}. It expires in ${s(p.minutes)} minutes.`,
+      }),
+      'zh-Hans': (p) => ({
+        subject: `您的 Vitalive 验证码：${s(p.code)}`,
+        text: `您的 Vitalive 验证码是 ${s(p.code)}，${s(p.minutes)} 分钟内有效。`,
+      }),
+      'zh-Hant': (p) => ({
+        subject: `您的 Vitalive 驗證碼：${s(p.code)}`,
+        text: `您的 Vitalive 驗證碼是 ${s(p.code)}，${s(p.minutes)} 分鐘內有效。`,
+      }),
     },
   },
 } satisfies Record<string, KindSpec>;
@@ -184,6 +235,11 @@ export function formatterFor(locale: MessageLocale, timeZone: string): Formatter
 }
 
 /** The subject and text of one message, in the reader's language and zone. */
-export function render(kind: QueuedKind, locale: MessageLocale, timeZone: string, params: MessageParams): MessageText {
+export function render(
+  kind: QueuedKind,
+  locale: MessageLocale,
+  timeZone: string,
+  params: MessageParams,
+): MessageText {
   return KINDS[kind].text[locale](params, formatterFor(locale, timeZone));
 }

@@ -33,7 +33,12 @@ export const DEFAULT_DELIVERY: DeliveryOptions = {
   unsubscribeSecret: 'development-only-unsubscribe-secret',
 };
 
-export const DEFAULT_SCHEDULER: SchedulerOptions = { pollMs: 1_000, leaseMs: 60_000, batch: 100, maxAttempts: 10 };
+export const DEFAULT_SCHEDULER: SchedulerOptions = {
+  pollMs: 1_000,
+  leaseMs: 60_000,
+  batch: 100,
+  maxAttempts: 10,
+};
 
 export class Messaging {
   readonly profiles: Profiles;
@@ -46,14 +51,23 @@ export class Messaging {
   readonly #runner: JobRunner;
   readonly #secret: string;
 
-  constructor(store: Store, deps: { logger: Logger; nodeId: string; options: MessagingOptions; triggers: TriggerOptions }) {
+  constructor(
+    store: Store,
+    deps: { logger: Logger; nodeId: string; options: MessagingOptions; triggers: TriggerOptions },
+  ) {
     const { options } = deps;
     const now = options.now ?? Date.now;
     this.#secret = options.delivery.unsubscribeSecret;
     this.profiles = new Profiles(store.db, now);
     this.liveReminders = new LiveReminders(store.db, now);
     this.log = new DeliveryLog(store.db, now);
-    this.#runner = new JobRunner({ db: store.background, logger: deps.logger, nodeId: deps.nodeId, options: options.scheduler, now });
+    this.#runner = new JobRunner({
+      db: store.background,
+      logger: deps.logger,
+      nodeId: deps.nodeId,
+      options: options.scheduler,
+      now,
+    });
     for (const [kind, handler] of Object.entries(jobHandlers)) this.#runner.handle(kind, handler);
     this.scheduler = this.#runner;
     this.worker = new DeliveryWorker({

@@ -39,7 +39,15 @@ export class Profiles {
   async get(personId: string): Promise<MessagingProfile> {
     const row = await this.#db
       .selectFrom('people')
-      .select(['id', 'locale', 'time_zone', 'preferred_channel', 'wechat_openid', 'consent_marketing', 'sms_opted_out_at_ms'])
+      .select([
+        'id',
+        'locale',
+        'time_zone',
+        'preferred_channel',
+        'wechat_openid',
+        'consent_marketing',
+        'sms_opted_out_at_ms',
+      ])
       .where('id', '=', personId)
       .executeTakeFirst();
     if (!row) throw new VitaliveError('NOT_FOUND', { what: 'Person' });
@@ -47,7 +55,9 @@ export class Profiles {
       personId: row.id,
       locale: messageLocaleOf(row.locale) ?? null,
       timeZone: row.time_zone ?? DEFAULT_TIME_ZONE,
-      preferredChannel: CHANNELS.includes(row.preferred_channel as DeliveryChannel) ? (row.preferred_channel as DeliveryChannel) : null,
+      preferredChannel: CHANNELS.includes(row.preferred_channel as DeliveryChannel)
+        ? (row.preferred_channel as DeliveryChannel)
+        : null,
       wechatBound: Boolean(row.wechat_openid),
       consentMarketing: Number(row.consent_marketing) === 1,
       smsOptedOut: row.sms_opted_out_at_ms != null,
@@ -60,11 +70,13 @@ export class Profiles {
     const set: Record<string, string | number | null> = {};
     if (patch.locale !== undefined) {
       const locale = messageLocaleOf(patch.locale);
-      if (!locale || locale !== patch.locale) throw new VitaliveError('VALIDATION_FAILED', { reason: 'locale is en, zh-Hans or zh-Hant' });
+      if (!locale || locale !== patch.locale)
+        throw new VitaliveError('VALIDATION_FAILED', { reason: 'locale is en, zh-Hans or zh-Hant' });
       set.locale = locale;
     }
     if (patch.timeZone !== undefined) {
-      if (!isTimeZone(patch.timeZone)) throw new VitaliveError('VALIDATION_FAILED', { reason: 'timeZone is not an IANA time zone' });
+      if (!isTimeZone(patch.timeZone))
+        throw new VitaliveError('VALIDATION_FAILED', { reason: 'timeZone is not an IANA time zone' });
       set.time_zone = patch.timeZone;
     }
     if (patch.preferredChannel !== undefined) {
@@ -79,7 +91,11 @@ export class Profiles {
       if (patch.consentMarketing) set.sms_opted_out_at_ms = null;
     }
     if (Object.keys(set).length > 0) {
-      const res = await this.#db.updateTable('people').set({ ...set, updated_at_ms: now }).where('id', '=', personId).executeTakeFirst();
+      const res = await this.#db
+        .updateTable('people')
+        .set({ ...set, updated_at_ms: now })
+        .where('id', '=', personId)
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new VitaliveError('NOT_FOUND', { what: 'Person' });
     }
     return this.get(personId);
@@ -89,14 +105,27 @@ export class Profiles {
   async bindWechat(personId: string, openid: string): Promise<MessagingProfile> {
     const now = this.#now();
     await this.#db.transaction().execute(async (trx) => {
-      await trx.updateTable('people').set({ wechat_openid: null, updated_at_ms: now }).where('wechat_openid', '=', openid).where('id', '!=', personId).execute();
-      await trx.updateTable('people').set({ wechat_openid: openid, updated_at_ms: now }).where('id', '=', personId).execute();
+      await trx
+        .updateTable('people')
+        .set({ wechat_openid: null, updated_at_ms: now })
+        .where('wechat_openid', '=', openid)
+        .where('id', '!=', personId)
+        .execute();
+      await trx
+        .updateTable('people')
+        .set({ wechat_openid: openid, updated_at_ms: now })
+        .where('id', '=', personId)
+        .execute();
     });
     return this.get(personId);
   }
 
   async unbindWechat(personId: string): Promise<MessagingProfile> {
-    await this.#db.updateTable('people').set({ wechat_openid: null, updated_at_ms: this.#now() }).where('id', '=', personId).execute();
+    await this.#db
+      .updateTable('people')
+      .set({ wechat_openid: null, updated_at_ms: this.#now() })
+      .where('id', '=', personId)
+      .execute();
     return this.get(personId);
   }
 
@@ -118,7 +147,12 @@ export class Profiles {
     const now = this.#now();
     const res = await this.#db
       .updateTable('people')
-      .set({ sms_opted_out_at_ms: now, consent_marketing: 0, consent_marketing_at_ms: now, updated_at_ms: now })
+      .set({
+        sms_opted_out_at_ms: now,
+        consent_marketing: 0,
+        consent_marketing_at_ms: now,
+        updated_at_ms: now,
+      })
       .where('phone', '=', phone)
       .executeTakeFirst();
     return Number(res.numUpdatedRows);

@@ -4,7 +4,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import { isPostgres } from '../migrations/dialect.ts';
 import type { Database } from '../schema.ts';
 import { KINDS, type MessageParams, type QueuedKind } from './kinds.ts';
-import type { DeliveryChannel, MessagesTable, MessageStatus } from './tables.ts';
+import type { DeliveryChannel, MessageStatus, MessagesTable } from './tables.ts';
 
 export type MessageRow = Selectable<MessagesTable>;
 

@@ -10,7 +10,11 @@ import { retryDelayMs } from './policy.ts';
 export type JobPayload = Record<string, string | number | boolean | null>;
 
 /** Runs inside the transaction that marks the job done: its writes and the job's end commit together. */
-export type JobHandler = (trx: Kysely<Database>, payload: JobPayload, ctx: { dueAtMs: number; nowMs: number }) => Promise<void>;
+export type JobHandler = (
+  trx: Kysely<Database>,
+  payload: JobPayload,
+  ctx: { dueAtMs: number; nowMs: number },
+) => Promise<void>;
 
 export interface SchedulerOptions {
   /** How often due jobs are looked for, ms. @default 1000 */
@@ -34,11 +38,20 @@ export async function scheduleJob(
   dedupeKey: string,
   nowMs: number,
 ): Promise<void> {
-  if (dedupeKey.length === 0 || dedupeKey.length > KEY_MAX) throw new TypeError(`dedupeKey must be 1-${KEY_MAX} characters`);
+  if (dedupeKey.length === 0 || dedupeKey.length > KEY_MAX)
+    throw new TypeError(`dedupeKey must be 1-${KEY_MAX} characters`);
   const json = JSON.stringify(payload);
   await db
     .insertInto('jobs')
-    .values({ kind, dedupe_key: dedupeKey, due_at_ms: dueAtMs, payload: json, attempts: 0, cancelled: 0, created_at_ms: nowMs })
+    .values({
+      kind,
+      dedupe_key: dedupeKey,
+      due_at_ms: dueAtMs,
+      payload: json,
+      attempts: 0,
+      cancelled: 0,
+      created_at_ms: nowMs,
+    })
     .onConflict((oc) =>
       oc
         .column('dedupe_key')
@@ -77,7 +90,13 @@ export class JobRunner implements Scheduler {
   #running: Promise<unknown> = Promise.resolve();
   #closed = false;
 
-  constructor(deps: { db: Kysely<Database>; logger: Logger; nodeId: string; options: SchedulerOptions; now?: () => number }) {
+  constructor(deps: {
+    db: Kysely<Database>;
+    logger: Logger;
+    nodeId: string;
+    options: SchedulerOptions;
+    now?: () => number;
+  }) {
     this.#db = deps.db;
     this.#logger = deps.logger;
     this.#nodeId = deps.nodeId;
@@ -141,7 +160,13 @@ export class JobRunner implements Scheduler {
       .execute();
   }
 
-  async #run(job: { id: number; kind: string; payload: string; due_at_ms: number; attempts: number }): Promise<boolean> {
+  async #run(job: {
+    id: number;
+    kind: string;
+    payload: string;
+    due_at_ms: number;
+    attempts: number;
+  }): Promise<boolean> {
     const handler = this.#handlers.get(job.kind);
     const now = this.#now();
     try {
@@ -155,13 +180,19 @@ export class JobRunner implements Scheduler {
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) return false;
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        await handler(trx, JSON.parse(job.payload) as JobPayload, { dueAtMs: Number(job.due_at_ms), nowMs: now });
+        await handler(trx, JSON.parse(job.payload) as JobPayload, {
+          dueAtMs: Number(job.due_at_ms),
+          nowMs: now,
+        });
         return true;
       });
     } catch (err) {
       const attempts = Number(job.attempts) + 1;
       const giveUp = attempts >= this.#o.maxAttempts;
-      this.#logger.warn({ jobId: job.id, kind: job.kind, attempts, giveUp, err: (err as Error).message }, 'scheduler: job failed');
+      this.#logger.warn(
+        { jobId: job.id, kind: job.kind, attempts, giveUp, err: (err as Error).message },
+        'scheduler: job failed',
+      );
       await this.#db
         .updateTable('jobs')
         .set({
@@ -169,7 +200,9 @@ export class JobRunner implements Scheduler {
           last_error: (err as Error).message.slice(0, 500),
           claimed_by: null,
           lease_until_ms: null,
-          ...(giveUp ? { done_at_ms: now } : { due_at_ms: now + retryDelayMs(attempts, { baseMs: 5_000, maxMs: 600_000 }) }),
+          ...(giveUp
+            ? { done_at_ms: now }
+            : { due_at_ms: now + retryDelayMs(attempts, { baseMs: 5_000, maxMs: 600_000 }) }),
         })
         .where('id', '=', job.id)
         .where('claimed_by', '=', this.#nodeId)

@@ -37,24 +37,59 @@ async function onOrder(trx: Kysely<Database>, e: DomainEvent, o: TriggerOptions,
   const amountMinor = Number(e.payload.totalMinor ?? 0) - Number(e.payload.creditMinor ?? 0);
   const currency = str(e.payload.currency) ?? 'CNY';
   if (e.type === 'order.placed') {
-    const row = await trx.selectFrom('orders').select('provider').where('id', '=', orderId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('orders')
+      .select('provider')
+      .where('id', '=', orderId)
+      .executeTakeFirst();
     const payUrl = row?.provider === 'webhook' && o.payUrl ? o.payUrl(orderId) : null;
-    await enqueue(trx, { personId, kind: 'order_placed', source: `order:${orderId}`, params: { orderId, amountMinor, currency, payUrl } }, now);
+    await enqueue(
+      trx,
+      {
+        personId,
+        kind: 'order_placed',
+        source: `order:${orderId}`,
+        params: { orderId, amountMinor, currency, payUrl },
+      },
+      now,
+    );
   } else if (e.type === 'order.paid') {
-    await enqueue(trx, { personId, kind: 'order_paid', source: `order:${orderId}`, params: { orderId, amountMinor, currency } }, now);
+    await enqueue(
+      trx,
+      {
+        personId,
+        kind: 'order_paid',
+        source: `order:${orderId}`,
+        params: { orderId, amountMinor, currency },
+      },
+      now,
+    );
   } else if (e.type === 'order.fulfilled') {
-    await enqueue(trx, { personId, kind: 'order_fulfilled', source: `order:${orderId}`, params: { orderId } }, now);
+    await enqueue(
+      trx,
+      { personId, kind: 'order_fulfilled', source: `order:${orderId}`, params: { orderId } },
+      now,
+    );
   }
 }
 
 async function onSession(trx: Kysely<Database>, e: DomainEvent, now: number) {
-  const session = e.payload.session as { sessionId?: string; title?: string; scheduledAtMs?: number | null } | undefined;
+  const session = e.payload.session as
+    | { sessionId?: string; title?: string; scheduledAtMs?: number | null }
+    | undefined;
   const sessionId = session?.sessionId;
   if (!sessionId) return;
   const key = `session:${sessionId}:15min`;
   if (e.type === 'session.live') {
     await cancelJob(trx, key, now);
-    await enqueueForLiveSubscribers(trx, sessionId, 'live_reminder_golive', `session:${sessionId}`, { title: session.title ?? '', path: livePath(sessionId) }, now);
+    await enqueueForLiveSubscribers(
+      trx,
+      sessionId,
+      'live_reminder_golive',
+      `session:${sessionId}`,
+      { title: session.title ?? '', path: livePath(sessionId) },
+      now,
+    );
     return;
   }
   if (e.type === 'session.ended') {
@@ -70,14 +105,34 @@ async function onInvitee(trx: Kysely<Database>, e: DomainEvent, now: number) {
   const eventId = str(e.payload.eventId);
   const personId = str(e.payload.personId);
   if (!eventId || !personId) return;
-  const ev = await trx.selectFrom('offline_events').select(['title', 'venue', 'starts_at_ms']).where('id', '=', eventId).executeTakeFirst();
+  const ev = await trx
+    .selectFrom('offline_events')
+    .select(['title', 'venue', 'starts_at_ms'])
+    .where('id', '=', eventId)
+    .executeTakeFirst();
   if (!ev) return;
   const startsAtMs = Number(ev.starts_at_ms);
   if (startsAtMs <= now) return;
-  await enqueue(trx, { personId, kind: 'event_invitation', source: `event:${eventId}`, params: { title: ev.title, venue: ev.venue, startsAtMs } }, now);
+  await enqueue(
+    trx,
+    {
+      personId,
+      kind: 'event_invitation',
+      source: `event:${eventId}`,
+      params: { title: ev.title, venue: ev.venue, startsAtMs },
+    },
+    now,
+  );
   const dayBefore = startsAtMs - DAY_MS;
   if (dayBefore > now)
-    await scheduleJob(trx, JOB_KINDS.eventReminder, dayBefore, { eventId }, `event:${eventId}:day_before`, now);
+    await scheduleJob(
+      trx,
+      JOB_KINDS.eventReminder,
+      dayBefore,
+      { eventId },
+      `event:${eventId}:day_before`,
+      now,
+    );
 }
 
 async function onTask(trx: Kysely<Database>, e: DomainEvent, now: number) {
@@ -97,7 +152,10 @@ async function onLedger(trx: Kysely<Database>, e: DomainEvent, now: number) {
   const personId = str(e.payload.personId);
   const entryId = e.payload.entryId;
   if (!personId || entryId === undefined) return;
-  const params = { amountMinor: Number(e.payload.amountMinor ?? 0), currency: str(e.payload.currency) ?? 'CNY' };
+  const params = {
+    amountMinor: Number(e.payload.amountMinor ?? 0),
+    currency: str(e.payload.currency) ?? 'CNY',
+  };
   const kind = e.type === 'ledger.credited' ? 'credit_earned' : 'credit_available';
   await enqueue(trx, { personId, kind, source: `ledger:${String(entryId)}`, params }, now);
 }
@@ -136,8 +194,12 @@ export const jobHandlers: Record<(typeof JOB_KINDS)[keyof typeof JOB_KINDS], Job
   // Fires only for a session still scheduled: one that went live early already sent its go-live.
   async [JOB_KINDS.liveReminder](trx, payload, { nowMs }) {
     const sessionId = String(payload.sessionId);
-    const s = await trx.selectFrom('live_sessions').select(['title', 'state', 'scheduled_at_ms']).where('id', '=', sessionId).executeTakeFirst();
-    if (!s || s.state !== 'scheduled' || s.scheduled_at_ms === null) return;
+    const s = await trx
+      .selectFrom('live_sessions')
+      .select(['title', 'state', 'scheduled_at_ms'])
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    if (s?.state !== 'scheduled' || s.scheduled_at_ms === null) return;
     await enqueueForLiveSubscribers(
       trx,
       sessionId,
@@ -149,13 +211,26 @@ export const jobHandlers: Record<(typeof JOB_KINDS)[keyof typeof JOB_KINDS], Job
   },
   async [JOB_KINDS.eventReminder](trx, payload, { nowMs }) {
     const eventId = String(payload.eventId);
-    const ev = await trx.selectFrom('offline_events').select(['title', 'venue', 'starts_at_ms']).where('id', '=', eventId).executeTakeFirst();
+    const ev = await trx
+      .selectFrom('offline_events')
+      .select(['title', 'venue', 'starts_at_ms'])
+      .where('id', '=', eventId)
+      .executeTakeFirst();
     if (!ev || Number(ev.starts_at_ms) <= nowMs) return;
-    const invitees = await trx.selectFrom('event_invitees').select('person_id').where('event_id', '=', eventId).execute();
+    const invitees = await trx
+      .selectFrom('event_invitees')
+      .select('person_id')
+      .where('event_id', '=', eventId)
+      .execute();
     for (const i of invitees)
       await enqueue(
         trx,
-        { personId: i.person_id, kind: 'event_reminder_day_before', source: `event:${eventId}`, params: { title: ev.title, venue: ev.venue, startsAtMs: Number(ev.starts_at_ms) } },
+        {
+          personId: i.person_id,
+          kind: 'event_reminder_day_before',
+          source: `event:${eventId}`,
+          params: { title: ev.title, venue: ev.venue, startsAtMs: Number(ev.starts_at_ms) },
+        },
         nowMs,
       );
   },
@@ -174,7 +249,11 @@ export const jobHandlers: Record<(typeof JOB_KINDS)[keyof typeof JOB_KINDS], Job
         personId: t.assignee_id,
         kind: 'follow_up_task_due',
         source: `task:${taskId}:${Number(t.due_at_ms)}`,
-        params: { task: t.title ?? t.kind, dueAtMs: Number(t.due_at_ms), path: `/staff/follow-ups/${encodeURIComponent(t.follow_up_id)}` },
+        params: {
+          task: t.title ?? t.kind,
+          dueAtMs: Number(t.due_at_ms),
+          path: `/staff/follow-ups/${encodeURIComponent(t.follow_up_id)}`,
+        },
       },
       nowMs,
     );

@@ -42,8 +42,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('sent_at_ms', 'bigint')
     .addUniqueConstraint('messages_dedupe', ['kind', 'source', 'person_id'])
     .execute();
-  await db.schema.createIndex('messages_due').on('messages').columns(['status', 'next_attempt_at_ms']).execute();
-  await db.schema.createIndex('messages_person').on('messages').columns(['person_id', 'created_at_ms']).execute();
+  await db.schema
+    .createIndex('messages_due')
+    .on('messages')
+    .columns(['status', 'next_attempt_at_ms'])
+    .execute();
+  await db.schema
+    .createIndex('messages_person')
+    .on('messages')
+    .columns(['person_id', 'created_at_ms'])
+    .execute();
   await db.schema.createIndex('messages_kind').on('messages').columns(['kind', 'status']).execute();
 
   const [jobIdType, jobIdCol] = serialId(db);

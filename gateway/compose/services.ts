@@ -6,17 +6,17 @@ import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import {
+  type ChannelSenders,
   type Commerce,
   type CommerceOptions,
   type CommerceStore,
   createCommerce,
   DAY_MS,
-  type EventBus,
-  type ChannelSenders,
   DEFAULT_DELIVERY,
   DEFAULT_SCHEDULER,
-  type Messenger,
+  type EventBus,
   type MessagingOptions,
+  type Messenger,
   manualProvider,
   openStore,
   type PeopleOptions,

@@ -20,7 +20,9 @@ export function smtpSender(smtpUrl: string, from: string): ChannelSender & { clo
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     async send(d) {
-      const text = d.unsubscribeUrl ? `${d.text}\n\n${UNSUBSCRIBE_LINE[d.locale]} ${d.unsubscribeUrl}` : d.text;
+      const text = d.unsubscribeUrl
+        ? `${d.text}\n\n${UNSUBSCRIBE_LINE[d.locale]} ${d.unsubscribeUrl}`
+        : d.text;
       const info = await transport.sendMail({
         from,
         to: d.to,
@@ -29,7 +31,10 @@ export function smtpSender(smtpUrl: string, from: string): ChannelSender & { clo
         headers: {
           'Content-Language': d.locale,
           ...(d.unsubscribeUrl
-            ? { 'List-Unsubscribe': `<${d.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+            ? {
+                'List-Unsubscribe': `<${d.unsubscribeUrl}>`,
+                'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+              }
             : {}),
         },
       });
@@ -61,7 +66,10 @@ export function httpSmsSender(providerUrl: string, key: string | undefined): Cha
 export function logSender(logger: Logger, channel: string): ChannelSender {
   return {
     async send(d) {
-      logger.warn({ kind: d.kind, channel, locale: d.locale }, `DEVELOPMENT ONLY: no ${channel} provider set; message not sent`);
+      logger.warn(
+        { kind: d.kind, channel, locale: d.locale },
+        `DEVELOPMENT ONLY: no ${channel} provider set; message not sent`,
+      );
       return {};
     },
   };
@@ -81,7 +89,12 @@ export function createChannelSenders(config: PlatformConfig, logger: Logger): Bu
   const email = c.smtpUrl ? smtpSender(c.smtpUrl, c.smtpFrom) : undefined;
   const wechat =
     m.wechatAppId && m.wechatAppSecret
-      ? new WechatClient({ apiUrl: m.wechatApiUrl, appId: m.wechatAppId, appSecret: m.wechatAppSecret, templateId: m.wechatTemplateId })
+      ? new WechatClient({
+          apiUrl: m.wechatApiUrl,
+          appId: m.wechatAppId,
+          appSecret: m.wechatAppSecret,
+          templateId: m.wechatTemplateId,
+        })
       : undefined;
   return {
     senders: {

@@ -11,8 +11,14 @@ export function signInbound(secret: string, rawBody: string, timestampMs: number
   return `t=${timestampMs},v1=${createHmac('sha256', secret).update(`${timestampMs}.${rawBody}`).digest('hex')}`;
 }
 
-export function verifyInbound(secret: string | undefined, header: string | undefined, rawBody: string, nowMs = Date.now()): void {
-  if (!secret) throw new VitaliveError('INBOUND_SIGNATURE_INVALID', { reason: 'inbound SMS is not configured' });
+export function verifyInbound(
+  secret: string | undefined,
+  header: string | undefined,
+  rawBody: string,
+  nowMs = Date.now(),
+): void {
+  if (!secret)
+    throw new VitaliveError('INBOUND_SIGNATURE_INVALID', { reason: 'inbound SMS is not configured' });
   const parts = Object.fromEntries(
     (header ?? '').split(',').map((kv) => {
       const i = kv.indexOf('=');
@@ -26,10 +32,16 @@ export function verifyInbound(secret: string | undefined, header: string | undef
   if (Math.abs(nowMs - t) > TOLERANCE_MS)
     throw new VitaliveError('INBOUND_SIGNATURE_INVALID', { reason: 'timestamp outside the tolerance' });
   const expected = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest();
-  if (!timingSafeEqual(expected, given)) throw new VitaliveError('INBOUND_SIGNATURE_INVALID', { reason: 'signature mismatch' });
+  if (!timingSafeEqual(expected, given))
+    throw new VitaliveError('INBOUND_SIGNATURE_INVALID', { reason: 'signature mismatch' });
 }
 
 /** True for a reply that asks to stop (case, spaces and a trailing full stop ignored). */
 export function isOptOut(text: string): boolean {
-  return OPT_OUT_WORDS.has(text.trim().replace(/[.。!！]$/, '').toUpperCase());
+  return OPT_OUT_WORDS.has(
+    text
+      .trim()
+      .replace(/[.。!！]$/, '')
+      .toUpperCase(),
+  );
 }

@@ -68,7 +68,11 @@ export class WechatClient implements ChannelSender {
     this.#fetching ??= (async () => {
       try {
         const body = await getJson(
-          this.#url('/cgi-bin/token', { grant_type: 'client_credential', appid: this.#a.appId, secret: this.#a.appSecret }),
+          this.#url('/cgi-bin/token', {
+            grant_type: 'client_credential',
+            appid: this.#a.appId,
+            secret: this.#a.appSecret,
+          }),
         );
         const value = String(body.access_token ?? '');
         if (!value) throw new Error('WeChat gave no access_token');

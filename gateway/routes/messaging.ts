@@ -48,7 +48,12 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/me/profile',
     {
       onRequest: guards.authenticate,
-      schema: { tags: ['me'], summary: 'My language, time zone, channel and consent for messages', security: bearer, response: { 200: MessagingProfileSchema } },
+      schema: {
+        tags: ['me'],
+        summary: 'My language, time zone, channel and consent for messages',
+        security: bearer,
+        response: { 200: MessagingProfileSchema },
+      },
     },
     async (request) => messaging.profiles.get(principalOf(request).personId),
   );
@@ -57,7 +62,13 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/me/profile',
     {
       onRequest: guards.authenticate,
-      schema: { tags: ['me'], summary: 'Change my messaging profile', security: bearer, body: ProfilePatchBody, response: { 200: MessagingProfileSchema } },
+      schema: {
+        tags: ['me'],
+        summary: 'Change my messaging profile',
+        security: bearer,
+        body: ProfilePatchBody,
+        response: { 200: MessagingProfileSchema },
+      },
     },
     async (request) => messaging.profiles.update(principalOf(request).personId, request.body),
   );
@@ -71,7 +82,13 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/me/wechat/authorize',
     {
       onRequest: guards.authenticate,
-      schema: { tags: ['me'], summary: 'Where to send the browser to bind my WeChat (official account web authorisation)', security: bearer, querystring: WechatAuthorizeQuery, response: { 200: WechatAuthorizeReply } },
+      schema: {
+        tags: ['me'],
+        summary: 'Where to send the browser to bind my WeChat (official account web authorisation)',
+        security: bearer,
+        querystring: WechatAuthorizeQuery,
+        response: { 200: WechatAuthorizeReply },
+      },
     },
     async (request) => {
       const state = randomBytes(12).toString('base64url');
@@ -83,7 +100,13 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/me/wechat',
     {
       onRequest: guards.authenticate,
-      schema: { tags: ['me'], summary: 'Bind my WeChat with the code of the authorise redirect', security: bearer, body: WechatBindBody, response: { 200: MessagingProfileSchema } },
+      schema: {
+        tags: ['me'],
+        summary: 'Bind my WeChat with the code of the authorise redirect',
+        security: bearer,
+        body: WechatBindBody,
+        response: { 200: MessagingProfileSchema },
+      },
     },
     async (request) => {
       let openid: string;
@@ -101,7 +124,12 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/me/wechat',
     {
       onRequest: guards.authenticate,
-      schema: { tags: ['me'], summary: 'Unbind my WeChat', security: bearer, response: { 200: MessagingProfileSchema } },
+      schema: {
+        tags: ['me'],
+        summary: 'Unbind my WeChat',
+        security: bearer,
+        response: { 200: MessagingProfileSchema },
+      },
     },
     async (request) => messaging.profiles.unbindWechat(principalOf(request).personId),
   );
@@ -110,7 +138,12 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/me/live-reminders',
     {
       onRequest: guards.authenticate,
-      schema: { tags: ['me'], summary: 'Live sessions I asked to be reminded of', security: bearer, response: { 200: MyLiveRemindersReply } },
+      schema: {
+        tags: ['me'],
+        summary: 'Live sessions I asked to be reminded of',
+        security: bearer,
+        response: { 200: MyLiveRemindersReply },
+      },
     },
     async (request) => ({ sessionIds: await messaging.liveReminders.listFor(principalOf(request).personId) }),
   );
@@ -119,7 +152,13 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/live-sessions/:id/reminder',
     {
       onRequest: guards.authenticate,
-      schema: { tags: ['live'], summary: 'Remind me when this session starts (and 15 minutes before)', security: bearer, params: IdParams, response: { 200: LiveReminderReply } },
+      schema: {
+        tags: ['live'],
+        summary: 'Remind me when this session starts (and 15 minutes before)',
+        security: bearer,
+        params: IdParams,
+        response: { 200: LiveReminderReply },
+      },
     },
     async (request) => {
       await messaging.liveReminders.subscribe(principalOf(request).personId, request.params.id);
@@ -131,7 +170,13 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/live-sessions/:id/reminder',
     {
       onRequest: guards.authenticate,
-      schema: { tags: ['live'], summary: 'No reminder for this session', security: bearer, params: IdParams, response: { 200: LiveReminderReply } },
+      schema: {
+        tags: ['live'],
+        summary: 'No reminder for this session',
+        security: bearer,
+        params: IdParams,
+        response: { 200: LiveReminderReply },
+      },
     },
     async (request) => {
       await messaging.liveReminders.unsubscribe(principalOf(request).personId, request.params.id);
@@ -145,7 +190,13 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/staff/messages',
     {
       onRequest: staff,
-      schema: { tags: ['messages'], summary: 'Delivery log: newest first, by person, kind and status', security: bearer, querystring: MessageLogQuery, response: { 200: MessageLogReply } },
+      schema: {
+        tags: ['messages'],
+        summary: 'Delivery log: newest first, by person, kind and status',
+        security: bearer,
+        querystring: MessageLogQuery,
+        response: { 200: MessageLogReply },
+      },
     },
     async (request) => {
       const q = request.query;
@@ -157,7 +208,12 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/staff/messages/figures',
     {
       onRequest: staff,
-      schema: { tags: ['messages'], summary: 'Messages per kind: queued, sent, failed, suppressed', security: bearer, response: { 200: MessageFiguresReply } },
+      schema: {
+        tags: ['messages'],
+        summary: 'Messages per kind: queued, sent, failed, suppressed',
+        security: bearer,
+        response: { 200: MessageFiguresReply },
+      },
     },
     async (request) => messaging.log.figures(principalOf(request)),
   );
@@ -166,7 +222,13 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     '/api/staff/messages/:id/resend',
     {
       onRequest: staff,
-      schema: { tags: ['messages'], summary: 'Queue a message again (a new entry in the log)', security: bearer, params: MessageIdParams, response: { 200: ResendReply } },
+      schema: {
+        tags: ['messages'],
+        summary: 'Queue a message again (a new entry in the log)',
+        security: bearer,
+        params: MessageIdParams,
+        response: { 200: ResendReply },
+      },
     },
     async (request) => ({ messageId: await messaging.log.resend(principalOf(request), request.params.id) }),
   );
@@ -176,7 +238,11 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     app.route({
       method,
       url: '/u/:token',
-      schema: { tags: ['messages'], summary: 'Unsubscribe from promotional messages (signed link)', params: UnsubscribeParams },
+      schema: {
+        tags: ['messages'],
+        summary: 'Unsubscribe from promotional messages (signed link)',
+        params: UnsubscribeParams,
+      },
       handler: async (request, reply) => {
         await messaging.unsubscribe((request.params as { token: string }).token);
         return reply.type('text/html; charset=utf-8').send(UNSUBSCRIBED_PAGE);
@@ -187,11 +253,20 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
   // The SMS provider forwards replies here, signed over the raw body.
   await app.register(async (scope: App) => {
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 4_096 }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: 4_096 },
+      (_req, body, done) => done(null, body),
+    );
     scope.post(
       '/api/webhooks/sms/inbound',
       {
-        schema: { tags: ['messages'], summary: 'Inbound SMS (TD/STOP opts the number out); signed like payment callbacks', headers: SmsInboundHeaders, response: { 200: SmsInboundReply } },
+        schema: {
+          tags: ['messages'],
+          summary: 'Inbound SMS (TD/STOP opts the number out); signed like payment callbacks',
+          headers: SmsInboundHeaders,
+          response: { 200: SmsInboundReply },
+        },
       },
       async (request) => {
         const raw = String(request.body ?? '');
@@ -202,7 +277,8 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
         } catch {
           throw new VitaliveError('VALIDATION_FAILED', { reason: 'body is not JSON' });
         }
-        if (!Value.Check(SmsInboundBody, body)) throw new VitaliveError('VALIDATION_FAILED', { reason: 'expected {from, text}' });
+        if (!Value.Check(SmsInboundBody, body))
+          throw new VitaliveError('VALIDATION_FAILED', { reason: 'expected {from, text}' });
         const optedOut = isOptOut(body.text);
         if (optedOut) await messaging.profiles.optOutPhone(body.from);
         return { received: true as const, optedOut };

@@ -3,8 +3,16 @@
 import { type Static, Type } from 'typebox';
 import { Id, Nullable, PageQuery } from './common.ts';
 
-export const MessageLocaleName = Type.Union([Type.Literal('en'), Type.Literal('zh-Hans'), Type.Literal('zh-Hant')]);
-export const DeliveryChannelName = Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('wechat')]);
+export const MessageLocaleName = Type.Union([
+  Type.Literal('en'),
+  Type.Literal('zh-Hans'),
+  Type.Literal('zh-Hant'),
+]);
+export const DeliveryChannelName = Type.Union([
+  Type.Literal('email'),
+  Type.Literal('sms'),
+  Type.Literal('wechat'),
+]);
 export const MessageStatusName = Type.Union([
   Type.Literal('queued'),
   Type.Literal('sending'),
@@ -29,7 +37,9 @@ export type MessagingProfileReply = Static<typeof MessagingProfileSchema>;
 export const ProfilePatchBody = Type.Object(
   {
     locale: Type.Optional(MessageLocaleName),
-    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z][A-Za-z0-9_+/-]*$' })),
+    timeZone: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z][A-Za-z0-9_+/-]*$' }),
+    ),
     preferredChannel: Type.Optional(Nullable(DeliveryChannelName)),
     consentMarketing: Type.Optional(Type.Boolean()),
   },

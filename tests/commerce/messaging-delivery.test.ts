@@ -10,8 +10,8 @@ import {
   DeliveryWorker,
   enqueue,
   LiveSales,
-  type MessagingOptions,
   Messaging,
+  type MessagingOptions,
   messagingConsumer,
   type Store,
 } from '../../commerce/internals.ts';
@@ -35,7 +35,7 @@ class Recorder implements ChannelSender {
 /** 2026-03-02 23:30 in Shanghai (UTC+8). */
 const SHANGHAI_2330 = Date.UTC(2026, 2, 2, 15, 30);
 
-function options(senders: MessagingOptions['senders'], extra: Partial<MessagingOptions['delivery']> = {}) {
+function options(extra: Partial<MessagingOptions['delivery']> = {}) {
   return {
     ...DEFAULT_DELIVERY,
     ratePerSecond: { email: 0, sms: 0, wechat: 0 },
@@ -48,12 +48,30 @@ function options(senders: MessagingOptions['senders'], extra: Partial<MessagingO
   };
 }
 
-function worker(store: Store, senders: MessagingOptions['senders'], now: () => number, nodeId = 'n1', extra = {}) {
-  return new DeliveryWorker({ db: store.db, logger: testLogger, nodeId, senders, options: options(senders, extra), now });
+function worker(
+  store: Store,
+  senders: MessagingOptions['senders'],
+  now: () => number,
+  nodeId = 'n1',
+  extra = {},
+) {
+  return new DeliveryWorker({
+    db: store.db,
+    logger: testLogger,
+    nodeId,
+    senders,
+    options: options(extra),
+    now,
+  });
 }
 
 async function statusOf(store: Store, personId: string, kind: string) {
-  return store.db.selectFrom('messages').selectAll().where('person_id', '=', personId).where('kind', '=', kind).execute();
+  return store.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('person_id', '=', personId)
+    .where('kind', '=', kind)
+    .execute();
 }
 
 describe.each(STORE_BACKENDS)('messages on $name', ({ name }) => {
@@ -68,7 +86,11 @@ describe.each(STORE_BACKENDS)('messages on $name', ({ name }) => {
     const messaging = new Messaging(t.store, {
       logger: testLogger,
       nodeId: 'n1',
-      options: { delivery: options({ email }), scheduler: { pollMs: 1000, leaseMs: 60_000, batch: 100, maxAttempts: 3 }, senders: { email } },
+      options: {
+        delivery: options(),
+        scheduler: { pollMs: 1000, leaseMs: 60_000, batch: 100, maxAttempts: 3 },
+        senders: { email },
+      },
       triggers: {},
     });
     const host = await seedPerson(t.store, tokens, { roles: ['host'] });
@@ -106,11 +128,23 @@ describe.each(STORE_BACKENDS)('messages on $name', ({ name }) => {
     const w = worker(t.store, { email }, () => Date.UTC(2026, 2, 2, 4, 0)); // 12:00 in Shanghai
     const without = await seedPerson(t.store, tokens, {});
     const withConsent = await seedPerson(t.store, tokens, {});
-    await t.store.db.updateTable('people').set({ consent_marketing: 1 }).where('id', '=', withConsent.person.id).execute();
+    await t.store.db
+      .updateTable('people')
+      .set({ consent_marketing: 1 })
+      .where('id', '=', withConsent.person.id)
+      .execute();
     const params = { title: 'Open day', venue: 'Clinic 1', startsAtMs: Date.UTC(2026, 2, 9, 2, 0) };
     await t.store.transaction(async (trx) => {
-      await enqueue(trx, { personId: without.person.id, kind: 'event_invitation', source: 'event:e1', params }, Date.UTC(2026, 2, 2, 4, 0));
-      await enqueue(trx, { personId: withConsent.person.id, kind: 'event_invitation', source: 'event:e1', params }, Date.UTC(2026, 2, 2, 4, 0));
+      await enqueue(
+        trx,
+        { personId: without.person.id, kind: 'event_invitation', source: 'event:e1', params },
+        Date.UTC(2026, 2, 2, 4, 0),
+      );
+      await enqueue(
+        trx,
+        { personId: withConsent.person.id, kind: 'event_invitation', source: 'event:e1', params },
+        Date.UTC(2026, 2, 2, 4, 0),
+      );
     });
     await w.drain();
     expect(email.sent.map((d) => d.to)).toEqual([withConsent.person.email]);
@@ -126,10 +160,32 @@ describe.each(STORE_BACKENDS)('messages on $name', ({ name }) => {
     let clock = SHANGHAI_2330;
     const w = worker(t.store, { email }, () => clock);
     const p = await seedPerson(t.store, tokens, {});
-    await t.store.db.updateTable('people').set({ consent_marketing: 1 }).where('id', '=', p.person.id).execute();
+    await t.store.db
+      .updateTable('people')
+      .set({ consent_marketing: 1 })
+      .where('id', '=', p.person.id)
+      .execute();
     await t.store.transaction(async (trx) => {
-      await enqueue(trx, { personId: p.person.id, kind: 'event_invitation', source: 'event:q', params: { title: 'T', venue: 'V', startsAtMs: clock + 86_400_000 * 3 } }, clock);
-      await enqueue(trx, { personId: p.person.id, kind: 'order_paid', source: 'order:q', params: { amountMinor: 100, currency: 'CNY' } }, clock);
+      await enqueue(
+        trx,
+        {
+          personId: p.person.id,
+          kind: 'event_invitation',
+          source: 'event:q',
+          params: { title: 'T', venue: 'V', startsAtMs: clock + 86_400_000 * 3 },
+        },
+        clock,
+      );
+      await enqueue(
+        trx,
+        {
+          personId: p.person.id,
+          kind: 'order_paid',
+          source: 'order:q',
+          params: { amountMinor: 100, currency: 'CNY' },
+        },
+        clock,
+      );
     });
     await w.drain();
     expect(email.sent.map((d) => d.kind)).toEqual(['order_paid']);
@@ -142,9 +198,22 @@ describe.each(STORE_BACKENDS)('messages on $name', ({ name }) => {
     // The same instant is 15:30 in London: a Londoner's invitation goes at once.
     clock = SHANGHAI_2330;
     const london = await seedPerson(t.store, tokens, {});
-    await t.store.db.updateTable('people').set({ consent_marketing: 1, time_zone: 'Europe/London' }).where('id', '=', london.person.id).execute();
+    await t.store.db
+      .updateTable('people')
+      .set({ consent_marketing: 1, time_zone: 'Europe/London' })
+      .where('id', '=', london.person.id)
+      .execute();
     await t.store.transaction((trx) =>
-      enqueue(trx, { personId: london.person.id, kind: 'event_invitation', source: 'event:q', params: { title: 'T', venue: 'V', startsAtMs: clock + 86_400_000 * 3 } }, clock),
+      enqueue(
+        trx,
+        {
+          personId: london.person.id,
+          kind: 'event_invitation',
+          source: 'event:q',
+          params: { title: 'T', venue: 'V', startsAtMs: clock + 86_400_000 * 3 },
+        },
+        clock,
+      ),
     );
     await w.drain();
     expect(email.sent.at(-1)!.to).toBe(london.person.email);
@@ -189,7 +258,16 @@ describe.each(STORE_BACKENDS)('messages on $name', ({ name }) => {
     await t.store.transaction(async (trx) => {
       for (const p of people)
         for (let i = 0; i < 10; i++)
-          await enqueue(trx, { personId: p.person.id, kind: 'order_paid', source: `order:two-${i}`, params: { amountMinor: 100, currency: 'CNY' } }, now);
+          await enqueue(
+            trx,
+            {
+              personId: p.person.id,
+              kind: 'order_paid',
+              source: `order:two-${i}`,
+              params: { amountMinor: 100, currency: 'CNY' },
+            },
+            now,
+          );
     });
     const slow: ChannelSender = {
       async send(d) {
@@ -200,7 +278,11 @@ describe.each(STORE_BACKENDS)('messages on $name', ({ name }) => {
     const a = worker(t.store, { email: slow }, Date.now, 'node-a', { batch: 10 });
     const b = worker(t.store, { email: slow }, Date.now, 'node-b', { batch: 10 });
     await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
-    const rows = await t.store.db.selectFrom('messages').select(['id', 'status']).where('source', 'like', 'order:two-%').execute();
+    const rows = await t.store.db
+      .selectFrom('messages')
+      .select(['id', 'status'])
+      .where('source', 'like', 'order:two-%')
+      .execute();
     expect(rows).toHaveLength(200);
     expect(rows.every((r) => r.status === 'sent')).toBe(true);
     expect(email.sent).toHaveLength(200);

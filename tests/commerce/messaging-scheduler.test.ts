@@ -2,7 +2,13 @@
 // crashed node had claimed runs elsewhere once its lease ends; a rescheduled key moves its job, a
 // cancelled one never fires; a live session's "15 minutes before" comes from it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobRunner, jobHandlers, LiveSales, messagingConsumer, type Store } from '../../commerce/internals.ts';
+import {
+  JobRunner,
+  jobHandlers,
+  LiveSales,
+  messagingConsumer,
+  type Store,
+} from '../../commerce/internals.ts';
 import { deliver } from '../helpers/ledger.ts';
 import { testLogger } from '../helpers/logger.ts';
 import { openTestStore, STORE_BACKENDS, seedPerson, type TestStore, testTokens } from '../helpers/people.ts';
@@ -45,7 +51,11 @@ describe.each(STORE_BACKENDS)('scheduler on $name', ({ name }) => {
     const dead = runner(t.store, 'dead', () => clock);
     await dead.schedule('orphan', clock, { n: 1 }, 'orphan:1');
     // The dead node claimed it (its lease written) and never ran it.
-    await t.store.db.updateTable('jobs').set({ claimed_by: 'dead', lease_until_ms: clock + OPTIONS.leaseMs }).where('dedupe_key', '=', 'orphan:1').execute();
+    await t.store.db
+      .updateTable('jobs')
+      .set({ claimed_by: 'dead', lease_until_ms: clock + OPTIONS.leaseMs })
+      .where('dedupe_key', '=', 'orphan:1')
+      .execute();
     const fired: number[] = [];
     const alive = runner(t.store, 'alive', () => clock);
     alive.handle('orphan', async (_trx, p) => {
@@ -64,15 +74,29 @@ describe.each(STORE_BACKENDS)('scheduler on $name', ({ name }) => {
     const fan = await seedPerson(t.store, tokens, {});
     const sales = new LiveSales(t.store);
     const startsAt = Date.now() + 3_600_000;
-    const session = await sales.createSession({ personId: host.person.id, roles: host.person.roles }, { title: 'Soon', scheduledAtMs: startsAt });
-    await t.store.db.insertInto('live_reminders').values({ session_id: session.sessionId, person_id: fan.person.id, created_at_ms: Date.now() }).execute();
+    const session = await sales.createSession(
+      { personId: host.person.id, roles: host.person.roles },
+      { title: 'Soon', scheduledAtMs: startsAt },
+    );
+    await t.store.db
+      .insertInto('live_reminders')
+      .values({ session_id: session.sessionId, person_id: fan.person.id, created_at_ms: Date.now() })
+      .execute();
     await deliver(t.store, messagingConsumer({}));
-    const job = await t.store.db.selectFrom('jobs').selectAll().where('dedupe_key', '=', `session:${session.sessionId}:15min`).executeTakeFirstOrThrow();
+    const job = await t.store.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('dedupe_key', '=', `session:${session.sessionId}:15min`)
+      .executeTakeFirstOrThrow();
     expect(Number(job.due_at_ms)).toBe(startsAt - 15 * 60_000);
     const r = runner(t.store, 'n', () => startsAt - 15 * 60_000);
     for (const [kind, h] of Object.entries(jobHandlers)) r.handle(kind, h);
     await r.runDue();
-    const msgs = await t.store.db.selectFrom('messages').selectAll().where('person_id', '=', fan.person.id).execute();
+    const msgs = await t.store.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('person_id', '=', fan.person.id)
+      .execute();
     expect(msgs).toEqual([expect.objectContaining({ kind: 'live_reminder_15min', status: 'queued' })]);
     expect(JSON.parse(msgs[0]!.params)).toMatchObject({ title: 'Soon', scheduledAtMs: startsAt });
   });

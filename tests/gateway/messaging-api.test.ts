@@ -4,17 +4,25 @@
 // retried, then the message shows as failed in the staff log and can be resent; WeChat binding (OAuth
 // code → openid) makes WeChat the first channel, with the access token fetched once and refetched when
 // revoked; an SMS reply of TD, signed, opts the number out.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvent, LiveSales, type Store } from '../../commerce/internals.ts';
-import { deliver, seedChannel } from '../helpers/ledger.ts';
-import { signInbound } from '../../gateway/messaging/sms-inbound.ts';
 import { httpSmsSender, smtpSender } from '../../gateway/messaging/senders.ts';
+import { signInbound } from '../../gateway/messaging/sms-inbound.ts';
 import { WechatClient } from '../../gateway/messaging/wechat.ts';
 import { FakeSmsProvider } from '../helpers/fake-sms.ts';
 import { FakeWechat } from '../helpers/fake-wechat.ts';
+import { deliver, seedChannel } from '../helpers/ledger.ts';
 import { decodeMail, type Mailbox, startMailbox } from '../helpers/mailbox.ts';
-import { openTestStore, seedPerson, seedStaff, type TestApi, type TestStore, startTestApi } from '../helpers/people.ts';
+import {
+  openTestStore,
+  seedPerson,
+  seedStaff,
+  startTestApi,
+  type TestApi,
+  type TestStore,
+} from '../helpers/people.ts';
 
 const INBOUND_SECRET = 'inbound-secret-0123456789';
 
@@ -26,11 +34,31 @@ async function inviteToEvent(store: Store, staffId: string, personIds: string[])
   await store.transaction(async (trx) => {
     await trx
       .insertInto('offline_events')
-      .values({ id: eventId, title: 'Open day', venue: 'Clinic 1', starts_at_ms: now + 3 * 86_400_000, created_by: staffId, created_at_ms: now })
+      .values({
+        id: eventId,
+        title: 'Open day',
+        venue: 'Clinic 1',
+        starts_at_ms: now + 3 * 86_400_000,
+        created_by: staffId,
+        created_at_ms: now,
+      })
       .execute();
     for (const personId of personIds) {
-      await trx.insertInto('event_invitees').values({ event_id: eventId, person_id: personId, channel_id: channelId, invited_by: staffId, invited_at_ms: now }).execute();
-      await appendEvent(trx, { type: 'offline_event.invitee_added', aggregateId: eventId, payload: { eventId, personId, channelId, by: staffId } });
+      await trx
+        .insertInto('event_invitees')
+        .values({
+          event_id: eventId,
+          person_id: personId,
+          channel_id: channelId,
+          invited_by: staffId,
+          invited_at_ms: now,
+        })
+        .execute();
+      await appendEvent(trx, {
+        type: 'offline_event.invitee_added',
+        aggregateId: eventId,
+        payload: { eventId, personId, channelId, by: staffId },
+      });
     }
   });
 }
@@ -49,7 +77,12 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
     mailbox = await startMailbox();
     sms = await new FakeSmsProvider().start();
     wx = await new FakeWechat().start();
-    const wechat = new WechatClient({ apiUrl: wx.url, appId: wx.appId, appSecret: wx.appSecret, templateId: wx.templateId });
+    const wechat = new WechatClient({
+      apiUrl: wx.url,
+      appId: wx.appId,
+      appSecret: wx.appSecret,
+      templateId: wx.templateId,
+    });
     api = await startTestApi(store, {
       env: {
         PUBLIC_URL: 'https://shop.example.com',
@@ -60,7 +93,11 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
         MESSAGE_QUIET_HOURS: '00:00-00:00',
         SMS_INBOUND_SECRET: INBOUND_SECRET,
       },
-      senders: { email: smtpSender(mailbox.url, 'Vitalive <no-reply@example.test>'), sms: httpSmsSender(sms.url, sms.key), wechat },
+      senders: {
+        email: smtpSender(mailbox.url, 'Vitalive <no-reply@example.test>'),
+        sms: httpSmsSender(sms.url, sms.key),
+        wechat,
+      },
       wechat,
     });
   }, 30_000);
@@ -73,7 +110,10 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const res = await fetch(`${api.url}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -92,7 +132,15 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
     const host = await seedPerson(store, api.tokens, { roles: ['host'] });
     const alice = await seedPerson(store, api.tokens, {});
     const bob = await seedPerson(store, api.tokens, {});
-    expect((await call('PATCH', '/api/me/profile', alice.token, { locale: 'zh-Hant', timeZone: 'Asia/Taipei', consentMarketing: true })).body).toMatchObject({
+    expect(
+      (
+        await call('PATCH', '/api/me/profile', alice.token, {
+          locale: 'zh-Hant',
+          timeZone: 'Asia/Taipei',
+          consentMarketing: true,
+        })
+      ).body,
+    ).toMatchObject({
       locale: 'zh-Hant',
       timeZone: 'Asia/Taipei',
       consentMarketing: true,
@@ -101,8 +149,13 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
     const actor = { personId: host.person.id, roles: host.person.roles };
     const session = await sales.createSession(actor, { title: '晚間直播' });
     for (const p of [alice, bob])
-      expect((await call('POST', `/api/live-sessions/${session.sessionId}/reminder`, p.token)).body).toEqual({ sessionId: session.sessionId, subscribed: true });
-    expect((await call('GET', '/api/me/live-reminders', bob.token)).body).toEqual({ sessionIds: [session.sessionId] });
+      expect((await call('POST', `/api/live-sessions/${session.sessionId}/reminder`, p.token)).body).toEqual({
+        sessionId: session.sessionId,
+        subscribed: true,
+      });
+    expect((await call('GET', '/api/me/live-reminders', bob.token)).body).toEqual({
+      sessionIds: [session.sessionId],
+    });
     await sales.goLive(actor, session.sessionId);
     await send();
     const toAlice = decodeMail((await mailbox.nth(alice.person.email!, 1)).raw);
@@ -119,14 +172,23 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
     expect(mail.subject).toBe('活動邀請：Open day');
     expect(mail.headers['list-unsubscribe']).toMatch(/^<https:\/\/shop\.example\.com\/u\/.+>$/);
     expect(mailbox.to(bob.person.email!)).toHaveLength(1);
-    const log = await call('GET', `/api/staff/messages?personId=${bob.person.id}&kind=event_invitation`, staff.token);
-    expect(log.body).toMatchObject({ total: 1, items: [{ status: 'suppressed', lastError: 'no marketing consent' }] });
+    const log = await call(
+      'GET',
+      `/api/staff/messages?personId=${bob.person.id}&kind=event_invitation`,
+      staff.token,
+    );
+    expect(log.body).toMatchObject({
+      total: 1,
+      items: [{ status: 'suppressed', lastError: 'no marketing consent' }],
+    });
 
     // The link turns Alice's consent off.
     const link = /https:\/\/shop\.example\.com(\/u\/[\w.-]+)/.exec(mail.text)![1]!;
     const page = await call('GET', link);
     expect(page.status).toBe(200);
-    expect((await call('GET', '/api/me/profile', alice.token)).body).toMatchObject({ consentMarketing: false });
+    expect((await call('GET', '/api/me/profile', alice.token)).body).toMatchObject({
+      consentMarketing: false,
+    });
   });
 
   it('a failing SMS provider is retried, then failed in the staff log; staff resend it', async () => {
@@ -152,10 +214,17 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
     }
     expect(status).toBe('failed');
     expect(sms.failed).toBe(3);
-    const log = await call('GET', `/api/staff/messages?personId=${carol.person.id}&status=failed`, staff.token);
+    const log = await call(
+      'GET',
+      `/api/staff/messages?personId=${carol.person.id}&status=failed`,
+      staff.token,
+    );
     const failed = (log.body.items as Array<{ messageId: number; attempts: number; channel: string }>)[0]!;
     expect(failed).toMatchObject({ attempts: 3, channel: 'sms' });
-    const figures = (await call('GET', '/api/staff/messages/figures', staff.token)).body as unknown as Array<{ kind: string; failed: number }>;
+    const figures = (await call('GET', '/api/staff/messages/figures', staff.token)).body as unknown as Array<{
+      kind: string;
+      failed: number;
+    }>;
     expect(figures.find((f) => f.kind === 'live_reminder_golive')!.failed).toBeGreaterThanOrEqual(1);
     const resent = await call('POST', `/api/staff/messages/${failed.messageId}/resend`, staff.token);
     expect(resent.status).toBe(200);
@@ -166,10 +235,18 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
   it('WeChat: the OAuth code binds the openid; messages go to WeChat first, the token cached and refetched when revoked', async () => {
     const dave = await seedPerson(store, api.tokens, {});
     wx.codes.set('code-123', 'openid-dave-0001');
-    const auth = await call('GET', `/api/me/wechat/authorize?redirectUri=${encodeURIComponent('https://shop.example.com/me')}`, dave.token);
+    const auth = await call(
+      'GET',
+      `/api/me/wechat/authorize?redirectUri=${encodeURIComponent('https://shop.example.com/me')}`,
+      dave.token,
+    );
     expect(String(auth.body.url)).toContain(`appid=${wx.appId}`);
-    expect((await call('POST', '/api/me/wechat', dave.token, { code: 'code-123' })).body).toMatchObject({ wechatBound: true });
-    expect((await call('POST', '/api/me/wechat', dave.token, { code: 'code-123' })).body).toMatchObject({ code: 'WECHAT_AUTH_FAILED' });
+    expect((await call('POST', '/api/me/wechat', dave.token, { code: 'code-123' })).body).toMatchObject({
+      wechatBound: true,
+    });
+    expect((await call('POST', '/api/me/wechat', dave.token, { code: 'code-123' })).body).toMatchObject({
+      code: 'WECHAT_AUTH_FAILED',
+    });
     const host = await seedPerson(store, api.tokens, { roles: ['host'] });
     const sales = new LiveSales(store);
     const actor = { personId: host.person.id, roles: host.person.roles };
@@ -182,8 +259,15 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
       await send();
     }
     const toDave = wx.received.filter((m) => m.touser === 'openid-dave-0001');
-    expect(toDave.map((m) => m.data.first!.value)).toEqual(['Live now: First', 'Live now: Second', 'Live now: Third']);
-    expect(toDave[0]).toMatchObject({ template_id: wx.templateId, url: expect.stringMatching(/^https:\/\/shop\.example\.com\/live\//) });
+    expect(toDave.map((m) => m.data.first!.value)).toEqual([
+      'Live now: First',
+      'Live now: Second',
+      'Live now: Third',
+    ]);
+    expect(toDave[0]).toMatchObject({
+      template_id: wx.templateId,
+      url: expect.stringMatching(/^https:\/\/shop\.example\.com\/live\//),
+    });
     // One fetch for the first two, one more after the revocation.
     expect(wx.tokenFetches - fetchesBefore).toBe(2);
     expect(mailbox.to(dave.person.email!)).toHaveLength(0);
@@ -194,12 +278,19 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
     await call('PATCH', '/api/me/profile', erin.token, { consentMarketing: true });
     const raw = JSON.stringify({ from: '+8613700137000', text: 'td' });
     const post = (signature: string) =>
-      fetch(`${api.url}/api/webhooks/sms/inbound`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-vitalive-signature': signature }, body: raw });
+      fetch(`${api.url}/api/webhooks/sms/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-vitalive-signature': signature },
+        body: raw,
+      });
     const forged = await post(signInbound('another-secret-0123456789', raw, Date.now()));
     expect(forged.status).toBe(401);
     expect((await call('GET', '/api/me/profile', erin.token)).body).toMatchObject({ smsOptedOut: false });
     const ok = await post(signInbound(INBOUND_SECRET, raw, Date.now()));
     expect(await ok.json()).toEqual({ received: true, optedOut: true });
-    expect((await call('GET', '/api/me/profile', erin.token)).body).toMatchObject({ smsOptedOut: true, consentMarketing: false });
+    expect((await call('GET', '/api/me/profile', erin.token)).body).toMatchObject({
+      smsOptedOut: true,
+      consentMarketing: false,
+    });
   });
 });

@@ -39,26 +39,43 @@ export class FakeWechat {
       req.on('end', () => {
         const url = new URL(req.url ?? '/', 'http://x');
         const q = url.searchParams;
-        const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+        const json = (body: unknown) =>
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
         if (req.method === 'GET' && url.pathname === '/cgi-bin/token') {
-          if (q.get('grant_type') !== 'client_credential' || q.get('appid') !== this.appId || q.get('secret') !== this.appSecret)
+          if (
+            q.get('grant_type') !== 'client_credential' ||
+            q.get('appid') !== this.appId ||
+            q.get('secret') !== this.appSecret
+          )
             return json({ errcode: 40013, errmsg: 'invalid appid' });
           this.tokenFetches++;
           this.#token = `token-${randomUUID()}`;
           return json({ access_token: this.#token, expires_in: 7200 });
         }
         if (req.method === 'POST' && url.pathname === '/cgi-bin/message/template/send') {
-          if (q.get('access_token') !== this.#token) return json({ errcode: 40001, errmsg: 'invalid credential' });
+          if (q.get('access_token') !== this.#token)
+            return json({ errcode: 40001, errmsg: 'invalid credential' });
           const body = JSON.parse(raw) as TemplateMessage;
           this.received.push(body);
           return json({ errcode: 0, errmsg: 'ok', msgid: 200_000 + this.received.length });
         }
         if (req.method === 'GET' && url.pathname === '/sns/oauth2/access_token') {
           const openid = this.codes.get(q.get('code') ?? '');
-          if (q.get('appid') !== this.appId || q.get('secret') !== this.appSecret || q.get('grant_type') !== 'authorization_code' || !openid)
+          if (
+            q.get('appid') !== this.appId ||
+            q.get('secret') !== this.appSecret ||
+            q.get('grant_type') !== 'authorization_code' ||
+            !openid
+          )
             return json({ errcode: 40029, errmsg: 'invalid code' });
           this.codes.delete(q.get('code')!);
-          return json({ access_token: `web-${randomUUID()}`, expires_in: 7200, refresh_token: 'r', openid, scope: 'snsapi_base' });
+          return json({
+            access_token: `web-${randomUUID()}`,
+            expires_in: 7200,
+            refresh_token: 'r',
+            openid,
+            scope: 'snsapi_base',
+          });
         }
         res.writeHead(404).end();
       });

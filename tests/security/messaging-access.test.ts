@@ -8,7 +8,15 @@ import { enqueue, LiveSales, unsubscribeToken } from '../../commerce/internals.t
 import { signInbound } from '../../gateway/messaging/sms-inbound.ts';
 import { call } from '../helpers/http-call.ts';
 import { seedChannel } from '../helpers/ledger.ts';
-import { openTestStore, type Seeded, seedPerson, seedStaff, type TestApi, type TestStore, startTestApi } from '../helpers/people.ts';
+import {
+  openTestStore,
+  type Seeded,
+  seedPerson,
+  seedStaff,
+  startTestApi,
+  type TestApi,
+  type TestStore,
+} from '../helpers/people.ts';
 
 const SECRET = 'inbound-secret-0123456789';
 
@@ -30,13 +38,31 @@ describe('messaging access', () => {
     manager = await seedPerson(t.store, api.tokens, { roles: ['channel_manager'] });
     await seedChannel(t.store, { commissionBps: 0, managerId: manager.person.id });
     staff = await seedStaff(t.store, api.tokens);
-    await t.store.db.updateTable('people').set({ consent_marketing: 1 }).where('id', '=', other.person.id).execute();
+    await t.store.db
+      .updateTable('people')
+      .set({ consent_marketing: 1 })
+      .where('id', '=', other.person.id)
+      .execute();
     await t.store.transaction((trx) =>
-      enqueue(trx, { personId: other.person.id, kind: 'order_paid', source: 'order:x', params: { amountMinor: 1, currency: 'CNY' } }, Date.now()),
+      enqueue(
+        trx,
+        {
+          personId: other.person.id,
+          kind: 'order_paid',
+          source: 'order:x',
+          params: { amountMinor: 1, currency: 'CNY' },
+        },
+        Date.now(),
+      ),
     );
     messageId = Number((await t.store.db.selectFrom('messages').select('id').executeTakeFirstOrThrow()).id);
     const host = await seedPerson(t.store, api.tokens, { roles: ['host'] });
-    sessionId = (await new LiveSales(t.store).createSession({ personId: host.person.id, roles: host.person.roles }, { title: 'S' })).sessionId;
+    sessionId = (
+      await new LiveSales(t.store).createSession(
+        { personId: host.person.id, roles: host.person.roles },
+        { title: 'S' },
+      )
+    ).sessionId;
   }, 30_000);
   afterAll(async () => {
     await api?.close();
@@ -65,7 +91,9 @@ describe('messaging access', () => {
   it('an expired or missing token is refused', async () => {
     const expired = await api.tokens.mintAccess(staff.person.id, staff.person.roles, Date.now() - 3_600_000);
     for (const path of ['/api/staff/messages', '/api/me/profile', '/api/me/live-reminders']) {
-      expect((await call(api.url, 'GET', path, { token: expired })).body.code, path).toBe('AUTH_INVALID_TOKEN');
+      expect((await call(api.url, 'GET', path, { token: expired })).body.code, path).toBe(
+        'AUTH_INVALID_TOKEN',
+      );
       expect((await call(api.url, 'GET', path)).body.code, path).toBe('AUTH_REQUIRED');
     }
     expect((await call(api.url, 'POST', `/api/live-sessions/${sessionId}/reminder`)).status).toBe(401);
@@ -86,15 +114,29 @@ describe('messaging access', () => {
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.code).toBe('VALIDATION_FAILED');
     }
-    const oversized = await call(api.url, 'PATCH', '/api/me/profile', { token: member.token, raw: JSON.stringify({ timeZone: 'x'.repeat(2_000_000) }) });
+    const oversized = await call(api.url, 'PATCH', '/api/me/profile', {
+      token: member.token,
+      raw: JSON.stringify({ timeZone: 'x'.repeat(2_000_000) }),
+    });
     expect(oversized.status).toBe(413);
-    expect((await call(api.url, 'GET', '/api/me/profile', { token: other.token })).body).toMatchObject({ consentMarketing: true, timeZone: 'Asia/Shanghai' });
+    expect((await call(api.url, 'GET', '/api/me/profile', { token: other.token })).body).toMatchObject({
+      consentMarketing: true,
+      timeZone: 'Asia/Shanghai',
+    });
     // Reminders: someone else's subscription is untouched by my DELETE; unknown and ended sessions refused.
     await call(api.url, 'POST', `/api/live-sessions/${sessionId}/reminder`, { token: other.token });
     await call(api.url, 'DELETE', `/api/live-sessions/${sessionId}/reminder`, { token: member.token });
-    expect((await call(api.url, 'GET', '/api/me/live-reminders', { token: other.token })).body).toEqual({ sessionIds: [sessionId] });
-    expect((await call(api.url, 'POST', '/api/live-sessions/no-such-session/reminder', { token: member.token })).body.code).toBe('NOT_FOUND');
-    expect((await call(api.url, 'POST', `/api/live-sessions/${'x'.repeat(65)}/reminder`, { token: member.token })).status).toBe(400);
+    expect((await call(api.url, 'GET', '/api/me/live-reminders', { token: other.token })).body).toEqual({
+      sessionIds: [sessionId],
+    });
+    expect(
+      (await call(api.url, 'POST', '/api/live-sessions/no-such-session/reminder', { token: member.token }))
+        .body.code,
+    ).toBe('NOT_FOUND');
+    expect(
+      (await call(api.url, 'POST', `/api/live-sessions/${'x'.repeat(65)}/reminder`, { token: member.token }))
+        .status,
+    ).toBe(400);
   });
 
   it('an unsubscribe link is bound to its person and its key', async () => {
@@ -103,22 +145,35 @@ describe('messaging access', () => {
     expect(r.status).toBe(400);
     expect(r.body.code).toBe('UNSUBSCRIBE_LINK_INVALID');
     // A valid signature over one id pasted onto another id's part.
-    const mine = unsubscribeToken(api.config.messaging.signingSecret ?? 'development-only-unsubscribe-secret', member.person.id);
+    const mine = unsubscribeToken(
+      api.config.messaging.signingSecret ?? 'development-only-unsubscribe-secret',
+      member.person.id,
+    );
     const spliced = `${Buffer.from(other.person.id).toString('base64url')}.${mine.split('.')[1]}`;
     expect((await call(api.url, 'GET', `/u/${spliced}`)).status).toBe(400);
-    expect((await call(api.url, 'GET', '/api/me/profile', { token: other.token })).body).toMatchObject({ consentMarketing: true });
+    expect((await call(api.url, 'GET', '/api/me/profile', { token: other.token })).body).toMatchObject({
+      consentMarketing: true,
+    });
   });
 
   it('inbound SMS: stale, unsigned or malformed callbacks are refused and opt no one out', async () => {
     const raw = JSON.stringify({ from: other.person.phone, text: 'TD' });
     const stale = signInbound(SECRET, raw, Date.now() - 600_000);
     for (const signature of [stale, 't=1,v1=zz', '']) {
-      const r = await call(api.url, 'POST', '/api/webhooks/sms/inbound', { raw, headers: { 'x-vitalive-signature': signature } });
+      const r = await call(api.url, 'POST', '/api/webhooks/sms/inbound', {
+        raw,
+        headers: { 'x-vitalive-signature': signature },
+      });
       expect(r.status, signature).toBe(401);
     }
     const junk = '{"from": 5}';
-    const r = await call(api.url, 'POST', '/api/webhooks/sms/inbound', { raw: junk, headers: { 'x-vitalive-signature': signInbound(SECRET, junk, Date.now()) } });
+    const r = await call(api.url, 'POST', '/api/webhooks/sms/inbound', {
+      raw: junk,
+      headers: { 'x-vitalive-signature': signInbound(SECRET, junk, Date.now()) },
+    });
     expect(r.body.code).toBe('VALIDATION_FAILED');
-    expect((await call(api.url, 'GET', '/api/me/profile', { token: other.token })).body).toMatchObject({ smsOptedOut: false });
+    expect((await call(api.url, 'GET', '/api/me/profile', { token: other.token })).body).toMatchObject({
+      smsOptedOut: false,
+    });
   });
 });
