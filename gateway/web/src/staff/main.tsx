@@ -19,6 +19,8 @@ import { tf } from './follow-ups-messages.ts';
 import { GoalsPage } from './goals.tsx';
 import { tg } from './goals-messages.ts';
 import { ts } from './messages.ts';
+import { MessagesPage } from './messages-log.tsx';
+import { tm } from './messages-log-messages.ts';
 import { OrdersPage } from './orders.tsx';
 import { PayoutsPage } from './payouts.tsx';
 import { PeoplePage } from './people.tsx';
@@ -46,6 +48,7 @@ const ROUTES: Route[] = [
   { path: '/staff/catalog', label: () => tk('navCatalog'), page: CatalogPage, roles: STAFF },
   { path: '/staff/sessions', label: () => tk('navSessions'), page: SessionsPage, roles: STAFF },
   { path: '/staff/goals', label: () => tg('navGoals'), page: GoalsPage, roles: STAFF },
+  { path: '/staff/messages', label: () => tm('navMessages'), page: MessagesPage, roles: STAFF },
 ];
 
 function usePath(): [string, (p: string) => void] {
