@@ -172,10 +172,11 @@ export function createPeople(
 export async function openCommerce(
   env: Record<string, string | undefined>,
   logger: Logger,
+  adapters: Pick<CommerceAdapters, 'senders'> = {},
 ): Promise<{ commerce: Commerce; close(): Promise<void> }> {
   const config = loadConfig(env);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
-  const options = commerceOptions(config, { logger });
+  const options = commerceOptions(config, { logger, ...adapters });
   // Nothing here places orders: no stock gate (a Redis gate would need a connection of its own).
   const commerce = createCommerce(store, { ...options, sales: { ...options.sales, stockGate: 'off' } });
   return { commerce, close: () => store.close() };
