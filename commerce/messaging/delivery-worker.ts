@@ -120,15 +120,23 @@ export class DeliveryWorker {
       .execute();
     const byId = new Map(people.map((p) => [p.id, p as Recipient]));
     let next = 0;
+    const outcomes: Array<[number, Outcome]> = [];
     const lane = async () => {
       while (next < batch.length) {
         const m = batch[next++]!;
-        const outcome = await this.#attempt(m, byId.get(m.person_id));
-        const ok = await settle(db, m.id, nodeId, outcome, this.#now());
-        if (!ok) this.#d.logger.warn({ messageId: m.id }, 'messages: claim lost before settling');
+        outcomes.push([m.id, await this.#attempt(m, byId.get(m.person_id))]);
       }
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency, batch.length) }, lane));
+    // One transaction per batch, not one commit per message: the worker shares the store's writer with
+    // orders. A crash before this commit resends the batch after its lease (at least once).
+    const now = this.#now();
+    const lost = await db.transaction().execute(async (trx) => {
+      let n = 0;
+      for (const [id, outcome] of outcomes) if (!(await settle(trx, id, nodeId, outcome, now))) n++;
+      return n;
+    });
+    if (lost > 0) this.#d.logger.warn({ lost }, 'messages: claims lost before settling');
     return batch.length;
   }
 

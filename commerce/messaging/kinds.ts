@@ -219,19 +219,35 @@ export function isQueuedKind(kind: string): kind is QueuedKind {
 
 const INTL_LOCALE: Record<MessageLocale, string> = { en: 'en-GB', 'zh-Hans': 'zh-CN', 'zh-Hant': 'zh-TW' };
 
+const formatters = new Map<string, Formatter>();
+
+/** Formatters per language and zone, built once (Intl objects are costly to build, cheap to use). */
 export function formatterFor(locale: MessageLocale, timeZone: string): Formatter {
-  const time = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-    timeZone,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-  return {
-    time: (ms) => time.format(ms),
-    money: (minor, currency) =>
-      new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: currency || 'CNY' }).format(
-        minor / 100,
-      ),
-  };
+  const key = `${locale}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const time = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+      timeZone,
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    });
+    const money = new Map<string, Intl.NumberFormat>();
+    f = {
+      time: (ms) => time.format(ms),
+      money: (minor, currency) => {
+        const code = /^[A-Z]{3}$/.test(currency) ? currency : 'CNY';
+        let nf = money.get(code);
+        if (!nf) {
+          nf = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: code });
+          money.set(code, nf);
+        }
+        return nf.format(minor / 100);
+      },
+    };
+    // Callers pass validated zones only, so the map holds at most languages × zones in use.
+    formatters.set(key, f);
+  }
+  return f;
 }
 
 /** The subject and text of one message, in the reader's language and zone. */

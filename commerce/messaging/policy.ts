@@ -39,15 +39,32 @@ export function chooseChannel(
   return null;
 }
 
+/** Clock formatters per zone: building an Intl formatter costs far more than using one. */
+const clocks = new Map<string, Intl.DateTimeFormat | null>();
+
+function clockIn(zone: string): Intl.DateTimeFormat | null {
+  let f = clocks.get(zone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat('en-GB', {
+        timeZone: zone,
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
+    } catch {
+      f = null;
+    }
+    // Zones are a short IANA list; the bound only guards against a flood of invalid names.
+    if (clocks.size < 1000) clocks.set(zone, f);
+  }
+  return f;
+}
+
 /** A zone we can format in; anything else reads as the default zone. */
 export function validTimeZone(zone: string | null | undefined): string {
   if (!zone) return DEFAULT_TIME_ZONE;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return DEFAULT_TIME_ZONE;
-  }
+  return clockIn(zone) ? zone : DEFAULT_TIME_ZONE;
 }
 
 export function isTimeZone(zone: string): boolean {
@@ -56,12 +73,7 @@ export function isTimeZone(zone: string): boolean {
 
 /** Minutes since local midnight in `zone`. */
 function localMinutes(nowMs: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: zone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(nowMs);
+  const parts = (clockIn(zone) ?? clockIn(DEFAULT_TIME_ZONE)!).formatToParts(nowMs);
   const get = (t: string) => Number(parts.find((x) => x.type === t)?.value ?? 0);
   return get('hour') * 60 + get('minute');
 }
