@@ -21,6 +21,12 @@ import { FollowUps, followUpConsumer } from './followups/index.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { LedgerRules } from './ledger/rules.ts';
 import { LedgerSweeper } from './ledger/sweeper.ts';
+import {
+  DEFAULT_DELIVERY,
+  DEFAULT_SCHEDULER,
+  Messaging,
+  type MessagingOptions,
+} from './messaging/messaging.ts';
 import { Orders } from './orders/orders.ts';
 import type { PaymentProvider, WebhookProvider } from './orders/payments.ts';
 import { LocalStockGate, RedisStockGate, type StockGate } from './orders/stock-gate.ts';
@@ -75,6 +81,8 @@ export interface CommerceOptions {
   attributionWindowMs: number;
   /** Consultations: cut-off and horizon (ms); the notifier records what must be told (default: outbox). */
   consultations: { cutoffMs: number; horizonMs: number; notifier?: ConsultationNotifier | undefined };
+  /** Queued messages: delivery, scheduler and channel adapters. @default no channels (nothing is sent) */
+  messaging?: MessagingOptions | undefined;
 }
 
 /** Commerce's outbox consumers; the composition root subscribes them with the other rooms' consumers. */
@@ -86,6 +94,8 @@ export interface CommerceConsumers {
   followUps: EventConsumer;
   /** Alerts on readings of consenting people. */
   alerts: EventConsumer;
+  /** Messages and scheduled reminders from facts (orders, sessions, events, tasks, credit). */
+  messaging: EventConsumer;
 }
 
 export interface Commerce {
@@ -109,6 +119,8 @@ export interface Commerce {
   readonly goalRules: GoalRules;
   /** Follow-ups per person and channel, trial results. */
   readonly followUps: FollowUps;
+  /** Profiles, live reminders, the message queue, its worker and the durable scheduler. */
+  readonly messaging: Messaging;
   /** The staff stream's figures. */
   readonly dashboard: Dashboard;
   readonly clinics: Clinics;
@@ -169,6 +181,12 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
     credit: ledger,
   });
   const channels = peopleChannelResolver();
+  const messaging = new Messaging(store, {
+    logger,
+    nodeId,
+    options: options.messaging ?? { delivery: DEFAULT_DELIVERY, scheduler: DEFAULT_SCHEDULER, senders: {} },
+    triggers: { payUrl: s.webhook?.checkoutUrl?.bind(s.webhook) },
+  });
   return {
     store: handle,
     events,
@@ -185,6 +203,7 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
     metrics: new Metrics(store),
     goalRules: new GoalRules(store),
     followUps: new FollowUps(store),
+    messaging,
     dashboard: new Dashboard(store),
     clinics: new Clinics(store),
     experts: new Experts(store),
@@ -209,6 +228,8 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
       followUps: followUpConsumer(),
       // One alert per (reading, rule), with consent only, exactly once (one process of the cluster).
       alerts: alertsConsumer(),
+      // Messages and jobs commit with the position: once per event and recipient.
+      messaging: messaging.consumer,
     },
     sweepers: {
       orders: new Sweeper({

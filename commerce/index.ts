@@ -57,7 +57,31 @@ export {
   STATEMENT_COLUMNS,
   type StatementRow,
 } from './ledger/index.ts';
-export type { Messenger, OutgoingMessage } from './messaging/index.ts';
+export type {
+  ChannelSender,
+  ChannelSenders,
+  Delivery,
+  DeliveryChannel,
+  DeliveryOptions,
+  JobHandler,
+  JobPayload,
+  KindFigures,
+  LoggedMessage,
+  MessageStatus,
+  Messaging,
+  MessagingOptions,
+  MessagingProfile,
+  Messenger,
+  OutgoingMessage,
+  Scheduler,
+  SchedulerOptions,
+} from './messaging/index.ts';
+export {
+  CHANNELS as DELIVERY_CHANNELS,
+  DEFAULT_DELIVERY,
+  DEFAULT_SCHEDULER,
+  KINDS as MESSAGE_KINDS,
+} from './messaging/index.ts';
 export {
   manualProvider,
   type OrderCounters,

@@ -50,12 +50,25 @@ export {
   type StatementRow,
   shareOf,
 } from './ledger/index.ts';
+export { DeliveryWorker } from './messaging/delivery-worker.ts';
 export {
+  type ChannelSender,
+  DEFAULT_DELIVERY,
+  DEFAULT_SCHEDULER,
+  type Delivery,
+  type DeliveryChannel,
   type MessageKind,
+  Messaging,
+  type MessagingOptions,
   type Messenger,
   type OutgoingMessage,
   silentMessenger,
+  unsubscribeToken,
 } from './messaging/index.ts';
+export { chooseChannel, quietUntil, retryDelayMs } from './messaging/policy.ts';
+export { enqueue } from './messaging/queue.ts';
+export { JobRunner } from './messaging/scheduler.ts';
+export { jobHandlers, messagingConsumer } from './messaging/triggers.ts';
 export {
   countOrphanedPayments,
   type Fulfilment,

@@ -73,7 +73,9 @@ export type DomainEventType =
   | 'consultation.notes_written'
   | 'alert_rule.created'
   | 'alert_rule.updated'
-  | 'alert.raised';
+  | 'alert.raised'
+  | 'ledger.credited'
+  | 'ledger.released';
 
 export interface NewDomainEvent {
   type: DomainEventType;

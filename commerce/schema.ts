@@ -16,6 +16,7 @@ import type {
   FollowUpTasksTable,
 } from './followups/tables.ts';
 import type { LedgerEntriesTable, PayoutRunsTable } from './ledger/tables.ts';
+import type { JobsTable, LiveRemindersTable, MessagesTable } from './messaging/tables.ts';
 import type {
   CardHoldingsTable,
   IdempotencyKeysTable,
@@ -158,6 +159,14 @@ export interface PeopleTable {
   phone_proven_at_ms?: number | null;
   /** The language messages reach the person in (en, zh-Hans, zh-Hant); null: not known yet. */
   locale?: string | null;
+  /** 0019: IANA time zone; null reads as Asia/Shanghai. */
+  time_zone?: string | null;
+  /** 0019: 'email' | 'sms' | 'wechat'; null: whatever contact exists. */
+  preferred_channel?: string | null;
+  /** 0019: the official account's openid, bound by web authorisation. */
+  wechat_openid?: string | null;
+  /** 0019: the person answered an SMS with TD/STOP. */
+  sms_opted_out_at_ms?: number | null;
 }
 
 export interface PersonRolesTable {
@@ -308,4 +317,8 @@ export interface Database {
   consultation_notes: ConsultationNotesTable;
   alert_rules: AlertRulesTable;
   reading_alerts: ReadingAlertsTable;
+  // Messages, jobs, live reminders (0019)
+  messages: MessagesTable;
+  jobs: JobsTable;
+  live_reminders: LiveRemindersTable;
 }

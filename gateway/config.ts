@@ -175,6 +175,29 @@ export interface PlatformConfig {
     checksPerIp: number;
     windowSec: number;
   };
+  /** Queued messages: retries, provider rates, quiet hours, the WeChat official account (docs/messaging.md). */
+  messaging: {
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    /** Messages per second per provider; 0 disables the limit. */
+    ratePerSecond: { email: number; sms: number; wechat: number };
+    /** Local quiet hours, minutes after midnight; equal start and end turn them off. */
+    quietStartMin: number;
+    quietEndMin: number;
+    batch: number;
+    leaseMs: number;
+    pollMs: number;
+    /** Signs unsubscribe links; undefined → derived from the access-token key. */
+    signingSecret: string | undefined;
+    /** HMAC key of inbound SMS callbacks (TD/STOP); undefined → the inbound route refuses everything. */
+    smsInboundSecret: string | undefined;
+    /** WeChat official account: API origin, app id and secret, template id; no app id → no WeChat. */
+    wechatApiUrl: string;
+    wechatAppId: string | undefined;
+    wechatAppSecret: string | undefined;
+    wechatTemplateId: string | undefined;
+  };
   /** The edge's quarantine of refused readings (edge/quarantine.ts). */
   quarantine: {
     /** Entries stored per device per clock minute; the excess is only counted. 0 disables the cap. */
@@ -297,6 +320,38 @@ export const DEFAULTS = {
   SMS_PROVIDER_URL: undefined as string | undefined,
   /** Bearer key for SMS_PROVIDER_URL. @default unset */
   SMS_PROVIDER_KEY: undefined as string | undefined,
+  /** Attempts a queued message gets before it is marked failed. @default 5 */
+  MESSAGE_MAX_ATTEMPTS: 5,
+  /** Wait after a message's first failed attempt, doubled each time (with jitter). @default 30000 (30 s) */
+  MESSAGE_RETRY_BASE_MS: 30_000,
+  /** Longest wait between two attempts. @default 3600000 (1 hour) */
+  MESSAGE_RETRY_MAX_MS: 3_600_000,
+  /** E-mails per second this node hands to the SMTP relay; 0 disables the limit. @default 20 */
+  MESSAGE_RATE_EMAIL_PER_SEC: 20,
+  /** SMS per second this node hands to the provider; 0 disables the limit. @default 10 */
+  MESSAGE_RATE_SMS_PER_SEC: 10,
+  /** WeChat template messages per second this node sends; 0 disables the limit. @default 50 */
+  MESSAGE_RATE_WECHAT_PER_SEC: 50,
+  /** Quiet hours in the person's zone (HH:MM-HH:MM); promotional messages wait them out. @default '22:00-08:00' */
+  MESSAGE_QUIET_HOURS: '22:00-08:00',
+  /** Messages one worker claim takes. @default 50 */
+  MESSAGE_BATCH: 50,
+  /** How long a claim holds before another node may send the message. @default 300000 (5 minutes) */
+  MESSAGE_LEASE_MS: 300_000,
+  /** How often the worker and the scheduler look for due work. @default 1000 (1 s) */
+  MESSAGE_POLL_MS: 1_000,
+  /** Key that signs unsubscribe links (at least 32 characters). @default unset: derived from the access-token key */
+  MESSAGE_SIGNING_SECRET: undefined as string | undefined,
+  /** HMAC key the SMS provider signs inbound replies (TD/STOP) with. @default unset: inbound SMS refused */
+  SMS_INBOUND_SECRET: undefined as string | undefined,
+  /** WeChat API origin (cgi-bin/token, message/template/send, sns/oauth2). @default 'https://api.weixin.qq.com' */
+  WECHAT_API_URL: 'https://api.weixin.qq.com',
+  /** The official account's AppID. @default unset: no WeChat channel */
+  WECHAT_APP_ID: undefined as string | undefined,
+  /** The official account's AppSecret. @default unset */
+  WECHAT_APP_SECRET: undefined as string | undefined,
+  /** The template message id every kind is sent with. @default unset */
+  WECHAT_TEMPLATE_ID: undefined as string | undefined,
   /** Lifetime of a one-time contact code. @default 600 (10 minutes) */
   CONTACT_CODE_TTL_SEC: 600,
   /** Wrong guesses one code survives. @default 5 */
@@ -450,7 +505,8 @@ function url(
     | 'PAYMENT_CHECKOUT_URL'
     | 'MEDIA_PUBLIC_URL'
     | 'SMTP_URL'
-    | 'SMS_PROVIDER_URL',
+    | 'SMS_PROVIDER_URL'
+    | 'WECHAT_API_URL',
   protocols: string[],
 ): string | undefined {
   const raw = str(env, key);
@@ -611,6 +667,7 @@ export function loadConfig(env: Env): PlatformConfig {
       checksPerIp: int(env, 'CONTACT_CODE_CHECKS_PER_IP', 0, 1_000_000),
       windowSec: int(env, 'CONTACT_CODE_WINDOW_SEC', 1, 86_400),
     },
+    messaging: messaging(env),
     live: {
       socketEventsBurst: int(env, 'LIVE_SOCKET_EVENTS_BURST', 1, 100_000),
       socketEventsPerMin: int(env, 'LIVE_SOCKET_EVENTS_PER_MIN', 0, 6_000_000),
@@ -659,6 +716,51 @@ export function loadConfig(env: Env): PlatformConfig {
       idempotencyKeepMs: int(env, 'IDEMPOTENCY_KEEP_MS', 86_400_000, 30 * 86_400_000),
       sweepPeriodMs: int(env, 'SALES_SWEEP_PERIOD_MS', 100, 600_000),
     },
+  };
+}
+
+function secretOf(
+  env: Env,
+  key: 'MESSAGE_SIGNING_SECRET' | 'SMS_INBOUND_SECRET',
+  min: number,
+): string | undefined {
+  const value = str(env, key);
+  if (value !== undefined && value.length < min)
+    throw new VitaliveError('CONFIG_INVALID', { key, reason: `at least ${min} characters` });
+  return value;
+}
+
+/** HH:MM-HH:MM as two minute-of-day values. */
+function quietHours(env: Env): [number, number] {
+  const raw = str(env, 'MESSAGE_QUIET_HOURS')!;
+  const m = /^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(raw.trim());
+  if (!m)
+    throw new VitaliveError('CONFIG_INVALID', { key: 'MESSAGE_QUIET_HOURS', reason: 'expected HH:MM-HH:MM' });
+  return [Number(m[1]) * 60 + Number(m[2]), Number(m[3]) * 60 + Number(m[4])];
+}
+
+function messaging(env: Env): PlatformConfig['messaging'] {
+  const [quietStartMin, quietEndMin] = quietHours(env);
+  return {
+    maxAttempts: int(env, 'MESSAGE_MAX_ATTEMPTS', 1, 100),
+    retryBaseMs: int(env, 'MESSAGE_RETRY_BASE_MS', 100, 86_400_000),
+    retryMaxMs: int(env, 'MESSAGE_RETRY_MAX_MS', 100, 7 * 86_400_000),
+    ratePerSecond: {
+      email: int(env, 'MESSAGE_RATE_EMAIL_PER_SEC', 0, 100_000),
+      sms: int(env, 'MESSAGE_RATE_SMS_PER_SEC', 0, 100_000),
+      wechat: int(env, 'MESSAGE_RATE_WECHAT_PER_SEC', 0, 100_000),
+    },
+    quietStartMin,
+    quietEndMin,
+    batch: int(env, 'MESSAGE_BATCH', 1, 10_000),
+    leaseMs: int(env, 'MESSAGE_LEASE_MS', 1_000, 86_400_000),
+    pollMs: int(env, 'MESSAGE_POLL_MS', 10, 3_600_000),
+    signingSecret: secretOf(env, 'MESSAGE_SIGNING_SECRET', 32),
+    smsInboundSecret: secretOf(env, 'SMS_INBOUND_SECRET', 16),
+    wechatApiUrl: url(env, 'WECHAT_API_URL', ['http:', 'https:'])!,
+    wechatAppId: str(env, 'WECHAT_APP_ID'),
+    wechatAppSecret: str(env, 'WECHAT_APP_SECRET'),
+    wechatTemplateId: str(env, 'WECHAT_TEMPLATE_ID'),
   };
 }
 

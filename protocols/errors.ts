@@ -108,6 +108,11 @@ export const ERRORS = {
     message: 'Consultations can be changed or cancelled until {cutoffMinutes} minutes before they start',
   },
   CONSULTATION_STATE_INVALID: { status: 409, message: 'Consultation is {status}; cannot {action}' },
+  // Messaging
+  UNSUBSCRIBE_LINK_INVALID: { status: 400, message: 'This unsubscribe link is not valid' },
+  INBOUND_SIGNATURE_INVALID: { status: 401, message: 'Inbound message rejected: {reason}' },
+  WECHAT_AUTH_FAILED: { status: 502, message: 'WeChat did not accept the authorisation: {reason}' },
+  LIVE_REMINDER_CLOSED: { status: 409, message: 'Live session {sessionId} is {state}; reminders are closed' },
 
   // Live (socket.io)
   LIVE_NOT_JOINED: { status: 409, message: 'Join live session {sessionId} first' },

@@ -2,6 +2,7 @@
 // reversal on a refund, and the give-back of credit an order had redeemed. Every insert is keyed by
 // (order_id, rule) and ignores a conflict, so applying the same event twice changes nothing.
 import { type Kysely, sql } from 'kysely';
+import { appendEvent } from '../outbox.ts';
 import type { Database } from '../schema.ts';
 import { type LedgerRules, shareOf } from './rules.ts';
 import type { LedgerAccountKind, LedgerRule, LedgerStatus } from './tables.ts';
@@ -111,18 +112,21 @@ export async function postEarnings(
     : undefined;
   if (referrer) {
     const rateBps = rules.referralRatesBps[referrer.tier] ?? 0;
-    await post(
+    const amountMinor = shareOf(base, rateBps);
+    const posted = await post(
       trx,
       {
         ...common,
         rule: 'referral',
         accountKind: 'person',
         accountId: referrer.id,
-        amountMinor: shareOf(base, rateBps),
+        amountMinor,
         rateBps,
       },
       nowMs,
     );
+    if (posted && amountMinor > 0)
+      await creditedEvent(trx, orderId, referrer.id, amountMinor, order.currency, nowMs);
   }
   const channelId = await channelAt(trx, order.person_id, paidAtMs);
   const channel = channelId
@@ -226,6 +230,32 @@ export async function returnCredit(
       status: 'available',
       availableAtMs: nowMs,
       eventId,
+    },
+    nowMs,
+  );
+}
+
+/** `ledger.credited`: a person earned pending credit (their referral entry of an order). */
+async function creditedEvent(
+  trx: Kysely<Database>,
+  orderId: string,
+  personId: string,
+  amountMinor: number,
+  currency: string,
+  nowMs: number,
+): Promise<void> {
+  const entry = await trx
+    .selectFrom('ledger_entries')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('rule', '=', 'referral')
+    .executeTakeFirstOrThrow();
+  await appendEvent(
+    trx,
+    {
+      type: 'ledger.credited',
+      aggregateId: personId,
+      payload: { entryId: Number(entry.id), orderId, personId, amountMinor, currency, rule: 'referral' },
     },
     nowMs,
   );

@@ -19,6 +19,7 @@ import * as m0015 from './0015-orphaned-payments.ts';
 import * as m0016 from './0016-person-locale.ts';
 import * as m0017 from './0017-follow-ups.ts';
 import * as m0018 from './0018-outbox-sequencer.ts';
+import * as m0019 from './0019-messages.ts';
 import * as m0021 from './0021-public-lineup.ts';
 import * as m0023 from './0023-experts.ts';
 import * as m0024 from './0024-reading-alerts.ts';
@@ -43,6 +44,7 @@ export const migrations: Record<string, Migration> = {
   '0016-person-locale': m0016,
   '0017-follow-ups': m0017,
   '0018-outbox-sequencer': m0018,
+  '0019-messages': m0019,
   '0021-public-lineup': m0021,
   '0023-experts': m0023,
   '0024-reading-alerts': m0024,

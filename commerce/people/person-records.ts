@@ -62,6 +62,10 @@ export async function insertPerson(
     email_proven_at_ms: null,
     phone_proven_at_ms: null,
     locale: null,
+    time_zone: null,
+    preferred_channel: null,
+    wechat_openid: null,
+    sms_opted_out_at_ms: null,
   };
   await trx.insertInto('people').values(row).execute();
   return row;

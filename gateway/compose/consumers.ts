@@ -1,6 +1,7 @@
 // The one table of outbox consumers a gateway process subscribes, in delivery order: commerce's own
-// (ledger, live funnel, conversion rollups, follow-ups, alerts on readings), media rooms following their sessions, and the real-time
-// fan-out and access revocation of the socket namespaces. Nothing else subscribes.
+// (ledger, live funnel, conversion rollups, follow-ups, alerts on readings, messaging), media rooms
+// following their sessions, and the real-time fan-out and access revocation of the socket namespaces.
+// Nothing else subscribes.
 import type { Commerce, EventBus, EventConsumer } from '../../commerce/index.ts';
 import { mediaRoomsFollowSessions } from '../live-media.ts';
 import type { MediaGateway } from '../media-gateway.ts';
@@ -24,6 +25,7 @@ export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
     consumers.conversionRollups,
     consumers.followUps,
     consumers.alerts,
+    consumers.messaging,
   ];
 }
 

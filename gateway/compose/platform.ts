@@ -1,6 +1,7 @@
 // The composition root of the all-in-one platform (`npm start`): wires the rooms into one running node
 // and takes them down again in order: HTTP, sockets, broker, media workers, event delivery, store (the
 // reverse of start-up). Used by main.ts, and by tests and benchmarks that need a whole node.
+import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Commerce, type CommerceStore, DAY_MS, type EventBus, openStore } from '../../commerce/index.ts';
@@ -13,6 +14,7 @@ import { registerHealth, type SubsystemHealth } from '../health.ts';
 import { type App, createHttpApp } from '../http-app.ts';
 import { liveHosts } from '../live-media.ts';
 import { type MediaGateway, registerMediaGateway, type SessionDirectory } from '../media-gateway.ts';
+import { createChannelSenders } from '../messaging/senders.ts';
 import { createMessenger } from '../messengers.ts';
 import type { EdgeReadingCounters, MqttFigures } from '../metrics.ts';
 import { startMonitoringServer } from '../monitoring.ts';
@@ -135,7 +137,21 @@ export async function startPlatform(
     // Commerce: people, sales and orders, ledger, readings, venues, viewers, metrics; event delivery.
     const messenger = createMessenger(config.contacts, logger);
     closers.unshift(['messenger', () => messenger.close()]);
-    const commerce = buildCommerce(store, config, { logger, messenger, nodeId, redis });
+    // Queued messages: e-mail, SMS and WeChat adapters; unsubscribe links signed with a key derived
+    // from the access-token key unless MESSAGE_SIGNING_SECRET is set.
+    const channels = createChannelSenders(config, logger);
+    closers.unshift(['channel senders', () => channels.close()]);
+    const messagingSecret = createHmac('sha256', loadOrCreateSecret(config.dataDir, config.auth.secret))
+      .update('vitalive-messaging-links')
+      .digest('base64url');
+    const commerce = buildCommerce(store, config, {
+      logger,
+      messenger,
+      nodeId,
+      redis,
+      senders: channels.senders,
+      messagingSecret,
+    });
     const events = commerce.events;
     closers.unshift(['events', () => events.close()]);
 
@@ -248,11 +264,13 @@ export async function startPlatform(
     const sweepers = commerce.sweepers;
     closers.unshift(['sales sweeper', () => sweepers.orders.close()]);
     closers.unshift(['ledger sweeper', () => sweepers.ledger.close()]);
+    closers.unshift(['messaging', () => commerce.messaging.close()]);
     const placement = new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin);
     await registerRoutes(http, {
       ...{ config, logger, tokens, guards: createGuards(tokens), commerce, placement },
       devices: edge,
       posters: new PosterService(commerce.sales),
+      wechat: channels.wechat,
     });
     if (!hasCjkFont()) logger.warn('no CJK font installed: Chinese share posters would draw empty boxes');
     // Privileged sockets (/host, /staff, a host's /media) re-check the person's current roles and sessions.
@@ -318,6 +336,7 @@ export async function startPlatform(
     }
     sweepers.orders.start();
     sweepers.ledger.start();
+    commerce.messaging.start();
 
     let closing: Promise<void> | undefined;
     return {

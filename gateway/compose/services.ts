@@ -6,12 +6,16 @@ import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import {
+  type ChannelSenders,
   type Commerce,
   type CommerceOptions,
   type CommerceStore,
   createCommerce,
   DAY_MS,
+  DEFAULT_DELIVERY,
+  DEFAULT_SCHEDULER,
   type EventBus,
+  type MessagingOptions,
   type Messenger,
   manualProvider,
   openStore,
@@ -85,6 +89,36 @@ export interface CommerceAdapters {
   events?: EventBus | undefined;
   /** Tests pin the clock and codes. */
   people?: Pick<PeopleOptions, 'now' | 'codes'> | undefined;
+  /** Channel adapters for queued messages (see gateway/messaging/senders.ts); absent → none (nothing sent). */
+  senders?: ChannelSenders | undefined;
+  /** Signs unsubscribe links when MESSAGE_SIGNING_SECRET is unset (derived from the access-token key). */
+  messagingSecret?: string | undefined;
+}
+
+/** Delivery, retries, rates, quiet hours and the scheduler from the configuration. */
+export function messagingOptions(
+  config: PlatformConfig,
+  senders: ChannelSenders,
+  fallbackSecret: string | undefined,
+): MessagingOptions {
+  const m = config.messaging;
+  return {
+    senders,
+    delivery: {
+      ...DEFAULT_DELIVERY,
+      maxAttempts: m.maxAttempts,
+      retryBaseMs: m.retryBaseMs,
+      retryMaxMs: m.retryMaxMs,
+      ratePerSecond: m.ratePerSecond,
+      quietHours: { startMin: m.quietStartMin, endMin: m.quietEndMin },
+      batch: m.batch,
+      leaseMs: m.leaseMs,
+      pollMs: m.pollMs,
+      publicUrl: config.publicUrl ?? `http://127.0.0.1:${config.http.port.port}`,
+      unsubscribeSecret: m.signingSecret ?? fallbackSecret ?? DEFAULT_DELIVERY.unsubscribeSecret,
+    },
+    scheduler: { ...DEFAULT_SCHEDULER, pollMs: m.pollMs },
+  };
 }
 
 export function commerceOptions(config: PlatformConfig, adapters: CommerceAdapters): CommerceOptions {
@@ -101,6 +135,7 @@ export function commerceOptions(config: PlatformConfig, adapters: CommerceAdapte
     ledger: config.ledger,
     attributionWindowMs: config.metrics.attributionWindowDays * DAY_MS,
     consultations: config.consultations,
+    messaging: messagingOptions(config, adapters.senders ?? {}, adapters.messagingSecret),
   };
 }
 
@@ -138,6 +173,7 @@ export function createPeople(
 export async function openCommerce(
   env: Record<string, string | undefined>,
   logger: Logger,
+  adapters: Pick<CommerceAdapters, 'senders'> = {},
 ): Promise<{ commerce: Commerce; close(): Promise<void> }> {
   const config = loadConfig(env);
   const store = await openStore({
@@ -146,7 +182,7 @@ export async function openCommerce(
     poolSize: config.databasePoolSize,
     logger,
   });
-  const options = commerceOptions(config, { logger });
+  const options = commerceOptions(config, { logger, ...adapters });
   // Nothing here places orders: no stock gate (a Redis gate would need a connection of its own).
   const commerce = createCommerce(store, { ...options, sales: { ...options.sales, stockGate: 'off' } });
   return { commerce, close: () => store.close() };

@@ -5,6 +5,7 @@ import type { Commerce } from '../../commerce/index.ts';
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
+import type { WechatClient } from '../messaging/wechat.ts';
 import type { OrderPlacement } from '../order-placement.ts';
 import type { PosterService } from '../posters/poster-service.ts';
 import { alertRuleRoutes } from './alert-rules.ts';
@@ -19,6 +20,7 @@ import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { livesRoutes } from './lives.ts';
 import { meRoutes } from './me.ts';
+import { messagingRoutes } from './messaging.ts';
 import { metricsRoutes } from './metrics.ts';
 import { offlineEventRoutes } from './offline-events.ts';
 import { orderRoutes } from './orders.ts';
@@ -40,6 +42,8 @@ export interface RouteDeps {
   devices?: DeviceAdminPort | undefined;
   /** Share posters of live sessions (rendered and cached). */
   posters: PosterService;
+  /** The WeChat official account, when configured (binding a person's WeChat). */
+  wechat?: WechatClient | undefined;
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -81,5 +85,12 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     await clinicExpertRoutes(scope, { commerce, guards });
     await consultationRoutes(scope, { commerce, guards });
     await alertRuleRoutes(scope, { alertRules: commerce.alertRules, guards });
+    // Messages: profiles, reminders, the delivery log, unsubscribe and inbound SMS
+    await messagingRoutes(scope, {
+      messaging: commerce.messaging,
+      guards,
+      wechat: deps.wechat,
+      smsInboundSecret: deps.config.messaging.smsInboundSecret,
+    });
   });
 }

@@ -10,6 +10,7 @@ export * from './goal-rules.ts';
 export * from './ledger.ts';
 export * from './live-sessions.ts';
 export * from './lives.ts';
+export * from './messaging.ts';
 export * from './metrics.ts';
 export * from './offline-events.ts';
 export * from './orders.ts';

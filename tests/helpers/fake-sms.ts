@@ -1,6 +1,6 @@
 // A small SMS provider for tests, speaking the platform's SMS wire format (gateway/messengers.ts):
 // POST / with a bearer key and {"to", "text", "kind"}. It keeps what it accepted so tests can read codes,
-// and refuses a wrong key with 401.
+// refuses a wrong key with 401, and answers 503 while told to fail.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,10 @@ export class FakeSmsProvider {
   readonly received: ReceivedSms[] = [];
   /** Requests refused for a missing or wrong key. */
   refused = 0;
+  /** While above zero, each request is answered 503 (and counted down): a provider outage on demand. */
+  failNext = 0;
+  /** Requests answered 503 so far. */
+  failed = 0;
   url = '';
   #server: http.Server | undefined;
 
@@ -36,6 +40,12 @@ export class FakeSmsProvider {
         if (req.headers.authorization !== `Bearer ${this.key}`) {
           this.refused++;
           res.writeHead(401).end();
+          return;
+        }
+        if (this.failNext > 0) {
+          this.failNext--;
+          this.failed++;
+          res.writeHead(503).end();
           return;
         }
         const body = JSON.parse(raw) as ReceivedSms;

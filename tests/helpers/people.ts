@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
+  type ChannelSenders,
+  type Commerce,
   type EventBus,
   LocalEventBus,
   MEMBER_CODE_LENGTH,
@@ -28,6 +30,7 @@ import { subscribeConsumers } from '../../gateway/compose/consumers.ts';
 import { buildCommerce } from '../../gateway/compose/services.ts';
 import { loadConfig, type PlatformConfig } from '../../gateway/config.ts';
 import { type App, createHttpApp } from '../../gateway/http-app.ts';
+import type { WechatClient } from '../../gateway/messaging/wechat.ts';
 import { OrderPlacement } from '../../gateway/order-placement.ts';
 import { PosterService } from '../../gateway/posters/poster-service.ts';
 import { registerRoutes } from '../../gateway/routes/index.ts';
@@ -239,6 +242,7 @@ export interface TestApi {
   people: People;
   tokens: TokenService;
   config: PlatformConfig;
+  commerce: Commerce;
   close(): Promise<void>;
 }
 
@@ -250,6 +254,10 @@ export async function startTestApi(
     people?: Pick<PeopleOptions, 'now' | 'codes' | 'messenger'>;
     /** A bus the test starts itself, to have commerce's consumers (the ledger, rollups) delivered to. */
     events?: EventBus;
+    /** Channel adapters for queued messages; the worker is not started (tests drain it). */
+    senders?: ChannelSenders;
+    /** The official account, for the WeChat binding routes. */
+    wechat?: WechatClient;
   } = {},
 ): Promise<TestApi> {
   const config = testConfig(opts.env);
@@ -263,6 +271,7 @@ export async function startTestApi(
     nodeId: 'test',
     // Consumers are subscribed; unless the test brings its own bus, delivery is not started.
     events: opts.events ?? new LocalEventBus({ db: store.db, logger: testLogger, nodeId: 'test' }),
+    senders: opts.senders,
   });
   subscribeConsumers(commerce.events, { commerce });
   const people = commerce.people;
@@ -275,8 +284,17 @@ export async function startTestApi(
     commerce,
     placement: new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin),
     posters: new PosterService(commerce.sales),
+    wechat: opts.wechat,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
-  return { app, url: `http://127.0.0.1:${port}`, people, tokens, config, close: () => app.close() };
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    people,
+    tokens,
+    config,
+    commerce,
+    close: () => app.close(),
+  };
 }

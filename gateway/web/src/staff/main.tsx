@@ -22,6 +22,8 @@ import { tf } from './follow-ups-messages.ts';
 import { GoalsPage } from './goals.tsx';
 import { tg } from './goals-messages.ts';
 import { ts } from './messages.ts';
+import { MessagesPage } from './messages-log.tsx';
+import { tm } from './messages-log-messages.ts';
 import { OrdersPage } from './orders.tsx';
 import { PayoutsPage } from './payouts.tsx';
 import { PeoplePage } from './people.tsx';
@@ -52,6 +54,7 @@ const ROUTES: Route[] = [
   { path: '/staff/clinics', label: () => tx('navClinics'), page: ClinicsPage, roles: STAFF },
   { path: '/staff/alerts', label: () => tx('navAlerts'), page: AlertRulesPage, roles: STAFF },
   { path: '/staff/expert', label: () => tx('navExpert'), page: ExpertPage, roles: ['expert'] },
+  { path: '/staff/messages', label: () => tm('navMessages'), page: MessagesPage, roles: STAFF },
 ];
 
 function usePath(): [string, (p: string) => void] {
