@@ -1,7 +1,7 @@
 // /lives, a session page before it starts, and the /me profile form in headless Chromium on a 360 px
 // phone: the list in Traditional Chinese with host, local time, countdown and public line-up; "watch
-// now" for a live one; "remind me" asks a visitor to sign in and, signed in, calls the reminder route;
-// the session page's HTML carries its OpenGraph tags; the profile form sends what the person chose.
+// now" for a live one; "remind me" asks a visitor to sign in and, signed in, stores the reminder;
+// the session page's HTML carries its OpenGraph tags; the profile form saves what the person chose.
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../loadtest/clients/browser.ts';
@@ -16,6 +16,7 @@ describe('lives page in a real browser', () => {
   let soonId = '';
   let liveId = '';
   let memberEmail = '';
+  let memberToken = '';
   const contexts: BrowserContext[] = [];
 
   async function phone(locale: string): Promise<Page> {
@@ -40,6 +41,7 @@ describe('lives page in a real browser', () => {
     const staff = await seedPerson(store, tokens, { roles: ['staff'] });
     const member = await seedPerson(store, tokens, { password: PASSWORD });
     memberEmail = member.person.email!;
+    memberToken = member.token;
     const skuId = await createProduct(node.url, staff.token, 50, 12_800);
     soonId = (
       await ok<{ sessionId: string }>(node.url, 'POST', '/api/live-sessions', host.token, {
@@ -83,13 +85,11 @@ describe('lives page in a real browser', () => {
     await screenshot(page, 'lives-360-zh-hant');
   });
 
-  it('asks a visitor to sign in for a reminder, then calls the reminder route signed in', async () => {
+  it('asks a visitor to sign in for a reminder, then stores it signed in and shows it on return', async () => {
     const page = await phone('en-US');
     const posts: Request[] = [];
-    // The reminder itself belongs to the messaging service; here only the page's call is checked.
-    await page.route(`**/api/live-sessions/${soonId}/reminder`, async (route) => {
-      posts.push(route.request());
-      await route.fulfill({ status: 204, body: '' });
+    page.on('request', (r) => {
+      if (r.url().endsWith(`/api/live-sessions/${soonId}/reminder`)) posts.push(r);
     });
     await page.goto(`${node.url}/lives`);
     const soon = page.locator(`.live-item[data-session-id="${soonId}"]`);
@@ -103,9 +103,17 @@ describe('lives page in a real browser', () => {
     expect(posts).toHaveLength(1);
     expect(posts[0]!.method()).toBe('POST');
     expect(posts[0]!.headers().authorization).toMatch(/^Bearer /);
+    const mine = await ok<{ sessionIds: string[] }>(node.url, 'GET', '/api/me/live-reminders', memberToken);
+    expect(mine.sessionIds).toContain(soonId);
     // The signed-in member's share poster carries their own referral code.
     const poster = await soon.getByRole('link', { name: 'Share poster' }).getAttribute('href');
     expect(new URL(poster!, node.url).searchParams.get('ref')).toMatch(/^[2-9A-HJKMNP-Z]{8}$/);
+    // Back on the page later, the button knows the reminder is set.
+    await page.reload();
+    await page
+      .locator(`.live-item[data-session-id="${soonId}"]`)
+      .getByRole('button', { name: 'Cancel reminder' })
+      .waitFor();
   });
 
   it('shows the countdown, line-up and remind me on the session page, whose HTML has its preview', async () => {
@@ -133,13 +141,8 @@ describe('lives page in a real browser', () => {
     await screenshot(page, 'live-before-start-360');
   });
 
-  it('sends the profile form to PATCH /api/me/profile', async () => {
+  it('saves the profile form through PATCH /api/me/profile and shows it again on return', async () => {
     const page = await phone('en-US');
-    let sent: Record<string, unknown> | undefined;
-    await page.route('**/api/me/profile', async (route) => {
-      sent = route.request().postDataJSON() as Record<string, unknown>;
-      await route.fulfill({ status: 204, body: '' });
-    });
     await page.goto(`${node.url}/me`);
     await logIn(page, page.locator('main'));
     const form = page.locator('.profile-form');
@@ -149,11 +152,16 @@ describe('lives page in a real browser', () => {
     await form.getByLabel(/Send me news and offers/).check();
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByText('Saved').waitFor();
-    expect(sent).toEqual({
-      language: 'zh-Hant',
+    const stored = await ok<Record<string, unknown>>(node.url, 'GET', '/api/me/profile', memberToken);
+    expect(stored).toMatchObject({
+      locale: 'zh-Hant',
       timeZone: 'Asia/Taipei',
       preferredChannel: 'wechat',
-      marketingConsent: true,
+      consentMarketing: true,
     });
+    await page.reload();
+    const again = page.locator('.profile-form');
+    expect(await again.getByLabel('Time zone').inputValue()).toBe('Asia/Taipei');
+    expect(await again.getByLabel('WeChat').isChecked()).toBe(true);
   });
 });

@@ -44,6 +44,19 @@ export function posterUrl(
   return `/api/live-sessions/${encodeURIComponent(sessionId)}/poster.png?${q}`;
 }
 
+/** The sessions a person asked to be reminded of: one request per person and page, shared by every button. */
+let myReminders: { personId: string; ids: Promise<Set<string>> } | undefined;
+function remindersOf(personId: string): Promise<Set<string>> {
+  if (myReminders?.personId !== personId) {
+    const ids = api
+      .get<{ sessionIds: string[] }>('/api/me/live-reminders')
+      .then((r) => new Set(r.sessionIds))
+      .catch(() => new Set<string>());
+    myReminders = { personId, ids };
+  }
+  return myReminders.ids;
+}
+
 export function RemindButton({ sessionId }: { sessionId: string }) {
   const session = useSession();
   const [asking, setAsking] = useState(false);
@@ -51,6 +64,17 @@ export function RemindButton({ sessionId }: { sessionId: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const path = `/api/live-sessions/${encodeURIComponent(sessionId)}/reminder`;
+  const personId = session?.person.id;
+  useEffect(() => {
+    if (!personId) return;
+    let live = true;
+    void remindersOf(personId).then((ids) => {
+      if (live) setReminded(ids.has(sessionId));
+    });
+    return () => {
+      live = false;
+    };
+  }, [personId, sessionId]);
   const toggle = async () => {
     if (!session) {
       setAsking(true);
@@ -61,6 +85,11 @@ export function RemindButton({ sessionId }: { sessionId: string }) {
     try {
       if (reminded) await api.delete(path);
       else await api.post(path);
+      if (personId) {
+        const ids = await remindersOf(personId);
+        if (reminded) ids.delete(sessionId);
+        else ids.add(sessionId);
+      }
       setReminded(!reminded);
     } catch (err) {
       setError(err);

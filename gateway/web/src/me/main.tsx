@@ -33,7 +33,7 @@ function MeApp() {
             <CreditPanel />
             <ReadingsPanel />
             <OrdersPanel />
-            <ProfilePanel person={session.person} />
+            <ProfilePanel hasEmail={Boolean(session.person.email)} />
             <RecommendedPanel version={booked} />
             <BookingPanel onBooked={() => setBooked((n) => n + 1)} />
             <MyConsultationsPanel version={booked} />

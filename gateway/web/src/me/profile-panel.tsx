@@ -1,26 +1,20 @@
 // The member page's profile form: the language and time zone messages are written in, the preferred
 // channel (e-mail, SMS, WeChat) and marketing consent, saved with PATCH /api/me/profile.
 import { useState } from 'preact/hooks';
-import { api, auth, type Person } from '../common/api.ts';
+import type { MessagingProfileReply, ProfilePatchBody } from '../../../../protocols/index.ts';
+import { api } from '../common/api.ts';
 import { getLang, LANG_NAMES, LANGS, type Lang } from '../common/i18n.ts';
-import { ErrorNotice } from '../common/ui.tsx';
+import { AsyncView, ErrorNotice, useAsync } from '../common/ui.tsx';
 import { tp } from './profile-messages.ts';
 
 const CHANNELS = ['email', 'sms', 'wechat'] as const;
 type Channel = (typeof CHANNELS)[number];
 
 export interface ProfileForm {
-  language: Lang;
+  locale: Lang;
   timeZone: string;
   preferredChannel: Channel;
-  marketingConsent: boolean;
-}
-
-/** Fields the person record may already carry; until it does, the page's language and the browser's zone. */
-type WithProfile = Person & Partial<Pick<ProfileForm, 'language' | 'timeZone' | 'preferredChannel'>>;
-
-function browserTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  consentMarketing: boolean;
 }
 
 function zones(current: string): string[] {
@@ -28,17 +22,30 @@ function zones(current: string): string[] {
   return all.includes(current) ? all : [current, ...all];
 }
 
-export function initialProfile(person: WithProfile): ProfileForm {
+/** What the server holds; a person who never chose a language or channel starts from the page's. */
+export function initialProfile(profile: MessagingProfileReply, hasEmail: boolean): ProfileForm {
   return {
-    language: person.language ?? getLang(),
-    timeZone: person.timeZone ?? browserTimeZone(),
-    preferredChannel: person.preferredChannel ?? (person.email ? 'email' : 'sms'),
-    marketingConsent: person.consents.marketing,
+    locale: profile.locale ?? getLang(),
+    timeZone: profile.timeZone,
+    preferredChannel: profile.preferredChannel ?? (hasEmail ? 'email' : 'sms'),
+    consentMarketing: profile.consentMarketing,
   };
 }
 
-export function ProfilePanel({ person }: { person: Person }) {
-  const [form, setForm] = useState(() => initialProfile(person));
+export function ProfilePanel({ hasEmail }: { hasEmail: boolean }) {
+  const profile = useAsync((signal) => api.get<MessagingProfileReply>('/api/me/profile', { signal }), []);
+  return (
+    <section class="panel" aria-labelledby="profile-title">
+      <h2 id="profile-title">{tp('profile')}</h2>
+      <AsyncView state={profile}>
+        {(p) => <ProfileEditor key={p.personId} initial={initialProfile(p, hasEmail)} />}
+      </AsyncView>
+    </section>
+  );
+}
+
+function ProfileEditor({ initial }: { initial: ProfileForm }) {
+  const [form, setForm] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
@@ -51,8 +58,9 @@ export function ProfilePanel({ person }: { person: Person }) {
     setBusy(true);
     setError(undefined);
     try {
-      const updated = await api.patch<Person | undefined>('/api/me/profile', form);
-      if (updated && typeof updated === 'object' && 'id' in updated) auth.updatePerson(updated);
+      const body: ProfilePatchBody = form;
+      const updated = await api.patch<MessagingProfileReply>('/api/me/profile', body);
+      setForm(initialProfile(updated, form.preferredChannel === 'email'));
       setSaved(true);
     } catch (err) {
       setError(err);
@@ -61,71 +69,68 @@ export function ProfilePanel({ person }: { person: Person }) {
     }
   };
   return (
-    <section class="panel" aria-labelledby="profile-title">
-      <h2 id="profile-title">{tp('profile')}</h2>
-      <form class="profile-form" onSubmit={(e) => void save(e)}>
-        <label class="field">
-          <span>{tp('language')}</span>
-          <select
-            name="language"
-            value={form.language}
-            onChange={(e) => set('language', (e.currentTarget as HTMLSelectElement).value as Lang)}
-          >
-            {LANGS.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {LANG_NAMES[l]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="field">
-          <span>{tp('timeZone')}</span>
-          <select
-            name="timeZone"
-            value={form.timeZone}
-            onChange={(e) => set('timeZone', (e.currentTarget as HTMLSelectElement).value)}
-          >
-            {zones(form.timeZone).map((z) => (
-              <option key={z} value={z}>
-                {z}
-              </option>
-            ))}
-          </select>
-        </label>
-        <fieldset class="field">
-          <legend>{tp('preferredChannel')}</legend>
-          {CHANNELS.map((c) => (
-            <label key={c} class="check">
-              <input
-                type="radio"
-                name="preferredChannel"
-                value={c}
-                checked={form.preferredChannel === c}
-                onChange={() => set('preferredChannel', c)}
-              />
-              {tp(c)}
-            </label>
+    <form class="profile-form" onSubmit={(e) => void save(e)}>
+      <label class="field">
+        <span>{tp('language')}</span>
+        <select
+          name="language"
+          value={form.locale}
+          onChange={(e) => set('locale', (e.currentTarget as HTMLSelectElement).value as Lang)}
+        >
+          {LANGS.map((l) => (
+            <option key={l} value={l} lang={l}>
+              {LANG_NAMES[l]}
+            </option>
           ))}
-        </fieldset>
-        <label class="check">
-          <input
-            type="checkbox"
-            name="marketingConsent"
-            checked={form.marketingConsent}
-            onChange={(e) => set('marketingConsent', (e.currentTarget as HTMLInputElement).checked)}
-          />
-          {tp('marketingConsent')}
-        </label>
-        <button type="submit" disabled={busy}>
-          {tp('save')}
-        </button>
-        {saved && (
-          <p class="hint" role="status">
-            {tp('saved')}
-          </p>
-        )}
-        {error !== undefined && <ErrorNotice error={error} />}
-      </form>
-    </section>
+        </select>
+      </label>
+      <label class="field">
+        <span>{tp('timeZone')}</span>
+        <select
+          name="timeZone"
+          value={form.timeZone}
+          onChange={(e) => set('timeZone', (e.currentTarget as HTMLSelectElement).value)}
+        >
+          {zones(form.timeZone).map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </select>
+      </label>
+      <fieldset class="field">
+        <legend>{tp('preferredChannel')}</legend>
+        {CHANNELS.map((c) => (
+          <label key={c} class="check">
+            <input
+              type="radio"
+              name="preferredChannel"
+              value={c}
+              checked={form.preferredChannel === c}
+              onChange={() => set('preferredChannel', c)}
+            />
+            {tp(c)}
+          </label>
+        ))}
+      </fieldset>
+      <label class="check">
+        <input
+          type="checkbox"
+          name="marketingConsent"
+          checked={form.consentMarketing}
+          onChange={(e) => set('consentMarketing', (e.currentTarget as HTMLInputElement).checked)}
+        />
+        {tp('marketingConsent')}
+      </label>
+      <button type="submit" disabled={busy}>
+        {tp('save')}
+      </button>
+      {saved && (
+        <p class="hint" role="status">
+          {tp('saved')}
+        </p>
+      )}
+      {error !== undefined && <ErrorNotice error={error} />}
+    </form>
   );
 }
