@@ -32,6 +32,7 @@ export {
 } from './ledger/index.ts';
 export type { Messenger, OutgoingMessage } from './messaging/index.ts';
 export {
+  type MyOrder,
   manualProvider,
   type OrderCounters,
   type Orders,
@@ -60,7 +61,15 @@ export {
   type Metrics,
   type Period,
 } from './rollups/index.ts';
-export type { LiveSales } from './sales/index.ts';
+export type {
+  Bag,
+  BagItem,
+  ImageUrls,
+  LiveSales,
+  ProductImage,
+  ProductImages,
+  StoredImage,
+} from './sales/index.ts';
 export type { StoreDialect, StoreHealth, StoreOptions } from './store.ts';
 export { type CommerceStore, openStore } from './store-handle.ts';
 export type { OfflineEvents } from './venues/index.ts';

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../people/person-model.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
+import { type Bag, bagOf } from './bag.ts';
 import type { NewCard } from './cards.ts';
 import * as cards from './cards.ts';
 import type { SalesContext } from './sales-context.ts';
@@ -14,6 +15,7 @@ import type { NewSession, SessionSnapshot } from './sessions.ts';
 import * as sessions from './sessions.ts';
 import type { CardView, LiveSession } from './views.ts';
 
+export type { Bag, BagItem } from './bag.ts';
 export type { NewCard } from './cards.ts';
 export type { NewSession, SessionSnapshot } from './sessions.ts';
 
@@ -94,6 +96,14 @@ export class LiveSales {
   /** What a viewer sees on joining: the session and its pinned cards with live stock. */
   snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
     return sessions.snapshot(this.#ctx, sessionId);
+  }
+
+  /**
+   * Every card of the session pinned at least once (pinned now first) with its photo, prices, units
+   * left and bought, and whether it is open for orders now. NOT_FOUND for an unknown session.
+   */
+  bag(sessionId: string, nowMs = Date.now()): Promise<Bag> {
+    return bagOf(this.#ctx, sessionId, nowMs);
   }
 
   // ── cards ─────────────────────────────────────────────────────────────────────────────────────

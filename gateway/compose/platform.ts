@@ -11,6 +11,7 @@ import { BrokerProcess } from '../broker-process.ts';
 import type { PlatformConfig } from '../config.ts';
 import { registerHealth, type SubsystemHealth } from '../health.ts';
 import { type App, createHttpApp } from '../http-app.ts';
+import { ImageFiles } from '../images/image-files.ts';
 import { liveHosts } from '../live-media.ts';
 import { type MediaGateway, registerMediaGateway, type SessionDirectory } from '../media-gateway.ts';
 import { createMessenger } from '../messengers.ts';
@@ -244,6 +245,7 @@ export async function startPlatform(
     const placement = new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin);
     await registerRoutes(http, {
       ...{ config, logger, tokens, guards: createGuards(tokens), commerce, placement },
+      images: new ImageFiles(config.dataDir),
       devices: edge,
     });
     // Privileged sockets (/host, /staff, a host's /media) re-check the person's current roles and sessions.

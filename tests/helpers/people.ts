@@ -28,6 +28,7 @@ import { subscribeConsumers } from '../../gateway/compose/consumers.ts';
 import { buildCommerce } from '../../gateway/compose/services.ts';
 import { loadConfig, type PlatformConfig } from '../../gateway/config.ts';
 import { type App, createHttpApp } from '../../gateway/http-app.ts';
+import { ImageFiles } from '../../gateway/images/image-files.ts';
 import { OrderPlacement } from '../../gateway/order-placement.ts';
 import { registerRoutes } from '../../gateway/routes/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
@@ -273,6 +274,7 @@ export async function startTestApi(
     guards: createGuards(tokens),
     commerce,
     placement: new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin),
+    images: new ImageFiles(config.dataDir),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
