@@ -5,7 +5,8 @@ import './me.css';
 import { Header, startApp } from '../common/app-shell.tsx';
 import { AuthForms, useSession } from '../common/auth-ui.tsx';
 import { tm } from './messages.ts';
-import { Codes, ConsentsPanel, CreditPanel, OrdersPanel, ReadingsPanel } from './panels.tsx';
+import { OrdersPanel } from './orders-panel.tsx';
+import { Codes, ConsentsPanel, CreditPanel, ReadingsPanel } from './panels.tsx';
 
 const query = new URLSearchParams(location.search);
 const codes = { referralCode: query.get('ref') ?? undefined, channelCode: query.get('ch') ?? undefined };
