@@ -116,9 +116,10 @@ export async function processImage(
   let width = 0;
   let height = 0;
   try {
-    // failOn 'warning': a damaged stream is refused rather than half-decoded. rotate() applies the EXIF
+    // failOn 'error': a stream the decoder cannot finish is refused rather than half-decoded, while the
+    // harmless warnings many phone cameras' JPEGs raise are tolerated. rotate() applies the EXIF
     // orientation before the metadata is dropped (sharp writes none unless asked to).
-    const base = sharp(buf, { limitInputPixels: limits.maxPixels, failOn: 'warning' }).rotate();
+    const base = sharp(buf, { limitInputPixels: limits.maxPixels, failOn: 'error' }).rotate();
     for (const w of IMAGE_WIDTHS) {
       const { data, info } = await base
         .clone()
