@@ -104,7 +104,9 @@ describe('shop story at 360 px', () => {
     const viewer = await signedIn('shop-buyer@shop.test', `/live/${sessionId}`, 360);
     const photo = viewer.locator(`li.card[data-card-id="${pinnedCard}"] img.card-photo`);
     await photo.waitFor();
-    expect(await photo.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(
+      await photo.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBeGreaterThan(0);
     await screenshot(viewer, 'shop-card-photo-360');
   });
 
@@ -141,7 +143,7 @@ describe('shop story at 360 px', () => {
     await order.waitFor();
     expect(await order.locator('img.thumb').count()).toBe(1);
     expect(await order.textContent()).toContain('How to pay');
-    expect(await me.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await me.evaluate<number>('document.scrollingElement.scrollWidth')).toBeLessThanOrEqual(360);
     await screenshot(me, 'shop-me-orders-360');
     me.once('dialog', (d) => void d.accept());
     await order.getByRole('button', { name: 'Cancel order' }).click();
@@ -153,6 +155,6 @@ describe('shop story at 360 px', () => {
       hostToken,
     );
     expect(cards.find((c) => c.cardId === earlierCard)?.remaining).toBe(5);
-    expect(await me.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await me.evaluate<number>('document.scrollingElement.scrollWidth')).toBeLessThanOrEqual(360);
   });
 });
