@@ -44,6 +44,7 @@ import { liveFunnelConsumer } from './rollups/live-funnel.ts';
 import { Metrics } from './rollups/metrics.ts';
 import { Catalog } from './sales/catalog.ts';
 import { LiveSales } from './sales/live-sales.ts';
+import { ProductImages } from './sales/product-images.ts';
 import { asStore, type CommerceStore } from './store-handle.ts';
 import { OfflineEvents } from './venues/offline-events.ts';
 import { Viewers } from './viewers/viewers.ts';
@@ -63,6 +64,8 @@ export interface SalesOptions {
   sweepPeriodMs: number;
   /** Idempotency keys are kept at least this long, in ms. */
   idempotencyKeepMs: number;
+  /** Photos one product may have. @default 8 */
+  maxImagesPerProduct?: number | undefined;
 }
 
 export interface CommerceOptions {
@@ -104,6 +107,8 @@ export interface Commerce {
   readonly events: EventBus;
   readonly people: People;
   readonly catalog: Catalog;
+  /** Which product photos exist (the gateway keeps their files). */
+  readonly productImages: ProductImages;
   /** Live sessions and their product cards. */
   readonly sales: LiveSales;
   readonly orders: Orders;
@@ -192,6 +197,7 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
     events,
     people,
     catalog: new Catalog(store),
+    productImages: new ProductImages(store, { maxPerProduct: s.maxImagesPerProduct }),
     sales,
     orders,
     webhook: s.webhook,

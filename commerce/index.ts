@@ -83,6 +83,7 @@ export {
   KINDS as MESSAGE_KINDS,
 } from './messaging/index.ts';
 export {
+  type MyOrder,
   manualProvider,
   type OrderCounters,
   type Orders,
@@ -111,7 +112,17 @@ export {
   type Metrics,
   type Period,
 } from './rollups/index.ts';
-export type { LineupItem, LiveSales, UpcomingLive } from './sales/index.ts';
+export type {
+  Bag,
+  BagItem,
+  ImageUrls,
+  LineupItem,
+  LiveSales,
+  ProductImage,
+  ProductImages,
+  StoredImage,
+  UpcomingLive,
+} from './sales/index.ts';
 export type { StoreDialect, StoreHealth, StoreOptions } from './store.ts';
 export { type CommerceStore, openStore } from './store-handle.ts';
 export type { OfflineEvents } from './venues/index.ts';

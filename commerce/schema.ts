@@ -35,7 +35,13 @@ import type {
   ReferrerDailyTable,
   RollupKeysTable,
 } from './rollups/tables.ts';
-import type { CardsTable, LiveSessionsTable, ProductsTable, SkusTable } from './sales/tables.ts';
+import type {
+  CardsTable,
+  LiveSessionsTable,
+  ProductImagesTable,
+  ProductsTable,
+  SkusTable,
+} from './sales/tables.ts';
 import type {
   EventAttendanceTable,
   EventInviteesTable,
@@ -276,6 +282,8 @@ export interface Database {
   skus: SkusTable;
   live_sessions: LiveSessionsTable;
   cards: CardsTable;
+  // Product photos (0028)
+  product_images: ProductImagesTable;
   orders: OrdersTable;
   card_holdings: CardHoldingsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -106,6 +106,17 @@ export interface PlatformConfig {
     ordersPerMemberPerMin: number;
     idempotencyKeepMs: number;
     sweepPeriodMs: number;
+    /** What /me shows members on an unpaid manual-payment order; undefined → a generic line. */
+    manualPaymentInstructions: string | undefined;
+  };
+  /** Product photos (gateway/images/). */
+  images: {
+    /** Largest upload, bytes. */
+    maxBytes: number;
+    /** Largest width × height an upload may declare (decoded size guard). */
+    maxPixels: number;
+    /** Photos per product. */
+    maxPerProduct: number;
   };
   ledger: {
     /** Referral credit per referrer tier, basis points of the amount paid; unlisted tiers earn nothing. */
@@ -392,6 +403,17 @@ export const DEFAULTS = {
   IDEMPOTENCY_KEEP_MS: 86_400_000,
   /** Reservation and countdown expiry sweep period. @default 1000 */
   SALES_SWEEP_PERIOD_MS: 1000,
+  /** What members see on an unpaid manual-payment order under "how to pay" (bank details, the clinic's
+   * counter hours), one text for the brand, at most 1000 characters. @default unset: a generic line
+   * asking them to pay at the clinic or by transfer as staff tell them */
+  PAYMENT_MANUAL_INSTRUCTIONS: undefined as string | undefined,
+  /** Largest product photo upload, bytes. @default 10485760 (10 MiB) */
+  IMAGE_MAX_BYTES: 10_485_760,
+  /** Largest width × height a product photo may declare; checked from the header before decoding, so a
+   * small file that would decode to gigabytes (a decompression bomb) is refused. @default 40000000 (40 MP) */
+  IMAGE_MAX_PIXELS: 40_000_000,
+  /** Photos one product may have. @default 8 */
+  PRODUCT_IMAGES_MAX: 8,
   /** Referral credit per tier of the referrer, `tier:bps` pairs (1 bp = 0.01 % of the amount paid);
    * tiers not listed earn nothing. @default 'basic:300,silver:500,gold:800' (3 %, 5 %, 8 %) */
   LEDGER_REFERRAL_RATES_BPS: 'basic:300,silver:500,gold:800',
@@ -490,6 +512,16 @@ function oneOf<T extends string>(env: Env, key: keyof typeof DEFAULTS, allowed: 
     throw new VitaliveError('CONFIG_INVALID', { key, reason: `expected one of ${allowed.join(', ')}` });
   }
   return raw as T;
+}
+
+function manualInstructions(env: Env): string | undefined {
+  const text = str(env, 'PAYMENT_MANUAL_INSTRUCTIONS')?.trim();
+  if (text && text.length > 1000)
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'PAYMENT_MANUAL_INSTRUCTIONS',
+      reason: 'at most 1000 characters',
+    });
+  return text || undefined;
 }
 
 function str(env: Env, key: keyof typeof DEFAULTS): string | undefined {
@@ -715,6 +747,12 @@ export function loadConfig(env: Env): PlatformConfig {
       ordersPerMemberPerMin: int(env, 'ORDERS_PER_MEMBER_PER_MIN', 1, 100_000),
       idempotencyKeepMs: int(env, 'IDEMPOTENCY_KEEP_MS', 86_400_000, 30 * 86_400_000),
       sweepPeriodMs: int(env, 'SALES_SWEEP_PERIOD_MS', 100, 600_000),
+      manualPaymentInstructions: manualInstructions(env),
+    },
+    images: {
+      maxBytes: int(env, 'IMAGE_MAX_BYTES', 1024, 100 * 1_048_576),
+      maxPixels: int(env, 'IMAGE_MAX_PIXELS', 10_000, 268_402_689),
+      maxPerProduct: int(env, 'PRODUCT_IMAGES_MAX', 1, 50),
     },
   };
 }

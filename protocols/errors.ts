@@ -70,6 +70,9 @@ export const ERRORS = {
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: 'Idempotency-Key header is required' },
   SKU_CODE_TAKEN: { status: 409, message: 'SKU code {code} is already used' },
   CREDIT_UNAVAILABLE: { status: 409, message: 'No referral credit can be redeemed: {reason}' },
+  IMAGE_INVALID: { status: 422, message: 'Image rejected: {reason}' },
+  IMAGE_TOO_LARGE: { status: 413, message: 'Image is too large: {reason}' },
+  PRODUCT_IMAGE_LIMIT: { status: 409, message: 'A product has at most {limit} photos' },
 
   // Offline events and metrics
   EVENT_CHANNEL_NOT_LISTED: { status: 409, message: 'Channel {channelId} is not part of event {eventId}' },

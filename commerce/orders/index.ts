@@ -2,6 +2,7 @@
 export type { Fulfilment, Order } from './order-view.ts';
 export {
   countOrphanedPayments,
+  type MyOrder,
   type OrderCounters,
   type OrderCredit,
   Orders,

@@ -1,4 +1,4 @@
-// Orders: placed from a pinned card under an Idempotency-Key, never oversold (conditional decrement in
+// Orders: placed from an open card (pinned now or earlier in the live session) under an Idempotency-Key, never oversold (conditional decrement in
 // the order's transaction), per-member limits held under concurrency (a conditional upsert per card and
 // person), reservations that expire per payment provider, and a state machine for payment, fulfilment,
 // cancellation and refund. Every change writes its events in the same transaction. The class resolves
@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../people/person-model.ts';
 import type { Store } from '../store.ts';
+import { type MyOrder, myOrders } from './my-orders.ts';
 import type { Order } from './order-view.ts';
 import type { OrderCounters, OrdersContext } from './orders-context.ts';
 import type { OrphanedPayment, OrphanedPaymentQuery, ProviderPaymentResult } from './payment-events.ts';
@@ -18,6 +19,7 @@ import { LocalStockGate, type StockGate } from './stock-gate.ts';
 import type { ProviderName } from './tables.ts';
 import * as transitions from './transitions.ts';
 
+export type { MyOrder } from './my-orders.ts';
 export type { OrderCounters } from './orders-context.ts';
 export {
   countOrphanedPayments,
@@ -78,6 +80,11 @@ export class Orders {
 
   list(actor: Actor, q: OrderListQuery): Promise<Order[]> {
     return listOrders(this.#ctx, actor, q);
+  }
+
+  /** The person's own orders, newest first, with product name and photo and, while unpaid, the pay link. */
+  mine(personId: string, page: { limit: number; offset: number }): Promise<MyOrder[]> {
+    return myOrders(this.#ctx, personId, page);
   }
 
   /** Staff confirm a manual payment (bank transfer, payment at the counter). */

@@ -1,4 +1,4 @@
-// Placing an order from a pinned card under an Idempotency-Key: the per-member limit, then the stock
+// Placing an order from an open card (pinned now or earlier in the live session) under an Idempotency-Key: the per-member limit, then the stock
 // gate, then one transaction that holds the limit, takes the units (conditional decrement: never
 // oversold), writes the order and its events, and stores the answer for the key.
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { pickupAtClinic } from '../experts/clinics.ts';
 import type { NewDomainEvent } from '../outbox.ts';
 import type { Actor } from '../people/person-model.ts';
 import { uniqueViolation } from '../people/unique-violation.ts';
+import { OPEN_CARD_STATES } from '../sales/bag.ts';
 import type { Database } from '../schema.ts';
 import { requestHash, type StoredResponse, storedReply } from './idempotency.ts';
 import { type Fulfilment, orderView } from './order-view.ts';
@@ -81,7 +82,9 @@ function buyable(
   if (card.state === 'sold_out') throw new SoldOut();
   if (card.session_state !== 'live')
     throw new VitaliveError('SESSION_STATE_INVALID', { state: card.session_state, action: 'buy' });
-  if (card.state !== 'pinned')
+  // The "open card" rule: a card shown at least once (pinned now, or unpinned since) stays buyable while
+  // its session is live; a draft was never shown and an expired card is closed.
+  if (!(OPEN_CARD_STATES as readonly string[]).includes(card.state))
     throw new VitaliveError('CARD_STATE_INVALID', { state: card.state, action: 'buy' });
   if (card.starts_at_ms !== null && nowMs < Number(card.starts_at_ms))
     throw new VitaliveError('CARD_STATE_INVALID', { state: 'not open yet', action: 'buy' });
@@ -310,7 +313,7 @@ export class Placement {
     if (!(await s.hold(card.id, actor.personId, input.quantity, limit)))
       throw new VitaliveError('ORDER_LIMIT_EXCEEDED', { limit });
 
-    // The stock decision: only a pinned card with enough units left loses them.
+    // The stock decision: only an open card with enough units left loses them.
     const remaining = await s.take(card.id, input.quantity, nowMs);
     if (remaining === undefined) {
       if ((await s.remaining(card.id)) === 0) throw new SoldOut();

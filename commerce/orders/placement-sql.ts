@@ -5,6 +5,7 @@
 // SQLite, placements arriving together share one commit, each in its own savepoint (group-commit.ts).
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { appendEvents, appendEventsSqlite, type NewDomainEvent } from '../outbox.ts';
+import { OPEN_CARD_STATES } from '../sales/bag.ts';
 import { type CardView, cardView } from '../sales/views.ts';
 import type { Database } from '../schema.ts';
 import type { SqliteStatements, Store } from '../store.ts';
@@ -35,7 +36,7 @@ export interface PlacementSql {
   card(cardId: string): Promise<CardForOrder | undefined>;
   /** Raises the member's holding on the card unless it would pass `limit`; false when refused. */
   hold(cardId: string, personId: string, quantity: number, limit: number): Promise<boolean>;
-  /** Conditional decrement of a pinned card with enough units; the units left, or undefined. */
+  /** Conditional decrement of an open card (pinned or unpinned) with enough units; the units left, or undefined. */
   take(cardId: string, quantity: number, nowMs: number): Promise<number | undefined>;
   remaining(cardId: string): Promise<number>;
   insertOrder(row: Selectable<OrdersTable>): Promise<void>;
@@ -121,7 +122,7 @@ const SQL = {
   take:
     'update cards set remaining = remaining - ?, ' +
     "state = case when remaining - ? = 0 then 'sold_out' else state end, updated_at_ms = ? " +
-    "where id = ? and state = 'pinned' and remaining >= ? returning remaining",
+    "where id = ? and state in ('pinned', 'unpinned') and remaining >= ? returning remaining",
   remaining: 'select remaining from cards where id = ?',
   insertOrder:
     'insert into orders (id, person_id, session_id, card_id, sku_id, quantity, unit_price_minor, ' +
@@ -256,7 +257,7 @@ class KyselyPlacement implements PlacementSql {
         updated_at_ms: nowMs,
       })
       .where('id', '=', cardId)
-      .where('state', '=', 'pinned')
+      .where('state', 'in', [...OPEN_CARD_STATES])
       .where('remaining', '>=', quantity)
       .returning('remaining')
       .executeTakeFirst();

@@ -7,6 +7,7 @@ import { appendEvent } from '../outbox.ts';
 import { uniqueViolation } from '../people/unique-violation.ts';
 import type { Store } from '../store.ts';
 import { checkMetricRanges, uniqueTags } from './metric-ranges.ts';
+import { imagesOf } from './product-images.ts';
 import type { ProductsTable } from './tables.ts';
 import { type Localised, type MetricRange, type Product, type Sku, skuView } from './views.ts';
 
@@ -130,7 +131,7 @@ export class Catalog {
     return this.#withSkus(rows.slice(opts.offset, opts.offset + opts.limit));
   }
 
-  /** Product rows with their SKUs, in one SKU query. */
+  /** Product rows with their SKUs and photos, in one query each. */
   async #withSkus(rows: Selectable<ProductsTable>[]): Promise<Product[]> {
     if (rows.length === 0) return [];
     const skus = await this.#store.db
@@ -143,6 +144,10 @@ export class Catalog {
       )
       .orderBy('code')
       .execute();
+    const images = await imagesOf(
+      this.#store.db,
+      rows.map((r) => r.id),
+    );
     return rows.map((row) => ({
       productId: row.id,
       titles: JSON.parse(row.titles) as Localised,
@@ -150,6 +155,7 @@ export class Catalog {
       tags: JSON.parse(row.tags) as string[],
       metrics: JSON.parse(row.metrics) as MetricRange[],
       skus: skus.filter((k) => k.product_id === row.id).map(skuView),
+      images: images.get(row.id) ?? [],
       createdAtMs: Number(row.created_at_ms),
     }));
   }

@@ -1,4 +1,6 @@
 // Catalog and live sales: products, SKUs, live sessions, product cards.
+
+export { type Bag, type BagItem, isOpenCard, OPEN_CARD_STATES } from './bag.ts';
 export { Catalog, type NewProduct, type NewSku, type ProductChanges } from './catalog.ts';
 export {
   type LineupItem,
@@ -9,14 +11,18 @@ export {
   type SessionSnapshot,
   type UpcomingLive,
 } from './live-sales.ts';
+export { ProductImages, type StoredImage } from './product-images.ts';
 export type { CardState, SessionState } from './tables.ts';
 export {
   type CardView,
+  type ImageUrls,
+  imageUrls,
   type LiveSession,
   LOCALES,
   type Locale,
   type Localised,
   type MetricRange,
   type Product,
+  type ProductImage,
   type Sku,
 } from './views.ts';

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Actor } from '../people/person-model.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
+import { type Bag, bagOf } from './bag.ts';
 import type { NewCard } from './cards.ts';
 import * as cards from './cards.ts';
 import type { UpcomingLive } from './lives.ts';
@@ -16,6 +17,7 @@ import type { NewSession, SessionSnapshot } from './sessions.ts';
 import * as sessions from './sessions.ts';
 import type { CardView, LiveSession } from './views.ts';
 
+export type { Bag, BagItem } from './bag.ts';
 export type { NewCard } from './cards.ts';
 export type { LineupItem, UpcomingLive } from './lives.ts';
 export type { NewSession, SessionSnapshot } from './sessions.ts';
@@ -114,6 +116,14 @@ export class LiveSales {
   /** Staff only: whether the session's line-up is shown to the public. */
   setLineupPublic(actor: Actor, sessionId: string, isPublic: boolean): Promise<LiveSession> {
     return lives.setLineupPublic(this.#ctx, actor, sessionId, isPublic);
+  }
+
+  /**
+   * Every card of the session pinned at least once (pinned now first) with its photo, prices, units
+   * left and bought, and whether it is open for orders now. NOT_FOUND for an unknown session.
+   */
+  bag(sessionId: string, nowMs = Date.now()): Promise<Bag> {
+    return bagOf(this.#ctx, sessionId, nowMs);
   }
 
   // ── cards ─────────────────────────────────────────────────────────────────────────────────────

@@ -11,6 +11,17 @@ export interface ProductsTable {
   updated_at_ms: number;
 }
 
+/** A product photo (migration 0028): files <hash>-<width>.webp kept by the gateway. */
+export interface ProductImagesTable {
+  id: string;
+  product_id: string;
+  hash: string;
+  width: number;
+  height: number;
+  position: number;
+  created_at_ms: number;
+}
+
 export interface SkusTable {
   id: string;
   product_id: string;

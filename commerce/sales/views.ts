@@ -1,6 +1,7 @@
 // Public shapes of the catalog and live sales, and the row → view mappings. What viewers and the HTTP
 // API see; money in minor units with its ISO currency, times in epoch ms.
 import type { Selectable } from 'kysely';
+import { IMAGE_WIDTHS, type ImageUrls } from '../../protocols/index.ts';
 import type { CardState, CardsTable, LiveSessionsTable, SessionState, SkusTable } from './tables.ts';
 
 export const LOCALES = ['en', 'zh-Hans', 'zh-Hant'] as const;
@@ -23,6 +24,22 @@ export interface Sku {
   stockOnHand: number;
 }
 
+export type { ImageUrls } from '../../protocols/index.ts';
+
+/** Where each stored width of a photo is served (the gateway keeps the files, named by content hash). */
+export function imageUrls(hash: string): ImageUrls {
+  const urls = {} as ImageUrls;
+  for (const w of IMAGE_WIDTHS) urls[w] = `/images/${hash}-${w}.webp`;
+  return urls;
+}
+
+export interface ProductImage {
+  imageId: string;
+  width: number;
+  height: number;
+  urls: ImageUrls;
+}
+
 export interface Product {
   productId: string;
   titles: Localised;
@@ -30,6 +47,7 @@ export interface Product {
   tags: string[];
   metrics: MetricRange[];
   skus: Sku[];
+  images: ProductImage[];
   createdAtMs: number;
 }
 

@@ -12,6 +12,7 @@ import { BrokerProcess } from '../broker-process.ts';
 import type { PlatformConfig } from '../config.ts';
 import { registerHealth, type SubsystemHealth } from '../health.ts';
 import { type App, createHttpApp } from '../http-app.ts';
+import { ImageFiles } from '../images/image-files.ts';
 import { liveHosts } from '../live-media.ts';
 import { type MediaGateway, registerMediaGateway, type SessionDirectory } from '../media-gateway.ts';
 import { createChannelSenders } from '../messaging/senders.ts';
@@ -268,6 +269,7 @@ export async function startPlatform(
     const placement = new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin);
     await registerRoutes(http, {
       ...{ config, logger, tokens, guards: createGuards(tokens), commerce, placement },
+      images: new ImageFiles(config.dataDir),
       devices: edge,
       posters: new PosterService(commerce.sales),
       wechat: channels.wechat,

@@ -131,7 +131,7 @@ export function commerceOptions(config: PlatformConfig, adapters: CommerceAdapte
       ...(adapters.messenger ? { messenger: adapters.messenger } : {}),
       ...adapters.people,
     }),
-    sales: salesOptions(config.sales),
+    sales: { ...salesOptions(config.sales), maxImagesPerProduct: config.images.maxPerProduct },
     ledger: config.ledger,
     attributionWindowMs: config.metrics.attributionWindowDays * DAY_MS,
     consultations: config.consultations,

@@ -5,6 +5,7 @@ import type { Commerce } from '../../commerce/index.ts';
 import type { Guards, TokenService } from '../auth/index.ts';
 import type { PlatformConfig } from '../config.ts';
 import type { App } from '../http-app.ts';
+import type { ImageFiles } from '../images/image-files.ts';
 import type { WechatClient } from '../messaging/wechat.ts';
 import type { OrderPlacement } from '../order-placement.ts';
 import type { PosterService } from '../posters/poster-service.ts';
@@ -20,12 +21,14 @@ import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { livesRoutes } from './lives.ts';
 import { meRoutes } from './me.ts';
+import { meOrderRoutes } from './me-orders.ts';
 import { messagingRoutes } from './messaging.ts';
 import { metricsRoutes } from './metrics.ts';
 import { offlineEventRoutes } from './offline-events.ts';
 import { orderRoutes } from './orders.ts';
 import { payoutRunRoutes } from './payout-runs.ts';
 import { peopleRoutes } from './people.ts';
+import { productImageRoutes } from './product-images.ts';
 import { type DeviceAdminPort, readingRoutes } from './readings.ts';
 import { strictBodyValidator } from './validator.ts';
 
@@ -38,6 +41,8 @@ export interface RouteDeps {
   commerce: Commerce;
   /** Orders over HTTP and over /live: the per-member limit over commerce's placement. */
   placement: OrderPlacement;
+  /** Where product photos are kept (DATA_DIR/images). */
+  images: ImageFiles;
   /** Readings: the embedded edge's device admin (undefined → device routes answer 503). */
   devices?: DeviceAdminPort | undefined;
   /** Share posters of live sessions (rendered and cached). */
@@ -53,6 +58,11 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     scope.setValidatorCompiler(strictBodyValidator);
     await authRoutes(scope, peopleDeps);
     await meRoutes(scope, peopleDeps);
+    await meOrderRoutes(scope, {
+      orders: commerce.orders,
+      guards,
+      manualInstructions: deps.config.sales.manualPaymentInstructions,
+    });
     await peopleRoutes(scope, peopleDeps);
     await channelRoutes(scope, peopleDeps);
     const salesDeps = { services: commerce, guards, placement: deps.placement };
@@ -61,6 +71,12 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     // The public list of lives, line-up visibility and share posters
     await livesRoutes(scope, { services: commerce, guards, posters: deps.posters });
     await orderRoutes(scope, salesDeps);
+    await productImageRoutes(scope, {
+      productImages: commerce.productImages,
+      files: deps.images,
+      limits: deps.config.images,
+      guards,
+    });
     // Ledger: credit and payouts (its entries are written by its outbox consumer)
     await ledgerRoutes(scope, { ledger: commerce.ledger, guards });
     // Readings and devices

@@ -2,6 +2,7 @@
 // countdown). Only the session's host or staff change a session; its public snapshot is open to all.
 import { Type } from '@fastify/type-provider-typebox';
 import {
+  BagSchema,
   bearer,
   CardParams,
   CardSchema,
@@ -74,6 +75,21 @@ export async function liveSessionRoutes(app: App, deps: SalesRouteDeps): Promise
       if (!snap) throw new VitaliveError('NOT_FOUND', { what: `Live session ${request.params.sessionId}` });
       return snap;
     },
+  );
+
+  app.get(
+    '/api/live-sessions/:sessionId/bag',
+    {
+      schema: {
+        tags: ['live'],
+        summary:
+          'The bag (public): every card pinned at least once, pinned now first, with photo, live and list ' +
+          'price, units left and bought, and whether it can be bought now; draft cards never appear',
+        params: SessionParams,
+        response: { 200: BagSchema },
+      },
+    },
+    async (request) => sales.bag(request.params.sessionId),
   );
 
   for (const [path, run] of [

@@ -64,6 +64,40 @@ export const SkuSchema = Type.Object({
 });
 export type Sku = Static<typeof SkuSchema>;
 
+/** The widths every product photo is stored at (WebP); each is served at /images/<hash>-<width>.webp. */
+export const IMAGE_WIDTHS = [160, 480, 1080] as const;
+export type ImageWidth = (typeof IMAGE_WIDTHS)[number];
+
+/** The addresses of one photo, by width in CSS pixels. */
+export const ImageUrlsSchema = Type.Object({
+  160: Type.String(),
+  480: Type.String(),
+  1080: Type.String(),
+});
+export type ImageUrls = Static<typeof ImageUrlsSchema>;
+
+export const ProductImageSchema = Type.Object({
+  imageId: Type.String(),
+  /** Width and height of the largest stored size. */
+  width: Type.Integer(),
+  height: Type.Integer(),
+  urls: ImageUrlsSchema,
+});
+export type ProductImage = Static<typeof ProductImageSchema>;
+
+export const ProductImageParams = Type.Object(
+  { productId: Id, imageId: Id },
+  { additionalProperties: false },
+);
+export type ProductImageParams = Static<typeof ProductImageParams>;
+
+/** GET /images/:name — a stored size of a photo; anything else is NOT_FOUND. */
+export const ImageFileParams = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+export const IMAGE_FILE_PATTERN = /^([0-9a-f]{64})-(160|480|1080)\.webp$/;
+
 export const ProductSchema = Type.Object({
   productId: Type.String(),
   titles: Localised,
@@ -71,6 +105,8 @@ export const ProductSchema = Type.Object({
   tags: Type.Array(Type.String()),
   metrics: Type.Array(MetricRangeSchema),
   skus: Type.Array(SkuSchema),
+  /** Photos, the product's main photo first. */
+  images: Type.Array(ProductImageSchema),
   createdAtMs: Type.Integer(),
 });
 export type Product = Static<typeof ProductSchema>;

@@ -1,7 +1,8 @@
 // /api/live-sessions on the wire: sessions, their product cards, and the public snapshot. The same
 // session and card shapes travel over /live (protocols/sockets/live.ts).
 import { type Static, Type } from 'typebox';
-import { EpochMs, Id, Localised, Minor, NullableMs, PageQuery, Quantity } from './common.ts';
+import { ImageUrlsSchema } from './catalog.ts';
+import { EpochMs, Id, Localised, Minor, Nullable, NullableMs, PageQuery, Quantity } from './common.ts';
 
 export const SessionStateSchema = Type.Union([
   Type.Literal('scheduled'),
@@ -69,6 +70,39 @@ export const SessionSnapshotSchema = Type.Object({
   cards: Type.Array(CardSchema),
 });
 export type SessionSnapshot = Static<typeof SessionSnapshotSchema>;
+
+/**
+ * GET /api/live-sessions/:sessionId/bag: every card of the session that has been pinned at least once,
+ * pinned now first; draft cards never appear. `buyable` follows the "open card" rule: the session is live
+ * and the card is pinned or unpinned, inside its window, with units left.
+ */
+export const BagItemSchema = Type.Object({
+  cardId: Type.String(),
+  productId: Type.String(),
+  titles: Localised,
+  /** The card's (live) price, and the SKU's list price. */
+  priceMinor: Type.Integer(),
+  listPriceMinor: Type.Integer(),
+  currency: Type.String(),
+  remaining: Type.Integer(),
+  /** Units held by orders on the card (allotted − remaining). */
+  bought: Type.Integer(),
+  perMemberLimit: Type.Integer(),
+  state: Type.String(),
+  pinnedNow: Type.Boolean(),
+  buyable: Type.Boolean(),
+  startsAtMs: NullableMs,
+  endsAtMs: NullableMs,
+  /** The product's main photo by width, or null. */
+  image: Nullable(ImageUrlsSchema),
+});
+export type BagItem = Static<typeof BagItemSchema>;
+export const BagSchema = Type.Object({
+  sessionId: Type.String(),
+  sessionState: SessionStateSchema,
+  items: Type.Array(BagItemSchema),
+});
+export type Bag = Static<typeof BagSchema>;
 
 export const HostChangeBody = Type.Object({ hostPersonId: Id }, { additionalProperties: false });
 export type HostChangeBody = Static<typeof HostChangeBody>;

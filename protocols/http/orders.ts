@@ -1,7 +1,8 @@
 // /api/orders and /api/payments on the wire: placing an order (also over /live's `order:place`), the
 // order record, the staff's orphaned payments and the provider's webhook answer.
 import { type Static, Type } from 'typebox';
-import { Id, Nullable, NullableMs, PageQuery } from './common.ts';
+import { ImageUrlsSchema } from './catalog.ts';
+import { Id, Localised, Nullable, NullableMs, PageQuery } from './common.ts';
 
 const Line = (max: number) => Type.String({ minLength: 1, maxLength: max });
 export const FulfilmentSchema = Type.Union([
@@ -98,6 +99,30 @@ export const PlacedOrderSchema = Type.Intersect([
   Type.Object({ checkoutUrl: Nullable(Type.String()) }),
 ]);
 export type PlacedOrder = Static<typeof PlacedOrderSchema>;
+
+/**
+ * GET /api/me/orders: the member's own orders with what they bought and how to pay an unpaid one
+ * (a manual order: the instructions staff configure; a webhook order: the provider's pay link).
+ */
+export const MyOrderSchema = Type.Intersect([
+  OrderSchema,
+  Type.Object({
+    productId: Type.String(),
+    titles: Localised,
+    image: Nullable(ImageUrlsSchema),
+    /** Present while the order is unpaid (placed). */
+    pay: Nullable(
+      Type.Object({
+        checkoutUrl: Nullable(Type.String()),
+        instructions: Nullable(Type.String()),
+      }),
+    ),
+    cancellable: Type.Boolean(),
+  }),
+]);
+export type MyOrder = Static<typeof MyOrderSchema>;
+export const MyOrdersQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type MyOrdersQuery = Static<typeof MyOrdersQuery>;
 
 export const OrderParams = Type.Object({ orderId: Id }, { additionalProperties: false });
 export type OrderParams = Static<typeof OrderParams>;

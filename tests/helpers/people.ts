@@ -30,6 +30,7 @@ import { subscribeConsumers } from '../../gateway/compose/consumers.ts';
 import { buildCommerce } from '../../gateway/compose/services.ts';
 import { loadConfig, type PlatformConfig } from '../../gateway/config.ts';
 import { type App, createHttpApp } from '../../gateway/http-app.ts';
+import { ImageFiles } from '../../gateway/images/image-files.ts';
 import type { WechatClient } from '../../gateway/messaging/wechat.ts';
 import { OrderPlacement } from '../../gateway/order-placement.ts';
 import { PosterService } from '../../gateway/posters/poster-service.ts';
@@ -285,6 +286,7 @@ export async function startTestApi(
     placement: new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin),
     posters: new PosterService(commerce.sales),
     wechat: opts.wechat,
+    images: new ImageFiles(config.dataDir),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

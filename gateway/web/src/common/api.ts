@@ -35,6 +35,7 @@ function fromBody(body: AuthSession): Session {
 }
 
 export interface RequestOptions {
+  /** JSON, or a Blob sent as is under its own type. */
   body?: unknown;
   headers?: Record<string, string>;
   /** Send the access token (default true when signed in). */
@@ -49,7 +50,10 @@ async function send(method: string, path: string, opts: RequestOptions, token: s
     'accept-language': getLang(),
     ...opts.headers,
   };
-  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  // A Blob (a file the user picked) goes as it is, under its own type; anything else as JSON.
+  const blob = opts.body instanceof Blob ? opts.body : undefined;
+  if (blob) headers['content-type'] = blob.type || 'application/octet-stream';
+  else if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   let res: Response;
@@ -58,7 +62,7 @@ async function send(method: string, path: string, opts: RequestOptions, token: s
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? null : JSON.stringify(opts.body),
+      body: blob ?? (opts.body === undefined ? null : JSON.stringify(opts.body)),
       signal: opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout,
     });
   } catch (err) {

@@ -70,6 +70,9 @@ export function ProductsPanel({ state }: { state: ConsoleState }) {
             {list.flatMap((p) =>
               p.skus.map((s) => (
                 <li key={s.skuId}>
+                  {p.images[0] && (
+                    <img class="thumb" src={p.images[0].urls[160]} alt="" width={40} height={40} />
+                  )}
                   <span>
                     <strong>{localised(p.titles)}</strong> {localised(s.titles)} ·{' '}
                     {formatMoney(s.priceMinor, s.currency)} · {s.stockOnHand}
@@ -85,7 +88,24 @@ export function ProductsPanel({ state }: { state: ConsoleState }) {
   );
 }
 
-function CardRow({ state, card }: { state: ConsoleState; card: ConsoleState['cards'][number] }) {
+/** Each SKU's product photo (its main one), for the card rows. */
+function usePhotos(): Map<string, string> {
+  const products = useAsync(() => api.get<Product[]>('/api/products?limit=100'), []);
+  const bySku = new Map<string, string>();
+  for (const p of products.data ?? [])
+    for (const s of p.skus) if (p.images[0]) bySku.set(s.skuId, p.images[0].urls[160]);
+  return bySku;
+}
+
+function CardRow({
+  state,
+  card,
+  photo,
+}: {
+  state: ConsoleState;
+  card: ConsoleState['cards'][number];
+  photo: string | undefined;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [minutes, setMinutes] = useState('5');
@@ -107,6 +127,7 @@ function CardRow({ state, card }: { state: ConsoleState; card: ConsoleState['car
   return (
     <li class="card-row" data-card-id={card.cardId} data-state={card.state}>
       <div>
+        {photo && <img class="thumb" src={photo} alt="" width={40} height={40} />}
         <strong>{title}</strong> · {formatMoney(card.priceMinor, card.currency)} ·{' '}
         {th('left', { n: card.remaining, total: card.allotted })} · <span class="badge">{th(stateKey)}</span>
         {card.endsAtMs !== null && card.endsAtMs > now && (
@@ -162,6 +183,7 @@ function CardRow({ state, card }: { state: ConsoleState; card: ConsoleState['car
 }
 
 export function CardsPanel({ state }: { state: ConsoleState }) {
+  const photos = usePhotos();
   return (
     <section class="panel" aria-labelledby="cards-title">
       <h2 id="cards-title">{th('cards')}</h2>
@@ -173,7 +195,7 @@ export function CardsPanel({ state }: { state: ConsoleState }) {
       ) : (
         <ul class="card-list">
           {state.cards.map((c) => (
-            <CardRow key={c.cardId} state={state} card={c} />
+            <CardRow key={c.cardId} state={state} card={c} photo={photos.get(c.skuId)} />
           ))}
         </ul>
       )}

@@ -1,6 +1,7 @@
-// Pinned product cards over the video: title, live price, stock left, countdown and the buy button.
+// Pinned product cards over the video: photo, title, live price, stock left, countdown and the buy button.
 // The strip has a fixed height, so a card appearing never moves anything else on the page.
 import { useEffect, useState } from 'preact/hooks';
+import type { ImageUrls } from '../../../../protocols/index.ts';
 import { formatDuration, formatMoney, localised } from '../common/i18n.ts';
 import type { Card } from './live-state.ts';
 import { tl } from './messages.ts';
@@ -11,7 +12,8 @@ export function availability(card: Card, nowMs: number): Availability {
   if (card.state === 'sold_out' || card.remaining <= 0) return 'soldOut';
   if (card.startsAtMs !== null && nowMs < card.startsAtMs) return 'notYet';
   if (card.endsAtMs !== null && nowMs >= card.endsAtMs) return 'closed';
-  return card.state === 'pinned' ? 'open' : 'closed';
+  // Open cards: pinned now, or unpinned after a pin (still buyable from the bag while the session is live).
+  return card.state === 'pinned' || card.state === 'unpinned' ? 'open' : 'closed';
 }
 
 /** Re-renders every second while some card counts down. */
@@ -28,11 +30,13 @@ function CardTile({
   card,
   now,
   flagged,
+  photo,
   onBuy,
 }: {
   card: Card;
   now: number;
   flagged: boolean;
+  photo: ImageUrls | null;
   onBuy: (c: Card) => void;
 }) {
   const a = availability(card, now);
@@ -45,6 +49,7 @@ function CardTile({
   else if (a === 'closed') timer = tl('closed');
   return (
     <li class={`card card-${a}`} data-card-id={card.cardId} data-state={card.state}>
+      {photo && <img class="card-photo" src={photo[160]} alt="" width={72} height={72} />}
       <div class="card-body">
         {flagged && <span class="badge ok goal">{tl('forYourGoal')}</span>}
         <p class="card-title">{title}</p>
@@ -72,11 +77,13 @@ function CardTile({
 export function CardStrip({
   cards,
   forYou,
+  photoOf,
   serverNow,
   onBuy,
 }: {
   cards: Card[];
   forYou: ReadonlyMap<string, unknown>;
+  photoOf: (cardId: string) => ImageUrls | null;
   serverNow: () => number;
   onBuy: (c: Card) => void;
 }) {
@@ -86,7 +93,14 @@ export function CardStrip({
     <section class="cards-overlay" aria-label={tl('products')}>
       <ul class="card-strip" aria-live="polite">
         {cards.map((c) => (
-          <CardTile key={c.cardId} card={c} now={now} flagged={forYou.has(c.cardId)} onBuy={onBuy} />
+          <CardTile
+            key={c.cardId}
+            card={c}
+            now={now}
+            flagged={forYou.has(c.cardId)}
+            photo={photoOf(c.cardId)}
+            onBuy={onBuy}
+          />
         ))}
       </ul>
     </section>

@@ -16,6 +16,7 @@ import type {
 import { api, auth } from '../common/api.ts';
 import { ApiError, toApiError } from '../common/errors.ts';
 import { ask, connect, type NamespaceSocket } from '../common/socket.ts';
+import { BagState } from './bag-state.ts';
 
 /** A buyer's order as this page knows it: from order frames, the order API, or both merged. */
 export type Order = Pick<
@@ -59,6 +60,8 @@ export class LiveState {
   joinError: unknown;
   session: LiveSession | undefined;
   cards = new Map<string, Card>();
+  /** Every card shown so far in this session (the bag), with photos. */
+  readonly bag: BagState;
   chat: ChatMessage[] = [];
   viewers = 0;
   orders = new Map<string, Order>();
@@ -81,6 +84,7 @@ export class LiveState {
 
   constructor(sessionId: string, codes: { ref?: string | undefined; ch?: string | undefined }) {
     this.#sessionId = sessionId;
+    this.bag = new BagState(sessionId, () => this.onChange());
     this.#ref = codes.ref;
     this.#ch = codes.ch;
     this.socket = connect('/live');
@@ -95,7 +99,12 @@ export class LiveState {
       this.connection = 'offline';
       this.onChange();
     });
-    s.on('card:pinned', (f) => this.#frame(f, () => this.#putCard(f.card)));
+    s.on('card:pinned', (f) =>
+      this.#frame(f, () => {
+        this.#putCard(f.card);
+        this.bag.refresh();
+      }),
+    );
     s.on('card:updated', (f) => this.#frame(f, () => this.#putCard(f.card)));
     s.on('card:sold_out', (f) =>
       this.#frame(f, () => {
@@ -107,6 +116,7 @@ export class LiveState {
       this.#frame(f, () => {
         const cardId = f.card?.cardId ?? f.cardId;
         if (cardId !== undefined) this.cards.delete(cardId);
+        this.bag.refresh();
       }),
     );
     s.on('stock:changed', (f) =>
@@ -114,9 +124,15 @@ export class LiveState {
         const c = this.cards.get(f.cardId);
         if (c)
           this.cards.set(c.cardId, { ...c, remaining: f.remaining, ...(f.state ? { state: f.state } : {}) });
+        this.bag.stock(f.cardId, f.remaining, f.state);
       }),
     );
-    s.on('session:state', (f) => this.#frame(f, () => (this.session = f.session ?? this.session)));
+    s.on('session:state', (f) =>
+      this.#frame(f, () => {
+        this.session = f.session ?? this.session;
+        this.bag.refresh();
+      }),
+    );
     s.on('order:update', (f) =>
       this.#frame(f, () => {
         const prev = this.orders.get(f.orderId);
@@ -246,6 +262,7 @@ export class LiveState {
     this.cards = new Map();
     for (const c of snap.cards) this.#putCard(c);
     this.forYou = new Map((snap.forYou ?? []).map((f) => [f.cardId, f]));
+    this.bag.refresh(0);
     this.snapshots++;
     this.onChange();
   }

@@ -11,6 +11,8 @@ import { AsyncView, ErrorNotice, Loading, useAsync, useRerender } from '../commo
 import '../lives/lives.css';
 import { LiveItem, useNow } from '../lives/live-item.tsx';
 import { LivePlayer } from '../media/player.ts';
+import { BagButton, BagSheet } from './bag.tsx';
+import { bagItemCard } from './bag-state.ts';
 import { BuyDialog } from './buy-dialog.tsx';
 import { availability, CardStrip } from './cards.tsx';
 import { Chat } from './chat.tsx';
@@ -92,11 +94,11 @@ function MyOrders({ live }: { live: LiveState }) {
       <h2 id="orders-title">{tl('myOrders')}</h2>
       <ul>
         {orders.map((o) => {
-          const card = live.cards.get(o.cardId);
+          const titles = live.cards.get(o.cardId)?.titles ?? live.bag.item(o.cardId)?.titles;
           return (
             <li key={o.orderId} data-order-id={o.orderId} data-status={o.status}>
               <span>
-                {card ? localised(card.titles) : ''} × {o.quantity} · {formatMoney(o.totalMinor, o.currency)}
+                {titles ? localised(titles) : ''} × {o.quantity} · {formatMoney(o.totalMinor, o.currency)}
               </span>
               <span class={`badge ${o.status === 'paid' || o.status === 'completed' ? 'ok' : ''}`}>
                 {orderStatusText(o.status)}
@@ -114,9 +116,25 @@ function MyOrders({ live }: { live: LiveState }) {
   );
 }
 
+/** The confirmation after an order: the existing `orderPlaced` text, and the order row brought into view. */
+function PlacedNotice({ text, orderId, onDone }: { text: string; orderId: string; onDone: () => void }) {
+  useEffect(() => {
+    document.querySelector(`[data-order-id="${CSS.escape(orderId)}"]`)?.scrollIntoView({ block: 'nearest' });
+    const id = setTimeout(onDone, 8000);
+    return () => clearTimeout(id);
+  }, [orderId]);
+  return (
+    <p class="placed-notice" role="status" data-order-id-placed={orderId}>
+      {text}
+    </p>
+  );
+}
+
 function LiveApp() {
   const rerender = useRerender();
   const [buying, setBuying] = useState<string>();
+  const [bagOpen, setBagOpen] = useState(false);
+  const [placed, setPlaced] = useState<{ text: string; orderId: string }>();
   useEffect(() => {
     if (state) state.onChange = rerender;
   }, []);
@@ -133,7 +151,10 @@ function LiveApp() {
   const live = state;
   const title = (live.session?.title as string | undefined) ?? tl('title');
   const sessionState = live.session?.state as string | undefined;
-  const buyCard: Card | undefined = buying ? live.cards.get(buying) : undefined;
+  const fromBag = buying ? live.bag.item(buying) : undefined;
+  const buyCard: Card | undefined = buying
+    ? (live.cards.get(buying) ?? (fromBag && bagItemCard(fromBag, live.sessionId)))
+    : undefined;
   const onBuy = (c: Card) => {
     live.click(c.cardId);
     setBuying(c.cardId);
@@ -155,11 +176,14 @@ function LiveApp() {
           <CardStrip
             cards={live.visibleCards()}
             forYou={live.forYou}
+            photoOf={(cardId) => live.bag.photo(cardId)}
             serverNow={() => live.serverNow()}
             onBuy={onBuy}
           />
+          <BagButton count={live.bag.count()} onOpen={() => setBagOpen(true)} />
         </section>
         {sessionState === 'scheduled' && <BeforeLive sessionId={live.sessionId} />}
+        {placed && <PlacedNotice {...placed} onDone={() => setPlaced(undefined)} />}
         {!live.session && !live.joinError && <Loading />}
         {live.joinError !== undefined && (
           <ErrorNotice error={live.joinError} onRetry={() => void live.join()} />
@@ -171,7 +195,22 @@ function LiveApp() {
         card={buyCard && availability(buyCard, live.serverNow()) !== 'closed' ? buyCard : undefined}
         codes={codes}
         onClose={() => setBuying(undefined)}
-        place={(order, key) => live.placeOrder(order, key)}
+        place={async (order, key) => {
+          const o = await live.placeOrder(order, key);
+          const title = buyCard ? localised(buyCard.titles) : '';
+          setPlaced({ text: tl('orderPlaced', { title, qty: o.quantity }), orderId: o.orderId });
+          return o;
+        }}
+      />
+      <BagSheet
+        open={bagOpen}
+        items={live.bag.items}
+        onClose={() => setBagOpen(false)}
+        onBuy={(cardId) => {
+          setBagOpen(false);
+          live.click(cardId);
+          setBuying(cardId);
+        }}
       />
     </>
   );

@@ -9,7 +9,8 @@ import { Header, startApp } from '../common/app-shell.tsx';
 import { AuthForms, useSession } from '../common/auth-ui.tsx';
 import { BookingPanel, MyConsultationsPanel, RecommendedPanel } from './consultations.tsx';
 import { tm } from './messages.ts';
-import { Codes, ConsentsPanel, CreditPanel, OrdersPanel, ReadingsPanel } from './panels.tsx';
+import { OrdersPanel } from './orders-panel.tsx';
+import { Codes, ConsentsPanel, CreditPanel, ReadingsPanel } from './panels.tsx';
 import { ProfilePanel } from './profile-panel.tsx';
 
 const query = new URLSearchParams(location.search);

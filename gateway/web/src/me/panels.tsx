@@ -1,14 +1,14 @@
-// Member page panels: codes (member code and referral link as QR), credit, readings, orders, consents.
+// Member page panels: codes (member code and referral link as QR), credit, readings, consents (orders:
+// orders-panel.tsx).
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import type { Credit, Order, Reading } from '../../../../protocols/index.ts';
+import type { Credit, Reading } from '../../../../protocols/index.ts';
 import { api, auth, type Person } from '../common/api.ts';
 import { TimeSeriesChart } from '../common/chart.tsx';
 import { ApiError } from '../common/errors.ts';
-import { formatDateTime, formatMoney } from '../common/i18n.ts';
+import { formatMoney } from '../common/i18n.ts';
 import { QrCode } from '../common/qr.tsx';
 import { AsyncView, ErrorNotice, useAsync } from '../common/ui.tsx';
-import { orderStatusText } from '../live/messages.ts';
 import { METRIC_UNITS, tm } from './messages.ts';
 
 export function Codes({ person }: { person: Person }) {
@@ -131,47 +131,6 @@ export function ReadingsPanel() {
             </div>
           );
         }}
-      </AsyncView>
-    </section>
-  );
-}
-
-export function OrdersPanel() {
-  const orders = useAsync(() => api.get<Order[]>('/api/orders?limit=50'), []);
-  return (
-    <section class="panel" aria-labelledby="orders-title">
-      <h2 id="orders-title">{tm('orders')}</h2>
-      <AsyncView state={orders}>
-        {(list) =>
-          list.length === 0 ? (
-            <p class="hint">{tm('noOrders')}</p>
-          ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{tm('date')}</th>
-                    <th scope="col">{tm('item')}</th>
-                    <th scope="col">{tm('quantity')}</th>
-                    <th scope="col">{tm('total')}</th>
-                    <th scope="col">{tm('status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((o) => (
-                    <tr key={o.orderId} data-order-id={o.orderId} data-status={o.status}>
-                      <td>{formatDateTime(o.createdAtMs)}</td>
-                      <td>{o.orderId.slice(0, 8)}</td>
-                      <td>{o.quantity}</td>
-                      <td>{formatMoney(o.totalMinor, o.currency)}</td>
-                      <td>{orderStatusText(o.status)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
       </AsyncView>
     </section>
   );

@@ -1,5 +1,6 @@
 // Editing a product's health-goal tags and the reading ranges it addresses (which readings make its card
-// a recommendation). Ranges start at the metric's physical range; removing one is confirmed and saved.
+// a recommendation), and its photos. Ranges start at the metric's physical range; removing one is
+// confirmed and saved.
 import { useState } from 'preact/hooks';
 import type { MetricRange as MetricBounds } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
@@ -9,6 +10,7 @@ import type { Product } from './catalog.tsx';
 import { tk } from './catalog-messages.ts';
 import { ConfirmButton, Input, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
+import { ProductPhotos } from './product-photos.tsx';
 
 interface Draft {
   metric: string;
@@ -152,6 +154,7 @@ export function ProductEditor({ product, onSaved }: { product: Product; onSaved:
           {tk('save')}
         </button>
       </form>
+      <ProductPhotos product={product} onChanged={onSaved} />
     </section>
   );
 }

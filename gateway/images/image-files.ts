@@ -1,0 +1,70 @@
+// The files of product photos: DATA_DIR/images/<hash>-<width>.webp, named by the SHA-256 of the upload,
+// so the same photo is stored once and a name never changes content (served as immutable). Names are
+// built from a checked hash and a known width only; a requested name that is not exactly that shape
+// never reaches the file system.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { IMAGE_FILE_PATTERN, IMAGE_WIDTHS, type ImageWidth } from '../../protocols/index.ts';
+
+const HASH = /^[0-9a-f]{64}$/;
+
+export class ImageFiles {
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = path.join(dataDir, 'images');
+  }
+
+  #file(hash: string, width: ImageWidth): string {
+    if (!HASH.test(hash)) throw new TypeError(`not a SHA-256 hex digest: ${hash.slice(0, 80)}`);
+    return path.join(this.dir, `${hash}-${width}.webp`);
+  }
+
+  /** Writes every width (each through a temporary file and a rename, so a reader never sees half). */
+  async write(hash: string, files: ReadonlyMap<ImageWidth, Buffer>): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    for (const [width, data] of files) {
+      const target = this.#file(hash, width);
+      const tmp = path.join(this.dir, `.${randomBytes(8).toString('hex')}.tmp`);
+      await fs.writeFile(tmp, data);
+      await fs.rename(tmp, target);
+    }
+  }
+
+  async remove(hash: string): Promise<void> {
+    for (const w of IMAGE_WIDTHS) await fs.rm(this.#file(hash, w), { force: true });
+  }
+
+  /** The bytes of a served name (`<hash>-<width>.webp`), or undefined for any other name or no file. */
+  async read(name: string): Promise<{ hash: string; width: ImageWidth; data: Buffer } | undefined> {
+    const m = IMAGE_FILE_PATTERN.exec(name);
+    if (!m) return undefined;
+    const hash = m[1]!;
+    const width = Number(m[2]) as ImageWidth;
+    try {
+      return { hash, width, data: await fs.readFile(this.#file(hash, width)) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  /** Bytes on disk (for /healthz-style reporting and tests). */
+  async usage(): Promise<{ files: number; bytes: number }> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch {
+      return { files: 0, bytes: 0 };
+    }
+    let bytes = 0;
+    let files = 0;
+    for (const n of names) {
+      if (!IMAGE_FILE_PATTERN.test(n)) continue;
+      files++;
+      bytes += (await fs.stat(path.join(this.dir, n))).size;
+    }
+    return { files, bytes };
+  }
+}
