@@ -58,7 +58,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           idx := i; outcome := 'session_state'; detail := c.session_state; remaining := null; body := null;
           return next; continue;
         end if;
-        if c.state <> 'pinned' then
+        -- The open-card rule (commerce/sales/bag.ts): pinned now, or pinned earlier and unpinned since.
+        if c.state not in ('pinned', 'unpinned') then
           idx := i; outcome := 'card_state'; detail := c.state; remaining := null; body := null;
           return next; continue;
         end if;
@@ -106,11 +107,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
           return next; continue;
         end if;
 
-        -- The stock decision: only a pinned card with enough units left loses them.
+        -- The stock decision: only an open card with enough units left loses them.
         update cards set remaining = cards.remaining - q,
                state = case when cards.remaining - q = 0 then 'sold_out' else cards.state end,
                updated_at_ms = now_ms
-         where cards.id = c.id and cards.state = 'pinned' and cards.remaining >= q
+         where cards.id = c.id and cards.state in ('pinned', 'unpinned') and cards.remaining >= q
         returning cards.remaining into left_units;
         if not found then
           delete from idempotency_keys where person_id = person_ids[i] and key = idem_keys[i];
