@@ -8,7 +8,7 @@ export {
   type SalesOptions,
 } from './commerce.ts';
 export type { EventBus, EventBusHealth, EventConsumer } from './events/index.ts';
-export type { Synthetic, World } from './fixtures/fixtures.ts';
+export type { FollowUpWorld, Synthetic, World } from './fixtures/fixtures.ts';
 export {
   FOLLOW_UP_SORTS,
   type FollowUpDetail,

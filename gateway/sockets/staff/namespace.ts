@@ -31,7 +31,7 @@ interface StaffSocketData {
   channels: string[] | undefined;
 }
 
-type StaffNamespace = Namespace<
+export type StaffNamespace = Namespace<
   StaffClientToServer,
   StaffServerToClient,
   Record<string, never>,
@@ -56,8 +56,10 @@ export interface StaffNamespaceDeps {
   conversionMaxAgeMs?: number;
 }
 
-const STAFF_ROOM = 'staff:all';
-const managerRoom = (personId: string) => `cm:${personId}`;
+export const STAFF_ROOM = 'staff:all';
+export const managerRoom = (personId: string) => `cm:${personId}`;
+/** The sockets of the managers of one channel (joined on connect, kept in step with each re-check). */
+export const channelRoom = (channelId: string) => `ch:${channelId}`;
 
 export interface StaffStream {
   close(): void;
@@ -121,7 +123,7 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
       }
       const channels = new Set(await sources.channelsManagedBy(principal.personId));
       managers.set(principal.personId, channels);
-      await socket.join(managerRoom(principal.personId));
+      await socket.join([managerRoom(principal.personId), ...[...channels].map(channelRoom)]);
       socket.emit(
         'staff:snapshot',
         await compute(managerRoom(principal.personId), channels, await deps.dashboard.rollupsVersion()),
@@ -150,6 +152,11 @@ export function registerStaffNamespace(deps: StaffNamespaceDeps): StaffStream {
       const current = new Set(await sources.channelsManagedBy(personId));
       if (current.size === before.size && [...current].every((c) => before.has(c))) continue;
       managers.set(personId, current);
+      // A manager taken off a channel stops receiving its follow-up frames; a new channel's start.
+      const mine = nsp.local.in(managerRoom(personId));
+      const gone = [...before].filter((c) => !current.has(c)).map(channelRoom);
+      if (gone.length > 0) mine.socketsLeave(gone);
+      mine.socketsJoin([...current].map(channelRoom));
       conversionCache.delete(managerRoom(personId));
     }
   }
