@@ -89,6 +89,8 @@ export function FollowUpsPage() {
   const [due, setDue] = useState('');
   const [q, setQ] = useState('');
   const [eventId, setEventId] = useState(() => new URLSearchParams(location.search).get('eventId') ?? '');
+  // The events page opens an event's no-shows of one channel here.
+  const [channelId] = useState(() => new URLSearchParams(location.search).get('channelId') ?? '');
   const [sort, setSort] = useState('updated');
   const [offset, setOffset] = useState(0);
   const [query, setQuery] = useState('');
@@ -105,6 +107,7 @@ export function FollowUpsPage() {
     if (due) p.set('due', due);
     if (q.trim()) p.set('q', q.trim());
     if (eventId.trim()) p.set('eventId', eventId.trim());
+    if (channelId) p.set('channelId', channelId);
     p.set('tzOffsetMinutes', String(-new Date().getTimezoneOffset()));
     return p.toString();
   };
