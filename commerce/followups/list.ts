@@ -87,12 +87,24 @@ function base(db: Kysely<Database>, scope: ListScope, f: Omit<FollowUpFilter, 'l
   if (f.ownerId === 'none') q = q.where('f.owner_id', 'is', null);
   else if (f.ownerId) q = q.where('f.owner_id', '=', f.ownerId);
   if (f.eventId) {
-    // As a list the planner can start from (the event's invitees by the primary key, then each one's
-    // record by (person, channel)) rather than probing every record in scope for an invitation.
     const eventId = f.eventId;
-    q = q.where('f.person_id', 'in', (eb) =>
-      eb.selectFrom('event_invitees as i').select('i.person_id').where('i.event_id', '=', eventId),
-    );
+    // Measured at 100,000 records (SQLite, CPU per list): over every channel, starting from the event's
+    // invitations (primary key) and reaching each record by (person, channel) is 2.6× cheaper than
+    // probing each record for an invitation; within a manager's channels the probe is cheaper (their
+    // records by channel and stage are fewer than the event's invitations).
+    q = scope.channelIds
+      ? q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('event_invitees as i')
+              .select('i.person_id')
+              .whereRef('i.person_id', '=', 'f.person_id')
+              .where('i.event_id', '=', eventId),
+          ),
+        )
+      : q.where('f.person_id', 'in', (eb) =>
+          eb.selectFrom('event_invitees as i').select('i.person_id').where('i.event_id', '=', eventId),
+        );
   }
   if (f.minDaysSinceTest !== undefined || f.maxDaysSinceTest !== undefined) {
     if (scope.testFiltersConsentedOnly) q = q.where('p.consent_health_data', '=', 1);
