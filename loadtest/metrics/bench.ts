@@ -83,6 +83,7 @@ async function runStore(kind: string) {
       await fixtures.loadSynthetic(batch, false);
       rawOnly += batch.length;
     }
+    await fixtures.analyze();
     const staff = { personId: 'p0', roles: ['staff' as const] };
     const rnd = prng(99);
     const end = t0 + SPAN_DAYS * DAY_MS;
