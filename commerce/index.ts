@@ -38,7 +38,7 @@ export {
   type RecommendedProduct,
   type SlotView,
 } from './experts/index.ts';
-export type { Synthetic, World } from './fixtures/fixtures.ts';
+export type { FollowUpWorld, Synthetic, World } from './fixtures/fixtures.ts';
 export type {
   FollowUpDetail,
   FollowUpFilter,

@@ -10,9 +10,10 @@ import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { assertCanSeeEvent, loadEvent } from '../venues/offline-events.ts';
 import { accessibleFollowUp, assertWorker, canSee, type Viewer, viewerOf } from './access.ts';
+import { type ChannelTurnout, eventTurnout } from './event-attendance.ts';
 import { type FollowUpFilter, type FollowUpRow, listFollowUps } from './list.ts';
 import type { Stage, TaskKind } from './stages.ts';
-import { NO_SHOW_AFTER_MS, type Task, type TimelineParts, timelineOf, toTask } from './timeline.ts';
+import { type Task, type TimelineParts, timelineOf, toTask } from './timeline.ts';
 import type { MetricAggregate } from './trial-change.ts';
 import { type ProductTrial, personTrials, type TrialAggregate, trialAggregates } from './trial-results.ts';
 
@@ -146,6 +147,7 @@ export class FollowUps {
             followUpId: f.id,
             personId: f.person_id,
             channelId: f.channel_id,
+            ownerId: f.owner_id,
             from: f.stage,
             to: change.stage,
             fact: null,
@@ -237,6 +239,7 @@ export class FollowUps {
             followUpId: f.id,
             personId: f.person_id,
             channelId: f.channel_id,
+            ownerId: f.owner_id,
             noteId: Number(row.id),
             by: actor.personId,
           },
@@ -280,6 +283,7 @@ export class FollowUps {
             followUpId: f.id,
             personId: f.person_id,
             channelId: f.channel_id,
+            ownerId: f.owner_id,
             taskId: id,
             kind: input.kind,
             dueAtMs: input.dueAtMs,
@@ -331,6 +335,7 @@ export class FollowUps {
             followUpId: f.id,
             personId: f.person_id,
             channelId: f.channel_id,
+            ownerId: f.owner_id,
             taskId: task.id,
             by: actor.personId,
           },
@@ -362,34 +367,16 @@ export class FollowUps {
     return personTrials(this.#db, actor.personId);
   }
 
-  /** Per channel of an event: invited, came, did not come (yet); managers their channels only. */
-  async eventAttendance(
-    actor: Actor,
-    eventId: string,
-  ): Promise<Array<{ channelId: string; invited: number; attended: number; noShow: number }>> {
+  /**
+   * Per channel of an event, and per inviter within each: invited, came, did not come (yet); a manager
+   * their own channels only.
+   */
+  async eventAttendance(actor: Actor, eventId: string): Promise<ChannelTurnout[]> {
     const viewer = await viewerOf(this.#db, actor);
     const event = await loadEvent(this.#db, eventId);
     // A manager reads an event their channels take part in (FORBIDDEN otherwise), and only their rows.
     await assertCanSeeEvent(this.#db, actor, event);
-    let q = this.#db
-      .selectFrom('event_invitees as i')
-      .leftJoin('event_attendance as a', (j) =>
-        j.onRef('a.event_id', '=', 'i.event_id').onRef('a.person_id', '=', 'i.person_id'),
-      )
-      .select('i.channel_id')
-      .select((eb) => [eb.fn.countAll<number>().as('invited'), eb.fn.count<number>('a.at_ms').as('attended')])
-      .where('i.event_id', '=', eventId)
-      .groupBy('i.channel_id')
-      .orderBy('i.channel_id');
-    if (viewer.channelIds) q = q.where('i.channel_id', 'in', viewer.channelIds);
-    const rows = await q.execute();
-    const over = event.startsAtMs + NO_SHOW_AFTER_MS <= this.#now();
-    return rows.map((r) => ({
-      channelId: r.channel_id,
-      invited: Number(r.invited),
-      attended: Number(r.attended),
-      noShow: over ? Number(r.invited) - Number(r.attended) : 0,
-    }));
+    return eventTurnout(this.#db, event, viewer.channelIds, this.#now());
   }
 }
 

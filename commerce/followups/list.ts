@@ -90,15 +90,23 @@ function base(db: Kysely<Database>, scope: ListScope, f: Omit<FollowUpFilter, 'l
   else if (f.ownerId) q = q.where('f.owner_id', '=', f.ownerId);
   if (f.eventId) {
     const eventId = f.eventId;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('event_invitees as i')
-          .select('i.person_id')
-          .whereRef('i.person_id', '=', 'f.person_id')
-          .where('i.event_id', '=', eventId),
-      ),
-    );
+    // Measured at 100,000 records (SQLite, CPU per list): over every channel, starting from the event's
+    // invitations (primary key) and reaching each record by (person, channel) is 2.6× cheaper than
+    // probing each record for an invitation; within a manager's channels the probe is cheaper (their
+    // records by channel and stage are fewer than the event's invitations).
+    q = scope.channelIds
+      ? q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('event_invitees as i')
+              .select('i.person_id')
+              .whereRef('i.person_id', '=', 'f.person_id')
+              .where('i.event_id', '=', eventId),
+          ),
+        )
+      : q.where('f.person_id', 'in', (eb) =>
+          eb.selectFrom('event_invitees as i').select('i.person_id').where('i.event_id', '=', eventId),
+        );
   }
   if (f.minDaysSinceTest !== undefined || f.maxDaysSinceTest !== undefined) {
     if (scope.testFiltersConsentedOnly) q = q.where('p.consent_health_data', '=', 1);
@@ -138,6 +146,9 @@ const SORT_COLUMN = {
   created: 'f.created_at_ms',
 } as const;
 
+/** Sort columns that may be null (they sort last in either direction); the others are NOT NULL. */
+const NULLABLE: ReadonlySet<FollowUpSort> = new Set(['nextDue', 'lastTest']);
+
 export async function listFollowUps(
   db: Kysely<Database>,
   scope: ListScope,
@@ -148,9 +159,9 @@ export async function listFollowUps(
   const counting = base(db, scope, f)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  const column = SORT_COLUMN[f.sort ?? 'updated'];
-  const order = f.order ?? (f.sort === 'name' || f.sort === 'nextDue' ? 'asc' : 'desc');
-  // Nulls last in either direction, the same on both stores.
+  const sort = f.sort ?? 'updated';
+  const column = SORT_COLUMN[sort];
+  const order = f.order ?? (sort === 'name' || sort === 'nextDue' ? 'asc' : 'desc');
   const paging = base(db, scope, f)
     .leftJoin('person_milestones as m', 'm.person_id', 'f.person_id')
     .innerJoin('channels as c', 'c.id', 'f.channel_id')
@@ -177,9 +188,12 @@ export async function listFollowUps(
       'f.created_at_ms',
       'f.updated_at_ms',
     ])
-    .orderBy(sql`case when ${sql.ref(column)} is null then 1 else 0 end`)
+    // Nulls last in either direction, the same on both stores; the id breaks ties in the same direction,
+    // so the default order (updated, newest first) is one walk of the index on (updated_at_ms, id)
+    // (migration 0027) that stops at the page instead of sorting every record in scope.
+    .$if(NULLABLE.has(sort), (qb) => qb.orderBy(sql`case when ${sql.ref(column)} is null then 1 else 0 end`))
     .orderBy(sql.ref(column), order)
-    .orderBy('f.id')
+    .orderBy('f.id', order)
     .limit(f.limit)
     .offset(f.offset)
     .execute();

@@ -123,15 +123,15 @@ export async function ensureCurrent(
 export async function currentFollowUps(
   trx: Kysely<Database>,
   personId: string,
-): Promise<Array<{ id: string; stage: string; channelId: string }>> {
+): Promise<Array<{ id: string; stage: string; channelId: string; ownerId: string | null }>> {
   const rows = await trx
     .selectFrom('follow_ups as f')
     .innerJoin('people as p', 'p.id', 'f.person_id')
-    .select(['f.id', 'f.stage', 'f.channel_id'])
+    .select(['f.id', 'f.stage', 'f.channel_id', 'f.owner_id'])
     .where('f.person_id', '=', personId)
     .whereRef('f.channel_id', '=', 'p.channel_id')
     .execute();
-  return rows.map((r) => ({ id: r.id, stage: r.stage, channelId: r.channel_id }));
+  return rows.map((r) => ({ id: r.id, stage: r.stage, channelId: r.channel_id, ownerId: r.owner_id }));
 }
 
 export interface MilestoneFact {
@@ -184,6 +184,7 @@ export async function recordMilestone(trx: Kysely<Database>, m: MilestoneFact): 
         personId: m.personId,
         followUpIds: followUps.map((f) => f.id),
         channelIds: followUps.map((f) => f.channelId),
+        ownerIds: followUps.map((f) => f.ownerId),
         kind: m.kind,
         refType: m.refType,
         refId: m.refId,
@@ -238,6 +239,7 @@ export async function applyStageFact(
           followUpId: f.id,
           personId,
           channelId: f.channelId,
+          ownerId: f.ownerId,
           from: f.stage,
           to,
           fact,

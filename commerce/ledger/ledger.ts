@@ -21,6 +21,7 @@ import {
   listRuns,
   markRunPaid,
   type PayoutRun,
+  runDocument,
   runStatement,
   type StatementRow,
 } from './payout-runs.ts';
@@ -118,5 +119,10 @@ export class Ledger {
   /** One line per account the run pays; a channel manager sees only their channels' lines. */
   payoutStatement(actor: Actor, runId: string): Promise<StatementRow[]> {
     return runStatement(this.#store.db, actor, runId);
+  }
+
+  /** The run and its statement lines (the printable statement); totals over the lines the viewer sees. */
+  payoutStatementDocument(actor: Actor, runId: string): Promise<{ run: PayoutRun; rows: StatementRow[] }> {
+    return runDocument(this.#store.db, actor, runId);
   }
 }

@@ -315,6 +315,16 @@ export async function listRuns(
   return out;
 }
 
+/** A run with its statement as the viewer may see it, the run's totals over the same accounts. */
+export async function runDocument(
+  db: Kysely<Database>,
+  actor: Actor,
+  runId: string,
+): Promise<{ run: PayoutRun; rows: StatementRow[] }> {
+  const rows = await runStatement(db, actor, runId);
+  return { run: await getRun(db, runId, await runScope(db, actor)), rows };
+}
+
 /** A run's statement, one line per account; a channel manager gets only their channels' lines. */
 export async function runStatement(
   db: Kysely<Database>,

@@ -24,6 +24,7 @@ import * as m0021 from './0021-public-lineup.ts';
 import * as m0023 from './0023-experts.ts';
 import * as m0024 from './0024-reading-alerts.ts';
 import * as m0025 from './0025-order-placement-function.ts';
+import * as m0027 from './0027-follow-up-list-indexes.ts';
 import * as m0028 from './0028-product-images.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -50,5 +51,6 @@ export const migrations: Record<string, Migration> = {
   '0023-experts': m0023,
   '0024-reading-alerts': m0024,
   '0025-order-placement-function': m0025,
+  '0027-follow-up-list-indexes': m0027,
   '0028-product-images': m0028,
 };

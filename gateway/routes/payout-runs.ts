@@ -1,5 +1,5 @@
 // /api/payout-runs (激励发放): staff freeze what is available to pay for a period, export each run's
-// statement (CSV or JSON) and mark the run paid with the payment's reference; channel managers read the
+// statement (CSV, JSON, or a printable HTML page, whole or for one account) and mark the run paid with the payment's reference; channel managers read the
 // runs and statement lines of their own channels.
 import { Type } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
@@ -7,15 +7,18 @@ import { type Ledger, STATEMENT_COLUMNS } from '../../commerce/index.ts';
 import {
   bearer,
   ErrorSchema,
+  Id,
   IdParams,
   PageQuery,
   PayoutPaidBody,
   PayoutRunBody,
   PayoutRunSchema,
   StatementRowSchema,
+  VitaliveError,
 } from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
+import { renderStatementHtml } from './payout-statement-html.ts';
 
 export interface PayoutRunRouteDeps {
   ledger: Ledger;
@@ -79,18 +82,43 @@ export async function payoutRunRoutes(app: App, deps: PayoutRunRouteDeps): Promi
         security: bearer,
         params: IdParams,
         querystring: Type.Object(
-          { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) },
+          {
+            format: Type.Optional(
+              Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('html')]),
+            ),
+            /** One account's lines only (a channel's printable statement). */
+            accountId: Type.Optional(Id),
+          },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Union([Type.Array(StatementRowSchema), Type.String({ description: 'text/csv' })]),
+          200: Type.Union([
+            Type.Array(StatementRowSchema),
+            Type.String({ description: 'text/csv, or text/html with format=html' }),
+          ]),
           ...errors,
         },
       },
     },
     async (request, reply) => {
-      const rows = await ledger.payoutStatement(principalOf(request), request.params.id);
-      if (request.query.format === 'csv')
+      const { format, accountId } = request.query;
+      const actor = principalOf(request);
+      const pick = <T extends { accountId: string }>(rows: T[]): T[] => {
+        if (!accountId) return rows;
+        const mine = rows.filter((r) => r.accountId === accountId);
+        // An account the run does not pay, or one the viewer may not see, is not there.
+        if (mine.length === 0) throw new VitaliveError('NOT_FOUND', { what: 'statement line' });
+        return mine;
+      };
+      if (format === 'html') {
+        const { run, rows } = await ledger.payoutStatementDocument(actor, request.params.id);
+        return reply
+          .header('content-type', 'text/html; charset=utf-8')
+          .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+          .send(renderStatementHtml(run, pick(rows)));
+      }
+      const rows = pick(await ledger.payoutStatement(actor, request.params.id));
+      if (format === 'csv')
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="payout-run-${request.params.id}.csv"`)

@@ -24,8 +24,9 @@ import {
 } from './live/namespace.ts';
 import { ViewerIds } from './live/viewer-ids.ts';
 import { ViewerPresence } from './live/viewer-presence.ts';
+import { staffFanout } from './staff/fanout.ts';
 import type { DeviceFigures, LiveSessionInfo } from './staff/figures.ts';
-import { registerStaffNamespace, staffAlertFanout } from './staff/namespace.ts';
+import { registerStaffNamespace, type StaffNamespace, staffAlertFanout } from './staff/namespace.ts';
 import type { BucketSpec } from './token-bucket.ts';
 import { createCounters, type SocketCounters } from './validate.ts';
 
@@ -76,7 +77,7 @@ function bucket(burst: number, perMin: number): BucketSpec | null {
 export interface Realtime {
   readonly counters: SocketCounters;
   readonly presence: ViewerPresence;
-  /** The live fan-out to /live and /host, and access revocation: subscribed by the composition root. */
+  /** The live fan-out to /live and /host, follow-up frames to /staff, and access revocation: subscribed by the composition root. */
   readonly consumers: EventConsumer[];
   close(): Promise<void>;
 }
@@ -155,7 +156,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     personOfViewer: (viewerId) => commerce.viewers.personOf(viewerId),
   });
   const staffStream = registerStaffNamespace({
-    nsp: staff as Parameters<typeof registerStaffNamespace>[0]['nsp'],
+    nsp: staff as StaffNamespace,
     dashboard: commerce.dashboard,
     logger: deps.logger,
     counters,
@@ -175,7 +176,12 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
   return {
     counters,
     presence,
-    consumers: [liveFanout(live, host), accessRevocation(deps.io), staffAlertFanout(staff)],
+    consumers: [
+      liveFanout(live, host),
+      staffFanout(staff as StaffNamespace),
+      accessRevocation(deps.io),
+      staffAlertFanout(staff),
+    ],
     close() {
       closing ??= (async () => {
         staffStream.close();

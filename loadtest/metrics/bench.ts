@@ -1,10 +1,14 @@
-// npm run bench:metrics — conversion rollups at a million events, on SQLite and PostgreSQL.
-// Per store: seed 10,000 people, 50 channels, 200 live sessions and 20 offline events; stream
+// npm run bench:metrics — conversion rollups and the follow-up list at a million events, on SQLite and
+// PostgreSQL. Per store: seed BENCH_PEOPLE (100,000) people, 50 channels, 200 live sessions and 20
+// offline events, a follow-up record per person and each event's invitees (40 % of its channels'
+// people); stream
 // BENCH_EVENTS (1,000,000) synthetic viewer and outbox events, through the rollups (viewer-event batches
 // with the live funnel, outbox consumers) for up to BENCH_INGEST_SEC seconds and raw-only after that;
 // then time the dashboard queries (channel funnel, session funnel, AARRR) BENCH_QUERY_RUNS times each,
-// against the same figures computed by scanning raw events (the baseline, BENCH_BASELINE_RUNS times).
-// BENCH_STORES=sqlite,postgres narrows a run. Prints one JSON line per store and a summary.
+// against the same figures computed by scanning raw events (the baseline, BENCH_BASELINE_RUNS times),
+// and the follow-up list (a manager's list filtered by event and stage, a manager's whole list, staff's
+// list filtered by event and stage, staff's whole list: first page of 50 with the total).
+// BENCH_STORES=sqlite,postgres and BENCH_QUERIES=dashboard,followUps narrow a run. Prints one JSON line per store and a summary.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +23,9 @@ const INGEST_SEC = Number(process.env.BENCH_INGEST_SEC ?? 90);
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 200);
 const BASELINE_RUNS = Number(process.env.BENCH_BASELINE_RUNS ?? 5);
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
+const GROUPS = new Set((process.env.BENCH_QUERIES ?? 'dashboard,followUps').split(','));
+const STAGES = ['new', 'contacted', 'booked', 'consulted', 'bought', 'nurture', 'lost'] as const;
 const BATCH = 500;
 const logger = pino({ level: 'silent' });
 
@@ -41,14 +48,15 @@ async function runStore(kind: string) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-metrics-'));
   const pg = kind === 'postgres' ? await createPgDatabase() : undefined;
   const core = await openCommerce({ DATA_DIR: dataDir, DATABASE_URL: pg?.url }, logger);
-  const { fixtures, metrics } = core.commerce;
+  const { fixtures, metrics, followUps } = core.commerce;
   try {
     const t0 = Date.UTC(2026, 0, 1);
     const world = await fixtures.seedMetricsWorld(
-      { people: 10_000, channels: 50, sessions: 200, offlineEvents: 20 },
+      { people: PEOPLE, channels: 50, sessions: 200, offlineEvents: 20 },
       t0,
       prng(7),
     );
+    const followUpWorld = await fixtures.seedFollowUpWorld(world, { invitedShare: 0.4 }, prng(11));
     // Ingest: through the rollups until the budget is spent, then raw rows only.
     let batch: Synthetic[] = [];
     let throughRollups = 0;
@@ -75,6 +83,7 @@ async function runStore(kind: string) {
       await fixtures.loadSynthetic(batch, false);
       rawOnly += batch.length;
     }
+    await fixtures.analyze();
     const staff = { personId: 'p0', roles: ['staff' as const] };
     const rnd = prng(99);
     const end = t0 + SPAN_DAYS * DAY_MS;
@@ -83,36 +92,71 @@ async function runStore(kind: string) {
       return { fromMs: from, toMs: from + 30 * DAY_MS };
     };
     const session = () => `s${Math.floor(rnd() * 200)}`;
-    const queries = {
-      channelFunnel: await time(QUERY_RUNS, () => metrics.channels(staff, { fromMs: t0, toMs: end })),
-      sessionFunnel: await time(QUERY_RUNS, () => metrics.session(staff, session())),
-      aarrr: await time(QUERY_RUNS, () => metrics.aarrr(staff, window30())),
-    };
-    const baselines = {
-      channelFunnel: await time(BASELINE_RUNS, () => fixtures.raw.channelFunnel(t0, end)),
-      sessionFunnel: await time(BASELINE_RUNS * 4, () => fixtures.raw.sessionFunnel(session())),
-      aarrr: await time(BASELINE_RUNS, () => {
-        const w = window30();
-        return fixtures.raw.aarrr(w.fromMs, w.toMs);
-      }),
-    };
+    const dashboard = GROUPS.has('dashboard');
+    const queries: Record<string, number[]> = dashboard
+      ? {
+          channelFunnel: await time(QUERY_RUNS, () => metrics.channels(staff, { fromMs: t0, toMs: end })),
+          sessionFunnel: await time(QUERY_RUNS, () => metrics.session(staff, session())),
+          aarrr: await time(QUERY_RUNS, () => metrics.aarrr(staff, window30())),
+        }
+      : {};
+    const baselines: Record<string, number[]> = dashboard
+      ? {
+          channelFunnel: await time(BASELINE_RUNS, () => fixtures.raw.channelFunnel(t0, end)),
+          sessionFunnel: await time(BASELINE_RUNS * 4, () => fixtures.raw.sessionFunnel(session())),
+          aarrr: await time(BASELINE_RUNS, () => {
+            const w = window30();
+            return fixtures.raw.aarrr(w.fromMs, w.toMs);
+          }),
+        }
+      : {};
+    if (GROUPS.has('followUps')) {
+      const managers = [...followUpWorld.managers];
+      const events = [...followUpWorld.eventChannels];
+      const manager = () => {
+        const [personId, channels] = managers[Math.floor(rnd() * managers.length)]!;
+        const theirs = events.filter(([, cs]) => cs.some((c) => channels.includes(c)));
+        const eventId = theirs.length > 0 ? theirs[Math.floor(rnd() * theirs.length)]![0] : undefined;
+        return { actor: { personId, roles: ['channel_manager' as const] }, eventId };
+      };
+      const stage = () => STAGES[Math.floor(rnd() * STAGES.length)]!;
+      const page = { limit: 50, offset: 0 };
+      Object.assign(queries, {
+        followUpManagerEventStage: await time(QUERY_RUNS, () => {
+          const m = manager();
+          return followUps.list(m.actor, { eventId: m.eventId, stage: stage(), ...page });
+        }),
+        followUpManagerAll: await time(QUERY_RUNS, () => followUps.list(manager().actor, page)),
+        followUpStaffEventStage: await time(QUERY_RUNS, () =>
+          followUps.list(staff, {
+            eventId: events[Math.floor(rnd() * events.length)]![0],
+            stage: stage(),
+            ...page,
+          }),
+        ),
+        followUpStaffAll: await time(QUERY_RUNS, () => followUps.list(staff, page)),
+      });
+    }
     const figures = Object.fromEntries(
       Object.entries(queries).map(([name, samples]) => {
-        const base = baselines[name as keyof typeof baselines];
+        const base = baselines[name];
         return [
           name,
           {
             p50Ms: pct(samples, 50),
             p99Ms: pct(samples, 99),
-            baselineP50Ms: pct(base, 50),
-            baselineP99Ms: pct(base, 99),
-            speedupP50: Math.round((pct(base, 50) / Math.max(pct(samples, 50), 0.01)) * 10) / 10,
+            ...(base && {
+              baselineP50Ms: pct(base, 50),
+              baselineP99Ms: pct(base, 99),
+              speedupP50: Math.round((pct(base, 50) / Math.max(pct(samples, 50), 0.01)) * 10) / 10,
+            }),
           },
         ];
       }),
     );
     return {
       store: kind,
+      people: PEOPLE,
       events: throughRollups + rawOnly,
       eventsThroughRollups: throughRollups,
       ingestEventsPerSec: Math.round(throughRollups / (rollupMs / 1000)),
@@ -142,7 +186,7 @@ console.log(
       ...Object.fromEntries(
         Object.entries(r.queries).map(([k, v]) => [
           k,
-          `${v.p50Ms}/${v.p99Ms} ms (raw ${v.baselineP50Ms} ms)`,
+          `${v.p50Ms}/${v.p99Ms} ms${v.baselineP50Ms === undefined ? '' : ` (raw ${v.baselineP50Ms} ms)`}`,
         ]),
       ),
     })),

@@ -226,7 +226,14 @@ export const TrialAggregateSchema = Type.Object({
 });
 export type TrialAggregateView = Static<typeof TrialAggregateSchema>;
 
+const Turnout = { invited: Int, attended: Int, noShow: Int };
 export const EventAttendanceSchema = Type.Array(
-  Type.Object({ channelId: Str, invited: Int, attended: Int, noShow: Int }),
+  Type.Object({
+    channelId: Str,
+    channelName: Nullable(Str),
+    ...Turnout,
+    /** Who registered the invitations of this channel (managers: their own channels only). */
+    inviters: Type.Array(Type.Object({ personId: Str, displayName: Nullable(Str), ...Turnout })),
+  }),
 );
 export type EventAttendance = Static<typeof EventAttendanceSchema>;

@@ -90,10 +90,36 @@ export interface StaffAlertFrame {
   recordedAtMs: number;
 }
 
+/**
+ * A follow-up changed (stage, owner, a task, a note, a milestone the system recorded): the console
+ * re-reads the row. Ids and the new stage only — never a note's text, a reading or a name. Sent to
+ * staff, the managers of the record's channel and its owner; a `tested` milestone to staff only.
+ */
+export interface FollowUpFrame {
+  followUpId: string;
+  personId: string;
+  channelId: string;
+  change:
+    | 'created'
+    | 'stage_changed'
+    | 'owner_changed'
+    | 'milestone'
+    | 'note_added'
+    | 'task_added'
+    | 'task_done'
+    | 'task_undone';
+  /** stage_changed, created: the stage now. */
+  stage?: string;
+  /** milestone: which one (invited, attended, first_order, paid, referred, tested). */
+  milestone?: string;
+  atMs: number;
+}
+
 export interface StaffServerToClient {
   'staff:snapshot': (figures: StaffFigures) => void;
   'staff:update': (figures: StaffFigures) => void;
   'staff:alert': (alert: StaffAlertFrame) => void;
+  'staff:follow-up': (frame: FollowUpFrame) => void;
 }
 
 /** Clients send nothing on /staff; anything they send is counted as an unknown event. */

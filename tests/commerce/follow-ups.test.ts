@@ -164,7 +164,7 @@ describe.each(STORE_BACKENDS)('follow-ups on $name', ({ name }) => {
     const listed = await followUps.list(actorOf(m1), { eventId: past.id, limit: 10, offset: 0 });
     expect(listed.rows.map((r) => r.followUpId).sort()).toEqual([came.followUpId, stayed.followUpId].sort());
     expect(await followUps.eventAttendance(actorOf(m1), past.id)).toEqual([
-      { channelId: c1, invited: 2, attended: 1, noShow: 1 },
+      expect.objectContaining({ channelId: c1, invited: 2, attended: 1, noShow: 1 }),
     ]);
   });
 

@@ -8,6 +8,8 @@ import type { StaffNamespaceDeps } from './types.ts';
 
 export const STAFF_ROOM = 'staff:all';
 export const managerRoom = (personId: string) => `cm:${personId}`;
+/** The sockets of the managers of one channel (joined on connect, kept in step with each re-check). */
+export const channelRoom = (channelId: string) => `ch:${channelId}`;
 
 export const isStaff = (p: Principal): boolean => p.roles.includes('staff') || p.roles.includes('admin');
 

@@ -11,7 +11,7 @@ import { tickHandler } from './handlers/tick.ts';
 import type { StaffNamespaceDeps, StaffSocket } from './types.ts';
 
 export { staffAlertFanout } from './alerts.ts';
-export type { StaffNamespaceDeps, StaffSources } from './types.ts';
+export type { StaffNamespace, StaffNamespaceDeps, StaffSources } from './types.ts';
 
 export interface StaffStream {
   close(): void;

@@ -3,7 +3,7 @@
 // A failure lets the socket go; it reconnects.
 import { alertRoom } from '../alerts.ts';
 import type { StaffAudiences } from '../audiences.ts';
-import { isStaff, managerRoom, STAFF_ROOM } from '../audiences.ts';
+import { channelRoom, isStaff, managerRoom, STAFF_ROOM } from '../audiences.ts';
 import type { StaffNamespaceDeps, StaffSocket } from '../types.ts';
 
 export function connectionHandler(deps: StaffNamespaceDeps, audiences: StaffAudiences) {
@@ -23,7 +23,7 @@ export function connectionHandler(deps: StaffNamespaceDeps, audiences: StaffAudi
       if (!principal.roles.includes('channel_manager')) return;
       const channels = new Set(await deps.sources.channelsManagedBy(principal.personId));
       audiences.managers.set(principal.personId, channels);
-      await socket.join(managerRoom(principal.personId));
+      await socket.join([managerRoom(principal.personId), ...[...channels].map(channelRoom)]);
       socket.emit(
         'staff:snapshot',
         await audiences.compute(

@@ -3,7 +3,7 @@
 import { VitaliveError } from '../../../../protocols/index.ts';
 import { countRefusal } from '../../validate.ts';
 import type { StaffAudiences } from '../audiences.ts';
-import { managerRoom, STAFF_ROOM } from '../audiences.ts';
+import { channelRoom, managerRoom, STAFF_ROOM } from '../audiences.ts';
 import type { StaffFigures } from '../figures.ts';
 import type { StaffNamespaceDeps } from '../types.ts';
 
@@ -28,6 +28,11 @@ export function tickHandler(deps: StaffNamespaceDeps, audiences: StaffAudiences)
       const current = new Set(await sources.channelsManagedBy(personId));
       if (current.size === before.size && [...current].every((c) => before.has(c))) continue;
       audiences.managers.set(personId, current);
+      // A manager taken off a channel stops receiving its follow-up frames; a new channel's start.
+      const mine = nsp.local.in(managerRoom(personId));
+      const gone = [...before].filter((c) => !current.has(c)).map(channelRoom);
+      if (gone.length > 0) mine.socketsLeave(gone);
+      mine.socketsJoin([...current].map(channelRoom));
       audiences.forget(managerRoom(personId));
     }
   }

@@ -1,5 +1,7 @@
-// Offline events: the list, a new event (staff), and for the chosen event its invitee list, adding an
-// invitee on behalf of one of its channels, and the check-in screen (type or scan a member code).
+// Offline events: the list, a new event (staff), and for the chosen event its turnout (invited / came /
+// did not come per channel, and per inviter), its invitee list, adding an invitee on behalf of one of
+// its channels, and the check-in screen (type or scan a member code). A channel manager gets only their
+// own channels' rows from the server.
 import { useState } from 'preact/hooks';
 import type {
   Channel,
@@ -9,7 +11,7 @@ import type {
   OfflineEvent,
 } from '../../../../protocols/index.ts';
 import { api, auth } from '../common/api.ts';
-import { formatDateTime } from '../common/i18n.ts';
+import { formatDateTime, formatNumber } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { CheckIn } from './check-in.tsx';
 import { ActionForm, contactOf, Input, PAGE_SIZE, Pager, RowChooser, SubmitButton } from './kit.tsx';
@@ -151,6 +153,7 @@ function EventDetail({
         {staff && <CheckIn eventId={event.id} onDone={invitees.reload} />}
         {mine.length > 0 && <AddInvitee eventId={event.id} channels={mine} onDone={invitees.reload} />}
       </div>
+      <Turnout eventId={event.id} version={invitees.data} />
       <h4>{ts('invitees')}</h4>
       <AsyncView state={invitees}>
         {(rows) =>
@@ -183,6 +186,88 @@ function EventDetail({
         }
       </AsyncView>
     </section>
+  );
+}
+
+interface Counts {
+  invited: number;
+  attended: number;
+  noShow: number;
+}
+
+interface ChannelTurnout extends Counts {
+  channelId: string;
+  channelName: string | null;
+  inviters: Array<Counts & { personId: string; displayName: string | null }>;
+}
+
+/** Invited / came / did not come per channel with its inviters; no-shows open as a follow-up list. */
+function Turnout({ eventId, version }: { eventId: string; version: unknown }) {
+  const turnout = useAsync(
+    (signal) => api.get<ChannelTurnout[]>(`/api/follow-ups/events/${eventId}/attendance`, { signal }),
+    [eventId, version],
+  );
+  const cells = (c: Counts) => (
+    <>
+      <td class="num">{formatNumber(c.invited)}</td>
+      <td class="num">{formatNumber(c.attended)}</td>
+      <td class="num">{formatNumber(c.noShow)}</td>
+    </>
+  );
+  return (
+    <>
+      <h4>{ts('turnout')}</h4>
+      <AsyncView state={turnout}>
+        {(rows) =>
+          rows.length === 0 ? (
+            <p class="hint">{ts('none')}</p>
+          ) : (
+            <table class="turnout-table">
+              <thead>
+                <tr>
+                  <th scope="col">{ts('channel')}</th>
+                  <th scope="col">{ts('inviter')}</th>
+                  <th scope="col">{ts('invited')}</th>
+                  <th scope="col">{ts('came')}</th>
+                  <th scope="col">{ts('noShows')}</th>
+                  <th scope="col" />
+                </tr>
+              </thead>
+              <tbody>
+                {rows.flatMap((c) => [
+                  <tr key={c.channelId} class="turnout-channel" data-channel-id={c.channelId}>
+                    <th scope="row">{c.channelName ?? c.channelId.slice(0, 8)}</th>
+                    <td />
+                    {cells(c)}
+                    <td>
+                      {c.noShow > 0 && (
+                        <a
+                          href={`/staff/follow-ups?eventId=${encodeURIComponent(eventId)}&channelId=${encodeURIComponent(c.channelId)}`}
+                        >
+                          {ts('followUpNoShows')}
+                        </a>
+                      )}
+                    </td>
+                  </tr>,
+                  ...c.inviters.map((i) => (
+                    <tr
+                      key={`${c.channelId}:${i.personId}`}
+                      class="turnout-inviter"
+                      data-inviter-id={i.personId}
+                    >
+                      <td />
+                      <td>{i.displayName ?? i.personId.slice(0, 8)}</td>
+                      {cells(i)}
+                      <td />
+                    </tr>
+                  )),
+                ])}
+              </tbody>
+            </table>
+          )
+        }
+      </AsyncView>
+    </>
   );
 }
 

@@ -1,7 +1,8 @@
 // The follow-up list (跟进): one row per person of the channels the viewer may see, filters, sort,
 // bulk owner assignment, the CSV of exactly the filtered list; a row opens the person's timeline, stage,
 // notes and tasks. The server decides who sees what (managers: their channels; readings per consent).
-import { useState } from 'preact/hooks';
+// The list and the open record re-read themselves when the /staff stream says a follow-up changed.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   type FollowUpDetail as Detail,
   type FollowUpRow as Row,
@@ -12,6 +13,7 @@ import {
 import { api, auth, type Person } from '../common/api.ts';
 import { downloadCsv } from '../common/download.ts';
 import { formatDateTime } from '../common/i18n.ts';
+import { connect } from '../common/socket.ts';
 import { AsyncView, Dialog, useAsync } from '../common/ui.tsx';
 import { tf } from './follow-ups-messages.ts';
 import { ActionForm, Input, PAGE_SIZE, Pager, SubmitButton, useAction } from './kit.tsx';
@@ -19,23 +21,58 @@ import { PersonPicker } from './person-picker.tsx';
 
 const when = (ms: number | null) => (ms === null ? '—' : formatDateTime(ms));
 
+/** Frames arriving together (a purchase moves a stage and records milestones) cost one re-read. */
+const LIVE_RELOAD_DELAY_MS = 250;
+
+/**
+ * Calls `onChange` (at most once per LIVE_RELOAD_DELAY_MS) with the follow-ups that changed, as the
+ * /staff stream reports them; the server sends each viewer only the records they may see.
+ */
+function useFollowUpChanges(onChange: (ids: ReadonlySet<string>) => void): void {
+  useEffect(() => {
+    const socket = connect('/staff');
+    let pending = new Set<string>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    socket.on('staff:follow-up', (frame) => {
+      pending.add(frame.followUpId);
+      timer ??= setTimeout(() => {
+        const ids = pending;
+        pending = new Set();
+        timer = undefined;
+        onChange(ids);
+      }, LIVE_RELOAD_DELAY_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      socket.close();
+    };
+  }, []);
+}
+
 export function FollowUpsPage() {
   const [stage, setStage] = useState('');
   const [due, setDue] = useState('');
   const [q, setQ] = useState('');
   const [eventId, setEventId] = useState(() => new URLSearchParams(location.search).get('eventId') ?? '');
+  // The events page opens an event's no-shows of one channel here.
+  const [channelId] = useState(() => new URLSearchParams(location.search).get('channelId') ?? '');
   const [sort, setSort] = useState('updated');
   const [offset, setOffset] = useState(0);
   const [query, setQuery] = useState('');
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<string | undefined>();
   const [picked, setPicked] = useState<Person | undefined>();
+  /** Bumped when the open record changed elsewhere, so its timeline is read again. */
+  const [openChanged, setOpenChanged] = useState(0);
+  const openNow = useRef(open);
+  openNow.current = open;
   const build = () => {
     const p = new URLSearchParams({ sort });
     if (stage) p.set('stage', stage);
     if (due) p.set('due', due);
     if (q.trim()) p.set('q', q.trim());
     if (eventId.trim()) p.set('eventId', eventId.trim());
+    if (channelId) p.set('channelId', channelId);
     p.set('tzOffsetMinutes', String(-new Date().getTimezoneOffset()));
     return p.toString();
   };
@@ -47,6 +84,10 @@ export function FollowUpsPage() {
       ),
     [query, offset],
   );
+  useFollowUpChanges((ids) => {
+    list.reload();
+    if (openNow.current && ids.has(openNow.current)) setOpenChanged((n) => n + 1);
+  });
   const assign = useAction();
   const download = useAction();
   const assignTo = (ownerId: string) =>
@@ -179,14 +220,14 @@ export function FollowUpsPage() {
         )}
       </AsyncView>
       <Dialog open={open !== undefined} title={tf('navFollowUps')} onClose={() => setOpen(undefined)}>
-        {open && <FollowUpDetail id={open} onChanged={list.reload} />}
+        {open && <FollowUpDetail id={open} version={openChanged} onChanged={list.reload} />}
       </Dialog>
     </section>
   );
 }
 
-function FollowUpDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
-  const detail = useAsync((signal) => api.get<Detail>(`/api/follow-ups/${id}`, { signal }), [id]);
+function FollowUpDetail({ id, version, onChanged }: { id: string; version: number; onChanged: () => void }) {
+  const detail = useAsync((signal) => api.get<Detail>(`/api/follow-ups/${id}`, { signal }), [id, version]);
   const [stage, setStage] = useState<Stage | ''>('');
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');

@@ -1,7 +1,8 @@
-// Payouts per channel and period (orders paid in [from, to)): the table, and the same as CSV.
+// Payouts per channel and period (orders paid in [from, to)): the table, and the same as CSV; the payout
+// runs with their printable commission statement.
 import { useState } from 'preact/hooks';
 import type { PayoutReport } from '../../../../protocols/index.ts';
-import { api } from '../common/api.ts';
+import { api, auth } from '../common/api.ts';
 import { downloadCsv } from '../common/download.ts';
 import { formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
@@ -78,6 +79,81 @@ export function PayoutsPage() {
           )
         }
       </AsyncView>
+      <PayoutRuns />
     </section>
+  );
+}
+
+interface Run {
+  runId: string;
+  fromMs: number;
+  toMs: number;
+  status: string;
+  paidReference: string | null;
+  totals: Array<{ accountKind: string; currency: string; amountMinor: number }>;
+}
+
+/**
+ * Opens a run's printable statement: it needs the bearer token, so the page fetches it and shows the
+ * HTML from a blob in a new tab, where the browser prints it.
+ */
+async function openStatement(runId: string): Promise<void> {
+  const path = `/api/payout-runs/${encodeURIComponent(runId)}/statement`;
+  const res = await fetch(`${path}?format=html`, {
+    headers: { authorization: `Bearer ${auth.token() ?? ''}` },
+  });
+  // A refused statement is asked again as JSON, so it fails with the server's coded error.
+  if (!res.ok) await api.get(path);
+  const url = URL.createObjectURL(await res.blob());
+  window.open(url, '_blank', 'noopener');
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function PayoutRuns() {
+  const runs = useAsync((signal) => api.get<Run[]>('/api/payout-runs', { signal }), []);
+  const print = useAction();
+  return (
+    <>
+      <h3>{ts('payoutRuns')}</h3>
+      {print.view()}
+      <AsyncView state={runs}>
+        {(rows) =>
+          rows.length === 0 ? (
+            <p class="hint">{ts('none')}</p>
+          ) : (
+            <table class="payout-runs-table">
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.runId} data-run-id={r.runId}>
+                    <th scope="row">
+                      {isoDay(r.fromMs)} – {isoDay(r.toMs - 1)}
+                    </th>
+                    <td>
+                      {r.status}
+                      {r.paidReference ? ` · ${r.paidReference}` : ''}
+                    </td>
+                    <td>
+                      {r.totals
+                        .filter((t) => t.accountKind === 'channel')
+                        .map((t) => formatMoney(t.amountMinor, t.currency))
+                        .join(', ')}
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        disabled={print.busy}
+                        onClick={() => print.run(() => openStatement(r.runId))}
+                      >
+                        {ts('printStatement')}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </AsyncView>
+    </>
   );
 }
