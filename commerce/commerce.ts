@@ -9,6 +9,7 @@ import { LocalEventBus } from './events/local-bus.ts';
 import { RedisEventBus } from './events/redis-bus.ts';
 import { Fixtures } from './fixtures/fixtures.ts';
 import { FollowUps, followUpConsumer } from './followups/index.ts';
+import { Knowledge } from './knowledge/index.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { LedgerRules } from './ledger/rules.ts';
 import { LedgerSweeper } from './ledger/sweeper.ts';
@@ -96,6 +97,8 @@ export interface Commerce {
   readonly goalRules: GoalRules;
   /** Follow-ups per person and channel, trial results. */
   readonly followUps: FollowUps;
+  /** The knowledge base: articles, versions, search. */
+  readonly knowledge: Knowledge;
   /** The staff stream's figures. */
   readonly dashboard: Dashboard;
   /** Who a person is now (roles, revocation) and which channels they manage, for privileged sockets. */
@@ -164,6 +167,7 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
     metrics: new Metrics(store),
     goalRules: new GoalRules(store),
     followUps: new FollowUps(store),
+    knowledge: new Knowledge(store),
     dashboard: new Dashboard(store),
     access: {
       of: (personId) => personAccess(store, personId),

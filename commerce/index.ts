@@ -20,6 +20,15 @@ export {
   TASK_KINDS as FOLLOW_UP_TASK_KINDS,
   type TrialAggregate,
 } from './followups/index.ts';
+export type {
+  Article,
+  ArticleDocument,
+  ArticleInput,
+  ArticleVersion,
+  Knowledge,
+  SearchHit,
+  SearchOptions,
+} from './knowledge/index.ts';
 export {
   type CreditSummary,
   type Ledger,

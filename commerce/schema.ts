@@ -6,6 +6,12 @@ import type {
   FollowUpsTable,
   FollowUpTasksTable,
 } from './followups/tables.ts';
+import type {
+  KnowledgeArticlesTable,
+  KnowledgeTagsTable,
+  KnowledgeTermsTable,
+  KnowledgeVersionsTable,
+} from './knowledge/tables.ts';
 import type { LedgerEntriesTable, PayoutRunsTable } from './ledger/tables.ts';
 import type {
   CardHoldingsTable,
@@ -291,4 +297,9 @@ export interface Database {
   follow_up_tasks: FollowUpTasksTable;
   follow_up_milestones: FollowUpMilestonesTable;
   payout_runs: PayoutRunsTable;
+  // Knowledge base (0022)
+  knowledge_articles: KnowledgeArticlesTable;
+  knowledge_versions: KnowledgeVersionsTable;
+  knowledge_tags: KnowledgeTagsTable;
+  knowledge_terms: KnowledgeTermsTable;
 }

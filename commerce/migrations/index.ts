@@ -19,6 +19,7 @@ import * as m0015 from './0015-orphaned-payments.ts';
 import * as m0016 from './0016-person-locale.ts';
 import * as m0017 from './0017-follow-ups.ts';
 import * as m0018 from './0018-outbox-sequencer.ts';
+import * as m0022 from './0022-knowledge.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0016-person-locale': m0016,
   '0017-follow-ups': m0017,
   '0018-outbox-sequencer': m0018,
+  '0022-knowledge': m0022,
 };

@@ -11,6 +11,7 @@ import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
 import { followUpRoutes } from './follow-ups.ts';
 import { goalRuleRoutes } from './goal-rules.ts';
+import { knowledgeRoutes } from './knowledge.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { meRoutes } from './me.ts';
@@ -68,5 +69,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     // Follow-ups (filled from facts by commerce's consumer) and payout runs
     await followUpRoutes(scope, { followUps: commerce.followUps, guards });
     await payoutRunRoutes(scope, { ledger: commerce.ledger, guards });
+    // Knowledge base
+    await knowledgeRoutes(scope, { knowledge: commerce.knowledge, guards });
   });
 }

@@ -5,6 +5,7 @@ export * from './catalog.ts';
 export * from './channels.ts';
 export * from './common.ts';
 export * from './goal-rules.ts';
+export * from './knowledge.ts';
 export * from './ledger.ts';
 export * from './live-sessions.ts';
 export * from './metrics.ts';

@@ -1,0 +1,113 @@
+// Full-text search over the term table, the same SQL on SQLite and PostgreSQL: the query's terms (see
+// tokens.ts) are looked up in the (term, article_id) primary key, joined to the articles the reader may
+// see and that pass the kind and tag filters, and ranked with BM25 computed in the query. Document
+// frequencies, the article count and the mean length come from the same visible set, so neither the
+// hits nor their scores reveal articles on another shelf.
+import { type Kysely, sql } from 'kysely';
+import type { KnowledgeKind, KnowledgeVisibility } from '../../protocols/index.ts';
+import type { Database } from '../schema.ts';
+import { queryTerms } from './tokens.ts';
+
+// BM25's usual constants: term-frequency saturation and length normalisation.
+const K1 = 1.2;
+const B = 0.75;
+/** A query longer than this many terms keeps its first ones: each term is one more index range. */
+export const QUERY_TERMS_MAX = 32;
+
+export interface SearchFilter {
+  shelves: KnowledgeVisibility[];
+  kind?: KnowledgeKind | undefined;
+  /** `goal:…`, `product:…`, `sku:…` or `audience:…` */
+  tag?: string | undefined;
+  limit: number;
+}
+
+export interface RankedId {
+  articleId: string;
+  score: number;
+}
+
+/**
+ * How many of a query's terms an article must hold: all of them for short queries; a longer query (a
+ * phrase of several Chinese words gives many bigrams) may miss a quarter, which the ranking then puts
+ * below the articles that hold them all.
+ */
+export function minimumMatch(terms: number): number {
+  return terms <= 3 ? terms : Math.ceil(terms * 0.75);
+}
+
+function filters(db: Kysely<Database>, f: SearchFilter) {
+  let q = db.selectFrom('knowledge_articles as a').where('a.visibility', 'in', f.shelves);
+  if (f.kind) q = q.where('a.kind', '=', f.kind);
+  if (f.tag) {
+    const tag = f.tag;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('knowledge_tags as g')
+          .select('g.article_id')
+          .whereRef('g.article_id', '=', 'a.id')
+          .where('g.tag', '=', tag),
+      ),
+    );
+  }
+  return q;
+}
+
+/** Newest first among the articles that pass the filters (a search without words). */
+export async function browse(db: Kysely<Database>, f: SearchFilter): Promise<RankedId[]> {
+  const rows = await filters(db, f)
+    .select('a.id')
+    .orderBy('a.updated_at_ms', 'desc')
+    .orderBy('a.id')
+    .limit(f.limit)
+    .execute();
+  return rows.map((r) => ({ articleId: r.id, score: 0 }));
+}
+
+export async function rank(db: Kysely<Database>, text: string, f: SearchFilter): Promise<RankedId[]> {
+  const terms = queryTerms(text).slice(0, QUERY_TERMS_MAX);
+  if (terms.length === 0) return [];
+  const [stats, dfs] = await Promise.all([
+    filters(db, f)
+      .select((eb) => [eb.fn.countAll().as('n'), eb.fn.avg('a.doc_len').as('avgdl')])
+      .executeTakeFirstOrThrow(),
+    filters(db, f)
+      .innerJoin('knowledge_terms as t', 't.article_id', 'a.id')
+      .where('t.term', 'in', terms)
+      .select((eb) => ['t.term', eb.fn.countAll().as('df')])
+      .groupBy('t.term')
+      .execute(),
+  ]);
+  const n = Number(stats.n);
+  const need = minimumMatch(terms.length);
+  if (n === 0 || dfs.length < need) return [];
+  const avgdl = Math.max(1, Number(stats.avgdl));
+  // idf with BM25+'s floor at zero: a term in more than half the articles still counts a little.
+  const idf = dfs.map((d) => {
+    const df = Number(d.df);
+    return { term: d.term, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) };
+  });
+  // Numbers are ours (computed above), written as literals so PostgreSQL types the arithmetic as
+  // double precision rather than guessing a parameter's type; the terms stay parameters.
+  const idfOf = sql.join(
+    idf.map((i) => sql`when ${i.term} then ${sql.lit(i.idf)}`),
+    sql` `,
+  );
+  const score = sql<number>`sum((case t.term ${idfOf} else ${sql.lit(0)} end) * (t.tf * ${sql.lit(K1 + 1)}) / (t.tf + ${sql.lit(K1)} * (${sql.lit(1 - B)} + ${sql.lit(B)} * a.doc_len / ${sql.lit(avgdl)})))`;
+  const rows = await filters(db, f)
+    .innerJoin('knowledge_terms as t', 't.article_id', 'a.id')
+    .where(
+      't.term',
+      'in',
+      idf.map((i) => i.term),
+    )
+    .select(['a.id', score.as('score')])
+    .groupBy(['a.id', 'a.updated_at_ms'])
+    .having((eb) => eb.fn.countAll(), '>=', need)
+    .orderBy('score', 'desc')
+    .orderBy('a.updated_at_ms', 'desc')
+    .orderBy('a.id')
+    .limit(f.limit)
+    .execute();
+  return rows.map((r) => ({ articleId: r.id, score: Number(r.score) }));
+}
