@@ -199,7 +199,7 @@ describe('knowledge base shelves under attack', () => {
     expect(first.body.version).toBe(2);
     const stale = await edit(1);
     expect(stale.status).toBe(409);
-    expect(stale.body.code).toBe('CONFLICT');
+    expect((stale.body as unknown as { code: string }).code).toBe('CONFLICT');
     const v = await call<{ current: number; versions: Array<{ version: number; authorId: string }> }>(
       api.url,
       'GET',

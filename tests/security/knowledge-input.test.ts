@@ -76,7 +76,7 @@ describe('knowledge base input under attack', () => {
       'onclick',
       '<iframe',
       'style=',
-      'data:text',
+      'href="data:',
     ])
       expect(html).not.toContain(bad);
     // The Markdown itself comes back as written: it is text, never inserted as HTML by the web apps.
