@@ -82,7 +82,8 @@ function texts(value: unknown, max: number, what: string): ByLanguage {
     if (!(LANGUAGES as readonly string[]).includes(lang)) throw invalid(`${what}: unknown language`);
     if (typeof text !== 'string') throw invalid(`${what}.${lang} must be text`);
     if (text.length > max) throw invalid(`${what}.${lang} is longer than ${max} characters`);
-    const trimmed = what === 'titles' ? text.trim() : text;
+    // Titles lose outer spaces; bodies trailing ones (a file's final newline is not content).
+    const trimmed = what === 'titles' ? text.trim() : text.trimEnd();
     if (trimmed !== '') out[lang as Language] = trimmed;
   }
   return out;
