@@ -10,9 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Converter } from 'opencc-js/cn2t';
 import { pino } from 'pino';
-import { type Actor, openStore } from '../../commerce/index.ts';
-import { createKnowledge } from '../../gateway/compose/services.ts';
-import { loadConfig } from '../../gateway/config.ts';
+import { openCommerce } from '../../gateway/index.ts';
 import { createScratchDatabase } from '../clients/postgres.ts';
 
 const { values } = parseArgs({
@@ -25,8 +23,9 @@ const { values } = parseArgs({
 const ARTICLES = Number(values.articles);
 const SEARCHES = Number(values.searches);
 const TARGET_P99_MS = 50;
-const EDITOR: Actor = { personId: 'bench-editor', roles: ['staff'] };
-const READERS: Actor[] = [EDITOR, { personId: 'bench-member', roles: ['member'] }];
+type Reader = { personId: string; roles: Array<'staff' | 'member'> };
+const EDITOR: Reader = { personId: 'bench-editor', roles: ['staff'] };
+const READERS: Reader[] = [EDITOR, { personId: 'bench-member', roles: ['member'] }];
 
 const toTraditional = Converter({ from: 'cn', to: 'tw' });
 const TOPICS = [
@@ -142,9 +141,12 @@ async function run(dialect: 'sqlite' | 'postgres') {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-kb-bench-'));
   const pg = dialect === 'postgres' ? await createScratchDatabase('vitalive_kb') : undefined;
   const logger = pino({ level: 'warn' });
-  const store = await openStore({ dataDir, databaseUrl: pg?.url, logger });
+  const { commerce, close } = await openCommerce(
+    { DATA_DIR: dataDir, DATABASE_URL: pg?.url, LOG_LEVEL: 'warn' },
+    logger,
+  );
   try {
-    const knowledge = createKnowledge(store, loadConfig({ LOG_LEVEL: 'warn' }));
+    const { knowledge } = commerce;
     const titles: string[] = [];
     const t0 = performance.now();
     for (let i = 0; i < ARTICLES; i++) {
@@ -175,7 +177,7 @@ async function run(dialect: 'sqlite' | 'postgres') {
       withinTarget: search.p99Ms < TARGET_P99_MS,
     };
   } finally {
-    await store.close();
+    await close();
     await pg?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
