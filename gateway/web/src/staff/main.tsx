@@ -18,6 +18,8 @@ import { FollowUpsPage } from './follow-ups.tsx';
 import { tf } from './follow-ups-messages.ts';
 import { GoalsPage } from './goals.tsx';
 import { tg } from './goals-messages.ts';
+import { KnowledgePage } from './knowledge.tsx';
+import { tn } from './knowledge-messages.ts';
 import { ts } from './messages.ts';
 import { OrdersPage } from './orders.tsx';
 import { PayoutsPage } from './payouts.tsx';
@@ -46,6 +48,7 @@ const ROUTES: Route[] = [
   { path: '/staff/catalog', label: () => tk('navCatalog'), page: CatalogPage, roles: STAFF },
   { path: '/staff/sessions', label: () => tk('navSessions'), page: SessionsPage, roles: STAFF },
   { path: '/staff/goals', label: () => tg('navGoals'), page: GoalsPage, roles: STAFF },
+  { path: '/staff/knowledge', label: () => tn('navKnowledge'), page: KnowledgePage, roles: ALL },
 ];
 
 function usePath(): [string, (p: string) => void] {
