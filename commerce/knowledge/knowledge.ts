@@ -28,7 +28,7 @@ import { indexTerms } from './tokens.ts';
 /** Title and tag words weigh three body words: a match there says more about what the article is. */
 const TITLE_WEIGHT = 3;
 /** Rows per INSERT: well under SQLite's bound-parameter limit. */
-const INSERT_CHUNK = 300;
+const INSERT_CHUNK = 150;
 /** Most products a host console asks about at once (its pinned and draft cards). */
 export const PRODUCTS_PER_ASK_MAX = 20;
 
@@ -214,13 +214,21 @@ export class Knowledge {
         .values(tags.map((tag) => ({ tag, article_id: articleId })))
         .execute();
     await trx.deleteFrom('knowledge_terms').where('article_id', '=', articleId).execute();
-    const terms = [...termsOf(a)].map(([term, tf]) => ({ term, article_id: articleId, tf }));
+    const counted = [...termsOf(a)];
+    const docLen = counted.reduce((sum, [, tf]) => sum + tf, 0);
+    const terms = counted.map(([term, tf]) => ({
+      term,
+      article_id: articleId,
+      tf,
+      visibility: a.visibility,
+      kind: a.kind,
+      doc_len: docLen,
+    }));
     for (let i = 0; i < terms.length; i += INSERT_CHUNK)
       await trx
         .insertInto('knowledge_terms')
         .values(terms.slice(i, i + INSERT_CHUNK))
         .execute();
-    const docLen = terms.reduce((sum, t) => sum + t.tf, 0);
     await trx
       .updateTable('knowledge_articles')
       .set({ doc_len: docLen })

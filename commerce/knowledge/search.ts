@@ -1,6 +1,7 @@
 // Full-text search over the term table, the same SQL on SQLite and PostgreSQL: the query's terms (see
-// tokens.ts) are looked up in the (term, article_id) primary key, joined to the articles the reader may
-// see and that pass the kind and tag filters, and ranked with BM25 computed in the query. Document
+// tokens.ts) are looked up in the (term, article_id) primary key, limited to the rows of articles the
+// reader may see and that pass the kind and tag filters (each row carries its article's shelf, kind and
+// length), and ranked with BM25 computed in the query. Document
 // frequencies, the article count and the mean length come from the same visible set, so neither the
 // hits nor their scores reveal articles on another shelf.
 import { type Kysely, sql } from 'kysely';
@@ -64,6 +65,27 @@ export async function browse(db: Kysely<Database>, f: SearchFilter): Promise<Ran
   return rows.map((r) => ({ articleId: r.id, score: 0 }));
 }
 
+/** The posting rows of `terms` that the reader may see and that pass the filters: one key range each. */
+function postings(db: Kysely<Database>, terms: string[], f: SearchFilter) {
+  let q = db
+    .selectFrom('knowledge_terms as t')
+    .where('t.term', 'in', terms)
+    .where('t.visibility', 'in', f.shelves);
+  if (f.kind) q = q.where('t.kind', '=', f.kind);
+  if (f.tag) {
+    const tag = f.tag;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('knowledge_tags as g')
+          .select('g.article_id')
+          .whereRef('g.article_id', '=', 't.article_id')
+          .where('g.tag', '=', tag),
+      ),
+    );
+  }
+  return q;
+}
+
 export async function rank(db: Kysely<Database>, text: string, f: SearchFilter): Promise<RankedId[]> {
   const terms = queryTerms(text).slice(0, QUERY_TERMS_MAX);
   if (terms.length === 0) return [];
@@ -71,9 +93,7 @@ export async function rank(db: Kysely<Database>, text: string, f: SearchFilter):
     filters(db, f)
       .select((eb) => [eb.fn.countAll().as('n'), eb.fn.avg('a.doc_len').as('avgdl')])
       .executeTakeFirstOrThrow(),
-    filters(db, f)
-      .innerJoin('knowledge_terms as t', 't.article_id', 'a.id')
-      .where('t.term', 'in', terms)
+    postings(db, terms, f)
       .select((eb) => ['t.term', eb.fn.countAll().as('df')])
       .groupBy('t.term')
       .execute(),
@@ -93,21 +113,18 @@ export async function rank(db: Kysely<Database>, text: string, f: SearchFilter):
     idf.map((i) => sql`when ${i.term} then ${sql.lit(i.idf)}`),
     sql` `,
   );
-  const score = sql<number>`sum((case t.term ${idfOf} else ${sql.lit(0)} end) * (t.tf * ${sql.lit(K1 + 1)}) / (t.tf + ${sql.lit(K1)} * (${sql.lit(1 - B)} + ${sql.lit(B)} * a.doc_len / ${sql.lit(avgdl)})))`;
-  const rows = await filters(db, f)
-    .innerJoin('knowledge_terms as t', 't.article_id', 'a.id')
-    .where(
-      't.term',
-      'in',
-      idf.map((i) => i.term),
-    )
-    .select(['a.id', score.as('score')])
-    .groupBy(['a.id', 'a.updated_at_ms'])
+  const score = sql<number>`sum((case t.term ${idfOf} else ${sql.lit(0)} end) * (t.tf * ${sql.lit(K1 + 1)}) / (t.tf + ${sql.lit(K1)} * (${sql.lit(1 - B)} + ${sql.lit(B)} * t.doc_len / ${sql.lit(avgdl)})))`;
+  const rows = await postings(
+    db,
+    idf.map((i) => i.term),
+    f,
+  )
+    .select(['t.article_id', score.as('score')])
+    .groupBy('t.article_id')
     .having((eb) => eb.fn.countAll(), '>=', need)
     .orderBy('score', 'desc')
-    .orderBy('a.updated_at_ms', 'desc')
-    .orderBy('a.id')
+    .orderBy('t.article_id')
     .limit(f.limit)
     .execute();
-  return rows.map((r) => ({ articleId: r.id, score: Number(r.score) }));
+  return rows.map((r) => ({ articleId: r.article_id, score: Number(r.score) }));
 }

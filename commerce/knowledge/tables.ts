@@ -34,4 +34,7 @@ export interface KnowledgeTermsTable {
   term: string;
   article_id: string;
   tf: number;
+  visibility: string;
+  kind: string;
+  doc_len: number;
 }

@@ -2,7 +2,8 @@
 // their content with its author, their tags, and the search terms of each article's current version
 // (unigrams + bigrams of Han text folded to simplified script, lower-cased words and codes) with their
 // weighted frequency, from which search ranks with BM25 on both stores alike.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { isPostgres } from './dialect.ts';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -61,14 +62,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('knowledge_tags_article').on('knowledge_tags').column('article_id').execute();
 
-  await db.schema
+  // The article's shelf, kind and length ride along (rewritten with every version anyway), so a search
+  // reads each term's posting list from one key range without visiting the articles. On SQLite the
+  // table is clustered on its key (WITHOUT ROWID): a posting list is contiguous on disk.
+  const terms = db.schema
     .createTable('knowledge_terms')
     .addColumn('term', 'varchar(64)', (c) => c.notNull())
     .addColumn('article_id', 'varchar(40)', (c) => c.notNull())
     /** Weighted frequency: title and tag occurrences count 3, body occurrences 1. */
     .addColumn('tf', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('knowledge_terms_pk', ['term', 'article_id'])
-    .execute();
+    .addColumn('visibility', 'varchar(8)', (c) => c.notNull())
+    .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+    .addColumn('doc_len', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('knowledge_terms_pk', ['term', 'article_id']);
+  await (isPostgres(db) ? terms : terms.modifyEnd(sql`without rowid`)).execute();
   await db.schema.createIndex('knowledge_terms_article').on('knowledge_terms').column('article_id').execute();
 }
 
