@@ -86,6 +86,8 @@ function postings(db: Kysely<Database>, terms: string[], f: SearchFilter) {
   return q;
 }
 
+const float = (x: number) => sql`cast(${sql.lit(x)} as double precision)`;
+
 export async function rank(db: Kysely<Database>, text: string, f: SearchFilter): Promise<RankedId[]> {
   const terms = queryTerms(text).slice(0, QUERY_TERMS_MAX);
   if (terms.length === 0) return [];
@@ -107,13 +109,14 @@ export async function rank(db: Kysely<Database>, text: string, f: SearchFilter):
     const df = Number(d.df);
     return { term: d.term, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) };
   });
-  // Numbers are ours (computed above), written as literals so PostgreSQL types the arithmetic as
-  // double precision rather than guessing a parameter's type; the terms stay parameters.
+  // Numbers are ours (computed above), written as double-precision literals: PostgreSQL would otherwise
+  // type 2.2 as numeric (slow, arbitrary-precision arithmetic on every posting); on SQLite the cast is
+  // REAL. The terms stay parameters.
   const idfOf = sql.join(
-    idf.map((i) => sql`when ${i.term} then ${sql.lit(i.idf)}`),
+    idf.map((i) => sql`when ${i.term} then ${float(i.idf)}`),
     sql` `,
   );
-  const score = sql<number>`sum((case t.term ${idfOf} else ${sql.lit(0)} end) * (t.tf * ${sql.lit(K1 + 1)}) / (t.tf + ${sql.lit(K1)} * (${sql.lit(1 - B)} + ${sql.lit(B)} * t.doc_len / ${sql.lit(avgdl)})))`;
+  const score = sql<number>`sum((case t.term ${idfOf} else ${float(0)} end) * (t.tf * ${float(K1 + 1)}) / (t.tf + ${float(K1)} * (${float(1 - B)} + ${float(B)} * t.doc_len / ${float(avgdl)})))`;
   const rows = await postings(
     db,
     idf.map((i) => i.term),
