@@ -18,6 +18,7 @@ import {
 } from './experts/index.ts';
 import { Fixtures } from './fixtures/fixtures.ts';
 import { FollowUps, followUpConsumer } from './followups/index.ts';
+import { Knowledge } from './knowledge/index.ts';
 import { Ledger } from './ledger/ledger.ts';
 import type { LedgerRules } from './ledger/rules.ts';
 import { LedgerSweeper } from './ledger/sweeper.ts';
@@ -126,6 +127,8 @@ export interface Commerce {
   readonly followUps: FollowUps;
   /** Profiles, live reminders, the message queue, its worker and the durable scheduler. */
   readonly messaging: Messaging;
+  /** The knowledge base: articles, versions, search. */
+  readonly knowledge: Knowledge;
   /** The staff stream's figures. */
   readonly dashboard: Dashboard;
   readonly clinics: Clinics;
@@ -210,6 +213,7 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
     goalRules: new GoalRules(store),
     followUps: new FollowUps(store),
     messaging,
+    knowledge: new Knowledge(store),
     dashboard: new Dashboard(store),
     clinics: new Clinics(store),
     experts: new Experts(store),

@@ -47,6 +47,15 @@ export type {
   ProductTrial,
   TrialAggregate,
 } from './followups/index.ts';
+export type {
+  Article,
+  ArticleDocument,
+  ArticleInput,
+  ArticleVersion,
+  Knowledge,
+  SearchHit,
+  SearchOptions,
+} from './knowledge/index.ts';
 export {
   type CreditSummary,
   type Ledger,

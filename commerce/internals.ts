@@ -24,6 +24,10 @@ export {
   type TrialAggregate,
 } from './followups/index.ts';
 export * from './index.ts';
+// Knowledge base: the service and its tokenizer (the evaluation set checks both)
+export { Knowledge } from './knowledge/index.ts';
+export { minimumMatch } from './knowledge/search.ts';
+export { fold, indexTerms, queryTerms } from './knowledge/tokens.ts';
 // Ledger (referral credit, channel commission, payouts)
 export {
   type Balance,

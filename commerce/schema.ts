@@ -15,6 +15,12 @@ import type {
   FollowUpsTable,
   FollowUpTasksTable,
 } from './followups/tables.ts';
+import type {
+  KnowledgeArticlesTable,
+  KnowledgeTagsTable,
+  KnowledgeTermsTable,
+  KnowledgeVersionsTable,
+} from './knowledge/tables.ts';
 import type { LedgerEntriesTable, PayoutRunsTable } from './ledger/tables.ts';
 import type { JobsTable, LiveRemindersTable, MessagesTable } from './messaging/tables.ts';
 import type {
@@ -329,4 +335,9 @@ export interface Database {
   messages: MessagesTable;
   jobs: JobsTable;
   live_reminders: LiveRemindersTable;
+  // Knowledge base (0022)
+  knowledge_articles: KnowledgeArticlesTable;
+  knowledge_versions: KnowledgeVersionsTable;
+  knowledge_tags: KnowledgeTagsTable;
+  knowledge_terms: KnowledgeTermsTable;
 }

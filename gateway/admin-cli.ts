@@ -3,16 +3,23 @@
 // same data with the same rules.
 //   create --email a@b.c [--phone +86…] [--name "…"] --role admin [--role staff …]
 //   list
+//   knowledge import <dir> | knowledge export <dir>   (Markdown files with front matter, docs/knowledge.md)
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { isRole, openStore, type Person, type Role } from '../commerce/index.ts';
+import { type Actor, isRole, openStore, type Person, type Role } from '../commerce/index.ts';
 import { isVitaliveError } from '../protocols/index.ts';
-import { createPeople } from './compose/services.ts';
+import { createKnowledge, createPeople } from './compose/services.ts';
 import { loadConfig } from './config.ts';
+import { exportFolder, importFolder } from './knowledge-files.ts';
 
 const USAGE = `usage:
   npm run admin -- create --email <address> [--phone <number>] [--name <display name>] --role <role> [--role …]
-  npm run admin -- list`;
+  npm run admin -- list
+  npm run admin -- knowledge import <dir>
+  npm run admin -- knowledge export <dir>`;
+
+/** Who imports and exports: recorded as the author of the versions an import writes. */
+const CLI_ACTOR: Actor = { personId: 'admin-cli', roles: ['admin'] };
 
 class UsageError extends Error {}
 
@@ -39,6 +46,7 @@ async function run(argv: string[]): Promise<void> {
     },
   });
   const command = positionals[0];
+  if (command === 'knowledge') return knowledgeCommand(positionals.slice(1));
   if (positionals.length !== 1 || (command !== 'create' && command !== 'list')) throw new UsageError();
 
   const roles = values.role ?? [];
@@ -86,8 +94,33 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
+async function knowledgeCommand(args: string[]): Promise<void> {
+  const [action, dir] = args;
+  if (args.length !== 2 || (action !== 'import' && action !== 'export') || !dir)
+    throw new UsageError('knowledge needs import or export and a folder');
+  const config = loadConfig(process.env);
+  const logger = pino({ level: config.logLevel }, pino.destination(2));
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, logger });
+  try {
+    const knowledge = createKnowledge(store, config);
+    if (action === 'export') {
+      const files = await exportFolder(knowledge, CLI_ACTOR, dir);
+      process.stdout.write(`exported\t${files} files\n`);
+      return;
+    }
+    const report = await importFolder(knowledge, CLI_ACTOR, dir);
+    process.stdout.write(
+      `imported\tcreated ${report.created}\tupdated ${report.updated}\tunchanged ${report.unchanged}\tfailed ${report.failed.length}\n`,
+    );
+    for (const f of report.failed) process.stdout.write(`failed\t${f.id}\t${f.reason}\n`);
+    if (report.failed.length > 0) process.exitCode = 1;
+  } finally {
+    await store.close();
+  }
+}
+
 run(process.argv.slice(2)).then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     if (err instanceof UsageError) {
       process.stderr.write(`${err.message ? `${err.message}\n` : ''}${USAGE}\n`);

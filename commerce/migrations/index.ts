@@ -21,6 +21,7 @@ import * as m0017 from './0017-follow-ups.ts';
 import * as m0018 from './0018-outbox-sequencer.ts';
 import * as m0019 from './0019-messages.ts';
 import * as m0021 from './0021-public-lineup.ts';
+import * as m0022 from './0022-knowledge.ts';
 import * as m0023 from './0023-experts.ts';
 import * as m0024 from './0024-reading-alerts.ts';
 import * as m0025 from './0025-order-placement-function.ts';
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   '0018-outbox-sequencer': m0018,
   '0019-messages': m0019,
   '0021-public-lineup': m0021,
+  '0022-knowledge': m0022,
   '0023-experts': m0023,
   '0024-reading-alerts': m0024,
   '0025-order-placement-function': m0025,

@@ -165,6 +165,12 @@ export function createPeople(
   return createCommerce(store, { ...options, sales: { ...options.sales, stockGate: 'off' } }).people;
 }
 
+/** The knowledge base over a store, for the admin CLI's import and export. */
+export function createKnowledge(store: CommerceStore, config: PlatformConfig): Commerce['knowledge'] {
+  const options = commerceOptions(config, { logger: pino({ level: 'silent' }) });
+  return createCommerce(store, { ...options, sales: { ...options.sales, stockGate: 'off' } }).knowledge;
+}
+
 /**
  * Commerce over the store a platform's environment names (DATA_DIR, DATABASE_URL, …, read as `npm start`
  * reads them), for tools and benchmarks running beside a platform process (seeding through

@@ -17,6 +17,7 @@ import { clinicExpertRoutes } from './clinics-experts.ts';
 import { consultationRoutes } from './consultations.ts';
 import { followUpRoutes } from './follow-ups.ts';
 import { goalRuleRoutes } from './goal-rules.ts';
+import { knowledgeRoutes } from './knowledge.ts';
 import { ledgerRoutes } from './ledger.ts';
 import { liveSessionRoutes } from './live-sessions.ts';
 import { livesRoutes } from './lives.ts';
@@ -108,5 +109,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
       wechat: deps.wechat,
       smsInboundSecret: deps.config.messaging.smsInboundSecret,
     });
+    // Knowledge base
+    await knowledgeRoutes(scope, { knowledge: commerce.knowledge, guards });
   });
 }

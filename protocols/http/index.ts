@@ -7,6 +7,7 @@ export * from './common.ts';
 export * from './experts.ts';
 export * from './follow-ups.ts';
 export * from './goal-rules.ts';
+export * from './knowledge.ts';
 export * from './ledger.ts';
 export * from './live-sessions.ts';
 export * from './lives.ts';

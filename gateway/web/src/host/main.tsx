@@ -8,6 +8,7 @@ import { AuthForms, useSession } from '../common/auth-ui.tsx';
 import { ErrorNotice, useRerender } from '../common/ui.tsx';
 import { CardsPanel, ProductsPanel } from './cards-panel.tsx';
 import { ConsoleState, type LiveSession } from './console-state.ts';
+import { KnowledgePanel } from './knowledge-panel.tsx';
 import { th } from './messages.ts';
 import { SessionPicker } from './session-picker.tsx';
 import { ChatModeration, OrdersFeed, StreamHealth } from './side-panels.tsx';
@@ -162,6 +163,7 @@ function ConsoleView({ session, onBack }: { session: LiveSession; onBack: () => 
         <div class="col">
           <OrdersFeed state={state} />
           <ChatModeration state={state} />
+          <KnowledgePanel state={state} />
         </div>
       </div>
     </div>

@@ -21,6 +21,8 @@ import { FollowUpsPage } from './follow-ups.tsx';
 import { tf } from './follow-ups-messages.ts';
 import { GoalsPage } from './goals.tsx';
 import { tg } from './goals-messages.ts';
+import { KnowledgePage } from './knowledge.tsx';
+import { tn } from './knowledge-messages.ts';
 import { ts } from './messages.ts';
 import { MessagesPage } from './messages-log.tsx';
 import { tm } from './messages-log-messages.ts';
@@ -55,6 +57,7 @@ const ROUTES: Route[] = [
   { path: '/staff/alerts', label: () => tx('navAlerts'), page: AlertRulesPage, roles: STAFF },
   { path: '/staff/expert', label: () => tx('navExpert'), page: ExpertPage, roles: ['expert'] },
   { path: '/staff/messages', label: () => tm('navMessages'), page: MessagesPage, roles: STAFF },
+  { path: '/staff/knowledge', label: () => tn('navKnowledge'), page: KnowledgePage, roles: ALL },
 ];
 
 function usePath(): [string, (p: string) => void] {
