@@ -52,6 +52,8 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('attribution scenario 
       invited: 20,
       attended: 13,
       tested: 9,
+      // No one in this story booked an expert.
+      consulted: 0,
       bought: 3,
       ordersPaid: 3,
       refunds: 1,
@@ -66,6 +68,7 @@ describe.each([{ name: 'sqlite' }, { name: 'postgres' }])('attribution scenario 
       invited: 10,
       attended: 5,
       tested: 4,
+      consulted: 0,
       bought: 2,
       ordersPaid: 3,
       refunds: 0,
