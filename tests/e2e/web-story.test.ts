@@ -175,16 +175,18 @@ describe('a live sale end to end in a real browser', () => {
 
     // ── The member page (same browser, session restored from the refresh cookie) shows both.
     await viewer.goto(`${url}/me`);
-    await viewer.locator(`tr[data-order-id="${orderId}"]`).waitFor();
+    await viewer.locator(`li.my-order[data-order-id="${orderId}"]`).waitFor();
     const metric = viewer.locator('.metric[data-metric="WEIGHT_KG"]');
     for (let i = 0; i < 20 && (await metric.count()) === 0; i++) {
       // The reading travels edge journal → commerce asynchronously; look again shortly.
       await viewer.waitForTimeout(500);
       await viewer.reload();
-      await viewer.locator(`tr[data-order-id="${orderId}"]`).waitFor();
+      await viewer.locator(`li.my-order[data-order-id="${orderId}"]`).waitFor();
     }
     await metric.waitFor();
-    expect(await viewer.locator(`tr[data-order-id="${orderId}"]`).getAttribute('data-status')).toBe('paid');
+    expect(await viewer.locator(`li.my-order[data-order-id="${orderId}"]`).getAttribute('data-status')).toBe(
+      'paid',
+    );
     await viewer.locator('[data-credit="pending"]').waitFor();
     expect(await metric.getAttribute('data-count')).toBe('1');
     expect(await viewer.locator('[data-member-code]').getAttribute('data-member-code')).toBe(
