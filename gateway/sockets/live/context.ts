@@ -41,6 +41,7 @@ export function liveContext(deps: LiveNamespaceDeps): LiveContext {
   const personOf = (socket: LiveSocket): string | null => socket.data.principal?.personId ?? null;
 
   function watchEnded(socket: LiveSocket, live: Watching): void {
+    if (!live.counted) return;
     deps.presence.remove(live.sessionId, live.viewerId);
     deps.viewers.log.record({
       sessionId: live.sessionId,

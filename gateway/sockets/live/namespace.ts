@@ -52,7 +52,7 @@ export function registerLiveNamespace(deps: LiveNamespaceDeps): void {
     const principal = socket.data.principal;
     if (principal) void socket.join(personRoom(principal.personId));
     // A recovered socket comes back with its rooms and data; count it as watching again.
-    if (socket.recovered && socket.data.live)
+    if (socket.recovered && socket.data.live?.counted)
       deps.presence.add(socket.data.live.sessionId, socket.data.live.viewerId);
   });
 }

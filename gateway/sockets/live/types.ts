@@ -30,7 +30,19 @@ export interface OrderPlacer {
 
 export interface LiveSocketData {
   principal: Principal | undefined;
-  live: { sessionId: string; viewerId: string; ref: string | null; ch: string | null } | undefined;
+  live:
+    | {
+        sessionId: string;
+        viewerId: string;
+        ref: string | null;
+        ch: string | null;
+        /**
+         * Whether this socket is an audience member: false for the session's own host and for staff
+         * watching as a preview, who receive every frame but never count as viewers nor in the funnel.
+         */
+        counted: boolean;
+      }
+    | undefined;
 }
 
 /** What a socket is watching once it joined a session. */
