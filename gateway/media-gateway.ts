@@ -35,6 +35,8 @@ export interface MediaGatewayDeps {
   edge?: (() => Promise<EdgeReadingCounters>) | undefined;
   /** Order refusals, orphaned payments and gate releases, for /metrics. */
   orderCounters?: OrderCounters | undefined;
+  /** Product photos on disk, for /metrics. */
+  images?: (() => Promise<{ files: number; bytes: number }>) | undefined;
   /** Checks a host's token against their current roles and ended sessions (privileged sockets). */
   access?: SocketAccess | undefined;
   /** A session as the public sees it, for its page's link preview. */
@@ -78,6 +80,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     mqtt: deps.mqtt,
     edge: deps.edge,
     orders: deps.orderCounters,
+    images: deps.images,
     realtimeSockets: deps.realtimeSockets,
   });
   await registerWebPages(deps.http, deps.logger, deps.livePreview);

@@ -31,6 +31,8 @@ export interface MetricsSources {
   edge?: (() => Promise<EdgeReadingCounters>) | undefined;
   /** Order placement refusals, orphaned payments, stock-gate releases. */
   orders?: OrderCounters | undefined;
+  /** Product photos on this node's disk. */
+  images?: (() => Promise<{ files: number; bytes: number }>) | undefined;
   /** Counters of /live, /host and /staff (refusals by code, repeated card events), once registered. */
   realtimeSockets?: (() => SocketCounters | undefined) | undefined;
 }
@@ -129,7 +131,17 @@ export function registerMetrics(
   const mqttRefused = m('refused_connections', 'MQTT connections closed by a limit, by error code', ['code']);
   const mqttRestarts = m('broker_restarts', 'Times the broker child process died and was restarted', []);
 
+  const imageFiles = o('image_files', 'Product photo files under DATA_DIR/images', []);
+  const imageBytes = o('image_bytes', 'Bytes of product photo files under DATA_DIR/images', []);
+
   async function scrape(): Promise<MetricsScrape> {
+    if (sources.images) {
+      const u = await sources.images().catch(() => undefined);
+      if (u) {
+        imageFiles.set(u.files);
+        imageBytes.set(u.bytes);
+      }
+    }
     if (sources.mqtt) {
       const f = await sources.mqtt().catch(() => ({}) as MqttFigures);
       mqttClients.set(f.clients ?? 0);

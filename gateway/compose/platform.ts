@@ -248,6 +248,7 @@ export async function startPlatform(
         await httpClosed;
       },
     ]);
+    const images = new ImageFiles(config.dataDir);
     const healthReport = registerHealth(http, {
       http: () => ({
         state: 'ok',
@@ -260,6 +261,7 @@ export async function startPlatform(
       sockets: () => ({ state: 'ok', clients: sockets.io.engine.clientsCount, multiNode: Boolean(redis) }),
       broker: async () => ({ ...(await edge.health()), pid: edge.pid, movedFrom: mqttPort.movedFrom }),
       media: () => media.health(),
+      images: async () => ({ state: 'ok', ...(await images.usageCached()) }),
     });
     // The sweepers expire reservations and countdowns, and release ledger entries after the refund window.
     const sweepers = commerce.sweepers;
@@ -269,7 +271,7 @@ export async function startPlatform(
     const placement = new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin);
     await registerRoutes(http, {
       ...{ config, logger, tokens, guards: createGuards(tokens), commerce, placement },
-      images: new ImageFiles(config.dataDir),
+      images,
       devices: edge,
       posters: new PosterService(commerce.sales),
       wechat: channels.wechat,
@@ -299,6 +301,7 @@ export async function startPlatform(
       mqtt: async () => (await edge.health()) as MqttFigures,
       edge: async () => (await edge.health()) as unknown as EdgeReadingCounters,
       orderCounters: commerce.orders.counters,
+      images: () => images.usageCached(),
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
     // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.

@@ -9,6 +9,11 @@ import { IMAGE_FILE_PATTERN, IMAGE_WIDTHS, type ImageWidth } from '../../protoco
 
 const HASH = /^[0-9a-f]{64}$/;
 
+export interface ImageUsage {
+  files: number;
+  bytes: number;
+}
+
 export class ImageFiles {
   readonly dir: string;
 
@@ -30,10 +35,12 @@ export class ImageFiles {
       await fs.writeFile(tmp, data);
       await fs.rename(tmp, target);
     }
+    this.#usageRead = undefined;
   }
 
   async remove(hash: string): Promise<void> {
     for (const w of IMAGE_WIDTHS) await fs.rm(this.#file(hash, w), { force: true });
+    this.#usageRead = undefined;
   }
 
   /** The bytes of a served name (`<hash>-<width>.webp`), or undefined for any other name or no file. */
@@ -50,8 +57,26 @@ export class ImageFiles {
     }
   }
 
+  #usageRead: { atMs: number; usage: Promise<ImageUsage> } | undefined;
+
+  /**
+   * Bytes on disk, read at most once per `maxAgeMs` (it stats every file) and again after this node
+   * wrote or removed a photo: for /healthz and /metrics, which load balancers and scrapers ask often.
+   */
+  usageCached(maxAgeMs = 30_000, nowMs = Date.now()): Promise<ImageUsage> {
+    const last = this.#usageRead;
+    if (last && nowMs - last.atMs < maxAgeMs) return last.usage;
+    const usage = this.usage();
+    this.#usageRead = { atMs: nowMs, usage };
+    // A failed read is not kept: the next caller tries again.
+    usage.catch(() => {
+      if (this.#usageRead?.usage === usage) this.#usageRead = undefined;
+    });
+    return usage;
+  }
+
   /** Bytes on disk (for /healthz-style reporting and tests). */
-  async usage(): Promise<{ files: number; bytes: number }> {
+  async usage(): Promise<ImageUsage> {
     let names: string[];
     try {
       names = await fs.readdir(this.dir);

@@ -11,6 +11,7 @@ import { call, postOk } from '../helpers/http-call.ts';
 import { jpegWithGps, png, pngBomb, pngWithScript, SVG } from '../helpers/images.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
+import { TEST_METRICS_TOKEN } from '../helpers/platform-process.ts';
 
 const tokens = testTokens();
 const MAX_BYTES = 200_000;
@@ -83,6 +84,23 @@ describe('product photos', () => {
     ).toBe(640);
     const listed = await call(node.url, 'GET', `/api/products/${productId}`, { token: member.token });
     expect(listed.body.images).toEqual([res.body]);
+  });
+
+  it('reports the photos on disk on /healthz and /metrics to the monitoring token only', async () => {
+    const productId = await product();
+    expect((await upload(productId, await jpegWithGps(), 'image/jpeg')).status).toBe(201);
+    const onDisk = storedFiles();
+    const bytes = onDisk.reduce((n, f) => n + fs.statSync(path.join(imagesDir(), f)).size, 0);
+    const auth = { authorization: `Bearer ${TEST_METRICS_TOKEN}` };
+    const health = (await (await fetch(`${node.url}/healthz`, { headers: auth })).json()) as {
+      subsystems: Record<string, unknown>;
+    };
+    expect(health.subsystems.images).toEqual({ state: 'ok', files: onDisk.length, bytes });
+    const metrics = await (await fetch(`${node.url}/metrics`, { headers: auth })).text();
+    expect(metrics).toMatch(new RegExp(`^vitalive_image_files ${onDisk.length}$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^vitalive_image_bytes ${bytes}$`, 'm'));
+    // Without the token a probe learns the status only.
+    expect(await (await fetch(`${node.url}/healthz`)).json()).toEqual({ status: 'ok' });
   });
 
   it('refuses members, hosts, anonymous callers and expired tokens; nothing is stored', async () => {
