@@ -47,6 +47,7 @@ describe('gateway/main.ts process', () => {
       'broker',
       'events',
       'http',
+      'images',
       'media',
       'sockets',
       'store',
