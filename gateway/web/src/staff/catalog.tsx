@@ -9,17 +9,20 @@ import { formatMoney, localised } from '../common/i18n.ts';
 import { currencyDigits, parseMoney } from '../common/money.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tk } from './catalog-messages.ts';
-import { ActionForm, ConfirmButton, Input, PAGE_SIZE, Pager, SubmitButton, useAction } from './kit.tsx';
+import {
+  ActionForm,
+  ConfirmButton,
+  commaList,
+  Input,
+  PAGE_SIZE,
+  Pager,
+  SubmitButton,
+  useAction,
+} from './kit.tsx';
 import { ts } from './messages.ts';
 import { ProductEditor } from './product-editor.tsx';
 
 export type { Product };
-
-const list = (v: string) =>
-  v
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 export function CatalogPage() {
   const [offset, setOffset] = useState(0);
@@ -150,7 +153,7 @@ function NewProduct({ onCreated }: { onCreated: () => void }) {
             'zh-Hans': hans.trim() || en.trim(),
             'zh-Hant': hant.trim() || en.trim(),
           },
-          tags: list(tags),
+          tags: commaList(tags),
           skus: [
             {
               code: code.trim(),

@@ -7,7 +7,7 @@ import { api } from '../common/api.ts';
 import { LANGS, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tx } from './experts-messages.ts';
-import { ActionForm, Input, SubmitButton, useAction } from './kit.tsx';
+import { ActionForm, commaList, Input, SubmitButton, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 
 const blank = { en: '', 'zh-Hans': '', 'zh-Hant': '' };
@@ -85,10 +85,7 @@ export function ClinicsPage() {
               name,
               address,
               openingHours: parseHours(hours),
-              staffIds: staff
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean),
+              staffIds: commaList(staff),
             });
             data.reload();
             return ts('done');

@@ -7,7 +7,7 @@ import { api } from '../common/api.ts';
 import { formatDateTime, formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tx } from './experts-messages.ts';
-import { ActionForm, SubmitButton, useAction } from './kit.tsx';
+import { ActionForm, commaList, SubmitButton, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 
 type Scheduled = ConsultationViewWire & { personName: string };
@@ -148,10 +148,7 @@ function PersonTimeline({ consultation, onSaved }: { consultation: Scheduled; on
           await api.put(`/api/consultations/${consultation.consultationId}/notes`, {
             notes,
             summary,
-            recommendedProductIds: products
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
+            recommendedProductIds: commaList(products),
           });
           onSaved();
           return ts('done');

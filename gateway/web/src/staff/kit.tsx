@@ -199,6 +199,14 @@ export function Input({
   );
 }
 
+/** A comma-separated field as its trimmed, non-empty entries ("a, b,, c" → ["a", "b", "c"]). */
+export function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
 /** `a@b.c` is an e-mail; anything else a phone number. */
 export function contactOf(value: string): { email?: string; phone?: string } {
   const v = value.trim();

@@ -11,14 +11,10 @@ import {
 import { api, auth } from '../common/api.ts';
 import { localised } from '../common/i18n.ts';
 import { AsyncView, ErrorNotice, useAsync } from '../common/ui.tsx';
+import { commaList } from './kit.tsx';
 import { tn } from './knowledge-messages.ts';
 
 const LANGS = ['zh-Hans', 'zh-Hant', 'en'] as const;
-const list = (s: string) =>
-  s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 function Editor({
   article,
@@ -47,10 +43,10 @@ function Editor({
       titles,
       bodies,
       tags: {
-        goals: list(tags.goals),
-        products: list(tags.products),
-        skus: list(tags.skus),
-        audiences: list(tags.audiences),
+        goals: commaList(tags.goals),
+        products: commaList(tags.products),
+        skus: commaList(tags.skus),
+        audiences: commaList(tags.audiences),
       },
     };
     try {

@@ -8,7 +8,7 @@ import { localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import type { Product } from './catalog.tsx';
 import { tk } from './catalog-messages.ts';
-import { ConfirmButton, Input, useAction } from './kit.tsx';
+import { ConfirmButton, commaList, Input, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { ProductPhotos } from './product-photos.tsx';
 
@@ -21,14 +21,7 @@ interface Draft {
 const toDraft = (m: Product['metrics']): Draft[] =>
   m.map((r) => ({ metric: r.metric, min: String(r.min), max: String(r.max) }));
 const toBody = (d: Draft[]) => d.map((r) => ({ metric: r.metric, min: Number(r.min), max: Number(r.max) }));
-const tagList = (v: string) => [
-  ...new Set(
-    v
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean),
-  ),
-];
+const tagList = (v: string) => [...new Set(commaList(v))];
 
 export function ProductEditor({ product, onSaved }: { product: Product; onSaved: () => void }) {
   const bounds = useAsync((signal) => api.get<MetricBounds[]>('/api/reading-metrics', { signal }), []);
