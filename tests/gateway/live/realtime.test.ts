@@ -239,7 +239,9 @@ describe('/live and /host on a platform node', () => {
     expect(frames[1]!.frame.seq).toBe((frames[0]!.frame.seq as number) + 1);
 
     // An access token that expired while away: the recovery handshake is refused with the coded error.
-    const shortTokens = testTokens(1);
+    // JWT expiry has whole-second resolution, so a 1 s token can have almost no life left when minted;
+    // 4 s leaves room for the connect and join on a loaded machine.
+    const shortTokens = testTokens(4);
     const shortLived = await shortTokens.mintAccess(member.person.id, member.person.roles);
     const expiresAt = (await shortTokens.verifyAccess(shortLived)).expiresAtMs;
     const w = await open('/live', shortLived, { reconnection: true });
