@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Owns every Debian package Vitalive needs and the local services its tests talk to.
-# Usage: scripts/setup.sh [build|all]
+# Usage: scripts/setup.sh [build|all|bench]
 #   build  only the packages that compile the mediasoup worker (called by postinstall)
 #   all    (default) every package, then starts Redis, PostgreSQL and Mosquitto on loopback
+#   bench  what `all` does, plus what only the benchmarks use (HAProxy for the multi-node runs)
 # Idempotent and silent when everything is already in place.
 set -euo pipefail
 
@@ -14,10 +15,14 @@ BUILD_PACKAGES=(meson ninja-build pkg-config g++ libssl-dev libuv1-dev libsrtp2-
 # share posters draw Chinese with (Noto Sans CJK: Skia reads its .ttc collections through fontconfig).
 SERVICE_PACKAGES=(redis-server postgresql mosquitto mosquitto-clients chromium fonts-noto-cjk)
 
+# Only the benchmarks: the balancer in front of several nodes (bench:orders' cluster run).
+BENCH_PACKAGES=(haproxy)
+
 case "$mode" in
   build) wanted=("${BUILD_PACKAGES[@]}") ;;
   all) wanted=("${BUILD_PACKAGES[@]}" "${SERVICE_PACKAGES[@]}") ;;
-  *) echo "setup: unknown mode '$mode' (expected: build | all)" >&2; exit 2 ;;
+  bench) wanted=("${BUILD_PACKAGES[@]}" "${SERVICE_PACKAGES[@]}" "${BENCH_PACKAGES[@]}") ;;
+  *) echo "setup: unknown mode '$mode' (expected: build | all | bench)" >&2; exit 2 ;;
 esac
 
 is_installed() {
@@ -41,7 +46,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-[ "$mode" = "all" ] || exit 0
+[ "$mode" = "build" ] && exit 0
 
 port_open() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null

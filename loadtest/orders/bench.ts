@@ -11,8 +11,11 @@
 // the same run: PostgreSQL's own ceiling for comparable transactions on this machine.
 // CPU per request counts the platform process and, on PostgreSQL, the server's processes for the
 // node's database (pg-cpu.ts): work done in a server-side function stays on the meter.
-// Prints one JSON line per scenario and a summary with the PostgreSQL/SQLite ratios; the platform runs
-// in a child process.
+// `cluster` (in BENCH_STORES) runs the storm (and the sale) on PostgreSQL + Redis behind HAProxy twice in
+// the same run: one node behind the balancer, then two nodes sharing the database and Redis; the /staff
+// console watching order → staff sits on one node, so the second node's orders reach it over Redis.
+// Prints one JSON line per scenario and a summary with the PostgreSQL/SQLite ratios and the cluster's
+// two-node/one-node ratio; the platform runs in child processes.
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -21,6 +24,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { io as ioClient } from 'socket.io-client';
 import { type Commerce, openCommerce, TokenService } from '../../gateway/index.ts';
+import { type Balancer, haproxyMissing, startHaproxy } from '../clients/haproxy.ts';
 import { waitHealthy } from '../clients/health.ts';
 import { freePort } from '../clients/ports.ts';
 import { createScratchDatabase } from '../clients/postgres.ts';
@@ -45,9 +49,14 @@ const WITH_SALE = (process.env.BENCH_SCENARIOS ?? 'storm,sale').split(',').inclu
 const logger = pino({ level: 'silent' });
 const tokens = new TokenService({ secret: new TextEncoder().encode(SECRET) });
 
+type StoreName = 'sqlite' | 'postgres' | 'postgres+redis' | 'cluster';
+
 interface Node {
+  /** The node itself, or the balancer in front of the nodes. */
   url: string;
-  child: ChildProcess;
+  /** One platform process per node. */
+  children: ChildProcess[];
+  balancer: Balancer | undefined;
   /** Commerce over the node's store, beside it: seeding and the oversell check. */
   core: { commerce: Commerce; close(): Promise<void> };
   staff: string;
@@ -57,29 +66,36 @@ interface Node {
   pgDatabase: string | undefined;
 }
 
-/** CPU per request of the platform process, the driver and the PostgreSQL server (pg-cpu.ts). */
+/**
+ * CPU per request of the platform processes (summed over the nodes), the driver, the PostgreSQL server
+ * (pg-cpu.ts) and, behind a balancer, HAProxy (reported apart: it is not the platform's cost).
+ */
 function meters(n: Node) {
-  const node = cpuMeter(n.child.pid);
+  const nodes = n.children.map((c) => cpuMeter(c.pid));
+  const balancer = n.balancer ? cpuMeter(n.balancer.child.pid) : undefined;
   const pg = pgCpuMeter(n.pgDatabase);
   return (requests: number) => {
-    const own = node(requests);
+    const each = nodes.map((m) => m(requests));
+    const serverCpuUsPerRequest = each.reduce((a, f) => a + f.serverCpuUsPerRequest, 0);
     const pgCpuUsPerRequest = Math.round((pg() * 1000) / Math.max(1, requests));
     return {
-      ...own,
+      serverCpuUsPerRequest,
+      driverCpuUsPerRequest: each[0]!.driverCpuUsPerRequest,
       pgCpuUsPerRequest,
-      platformCpuUsPerRequest: own.serverCpuUsPerRequest + pgCpuUsPerRequest,
+      platformCpuUsPerRequest: serverCpuUsPerRequest + pgCpuUsPerRequest,
+      ...(balancer ? { balancerCpuUsPerRequest: balancer(requests).serverCpuUsPerRequest } : {}),
     };
   };
 }
 
-async function startNode(
+/** One platform process on a free loopback port; resolves once its /healthz answers 200. */
+async function startProcess(
   env: Record<string, string>,
   dataDir: string,
-  pgDb: { url: string; name: string } | undefined,
-  buyers: number,
-): Promise<Node> {
-  const databaseUrl = pgDb?.url;
+  databaseUrl: string | undefined,
+): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
+  fs.mkdirSync(dataDir, { recursive: true });
   const child = await compiledNode('gateway/main.ts', [], {
     env: {
       ...process.env,
@@ -103,13 +119,44 @@ async function startNode(
     child.kill('SIGKILL');
     throw err;
   }
-  const core = await openCommerce({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl }, logger);
+  return { port, child };
+}
+
+/**
+ * `nodes` platform processes on one store (several need PostgreSQL and Redis in `env`), behind HAProxy
+ * when `balanced`; seeds the staff member, the host and `buyers` members.
+ */
+async function startNode(
+  env: Record<string, string>,
+  dataDir: string,
+  pgDb: { url: string; name: string } | undefined,
+  buyers: number,
+  nodes = 1,
+  balanced = false,
+): Promise<Node> {
+  const databaseUrl = pgDb?.url;
+  const started: Array<{ port: number; child: ChildProcess }> = [];
+  let balancer: Balancer | undefined;
+  try {
+    // One after the other: the first runs the migrations.
+    for (let i = 0; i < nodes; i++)
+      started.push(await startProcess(env, nodes > 1 ? path.join(dataDir, `n${i}`) : dataDir, databaseUrl));
+    if (balanced) balancer = await startHaproxy(started.map((s) => s.port));
+  } catch (err) {
+    for (const s of started) s.child.kill('SIGKILL');
+    throw err;
+  }
+  const core = await openCommerce(
+    { DATA_DIR: nodes > 1 ? path.join(dataDir, 'n0') : dataDir, DATABASE_URL: databaseUrl },
+    logger,
+  );
   const [staff] = await seedPeople(core.commerce, tokens, 1, ['member', 'staff']);
   const [host] = await seedPeople(core.commerce, tokens, 1, ['member', 'host']);
   const people = await seedPeople(core.commerce, tokens, buyers);
   return {
-    url: `http://127.0.0.1:${port}`,
-    child,
+    url: balancer?.url ?? `http://127.0.0.1:${started[0]!.port}`,
+    children: started.map((s) => s.child),
+    balancer,
     core,
     staff: staff!.token,
     host: host!.token,
@@ -120,8 +167,14 @@ async function startNode(
 
 async function stopNode(n: Node): Promise<void> {
   await n.core.close();
-  n.child.kill('SIGTERM');
-  await new Promise((r) => n.child.once('exit', r));
+  await n.balancer?.stop();
+  await Promise.all(
+    n.children.map((child) => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      return exited;
+    }),
+  );
 }
 
 /** A live session with one pinned card of `units` units, limit 1 per member; returns the card id. */
@@ -188,12 +241,9 @@ async function oversold(n: Node, cardId: string, units: number): Promise<number>
   return Math.max(0, (await n.core.commerce.fixtures.unitsOrdered(cardId)) - units);
 }
 
-async function storm(
-  n: Node,
-  label: { store: string; gate: string },
-  tailSec = TAIL_SEC,
-  units = 500,
-): Promise<Figures> {
+type Label = { store: string; gate: string; nodes?: number };
+
+async function storm(n: Node, label: Label, tailSec = TAIL_SEC, units = 500): Promise<Figures> {
   const drv = new HttpDriver(n.url, CONCURRENCY);
   const cardId = await pinnedCard(n, drv, units);
   const buyers = n.buyers.slice(0, 5000);
@@ -245,7 +295,7 @@ async function storm(
   };
 }
 
-async function sale(n: Node, label: { store: string; gate: string }): Promise<Figures> {
+async function sale(n: Node, label: Label): Promise<Figures> {
   const drv = new HttpDriver(n.url, CONCURRENCY);
   const units = n.buyers.length;
   const cardId = await pinnedCard(n, drv, units);
@@ -285,7 +335,55 @@ async function sale(n: Node, label: { store: string; gate: string }): Promise<Fi
   };
 }
 
-async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Promise<Figures[]> {
+/**
+ * PostgreSQL + Redis behind HAProxy: one node, then two nodes, each on a fresh database and Redis, with
+ * the same storm and sale; the second node's orders reach the staff console on the first over Redis.
+ */
+async function runCluster(): Promise<Figures[]> {
+  const missing = haproxyMissing();
+  if (missing) {
+    console.log(JSON.stringify({ scenario: 'cluster', skipped: missing }));
+    return [];
+  }
+  const out: Figures[] = [];
+  for (const nodes of [1, 2]) {
+    const pgDb = await createScratchDatabase();
+    const redis = await startRedis();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-cluster-'));
+    const label = { store: 'cluster', gate: 'redis', nodes };
+    try {
+      const node = await startNode(
+        { STOCK_GATE: 'redis', REDIS_URL: redis.url },
+        dataDir,
+        pgDb,
+        WITH_SALE ? SALE_BUYERS : 5000,
+        nodes,
+        true,
+      );
+      try {
+        if (WARMUP_SEC > 0) await storm(node, label, WARMUP_SEC, 50);
+        const s = await storm(node, label);
+        console.log(JSON.stringify(s));
+        out.push(s);
+        if (WITH_SALE) {
+          const w = await sale(node, label);
+          console.log(JSON.stringify(w));
+          out.push(w);
+        }
+      } finally {
+        await stopNode(node);
+      }
+    } finally {
+      redis.stop();
+      await pgDb.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  return out;
+}
+
+async function runStore(storeName: StoreName): Promise<Figures[]> {
+  if (storeName === 'cluster') return runCluster();
   const out: Figures[] = [];
   let cleanupRedis: { stop(): void } | undefined;
   const pgDb = storeName === 'sqlite' ? undefined : await createScratchDatabase();
@@ -331,9 +429,9 @@ async function runStore(storeName: 'sqlite' | 'postgres' | 'postgres+redis'): Pr
 }
 
 async function main(): Promise<void> {
-  const stores = (process.env.BENCH_STORES ?? 'sqlite,postgres,postgres+redis').split(',') as Array<
-    'sqlite' | 'postgres' | 'postgres+redis'
-  >;
+  const stores = (process.env.BENCH_STORES ?? 'sqlite,postgres,postgres+redis,cluster').split(
+    ',',
+  ) as StoreName[];
   const all: Figures[] = [];
   const loadAtStart = +os.loadavg()[0]!.toFixed(1);
   const ceiling = await bare(CONCURRENCY, Math.max(5, TAIL_SEC), WARMUP_SEC);
@@ -344,27 +442,47 @@ async function main(): Promise<void> {
     pg = await pgbench(PGBENCH_SEC, pgCpuMeter);
     if (pg) console.log(JSON.stringify(pg));
   }
-  const find = (store: string, scenario: string, gated: boolean) =>
-    all.find((f) => f.store === store && f.scenario === scenario && (f.gate !== 'off') === gated);
+  const find = (store: string, scenario: string, gated: boolean, nodes?: number) =>
+    all.find(
+      (f) =>
+        f.store === store &&
+        f.scenario === scenario &&
+        (f.gate !== 'off') === gated &&
+        (nodes === undefined || f.nodes === nodes),
+    );
   const ratio = (a: number | undefined, b: number | undefined) =>
     a !== undefined && b !== undefined && b > 0 ? +(a / b).toFixed(2) : null;
   const sqliteStorm = find('sqlite', 'storm', true);
   const sqliteSale = find('sqlite', 'sale', true);
-  const summary = stores.map((store) => {
-    const gated = find(store, 'storm', true);
-    const ungated = find(store, 'storm', false);
-    const saleRun = find(store, 'sale', true);
-    return {
-      store,
-      gatedVsUngatedAttempts: ratio(gated?.attemptsPerSec, ungated?.attemptsPerSec),
-      gatedStormVsBareFastify: ratio(gated?.attemptsPerSec, ceiling.attemptsPerSec),
-      stormVsSqlite: ratio(gated?.attemptsPerSec, sqliteStorm?.attemptsPerSec),
-      saleVsSqlite: ratio(saleRun?.ordersPerSec, sqliteSale?.ordersPerSec),
-      saleCpuPerOrderVsSqlite: ratio(saleRun?.platformCpuUsPerRequest, sqliteSale?.platformCpuUsPerRequest),
-      saleVsPgbench: store === 'sqlite' ? null : ratio(saleRun?.ordersPerSec, pg?.tps),
-    };
-  });
+  const summary = stores
+    .filter((store) => store !== 'cluster')
+    .map((store) => {
+      const gated = find(store, 'storm', true);
+      const ungated = find(store, 'storm', false);
+      const saleRun = find(store, 'sale', true);
+      return {
+        store,
+        gatedVsUngatedAttempts: ratio(gated?.attemptsPerSec, ungated?.attemptsPerSec),
+        gatedStormVsBareFastify: ratio(gated?.attemptsPerSec, ceiling.attemptsPerSec),
+        stormVsSqlite: ratio(gated?.attemptsPerSec, sqliteStorm?.attemptsPerSec),
+        saleVsSqlite: ratio(saleRun?.ordersPerSec, sqliteSale?.ordersPerSec),
+        saleCpuPerOrderVsSqlite: ratio(saleRun?.platformCpuUsPerRequest, sqliteSale?.platformCpuUsPerRequest),
+        saleVsPgbench: store === 'sqlite' ? null : ratio(saleRun?.ordersPerSec, pg?.tps),
+      };
+    });
   const pgSummary = summary.find((s) => s.store === 'postgres');
+  const oneNode = find('cluster', 'storm', true, 1);
+  const twoNodes = find('cluster', 'storm', true, 2);
+  const cluster = stores.includes('cluster')
+    ? {
+        stormTwoNodesVsOne: ratio(twoNodes?.attemptsPerSec, oneNode?.attemptsPerSec),
+        saleTwoNodesVsOne: ratio(
+          find('cluster', 'sale', true, 2)?.ordersPerSec,
+          find('cluster', 'sale', true, 1)?.ordersPerSec,
+        ),
+        twoNodesOrderToStaffP99Ms: twoNodes?.orderToStaffP99Ms ?? null,
+      }
+    : null;
   console.log(
     JSON.stringify({
       summary,
@@ -372,6 +490,7 @@ async function main(): Promise<void> {
       pgStormVsSqlite: pgSummary?.stormVsSqlite ?? null,
       pgVsPgbench: pgSummary?.saleVsPgbench ?? null,
       pgCpuPerOrderVsSqlite: pgSummary?.saleCpuPerOrderVsSqlite ?? null,
+      cluster,
       pgbenchTps: pg?.tps ?? null,
       bareFastifyAttemptsPerSec: ceiling.attemptsPerSec,
       oversold: all.reduce((a, f) => a + f.oversold, 0),

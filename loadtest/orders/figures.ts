@@ -6,6 +6,8 @@ export interface Figures {
   orderToStaffP99Ms?: number;
   store: string;
   gate: string;
+  /** `cluster` runs: platform nodes behind the balancer. */
+  nodes?: number;
   attempts: number;
   attemptsPerSec: number;
   orders: number;
@@ -21,4 +23,6 @@ export interface Figures {
   pgCpuUsPerRequest?: number;
   /** serverCpuUsPerRequest + pgCpuUsPerRequest: what an attempt costs the platform. */
   platformCpuUsPerRequest?: number;
+  /** Behind a balancer: HAProxy's CPU µs per attempt (not counted in the platform's). */
+  balancerCpuUsPerRequest?: number;
 }
