@@ -1,7 +1,9 @@
 // The whole "remind me" story in headless Chromium, with the platform as `npm start` composes it and
 // an in-process SMTP server: a member on a Traditional-Chinese phone taps "remind me" on /lives; the
 // host goes live; the go-live e-mail reaches the member in Traditional Chinese; its link (our tracked
-// link) opens the live page in the browser and counts as a click on /api/staff/messages/figures.
+// link) opens the live page in the browser and counts as a click on /api/staff/messages/figures. A
+// visitor without an account gives an e-mail instead, types back the code it receives, and gets the
+// go-live e-mail too.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../loadtest/clients/browser.ts';
@@ -20,6 +22,7 @@ describe('remind me → go-live e-mail → live page', () => {
   let staffToken = '';
   let memberEmail = '';
   let sessionId = '';
+  let secondId = '';
 
   beforeAll(async () => {
     mailbox = await startMailbox();
@@ -41,6 +44,12 @@ describe('remind me → go-live e-mail → live page', () => {
       await ok<{ sessionId: string }>(node.url, 'POST', '/api/live-sessions', host.token, {
         title: '秋季營養講座',
         scheduledAtMs: Date.now() + 3 * 3_600_000,
+      })
+    ).sessionId;
+    secondId = (
+      await ok<{ sessionId: string }>(node.url, 'POST', '/api/live-sessions', host.token, {
+        title: 'Evening Q&A',
+        scheduledAtMs: Date.now() + 5 * 3_600_000,
       })
     ).sessionId;
     browser = await launchChromium();
@@ -92,5 +101,31 @@ describe('remind me → go-live e-mail → live page', () => {
       staffToken,
     );
     expect(figures.find((f) => f.kind === 'live_reminder_golive')).toMatchObject({ sent: 1, clicked: 1 });
+  });
+
+  it('a visitor without an account proves an e-mail with its code and gets the go-live e-mail', async () => {
+    const visitor = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-US' });
+    try {
+      const page = await visitor.newPage();
+      await page.goto(`${node.url}/lives`);
+      const item = page.locator(`.live-item[data-session-id="${secondId}"]`);
+      await item.getByRole('button', { name: 'Remind me' }).click();
+      const form = page.locator('dialog[open] form.contact-remind');
+      await form.getByLabel(/Remind me at/).fill('visitor@example.test');
+      await form.getByRole('button', { name: 'Send me a code' }).click();
+      await form.getByText(/a 6-digit code is on its way/).waitFor();
+      const code = await mailbox.codeFor('visitor@example.test');
+      await form.getByLabel('Code').fill(code);
+      await form.getByRole('button', { name: 'Confirm' }).click();
+      await item.getByText('Reminder set').waitFor();
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+
+      await ok(node.url, 'POST', `/api/live-sessions/${secondId}/go-live`, hostToken);
+      const mail = decodeMail((await mailbox.nth('visitor@example.test', 2, 30_000)).raw);
+      expect(mail.subject).toBe('Live now: Evening Q&A');
+      expect(mail.text).toMatch(/http:\/\/127\.0\.0\.1:\d+\/m\//);
+    } finally {
+      await visitor.close();
+    }
   });
 });
