@@ -1,6 +1,6 @@
 // What happened to a message after it left: the provider's delivery receipt and the first click on its
 // tracked link, so staff see delivered and clicked figures per kind and channel; and the single-use
-// `state` values of WeChat web authorisation; an index for the worker's expired-lease claims.
+// `state` values of WeChat web authorisation.
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -9,18 +9,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('messages').addColumn('receipt_at_ms', 'bigint').execute();
   /** The first time the person opened the message's tracked link. */
   await db.schema.alterTable('messages').addColumn('clicked_at_ms', 'bigint').execute();
-  // Receipts name the message by the id the provider gave it.
+  // Receipts name the message by the id the provider gave it. Partial: queued messages (no id yet) cost
+  // the go-live's bulk insert and every claim nothing here.
   await db.schema
     .createIndex('messages_provider_id')
     .on('messages')
-    .columns(['channel', 'provider_id'])
-    .execute();
-
-  // The delivery worker's look for claims whose lease ran out: an indexed range, not a scan of the queue.
-  await db.schema
-    .createIndex('messages_lease')
-    .on('messages')
-    .columns(['status', 'lease_until_ms'])
+    .column('provider_id')
+    .where('provider_id', 'is not', null)
     .execute();
 
   await db.schema
@@ -40,7 +35,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('oauth_states').execute();
-  await db.schema.dropIndex('messages_lease').execute();
   await db.schema.dropIndex('messages_provider_id').execute();
   for (const c of ['clicked_at_ms', 'receipt_at_ms', 'receipt'])
     await db.schema.alterTable('messages').dropColumn(c).execute();
