@@ -13,6 +13,7 @@ import { decodeMail, type Mailbox, startMailbox } from '../helpers/mailbox.ts';
 import {
   openTestStore,
   type Seeded,
+  STORE_BACKENDS,
   seedPerson,
   seedStaff,
   startTestApi,
@@ -31,7 +32,7 @@ interface Figures {
   channels: Array<{ channel: string; sent: number; delivered: number; undelivered: number; clicked: number }>;
 }
 
-describe('delivered and clicked', () => {
+describe.each(STORE_BACKENDS)('delivered and clicked on $name', ({ name }) => {
   let t: TestStore;
   let store: Store;
   let api: TestApi;
@@ -42,7 +43,7 @@ describe('delivered and clicked', () => {
   let byMail: Seeded;
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
+    t = await openTestStore(name);
     store = t.store;
     mailbox = await startMailbox();
     sms = await new FakeSmsProvider().start();

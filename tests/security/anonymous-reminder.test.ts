@@ -11,6 +11,7 @@ import {
   MessageLog,
   openTestStore,
   type Seeded,
+  STORE_BACKENDS,
   seedPerson,
   startTestApi,
   type TestApi,
@@ -20,7 +21,7 @@ import {
 const PER_CONTACT = 3;
 const PER_IP = 12;
 
-describe('anonymous remind me', () => {
+describe.each(STORE_BACKENDS)('anonymous remind me on $name', ({ name }) => {
   let t: TestStore;
   let api: TestApi;
   let log: MessageLog;
@@ -32,7 +33,7 @@ describe('anonymous remind me', () => {
   const sent: Array<{ to: string; kind: string }> = [];
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
+    t = await openTestStore(name);
     log = new MessageLog();
     api = await startTestApi(t.store, {
       env: {

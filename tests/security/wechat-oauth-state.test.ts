@@ -10,6 +10,7 @@ import { call } from '../helpers/http-call.ts';
 import {
   openTestStore,
   type Seeded,
+  STORE_BACKENDS,
   seedPerson,
   startTestApi,
   type TestApi,
@@ -18,7 +19,7 @@ import {
 
 const SIGNING_SECRET = 'message-signing-secret-0123456789abcdef';
 
-describe('WeChat authorisation state', () => {
+describe.each(STORE_BACKENDS)('WeChat authorisation state on $name', ({ name }) => {
   let t: TestStore;
   let api: TestApi;
   let wx: FakeWechat;
@@ -27,7 +28,7 @@ describe('WeChat authorisation state', () => {
   let codes = 0;
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
+    t = await openTestStore(name);
     wx = await new FakeWechat().start();
     const wechat = new WechatClient({
       apiUrl: wx.url,
