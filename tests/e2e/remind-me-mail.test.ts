@@ -21,6 +21,7 @@ describe('remind me → go-live e-mail → live page', () => {
   let hostToken = '';
   let staffToken = '';
   let memberEmail = '';
+  let staffEmail = '';
   let sessionId = '';
   let secondId = '';
 
@@ -35,7 +36,8 @@ describe('remind me → go-live e-mail → live page', () => {
     const tokens = testTokens();
     const store = node.platform.store;
     const host = await seedPerson(store, tokens, { roles: ['host'], displayName: '林老師' });
-    const staff = await seedPerson(store, tokens, { roles: ['staff'] });
+    const staff = await seedPerson(store, tokens, { roles: ['staff'], password: PASSWORD });
+    staffEmail = staff.person.email!;
     const member = await seedPerson(store, tokens, { password: PASSWORD });
     hostToken = host.token;
     staffToken = staff.token;
@@ -126,6 +128,30 @@ describe('remind me → go-live e-mail → live page', () => {
       expect(mail.text).toMatch(/http:\/\/127\.0\.0\.1:\d+\/m\//);
     } finally {
       await visitor.close();
+    }
+  });
+
+  it('/staff/messages shows the go-live reminders sent and clicked, per kind and per channel', async () => {
+    const staffCtx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
+    try {
+      const page = await staffCtx.newPage();
+      await page.goto(`${node.url}/staff/messages`);
+      await page.getByLabel('E-mail or phone').fill(staffEmail);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      const all = page.locator(
+        'table.message-figures tr[data-kind="live_reminder_golive"]:not([data-channel])',
+      );
+      await all.waitFor();
+      // Kind, channel, queued, sent, delivered, clicked, failed, suppressed.
+      const cells = async (row: typeof all) => (await row.locator('th, td').allTextContents()).slice(1);
+      expect(await cells(all)).toEqual(['All', '0', '2', '0', '1', '0', '0']);
+      const email = page.locator(
+        'table.message-figures tr[data-kind="live_reminder_golive"][data-channel="email"]',
+      );
+      expect(await cells(email)).toEqual(['email', '', '2', '0', '1', '0', '']);
+    } finally {
+      await staffCtx.close();
     }
   });
 });
