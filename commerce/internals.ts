@@ -69,6 +69,8 @@ export {
   silentMessenger,
   unsubscribeToken,
 } from './messaging/index.ts';
+export { render } from './messaging/kinds.ts';
+export { OauthStates, STATE_TTL_MS } from './messaging/oauth-state.ts';
 export { chooseChannel, quietUntil, retryDelayMs } from './messaging/policy.ts';
 export { enqueue } from './messaging/queue.ts';
 export { JobRunner } from './messaging/scheduler.ts';

@@ -22,7 +22,13 @@ import type {
   KnowledgeVersionsTable,
 } from './knowledge/tables.ts';
 import type { LedgerEntriesTable, PayoutRunsTable } from './ledger/tables.ts';
-import type { JobsTable, LiveRemindersTable, MessagesTable } from './messaging/tables.ts';
+import type {
+  JobsTable,
+  LiveRemindersTable,
+  MessagesTable,
+  OauthStatesTable,
+  ReminderCodesTable,
+} from './messaging/tables.ts';
 import type {
   CardHoldingsTable,
   IdempotencyKeysTable,
@@ -335,6 +341,10 @@ export interface Database {
   messages: MessagesTable;
   jobs: JobsTable;
   live_reminders: LiveRemindersTable;
+  // Delivery receipts, clicks, WeChat authorisation states (0033)
+  oauth_states: OauthStatesTable;
+  // "Remind me" codes of visitors without an account (0034)
+  reminder_codes: ReminderCodesTable;
   // Knowledge base (0022)
   knowledge_articles: KnowledgeArticlesTable;
   knowledge_versions: KnowledgeVersionsTable;

@@ -115,6 +115,10 @@ export const ERRORS = {
   UNSUBSCRIBE_LINK_INVALID: { status: 400, message: 'This unsubscribe link is not valid' },
   INBOUND_SIGNATURE_INVALID: { status: 401, message: 'Inbound message rejected: {reason}' },
   WECHAT_AUTH_FAILED: { status: 502, message: 'WeChat did not accept the authorisation: {reason}' },
+  WECHAT_STATE_INVALID: {
+    status: 400,
+    message: 'This WeChat authorisation is not valid or was already used',
+  },
   LIVE_REMINDER_CLOSED: { status: 409, message: 'Live session {sessionId} is {state}; reminders are closed' },
 
   // Live (socket.io)

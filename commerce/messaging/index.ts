@@ -1,7 +1,8 @@
 export type { ChannelSender, ChannelSenders, Delivery } from './channel-sender.ts';
-export type { KindFigures, LogFilter, LoggedMessage } from './delivery-log.ts';
+export type { ChannelFigures, KindFigures, LogFilter, LoggedMessage } from './delivery-log.ts';
 export type { DeliveryOptions } from './delivery-worker.ts';
 export { isQueuedKind, KINDS, type KindSpec, type MessageParams, type QueuedKind, render } from './kinds.ts';
+export { LiveReminders } from './live-reminders.ts';
 export {
   chooseLocale,
   DEFAULT_MESSAGE_LOCALE,
@@ -14,6 +15,6 @@ export { type MessageKind, type Messenger, type OutgoingMessage, silentMessenger
 export { DEFAULT_TIME_ZONE, isTimeZone } from './policy.ts';
 export { CHANNELS, type MessagingProfile, type ProfilePatch } from './profile.ts';
 export type { JobHandler, JobPayload, Scheduler, SchedulerOptions } from './scheduler.ts';
-export type { DeliveryChannel, MessageStatus } from './tables.ts';
+export type { DeliveryChannel, MessageReceipt, MessageStatus } from './tables.ts';
 export { type MessageText, WORDING } from './texts.ts';
 export { unsubscribeToken, verifyUnsubscribeToken } from './unsubscribe-token.ts';

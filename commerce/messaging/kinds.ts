@@ -133,12 +133,32 @@ export const KINDS = {
   order_fulfilled: {
     promotional: false,
     text: {
-      en: () => ({
-        subject: 'Your order is on its way',
-        text: 'Your order has been shipped or is ready for pickup.',
-      }),
-      'zh-Hans': () => ({ subject: '订单已发货', text: '您的订单已发货或可以自提。' }),
-      'zh-Hant': () => ({ subject: '訂單已出貨', text: '您的訂單已出貨或可以自取。' }),
+      // `method` is the order's fulfilment ('pickup' with its clinic, or 'delivery'); older messages
+      // queued without it read as either.
+      en: (p) =>
+        p.method === 'pickup'
+          ? {
+              subject: 'Your order is ready for pickup',
+              text: `Your order is ready for pickup${p.clinic ? ` at ${s(p.clinic)}` : ''}.`,
+            }
+          : p.method === 'delivery'
+            ? { subject: 'Your order has shipped', text: 'Your order has been shipped.' }
+            : {
+                subject: 'Your order is on its way',
+                text: 'Your order has been shipped or is ready for pickup.',
+              },
+      'zh-Hans': (p) =>
+        p.method === 'pickup'
+          ? { subject: '订单可以自提', text: `您的订单已可${p.clinic ? `在${s(p.clinic)}` : ''}自提。` }
+          : p.method === 'delivery'
+            ? { subject: '订单已发货', text: '您的订单已发货。' }
+            : { subject: '订单已发货', text: '您的订单已发货或可以自提。' },
+      'zh-Hant': (p) =>
+        p.method === 'pickup'
+          ? { subject: '訂單可以自取', text: `您的訂單已可${p.clinic ? `在${s(p.clinic)}` : ''}自取。` }
+          : p.method === 'delivery'
+            ? { subject: '訂單已出貨', text: '您的訂單已出貨。' }
+            : { subject: '訂單已出貨', text: '您的訂單已出貨或可以自取。' },
     },
   },
   credit_earned: {

@@ -4,9 +4,11 @@ import type { Logger } from 'pino';
 import type { EventConsumer } from '../events/consumer.ts';
 import type { Store } from '../store.ts';
 import type { ChannelSenders } from './channel-sender.ts';
+import { verifyClickToken } from './click-token.ts';
 import { DeliveryLog } from './delivery-log.ts';
 import { type DeliveryOptions, DeliveryWorker } from './delivery-worker.ts';
 import { LiveReminders } from './live-reminders.ts';
+import { OauthStates } from './oauth-state.ts';
 import { Profiles } from './profile.ts';
 import { JobRunner, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { jobHandlers, messagingConsumer, type TriggerOptions } from './triggers.ts';
@@ -44,6 +46,8 @@ export class Messaging {
   readonly profiles: Profiles;
   readonly liveReminders: LiveReminders;
   readonly log: DeliveryLog;
+  /** Single-use, signed, expiring `state` values of WeChat web authorisation. */
+  readonly oauthStates: OauthStates;
   /** Durable jobs: schedule(kind, dueAtMs, payload, dedupeKey), cancel(dedupeKey), handle(kind, fn). */
   readonly scheduler: Scheduler & { runDue(): Promise<number> };
   readonly worker: DeliveryWorker;
@@ -61,6 +65,7 @@ export class Messaging {
     this.profiles = new Profiles(store.db, now);
     this.liveReminders = new LiveReminders(store.db, now);
     this.log = new DeliveryLog(store.db, now);
+    this.oauthStates = new OauthStates(store.db, this.#secret, now);
     this.#runner = new JobRunner({
       db: store.background,
       logger: deps.logger,
@@ -84,6 +89,16 @@ export class Messaging {
   /** An unsubscribe link's token: marketing consent off for the person it names. */
   unsubscribe(token: string): Promise<void> {
     return this.profiles.unsubscribe(this.#secret, token);
+  }
+
+  /**
+   * A tracked link was opened: counts the message's first click and answers the path of our page it
+   * leads to ('/' when the token is not ours or the message has no page, so a bad link still lands).
+   */
+  async click(token: string): Promise<string> {
+    const messageId = verifyClickToken(this.#secret, token);
+    if (messageId === undefined) return '/';
+    return (await this.log.click(messageId)) ?? '/';
   }
 
   /** Starts the scheduler and the delivery worker; once outbox delivery runs. */

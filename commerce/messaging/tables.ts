@@ -3,6 +3,7 @@ import type { Generated } from 'kysely';
 
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'suppressed';
 export type DeliveryChannel = 'email' | 'sms' | 'wechat';
+export type MessageReceipt = 'delivered' | 'undelivered';
 
 export interface MessagesTable {
   id: Generated<number>;
@@ -23,6 +24,10 @@ export interface MessagesTable {
   created_at_ms: number;
   updated_at_ms: number;
   sent_at_ms: number | null;
+  /** 0033: the provider's delivery receipt and the first click on the tracked link. */
+  receipt: MessageReceipt | null;
+  receipt_at_ms: number | null;
+  clicked_at_ms: number | null;
 }
 
 export interface JobsTable {
@@ -44,4 +49,24 @@ export interface LiveRemindersTable {
   session_id: string;
   person_id: string;
   created_at_ms: number;
+}
+
+export interface OauthStatesTable {
+  nonce: string;
+  person_id: string;
+  expires_at_ms: number;
+  created_at_ms: number;
+}
+
+export interface ReminderCodesTable {
+  id: string;
+  session_id: string;
+  field: 'email' | 'phone';
+  contact: string;
+  code_hash: string;
+  tries: number;
+  locale: string | null;
+  created_at_ms: number;
+  expires_at_ms: number;
+  used_at_ms: number | null;
 }

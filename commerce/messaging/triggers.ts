@@ -65,9 +65,21 @@ async function onOrder(trx: Kysely<Database>, e: DomainEvent, o: TriggerOptions,
       now,
     );
   } else if (e.type === 'order.fulfilled') {
+    // Pickup ready or shipped: the text says which (and where to pick up).
+    const row = await trx
+      .selectFrom('orders')
+      .select('fulfilment')
+      .where('id', '=', orderId)
+      .executeTakeFirst();
+    let how: { method?: unknown; clinic?: unknown } = {};
+    try {
+      how = row ? (JSON.parse(row.fulfilment) as typeof how) : {};
+    } catch {}
+    const method = how.method === 'pickup' || how.method === 'delivery' ? how.method : null;
+    const clinic = method === 'pickup' && typeof how.clinic === 'string' ? how.clinic.slice(0, 120) : null;
     await enqueue(
       trx,
-      { personId, kind: 'order_fulfilled', source: `order:${orderId}`, params: { orderId } },
+      { personId, kind: 'order_fulfilled', source: `order:${orderId}`, params: { orderId, method, clinic } },
       now,
     );
   }

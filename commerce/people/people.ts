@@ -63,6 +63,7 @@ import {
   type StaffAccountInput,
   vouchForContact,
 } from './registration.ts';
+import { confirmReminder, type ReminderContactInput, requestReminderCode } from './reminder-contacts.ts';
 import { type IssuedResetCode, issueResetCode, resetPassword } from './reset-codes.ts';
 
 export interface PeopleOptions {
@@ -154,6 +155,16 @@ export class People {
   /** A new code for a waiting registration or an unproven contact; nothing for anything else. */
   requestContactCode(input: { contact: string; ip: string; locale?: string | undefined }): Promise<void> {
     return requestContactCode(this.store, input, this.#registration, this.#now());
+  }
+
+  /** "Remind me" without an account, step one: a code to the contact (same for every contact). */
+  requestReminderCode(input: ReminderContactInput): Promise<void> {
+    return requestReminderCode(this.store, input, this.#registration, this.#now());
+  }
+
+  /** Step two: the code came back; the reminder is set for whoever holds the contact. */
+  confirmReminder(input: ReminderContactInput & { code: string }): Promise<void> {
+    return confirmReminder(this.store, input, this.#registration, this.#now());
   }
 
   /** A new refresh session for someone who just proved who they are (registration). */

@@ -105,6 +105,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     // Messages: profiles, reminders, the delivery log, unsubscribe and inbound SMS
     await messagingRoutes(scope, {
       messaging: commerce.messaging,
+      people: commerce.people,
       guards,
       wechat: deps.wechat,
       smsInboundSecret: deps.config.messaging.smsInboundSecret,

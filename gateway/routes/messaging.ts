@@ -1,11 +1,14 @@
 // Messaging routes: my messaging profile and WeChat binding, "remind me" on a live session, the staff
 // delivery log (staff and admins only: it names who was told what across every channel), the
-// unsubscribe link of promotional e-mail and the signed inbound SMS callback (TD/STOP).
-import { randomBytes } from 'node:crypto';
+// unsubscribe link of promotional e-mail, messages' tracked links (/m/:token), and the signed SMS
+// callbacks: inbound replies (TD/STOP) and delivery receipts.
+import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Commerce } from '../../commerce/index.ts';
 import {
   bearer,
+  ClickParams,
+  CodeSentSchema,
   IdParams,
   LiveReminderReply,
   MessageFiguresReply,
@@ -15,10 +18,14 @@ import {
   MessagingProfileSchema,
   MyLiveRemindersReply,
   ProfilePatchBody,
+  ReminderContactBody,
+  ReminderVerifyBody,
   ResendReply,
   SmsInboundBody,
   SmsInboundHeaders,
   SmsInboundReply,
+  SmsReceiptBody,
+  SmsReceiptReply,
   UnsubscribeParams,
   VitaliveError,
   WechatAuthorizeQuery,
@@ -32,6 +39,8 @@ import type { WechatClient } from '../messaging/wechat.ts';
 
 export interface MessagingRouteDeps {
   messaging: Commerce['messaging'];
+  /** Contact proof for "remind me" without an account. */
+  people: Commerce['people'];
   guards: Guards;
   /** Absent when no official account is configured: binding answers 503. */
   wechat?: WechatClient | undefined;
@@ -40,6 +49,26 @@ export interface MessagingRouteDeps {
 
 const UNSUBSCRIBED_PAGE = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Vitalive</title></head><body><p>You will receive no more promotional messages. 您将不再收到推广消息。您將不再收到推廣訊息。</p></body></html>`;
+
+/** The JSON of a signed SMS callback: signature first, then the body against its schema. */
+function signedBody<T extends TSchema>(
+  request: { body: unknown; headers: Record<string, string | string[] | undefined> },
+  schema: T,
+  expected: string,
+  secret: string | undefined,
+): Static<T> {
+  const raw = String(request.body ?? '');
+  const header = request.headers['x-vitalive-signature'];
+  verifyInbound(secret, typeof header === 'string' ? header : undefined, raw);
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new VitaliveError('VALIDATION_FAILED', { reason: 'body is not JSON' });
+  }
+  if (!Value.Check(schema, body)) throw new VitaliveError('VALIDATION_FAILED', { reason: expected });
+  return body;
+}
 
 export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promise<void> {
   const { messaging, guards } = deps;
@@ -91,8 +120,9 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
       },
     },
     async (request) => {
-      const state = randomBytes(12).toString('base64url');
-      return { url: wechat().authoriseUrl(request.query.redirectUri, state), state };
+      const client = wechat();
+      const state = await messaging.oauthStates.issue(principalOf(request).personId);
+      return { url: client.authoriseUrl(request.query.redirectUri, state), state };
     },
   );
 
@@ -109,9 +139,12 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
       },
     },
     async (request) => {
+      const client = wechat();
+      // Before the code is spent: a bind the person did not start (forged, replayed, expired) stops here.
+      await messaging.oauthStates.consume(principalOf(request).personId, request.body.state);
       let openid: string;
       try {
-        openid = await wechat().openidForCode(request.body.code);
+        openid = await client.openidForCode(request.body.code);
       } catch (err) {
         if (err instanceof VitaliveError) throw err;
         throw new VitaliveError('WECHAT_AUTH_FAILED', { reason: (err as Error).message.slice(0, 120) });
@@ -184,6 +217,55 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     },
   );
 
+  // "Remind me" without an account: a code to the contact, then the code back. The first answer is
+  // the same whatever the contact (never whether it has an account); floods are budgeted per contact
+  // and per client IP, together with registration codes.
+  app.post(
+    '/api/live-sessions/:id/reminder/contact',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Remind me without an account: sends a code to this e-mail or phone',
+        params: IdParams,
+        body: ReminderContactBody,
+        response: { 202: CodeSentSchema },
+      },
+    },
+    async (request, reply) => {
+      await deps.people.requestReminderCode({
+        sessionId: request.params.id,
+        contact: request.body.contact,
+        ip: request.ip,
+        locale: request.headers['accept-language'],
+      });
+      void reply.status(202);
+      return { status: 'code_sent' as const };
+    },
+  );
+
+  app.post(
+    '/api/live-sessions/:id/reminder/contact/verify',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Remind me without an account: the code back sets the reminder',
+        params: IdParams,
+        body: ReminderVerifyBody,
+        response: { 200: LiveReminderReply },
+      },
+    },
+    async (request) => {
+      await deps.people.confirmReminder({
+        sessionId: request.params.id,
+        contact: request.body.contact,
+        code: request.body.code,
+        ip: request.ip,
+        locale: request.headers['accept-language'],
+      });
+      return { sessionId: request.params.id, subscribed: true };
+    },
+  );
+
   const staff = guards.requireRoles('staff', 'admin');
 
   app.get(
@@ -250,7 +332,23 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
     });
   }
 
-  // The SMS provider forwards replies here, signed over the raw body.
+  // A message's tracked link: the first open is counted, then the browser goes to our page.
+  app.get(
+    '/m/:token',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: "Open a message's link (counts the click, redirects to the page)",
+        params: ClickParams,
+      },
+    },
+    async (request, reply) => {
+      const path = await messaging.click((request.params as { token: string }).token);
+      return reply.header('cache-control', 'no-store').redirect(path, 302);
+    },
+  );
+
+  // The SMS provider forwards replies and delivery receipts here, signed over the raw body.
   await app.register(async (scope: App) => {
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser(
@@ -269,19 +367,27 @@ export async function messagingRoutes(app: App, deps: MessagingRouteDeps): Promi
         },
       },
       async (request) => {
-        const raw = String(request.body ?? '');
-        verifyInbound(deps.smsInboundSecret, request.headers['x-vitalive-signature'], raw);
-        let body: unknown;
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          throw new VitaliveError('VALIDATION_FAILED', { reason: 'body is not JSON' });
-        }
-        if (!Value.Check(SmsInboundBody, body))
-          throw new VitaliveError('VALIDATION_FAILED', { reason: 'expected {from, text}' });
+        const body = signedBody(request, SmsInboundBody, 'expected {from, text}', deps.smsInboundSecret);
         const optedOut = isOptOut(body.text);
         if (optedOut) await messaging.profiles.optOutPhone(body.from);
         return { received: true as const, optedOut };
+      },
+    );
+    scope.post(
+      '/api/webhooks/sms/status',
+      {
+        schema: {
+          tags: ['messages'],
+          summary:
+            "SMS delivery receipt (the provider's id and delivered/undelivered); signed like inbound SMS",
+          headers: SmsInboundHeaders,
+          response: { 200: SmsReceiptReply },
+        },
+      },
+      async (request) => {
+        const body = signedBody(request, SmsReceiptBody, 'expected {id, status}', deps.smsInboundSecret);
+        const matched = await messaging.log.receipt('sms', body.id, body.status);
+        return { received: true as const, matched };
       },
     );
   });

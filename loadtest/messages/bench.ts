@@ -20,6 +20,7 @@ const percentile = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
 const round = (x: number) => Math.round(x * 100) / 100;
+const cpuUs = (u: NodeJS.CpuUsage) => u.user + u.system;
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-bench-messages-'));
@@ -81,12 +82,16 @@ async function main() {
       }
       return ms;
     };
+    // Both phases run with the messaging consumer delivering (each order queues its order_placed
+    // message), so the only difference between them is the reminders' drain.
+    commerce.events.subscribe(commerce.consumers.messaging);
+    await commerce.events.start();
+    const cpuBefore = process.cpuUsage();
     const before = await placeAll(buyers.slice(0, ORDERS), 'before');
+    const cpuPerOrderUs = cpuUs(process.cpuUsage(cpuBefore)) / ORDERS;
 
     const reminded = await commerce.sales.createSession(host as never, { title: 'Reminded' });
     await commerce.fixtures.subscribeLiveReminders(reminded.sessionId, subscribers);
-    commerce.events.subscribe(commerce.consumers.messaging);
-    await commerce.events.start();
     const queued = async () =>
       (await commerce.messaging.log.figures(staff as never))
         .filter((f) => f.kind === 'live_reminder_golive')
@@ -98,11 +103,14 @@ async function main() {
 
     commerce.messaging.start();
     const drainStart = performance.now();
+    const cpuDrain = process.cpuUsage();
     const during = await placeAll(buyers.slice(ORDERS), 'during');
     const left = DRAIN_SEC * 1000 - (performance.now() - drainStart);
     if (left > 0) await new Promise((r) => setTimeout(r, left));
     const drainSec = (performance.now() - drainStart) / 1000;
     const sentInWindow = sent;
+    // The window's CPU less what its orders cost at the before-phase rate: what each message took.
+    const drainCpuUs = cpuUs(process.cpuUsage(cpuDrain)) - cpuPerOrderUs * ORDERS;
     await commerce.messaging.close();
     await commerce.events.close();
     const p99Before = percentile(before, 99);
@@ -125,6 +133,8 @@ async function main() {
         orderP50MsDuring: round(percentile(during, 50)),
         orderP99Ratio: round(p99During / p99Before),
         orderP99RatioTarget: 1.2,
+        cpuUsPerOrderBefore: Math.round(cpuPerOrderUs),
+        cpuUsPerMessage: Math.round(drainCpuUs / Math.max(1, sentInWindow)),
         loadAverage: os.loadavg().map(round),
       }),
     );

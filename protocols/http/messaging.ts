@@ -2,6 +2,7 @@
 // reminders, the staff delivery log, and the signed inbound SMS callback.
 import { type Static, Type } from 'typebox';
 import { Id, Nullable, PageQuery } from './common.ts';
+import { Login } from './people.ts';
 
 export const MessageLocaleName = Type.Union([
   Type.Literal('en'),
@@ -54,11 +55,23 @@ export const WechatAuthorizeQuery = Type.Object(
 );
 export const WechatAuthorizeReply = Type.Object({ url: Type.String(), state: Type.String() });
 export const WechatBindBody = Type.Object(
-  { code: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }) },
+  {
+    code: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
+    /** The `state` the authorise redirect brought back: single use, expires after 10 minutes. */
+    state: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9]+$' }),
+  },
   { additionalProperties: false },
 );
 
 export const LiveReminderReply = Type.Object({ sessionId: Type.String(), subscribed: Type.Boolean() });
+
+// POST /api/live-sessions/:id/reminder/contact (anonymous: a code to the contact; always the same 202)
+export const ReminderContactBody = Type.Object({ contact: Login }, { additionalProperties: false });
+// POST /api/live-sessions/:id/reminder/contact/verify
+export const ReminderVerifyBody = Type.Object(
+  { contact: Login, code: Type.String({ minLength: 1, maxLength: 16 }) },
+  { additionalProperties: false },
+);
 export const MyLiveRemindersReply = Type.Object({ sessionIds: Type.Array(Type.String()) });
 
 // GET /api/staff/messages
@@ -86,6 +99,10 @@ export const LoggedMessageSchema = Type.Object({
   createdAtMs: Type.Integer(),
   sentAtMs: Nullable(Type.Integer()),
   nextAttemptAtMs: Type.Integer(),
+  /** The provider's delivery receipt, where it sends one (SMS). */
+  receipt: Nullable(Type.Union([Type.Literal('delivered'), Type.Literal('undelivered')])),
+  /** The first time the message's tracked link was opened. */
+  clickedAtMs: Nullable(Type.Integer()),
 });
 export type LoggedMessageView = Static<typeof LoggedMessageSchema>;
 export const MessageLogReply = Type.Object({ items: Type.Array(LoggedMessageSchema), total: Type.Integer() });
@@ -94,8 +111,23 @@ export const MessageFiguresReply = Type.Array(
     kind: Type.String(),
     queued: Type.Integer(),
     sent: Type.Integer(),
+    /** Confirmed by the provider's delivery receipt. */
+    delivered: Type.Integer(),
+    /** Whose tracked link (our page) was opened. */
+    clicked: Type.Integer(),
     failed: Type.Integer(),
     suppressed: Type.Integer(),
+    /** Per channel (one provider each): sent, delivered, undelivered, clicked, failed. */
+    channels: Type.Array(
+      Type.Object({
+        channel: DeliveryChannelName,
+        sent: Type.Integer(),
+        delivered: Type.Integer(),
+        undelivered: Type.Integer(),
+        clicked: Type.Integer(),
+        failed: Type.Integer(),
+      }),
+    ),
   }),
 );
 export type MessageFiguresView = Static<typeof MessageFiguresReply>;
@@ -110,6 +142,24 @@ export const UnsubscribeParams = Type.Object(
   { token: Type.String({ minLength: 10, maxLength: 200, pattern: '^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$' }) },
   { additionalProperties: false },
 );
+
+// GET /m/:token (a message's tracked link: counts the click, redirects to our page)
+export const ClickParams = Type.Object(
+  { token: Type.String({ minLength: 18, maxLength: 40, pattern: '^[0-9a-z]+\\.[A-Za-z0-9_-]+$' }) },
+  { additionalProperties: false },
+);
+
+// POST /api/webhooks/sms/status (a delivery receipt, signed like inbound SMS)
+export const SmsReceiptBody = Type.Object(
+  {
+    /** The id the provider answered when it accepted the message. */
+    id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }),
+    status: Type.Union([Type.Literal('delivered'), Type.Literal('undelivered')]),
+    error: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export const SmsReceiptReply = Type.Object({ received: Type.Literal(true), matched: Type.Boolean() });
 
 // POST /api/webhooks/sms/inbound (raw body signed: x-vitalive-signature: t=<ms>,v1=<hex HMAC-SHA256>)
 export const SmsInboundHeaders = Type.Object({ 'x-vitalive-signature': Type.String({ maxLength: 200 }) });

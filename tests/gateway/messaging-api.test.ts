@@ -160,7 +160,12 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
     await send();
     const toAlice = decodeMail((await mailbox.nth(alice.person.email!, 1)).raw);
     expect(toAlice.subject).toBe('正在直播：晚間直播');
-    expect(toAlice.text).toContain(`https://shop.example.com/live/${session.sessionId}`);
+    // The tracked link leads to the live page.
+    const tracked = toAlice.text.match(/https:\/\/shop\.example\.com\/m\/[\w.-]+/)?.[0];
+    expect(tracked).toBeDefined();
+    const opened = await fetch(tracked!.replace('https://shop.example.com', api.url), { redirect: 'manual' });
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get('location')).toBe(`/live/${session.sessionId}`);
     expect(decodeMail((await mailbox.nth(bob.person.email!, 1)).raw).subject).toBe('Live now: 晚間直播');
 
     // A promotional message (event invitation): Alice consented, Bob did not.
@@ -241,12 +246,26 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
       dave.token,
     );
     expect(String(auth.body.url)).toContain(`appid=${wx.appId}`);
-    expect((await call('POST', '/api/me/wechat', dave.token, { code: 'code-123' })).body).toMatchObject({
+    const state = String(auth.body.state);
+    expect(
+      (await call('POST', '/api/me/wechat', dave.token, { code: 'code-123', state })).body,
+    ).toMatchObject({
       wechatBound: true,
     });
-    expect((await call('POST', '/api/me/wechat', dave.token, { code: 'code-123' })).body).toMatchObject({
-      code: 'WECHAT_AUTH_FAILED',
-    });
+    // A used code with a fresh state: WeChat refuses it.
+    const again = await call(
+      'GET',
+      `/api/me/wechat/authorize?redirectUri=${encodeURIComponent('https://shop.example.com/me')}`,
+      dave.token,
+    );
+    expect(
+      (
+        await call('POST', '/api/me/wechat', dave.token, {
+          code: 'code-123',
+          state: String(again.body.state),
+        })
+      ).body,
+    ).toMatchObject({ code: 'WECHAT_AUTH_FAILED' });
     const host = await seedPerson(store, api.tokens, { roles: ['host'] });
     const sales = new LiveSales(store);
     const actor = { personId: host.person.id, roles: host.person.roles };
@@ -266,7 +285,7 @@ describe('messaging over HTTP, SMTP, SMS and WeChat', () => {
     ]);
     expect(toDave[0]).toMatchObject({
       template_id: wx.templateId,
-      url: expect.stringMatching(/^https:\/\/shop\.example\.com\/live\//),
+      url: expect.stringMatching(/^https:\/\/shop\.example\.com\/m\//),
     });
     // One fetch for the first two, one more after the revocation.
     expect(wx.tokenFetches - fetchesBefore).toBe(2);

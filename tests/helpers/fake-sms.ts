@@ -12,6 +12,8 @@ export interface ReceivedSms {
   kind: string;
   /** The language the platform says the text is in. */
   locale?: string;
+  /** The id this provider answered (what its delivery receipt names). */
+  id?: string;
 }
 
 export class FakeSmsProvider {
@@ -49,8 +51,9 @@ export class FakeSmsProvider {
           return;
         }
         const body = JSON.parse(raw) as ReceivedSms;
-        this.received.push({ to: body.to, text: body.text, kind: body.kind, locale: body.locale });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: randomUUID() }));
+        const id = randomUUID();
+        this.received.push({ to: body.to, text: body.text, kind: body.kind, locale: body.locale, id });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
       });
     });
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));

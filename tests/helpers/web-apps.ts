@@ -29,12 +29,18 @@ export function buildOnce(): Promise<void> {
   return built;
 }
 
-export async function startWebNode(): Promise<WebNode> {
+/** `env` adds settings; `(url) => env` also knows the node's own address (for PUBLIC_URL). */
+export async function startWebNode(
+  env: Record<string, string> | ((url: string) => Record<string, string>) = {},
+): Promise<WebNode> {
   await buildOnce();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vitalive-web-'));
+  const httpPort = await freePort();
+  const extra = typeof env === 'function' ? env(`http://127.0.0.1:${httpPort}`) : env;
   const config = testConfig({
+    ...extra,
     HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: String(await freePort()),
+    HTTP_PORT: String(httpPort),
     MQTT_HOST: '127.0.0.1',
     MQTT_PORT: String(await freePort()),
     MEDIA_WORKERS: '1',

@@ -1,12 +1,13 @@
 // One live as the public sees it: title, host, start in the viewer's own time zone with a countdown,
-// the public line-up at list price, "remind me" (signed in) or a sign-in prompt, and "watch now" once
-// live. Used by /lives and by a session page before it goes live.
+// the public line-up at list price, "remind me" (signed in, or a contact proved with a code) or a
+// sign-in prompt, and "watch now" once live. Used by /lives and by a session page before it goes live.
 import { useEffect, useState } from 'preact/hooks';
 import type { UpcomingLive } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { AuthForms, useSession } from '../common/auth-ui.tsx';
 import { formatDateTime, formatDuration, formatMoney, getLang, localised } from '../common/i18n.ts';
 import { Dialog, ErrorNotice } from '../common/ui.tsx';
+import { ContactRemind } from './contact-remind.tsx';
 import { tv } from './messages.ts';
 
 const DAY_MS = 24 * 3_600_000;
@@ -61,6 +62,8 @@ export function RemindButton({ sessionId }: { sessionId: string }) {
   const session = useSession();
   const [asking, setAsking] = useState(false);
   const [reminded, setReminded] = useState(false);
+  // Set through a proved contact, without signing in: shown, but not undone from this page.
+  const [contactReminded, setContactReminded] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const path = `/api/live-sessions/${encodeURIComponent(sessionId)}/reminder`;
@@ -97,6 +100,14 @@ export function RemindButton({ sessionId }: { sessionId: string }) {
       setBusy(false);
     }
   };
+  if (contactReminded && !session)
+    return (
+      <div class="remind">
+        <span class="badge ok" role="status">
+          {tv('reminded')}
+        </span>
+      </div>
+    );
   return (
     <div class="remind">
       <button
@@ -118,6 +129,13 @@ export function RemindButton({ sessionId }: { sessionId: string }) {
       <Dialog open={asking && !session} title={tv('remindMe')} onClose={() => setAsking(false)}>
         <p class="notice">{tv('signInToRemind')}</p>
         <AuthForms onDone={() => setAsking(false)} />
+        <ContactRemind
+          sessionId={sessionId}
+          onDone={() => {
+            setAsking(false);
+            setContactReminded(true);
+          }}
+        />
       </Dialog>
     </div>
   );

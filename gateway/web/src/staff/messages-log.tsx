@@ -1,4 +1,5 @@
-// The delivery log (/staff/messages): figures per kind, then messages newest first, searchable by
+// The delivery log (/staff/messages): figures per kind and channel (sent, delivered by the provider's
+// receipt, clicked on our tracked link, failed), then messages newest first, searchable by
 // person, kind and status, with resend for failed, suppressed or sent ones. Staff and admins only.
 import { useState } from 'preact/hooks';
 import type { LoggedMessageView, MessageFiguresView } from '../../../../protocols/index.ts';
@@ -32,26 +33,46 @@ export function MessagesPage() {
       <h2>{tm('figures')}</h2>
       <AsyncView state={figures}>
         {(rows) => (
-          <table>
+          <table class="message-figures">
             <thead>
               <tr>
                 <th scope="col">{tm('kind')}</th>
+                <th scope="col">{tm('channel')}</th>
                 <th scope="col">{tm('queued')}</th>
                 <th scope="col">{tm('sent')}</th>
+                <th scope="col">{tm('delivered')}</th>
+                <th scope="col">{tm('clicked')}</th>
                 <th scope="col">{tm('failed')}</th>
                 <th scope="col">{tm('suppressed')}</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
-                <tr key={r.kind}>
-                  <td>{r.kind}</td>
+              {rows.flatMap((r) => [
+                <tr key={r.kind} data-kind={r.kind}>
+                  <th scope="row">{r.kind}</th>
+                  <td>{tm('allChannels')}</td>
                   <td>{r.queued}</td>
                   <td>{r.sent}</td>
+                  <td>{r.delivered}</td>
+                  <td>{r.clicked}</td>
                   <td>{r.failed}</td>
                   <td>{r.suppressed}</td>
-                </tr>
-              ))}
+                </tr>,
+                ...r.channels.map((c) => (
+                  <tr key={`${r.kind}/${c.channel}`} data-kind={r.kind} data-channel={c.channel}>
+                    <td />
+                    <td>{c.channel}</td>
+                    <td />
+                    <td>{c.sent}</td>
+                    <td title={c.undelivered ? tm('undelivered', { n: c.undelivered }) : undefined}>
+                      {c.delivered}
+                    </td>
+                    <td>{c.clicked}</td>
+                    <td>{c.failed}</td>
+                    <td />
+                  </tr>
+                )),
+              ])}
             </tbody>
           </table>
         )}
@@ -99,6 +120,8 @@ export function MessagesPage() {
                   <th scope="col">{tm('kind')}</th>
                   <th scope="col">{tm('channel')}</th>
                   <th scope="col">{tm('status')}</th>
+                  <th scope="col">{tm('receipt')}</th>
+                  <th scope="col">{tm('clicked')}</th>
                   <th scope="col">{tm('attempts')}</th>
                   <th scope="col">{tm('error')}</th>
                   <th scope="col" />
@@ -113,6 +136,8 @@ export function MessagesPage() {
                     <td>{m.kind}</td>
                     <td>{m.channel ?? '—'}</td>
                     <td>{m.status}</td>
+                    <td>{m.receipt ?? ''}</td>
+                    <td>{m.clickedAtMs === null ? '' : new Date(m.clickedAtMs).toLocaleString()}</td>
                     <td>{m.attempts}</td>
                     <td>{m.lastError ?? ''}</td>
                     <td>
