@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { ConsultationViewWire } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
+import { consultLink, joinable } from '../common/consult-link.ts';
 import { formatDateTime, formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tx } from './experts-messages.ts';
@@ -60,6 +61,16 @@ export function ExpertPage() {
                         <button type="button" onClick={() => setChosen(c)}>
                           {tx('open')}
                         </button>
+                        {joinable(c) ? (
+                          <a
+                            class="button"
+                            href={consultLink(c.consultationId)}
+                            target="_blank"
+                            rel="noopener"
+                          >
+                            {tx('joinVideo')}
+                          </a>
+                        ) : null}
                         {c.status === 'booked' && c.startsAtMs <= Date.now()
                           ? (['consulted', 'no_show'] as const).map((outcome) => (
                               <button
