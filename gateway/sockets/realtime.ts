@@ -144,6 +144,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     recommend: deps.recommendationMaxAgeMs
       ? (personId, sessionId) => commerce.viewers.recommend(personId, sessionId, deps.recommendationMaxAgeMs!)
       : undefined,
+    expertPicks: (personId, sessionId) => commerce.consultationRecords.pickedCards(personId, sessionId),
     presence,
     chat,
     counters,

@@ -10,6 +10,7 @@ import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tx } from './experts-messages.ts';
 import { ActionForm, commaList, SubmitButton, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
+import { ReadingGuides } from './reading-guides.tsx';
 
 type Scheduled = ConsultationViewWire & { personName: string };
 interface Timeline {
@@ -150,6 +151,7 @@ function PersonTimeline({ consultation, onSaved }: { consultation: Scheduled; on
             ) : (
               <p class="hint">{tx('noConsent')}</p>
             )}
+            {t.readings ? <ReadingGuides metrics={t.readings.map((r) => r.metric)} /> : null}
           </>
         )}
       </AsyncView>
