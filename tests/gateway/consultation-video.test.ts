@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asStore, type Store } from '../../commerce/internals.ts';
+import { asStore, type Role, type Store } from '../../commerce/internals.ts';
 import { type MediaNode, startMediaNode } from '../../loadtest/clients/media-node.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { call } from '../helpers/http-call.ts';
@@ -37,10 +37,7 @@ describe('video consultations', () => {
   let admin: Seeded;
   const sockets: Socket[] = [];
 
-  const seed = async (roles: Parameters<typeof seedPerson>[2]['roles'] = []) => {
-    const s = await seedPerson(store, node.tokens, { roles });
-    return s;
-  };
+  const seed = (roles: Role[] = []) => seedPerson(store, node.tokens, { roles });
 
   /** A booking between the member and the expert: online, started five minutes ago unless told. */
   async function booking(opts: { startsInMs?: number; clinic?: boolean; status?: string } = {}) {
