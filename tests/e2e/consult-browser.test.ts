@@ -46,16 +46,23 @@ describe('a video consultation in the browser', () => {
     return page;
   }
 
-  const decoded = (page: Page) =>
-    page.waitForFunction(
-      () => {
+  /**
+   * Polls the page until it publishes both tracks and decodes the other side's video (its error, if any,
+   * fails the test).
+   */
+  async function decoded(page: Page): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const s = await page.evaluate(async () => {
         const v = (globalThis as unknown as { vitaliveConsult?: ConsultView }).vitaliveConsult;
-        if (v?.error) throw new Error(v.error);
-        return v?.framesDecoded().then((n) => n > 0);
-      },
-      undefined,
-      { timeout: 30_000, polling: 100 },
-    );
+        return { error: v?.error ?? '', frames: v ? await v.framesDecoded() : 0, producers: v?.producers };
+      });
+      if (s.error) throw new Error(s.error);
+      if (s.frames > 0 && s.producers === 2) return;
+      if (Date.now() > deadline) throw new Error('no decoded frame within 30 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   it('member and expert decode each other’s video; the expert sees the readings, audited', async () => {
     const expert = await seedPerson(store, node.tokens, { roles: ['expert'], displayName: 'Dr Lin' });

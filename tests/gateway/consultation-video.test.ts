@@ -279,7 +279,7 @@ describe('video consultations', () => {
     expect(await refusal({})).toBe('AUTH_INVALID_TOKEN');
     expect(await refusal({ pass: member.token })).toBe('AUTH_INVALID_TOKEN');
     expect(await refusal({ token: member.token })).toBe('AUTH_INVALID_TOKEN');
-    expect(await refusal({ pass: 'x'.repeat(100_000) })).toBe('AUTH_INVALID_TOKEN');
+    expect(await refusal({ pass: 'x'.repeat(2_000) })).toBe('AUTH_INVALID_TOKEN');
     // The member's pass with the side changed to "expert": the signature no longer holds.
     const [body, mac] = good.split('.');
     const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());

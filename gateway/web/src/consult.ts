@@ -165,7 +165,8 @@ async function start(): Promise<void> {
       await send.produce({ track, stopTracks: false });
       view.producers++;
     }
-    status(joined.producers.length > 0 ? 'in the call' : 'waiting for the other side…');
+    // The other side's tracks may have arrived while this side was publishing.
+    status(joined.producers.length > 0 || consumers.size > 0 ? 'in the call' : 'waiting for the other side…');
     for (const p of joined.producers) await consume(p.producerId);
   };
 

@@ -50,8 +50,8 @@ describe('cards recommended by the viewer’s expert', () => {
       await postOk(node.url, host.token, `/api/live-sessions/${sessionId}/cards/${c.cardId}/pin`);
       cards.push(c.cardId as string);
     }
-    // A consultation an hour from now (booked by the member), taken place earlier by staff's clock: the
-    // expert writes the recommendation and staff records the outcome once it has started.
+    // A consultation booked by the member; the expert writes the recommendation. It counts once the
+    // consultation is marked as taken place (set directly: the outcome route waits for its start).
     const [slot] = await freeSlots(node.url, expert.person.id, Date.now() + 3_600_000);
     const booked = await call(node.url, 'POST', '/api/consultations', {
       token: member.token,
