@@ -108,13 +108,22 @@ export class ConsultationRoom extends EventEmitter<ConsultationRoomEvents> {
     return other ? [...other.producers.values()].map((p) => ({ producerId: p.id, kind: p.kind })) : [];
   }
 
-  /** Seats taken, with their producer counts (for tests and stats). */
-  seats(): Array<{ side: ConsultationSide; peerId: string; producers: number; consumers: number }> {
+  /** Seats taken, with what each publishes and which producers it consumes (for tests and stats). */
+  seats(): Array<{
+    side: ConsultationSide;
+    peerId: string;
+    producers: number;
+    consumers: number;
+    producerIds: string[];
+    consumes: string[];
+  }> {
     return [...this.#seats].map(([side, s]) => ({
       side,
       peerId: s.peer.id,
       producers: s.producers.size,
       consumers: s.peer.consumers.size,
+      producerIds: [...s.producers.keys()].sort(),
+      consumes: [...s.peer.consumers.values()].map((c) => c.consumer.producerId).sort(),
     }));
   }
 

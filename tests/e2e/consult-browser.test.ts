@@ -126,10 +126,12 @@ describe('a video consultation in the browser', () => {
       .where('person_id', '=', member.person.id)
       .execute();
     expect(audit).toContainEqual({ actor_id: expert.person.id, action: 'read_raw' });
-    const room = node.platform.consultMedia.rooms.get(id)!;
-    expect(room.seats().map((s) => [s.side, s.producers, s.consumers])).toEqual([
-      ['member', 2, 2],
-      ['expert', 2, 2],
-    ]);
+    // Each side receives exactly the other side's two tracks.
+    const seats = node.platform.consultMedia.rooms.get(id)!.seats();
+    const memberSeat = seats.find((s) => s.side === 'member')!;
+    const expertSeat = seats.find((s) => s.side === 'expert')!;
+    expect([memberSeat.producers, expertSeat.producers]).toEqual([2, 2]);
+    expect(memberSeat.consumes).toEqual(expertSeat.producerIds);
+    expect(expertSeat.consumes).toEqual(memberSeat.producerIds);
   }, 120_000);
 });

@@ -214,8 +214,22 @@ describe('video consultations', () => {
     );
     expect(back).toMatchObject({ producerId: audio.id, kind: 'audio' });
     expect(node.platform.consultMedia.rooms.get(id)!.seats()).toEqual([
-      { side: 'member', peerId: m.id, producers: 1, consumers: 1 },
-      { side: 'expert', peerId: e.id, producers: 1, consumers: 1 },
+      {
+        side: 'member',
+        peerId: m.id,
+        producers: 1,
+        consumers: 1,
+        producerIds: [video.id],
+        consumes: [audio.id],
+      },
+      {
+        side: 'expert',
+        peerId: e.id,
+        producers: 1,
+        consumers: 1,
+        producerIds: [audio.id],
+        consumes: [video.id],
+      },
     ]);
 
     // A live session on the same node still has one publisher: a second person cannot produce there.
