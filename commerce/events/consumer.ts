@@ -112,7 +112,7 @@ async function consumerTransaction<T>(
   if (!used || !appendedEventsIn(used)) return result;
   // PostgreSQL: give them their positions first, as store.transaction does (a woken reader does not); a
   // failure leaves them to the next safety poll, which positions what is pending.
-  if (isPostgres(db)) await positionPendingEvents(db).catch(() => undefined);
+  if (isPostgres(db as Kysely<unknown>)) await positionPendingEvents(db).catch(() => undefined);
   outboxWakeupsOf(db)?.committed();
   return result;
 }
