@@ -13,6 +13,7 @@ import {
   type ConsultationNotifier,
   ConsultationRecords,
   Consultations,
+  ConsultationVideo,
   Experts,
   outboxConsultationNotifier,
 } from './experts/index.ts';
@@ -138,6 +139,8 @@ export interface Commerce {
   readonly consultations: Consultations;
   /** Reading consultations as each party may, notes, recommendations, a person's timeline. */
   readonly consultationRecords: ConsultationRecords;
+  /** Who sits in a consultation's video call, and when. */
+  readonly consultationVideo: ConsultationVideo;
   readonly alertRules: AlertRules;
   /** Who a person is now (roles, revocation) and which channels they manage, for privileged sockets. */
   readonly access: {
@@ -223,6 +226,7 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
       notifier: options.consultations.notifier ?? outboxConsultationNotifier,
     }),
     consultationRecords: new ConsultationRecords(store),
+    consultationVideo: new ConsultationVideo(store),
     alertRules: new AlertRules(store),
     access: {
       of: (personId) => personAccess(store, personId),

@@ -28,6 +28,7 @@ export {
   type ConsultationNotifier,
   type ConsultationRecords,
   type Consultations,
+  type ConsultationVideo,
   type ConsultationView,
   type ExpertProfile,
   type ExpertProfileInput,
@@ -37,6 +38,8 @@ export {
   type PersonTimeline,
   type RecommendedProduct,
   type SlotView,
+  type VideoSeat,
+  type VideoSide,
 } from './experts/index.ts';
 export type { FollowUpWorld, Synthetic, World } from './fixtures/fixtures.ts';
 export type {

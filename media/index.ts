@@ -1,5 +1,12 @@
 // Public API of the media room.
 export { ROUTER_MEDIA_CODECS } from './codecs.ts';
+export {
+  ConsultationRoom,
+  type ConsultationRoomEvents,
+  type ConsultationSide,
+  otherSide,
+} from './consultation-room.ts';
+export { ConsultationRooms, type ConsultationRoomsEvents } from './consultation-rooms.ts';
 export { type LayerHint, pickSpatialLayer } from './layers.ts';
 export {
   type ConnectParams,

@@ -111,6 +111,10 @@ export const ERRORS = {
     message: 'Consultations can be changed or cancelled until {cutoffMinutes} minutes before they start',
   },
   CONSULTATION_STATE_INVALID: { status: 409, message: 'Consultation is {status}; cannot {action}' },
+  CONSULTATION_VIDEO_CLOSED: {
+    status: 409,
+    message: 'The video call of this consultation is not open: {reason}',
+  },
   // Messaging
   UNSUBSCRIBE_LINK_INVALID: { status: 400, message: 'This unsubscribe link is not valid' },
   INBOUND_SIGNATURE_INVALID: { status: 401, message: 'Inbound message rejected: {reason}' },

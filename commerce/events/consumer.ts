@@ -1,8 +1,9 @@
 // What an outbox consumer is, and the position bookkeeping every transport shares.
 import type { Kysely } from 'kysely';
 import { isPostgres } from '../migrations/dialect.ts';
-import type { DomainEvent } from '../outbox.ts';
+import { appendedEventsIn, type DomainEvent, positionPendingEvents } from '../outbox.ts';
 import type { Database } from '../schema.ts';
+import { outboxWakeupsOf } from './wakeups.ts';
 
 export interface EventConsumer {
   /** Stable name: the key of the consumer's position (and its Redis consumer group). */
@@ -95,6 +96,28 @@ export function checkConsumer(consumer: EventConsumer): void {
 }
 
 /**
+ * A consumer's transaction, committed: when it appended events (an alert raised from a reading, say),
+ * they are positioned and this process's buses wake at once, as after any other write
+ * (store.transaction), instead of finding them at the next safety poll a second later.
+ */
+async function consumerTransaction<T>(
+  db: Kysely<Database>,
+  fn: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  let used: Kysely<Database> | undefined;
+  const result = await db.transaction().execute((trx) => {
+    used = trx;
+    return fn(trx);
+  });
+  if (!used || !appendedEventsIn(used)) return result;
+  // PostgreSQL: give them their positions first, as store.transaction does (a woken reader does not); a
+  // failure leaves them to the next safety poll, which positions what is pending.
+  if (isPostgres(db as Kysely<unknown>)) await positionPendingEvents(db).catch(() => undefined);
+  outboxWakeupsOf(db)?.committed();
+  return result;
+}
+
+/**
  * Applies one event for a consumer relative to its stored position: events at or below it are skipped.
  * handleInTransaction and the position move commit together (exactly once); handle runs before the
  * position moves (at least once: a crash in between redelivers). Returns false for a skipped event.
@@ -107,7 +130,7 @@ export async function applyEvent(
 ): Promise<boolean> {
   if (consumer.handleInTransaction) {
     const handler = consumer.handleInTransaction.bind(consumer);
-    return db.transaction().execute(async (trx) => {
+    return consumerTransaction(db, async (trx) => {
       if (event.id <= (await lockPosition(trx, key))) return false;
       await handler(trx, event);
       await writePosition(trx, key, event.id);
@@ -136,7 +159,7 @@ export async function applyBatch(
   if (consumer.handleInTransaction) {
     const handler = consumer.handleInTransaction.bind(consumer);
     const batchHandler = consumer.handleBatchInTransaction?.bind(consumer);
-    return db.transaction().execute(async (trx) => {
+    return consumerTransaction(db, async (trx) => {
       const position = await lockPosition(trx, key);
       if (batchHandler) {
         const fresh = events.filter((e) => e.id > position);

@@ -220,6 +220,27 @@ export class ConsultationRecords {
   }
 
   /** "Recommended by your expert": products from the actor's consultations, newest first, once each. */
+  /** The session's shown cards whose product the person's expert recommended (their own, no consent needed). */
+  async pickedCards(personId: string, sessionId: string): Promise<string[]> {
+    const picks = await this.recommendedFor(personId);
+    if (picks.length === 0) return [];
+    const cards = await this.#store.db
+      .selectFrom('cards')
+      .innerJoin('skus', 'skus.id', 'cards.sku_id')
+      .select('cards.id')
+      .where('cards.session_id', '=', sessionId)
+      // A draft card has never been shown: it is the host's, not the viewers'.
+      .where('cards.state', 'in', ['pinned', 'unpinned'])
+      .where(
+        'skus.product_id',
+        'in',
+        picks.map((p) => p.productId),
+      )
+      .orderBy('cards.created_at_ms')
+      .execute();
+    return cards.map((c) => c.id);
+  }
+
   async recommendedFor(personId: string): Promise<RecommendedProduct[]> {
     const db = this.#store.db;
     const rows = await db

@@ -11,6 +11,13 @@ export {
   type RecommendedProduct,
 } from './consultation-records.ts';
 export {
+  ConsultationVideo,
+  VIDEO_CLOSES_AFTER_MS,
+  VIDEO_OPENS_BEFORE_MS,
+  type VideoSeat,
+  type VideoSide,
+} from './consultation-video.ts';
+export {
   CONSULTATION_STATUSES,
   type Consultation,
   type ConsultationOptions,

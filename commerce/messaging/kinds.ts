@@ -212,6 +212,91 @@ export const KINDS = {
       }),
     },
   },
+  consultation_booked: {
+    promotional: false,
+    text: {
+      en: (p, f) => ({
+        subject: `Consultation booked: ${f.time(n(p.startsAtMs))}`,
+        text: `Your consultation with ${s(p.withName)} is booked for ${f.time(n(p.startsAtMs))}${p.online ? ', by video' : ''}.${link(p.url)}`,
+      }),
+      'zh-Hans': (p, f) => ({
+        subject: `咨询已预约：${f.time(n(p.startsAtMs))}`,
+        text: `您与${s(p.withName)}的${p.online ? '视频' : ''}咨询已预约在 ${f.time(n(p.startsAtMs))}。${link(p.url)}`,
+      }),
+      'zh-Hant': (p, f) => ({
+        subject: `諮詢已預約：${f.time(n(p.startsAtMs))}`,
+        text: `您與${s(p.withName)}的${p.online ? '視訊' : ''}諮詢已預約在 ${f.time(n(p.startsAtMs))}。${link(p.url)}`,
+      }),
+    },
+  },
+  consultation_changed: {
+    promotional: false,
+    text: {
+      en: (p, f) => ({
+        subject: `Consultation moved: ${f.time(n(p.startsAtMs))}`,
+        text: `Your consultation with ${s(p.withName)} now starts ${f.time(n(p.startsAtMs))}.${link(p.url)}`,
+      }),
+      'zh-Hans': (p, f) => ({
+        subject: `咨询时间已更改：${f.time(n(p.startsAtMs))}`,
+        text: `您与${s(p.withName)}的咨询已改到 ${f.time(n(p.startsAtMs))}。${link(p.url)}`,
+      }),
+      'zh-Hant': (p, f) => ({
+        subject: `諮詢時間已更改：${f.time(n(p.startsAtMs))}`,
+        text: `您與${s(p.withName)}的諮詢已改到 ${f.time(n(p.startsAtMs))}。${link(p.url)}`,
+      }),
+    },
+  },
+  consultation_cancelled: {
+    promotional: false,
+    text: {
+      en: (p, f) => ({
+        subject: 'Consultation cancelled',
+        text: `Your consultation with ${s(p.withName)} at ${f.time(n(p.startsAtMs))} is cancelled.`,
+      }),
+      'zh-Hans': (p, f) => ({
+        subject: '咨询已取消',
+        text: `您与${s(p.withName)}在 ${f.time(n(p.startsAtMs))} 的咨询已取消。`,
+      }),
+      'zh-Hant': (p, f) => ({
+        subject: '諮詢已取消',
+        text: `您與${s(p.withName)}在 ${f.time(n(p.startsAtMs))} 的諮詢已取消。`,
+      }),
+    },
+  },
+  consultation_reminder_24h: {
+    promotional: false,
+    text: {
+      en: (p, f) => ({
+        subject: `Tomorrow: consultation with ${s(p.withName)}`,
+        text: `A reminder: your consultation with ${s(p.withName)} starts ${f.time(n(p.startsAtMs))}.${link(p.url)}`,
+      }),
+      'zh-Hans': (p, f) => ({
+        subject: `明天：与${s(p.withName)}的咨询`,
+        text: `提醒您：与${s(p.withName)}的咨询将于 ${f.time(n(p.startsAtMs))} 开始。${link(p.url)}`,
+      }),
+      'zh-Hant': (p, f) => ({
+        subject: `明天：與${s(p.withName)}的諮詢`,
+        text: `提醒您：與${s(p.withName)}的諮詢將於 ${f.time(n(p.startsAtMs))} 開始。${link(p.url)}`,
+      }),
+    },
+  },
+  consultation_reminder_1h: {
+    promotional: false,
+    text: {
+      en: (p, f) => ({
+        subject: `In one hour: consultation with ${s(p.withName)}`,
+        text: `Your consultation with ${s(p.withName)} starts ${f.time(n(p.startsAtMs))}.${p.online ? ' Join the video call here:' : ''}${link(p.url)}`,
+      }),
+      'zh-Hans': (p, f) => ({
+        subject: `一小时后：与${s(p.withName)}的咨询`,
+        text: `您与${s(p.withName)}的咨询将于 ${f.time(n(p.startsAtMs))} 开始。${p.online ? '点击进入视频咨询：' : ''}${link(p.url)}`,
+      }),
+      'zh-Hant': (p, f) => ({
+        subject: `一小時後：與${s(p.withName)}的諮詢`,
+        text: `您與${s(p.withName)}的諮詢將於 ${f.time(n(p.startsAtMs))} 開始。${p.online ? '點擊進入視訊諮詢：' : ''}${link(p.url)}`,
+      }),
+    },
+  },
   contact_code: {
     promotional: false,
     text: {

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { EventConsumer } from '../events/consumer.ts';
 import type { DomainEvent } from '../outbox.ts';
 import type { Database } from '../schema.ts';
+import { consultationJobHandlers, onConsultation } from './consultation-messages.ts';
 import { enqueue, enqueueForLiveSubscribers } from './queue.ts';
 import { cancelJob, type JobHandler, scheduleJob } from './scheduler.ts';
 
@@ -196,13 +197,20 @@ export function messagingConsumer(o: TriggerOptions, now: () => number = Date.no
         case 'ledger.credited':
         case 'ledger.released':
           return onLedger(trx, e, t);
+        case 'consultation.booked':
+        case 'consultation.changed':
+        case 'consultation.cancelled':
+        case 'consultation.consulted':
+        case 'consultation.no_show':
+          return onConsultation(trx, e, t);
       }
     },
   };
 }
 
 /** The scheduler's handlers for the jobs the consumer schedules. */
-export const jobHandlers: Record<(typeof JOB_KINDS)[keyof typeof JOB_KINDS], JobHandler> = {
+export const jobHandlers: Record<string, JobHandler> = {
+  ...consultationJobHandlers,
   // Fires only for a session still scheduled: one that went live early already sent its go-live.
   async [JOB_KINDS.liveReminder](trx, payload, { nowMs }) {
     const sessionId = String(payload.sessionId);

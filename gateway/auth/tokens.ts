@@ -5,6 +5,7 @@
 import { createSigner, createVerifier } from 'fast-jwt';
 import { isRole, type Role } from '../../commerce/index.ts';
 import { VitaliveError } from '../../protocols/index.ts';
+import { ConsultationPasses } from './consultation-passes.ts';
 import { DeviceProofs } from './device-proof.ts';
 
 export interface Principal {
@@ -33,6 +34,8 @@ const ALG = 'HS256';
 export class TokenService {
   /** Device proofs, signed with a key derived from the same secret. */
   readonly devices: DeviceProofs;
+  /** Passes to one consultation's video call, signed with a key derived from the same secret. */
+  readonly consultationPasses: ConsultationPasses;
   readonly #ttl: number;
   readonly #sign: (payload: { sub: string; roles: Role[]; iat: number; exp: number }) => string;
   readonly #verify: (token: string) => { sub?: unknown; exp?: unknown; iat?: unknown; roles?: unknown };
@@ -41,6 +44,7 @@ export class TokenService {
     if (opts.secret.byteLength < 32) throw new TypeError('token secret must be at least 32 bytes');
     this.#ttl = opts.accessTtlSec ?? 900;
     this.devices = new DeviceProofs(opts.secret, opts.deviceTtlSec ?? 2_592_000);
+    this.consultationPasses = new ConsultationPasses(opts.secret);
     const issuer = opts.issuer ?? 'vitalive';
     // iat and exp come from the caller's clock (mintAccess takes `nowMs`), not the signer's.
     this.#sign = createSigner({

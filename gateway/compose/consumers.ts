@@ -11,6 +11,8 @@ export interface ConsumerSources {
   commerce: Pick<Commerce, 'consumers'>;
   /** Absent on a process without media rooms. */
   mediaGateway?: MediaGateway | undefined;
+  /** Absent on a process without media rooms: closes video consultation rooms that stop being open. */
+  consultMedia?: { consumer: EventConsumer } | undefined;
   /** Absent on a process without socket namespaces. */
   realtime?: Pick<Realtime, 'consumers'> | undefined;
 }
@@ -20,6 +22,7 @@ export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
   return [
     consumers.ledger,
     ...(sources.mediaGateway ? [mediaRoomsFollowSessions(sources.mediaGateway)] : []),
+    ...(sources.consultMedia ? [sources.consultMedia.consumer] : []),
     ...(sources.realtime?.consumers ?? []),
     consumers.liveFunnel,
     consumers.conversionRollups,

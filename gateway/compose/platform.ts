@@ -10,6 +10,7 @@ import { LiveRooms, WorkerPool } from '../../media/index.ts';
 import { createGuards, loadOrCreateSecret, TokenService } from '../auth/index.ts';
 import { BrokerProcess } from '../broker-process.ts';
 import type { PlatformConfig } from '../config.ts';
+import { type ConsultMedia, registerConsultMedia } from '../consult-media.ts';
 import { registerHealth, type SubsystemHealth } from '../health.ts';
 import { type App, createHttpApp } from '../http-app.ts';
 import { ImageFiles } from '../images/image-files.ts';
@@ -43,6 +44,8 @@ export interface Platform {
   readonly media: WorkerPool;
   /** Live rooms, /media signalling, /metrics and the web pages; `closeRoom(sessionId)` ends a session's media. */
   readonly mediaGateway: MediaGateway;
+  /** Video consultation rooms and /consult signalling. */
+  readonly consultMedia: ConsultMedia;
   readonly ports: {
     http: ResolvedPort;
     mqtt: ResolvedPort;
@@ -304,6 +307,16 @@ export async function startPlatform(
       images: () => images.usageCached(),
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
+    // Video consultations: private two-seat rooms on the same workers, over /consult.
+    const consultMedia = registerConsultMedia({
+      io: sockets.io,
+      pool: media,
+      passes: tokens.consultationPasses,
+      video: commerce.consultationVideo,
+      access: socketAccess,
+      logger,
+    });
+    closers.unshift(['consultation rooms', () => consultMedia.close()]);
     // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.
     const realtime = registerRealtime({
       access: socketAccess,
@@ -324,7 +337,7 @@ export async function startPlatform(
     closers.unshift(['realtime', () => realtime.close()]);
     realtimeCounters = realtime.counters;
     // Every outbox consumer of this node, from the one table; delivery starts once all are in.
-    subscribeConsumers(events, { commerce, mediaGateway, realtime });
+    subscribeConsumers(events, { commerce, mediaGateway, consultMedia, realtime });
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
     // Monitoring port: /metrics and full /healthz without a token, on loopback unless configured.
@@ -353,6 +366,7 @@ export async function startPlatform(
       broker,
       media,
       mediaGateway,
+      consultMedia,
       ports: {
         http: httpPort,
         mqtt: { ...mqttPort, port: broker.port },

@@ -14,6 +14,7 @@ import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
 import { channelRoutes } from './channels.ts';
 import { clinicExpertRoutes } from './clinics-experts.ts';
+import { consultationVideoRoutes } from './consultation-video.ts';
 import { consultationRoutes } from './consultations.ts';
 import { followUpRoutes } from './follow-ups.ts';
 import { goalRuleRoutes } from './goal-rules.ts';
@@ -101,6 +102,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     // Clinics, experts, consultations and alerts on readings
     await clinicExpertRoutes(scope, { commerce, guards });
     await consultationRoutes(scope, { commerce, guards });
+    await consultationVideoRoutes(scope, { commerce, guards, tokens: deps.tokens });
     await alertRuleRoutes(scope, { alertRules: commerce.alertRules, guards });
     // Messages: profiles, reminders, the delivery log, unsubscribe and inbound SMS
     await messagingRoutes(scope, {

@@ -7,11 +7,11 @@ import type { EventConsumer, PersonAccess } from '../../commerce/index.ts';
 import { VitaliveError } from '../../protocols/index.ts';
 import type { Principal } from '../auth/index.ts';
 
-/** Every privileged socket (/host, /staff, /media with a token) of a person joins this room. */
+/** Every privileged socket (/host, /staff, /media with a token, /consult) of a person joins this room. */
 export const accessRoom = (personId: string) => `a:${personId}`;
 
 /** The namespaces whose sockets carry privileges that must not outlive a change of them. */
-export const PRIVILEGED_NAMESPACES = ['/host', '/staff', '/media'] as const;
+export const PRIVILEGED_NAMESPACES = ['/host', '/staff', '/media', '/consult'] as const;
 
 /** Events after which a person's open privileged sockets are let go. */
 const REVOKING = new Set(['person.roles_changed', 'person.credentials_changed', 'person.logged_out']);

@@ -39,7 +39,8 @@ export interface LiveSalesPort extends HostActions {
 }
 
 /** The commerce services the namespaces use. */
-export type RealtimeCommerce = Pick<Commerce, 'access' | 'dashboard' | 'viewers'> & { sales: LiveSalesPort };
+export type RealtimeCommerce = Pick<Commerce, 'access' | 'dashboard' | 'viewers'> &
+  Partial<Pick<Commerce, 'consultationRecords'>> & { sales: LiveSalesPort };
 
 export interface RealtimeDeps {
   io: Server;
@@ -143,6 +144,9 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     authenticate: (token) => deps.tokens.verifyAccess(token),
     recommend: deps.recommendationMaxAgeMs
       ? (personId, sessionId) => commerce.viewers.recommend(personId, sessionId, deps.recommendationMaxAgeMs!)
+      : undefined,
+    expertPicks: commerce.consultationRecords
+      ? (personId, sessionId) => commerce.consultationRecords!.pickedCards(personId, sessionId)
       : undefined,
     presence,
     chat,

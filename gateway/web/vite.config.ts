@@ -1,5 +1,5 @@
 // Builds the web apps into gateway/web/dist, served by the gateway: the viewer (/live/:id), the host
-// console (/host), the member page (/me), the lives list (/lives) and the staff pages (/staff), plus the minimal media pages at /web/. Preact with JSX.
+// console (/host), the member page (/me), the lives list (/lives) and the staff pages (/staff), plus the minimal media pages and the consultation call at /web/. Preact with JSX.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -24,6 +24,7 @@ export default defineConfig({
         me: here('./me.html'),
         lives: here('./lives.html'),
         staff: here('./staff.html'),
+        consult: here('./consult.html'),
       },
     },
   },

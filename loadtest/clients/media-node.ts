@@ -28,6 +28,8 @@ export interface MediaNode {
   sessions: TableSessions;
   baseUrl: string;
   hostToken(personId: string): Promise<string>;
+  /** Signs access tokens (and consultation passes) with the node's secret. */
+  tokens: TokenService;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startMediaNode(workers = 2): Promise<MediaNode> {
     sessions,
     baseUrl: `http://127.0.0.1:${platform.ports.http.port}`,
     hostToken: (personId) => tokens.mintAccess(personId, ['member']),
+    tokens,
     async close() {
       await platform.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -8,7 +8,10 @@
 // against the same figures computed by scanning raw events (the baseline, BENCH_BASELINE_RUNS times),
 // and the follow-up list (a manager's list filtered by event and stage, a manager's whole list, staff's
 // list filtered by event and stage, staff's whole list: first page of 50 with the total).
-// BENCH_STORES=sqlite,postgres and BENCH_QUERIES=dashboard,followUps narrow a run. Prints one JSON line per store and a summary.
+// Then (alertLatency.ts) a whole node's alert path: a reading over a rule's threshold published over
+// MQTT until the staff:alert frame reaches the booked expert's socket, BENCH_ALERT_READINGS (200) times.
+// BENCH_STORES=sqlite,postgres and BENCH_QUERIES=dashboard,followUps,alerts narrow a run. Prints one
+// JSON line per store and a summary, with the load average.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { openCommerce } from '../../gateway/index.ts';
 import { createPgDatabase } from '../services.ts';
+import { alertLatency } from './alert-latency.ts';
 import { DAY_MS, events, prng, SPAN_DAYS, type Synthetic } from './synthetic.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -24,7 +28,8 @@ const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 200);
 const BASELINE_RUNS = Number(process.env.BENCH_BASELINE_RUNS ?? 5);
 const STORES = (process.env.BENCH_STORES ?? 'sqlite,postgres').split(',');
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
-const GROUPS = new Set((process.env.BENCH_QUERIES ?? 'dashboard,followUps').split(','));
+const GROUPS = new Set((process.env.BENCH_QUERIES ?? 'dashboard,followUps,alerts').split(','));
+const ALERT_READINGS = Number(process.env.BENCH_ALERT_READINGS ?? 200);
 const STAGES = ['new', 'contacted', 'booked', 'consulted', 'bought', 'nurture', 'lost'] as const;
 const BATCH = 500;
 const logger = pino({ level: 'silent' });
@@ -173,13 +178,22 @@ async function runStore(kind: string) {
 }
 
 const results = [];
+const alerts = [];
 for (const kind of STORES) {
-  const r = await runStore(kind);
-  console.log(JSON.stringify(r));
-  results.push(r);
+  if (GROUPS.has('dashboard') || GROUPS.has('followUps')) {
+    const r = await runStore(kind);
+    console.log(JSON.stringify(r));
+    results.push(r);
+  }
+  if (GROUPS.has('alerts')) {
+    const a = { ...(await alertLatency(kind, ALERT_READINGS)), loadAvg1m: os.loadavg()[0] };
+    console.log(JSON.stringify({ alerts: a }));
+    alerts.push(a);
+  }
 }
 console.log(
   JSON.stringify({
+    loadAvg: os.loadavg(),
     summary: results.map((r) => ({
       store: r.store,
       ingestEventsPerSec: r.ingestEventsPerSec,
@@ -189,6 +203,11 @@ console.log(
           `${v.p50Ms}/${v.p99Ms} ms${v.baselineP50Ms === undefined ? '' : ` (raw ${v.baselineP50Ms} ms)`}`,
         ]),
       ),
+    })),
+    alerts: alerts.map((a) => ({
+      store: a.store,
+      readingToExpertFrame: `${a.publishToExpertFrameP50Ms}/${a.publishToExpertFrameP99Ms} ms`,
+      nodeCpuMsPerAlert: a.nodeCpuMsPerAlert,
     })),
   }),
 );

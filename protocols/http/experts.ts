@@ -187,6 +187,7 @@ export const PersonTimelineSchema = Type.Object({
     Type.Array(Type.Object({ metric: Type.String(), value: Type.Number(), measuredAtMs: Type.Integer() })),
   ),
 });
+export type PersonTimelineWire = Static<typeof PersonTimelineSchema>;
 
 const AlertMetric = Type.Unsafe<string>({ type: 'string', enum: [...METRIC_NAMES] });
 const Comparison = Type.Union([Type.Literal('gte'), Type.Literal('lte')]);
@@ -228,3 +229,16 @@ export const AlertRuleSchema = Type.Object({
   updatedAtMs: Type.Integer(),
 });
 export const AlertRulesSchema = Type.Object({ rules: Type.Array(AlertRuleSchema) });
+
+/** POST /api/consultations/:id/video: a pass to the consultation's video call (member or expert only). */
+export const VideoPassSchema = Type.Object({
+  consultationId: Id,
+  side: Type.Union([Type.Literal('member'), Type.Literal('expert')]),
+  /** Handshake `auth.pass` of the /consult namespace; expires when the call closes. */
+  pass: Type.String(),
+  opensAtMs: EpochMs,
+  closesAtMs: EpochMs,
+  /** The member, whose readings the expert's page shows beside the video (with consent, audited). */
+  memberId: Id,
+});
+export type VideoPass = Static<typeof VideoPassSchema>;

@@ -40,6 +40,8 @@ export interface LiveSnapshot {
    * (pinned or not yet), so a card pinned later is already flagged.
    */
   forYou?: ForYouCard[];
+  /** Cards of products the signed-in viewer's expert recommended in a consultation ("recommended by your expert"). */
+  byYourExpert?: string[];
   /** In the answer to `live:join`: this viewer's id, minted and signed by the server; keep it. */
   viewerId?: string;
 }

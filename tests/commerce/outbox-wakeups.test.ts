@@ -1,6 +1,7 @@
 // Dispatchers wake on commits, not on their poll: with the safety poll set far beyond the wait, a bus on
 // the writing process (local commit) and a bus on another process's store (the sequencer's NOTIFY on
-// PostgreSQL) both deliver a write's event.
+// PostgreSQL) both deliver a write's event; an event a transactional consumer appends (an alert raised
+// from a reading) wakes the buses too.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,5 +66,35 @@ describe.each(['sqlite', 'postgres'] as const)('outbox wake-ups on %s', (dialect
     }
     for (const s of seen) expect(s.map((e) => e.sessionSeq)).toEqual([1, 2, 3]);
     await Promise.all(buses.map((b) => b.close()));
+  });
+
+  it('delivers what a consumer appended in its own transaction without waiting for the poll', async () => {
+    const bus = new LocalEventBus({
+      db: writer.background,
+      logger: testLogger,
+      nodeId: 'c',
+      pollMs: POLL_MS,
+    });
+    const followUps: DomainEvent[] = [];
+    bus.subscribe({
+      name: 'raiser',
+      async handleInTransaction(trx, e) {
+        if (e.type === 'reading.recorded')
+          await appendEvent(trx, { type: 'alert.raised', aggregateId: e.aggregateId, payload: {} });
+      },
+    });
+    bus.subscribe({
+      name: 'fanout',
+      scope: 'node',
+      handle: async (e) => {
+        if (e.type === 'alert.raised') followUps.push(e);
+      },
+    });
+    await bus.start();
+    await writer.transaction((trx) =>
+      appendEvent(trx, { type: 'reading.recorded', aggregateId: 'r1', payload: {} }),
+    );
+    await waitFor(() => followUps.length === 1, { what: 'the consumer’s event, delivered on a wake-up' });
+    await bus.close();
   });
 });

@@ -68,9 +68,15 @@ export function liveContext(deps: LiveNamespaceDeps): LiveContext {
       };
     },
     async forYou(personId, sessionId) {
-      if (!personId || !deps.recommend) return {};
-      const cards = await deps.recommend(personId, sessionId);
-      return cards && cards.length > 0 ? { forYou: cards } : {};
+      if (!personId) return {};
+      const [cards, picks] = await Promise.all([
+        deps.recommend?.(personId, sessionId),
+        deps.expertPicks?.(personId, sessionId),
+      ]);
+      return {
+        ...(cards && cards.length > 0 ? { forYou: cards } : {}),
+        ...(picks && picks.length > 0 ? { byYourExpert: picks } : {}),
+      };
     },
     joined(socket, sessionId) {
       const live = socket.data.live;

@@ -74,6 +74,8 @@ export interface LiveNamespaceDeps {
   authenticate: (token: string) => Promise<Principal>;
   /** Cards flagged for a person from their readings (consent-gated by commerce); absent → none. */
   recommend?: ((personId: string, sessionId: string) => Promise<LiveSnapshot['forYou']>) | undefined;
+  /** Cards of the session whose product the person's expert recommended. */
+  expertPicks?: ((personId: string, sessionId: string) => Promise<string[]>) | undefined;
   presence: ViewerPresence;
   chat: LiveChat;
   counters: SocketCounters;

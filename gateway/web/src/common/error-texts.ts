@@ -95,6 +95,8 @@ const en: Table = {
   CONSULTATION_SLOT_UNAVAILABLE: 'The expert offers no consultation at that time.',
   CONSULTATION_CUTOFF_PASSED:
     'It is too close to the consultation to change it online ({cutoffMinutes} minutes before). Please call us.',
+  CONSULTATION_VIDEO_CLOSED:
+    'The video call opens 10 minutes before the consultation and closes 15 minutes after it ends.',
   CONSULTATION_STATE_INVALID: 'This consultation is {status} and cannot be changed.',
   UNSUBSCRIBE_LINK_INVALID: 'This unsubscribe link is not valid.',
   INBOUND_SIGNATURE_INVALID: 'The inbound message was rejected.',
@@ -191,6 +193,7 @@ const zhHans: Table = {
   CONSULTATION_SLOT_TAKEN: '这个时间刚被预约了，请选择其他时间。',
   CONSULTATION_SLOT_UNAVAILABLE: '专家在这个时间不提供咨询。',
   CONSULTATION_CUTOFF_PASSED: '距离咨询开始太近（{cutoffMinutes} 分钟内），无法在线更改，请致电我们。',
+  CONSULTATION_VIDEO_CLOSED: '视频咨询在开始前 10 分钟开放，结束后 15 分钟关闭。',
   CONSULTATION_STATE_INVALID: '该咨询状态为 {status}，无法更改。',
   UNSUBSCRIBE_LINK_INVALID: '退订链接无效。',
   INBOUND_SIGNATURE_INVALID: '入站消息被拒绝。',
@@ -287,6 +290,7 @@ const zhHant: Table = {
   CONSULTATION_SLOT_TAKEN: '這個時間剛被預約了，請選擇其他時間。',
   CONSULTATION_SLOT_UNAVAILABLE: '專家在這個時間不提供諮詢。',
   CONSULTATION_CUTOFF_PASSED: '距離諮詢開始太近（{cutoffMinutes} 分鐘內），無法在線更改，請致電我們。',
+  CONSULTATION_VIDEO_CLOSED: '視訊諮詢在開始前 10 分鐘開放，結束後 15 分鐘關閉。',
   CONSULTATION_STATE_INVALID: '該諮詢狀態為 {status}，無法更改。',
   UNSUBSCRIBE_LINK_INVALID: '退訂連結無效。',
   INBOUND_SIGNATURE_INVALID: '入站訊息被拒絕。',

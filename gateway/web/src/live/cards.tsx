@@ -30,12 +30,14 @@ function CardTile({
   card,
   now,
   flagged,
+  byExpert,
   photo,
   onBuy,
 }: {
   card: Card;
   now: number;
   flagged: boolean;
+  byExpert: boolean;
   photo: ImageUrls | null;
   onBuy: (c: Card) => void;
 }) {
@@ -51,6 +53,7 @@ function CardTile({
     <li class={`card card-${a}`} data-card-id={card.cardId} data-state={card.state}>
       {photo && <img class="card-photo" src={photo[160]} alt="" width={72} height={72} />}
       <div class="card-body">
+        {byExpert && <span class="badge ok expert-pick">{tl('byYourExpert')}</span>}
         {flagged && <span class="badge ok goal">{tl('forYourGoal')}</span>}
         <p class="card-title">{title}</p>
         <p class="card-meta">
@@ -77,12 +80,14 @@ function CardTile({
 export function CardStrip({
   cards,
   forYou,
+  byYourExpert,
   photoOf,
   serverNow,
   onBuy,
 }: {
   cards: Card[];
   forYou: ReadonlyMap<string, unknown>;
+  byYourExpert?: ReadonlySet<string>;
   photoOf: (cardId: string) => ImageUrls | null;
   serverNow: () => number;
   onBuy: (c: Card) => void;
@@ -98,6 +103,7 @@ export function CardStrip({
             card={c}
             now={now}
             flagged={forYou.has(c.cardId)}
+            byExpert={byYourExpert?.has(c.cardId) ?? false}
             photo={photoOf(c.cardId)}
             onBuy={onBuy}
           />

@@ -67,6 +67,8 @@ export class LiveState {
   orders = new Map<string, Order>();
   /** Cards flagged "for your goal", by card id; only for a signed-in, consenting viewer. */
   forYou = new Map<string, ForYouCard>();
+  /** Cards whose product this viewer's expert recommended. */
+  byYourExpert = new Set<string>();
   mediaUrl: string | null = null;
   /** Local clock minus server clock, from the snapshot (countdowns use server time). */
   clockSkewMs = 0;
@@ -262,6 +264,7 @@ export class LiveState {
     this.cards = new Map();
     for (const c of snap.cards) this.#putCard(c);
     this.forYou = new Map((snap.forYou ?? []).map((f) => [f.cardId, f]));
+    this.byYourExpert = new Set(snap.byYourExpert ?? []);
     this.bag.refresh(0);
     this.snapshots++;
     this.onChange();

@@ -176,6 +176,7 @@ function LiveApp() {
           <CardStrip
             cards={live.visibleCards()}
             forYou={live.forYou}
+            byYourExpert={live.byYourExpert}
             photoOf={(cardId) => live.bag.photo(cardId)}
             serverNow={() => live.serverNow()}
             onBuy={onBuy}

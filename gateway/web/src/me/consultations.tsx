@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { ConsultationViewWire } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
+import { consultLink, joinable } from '../common/consult-link.ts';
 import { formatDateTime, localised } from '../common/i18n.ts';
 import { AsyncView, ErrorNotice, useAsync } from '../common/ui.tsx';
 import { tc } from './consultation-messages.ts';
@@ -137,6 +138,11 @@ export function MyConsultationsPanel({ version }: { version: number }) {
                     <p>
                       {tc('summary')}: {c.summary}
                     </p>
+                  ) : null}
+                  {joinable(c) ? (
+                    <a class="button" href={consultLink(c.consultationId)} target="_blank" rel="noopener">
+                      {tc('joinVideo')}
+                    </a>
                   ) : null}
                   {c.status === 'booked' ? (
                     <button type="button" class="secondary" onClick={() => void cancel(c.consultationId)}>

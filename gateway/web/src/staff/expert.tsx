@@ -4,11 +4,13 @@
 import { useState } from 'preact/hooks';
 import type { ConsultationViewWire } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
+import { consultLink, joinable } from '../common/consult-link.ts';
 import { formatDateTime, formatMoney } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { tx } from './experts-messages.ts';
 import { ActionForm, commaList, SubmitButton, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
+import { ReadingGuides } from './reading-guides.tsx';
 
 type Scheduled = ConsultationViewWire & { personName: string };
 interface Timeline {
@@ -60,6 +62,16 @@ export function ExpertPage() {
                         <button type="button" onClick={() => setChosen(c)}>
                           {tx('open')}
                         </button>
+                        {joinable(c) ? (
+                          <a
+                            class="button"
+                            href={consultLink(c.consultationId)}
+                            target="_blank"
+                            rel="noopener"
+                          >
+                            {tx('joinVideo')}
+                          </a>
+                        ) : null}
                         {c.status === 'booked' && c.startsAtMs <= Date.now()
                           ? (['consulted', 'no_show'] as const).map((outcome) => (
                               <button
@@ -139,6 +151,7 @@ function PersonTimeline({ consultation, onSaved }: { consultation: Scheduled; on
             ) : (
               <p class="hint">{tx('noConsent')}</p>
             )}
+            {t.readings ? <ReadingGuides metrics={t.readings.map((r) => r.metric)} /> : null}
           </>
         )}
       </AsyncView>
