@@ -22,7 +22,7 @@ import type {
   KnowledgeVersionsTable,
 } from './knowledge/tables.ts';
 import type { LedgerEntriesTable, PayoutRunsTable } from './ledger/tables.ts';
-import type { JobsTable, LiveRemindersTable, MessagesTable } from './messaging/tables.ts';
+import type { HostFollowsTable, JobsTable, LiveRemindersTable, MessagesTable } from './messaging/tables.ts';
 import type {
   CardHoldingsTable,
   IdempotencyKeysTable,
@@ -335,6 +335,8 @@ export interface Database {
   messages: MessagesTable;
   jobs: JobsTable;
   live_reminders: LiveRemindersTable;
+  // Members following hosts (0037)
+  host_follows: HostFollowsTable;
   // Knowledge base (0022)
   knowledge_articles: KnowledgeArticlesTable;
   knowledge_versions: KnowledgeVersionsTable;

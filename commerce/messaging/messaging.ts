@@ -6,6 +6,7 @@ import type { Store } from '../store.ts';
 import type { ChannelSenders } from './channel-sender.ts';
 import { DeliveryLog } from './delivery-log.ts';
 import { type DeliveryOptions, DeliveryWorker } from './delivery-worker.ts';
+import { HostFollows } from './host-follows.ts';
 import { LiveReminders } from './live-reminders.ts';
 import { Profiles } from './profile.ts';
 import { JobRunner, type Scheduler, type SchedulerOptions } from './scheduler.ts';
@@ -43,6 +44,8 @@ export const DEFAULT_SCHEDULER: SchedulerOptions = {
 export class Messaging {
   readonly profiles: Profiles;
   readonly liveReminders: LiveReminders;
+  /** Members following a host hear of each of the host's lives. */
+  readonly hostFollows: HostFollows;
   readonly log: DeliveryLog;
   /** Durable jobs: schedule(kind, dueAtMs, payload, dedupeKey), cancel(dedupeKey), handle(kind, fn). */
   readonly scheduler: Scheduler & { runDue(): Promise<number> };
@@ -60,6 +63,7 @@ export class Messaging {
     this.#secret = options.delivery.unsubscribeSecret;
     this.profiles = new Profiles(store.db, now);
     this.liveReminders = new LiveReminders(store.db, now);
+    this.hostFollows = new HostFollows(store.db, now);
     this.log = new DeliveryLog(store.db, now);
     this.#runner = new JobRunner({
       db: store.background,

@@ -45,3 +45,9 @@ export interface LiveRemindersTable {
   person_id: string;
   created_at_ms: number;
 }
+
+export interface HostFollowsTable {
+  host_person_id: string;
+  person_id: string;
+  created_at_ms: number;
+}
