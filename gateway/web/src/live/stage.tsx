@@ -6,24 +6,15 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorNotice, useRerender } from '../common/ui.tsx';
 import { LivePlayer } from '../media/player.ts';
+import { type Fit, fitFor } from './fit.ts';
 import type { LiveState } from './live-state.ts';
 import { tl } from './messages.ts';
 
-/** Up to this much wider or taller than its box, a video fills the box (the rest is cropped). */
-const FILL_WITHIN = 1.3;
 const BACKDROP_PERIOD_MS = 1000;
 
 let player: LivePlayer | undefined;
 /** The page's one player (the diagnostics handle reads it). */
 export const currentPlayer = () => player;
-
-export type Fit = 'cover' | 'contain';
-
-export function fitFor(videoW: number, videoH: number, boxW: number, boxH: number): Fit {
-  if (!videoW || !videoH || !boxW || !boxH) return 'cover';
-  const ratio = videoW / videoH / (boxW / boxH);
-  return ratio <= FILL_WITHIN && ratio >= 1 / FILL_WITHIN ? 'cover' : 'contain';
-}
 
 /** Keeps `fit` in step with the video's shape and its box's. */
 function useFit(video: { current: HTMLVideoElement | null }): Fit {
