@@ -124,11 +124,11 @@ export async function saleLabel(
   cardId: string,
 ): Promise<{ buyerName: string; titles: Localised } | undefined> {
   const row = await db
-    .selectFrom('people as p')
-    .innerJoin('cards as c', (j) => j.on('c.id', '=', cardId))
+    .selectFrom(['people as p', 'cards as c'])
     .innerJoin('skus as s', 's.id', 'c.sku_id')
     .select(['p.display_name', 's.titles'])
     .where('p.id', '=', personId)
+    .where('c.id', '=', cardId)
     .executeTakeFirst();
   return row && { buyerName: row.display_name, titles: JSON.parse(row.titles) as Localised };
 }

@@ -48,7 +48,7 @@ describe('following a host', () => {
       expect([anon.status, anon.body.code]).toEqual([401, 'AUTH_REQUIRED']);
       const unknown = await follow(method, follower.token, 'no-such-session');
       expect([unknown.status, unknown.body.code]).toEqual([404, 'NOT_FOUND']);
-      const bad = await follow(method, follower.token, 'x'.repeat(300));
+      const bad = await follow(method, follower.token, 'x'.repeat(65));
       expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     }
     const self = await follow('PUT', host.token);
