@@ -2,6 +2,7 @@
 // follow themselves, following twice is one follow. A follower is told when the host's next live starts
 // (once, even when they also asked "remind me"), and no longer after unfollowing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { call, postOk } from '../helpers/http-call.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
@@ -9,8 +10,9 @@ import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 
-describe('following a host', () => {
+describe.each(['sqlite', 'postgres'] as const)('following a host (%s)', (dialect) => {
   let node: LiveNode;
+  let pg: ScratchDatabase | undefined;
   let host: Seeded;
   let follower: Seeded;
   let both: Seeded;
@@ -28,7 +30,8 @@ describe('following a host', () => {
       .execute();
 
   beforeAll(async () => {
-    node = await startLiveNode();
+    if (dialect === 'postgres') pg = await createScratchDatabase();
+    node = await startLiveNode(pg ? { DATABASE_URL: pg.url } : {});
     const { store } = node.platform;
     host = await seedPerson(store, tokens, { roles: ['host'] });
     follower = await seedPerson(store, tokens);
@@ -40,6 +43,7 @@ describe('following a host', () => {
 
   afterAll(async () => {
     await node?.close();
+    await pg?.drop();
   });
 
   it('refuses the anonymous, unknown sessions, self-follows and malformed ids with coded errors', async () => {

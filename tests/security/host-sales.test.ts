@@ -4,6 +4,7 @@
 // and malformed payloads are refused with coded errors, and no frame on /live ever carries a buyer name.
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { call, postOk } from '../helpers/http-call.ts';
 import { ask, type LiveNode, ok, record, socketTo, startLiveNode } from '../helpers/live-platform.ts';
@@ -12,8 +13,9 @@ import { PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
 
-describe('the host sales panel', () => {
+describe.each(['sqlite', 'postgres'] as const)('the host sales panel (%s)', (dialect) => {
   let node: LiveNode;
+  let pg: ScratchDatabase | undefined;
   const sockets: Socket[] = [];
   let staff: Seeded;
   let host: Seeded;
@@ -44,7 +46,8 @@ describe('the host sales panel', () => {
   };
 
   beforeAll(async () => {
-    node = await startLiveNode();
+    if (dialect === 'postgres') pg = await createScratchDatabase();
+    node = await startLiveNode(pg ? { DATABASE_URL: pg.url } : {});
     const { store } = node.platform;
     staff = await seedPerson(store, tokens, { roles: ['staff'] });
     host = await seedPerson(store, tokens, { roles: ['host'] });
@@ -72,6 +75,7 @@ describe('the host sales panel', () => {
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
     await node?.close();
+    await pg?.drop();
   });
 
   it('gives the host live totals and a feed naming the buyer and the product', async () => {
