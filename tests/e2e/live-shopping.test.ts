@@ -131,9 +131,9 @@ describe('live shopping at 360 px', () => {
     expect(await viewer.locator('canvas.backdrop').isVisible()).toBe(true);
     expect(await viewer.evaluate<number>('document.scrollingElement.scrollWidth')).toBeLessThanOrEqual(360);
     await viewer.getByLabel('Message').fill('Is it sweet?');
-    await viewer.getByRole('button', { name: 'Send' }).click();
+    await viewer.getByRole('button', { name: 'Send', exact: true }).click();
     await viewer.locator('.chat-list li', { hasText: 'Is it sweet?' }).waitFor();
-    await viewer.getByRole('button', { name: 'Send a heart' }).click();
+    await viewer.getByRole('button', { name: 'Like' }).click();
     await viewer.locator('.float-heart').first().waitFor();
     await screenshot(viewer, 'live-player-360');
   });
@@ -157,7 +157,7 @@ describe('live shopping at 360 px', () => {
     await sheet.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await sheet.getByRole('button', { name: 'Continue' }).click();
     // Signed in: the sheet turns into the order form; the video has not moved.
-    const clinic = sheet.getByLabel('Clinic');
+    const clinic = sheet.getByLabel('Clinic', { exact: true });
     await clinic.waitFor();
     expect(await boxOf(viewer, '.stage-video video')).toEqual(before);
     await viewer.locator('.account .who').waitFor();

@@ -82,15 +82,21 @@ function SignInFirst({ codes }: { codes: BuyDialogProps['codes'] }) {
   );
 }
 
-/** Open clinics for pickup; an empty list (or none reachable) falls back to typing the clinic. */
-function useClinics(active: boolean) {
-  return useAsync(
+/**
+ * Open clinics for pickup: null until read for an open sheet; an empty list (or none reachable) falls
+ * back to typing the clinic.
+ */
+function useClinics(active: boolean): ClinicWire[] | null {
+  const state = useAsync(
     async (signal) =>
       active
         ? (await api.get<{ clinics: ClinicWire[] }>('/api/clinics', { auth: false, signal })).clinics
-        : [],
+        : null,
     [active],
   );
+  if (state.status === 'loading') return null;
+  if (state.status === 'error') return [];
+  return state.data ?? null;
 }
 
 /** The signed-in buyer's available credit in the card's currency (0 when none or unknown). */
@@ -124,7 +130,7 @@ export function BuyDialog({ card, codes, onClose, place }: BuyDialogProps) {
   const [key, setKey] = useState(() => crypto.randomUUID());
   const open = card !== undefined;
   const clinics = useClinics(open && session !== undefined);
-  const clinicList = clinics.data ?? [];
+  const clinicList = clinics ?? [];
   const available = useAvailableCredit(open ? session?.person.id : undefined, card?.currency);
   const title = card ? localised(card.titles) : '';
   const max = card ? Math.max(1, Math.min(card.perMemberLimit, card.remaining, 10)) : 1;
@@ -240,7 +246,7 @@ export function BuyDialog({ card, codes, onClose, place }: BuyDialogProps) {
               <small class="hint clinic-address">{localised(chosenClinic.address)}</small>
             </label>
           ) : method === 'pickup' ? (
-            clinics.status !== 'loading' && (
+            clinics !== null && (
               <Field
                 label={tl('clinic')}
                 name="clinic"

@@ -62,7 +62,7 @@ export const tl = defineMessages({
     share: 'Share',
     shareText: 'Watch {title} live',
     linkCopied: 'Link copied:',
-    heart: 'Send a heart',
+    heart: 'Like',
     dismiss: 'Close',
     tabRegister: 'Create an account',
     tabLogin: 'Log in',
