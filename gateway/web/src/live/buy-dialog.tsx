@@ -230,9 +230,10 @@ export function BuyDialog({ card, codes, onClose, place }: BuyDialogProps) {
             </label>
           </fieldset>
           {method === 'pickup' && clinicList.length > 0 && chosenClinic ? (
-            <label class="field">
-              <span>{tl('clinic')}</span>
+            <div class="field">
+              <label for="buy-clinic">{tl('clinic')}</label>
               <select
+                id="buy-clinic"
                 name="clinicId"
                 value={chosenClinic.clinicId}
                 onChange={(e) => setClinicId((e.currentTarget as HTMLSelectElement).value)}
@@ -244,7 +245,7 @@ export function BuyDialog({ card, codes, onClose, place }: BuyDialogProps) {
                 ))}
               </select>
               <small class="hint clinic-address">{localised(chosenClinic.address)}</small>
-            </label>
+            </div>
           ) : method === 'pickup' ? (
             clinics !== null && (
               <Field
