@@ -23,6 +23,7 @@ import type {
 } from './knowledge/tables.ts';
 import type { LedgerEntriesTable, PayoutRunsTable } from './ledger/tables.ts';
 import type {
+  HostFollowsTable,
   JobsTable,
   LiveRemindersTable,
   MessagesTable,
@@ -345,6 +346,8 @@ export interface Database {
   oauth_states: OauthStatesTable;
   // "Remind me" codes of visitors without an account (0034)
   reminder_codes: ReminderCodesTable;
+  // Members following hosts (0037)
+  host_follows: HostFollowsTable;
   // Knowledge base (0022)
   knowledge_articles: KnowledgeArticlesTable;
   knowledge_versions: KnowledgeVersionsTable;

@@ -7,6 +7,7 @@ import type { ChannelSenders } from './channel-sender.ts';
 import { verifyClickToken } from './click-token.ts';
 import { DeliveryLog } from './delivery-log.ts';
 import { type DeliveryOptions, DeliveryWorker } from './delivery-worker.ts';
+import { HostFollows } from './host-follows.ts';
 import { LiveReminders } from './live-reminders.ts';
 import { OauthStates } from './oauth-state.ts';
 import { Profiles } from './profile.ts';
@@ -45,6 +46,8 @@ export const DEFAULT_SCHEDULER: SchedulerOptions = {
 export class Messaging {
   readonly profiles: Profiles;
   readonly liveReminders: LiveReminders;
+  /** Members following a host hear of each of the host's lives. */
+  readonly hostFollows: HostFollows;
   readonly log: DeliveryLog;
   /** Single-use, signed, expiring `state` values of WeChat web authorisation. */
   readonly oauthStates: OauthStates;
@@ -64,6 +67,7 @@ export class Messaging {
     this.#secret = options.delivery.unsubscribeSecret;
     this.profiles = new Profiles(store.db, now);
     this.liveReminders = new LiveReminders(store.db, now);
+    this.hostFollows = new HostFollows(store.db, now);
     this.log = new DeliveryLog(store.db, now);
     this.oauthStates = new OauthStates(store.db, this.#secret, now);
     this.#runner = new JobRunner({

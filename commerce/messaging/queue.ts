@@ -42,7 +42,8 @@ export async function enqueue(trx: Kysely<Database>, m: NewMessage, nowMs: numbe
 }
 
 /**
- * Queues one message of `kind` for every person subscribed to a live session, in one INSERT … SELECT
+ * Queues one message of `kind` for every person subscribed to a live session or following its host (once
+ * each, whichever way they asked), in one INSERT … SELECT
  * (a go-live to tens of thousands is one statement, not a loop). Returns how many were queued.
  */
 export async function enqueueForLiveSubscribers(
@@ -57,9 +58,15 @@ export async function enqueueForLiveSubscribers(
   const res = await sql`
     insert into messages (person_id, kind, source, channel, locale, promotional, params, status, attempts,
                           next_attempt_at_ms, created_at_ms, updated_at_ms)
-    select person_id, ${kind}, ${source}, null, null, ${promotional}, ${JSON.stringify(params)}, 'queued', 0,
+    select r.person_id, ${kind}, ${source}, null, null, ${promotional}, ${JSON.stringify(params)}, 'queued', 0,
            ${nowMs}, ${nowMs}, ${nowMs}
-    from live_reminders where session_id = ${sessionId}
+    from (
+      select person_id from live_reminders where session_id = ${sessionId}
+      union
+      select f.person_id from host_follows f join live_sessions s on s.host_person_id = f.host_person_id
+      where s.id = ${sessionId}
+    ) r
+    where true
     on conflict (kind, source, person_id) do nothing`.execute(trx);
   return Number(res.numAffectedRows ?? 0n);
 }

@@ -70,3 +70,9 @@ export interface ReminderCodesTable {
   expires_at_ms: number;
   used_at_ms: number | null;
 }
+
+export interface HostFollowsTable {
+  host_person_id: string;
+  person_id: string;
+  created_at_ms: number;
+}

@@ -30,6 +30,7 @@ import * as m0028 from './0028-product-images.ts';
 import * as m0033 from './0033-message-receipts.ts';
 import * as m0034 from './0034-contact-reminders.ts';
 import * as m0035 from './0035-knowledge-postings-include.ts';
+import * as m0037 from './0037-host-follows.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '0033-message-receipts': m0033,
   '0034-contact-reminders': m0034,
   '0035-knowledge-postings-include': m0035,
+  '0037-host-follows': m0037,
 };

@@ -8,6 +8,9 @@ export {
   type LiveSalesOptions,
   type NewCard,
   type NewSession,
+  type SaleLine,
+  type SalesTotal,
+  type SessionSales,
   type SessionSnapshot,
   type UpcomingLive,
 } from './live-sales.ts';

@@ -13,6 +13,7 @@ import * as cards from './cards.ts';
 import type { UpcomingLive } from './lives.ts';
 import * as lives from './lives.ts';
 import type { SalesContext } from './sales-context.ts';
+import { type SaleLine, type SessionSales, saleLabel, sessionSales } from './session-sales.ts';
 import type { NewSession, SessionSnapshot } from './sessions.ts';
 import * as sessions from './sessions.ts';
 import type { CardView, LiveSession } from './views.ts';
@@ -20,6 +21,7 @@ import type { CardView, LiveSession } from './views.ts';
 export type { Bag, BagItem } from './bag.ts';
 export type { NewCard } from './cards.ts';
 export type { LineupItem, UpcomingLive } from './lives.ts';
+export type { SaleLine, SalesTotal, SessionSales } from './session-sales.ts';
 export type { NewSession, SessionSnapshot } from './sessions.ts';
 
 export interface LiveSalesOptions {
@@ -124,6 +126,19 @@ export class LiveSales {
    */
   bag(sessionId: string, nowMs = Date.now()): Promise<Bag> {
     return bagOf(this.#ctx, sessionId, nowMs);
+  }
+
+  /**
+   * The session's sales for its host console: orders, units and GMV, and the latest orders naming the
+   * buyer (display name) and product. The caller has checked that the reader hosts the session or is staff.
+   */
+  sales(sessionId: string): Promise<SessionSales> {
+    return sessionSales(this.#ctx.store.db, sessionId);
+  }
+
+  /** An order's buyer name and product titles, for the host's order frame. */
+  saleLabel(personId: string, cardId: string): Promise<Pick<SaleLine, 'buyerName' | 'titles'> | undefined> {
+    return saleLabel(this.#ctx.store.db, personId, cardId);
   }
 
   // ── cards ─────────────────────────────────────────────────────────────────────────────────────

@@ -17,6 +17,7 @@ import { clinicExpertRoutes } from './clinics-experts.ts';
 import { consultationVideoRoutes } from './consultation-video.ts';
 import { consultationRoutes } from './consultations.ts';
 import { followUpRoutes } from './follow-ups.ts';
+import { followRoutes } from './follows.ts';
 import { goalRuleRoutes } from './goal-rules.ts';
 import { knowledgeRoutes } from './knowledge.ts';
 import { ledgerRoutes } from './ledger.ts';
@@ -112,6 +113,7 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
       wechat: deps.wechat,
       smsInboundSecret: deps.config.messaging.smsInboundSecret,
     });
+    await followRoutes(scope, { messaging: commerce.messaging, guards });
     // Knowledge base
     await knowledgeRoutes(scope, { knowledge: commerce.knowledge, guards });
   });

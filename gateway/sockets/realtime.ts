@@ -13,6 +13,7 @@ import { loadConfig, type PlatformConfig } from '../config.ts';
 import { accessRevocation, SocketAccess } from './access.ts';
 import { socketAuth } from './auth.ts';
 import { type HostActions, type HostNamespace, hostRoom, registerHostNamespace } from './host/namespace.ts';
+import { cachedSaleLabels } from './host/sale-labels.ts';
 import { LiveBudgets } from './live/budgets.ts';
 import { LiveChat } from './live/chat.ts';
 import { liveFanout } from './live/fanout.ts';
@@ -181,7 +182,11 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     counters,
     presence,
     consumers: [
-      liveFanout(live, host),
+      liveFanout(
+        live,
+        host,
+        cachedSaleLabels((personId, cardId) => commerce.sales.saleLabel(personId, cardId)),
+      ),
       staffFanout(staff as StaffNamespace),
       accessRevocation(deps.io),
       staffAlertFanout(staff),

@@ -6,6 +6,7 @@ export * from './channels.ts';
 export * from './common.ts';
 export * from './experts.ts';
 export * from './follow-ups.ts';
+export * from './follows.ts';
 export * from './goal-rules.ts';
 export * from './knowledge.ts';
 export * from './ledger.ts';

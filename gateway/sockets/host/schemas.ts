@@ -36,6 +36,7 @@ export const parseMute = compile(
 
 contractOf<HostClientToServer>()({
   'host:join': parseSession,
+  'host:sales': parseSession,
   'session:go_live': parseSession,
   'session:end': parseSession,
   'card:pin': parseCard,

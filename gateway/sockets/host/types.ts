@@ -2,7 +2,14 @@
 // namespace needs from the platform.
 import type { Logger } from 'pino';
 import type { Namespace, Socket } from 'socket.io';
-import type { Card, HostClientToServer, HostServerToClient, LiveSession } from '../../../protocols/index.ts';
+import type {
+  Card,
+  HostClientToServer,
+  HostServerToClient,
+  LiveSession,
+  SaleLine,
+  SessionSales,
+} from '../../../protocols/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import type { SocketAccess } from '../access.ts';
 import type { LiveChat } from '../live/chat.ts';
@@ -23,6 +30,10 @@ export interface HostActions {
     startsAtMs: number,
     endsAtMs: number,
   ): Promise<Card>;
+  /** The session's sales with buyer names: only ever answered to its host or staff. */
+  sales(sessionId: string): Promise<SessionSales>;
+  /** An order's buyer display name and product titles, for the host's order:new frame. */
+  saleLabel(personId: string, cardId: string): Promise<Pick<SaleLine, 'buyerName' | 'titles'> | undefined>;
 }
 
 interface HostSocketData {

@@ -1,9 +1,11 @@
 // Turns commerce's outbox events into /live frames. Public session events go to the session's room
 // with their sequence; an order event goes to its buyer only, and the rest of the room gets a `seq:skip`
-// so their sequence stays contiguous and no one mistakes a private event for a gap.
+// so their sequence stays contiguous and no one mistakes a private event for a gap. The session's host
+// console gets every order event with the buyer's display name and the product; /live never does.
 import type { DomainEvent, EventConsumer } from '../../../commerce/index.ts';
-import type { OrderFrame } from '../../../protocols/index.ts';
+import type { HostOrderFrame, OrderFrame } from '../../../protocols/index.ts';
 import { type HostNamespace, hostPersonRoom, hostRoom } from '../host/namespace.ts';
+import type { SaleLabelSource } from '../host/sale-labels.ts';
 import type { LiveNamespace } from './namespace.ts';
 import { personRoom, sessionRoom } from './namespace.ts';
 
@@ -39,8 +41,8 @@ function releaseFormerHost(host: HostNamespace, event: DomainEvent): void {
   host.in(hostPersonRoom(previous)).socketsLeave(hostRoom(event.sessionId));
 }
 
-/** Viewers get their frames; the session's host console also gets every new order. */
-export function liveFanout(nsp: LiveNamespace, host: HostNamespace): EventConsumer {
+/** Viewers get their frames; the session's host console also gets every order event, labelled. */
+export function liveFanout(nsp: LiveNamespace, host: HostNamespace, labels?: SaleLabelSource): EventConsumer {
   return {
     name: 'live-fanout',
     // One node emits through the adapter, which reaches every node and feeds state recovery.
@@ -57,9 +59,12 @@ export function liveFanout(nsp: LiveNamespace, host: HostNamespace): EventConsum
       }
       // An order event's payload is the order frame's content (commerce's orderEvent writes those fields).
       const order = frame as OrderFrame;
-      if (event.type === 'order.placed' || event.type === 'order.paid')
-        host.to(hostRoom(event.sessionId)).emit('order:new', order);
       const buyer = event.type.startsWith('order.') ? buyerOf(event) : undefined;
+      if (event.type.startsWith('order.')) {
+        const label = buyer && labels ? await labels(buyer, order.cardId) : undefined;
+        const hostFrame: HostOrderFrame = label ? { ...order, ...label } : order;
+        host.to(hostRoom(event.sessionId)).emit('order:new', hostFrame);
+      }
       if (buyer) {
         nsp.to(personRoom(buyer)).emit('order:update', order);
         nsp

@@ -1,9 +1,12 @@
-// The products the host can sell and the session's cards: add a card from a SKU, pin or unpin it,
-// start a flash-sale countdown.
+// The products the host can sell and the session's cards: add a card from a SKU (units, a live price in
+// currency units, a per-person limit), pin or unpin it, start a flash-sale countdown. Product rows show
+// the stock on hand and read it again when a card takes units.
 import { useState } from 'preact/hooks';
 import type { Product } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
+import { ApiError } from '../common/errors.ts';
 import { formatDuration, formatMoney, localised } from '../common/i18n.ts';
+import { currencyDigits, parseMoney } from '../common/money.ts';
 import { AsyncView, ErrorNotice, useAsync } from '../common/ui.tsx';
 import type { ConsoleState } from './console-state.ts';
 import { th } from './messages.ts';
@@ -11,14 +14,32 @@ import { th } from './messages.ts';
 function AddCard({ state, sku }: { state: ConsoleState; sku: Product['skus'][number] }) {
   const [units, setUnits] = useState('10');
   const [limit, setLimit] = useState('5');
+  const [price, setPrice] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   async function add(e: Event) {
     e.preventDefault();
-    setBusy(true);
     setError(undefined);
+    // Empty: the card sells at the list price.
+    const live = price.trim() ? parseMoney(price, sku.currency) : undefined;
+    if (live && !live.ok) {
+      setError(
+        new ApiError('INVALID_AMOUNT', 0, 'invalid amount', {
+          currency: sku.currency,
+          digits: currencyDigits(sku.currency),
+        }),
+      );
+      return;
+    }
+    setBusy(true);
     try {
-      await state.addCard({ skuId: sku.skuId, quantity: Number(units), perMemberLimit: Number(limit) });
+      await state.addCard({
+        skuId: sku.skuId,
+        quantity: Number(units),
+        perMemberLimit: Number(limit),
+        ...(live?.ok ? { priceMinor: live.minor } : {}),
+      });
+      setPrice('');
     } catch (err) {
       setError(err);
     } finally {
@@ -37,6 +58,19 @@ function AddCard({ state, sku }: { state: ConsoleState; sku: Product['skus'][num
           value={units}
           required
           onInput={(e) => setUnits((e.currentTarget as HTMLInputElement).value)}
+        />
+      </label>
+      <label>
+        {th('price')}
+        <input
+          type="text"
+          inputMode="decimal"
+          name="price"
+          class="price-input"
+          placeholder={formatMoney(sku.priceMinor, sku.currency)}
+          value={price}
+          maxLength={16}
+          onInput={(e) => setPrice((e.currentTarget as HTMLInputElement).value)}
         />
       </label>
       <label>
@@ -60,7 +94,7 @@ function AddCard({ state, sku }: { state: ConsoleState; sku: Product['skus'][num
 }
 
 export function ProductsPanel({ state }: { state: ConsoleState }) {
-  const products = useAsync(() => api.get<Product[]>('/api/products?limit=50'), []);
+  const products = useAsync(() => api.get<Product[]>('/api/products?limit=50'), [state.productsVersion]);
   return (
     <section class="panel" aria-labelledby="products-title">
       <h2 id="products-title">{th('products')}</h2>
@@ -75,7 +109,10 @@ export function ProductsPanel({ state }: { state: ConsoleState }) {
                   )}
                   <span>
                     <strong>{localised(p.titles)}</strong> {localised(s.titles)} ·{' '}
-                    {formatMoney(s.priceMinor, s.currency)} · {s.stockOnHand}
+                    {formatMoney(s.priceMinor, s.currency)} ·{' '}
+                    <span class="stock-on-hand" data-stock={s.stockOnHand}>
+                      {th('inStock', { n: s.stockOnHand })}
+                    </span>
                   </span>
                   <AddCard state={state} sku={s} />
                 </li>

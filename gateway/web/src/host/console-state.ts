@@ -1,7 +1,8 @@
 // What the host console keeps for one session: the /host socket (go live, end, pin, countdown,
 // moderation, new orders, viewer count), the session's /live view (cards, chat), the session's cards
-// over HTTP, and the camera publisher.
-import type { LiveSession, OrderFrame } from '../../../../protocols/index.ts';
+// over HTTP, the session's sales (totals and the feed naming buyers, host and staff only), and the camera
+// publisher.
+import type { LiveSession, Localised, OrderFrame, SessionSales } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
 import { ask, connect, type NamespaceSocket } from '../common/socket.ts';
 import { type Card, LiveState } from '../live/live-state.ts';
@@ -15,9 +16,14 @@ export type FeedOrder = Pick<
 > & {
   /** Local Date.now() when the order reached this console. */
   receivedAtMs: number;
+  /** The buyer's display name (for a shout-out) and the product. */
+  buyerName?: string | undefined;
+  titles?: Localised | undefined;
 };
 
 const MAX_FEED = 200;
+/** Folds a burst of orders into one read of the session's totals. */
+const SALES_REFRESH_MS = 250;
 
 export class ConsoleState {
   readonly host: NamespaceSocket<'/host'>;
@@ -27,7 +33,13 @@ export class ConsoleState {
   cards: Card[] = [];
   cardsError: unknown;
   feed: FeedOrder[] = [];
+  /** Orders, units and GMV of this session; undefined until the first read. */
+  sales: SessionSales | undefined;
+  salesError: unknown;
+  /** Bumped when SKU stock changed (a card took units): the products list reads it again. */
+  productsVersion = 0;
   viewers = 0;
+  #salesTimer: ReturnType<typeof setTimeout> | undefined;
   /** Date.now() of the last pin request per card (pin → card on the viewer). */
   readonly pinnedAt = new Map<string, number>();
   onChange: () => void = () => {};
@@ -36,7 +48,9 @@ export class ConsoleState {
     this.session = session;
     this.host = connect('/host');
     this.host.on('connect', () => {
-      void ask(this.host, 'host:join', { sessionId: session.sessionId }).catch(() => undefined);
+      void ask(this.host, 'host:join', { sessionId: session.sessionId })
+        .then(() => this.loadSales())
+        .catch(() => undefined);
     });
     this.host.on('viewers:count', (f) => {
       this.viewers = f.viewers;
@@ -48,8 +62,14 @@ export class ConsoleState {
       const next: FeedOrder = {
         ...{ orderId, cardId, quantity, totalMinor, currency, status },
         receivedAtMs: prev?.receivedAtMs ?? Date.now(),
+        buyerName: f.buyerName ?? prev?.buyerName,
+        titles: f.titles ?? prev?.titles,
       };
-      this.feed = [next, ...this.feed.filter((o) => o.orderId !== f.orderId)].slice(0, MAX_FEED);
+      // A status change keeps the order's place in the feed; a new order goes on top.
+      this.feed = prev
+        ? this.feed.map((o) => (o.orderId === orderId ? next : o))
+        : [next, ...this.feed].slice(0, MAX_FEED);
+      this.#refreshSales();
       this.onChange();
     });
     this.live = new LiveState(session.sessionId, {});
@@ -69,6 +89,34 @@ export class ConsoleState {
 
   get sessionId(): string {
     return this.session.sessionId;
+  }
+
+  /** The session's totals and latest orders (with buyer names); earlier orders join the feed. */
+  async loadSales(): Promise<void> {
+    try {
+      const sales = await ask(this.host, 'host:sales', { sessionId: this.sessionId });
+      this.sales = sales;
+      this.salesError = undefined;
+      const known = new Set(this.feed.map((o) => o.orderId));
+      const earlier: FeedOrder[] = sales.recent
+        .filter((l) => !known.has(l.orderId))
+        .map((l) => ({ ...l, status: l.status as FeedOrder['status'], receivedAtMs: l.createdAtMs }));
+      if (earlier.length > 0)
+        this.feed = [...this.feed, ...earlier]
+          .sort((a, b) => b.receivedAtMs - a.receivedAtMs)
+          .slice(0, MAX_FEED);
+    } catch (err) {
+      this.salesError = err;
+    }
+    this.onChange();
+  }
+
+  #refreshSales(): void {
+    if (this.#salesTimer) return;
+    this.#salesTimer = setTimeout(() => {
+      this.#salesTimer = undefined;
+      void this.loadSales();
+    }, SALES_REFRESH_MS);
   }
 
   async loadCards(): Promise<void> {
@@ -98,6 +146,8 @@ export class ConsoleState {
     const s = await ask(this.host, 'session:end', { sessionId: this.sessionId });
     this.session = { ...this.session, ...s };
     this.publisher.stop();
+    // Units left on the cards go back to stock at the end.
+    this.productsVersion++;
     await this.loadCards();
   }
 
@@ -124,6 +174,8 @@ export class ConsoleState {
 
   async addCard(input: { skuId: string; quantity: number; priceMinor?: number; perMemberLimit?: number }) {
     await api.post(`/api/live-sessions/${this.sessionId}/cards`, input);
+    // The card took units from the SKU's stock: the product rows show what is left.
+    this.productsVersion++;
     await this.loadCards();
   }
 
@@ -137,6 +189,7 @@ export class ConsoleState {
   }
 
   close(): void {
+    clearTimeout(this.#salesTimer);
     this.publisher.close();
     this.live.close();
     this.host.close();

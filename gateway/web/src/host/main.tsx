@@ -1,5 +1,5 @@
 // The host console, /host: pick or create a session, preview the camera, go live and end, sell from
-// cards, watch orders, viewers, chat and stream health. Desktop first.
+// cards, watch sales and orders (naming buyers), viewers, chat and stream health. Desktop first.
 import '../common/styles.css';
 import './host.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -10,6 +10,7 @@ import { CardsPanel, ProductsPanel } from './cards-panel.tsx';
 import { ConsoleState, type LiveSession } from './console-state.ts';
 import { KnowledgePanel } from './knowledge-panel.tsx';
 import { th } from './messages.ts';
+import { SalesPanel } from './sales-panel.tsx';
 import { SessionPicker } from './session-picker.tsx';
 import { ChatModeration, OrdersFeed, StreamHealth } from './side-panels.tsx';
 
@@ -161,6 +162,7 @@ function ConsoleView({ session, onBack }: { session: LiveSession; onBack: () => 
           <ProductsPanel state={state} />
         </div>
         <div class="col">
+          <SalesPanel state={state} />
           <OrdersFeed state={state} />
           <ChatModeration state={state} />
           <KnowledgePanel state={state} />

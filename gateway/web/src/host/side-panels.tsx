@@ -1,4 +1,4 @@
-// The console's live panels: new orders as they arrive, chat with delete and mute, and stream health
+// The console's live panels: orders as they arrive (naming the buyer and the product), chat with delete and mute, and stream health
 // as the SFU measures it (bitrate in and out, receivers' loss and round trip).
 import { useEffect, useState } from 'preact/hooks';
 import type { MediaRoomStats } from '../../../../protocols/index.ts';
@@ -20,10 +20,12 @@ export function OrdersFeed({ state }: { state: ConsoleState }) {
         <ol class="feed" aria-live="polite">
           {state.feed.map((o) => {
             const card = state.cards.find((c) => c.cardId === o.cardId);
+            const titles = o.titles ?? card?.titles;
             return (
-              <li key={o.orderId} data-order-id={o.orderId}>
+              <li key={o.orderId} data-order-id={o.orderId} data-status={o.status}>
                 <span>{formatTime(o.receivedAtMs)}</span>{' '}
-                <strong>{card ? localised(card.titles) : o.cardId.slice(0, 8)}</strong> × {o.quantity} ·{' '}
+                {o.buyerName && <span class="buyer">{th('buyerBought', { name: o.buyerName })}</span>}{' '}
+                <strong>{titles ? localised(titles) : o.cardId.slice(0, 8)}</strong> × {o.quantity} ·{' '}
                 {formatMoney(o.totalMinor, o.currency)} ·{' '}
                 <span class="badge">{orderStatusText(o.status)}</span>
               </li>
@@ -45,6 +47,7 @@ export function ChatModeration({ state }: { state: ConsoleState }) {
     <section class="panel" aria-labelledby="mod-title">
       <h2 id="mod-title">{th('chat')}</h2>
       {error !== undefined && <ErrorNotice error={error} />}
+      {state.live.chat.length === 0 && <p class="hint">{th('noChat')}</p>}
       <ol class="mod-list">
         {state.live.chat.map((m) => (
           <li key={m.id} data-message-id={m.id}>

@@ -8,7 +8,7 @@ import { tl } from './messages.ts';
 
 export function BagButton({ count, onOpen }: { count: number; onOpen: () => void }) {
   return (
-    <button type="button" class="secondary bag-button" name="bag" onClick={onOpen}>
+    <button type="button" class="rail-button bag-button" name="bag" onClick={onOpen}>
       {tl('bag', { n: count })}
     </button>
   );

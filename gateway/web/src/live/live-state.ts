@@ -23,7 +23,7 @@ export type Order = Pick<
   PlacedOrder,
   'orderId' | 'cardId' | 'quantity' | 'totalMinor' | 'currency' | 'status'
 > &
-  Partial<Pick<PlacedOrder, 'checkoutUrl' | 'createdAtMs'>>;
+  Partial<Pick<PlacedOrder, 'checkoutUrl' | 'createdAtMs' | 'creditMinor'>>;
 
 export type { Card, Fulfilment };
 
@@ -216,7 +216,7 @@ export class LiveState {
    * same Idempotency-Key goes over HTTP, so a retry never buys twice.
    */
   async placeOrder(
-    order: { cardId: string; quantity: number; fulfilment: Fulfilment },
+    order: { cardId: string; quantity: number; fulfilment: Fulfilment; redeemCreditMinor?: number },
     idempotencyKey: string,
   ): Promise<Order> {
     const body: PlaceOrderBody = { ...order, provider: 'manual' };
