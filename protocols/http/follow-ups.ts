@@ -52,8 +52,9 @@ export const FollowUpListQuery = Type.Object(
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: FOLLOW_UP_EXPORT_MAX })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
-    /** CSV only: add each person's notes, for people who consented to the use of their health data. */
+    /** csv and xlsx export the same rows and columns (FOLLOW_UP_EXPORT_COLUMNS). */
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')])),
+    /** CSV and XLSX only: add each person's notes, for people who consented to the use of their health data. */
     includeNotes: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

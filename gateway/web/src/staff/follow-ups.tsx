@@ -1,5 +1,5 @@
 // The follow-up list (跟进): one row per person of the channels the viewer may see, filters, sort,
-// bulk owner assignment, the CSV of exactly the filtered list; a row opens the person's timeline, stage,
+// bulk owner assignment, the CSV or XLSX of exactly the filtered list; a row opens the person's timeline, stage,
 // notes and tasks. The server decides who sees what (managers: their channels; readings per consent).
 // The list and the open record re-read themselves when the /staff stream says a follow-up changed.
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -11,7 +11,7 @@ import {
   FOLLOW_UP_TASK_KINDS as TASK_KINDS,
 } from '../../../../protocols/index.ts';
 import { api, auth, type Person } from '../common/api.ts';
-import { downloadCsv } from '../common/download.ts';
+import { downloadExport } from '../common/download.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { connect } from '../common/socket.ts';
 import { AsyncView, Dialog, useAsync } from '../common/ui.tsx';
@@ -143,15 +143,20 @@ export function FollowUpsPage() {
         <button type="submit" class="primary">
           {tf('apply')}
         </button>
-        <button
-          type="button"
-          disabled={download.busy}
-          onClick={() =>
-            download.run(() => downloadCsv(`/api/follow-ups?${query || build()}`, 'follow-ups.csv'))
-          }
-        >
-          {tf('csv')}
-        </button>
+        {(['csv', 'xlsx'] as const).map((format) => (
+          <button
+            key={format}
+            type="button"
+            disabled={download.busy}
+            onClick={() =>
+              download.run(() =>
+                downloadExport(`/api/follow-ups?${query || build()}`, `follow-ups.${format}`, format),
+              )
+            }
+          >
+            {tf(format)}
+          </button>
+        ))}
       </form>
       {download.view()}
       {chosen.size > 0 && (
