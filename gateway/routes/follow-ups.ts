@@ -67,6 +67,7 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
       const q = request.query;
       const filter: Omit<FollowUpFilter, 'limit' | 'offset'> = {
         eventId: q.eventId,
+        turnout: q.turnout,
         channelId: q.channelId,
         stage: q.stage,
         ownerId: q.ownerId,

@@ -40,6 +40,8 @@ const StageOut = Type.Unsafe<FollowUpStage>(Type.String({ description: FOLLOW_UP
 export const FollowUpListQuery = Type.Object(
   {
     eventId: Type.Optional(Id),
+    /** With eventId: only the invitees whose attendance was recorded (came) or was not (no_show). */
+    turnout: Type.Optional(Type.Union([Type.Literal('came'), Type.Literal('no_show')])),
     channelId: Type.Optional(Id),
     stage: Type.Optional(FollowUpStageSchema),
     ownerId: Type.Optional(Type.Union([Id, Type.Literal('none')])),

@@ -56,6 +56,7 @@ export function FollowUpsPage() {
   const [eventId, setEventId] = useState(() => new URLSearchParams(location.search).get('eventId') ?? '');
   // The events page opens an event's no-shows of one channel here.
   const [channelId] = useState(() => new URLSearchParams(location.search).get('channelId') ?? '');
+  const [turnout, setTurnout] = useState(() => new URLSearchParams(location.search).get('turnout') ?? '');
   const [sort, setSort] = useState('updated');
   const [offset, setOffset] = useState(0);
   const [query, setQuery] = useState('');
@@ -71,7 +72,10 @@ export function FollowUpsPage() {
     if (stage) p.set('stage', stage);
     if (due) p.set('due', due);
     if (q.trim()) p.set('q', q.trim());
-    if (eventId.trim()) p.set('eventId', eventId.trim());
+    if (eventId.trim()) {
+      p.set('eventId', eventId.trim());
+      if (turnout) p.set('turnout', turnout);
+    }
     if (channelId) p.set('channelId', channelId);
     p.set('tzOffsetMinutes', String(-new Date().getTimezoneOffset()));
     return p.toString();
@@ -140,6 +144,19 @@ export function FollowUpsPage() {
         </label>
         <Input label={tf('search')} value={q} onInput={setQ} />
         <Input label={tf('eventId')} value={eventId} onInput={setEventId} />
+        {eventId.trim() && (
+          <label class="field inline">
+            <span>{tf('turnout')}</span>
+            <select
+              value={turnout}
+              onChange={(e) => setTurnout((e.currentTarget as HTMLSelectElement).value)}
+            >
+              <option value="">{tf('anyTurnout')}</option>
+              <option value="came">{tf('attended')}</option>
+              <option value="no_show">{tf('no_show')}</option>
+            </select>
+          </label>
+        )}
         <button type="submit" class="primary">
           {tf('apply')}
         </button>
