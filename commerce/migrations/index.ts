@@ -28,6 +28,7 @@ import * as m0025 from './0025-order-placement-function.ts';
 import * as m0027 from './0027-follow-up-list-indexes.ts';
 import * as m0028 from './0028-product-images.ts';
 import * as m0031 from './0031-dashboard-indexes.ts';
+import * as m0032 from './0032-follow-up-scope-indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -57,4 +58,5 @@ export const migrations: Record<string, Migration> = {
   '0027-follow-up-list-indexes': m0027,
   '0028-product-images': m0028,
   '0031-dashboard-indexes': m0031,
+  '0032-follow-up-scope-indexes': m0032,
 };
