@@ -46,7 +46,9 @@ export async function gmvSeries(
   const series = { fromMs: period.fromMs, toMs: period.toMs, bucketMs, currency: null, points };
   // No channel: nothing to read (`in ()` is no SQL).
   if (channelIds?.length === 0) return series;
-  const index = sql<number>`(${sql.ref('paid_at_ms')} - ${period.fromMs}) / ${bucketMs}`;
+  // SQLite binds a JS number as a real, so the quotient is cut to an integer explicitly (paid_at_ms ≥ from,
+  // so cutting is flooring).
+  const index = sql<number>`cast((${sql.ref('paid_at_ms')} - ${period.fromMs}) / ${bucketMs} as integer)`;
   let q = db
     .selectFrom('order_facts')
     .select([
