@@ -103,6 +103,17 @@ describe('dashboard orders and paid GMV by audience', () => {
     }
     await waitFor(() => has('staff', orderIds.b1, 'paid') && has('staff', orderIds.b2, 'paid'));
     await waitFor(() => has('m1', orderIds.b1, 'paid') && has('m2', orderIds.b2, 'paid'));
+    // The orders page lists them by buyer and product, not by id.
+    const listed = await call<Array<{ orderId: string; buyerName: string; productTitles: { en: string } }>>(
+      node.url,
+      'GET',
+      '/api/orders?limit=10',
+      { token: staff.token },
+    );
+    expect(listed.body.find((o) => o.orderId === orderIds.b2)).toMatchObject({
+      buyerName: 'Buyer South',
+      productTitles: { en: 'Protein shake' },
+    });
     // The other channel's order reached each manager's stream in no frame at all.
     expect(ordersOf('m1').map((o) => o.orderId)).toEqual([orderIds.b1]);
     expect(ordersOf('m2').map((o) => o.orderId)).toEqual([orderIds.b2]);
