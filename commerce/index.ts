@@ -105,6 +105,7 @@ export {
   type WebhookProvider,
   webhookProvider,
 } from './orders/index.ts';
+export type { RecentOrder } from './orders/order-feed.ts';
 export type { DomainEvent } from './outbox.ts';
 export type { LoginResult } from './people/credentials.ts';
 export type { PersonAccess } from './people/lookups.ts';
@@ -119,6 +120,8 @@ export {
   DAY_MS,
   type EventFunnel,
   type FunnelRow,
+  type GmvBucket,
+  type GmvSeries,
   GOAL_MAX_LENGTH,
   type GoalRules,
   type Metrics,

@@ -57,6 +57,8 @@ export class FollowUps {
 
   async list(actor: Actor, filter: FollowUpFilter): Promise<{ total: number; rows: FollowUpRow[] }> {
     const viewer = await viewerOf(this.#db, actor);
+    if (filter.turnout && !filter.eventId)
+      throw new VitaliveError('VALIDATION_FAILED', { reason: 'turnout needs an eventId' });
     if (filter.channelId && viewer.channelIds && !viewer.channelIds.includes(filter.channelId))
       throw new VitaliveError('FORBIDDEN', { reason: `channel ${filter.channelId} is not yours` });
     const { total, rows } = await listFollowUps(

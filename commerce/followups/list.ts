@@ -16,6 +16,8 @@ export interface FollowUpFilter {
   /** One record (for opening it). */
   followUpId?: string | undefined;
   eventId?: string | undefined;
+  /** With eventId: invitees whose attendance was recorded (came), or was not (no_show). */
+  turnout?: 'came' | 'no_show' | undefined;
   channelId?: string | undefined;
   stage?: Stage | undefined;
   /** A person id, or 'none' for records without an owner. */
@@ -69,20 +71,45 @@ export interface ListScope {
   includeMoved?: boolean;
 }
 
-function base(db: Kysely<Database>, scope: ListScope, f: Omit<FollowUpFilter, 'limit' | 'offset'>) {
-  let q = db.selectFrom('follow_ups as f').innerJoin('people as p', 'p.id', 'f.person_id');
-  // One row per person: the record of the channel they belong to now.
-  if (!scope.includeMoved) q = q.whereRef('p.channel_id', '=', 'f.channel_id');
+/**
+ * Which part of a manager's scope a query reads: the records of their channels, or the records they own
+ * in other channels. The two are disjoint, so their counts add up and their pages merge; each is one
+ * index range (channel and stage; owner and stage), where one query with `channel in (…) or owner = …`
+ * read both ranges and fetched every record of both (the owner's are mostly in their channels).
+ */
+type Part = 'all' | 'channels' | 'owned';
+
+function partsOf(scope: ListScope): Part[] {
+  if (!scope.channelIds) return ['all'];
+  const parts: Part[] = [];
+  if (scope.channelIds.length > 0) parts.push('channels');
+  if (scope.ownerId) parts.push('owned');
+  return parts;
+}
+
+/**
+ * The filtered records of one part. Conditions on the person are EXISTS probes, not a join: the planner
+ * then always starts from follow_ups (without planner statistics SQLite started a join from people and
+ * sorted them all), and the person is only looked up for records that passed the cheaper checks.
+ */
+function base(
+  db: Kysely<Database>,
+  scope: ListScope,
+  f: Omit<FollowUpFilter, 'limit' | 'offset'>,
+  part: Part,
+) {
+  let q = db.selectFrom('follow_ups as f');
+  /** The record's person (alias cp), for conditions on them. */
+  const person = db
+    .selectFrom('people as cp')
+    .select('cp.id')
+    .where('cp.id', '=', sql.ref<string>('f.person_id'));
   if (f.followUpId) q = q.where('f.id', '=', f.followUpId);
-  if (scope.channelIds) {
-    const channels = [...scope.channelIds];
-    const owner = scope.ownerId;
-    q = q.where((eb) => {
-      const ors = [];
-      if (channels.length > 0) ors.push(eb('f.channel_id', 'in', channels));
-      if (owner) ors.push(eb('f.owner_id', '=', owner));
-      return ors.length > 0 ? eb.or(ors) : eb.val(false);
-    });
+  const channels = [...(scope.channelIds ?? [])];
+  if (part === 'channels') q = q.where('f.channel_id', 'in', channels);
+  if (part === 'owned') {
+    q = q.where('f.owner_id', '=', scope.ownerId ?? '');
+    if (channels.length > 0) q = q.where('f.channel_id', 'not in', channels);
   }
   if (f.channelId) q = q.where('f.channel_id', '=', f.channelId);
   if (f.stage) q = q.where('f.stage', '=', f.stage);
@@ -90,6 +117,18 @@ function base(db: Kysely<Database>, scope: ListScope, f: Omit<FollowUpFilter, 'l
   else if (f.ownerId) q = q.where('f.owner_id', '=', f.ownerId);
   if (f.eventId) {
     const eventId = f.eventId;
+    const turnout = f.turnout;
+    if (turnout)
+      q = q.where((eb) => {
+        const came = eb.exists(
+          eb
+            .selectFrom('event_attendance as a')
+            .select('a.person_id')
+            .whereRef('a.person_id', '=', 'f.person_id')
+            .where('a.event_id', '=', eventId),
+        );
+        return turnout === 'came' ? came : eb.not(came);
+      });
     // Measured at 100,000 records (SQLite, CPU per list): over every channel, starting from the event's
     // invitations (primary key) and reaching each record by (person, channel) is 2.6× cheaper than
     // probing each record for an invitation; within a manager's channels the probe is cheaper (their
@@ -109,7 +148,8 @@ function base(db: Kysely<Database>, scope: ListScope, f: Omit<FollowUpFilter, 'l
         );
   }
   if (f.minDaysSinceTest !== undefined || f.maxDaysSinceTest !== undefined) {
-    if (scope.testFiltersConsentedOnly) q = q.where('p.consent_health_data', '=', 1);
+    if (scope.testFiltersConsentedOnly)
+      q = q.where((eb) => eb.exists(person.where('cp.consent_health_data', '=', 1)));
     const { minDaysSinceTest: min, maxDaysSinceTest: max } = f;
     q = q.where('f.person_id', 'in', (eb) => {
       let t = eb.selectFrom('person_milestones as t').select('t.person_id');
@@ -128,41 +168,72 @@ function base(db: Kysely<Database>, scope: ListScope, f: Omit<FollowUpFilter, 'l
   if (s) {
     const like = `%${s.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) =>
-      eb.or([
-        eb(sql`lower(p.display_name)`, 'like', sql`${like} escape '\\'`),
-        eb('p.member_code', '=', s.toUpperCase()),
-      ]),
+      eb.exists(
+        person.where((pb) =>
+          pb.or([
+            pb(sql`lower(cp.display_name)`, 'like', sql`${like} escape '\\'`),
+            pb('cp.member_code', '=', s.toUpperCase()),
+          ]),
+        ),
+      ),
     );
   }
+  // One row per person: the record of the channel they belong to now. Last, so that it is probed only
+  // for records that passed every other condition (SQLite tests EXISTS terms in the order written).
+  if (!scope.includeMoved)
+    q = q.where((eb) => eb.exists(person.where('cp.channel_id', '=', sql.ref<string>('f.channel_id'))));
   return q;
 }
-
-const SORT_COLUMN = {
-  updated: 'f.updated_at_ms',
-  name: 'p.display_name',
-  stage: 'f.stage',
-  nextDue: 'f.next_due_at_ms',
-  lastTest: 'm.last_test_at_ms',
-  created: 'f.created_at_ms',
-} as const;
 
 /** Sort columns that may be null (they sort last in either direction); the others are NOT NULL. */
 const NULLABLE: ReadonlySet<FollowUpSort> = new Set(['nextDue', 'lastTest']);
 
-export async function listFollowUps(
-  db: Kysely<Database>,
-  scope: ListScope,
-  f: FollowUpFilter,
-): Promise<{ total: number; rows: FollowUpRow[] }> {
-  if (scope.channelIds?.length === 0 && !scope.ownerId) return { total: 0, rows: [] };
-  // The count and the page are independent reads: on PostgreSQL they run on two connections at once.
-  const counting = base(db, scope, f)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  const sort = f.sort ?? 'updated';
-  const column = SORT_COLUMN[sort];
-  const order = f.order ?? (sort === 'name' || sort === 'nextDue' ? 'asc' : 'desc');
-  const paging = base(db, scope, f)
+type Base = ReturnType<typeof base>;
+
+type Keyed = { id: string; k: string | number | null };
+
+/** The page's ids with their sort key `k`: a column of the record, or one of its person or milestones. */
+function keyed(q: Base, sort: FollowUpSort) {
+  const ids = q.select('f.id');
+  switch (sort) {
+    case 'name':
+      return ids
+        .select((eb) =>
+          eb
+            .selectFrom('people as sp')
+            .select('sp.display_name')
+            .whereRef('sp.id', '=', 'f.person_id')
+            .as('k'),
+        )
+        .$castTo<Keyed>();
+    case 'lastTest':
+      return ids
+        .select((eb) =>
+          eb
+            .selectFrom('person_milestones as sm')
+            .select('sm.last_test_at_ms')
+            .whereRef('sm.person_id', '=', 'f.person_id')
+            .as('k'),
+        )
+        .$castTo<Keyed>();
+    default:
+      return ids.select(`${SORT_COLUMN[sort]} as k`).$castTo<Keyed>();
+  }
+}
+
+const SORT_COLUMN = {
+  updated: 'f.updated_at_ms',
+  stage: 'f.stage',
+  nextDue: 'f.next_due_at_ms',
+  created: 'f.created_at_ms',
+} as const;
+
+/** Every column a row shows, for the records of one page. */
+async function details(db: Kysely<Database>, ids: string[]) {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('follow_ups as f')
+    .innerJoin('people as p', 'p.id', 'f.person_id')
     .leftJoin('person_milestones as m', 'm.person_id', 'f.person_id')
     .innerJoin('channels as c', 'c.id', 'f.channel_id')
     .leftJoin('people as o', 'o.id', 'f.owner_id')
@@ -188,19 +259,67 @@ export async function listFollowUps(
       'f.created_at_ms',
       'f.updated_at_ms',
     ])
-    // Nulls last in either direction, the same on both stores; the id breaks ties in the same direction,
-    // so the default order (updated, newest first) is one walk of the index on (updated_at_ms, id)
-    // (migration 0027) that stops at the page instead of sorting every record in scope.
-    .$if(NULLABLE.has(sort), (qb) => qb.orderBy(sql`case when ${sql.ref(column)} is null then 1 else 0 end`))
-    .orderBy(sql.ref(column), order)
-    .orderBy('f.id', order)
-    .limit(f.limit)
-    .offset(f.offset)
+    .where('f.id', 'in', ids)
     .execute();
-  const [counted, rows] = await Promise.all([counting, paging]);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export async function listFollowUps(
+  db: Kysely<Database>,
+  scope: ListScope,
+  f: FollowUpFilter,
+): Promise<{ total: number; rows: FollowUpRow[] }> {
+  const parts = partsOf(scope);
+  if (parts.length === 0) return { total: 0, rows: [] };
+  // The count and the page are independent reads: on PostgreSQL they run on two connections at once.
+  const counting = Promise.all(
+    parts.map((part) =>
+      base(db, scope, f, part)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow(),
+    ),
+  );
+  const sort = f.sort ?? 'updated';
+  const order = f.order ?? (sort === 'name' || sort === 'nextDue' ? 'asc' : 'desc');
+  // The page is picked from ids and sort keys alone (from indexes, mostly); only its rows are then
+  // joined to their person, milestones, channel and owner (joining every candidate first cost a
+  // manager's list three times as much). Nulls sort last in either direction, the same on both stores;
+  // the id breaks ties in the same direction, so the default order (updated, newest first) is one walk
+  // of the index on (updated_at_ms, id) (migration 0027) that stops at the page. A manager's two parts
+  // are merged, then sorted.
+  const [first, second] = parts as [Part, Part | undefined];
+  const picked = second
+    ? db
+        .selectFrom(
+          keyed(base(db, scope, f, first), sort)
+            .unionAll(keyed(base(db, scope, f, second), sort))
+            .as('u'),
+        )
+        .select(['u.id', 'u.k'])
+        .$if(NULLABLE.has(sort), (qb) => qb.orderBy(sql`case when u.k is null then 1 else 0 end`))
+        .orderBy('u.k', order)
+        .orderBy('u.id', order)
+        .limit(f.limit)
+        .offset(f.offset)
+        .execute()
+    : keyed(base(db, scope, f, first), sort)
+        .$if(NULLABLE.has(sort), (qb) => qb.orderBy(sql`case when k is null then 1 else 0 end`))
+        .orderBy('k', order)
+        .orderBy('f.id', order)
+        .limit(f.limit)
+        .offset(f.offset)
+        .execute();
+  const paging = picked.then((page) =>
+    details(
+      db,
+      page.map((r) => r.id),
+    ),
+  );
+  const [counts, rows] = await Promise.all([counting, paging]);
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   return {
-    total: Number(counted.n),
+    total: counts.reduce((a, c) => a + Number(c.n), 0),
     rows: rows.map((r) => ({
       followUpId: r.id,
       personId: r.person_id,

@@ -27,6 +27,8 @@ import * as m0024 from './0024-reading-alerts.ts';
 import * as m0025 from './0025-order-placement-function.ts';
 import * as m0027 from './0027-follow-up-list-indexes.ts';
 import * as m0028 from './0028-product-images.ts';
+import * as m0031 from './0031-dashboard-indexes.ts';
+import * as m0032 from './0032-follow-up-scope-indexes.ts';
 import * as m0033 from './0033-message-receipts.ts';
 import * as m0034 from './0034-contact-reminders.ts';
 import * as m0035 from './0035-knowledge-postings-include.ts';
@@ -59,6 +61,8 @@ export const migrations: Record<string, Migration> = {
   '0025-order-placement-function': m0025,
   '0027-follow-up-list-indexes': m0027,
   '0028-product-images': m0028,
+  '0031-dashboard-indexes': m0031,
+  '0032-follow-up-scope-indexes': m0032,
   '0033-message-receipts': m0033,
   '0034-contact-reminders': m0034,
   '0035-knowledge-postings-include': m0035,

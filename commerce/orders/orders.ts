@@ -14,7 +14,7 @@ import type { OrphanedPayment, OrphanedPaymentQuery, ProviderPaymentResult } fro
 import * as payments from './payment-events.ts';
 import type { PaymentProvider } from './payments.ts';
 import { type OrderCredit, Placement, type PlaceOrderInput, type PlaceOrderReply } from './place.ts';
-import { getOrder, listOrders, type OrderListQuery } from './queries.ts';
+import { getOrder, type ListedOrder, listOrders, type OrderListQuery } from './queries.ts';
 import { LocalStockGate, type StockGate } from './stock-gate.ts';
 import type { ProviderName } from './tables.ts';
 import * as transitions from './transitions.ts';
@@ -78,7 +78,7 @@ export class Orders {
     return getOrder(this.#ctx, actor, orderId);
   }
 
-  list(actor: Actor, q: OrderListQuery): Promise<Order[]> {
+  list(actor: Actor, q: OrderListQuery): Promise<ListedOrder[]> {
     return listOrders(this.#ctx, actor, q);
   }
 

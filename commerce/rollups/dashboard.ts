@@ -1,8 +1,9 @@
 // The figures of the staff stream, read from the rollups: per live session funnel rows, the last 30 UTC
 // days per channel with AARRR, the funnels of offline events from a week ago to a week ahead, and a
-// version that changes whenever an event consumer has applied something. Reads use the store's
+// version that changes whenever an event consumer has applied something, and the newest orders. Reads use the store's
 // background connections, so a burst of requests cannot starve the stream.
 import type { Kysely } from 'kysely';
+import { type RecentOrder, recentOrders } from '../orders/order-feed.ts';
 import { countOrphanedPayments } from '../orders/orders.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
@@ -44,6 +45,15 @@ export class Dashboard {
   /** Live-funnel rows (per session and channel) of these sessions. */
   liveFunnel(sessionIds: string[]): Promise<FunnelRow[]> {
     return readLiveFunnel(this.#db, sessionIds);
+  }
+
+  /** The newest orders (at most `limit`); `channels` (a channel manager's) keeps their buyers' only. */
+  recentOrders(
+    channels: ReadonlySet<string> | undefined,
+    limit = 20,
+    nowMs = Date.now(),
+  ): Promise<RecentOrder[]> {
+    return recentOrders(this.#db, channels ? [...channels] : undefined, { limit, nowMs });
   }
 
   /** Verified payments recorded as orphaned and not yet refunded. */

@@ -1,6 +1,14 @@
 export { type ConversionRollupOptions, conversionRollupConsumer } from './conversion-consumer.ts';
 export { DAY_MS, dayOf } from './counters.ts';
 export {
+  GMV_BUCKETS,
+  GMV_MAX_POINTS,
+  type GmvBucket,
+  type GmvPoint,
+  type GmvSeries,
+  gmvSeries,
+} from './gmv-series.ts';
+export {
   checkGoalRule,
   GOAL_MAX_LENGTH,
   GOAL_RULES_MAX,

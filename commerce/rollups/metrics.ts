@@ -8,6 +8,7 @@ import type { Actor } from '../people/person-model.ts';
 import type { Store } from '../store.ts';
 import { assertCanSeeEvent, loadEvent } from '../venues/offline-events.ts';
 import { DAY_MS } from './counters.ts';
+import { type GmvBucket, type GmvSeries, gmvSeries } from './gmv-series.ts';
 import { readLiveFunnel, readSessionPresence } from './live-funnel.ts';
 import {
   type Aarrr,
@@ -172,6 +173,11 @@ export class Metrics {
         netGmvMinor: 0,
       }),
     };
+  }
+
+  /** Paid GMV per minute, hour or day of the period (a manager: their channels'). */
+  async gmv(actor: Actor, period: Period, bucket: GmvBucket, channelId?: string): Promise<GmvSeries> {
+    return gmvSeries(this.#db, period, bucket, await this.#narrow(actor, channelId));
   }
 
   async aarrr(actor: Actor, period: Period, channelId?: string): Promise<Aarrr> {

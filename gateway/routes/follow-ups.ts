@@ -27,6 +27,7 @@ import {
   TrialSchema,
 } from '../../protocols/index.ts';
 import { type Guards, principalOf } from '../auth/index.ts';
+import { type Cell, xlsx } from '../exports/index.ts';
 import type { App } from '../http-app.ts';
 
 export interface FollowUpRouteDeps {
@@ -50,11 +51,14 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
       schema: {
         tags,
         summary:
-          'Follow-ups, one row per person in their channel: filters, sort, paging; format=csv exports the same list',
+          'Follow-ups, one row per person in their channel: filters, sort, paging; format=csv or xlsx exports the same list',
         security: bearer,
         querystring: FollowUpListQuery,
         response: {
-          200: Type.Union([FollowUpListSchema, Type.String({ description: 'text/csv' })]),
+          200: Type.Union([
+            FollowUpListSchema,
+            Type.String({ description: 'text/csv, or the bytes of an XLSX workbook' }),
+          ]),
           ...errors,
         },
       },
@@ -63,6 +67,7 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
       const q = request.query;
       const filter: Omit<FollowUpFilter, 'limit' | 'offset'> = {
         eventId: q.eventId,
+        turnout: q.turnout,
         channelId: q.channelId,
         stage: q.stage,
         ownerId: q.ownerId,
@@ -75,13 +80,25 @@ export async function followUpRoutes(app: App, deps: FollowUpRouteDeps): Promise
         order: q.order,
       };
       const actor = principalOf(request);
-      if (q.format === 'csv') {
+      if (q.format === 'csv' || q.format === 'xlsx') {
         // Exactly the list the client filtered (a page when it names one, else all of it).
         const rows = await followUps.exportRows(
           actor,
           { ...filter, limit: q.limit ?? FOLLOW_UP_EXPORT_MAX, offset: q.offset ?? 0 },
           { includeNotes: q.includeNotes === true },
         );
+        if (q.format === 'xlsx') {
+          const book = xlsx(
+            'Follow-ups',
+            FOLLOW_UP_EXPORT_COLUMNS,
+            rows as unknown as Array<Record<string, Cell>>,
+          );
+          // Bytes go out as they are (fastify serialises no Buffer); the schema only types JSON and text.
+          return reply
+            .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+            .header('content-disposition', 'attachment; filename="follow-ups.xlsx"')
+            .send(book as unknown as string);
+        }
         const csv = stringify(rows, { header: true, columns: [...FOLLOW_UP_EXPORT_COLUMNS] });
         return reply
           .header('content-type', 'text/csv; charset=utf-8')

@@ -12,6 +12,8 @@ import {
   EventFunnelSchema,
   FollowUpSchema,
   FollowUpsQuery,
+  GmvSeriesQuery,
+  GmvSeriesSchema,
   IdParams,
   PeriodOnlyQuery,
   ReferrerDetailSchema,
@@ -143,6 +145,27 @@ export async function metricsRoutes(app: App, deps: MetricsRouteDeps): Promise<v
       },
     },
     async (request) => metrics.aarrr(principalOf(request), periodOf(request.query), request.query.channelId),
+  );
+
+  app.get(
+    '/api/metrics/gmv',
+    {
+      onRequest: readers,
+      schema: {
+        tags,
+        summary:
+          'Paid GMV per minute, hour or day of a period (default: the last 24 hours), every bucket from `from`',
+        security: bearer,
+        querystring: GmvSeriesQuery,
+        response: { 200: GmvSeriesSchema },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const to = q.to ?? Date.now();
+      const period = periodOf({ from: q.from ?? to - 86_400_000, to });
+      return metrics.gmv(principalOf(request), period, q.bucket, q.channelId);
+    },
   );
 
   app.get(

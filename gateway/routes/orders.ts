@@ -5,6 +5,7 @@ import {
   bearer,
   ErrorSchema,
   IdempotencyHeaders,
+  ListedOrderSchema,
   OrderListQuery,
   OrderParams,
   OrderSchema,
@@ -67,7 +68,7 @@ export async function orderRoutes(
         summary: 'Orders, newest first (members: their own)',
         security: bearer,
         querystring: OrderListQuery,
-        response: { 200: Type.Array(OrderSchema) },
+        response: { 200: Type.Array(ListedOrderSchema) },
       },
     },
     async (request) =>

@@ -7,7 +7,8 @@
 // then time the dashboard queries (channel funnel, session funnel, AARRR) BENCH_QUERY_RUNS times each,
 // against the same figures computed by scanning raw events (the baseline, BENCH_BASELINE_RUNS times),
 // and the follow-up list (a manager's list filtered by event and stage, a manager's whole list, staff's
-// list filtered by event and stage, staff's whole list: first page of 50 with the total).
+// list filtered by event and stage, staff's whole list: first page of 50 with the total), each with
+// its p50, p99 and CPU per query (this process: on SQLite that is the query itself).
 // Then (alertLatency.ts) a whole node's alert path: a reading over a rule's threshold published over
 // MQTT until the staff:alert frame reaches the booked expert's socket, BENCH_ALERT_READINGS (200) times.
 // BENCH_STORES=sqlite,postgres and BENCH_QUERIES=dashboard,followUps,alerts narrow a run. Prints one
@@ -39,13 +40,19 @@ function pct(samples: number[], p: number): number {
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
 }
 
+/** CPU ms per query of each timed group (this process, every thread), by the samples array. */
+const cpuPerQuery = new WeakMap<number[], number>();
+
 async function time(runs: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
+  const cpu = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     await fn(i);
     out.push(performance.now() - t);
   }
+  const used = process.cpuUsage(cpu);
+  cpuPerQuery.set(out, Math.round(((used.user + used.system) / 1000 / runs) * 100) / 100);
   return out;
 }
 
@@ -150,6 +157,7 @@ async function runStore(kind: string) {
           {
             p50Ms: pct(samples, 50),
             p99Ms: pct(samples, 99),
+            cpuMsPerQuery: cpuPerQuery.get(samples),
             ...(base && {
               baselineP50Ms: pct(base, 50),
               baselineP99Ms: pct(base, 99),
@@ -168,6 +176,7 @@ async function runStore(kind: string) {
       rawLoadEventsPerSec: rawOnly ? Math.round(rawOnly / (rawMs / 1000)) : null,
       rollupRows: await fixtures.rollupRows(),
       queries: figures,
+      loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10),
       allP99Under100Ms: Object.values(figures).every((f) => f.p99Ms < 100),
     };
   } finally {

@@ -40,6 +40,8 @@ const StageOut = Type.Unsafe<FollowUpStage>(Type.String({ description: FOLLOW_UP
 export const FollowUpListQuery = Type.Object(
   {
     eventId: Type.Optional(Id),
+    /** With eventId: only the invitees whose attendance was recorded (came) or was not (no_show). */
+    turnout: Type.Optional(Type.Union([Type.Literal('came'), Type.Literal('no_show')])),
     channelId: Type.Optional(Id),
     stage: Type.Optional(FollowUpStageSchema),
     ownerId: Type.Optional(Type.Union([Id, Type.Literal('none')])),
@@ -52,8 +54,9 @@ export const FollowUpListQuery = Type.Object(
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: FOLLOW_UP_EXPORT_MAX })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
-    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
-    /** CSV only: add each person's notes, for people who consented to the use of their health data. */
+    /** csv and xlsx export the same rows and columns (FOLLOW_UP_EXPORT_COLUMNS). */
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv'), Type.Literal('xlsx')])),
+    /** CSV and XLSX only: add each person's notes, for people who consented to the use of their health data. */
     includeNotes: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

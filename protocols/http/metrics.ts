@@ -157,3 +157,24 @@ export const FollowUpsQuery = Type.Object(
   { additionalProperties: false },
 );
 export type FollowUpsQuery = Static<typeof FollowUpsQuery>;
+
+/** Paid GMV over time: `from`/`to` as for every period; `bucket` its step; one point per bucket. */
+export const GmvSeriesQuery = Type.Object(
+  {
+    ...PeriodQuery,
+    bucket: Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')]),
+    channelId: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+export type GmvSeriesQuery = Static<typeof GmvSeriesQuery>;
+
+export const GmvSeriesSchema = Type.Object({
+  fromMs: Int,
+  toMs: Int,
+  bucketMs: Int,
+  currency: Nullable(Type.String()),
+  /** Every bucket of the period from `fromMs`, the empty ones with 0. */
+  points: Type.Array(Type.Object({ atMs: Int, paidGmvMinor: Int, ordersPaid: Int })),
+});
+export type GmvSeries = Static<typeof GmvSeriesSchema>;

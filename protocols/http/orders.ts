@@ -93,6 +93,13 @@ export const OrderSchema = Type.Object({
 });
 export type Order = Static<typeof OrderSchema>;
 
+/** GET /api/orders: each order with the buyer's name and the product's titles, so pages show names, not ids. */
+export const ListedOrderSchema = Type.Intersect([
+  OrderSchema,
+  Type.Object({ buyerName: Type.String(), productTitles: Localised }),
+]);
+export type ListedOrder = Static<typeof ListedOrderSchema>;
+
 /** 201 of POST /api/orders: the order and where to pay it (null: a manual payment). */
 export const PlacedOrderSchema = Type.Intersect([
   OrderSchema,

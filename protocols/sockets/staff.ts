@@ -63,6 +63,24 @@ export interface ConversionFigures {
   aarrr: Aarrr;
 }
 
+/**
+ * One of the newest orders (the last 24 hours) on the dashboard's live list: the buyer's name, the
+ * product, the amount and status, the buyer's channel now. A channel manager gets only their channels'.
+ */
+export interface LiveOrder {
+  orderId: string;
+  buyerName: string;
+  /** The product's title per locale. */
+  productTitles: Record<string, string>;
+  quantity: number;
+  totalMinor: number;
+  currency: string;
+  status: string;
+  channelId: string | null;
+  channelName: string | null;
+  createdAtMs: number;
+}
+
 export interface StaffFigures {
   atMs: number;
   sessions: SessionFigures[];
@@ -74,6 +92,8 @@ export interface StaffFigures {
   conversion?: ConversionFigures;
   /** Staff and admins only: verified payments no order could take, not yet refunded. */
   payments?: { orphaned: number };
+  /** The newest orders, newest first (a channel manager: their channels' buyers only). */
+  orders?: LiveOrder[];
 }
 
 /**

@@ -1,6 +1,8 @@
 // An event's turnout (invited / came / did not come per channel and per inviter) read by a channel
 // manager: only their own channels' rows and inviters, even on an event another channel shares; an event
 // of another channel alone is FORBIDDEN; staff see every channel; a member and a bad id get nothing.
+// The follow-up list narrows to an event's no-shows (or those who came) within the same scope.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OfflineEvents } from '../../commerce/internals.ts';
 import { call } from '../helpers/http-call.ts';
@@ -39,6 +41,8 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
   let c2: string;
   let shared: string;
   let c1Only: string;
+  let eventsService: OfflineEvents;
+  const events = () => eventsService;
 
   beforeAll(async () => {
     t = await openTestStore(dialect);
@@ -51,6 +55,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
     c2 = await seedChannel(t.store, { commissionBps: 1000, managerId: m2.person.id, name: 'Second' });
     // Last Friday's event, long enough ago that whoever did not check in is a no-show.
     const events = new OfflineEvents(t.store, api.people);
+    eventsService = events;
     const startsAtMs = Date.now() - 3 * DAY_MS;
     shared = (
       await events.create(actorOf(staff), {
@@ -89,6 +94,63 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
   afterAll(async () => {
     await api?.close();
     await t?.cleanup();
+  });
+
+  it("lists an event's no-shows or those who came, within the manager's own channels", async () => {
+    // The records the follow-up consumer would have opened for each invitee.
+    const now = Date.now();
+    for (const r of await events().invitees(actorOf(staff), shared))
+      await t.store.db
+        .insertInto('follow_ups')
+        .values({
+          id: randomUUID(),
+          person_id: r.personId,
+          channel_id: r.channelId,
+          owner_id: null,
+          stage: 'new',
+          lost_reason: null,
+          next_due_at_ms: null,
+          created_at_ms: now,
+          updated_at_ms: now,
+        })
+        .execute();
+    const names = async (token: string, query: string) => {
+      const r = await call<{ rows: Array<{ displayName: string }> }>(
+        api.url,
+        'GET',
+        `/api/follow-ups?${query}&sort=name&order=asc`,
+        { token },
+      );
+      expect(r.status).toBe(200);
+      return r.body.rows.map((x) => x.displayName);
+    };
+    expect(await names(m1.token, `eventId=${shared}&turnout=no_show`)).toEqual(['Guest 3', 'Guest 4']);
+    expect(await names(m1.token, `eventId=${shared}&turnout=came`)).toEqual(['Guest 1', 'Guest 2']);
+    expect(await names(m1.token, `eventId=${shared}&channelId=${c1}&turnout=no_show`)).toEqual([
+      'Guest 3',
+      'Guest 4',
+    ]);
+    expect(await names(m2.token, `eventId=${shared}&turnout=no_show`)).toEqual(['Guest 6']);
+    expect(await names(staff.token, `eventId=${shared}&turnout=no_show`)).toEqual([
+      'Guest 3',
+      'Guest 4',
+      'Guest 6',
+    ]);
+    const other = await call(
+      api.url,
+      'GET',
+      `/api/follow-ups?eventId=${shared}&channelId=${c1}&turnout=no_show`,
+      {
+        token: m2.token,
+      },
+    );
+    expect([other.status, other.body]).toMatchObject([403, { code: 'FORBIDDEN' }]);
+    const noEvent = await call(api.url, 'GET', '/api/follow-ups?turnout=no_show', { token: m1.token });
+    expect([noEvent.status, noEvent.body]).toMatchObject([400, { code: 'VALIDATION_FAILED' }]);
+    const bad = await call(api.url, 'GET', `/api/follow-ups?eventId=${shared}&turnout=maybe`, {
+      token: m1.token,
+    });
+    expect(bad.status).toBe(400);
   });
 
   const turnout = (token: string, eventId: string) =>

@@ -1,7 +1,7 @@
 // The audiences of the /staff stream and their figures: staff and admins see everything (one room);
-// each channel manager sees figures computed from their own channels' rows only (a room each). The
-// filter runs here, on the server, per audience.
-import type { ConversionFigures } from '../../../commerce/index.ts';
+// each channel manager sees figures computed from their own channels' rows only, and only their channels'
+// buyers' orders (a room each). The filter runs here, on the server, per audience.
+import type { ConversionFigures, RecentOrder } from '../../../commerce/index.ts';
 import type { Principal } from '../../auth/index.ts';
 import { buildFigures, type StaffFigures } from './figures.ts';
 import type { StaffNamespaceDeps } from './types.ts';
@@ -10,6 +10,9 @@ export const STAFF_ROOM = 'staff:all';
 export const managerRoom = (personId: string) => `cm:${personId}`;
 /** The sockets of the managers of one channel (joined on connect, kept in step with each re-check). */
 export const channelRoom = (channelId: string) => `ch:${channelId}`;
+
+/** Orders on the dashboard's live list. */
+const LIVE_ORDERS = 20;
 
 export const isStaff = (p: Principal): boolean => p.roles.includes('staff') || p.roles.includes('admin');
 
@@ -23,6 +26,8 @@ export class StaffAudiences {
     string,
     { atMs: number; version: string; figures: ConversionFigures }
   >();
+  /** Last order list per audience, read again when an event consumer has moved on. */
+  readonly #ordersCache = new Map<string, { atMs: number; version: string; orders: RecentOrder[] }>();
   readonly #deps: StaffNamespaceDeps;
   readonly #maxAgeMs: number;
 
@@ -34,6 +39,7 @@ export class StaffAudiences {
   /** An audience's figures are to be read afresh (its channels changed, or it has gone). */
   forget(room: string, { sent = false } = {}): void {
     this.#conversionCache.delete(room);
+    this.#ordersCache.delete(room);
     if (sent) this.lastSent.delete(room);
   }
 
@@ -44,6 +50,15 @@ export class StaffAudiences {
     const figures = await this.#deps.dashboard.conversion(channels);
     this.#conversionCache.set(room, { atMs: now, version, figures });
     return figures;
+  }
+
+  async #ordersOf(room: string, channels: ReadonlySet<string> | undefined, version: string) {
+    const cached = this.#ordersCache.get(room);
+    const now = Date.now();
+    if (cached && cached.version === version && now - cached.atMs < this.#maxAgeMs) return cached.orders;
+    const orders = await this.#deps.dashboard.recentOrders(channels, LIVE_ORDERS);
+    this.#ordersCache.set(room, { atMs: now, version, orders });
+    return orders;
   }
 
   async compute(
@@ -58,6 +73,7 @@ export class StaffAudiences {
       atMs: Date.now(),
       sessions: buildFigures(sessions, rows, channels ? undefined : sources.viewersNow, channels),
       conversion: await this.#conversionOf(room, channels, version),
+      orders: await this.#ordersOf(room, channels, version),
     };
     if (!channels) {
       if (sources.devices) figures.devices = await sources.devices();

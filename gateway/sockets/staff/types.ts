@@ -41,8 +41,8 @@ export type StaffSocket = Socket<
 
 export interface StaffNamespaceDeps {
   nsp: StaffNamespace;
-  /** Commerce's figures for the stream: live funnel rows, conversion figures, the rollups' version. */
-  dashboard: Pick<Dashboard, 'liveFunnel' | 'conversion' | 'rollupsVersion'>;
+  /** Commerce's figures for the stream: live funnel rows, conversion figures, the newest orders, the rollups' version. */
+  dashboard: Pick<Dashboard, 'liveFunnel' | 'conversion' | 'rollupsVersion' | 'recentOrders'>;
   logger: Logger;
   sources: StaffSources;
   counters: SocketCounters;

@@ -1,10 +1,11 @@
-// Saving a CSV export as a file: the export needs the bearer token, so the page fetches it and hands the
-// browser a blob. A refused export is asked again as JSON, so it fails with the server's coded error.
+// Saving an export (CSV, XLSX) as a file: the export needs the bearer token, so the page fetches it and
+// hands the browser a blob. A refused export is asked again as JSON, so it fails with the server's coded
+// error.
 import { api, auth } from './api.ts';
 
-/** `path` is the JSON list's URL with its query (`/api/payouts?from=…`); `&format=csv` is added. */
-export async function downloadCsv(path: string, fileName: string): Promise<void> {
-  const res = await fetch(`${path}&format=csv`, {
+/** `path` is the JSON list's URL with its query (`/api/payouts?from=…`); `&format=…` is added. */
+export async function downloadExport(path: string, fileName: string, format: 'csv' | 'xlsx'): Promise<void> {
+  const res = await fetch(`${path}&format=${format}`, {
     headers: { authorization: `Bearer ${auth.token() ?? ''}` },
   });
   if (!res.ok) await api.get(path);
@@ -15,3 +16,6 @@ export async function downloadCsv(path: string, fileName: string): Promise<void>
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+export const downloadCsv = (path: string, fileName: string): Promise<void> =>
+  downloadExport(path, fileName, 'csv');

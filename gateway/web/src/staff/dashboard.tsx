@@ -1,15 +1,16 @@
 // The conversions dashboard (/staff): live from the /staff stream — the funnel of the sessions on air,
-// paid GMV over time, the per-channel table, top referrers with their pending credit, devices, and
+// paid GMV over time (summed by the server), the latest orders, the per-channel table, top referrers with their pending credit, devices, and
 // drill-downs per live session and offline event. What a channel manager receives is already limited
 // to their channels by the server; the page shows what it gets. Its panels live in dashboard/.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../common/api.ts';
-import { TimeSeriesChart } from '../common/chart.tsx';
 import { formatMoney, formatNumber, formatTime } from '../common/i18n.ts';
 import { Loading, useAsync } from '../common/ui.tsx';
 import { AarrrPanel } from './aarrr.tsx';
 import { ChannelTable } from './dashboard/channel-table.tsx';
 import { Events } from './dashboard/events.tsx';
+import { GmvChart } from './dashboard/gmv-chart.tsx';
+import { LiveOrders } from './dashboard/live-orders.tsx';
 import { Referrers } from './dashboard/referrers.tsx';
 import { Sessions } from './dashboard/sessions.tsx';
 import { currencyOf, openStream, type StreamState } from './figures.ts';
@@ -72,19 +73,13 @@ export function Dashboard() {
             {ts('gmv')}: <strong data-figure="session-gmv">{money(sum('paidGmvMinor'))}</strong>
           </p>
         </section>
-        <section class="panel" aria-labelledby="gmv-h">
-          <h2 id="gmv-h">{ts('gmvOverTime')}</h2>
-          <TimeSeriesChart
-            label={ts('gmv')}
-            unit={currency}
-            points={stream.gmv.map((p) => ({ atMs: p.atMs, value: p.value / 100 }))}
-          />
-          <p>
-            {ts('gmv')}:{' '}
-            <strong data-figure="period-gmv">{money(f.conversion?.aarrr.revenue.paidGmvMinor ?? 0)}</strong>
-          </p>
-        </section>
+        <GmvChart tick={f.conversion?.aarrr.revenue.paidGmvMinor ?? 0} money={money} />
       </div>
+      <LiveOrders orders={f.orders ?? []} />
+      <p class="hint">
+        {ts('gmv')} ({ts('channels')}):{' '}
+        <strong data-figure="period-gmv">{money(f.conversion?.aarrr.revenue.paidGmvMinor ?? 0)}</strong>
+      </p>
       {f.devices && (
         <section class="panel devices-figures" aria-label={ts('devices')}>
           <h2>{ts('devices')}</h2>

@@ -242,7 +242,7 @@ function Turnout({ eventId, version }: { eventId: string; version: unknown }) {
                     <td>
                       {c.noShow > 0 && (
                         <a
-                          href={`/staff/follow-ups?eventId=${encodeURIComponent(eventId)}&channelId=${encodeURIComponent(c.channelId)}`}
+                          href={`/staff/follow-ups?eventId=${encodeURIComponent(eventId)}&channelId=${encodeURIComponent(c.channelId)}&turnout=no_show`}
                         >
                           {ts('followUpNoShows')}
                         </a>

@@ -1,4 +1,4 @@
-// The /staff stream: one socket per page, its latest figures and the paid-GMV points seen so far. The
+// The /staff stream: one socket per page and its latest figures. The
 // shapes it and the metrics API send are wire contracts (protocols/sockets/staff.ts, http/metrics.ts).
 import type {
   Aarrr,
@@ -21,22 +21,15 @@ export interface StreamState {
   figures: StaffFigures | undefined;
   /** Local time each payload arrived (for the order → dashboard latency). */
   receivedAtMs: number;
-  gmv: Array<{ atMs: number; value: number }>;
 }
 
 /** Opens /staff and calls `onChange` with every snapshot / update; returns the socket to close. */
 export function openStream(onChange: (s: StreamState) => void): NamespaceSocket<'/staff'> {
-  const state: StreamState = { connected: false, figures: undefined, receivedAtMs: 0, gmv: [] };
+  const state: StreamState = { connected: false, figures: undefined, receivedAtMs: 0 };
   const socket = connect('/staff');
   const take = (f: StaffFigures) => {
     state.figures = f;
     state.receivedAtMs = Date.now();
-    const paid = f.conversion?.aarrr.revenue.paidGmvMinor;
-    if (paid !== undefined) {
-      const last = state.gmv.at(-1);
-      if (!last || last.value !== paid || state.gmv.length === 1)
-        state.gmv = [...state.gmv, { atMs: f.atMs, value: paid }];
-    }
     onChange({ ...state });
   };
   socket.on('connect', () => {

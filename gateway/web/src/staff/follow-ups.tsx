@@ -1,5 +1,5 @@
 // The follow-up list (跟进): one row per person of the channels the viewer may see, filters, sort,
-// bulk owner assignment, the CSV of exactly the filtered list; a row opens the person's timeline, stage,
+// bulk owner assignment, the CSV or XLSX of exactly the filtered list; a row opens the person's timeline, stage,
 // notes and tasks. The server decides who sees what (managers: their channels; readings per consent).
 // The list and the open record re-read themselves when the /staff stream says a follow-up changed.
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -11,7 +11,7 @@ import {
   FOLLOW_UP_TASK_KINDS as TASK_KINDS,
 } from '../../../../protocols/index.ts';
 import { api, auth, type Person } from '../common/api.ts';
-import { downloadCsv } from '../common/download.ts';
+import { downloadExport } from '../common/download.ts';
 import { formatDateTime } from '../common/i18n.ts';
 import { connect } from '../common/socket.ts';
 import { AsyncView, Dialog, useAsync } from '../common/ui.tsx';
@@ -56,6 +56,7 @@ export function FollowUpsPage() {
   const [eventId, setEventId] = useState(() => new URLSearchParams(location.search).get('eventId') ?? '');
   // The events page opens an event's no-shows of one channel here.
   const [channelId] = useState(() => new URLSearchParams(location.search).get('channelId') ?? '');
+  const [turnout, setTurnout] = useState(() => new URLSearchParams(location.search).get('turnout') ?? '');
   const [sort, setSort] = useState('updated');
   const [offset, setOffset] = useState(0);
   const [query, setQuery] = useState('');
@@ -71,7 +72,10 @@ export function FollowUpsPage() {
     if (stage) p.set('stage', stage);
     if (due) p.set('due', due);
     if (q.trim()) p.set('q', q.trim());
-    if (eventId.trim()) p.set('eventId', eventId.trim());
+    if (eventId.trim()) {
+      p.set('eventId', eventId.trim());
+      if (turnout) p.set('turnout', turnout);
+    }
     if (channelId) p.set('channelId', channelId);
     p.set('tzOffsetMinutes', String(-new Date().getTimezoneOffset()));
     return p.toString();
@@ -140,18 +144,36 @@ export function FollowUpsPage() {
         </label>
         <Input label={tf('search')} value={q} onInput={setQ} />
         <Input label={tf('eventId')} value={eventId} onInput={setEventId} />
+        {eventId.trim() && (
+          <label class="field inline">
+            <span>{tf('turnout')}</span>
+            <select
+              value={turnout}
+              onChange={(e) => setTurnout((e.currentTarget as HTMLSelectElement).value)}
+            >
+              <option value="">{tf('anyTurnout')}</option>
+              <option value="came">{tf('attended')}</option>
+              <option value="no_show">{tf('no_show')}</option>
+            </select>
+          </label>
+        )}
         <button type="submit" class="primary">
           {tf('apply')}
         </button>
-        <button
-          type="button"
-          disabled={download.busy}
-          onClick={() =>
-            download.run(() => downloadCsv(`/api/follow-ups?${query || build()}`, 'follow-ups.csv'))
-          }
-        >
-          {tf('csv')}
-        </button>
+        {(['csv', 'xlsx'] as const).map((format) => (
+          <button
+            key={format}
+            type="button"
+            disabled={download.busy}
+            onClick={() =>
+              download.run(() =>
+                downloadExport(`/api/follow-ups?${query || build()}`, `follow-ups.${format}`, format),
+              )
+            }
+          >
+            {tf(format)}
+          </button>
+        ))}
       </form>
       {download.view()}
       {chosen.size > 0 && (

@@ -2,13 +2,17 @@
 // by order id. Confirm a manual payment, refund, fulfil — each asks for confirmation first. Above them,
 // the payments no order could take (to refund at the provider), until staff mark them refunded.
 import { useState } from 'preact/hooks';
-import type { Order, OrphanedPayment, PeoplePage } from '../../../../protocols/index.ts';
+import type { ListedOrder, OrphanedPayment, PeoplePage } from '../../../../protocols/index.ts';
 import { api } from '../common/api.ts';
-import { formatDateTime, formatMoney } from '../common/i18n.ts';
+import { formatDateTime, formatMoney, localised } from '../common/i18n.ts';
 import { AsyncView, useAsync } from '../common/ui.tsx';
 import { ConfirmButton, PAGE_SIZE, Pager, useAction } from './kit.tsx';
 import { ts } from './messages.ts';
 import { tp } from './payments-messages.ts';
+
+/** A listed order names its buyer and product; one found by id (GET /api/orders/:id) does not. */
+type Order = Omit<ListedOrder, 'buyerName' | 'productTitles'> &
+  Partial<Pick<ListedOrder, 'buyerName' | 'productTitles'>>;
 
 export type { Order };
 
@@ -185,7 +189,15 @@ export function OrdersPage() {
                         <td>
                           <code>{o.orderId.slice(0, 8)}</code> · {o.provider}
                         </td>
-                        <td>{names.get(o.personId) ?? o.personId.slice(0, 8)}</td>
+                        <td>
+                          {o.buyerName ?? names.get(o.personId) ?? o.personId.slice(0, 8)}
+                          {o.productTitles && (
+                            <>
+                              <br />
+                              <span class="hint">{localised(o.productTitles)}</span>
+                            </>
+                          )}
+                        </td>
                         <td>{formatMoney(o.payableMinor, o.currency)}</td>
                         <td>
                           <span class="badge">{o.status}</span>
