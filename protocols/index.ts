@@ -28,3 +28,4 @@ export {
 } from './errors.ts';
 export * from './http/index.ts';
 export type * from './sockets/index.ts';
+export * from './media-nodes.ts';

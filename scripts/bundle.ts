@@ -14,6 +14,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export const SERVER_ENTRIES: Record<string, string> = {
   main: 'gateway/main.ts',
   edge: 'edge/main.ts',
+  media: 'gateway/media-main.ts',
   // The platform's broker child (forked by gateway/broker-process.ts).
   broker: 'gateway/broker-child.ts',
 };

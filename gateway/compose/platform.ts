@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Commerce, type CommerceStore, DAY_MS, type EventBus, openStore } from '../../commerce/index.ts';
 import type { Edge } from '../../edge/index.ts';
-import { LiveRooms, WorkerPool } from '../../media/index.ts';
+import { LiveRooms, type WorkerPool } from '../../media/index.ts';
 import { createGuards, loadOrCreateSecret, TokenService } from '../auth/index.ts';
 import { BrokerProcess } from '../broker-process.ts';
 import type { PlatformConfig } from '../config.ts';
@@ -29,6 +29,7 @@ import type { DeviceAdminPort } from '../routes/readings.ts';
 import { createSocketServer, registerRealtime, SocketAccess, type SocketServer } from '../sockets/index.ts';
 import type { SocketCounters } from '../sockets/validate.ts';
 import { subscribeConsumers } from './consumers.ts';
+import { mediaWorkerPool, resolveMediaPorts } from './media-workers.ts';
 import { buildEdge, commerceSink } from './edge.ts';
 import { buildCommerce, newNodeId } from './services.ts';
 
@@ -156,31 +157,8 @@ export async function startPlatform(
     const events = commerce.events;
     closers.unshift(['events', () => events.close()]);
 
-    const mediaPorts: ResolvedPort[] = [];
-    const taken = new Set<number>();
-    for (let i = 0; i < config.media.workers; i++) {
-      const setting = {
-        ...config.media.basePort,
-        port: config.media.basePort.port && config.media.basePort.port + i,
-      };
-      const p = await resolvePort(setting, `media worker ${i}`, {
-        host: config.media.listenIp,
-        udp: true,
-        avoid: taken,
-      });
-      warnIfMoved(logger, `media worker ${i}`, p);
-      taken.add(p.port);
-      mediaPorts.push(p);
-    }
-    const media = new WorkerPool({
-      ports: mediaPorts.map((p) => p.port),
-      listenIp: config.media.listenIp,
-      announcedAddress: config.media.announcedAddress,
-      rtcMinPort: config.media.rtcMinPort,
-      rtcMaxPort: config.media.rtcMaxPort,
-      logLevel: config.media.logLevel,
-      logger,
-    });
+    const mediaPorts = await resolveMediaPorts(config, logger);
+    const media = mediaWorkerPool(config, mediaPorts, logger);
     closers.unshift(['media', () => media.close()]);
     await media.start();
 
@@ -287,6 +265,7 @@ export async function startPlatform(
       consumerBudget: config.media.consumerBudget,
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
+      keyFrameRequestDelayMs: config.media.keyFrameRequestDelayMs,
     });
     const mediaGateway = await registerMediaGateway({
       access: socketAccess,
