@@ -674,16 +674,25 @@ function authSecret(env: Env): string | undefined {
 function mediaNode(env: Env): PlatformConfig['media']['node'] {
   const id = str(env, 'MEDIA_NODE_ID');
   if (id !== undefined && !/^[A-Za-z0-9_.:-]{1,64}$/.test(id)) {
-    throw new VitaliveError('CONFIG_INVALID', { key: 'MEDIA_NODE_ID', reason: 'letters, digits and _.:- only' });
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'MEDIA_NODE_ID',
+      reason: 'letters, digits and _.:- only',
+    });
   }
   const region = str(env, 'MEDIA_NODE_REGION');
   if (region !== undefined && !/^[A-Za-z0-9_.-]{1,32}$/.test(region)) {
-    throw new VitaliveError('CONFIG_INVALID', { key: 'MEDIA_NODE_REGION', reason: 'letters, digits and _.- only' });
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'MEDIA_NODE_REGION',
+      reason: 'letters, digits and _.- only',
+    });
   }
   const heartbeatMs = int(env, 'MEDIA_NODE_HEARTBEAT_MS', 50, 60_000);
   const timeoutMs = int(env, 'MEDIA_NODE_TIMEOUT_MS', 100, 600_000);
   if (timeoutMs <= heartbeatMs) {
-    throw new VitaliveError('CONFIG_INVALID', { key: 'MEDIA_NODE_TIMEOUT_MS', reason: 'must exceed MEDIA_NODE_HEARTBEAT_MS' });
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'MEDIA_NODE_TIMEOUT_MS',
+      reason: 'must exceed MEDIA_NODE_HEARTBEAT_MS',
+    });
   }
   return {
     id,

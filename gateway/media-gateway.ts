@@ -10,12 +10,12 @@ import type { App } from './http-app.ts';
 import { type EdgeReadingCounters, type MqttFigures, registerMetrics } from './metrics.ts';
 import type { SocketAccess } from './sockets/access.ts';
 import { socketAuth } from './sockets/auth.ts';
-import type { MediaCascadePort } from './sockets/media/types.ts';
 import {
   type MediaNamespace,
   registerMediaNamespace,
   type SessionDirectory,
 } from './sockets/media/namespace.ts';
+import type { MediaCascadePort } from './sockets/media/types.ts';
 import { createCounters, type SocketCounters } from './sockets/validate.ts';
 import type { LivePreviewPort } from './web-preview.ts';
 import { registerWebPages } from './web-static.ts';

@@ -10,7 +10,9 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env);
   } catch (err) {
-    process.stderr.write(`vitalive media: ${isVitaliveError(err) ? `${err.code}: ${err.message}` : String(err)}\n`);
+    process.stderr.write(
+      `vitalive media: ${isVitaliveError(err) ? `${err.code}: ${err.message}` : String(err)}\n`,
+    );
     process.exit(1);
   }
   const logger = createLogger(config.logLevel);

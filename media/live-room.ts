@@ -9,8 +9,8 @@ import { VitaliveError } from '../protocols/index.ts';
 import type { LayerHint } from './layers.ts';
 import { asCoded } from './media-errors.ts';
 import { RoomPeer } from './room-peer.ts';
-import { rehome } from './room-rehome.ts';
 import { createPipe, type PipedProducer, type PipeListen } from './room-pipes.ts';
+import { rehome } from './room-rehome.ts';
 import { RoomRouters } from './room-routers.ts';
 import type {
   ConnectParams,

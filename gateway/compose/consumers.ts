@@ -11,6 +11,8 @@ export interface ConsumerSources {
   commerce: Pick<Commerce, 'consumers'>;
   /** Absent on a process without media rooms. */
   mediaGateway?: MediaGateway | undefined;
+  /** Separate media nodes (over Redis): told when a session ends or changes host. */
+  mediaNodes?: ((m: { type: 'room.close' | 'room.handOver'; sessionId: string }) => void) | undefined;
   /** Absent on a process without socket namespaces. */
   realtime?: Pick<Realtime, 'consumers'> | undefined;
 }
@@ -19,7 +21,9 @@ export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
   const { consumers } = sources.commerce;
   return [
     consumers.ledger,
-    ...(sources.mediaGateway ? [mediaRoomsFollowSessions(sources.mediaGateway)] : []),
+    ...(sources.mediaGateway || sources.mediaNodes
+      ? [mediaRoomsFollowSessions(sources.mediaGateway, Date.now(), sources.mediaNodes)]
+      : []),
     ...(sources.realtime?.consumers ?? []),
     consumers.liveFunnel,
     consumers.conversionRollups,

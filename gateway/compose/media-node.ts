@@ -14,7 +14,7 @@ import { type App, createHttpApp } from '../http-app.ts';
 import { type MediaGateway, registerMediaGateway } from '../media-gateway.ts';
 import { NodeBus } from '../media-nodes/bus.ts';
 import { MediaCascade } from '../media-nodes/cascade.ts';
-import { CorePort } from '../media-nodes/core-port.ts';
+import { answerMediaNodes, type CoreAnswersDeps, CorePort } from '../media-nodes/core-port.ts';
 import { MediaDirectory } from '../media-nodes/directory.ts';
 import { type ResolvedPort, resolvePort } from '../ports.ts';
 import { connectRedis } from '../redis.ts';
@@ -37,12 +37,34 @@ export interface MediaNodeProcess {
   close(): Promise<void>;
 }
 
+export { publishToMediaNodes } from '../media-nodes/bus.ts';
+export type { MediaDirectory } from '../media-nodes/directory.ts';
+
+/** The core's side of the media nodes' questions, on its own Redis connection. */
+export async function startCoreAnswers(
+  redisUrl: string,
+  deps: Omit<CoreAnswersDeps, 'redis'>,
+): Promise<{ redis: Redis; close(): Promise<void> }> {
+  const redis = await connectRedis(redisUrl, deps.logger, 'vitalive-media-core');
+  const answers = answerMediaNodes({ ...deps, redis });
+  return {
+    redis,
+    async close() {
+      await answers.close();
+      redis.disconnect();
+    },
+  };
+}
+
 export async function startMediaNode(config: PlatformConfig, logger: Logger): Promise<MediaNodeProcess> {
   if (!config.redisUrl) {
     throw new VitaliveError('CONFIG_INVALID', { key: 'REDIS_URL', reason: 'a media node needs Redis' });
   }
   if (config.media.workers < 1) {
-    throw new VitaliveError('CONFIG_INVALID', { key: 'MEDIA_WORKERS', reason: 'a media node needs a worker' });
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'MEDIA_WORKERS',
+      reason: 'a media node needs a worker',
+    });
   }
   const nodeId = config.media.node.id ?? `media-${randomBytes(6).toString('hex')}`;
   const log = logger.child({ node: nodeId });

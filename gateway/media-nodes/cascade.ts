@@ -240,11 +240,16 @@ export class MediaCascade extends EventEmitter<CascadeEvents> {
     await imp.transport.connect({
       ip: m.endpoint.ip,
       port: m.endpoint.port,
-      ...(m.endpoint.srtpParameters ? { srtpParameters: m.endpoint.srtpParameters as ms.SrtpParameters } : {}),
+      ...(m.endpoint.srtpParameters
+        ? { srtpParameters: m.endpoint.srtpParameters as ms.SrtpParameters }
+        : {}),
     });
     imp.open = true;
     for (const p of m.producers) await this.#receive(room, imp, p as unknown as PipedProducer);
-    this.#log.info({ sessionId: m.sessionId, origin: m.from, producers: m.producers.length }, 'media pipe open');
+    this.#log.info(
+      { sessionId: m.sessionId, origin: m.from, producers: m.producers.length },
+      'media pipe open',
+    );
   }
 
   async #receive(room: LiveRoom, imp: Import, p: PipedProducer): Promise<void> {
@@ -269,7 +274,12 @@ export class MediaCascade extends EventEmitter<CascadeEvents> {
     const room = this.#o.rooms.get(m.sessionId);
     const origin = await this.#o.directory.originOf(m.sessionId);
     const refuse = (reason: string) =>
-      this.#o.bus.send(m.from, { type: 'pipe.refused', sessionId: m.sessionId, from: this.#o.nodeId, reason });
+      this.#o.bus.send(m.from, {
+        type: 'pipe.refused',
+        sessionId: m.sessionId,
+        from: this.#o.nodeId,
+        reason,
+      });
     if (!room || origin !== this.#o.nodeId) return refuse('not the origin');
     if (m.from === this.#o.nodeId) return refuse('own node');
     const edges = this.#exports.get(m.sessionId) ?? new Map<string, Export>();
@@ -283,12 +293,15 @@ export class MediaCascade extends EventEmitter<CascadeEvents> {
       if (edges.get(m.from) !== exp) return;
       edges.delete(m.from);
       // Closed under us (worker death, re-home): the edge must pipe again.
-      if (!this.#closed) this.#o.bus.send(m.from, { type: 'pipe.close', sessionId: m.sessionId, from: this.#o.nodeId });
+      if (!this.#closed)
+        this.#o.bus.send(m.from, { type: 'pipe.close', sessionId: m.sessionId, from: this.#o.nodeId });
     });
     await transport.connect({
       ip: m.endpoint.ip,
       port: m.endpoint.port,
-      ...(m.endpoint.srtpParameters ? { srtpParameters: m.endpoint.srtpParameters as ms.SrtpParameters } : {}),
+      ...(m.endpoint.srtpParameters
+        ? { srtpParameters: m.endpoint.srtpParameters as ms.SrtpParameters }
+        : {}),
     });
     const producers: PipedProducer[] = [];
     for (const p of room.producers()) producers.push(await sendOverPipe(transport, p.producerId));
@@ -308,7 +321,12 @@ export class MediaCascade extends EventEmitter<CascadeEvents> {
     for (const [edge, exp] of edges) {
       sendOverPipe(exp.transport, info.producerId).then(
         (p) =>
-          this.#o.bus.send(edge, { type: 'pipe.producer', sessionId, from: this.#o.nodeId, producer: wirePiped(p) }),
+          this.#o.bus.send(edge, {
+            type: 'pipe.producer',
+            sessionId,
+            from: this.#o.nodeId,
+            producer: wirePiped(p),
+          }),
         (err: unknown) => this.#log.warn({ err, sessionId, edge }, 'producer not sent over the pipe'),
       );
     }
@@ -375,7 +393,9 @@ export class MediaCascade extends EventEmitter<CascadeEvents> {
         }
       }
     };
-    run().catch((err: unknown) => this.#log.warn({ err, type: m.type, sessionId: m.sessionId }, 'media pipe step failed'));
+    run().catch((err: unknown) =>
+      this.#log.warn({ err, type: m.type, sessionId: m.sessionId }, 'media pipe step failed'),
+    );
   }
 
   #onBroadcast(m: MediaBroadcast): void {

@@ -6,7 +6,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
 import { isRole, type PersonAccess } from '../../commerce/index.ts';
-import { type CoreAnswer, CoreAnswerSchema, type CoreQuestion, CoreQuestionSchema, VitaliveError } from '../../protocols/index.ts';
+import {
+  type CoreAnswer,
+  CoreAnswerSchema,
+  type CoreQuestion,
+  CoreQuestionSchema,
+  VitaliveError,
+} from '../../protocols/index.ts';
 import type { SessionDirectory } from '../media-gateway.ts';
 
 const QUESTIONS = 'vl:media:core-questions';
@@ -63,9 +69,15 @@ export class CorePort implements SessionDirectory {
   }
 
   async #ask(ask: CoreQuestion['ask']): Promise<CoreAnswer> {
-    if (this.#pending.size >= MAX_PENDING) throw new VitaliveError('SERVICE_UNAVAILABLE', { what: 'The platform core' });
+    if (this.#pending.size >= MAX_PENDING)
+      throw new VitaliveError('SERVICE_UNAVAILABLE', { what: 'The platform core' });
     const id = randomUUID();
-    const q: CoreQuestion = { id, replyTo: answerChannel(this.#nodeId), deadlineMs: Date.now() + this.#timeoutMs, ask };
+    const q: CoreQuestion = {
+      id,
+      replyTo: answerChannel(this.#nodeId),
+      deadlineMs: Date.now() + this.#timeoutMs,
+      ask,
+    };
     const answer = new Promise<CoreAnswer | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), this.#timeoutMs);
       this.#pending.set(id, (a) => {
@@ -97,7 +109,8 @@ export function answerMediaNodes(deps: CoreAnswersDeps): { close(): Promise<void
   let closed = false;
   const answer = async (q: CoreQuestion): Promise<CoreAnswer> => {
     try {
-      if (q.ask.type === 'hostOf') return { id: q.id, hostId: (await deps.sessions.hostOf(q.ask.sessionId)) ?? null };
+      if (q.ask.type === 'hostOf')
+        return { id: q.id, hostId: (await deps.sessions.hostOf(q.ask.sessionId)) ?? null };
       const a = await deps.access(q.ask.personId);
       return { id: q.id, access: { roles: [...a.roles], sessionsRevokedAtMs: a.sessionsRevokedAtMs } };
     } catch (err) {
@@ -125,7 +138,9 @@ export function answerMediaNodes(deps: CoreAnswersDeps): { close(): Promise<void
       }
       if (!checkQuestion.Check(q) || q.deadlineMs < Date.now()) continue;
       const question = q;
-      void answer(question).then((a) => deps.redis.publish(question.replyTo, JSON.stringify(a)).catch(() => {}));
+      void answer(question).then((a) =>
+        deps.redis.publish(question.replyTo, JSON.stringify(a)).catch(() => {}),
+      );
     }
   })();
   return {

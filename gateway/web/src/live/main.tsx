@@ -40,7 +40,7 @@ function Stage({ live }: { live: LiveState }) {
   const sessionState = live.session?.state as string | undefined;
   useEffect(() => {
     if (!video.current || player) return;
-    player = new LivePlayer(live.sessionId, video.current, live.mediaUrl);
+    player = new LivePlayer(live.sessionId, video.current, live.mediaUrl, () => live.freshMediaUrl());
     player.onChange = rerender;
   }, [live.sessionId, live.mediaUrl]);
   useEffect(() => {

@@ -1,0 +1,116 @@
+// The cascade on loopback: one origin media node and two edge nodes (each a whole media-node composition
+// with its own worker, HTTP port and directory entry) on one throwaway Redis. A synthetic host (RTP
+// ingest: Opus + VP8 with real keyframes) publishes to the origin; viewers on both edges receive every
+// packet; an edge that dies loses only its viewers, who move to the other edge; an edge whose viewers
+// left closes its pipe after the grace period; ending the session closes every pipe and room.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MediaNodeProcess } from '../../gateway/compose/media-node.ts';
+import { type MediaCluster, startMediaCluster, viewersOn } from '../../loadtest/clients/media-cluster.ts';
+import { ingestHost, type PlainViewer, subscribe } from '../../loadtest/clients/sfu-clients.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
+import { testLogger } from '../helpers/logger.ts';
+
+const SESSION = 'cascade-1';
+const HOST = 'host-1';
+const PER_EDGE = 5;
+
+/** Sends about a second of stream and returns what each viewer missed (empty when nothing was lost). */
+async function burst(host: Awaited<ReturnType<typeof ingestHost>>, viewers: PlainViewer[]) {
+  for (const v of viewers) v.sink.reset();
+  const before = { ...host.source.sent };
+  await host.source.start();
+  await waitFor(
+    () => host.source.sent.video - before.video >= 90 && host.source.sent.audio - before.audio >= 50,
+    {
+      what: 'a second of stream sent',
+    },
+  );
+  host.source.stop();
+  const sent = { video: host.source.sent.video - before.video, audio: host.source.sent.audio - before.audio };
+  const complete = () =>
+    viewers.every((v) => [...v.ssrcs].every(([ssrc, kind]) => v.sink.count(ssrc).packets >= sent[kind]));
+  await waitFor(complete, 5000).catch(() => undefined);
+  return viewers
+    .flatMap((v) =>
+      [...v.ssrcs].map(([ssrc, kind]) => ({
+        peer: v.peerId,
+        kind,
+        missing: sent[kind] - v.sink.count(ssrc).packets,
+        gaps: v.sink.count(ssrc).gaps,
+      })),
+    )
+    .filter((l) => l.missing !== 0 || l.gaps !== 0);
+}
+
+describe('cascade between media nodes', () => {
+  let cluster: MediaCluster;
+  let origin: MediaNodeProcess;
+  let edgeA: MediaNodeProcess;
+  let edgeB: MediaNodeProcess;
+
+  beforeAll(async () => {
+    cluster = await startMediaCluster({ logger: testLogger, pipeGraceMs: 500 });
+    origin = await cluster.startNode({ id: 'origin', region: 'r0' });
+    edgeA = await cluster.startNode({ id: 'edge-a', region: 'r1' });
+    edgeB = await cluster.startNode({ id: 'edge-b', region: 'r1' });
+    cluster.sessions.live.set(SESSION, HOST);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it("carries the host from the origin to viewers on two edges, moves a dead edge's viewers, and closes every pipe at the end", async () => {
+    // The host publishes to the origin (it claims the session there).
+    await origin.cascade.hostJoining(SESSION);
+    const originRoom = await origin.rooms.open(SESSION, HOST);
+    const host = await ingestHost(originRoom, HOST);
+    await expect(edgeA.cascade.hostJoining(SESSION)).rejects.toMatchObject({ code: 'MEDIA_NOT_ORIGIN' });
+
+    const a = await viewersOn(edgeA, SESSION, HOST, PER_EDGE);
+    const b = await viewersOn(edgeB, SESSION, HOST, PER_EDGE);
+    expect(origin.cascade.edgesOf(SESSION).sort()).toEqual(['edge-a', 'edge-b']);
+    expect(edgeA.cascade.importOf(SESSION)).toBe('origin');
+    // The edges serve their viewers from their own workers: nothing but the pipe reaches the origin.
+    expect(originRoom.consumerCount()).toBe(0);
+    expect(a.room.consumerCount() + b.room.consumerCount()).toBe(PER_EDGE * 2 * 2);
+
+    expect(await burst(host, [...a.viewers, ...b.viewers])).toEqual([]);
+
+    // Edge A dies (no goodbye: its entry expires). Its viewers ask the directory again and land on the
+    // other edge of their region; the origin drops its pipe to the dead edge.
+    await edgeA.halt();
+    for (const v of a.viewers) v.sink.reset();
+    await waitFor(async () => !(await origin.directory.list()).some((n) => n.nodeId === 'edge-a'), {
+      what: 'edge-a to drop out of the directory',
+    });
+    const next = await origin.directory.pick({ region: 'r1' });
+    expect(next?.nodeId).toBe('edge-b');
+    await waitFor(() => origin.cascade.edgesOf(SESSION).join() === 'edge-b', {
+      what: "the dead edge's pipe to close",
+    });
+    const moved = b.room;
+    for (const v of a.viewers) {
+      moved.join(v.peerId, 'viewer');
+      await subscribe(moved, v);
+    }
+    expect(await burst(host, [...a.viewers, ...b.viewers])).toEqual([]);
+
+    // Every viewer of edge B leaves: its pipe and room close after the grace period.
+    for (const v of [...a.viewers, ...b.viewers]) moved.leave(v.peerId);
+    await waitFor(() => origin.cascade.edgesOf(SESSION).length === 0 && edgeB.cascade.pipes === 0, {
+      what: 'the idle edge to close its pipe',
+    });
+    expect(edgeB.rooms.get(SESSION)).toBeUndefined();
+
+    // A viewer comes back; then the session ends: every node closes its room and every pipe.
+    const c = await viewersOn(edgeB, SESSION, HOST, 1, { prefix: 'late' });
+    expect(await burst(host, c.viewers)).toEqual([]);
+    expect(edgeB.cascade.pipes).toBe(1);
+    await cluster.endSession(SESSION);
+    await waitFor(() => origin.rooms.size === 0 && edgeB.rooms.size === 0, { what: 'every room to close' });
+    expect(origin.cascade.pipes + edgeB.cascade.pipes).toBe(0);
+    expect(await origin.directory.originOf(SESSION)).toBeUndefined();
+    host.source.close();
+    for (const v of [...a.viewers, ...b.viewers, ...c.viewers]) v.sink.close();
+  }, 90_000);
+});
