@@ -18,14 +18,15 @@ const PER_EDGE = 5;
 async function burst(host: Awaited<ReturnType<typeof ingestHost>>, viewers: PlainViewer[]) {
   for (const v of viewers) v.sink.reset();
   const before = { ...host.source.sent };
-  await host.source.start();
+  if (host.source.sent.video === 0) await host.source.start();
+  else host.source.resume();
   await waitFor(
     () => host.source.sent.video - before.video >= 90 && host.source.sent.audio - before.audio >= 50,
     {
       what: 'a second of stream sent',
     },
   );
-  host.source.stop();
+  host.source.pause();
   const sent = { video: host.source.sent.video - before.video, audio: host.source.sent.audio - before.audio };
   const complete = () =>
     viewers.every((v) => [...v.ssrcs].every(([ssrc, kind]) => v.sink.count(ssrc).packets >= sent[kind]));
@@ -103,7 +104,17 @@ describe('cascade between media nodes', () => {
     expect(edgeB.rooms.get(SESSION)).toBeUndefined();
 
     // A viewer comes back; then the session ends: every node closes its room and every pipe.
+    // The host sends on meanwhile, as a real one does: the new pipe's first keyframe request needs the
+    // stream flowing through the edge's piped producer to reach the encoder.
+    host.source.resume();
     const c = await viewersOn(edgeB, SESSION, HOST, 1, { prefix: 'late' });
+    await waitFor(
+      () => [...c.viewers[0]!.ssrcs.keys()].every((ssrc) => c.viewers[0]!.sink.count(ssrc).packets > 0),
+      {
+        what: 'the late viewer to receive',
+      },
+    );
+    host.source.pause();
     expect(await burst(host, c.viewers)).toEqual([]);
     expect(edgeB.cascade.pipes).toBe(1);
     await cluster.endSession(SESSION);
