@@ -124,4 +124,45 @@ describe('cascade between media nodes', () => {
     host.source.close();
     for (const v of [...a.viewers, ...b.viewers, ...c.viewers]) v.sink.close();
   }, 90_000);
+
+  it("announces a dead origin to the edge's viewers, and the edge pulls again from the node the host republishes to", async () => {
+    const session = 'cascade-2';
+    cluster.sessions.live.set(session, HOST);
+    const first = await cluster.startNode({ id: 'origin-2' });
+    const edge = await cluster.startNode({ id: 'edge-c' });
+    await first.cascade.hostJoining(session);
+    const host1 = await ingestHost(await first.rooms.open(session, HOST), HOST);
+    const c = await viewersOn(edge, session, HOST, 3);
+    expect(await burst(host1, c.viewers)).toEqual([]);
+
+    const lost: string[] = [];
+    edge.cascade.on('originlost', (id) => lost.push(id));
+    await first.halt();
+    await waitFor(() => lost.includes(session), { what: 'the edge to announce the lost origin' });
+    // The session goes on: the edge's room stays, its copy of the host's producers is gone.
+    expect(c.room.producers()).toEqual([]);
+    expect(edge.rooms.get(session)).toBe(c.room);
+
+    // The host's console publishes again, to the node the gateway gives it now.
+    const second = cluster.nodes.get('edge-b')!;
+    await second.cascade.hostJoining(session);
+    const host2 = await ingestHost(await second.rooms.open(session, HOST), HOST);
+    await waitFor(() => c.room.producers().length === 2, { what: 'the edge to pull from the new origin' });
+    expect(edge.cascade.importOf(session)).toBe('edge-b');
+    await host2.source.start();
+    for (const v of c.viewers) await subscribe(c.room, v);
+    await waitFor(
+      () => c.viewers.every((v) => [...v.ssrcs.keys()].every((ssrc) => v.sink.count(ssrc).packets > 0)),
+      { what: 'the viewers to receive from the new origin' },
+    );
+    host2.source.pause();
+    expect(await burst(host2, c.viewers)).toEqual([]);
+    await cluster.endSession(session);
+    await waitFor(() => edge.rooms.size === 0 && second.rooms.get(session) === undefined, {
+      what: 'the rooms to close',
+    });
+    host1.source.close();
+    host2.source.close();
+    for (const v of c.viewers) v.sink.close();
+  }, 90_000);
 });
