@@ -16,6 +16,13 @@ const PER_EDGE = 5;
 
 /** Sends about a second of stream and returns what each viewer missed (empty when nothing was lost). */
 async function burst(host: Awaited<ReturnType<typeof ingestHost>>, viewers: PlainViewer[]) {
+  // Packets of an earlier stretch still in flight must not count for this one.
+  const received = () =>
+    viewers.reduce((n, v) => n + [...v.sink.counts.values()].reduce((m, c) => m + c.packets, 0), 0);
+  for (let last = -1; last !== received(); ) {
+    last = received();
+    await new Promise((r) => setTimeout(r, 150));
+  }
   for (const v of viewers) v.sink.reset();
   const before = { ...host.source.sent };
   if (host.source.sent.video === 0) await host.source.start();
