@@ -172,4 +172,36 @@ describe('cascade between media nodes', () => {
     host2.source.close();
     for (const v of c.viewers) v.sink.close();
   }, 90_000);
+
+  it('asks the host for about one keyframe per second while viewers join on two edges at once', async () => {
+    const session = 'cascade-3';
+    cluster.sessions.live.set(session, HOST);
+    const edges = [await cluster.startNode({ id: 'edge-d' }), await cluster.startNode({ id: 'edge-e' })];
+    await origin.cascade.hostJoining(session);
+    const host = await ingestHost(await origin.rooms.open(session, HOST), HOST);
+    await host.source.start();
+    // One viewer per edge first, so both pipes are open and flowing before the burst.
+    const first = await Promise.all(
+      edges.map((e) => viewersOn(e, session, HOST, 1, { prefix: `${e.nodeId}-first` })),
+    );
+    await waitFor(() => first.every((f) => f.viewers[0]!.sink.counts.size === 2), {
+      what: 'the first viewers',
+    });
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = host.source.sent.keyframeRequests;
+    const started = performance.now();
+    // 2 × 20 viewers join at once; each new video consumer asks for a keyframe when it resumes.
+    const burstViewers = await Promise.all(
+      edges.map((e) => viewersOn(e, session, HOST, 20, { prefix: `${e.nodeId}-burst` })),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await new Promise((r) => setTimeout(r, 1100));
+    const requests = host.source.sent.keyframeRequests - before;
+    // The delayer lets one request through, then at most one per second (and one trailing).
+    expect(requests).toBeLessThanOrEqual(Math.ceil(seconds + 1.1) + 1);
+    expect(requests).toBeGreaterThan(0);
+    host.source.close();
+    for (const f of [...first, ...burstViewers]) for (const v of f.viewers) v.sink.close();
+    await cluster.endSession(session);
+  }, 90_000);
 });
