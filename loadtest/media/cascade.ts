@@ -26,6 +26,8 @@ interface Step {
   viewers: number;
   consumers: number;
   lossPercent: number;
+  /** Every worker of every node in the run (origin and edges), per consumer served, % of a core. */
+  cpuPercentPerConsumer: number;
   viewersPerNode: Record<string, number>;
 }
 
@@ -41,14 +43,32 @@ async function addViewers(room: Room, node: MediaNodeProcess, list: PlainViewer[
   }
 }
 
-/** Loss over one window of steady stream, for every viewer given. */
-async function measure(host: Host, viewers: PlainViewer[]): Promise<number> {
+/** CPU time of every worker of the given nodes, ms (user + system). */
+async function workersCpuMs(nodes: MediaNodeProcess[]): Promise<number> {
+  let ms = 0;
+  for (const n of nodes)
+    for (const slot of n.pool.slots) {
+      const u = await slot.worker!.getResourceUsage();
+      ms += u.ru_utime + u.ru_stime;
+    }
+  return ms;
+}
+
+/** Loss over one window of steady stream, for every viewer given, and the workers' CPU share. */
+async function measure(
+  host: Host,
+  viewers: PlainViewer[],
+  nodes: MediaNodeProcess[],
+): Promise<{ loss: number; cpuPercent: number }> {
   host.source.pause();
   await sleep(DRAIN_MS);
   const before = viewers.map((v) => [...v.ssrcs.keys()].map((s) => v.sink.count(s).packets));
   const sentBefore = { ...host.source.sent };
   host.source.resume();
+  const cpu0 = await workersCpuMs(nodes);
+  const t0 = performance.now();
   await sleep(WINDOW_MS);
+  const cpuPercent = (((await workersCpuMs(nodes)) - cpu0) / (performance.now() - t0)) * 100;
   host.source.pause();
   await sleep(DRAIN_MS);
   const sent = {
@@ -64,7 +84,7 @@ async function measure(host: Host, viewers: PlainViewer[]): Promise<number> {
     });
   });
   host.source.resume();
-  return expected ? lost / expected : 1;
+  return { loss: expected ? lost / expected : 1, cpuPercent };
 }
 
 /** Steps up viewers spread evenly over `edges` (the origin itself when none) until loss passes the limit twice. */
@@ -96,11 +116,13 @@ async function steps(
       await addViewers(rooms[i]!, node, viewers[i]!, share, node.nodeId);
     }
     await sleep(WARMUP_MS);
-    const loss = await measure(host, viewers.flat());
+    const { loss, cpuPercent } = await measure(host, viewers.flat(), [origin, ...edges]);
+    const consumers = rooms.reduce((s, r) => s + r.consumerCount(), 0);
     const step: Step = {
       viewers: n,
-      consumers: rooms.reduce((s, r) => s + r.consumerCount(), 0),
+      consumers,
       lossPercent: round(loss * 100, 3),
+      cpuPercentPerConsumer: round(cpuPercent / consumers, 4),
       viewersPerNode: Object.fromEntries(serving.map((s, i) => [s.nodeId, viewers[i]!.length])),
     };
     out.push(step);
@@ -115,6 +137,14 @@ const best = (xs: Step[]) =>
   xs
     .filter((s) => s.lossPercent <= LOSS_LIMIT * 100)
     .reduce<Step | undefined>((b, s) => (!b || s.consumers > b.consumers ? s : b), undefined);
+
+function cpuRatio(one: Step[], cascade: Step[]): number | null {
+  const shared = cascade.filter((s) => one.some((o) => o.viewers === s.viewers)).at(-1);
+  const base = shared && one.find((o) => o.viewers === shared.viewers);
+  return shared && base?.cpuPercentPerConsumer
+    ? round(shared.cpuPercentPerConsumer / base.cpuPercentPerConsumer, 2)
+    : null;
+}
 
 export async function cascadeRun(progress: (m: string, e?: object) => void, budgetMs = 4 * 60_000) {
   const deadline = Date.now() + budgetMs;
@@ -160,6 +190,8 @@ export async function cascadeRun(progress: (m: string, e?: object) => void, budg
       consumers: bestCascade?.consumers ?? 0,
       vsOneNode: bestOne?.consumers ? round((bestCascade?.consumers ?? 0) / bestOne.consumers, 2) : null,
       lossPercent: bestCascade?.lossPercent ?? null,
+      // Noise-resistant efficiency: worker CPU per consumer at the largest step both runs reached.
+      cpuPerConsumerVsOneNode: cpuRatio(one.steps, c.steps),
       viewersPerNode: bestCascade?.viewersPerNode ?? {},
       pipeCount: pipes,
       joinBurst: { viewers: 200, seconds: round(burstSec, 2), keyframeRequestsAtHost: kfRequests },
