@@ -155,9 +155,16 @@ function cpuRatio(one: Step[], cascade: Step[]): number | null {
     : null;
 }
 
-export async function cascadeRun(progress: (m: string, e?: object) => void, budgetMs = 4 * 60_000) {
+export async function cascadeRun(progress: (m: string, e?: object) => void, budgetMs = 3 * 60_000) {
   const deadline = Date.now() + budgetMs;
-  const cluster = await startMediaCluster({ logger, pipeGraceMs: 60_000, consumerBudget: 100_000 });
+  // Directory timeouts as in production: a loaded machine's late heartbeat must not drop a node.
+  const cluster = await startMediaCluster({
+    logger,
+    pipeGraceMs: 60_000,
+    consumerBudget: 100_000,
+    heartbeatMs: 2000,
+    timeoutMs: 6000,
+  });
   try {
     cluster.sessions.live.set('one', 'host');
     cluster.sessions.live.set('cascade', 'host');
