@@ -64,6 +64,25 @@ export interface PlatformConfig {
     consumerBudget: number;
     /** Public base URL of the media node(s) that viewers open /media on; undefined → same origin. */
     publicUrl: string | undefined;
+    /** Least time between keyframe requests reaching the host's encoder (or a pipe), per layer; 0 off. */
+    keyFrameRequestDelayMs: number;
+    /** This process as one of several media nodes (`npm run media`), registered in Redis. */
+    node: {
+      /** undefined → a random id at start. */
+      id: string | undefined;
+      /** Base URL clients open this node's /media on; undefined → http://MEDIA_LISTEN_IP:HTTP_PORT. */
+      url: string | undefined;
+      region: string | undefined;
+      /** Consumers before the directory counts the node as full; 0 → consumerBudget × workers. */
+      capacity: number;
+      heartbeatMs: number;
+      /** An entry not refreshed for this long drops out of the directory. */
+      timeoutMs: number;
+      /** How long an edge keeps its pipe from the origin after its last viewer left. */
+      pipeGraceMs: number;
+      /** How long a media node waits for the core's answer (who hosts, a person's access). */
+      coreTimeoutMs: number;
+    };
   };
   dataDir: string;
   redisUrl: string | undefined;
@@ -274,6 +293,31 @@ export const DEFAULTS = {
   /** Base URL viewers open `/media` on when the SFU runs on other nodes (e.g. https://media.example.com).
    * @default unset: the node that served the page */
   MEDIA_PUBLIC_URL: undefined as string | undefined,
+  /** Least time between two keyframe requests sent to the host's encoder, and up each pipe between
+   * media nodes, per simulcast layer: a join burst of hundreds of viewers asks the encoder about once.
+   * 0 disables. @default 1000 (1 s) */
+  MEDIA_KEYFRAME_REQUEST_DELAY_MS: 1000,
+  /** This media node's id in the directory (`npm run media`). @default unset: random at start */
+  MEDIA_NODE_ID: undefined as string | undefined,
+  /** Base URL clients open this media node's /media on (e.g. https://media-1.example.com).
+   * @default unset: http://MEDIA_LISTEN_IP:HTTP_PORT */
+  MEDIA_NODE_URL: undefined as string | undefined,
+  /** Region this media node declares; viewers are sent to a node of their region first. @default unset */
+  MEDIA_NODE_REGION: undefined as string | undefined,
+  /** Consumers this media node takes before the directory counts it as full.
+   * @default 0: MEDIA_CONSUMER_BUDGET × MEDIA_WORKERS */
+  MEDIA_NODE_CAPACITY: 0,
+  /** How often a media node refreshes its directory entry and checks its pipes, ms. @default 2000 (2 s) */
+  MEDIA_NODE_HEARTBEAT_MS: 2000,
+  /** A media node whose entry was not refreshed for this long is dropped from the directory (its
+   * viewers re-ask the gateway; edges drop their pipes from it), ms. @default 6000 (6 s) */
+  MEDIA_NODE_TIMEOUT_MS: 6000,
+  /** How long an edge node keeps its pipe from the origin after its last viewer left, ms.
+   * @default 30000 (30 s) */
+  MEDIA_PIPE_GRACE_MS: 30_000,
+  /** How long a media node waits for the core's answer (who hosts a session, a person's roles), ms.
+   * @default 3000 (3 s) */
+  MEDIA_CORE_TIMEOUT_MS: 3000,
   /** SQLite file, edge journal and other local state. @default './data' */
   DATA_DIR: './data',
   /** Enables multi-node mode (event dispatch, stock gate, socket.io adapter, broker). @default unset */
@@ -536,6 +580,7 @@ function url(
     | 'DATABASE_URL'
     | 'PAYMENT_CHECKOUT_URL'
     | 'MEDIA_PUBLIC_URL'
+    | 'MEDIA_NODE_URL'
     | 'SMTP_URL'
     | 'SMS_PROVIDER_URL'
     | 'WECHAT_API_URL',
@@ -626,6 +671,41 @@ function authSecret(env: Env): string | undefined {
   return raw;
 }
 
+function mediaNode(env: Env): PlatformConfig['media']['node'] {
+  const id = str(env, 'MEDIA_NODE_ID');
+  if (id !== undefined && !/^[A-Za-z0-9_.:-]{1,64}$/.test(id)) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'MEDIA_NODE_ID',
+      reason: 'letters, digits and _.:- only',
+    });
+  }
+  const region = str(env, 'MEDIA_NODE_REGION');
+  if (region !== undefined && !/^[A-Za-z0-9_.-]{1,32}$/.test(region)) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'MEDIA_NODE_REGION',
+      reason: 'letters, digits and _.- only',
+    });
+  }
+  const heartbeatMs = int(env, 'MEDIA_NODE_HEARTBEAT_MS', 50, 60_000);
+  const timeoutMs = int(env, 'MEDIA_NODE_TIMEOUT_MS', 100, 600_000);
+  if (timeoutMs <= heartbeatMs) {
+    throw new VitaliveError('CONFIG_INVALID', {
+      key: 'MEDIA_NODE_TIMEOUT_MS',
+      reason: 'must exceed MEDIA_NODE_HEARTBEAT_MS',
+    });
+  }
+  return {
+    id,
+    url: url(env, 'MEDIA_NODE_URL', ['http:', 'https:']),
+    region,
+    capacity: int(env, 'MEDIA_NODE_CAPACITY', 0, 10_000_000),
+    heartbeatMs,
+    timeoutMs,
+    pipeGraceMs: int(env, 'MEDIA_PIPE_GRACE_MS', 0, 3_600_000),
+    coreTimeoutMs: int(env, 'MEDIA_CORE_TIMEOUT_MS', 100, 60_000),
+  };
+}
+
 export function loadConfig(env: Env): PlatformConfig {
   const rtcMinPort = int(env, 'MEDIA_RTC_MIN_PORT', 1024, 65535);
   const rtcMaxPort = int(env, 'MEDIA_RTC_MAX_PORT', 1024, 65535);
@@ -667,6 +747,8 @@ export function loadConfig(env: Env): PlatformConfig {
       logLevel: oneOf(env, 'MEDIA_LOG_LEVEL', ['debug', 'warn', 'error', 'none']),
       consumerBudget: int(env, 'MEDIA_CONSUMER_BUDGET', 1, 100_000),
       publicUrl: url(env, 'MEDIA_PUBLIC_URL', ['http:', 'https:']),
+      keyFrameRequestDelayMs: int(env, 'MEDIA_KEYFRAME_REQUEST_DELAY_MS', 0, 60_000),
+      node: mediaNode(env),
     },
     dataDir: path.resolve(str(env, 'DATA_DIR')!),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),

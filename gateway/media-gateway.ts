@@ -15,6 +15,7 @@ import {
   registerMediaNamespace,
   type SessionDirectory,
 } from './sockets/media/namespace.ts';
+import type { MediaCascadePort } from './sockets/media/types.ts';
 import { createCounters, type SocketCounters } from './sockets/validate.ts';
 import type { LivePreviewPort } from './web-preview.ts';
 import { registerWebPages } from './web-static.ts';
@@ -43,6 +44,10 @@ export interface MediaGatewayDeps {
   livePreview?: LivePreviewPort | undefined;
   /** The real-time namespaces' counters for /metrics, once they are registered. */
   realtimeSockets?: (() => SocketCounters | undefined) | undefined;
+  /** On a media node that is one of several: the cascade between nodes. */
+  cascade?: MediaCascadePort | undefined;
+  /** Serve the host/viewer pages here (the all-in-one node); a separate media node serves only /media. @default true */
+  pages?: boolean | undefined;
 }
 
 export interface MediaGateway {
@@ -73,6 +78,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     sessions: deps.sessions,
     logger: deps.logger,
     counters,
+    cascade: deps.cascade,
   });
   const metrics = registerMetrics(deps.http, {
     rooms,
@@ -83,7 +89,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     images: deps.images,
     realtimeSockets: deps.realtimeSockets,
   });
-  await registerWebPages(deps.http, deps.logger, deps.livePreview);
+  if (deps.pages !== false) await registerWebPages(deps.http, deps.logger, deps.livePreview);
   return {
     rooms,
     closeRoom: (sessionId) => rooms.closeRoom(sessionId),

@@ -21,6 +21,8 @@ export {
   type WebRtcTransportInfo,
 } from './live-room.ts';
 export { LiveRooms, type LiveRoomsEvents, type LiveRoomsOptions } from './live-rooms.ts';
+export type { PipedProducer, PipeEndpoint } from './room-pipes.ts';
+export { endpointOf, sendOverPipe } from './room-pipes.ts';
 export type { MediaStats, RoomStats, WorkerStats } from './stats.ts';
 export {
   WorkerPool,

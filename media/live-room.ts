@@ -9,6 +9,7 @@ import { VitaliveError } from '../protocols/index.ts';
 import type { LayerHint } from './layers.ts';
 import { asCoded } from './media-errors.ts';
 import { RoomPeer } from './room-peer.ts';
+import { createPipe, type PipedProducer, type PipeListen } from './room-pipes.ts';
 import { rehome } from './room-rehome.ts';
 import { RoomRouters } from './room-routers.ts';
 import type {
@@ -241,13 +242,57 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     const ingest = !('iceParameters' in transport);
     let producer: ms.Producer;
     try {
-      producer = await transport.produce({ kind: req.kind, rtpParameters: req.rtpParameters });
+      // Hundreds of viewers joining at once each ask for a keyframe: the encoder hears at most one per delay.
+      producer = await transport.produce({
+        kind: req.kind,
+        rtpParameters: req.rtpParameters,
+        keyFrameRequestDelay: this.#opts.keyFrameRequestDelayMs,
+      });
     } catch (err) {
       throw asCoded(err);
     }
     const port = ingest ? (transport as ms.PlainTransport).tuple.localPort : undefined;
     await this.#addHostProducer(producer, req.kind, req.rtpParameters, port);
     return { id: producer.id };
+  }
+
+  /** Peers in the room (the host included), or only those of one role. */
+  peerCount(role?: PeerRole): number {
+    if (!role) return this.#peers.size;
+    let n = 0;
+    for (const peer of this.#peers.values()) if (peer.role === role) n++;
+    return n;
+  }
+
+  /** A PipeTransport on the origin router, towards another media node (either direction). */
+  async createPipe(): Promise<ms.PipeTransport> {
+    this.#assertOpen();
+    await this.#ready;
+    const origin = this.#routers.origin;
+    if (!origin || origin.router.closed) throw new VitaliveError('MEDIA_WORKER_UNAVAILABLE');
+    return createPipe(origin.router, this.pipeListen);
+  }
+
+  get pipeListen(): PipeListen {
+    return { listenIp: this.#opts.listenIp, announcedAddress: this.#opts.announcedAddress };
+  }
+
+  /**
+   * A host producer piped in from the session's origin node: it keeps the origin's id and is served to
+   * this room's viewers (and fanned out to its other workers) as if the host published here.
+   */
+  async receivePiped(transport: ms.PipeTransport, piped: PipedProducer): Promise<ms.Producer> {
+    this.#assertOpen();
+    const producer = await transport.produce({
+      id: piped.producerId,
+      kind: piped.kind,
+      rtpParameters: piped.rtpParameters,
+      paused: piped.paused,
+      // Keyframe requests of this node's viewers travel up the pipe at most once per delay.
+      keyFrameRequestDelay: this.#opts.keyFrameRequestDelayMs,
+    });
+    await this.#addHostProducer(producer, piped.kind, piped.rtpParameters, undefined);
+    return producer;
   }
 
   async consume(peerId: string, req: ConsumeRequest): Promise<ConsumerInfo> {

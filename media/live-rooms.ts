@@ -17,6 +17,8 @@ export interface LiveRoomsOptions {
   announcedAddress?: string | undefined;
   /** Low-layer start before a viewer moves to its target layer. @default 400 ms */
   layerUpgradeDelayMs?: number;
+  /** Least time between keyframe requests reaching the host's encoder or a pipe, per layer. @default 1000 ms */
+  keyFrameRequestDelayMs?: number;
 }
 
 export interface LiveRoomsEvents {
@@ -76,6 +78,7 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
         listenIp: this.#opts.listenIp ?? '127.0.0.1',
         announcedAddress: this.#opts.announcedAddress,
         layerUpgradeDelayMs: this.#opts.layerUpgradeDelayMs ?? 400,
+        keyFrameRequestDelayMs: this.#opts.keyFrameRequestDelayMs ?? 1000,
       });
       this.#wire(room);
       this.#rooms.set(sessionId, room);
@@ -91,6 +94,11 @@ export class LiveRooms extends EventEmitter<LiveRoomsEvents> {
 
   get(sessionId: string): LiveRoom | undefined {
     return this.#rooms.get(sessionId);
+  }
+
+  /** Every open room, for the cascade's sweep. */
+  all(): IterableIterator<LiveRoom> {
+    return this.#rooms.values();
   }
 
   get size(): number {

@@ -12,7 +12,7 @@ const REHOME_ATTEMPTS = 3;
 
 /** What a re-home reaches of its room. */
 export interface RehomeRoom {
-  readonly opts: Pick<LiveRoomOptions, 'listenIp' | 'announcedAddress'>;
+  readonly opts: Pick<LiveRoomOptions, 'listenIp' | 'announcedAddress' | 'keyFrameRequestDelayMs'>;
   readonly log: Logger;
   readonly routers: RoomRouters;
   readonly peers: readonly RoomPeer[];
@@ -87,7 +87,11 @@ async function restoreIngest(room: RehomeRoom, host: RoomPeer, ingest: HostProdu
     // keyframe requests had nowhere to go: ask again once it is known.
     transport.once('tuple', () => room.requestKeyFrames());
     for (const old of producers) {
-      const producer = await transport.produce({ kind: old.kind, rtpParameters: old.rtpParameters });
+      const producer = await transport.produce({
+        kind: old.kind,
+        rtpParameters: old.rtpParameters,
+        keyFrameRequestDelay: room.opts.keyFrameRequestDelayMs,
+      });
       await room.addHostProducer(producer, old.kind, old.rtpParameters, port);
     }
   }

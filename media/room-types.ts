@@ -19,6 +19,8 @@ export interface LiveRoomOptions {
   announcedAddress: string | undefined;
   /** Delay between a viewer's first (low-layer) frames and the move to its target layer. */
   layerUpgradeDelayMs: number;
+  /** Least time between two keyframe requests sent to the host's encoder (or up a pipe), per layer; 0 off. */
+  keyFrameRequestDelayMs: number;
 }
 
 export interface RoomRouter {

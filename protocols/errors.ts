@@ -154,6 +154,7 @@ export const ERRORS = {
   MEDIA_INVALID_PARAMETERS: { status: 422, message: 'Media parameters rejected: {reason}' },
   MEDIA_ROOM_CLOSED: { status: 410, message: 'The media room of session {sessionId} is closed' },
   MEDIA_LIMIT_REACHED: { status: 429, message: 'At most {limit} {what} per media peer' },
+  MEDIA_NOT_ORIGIN: { status: 409, message: 'Session {sessionId} is published to another media node' },
 
   // MQTT connection limits (the edge broker closes the connection; the code names the reason in logs,
   // metrics and /healthz)

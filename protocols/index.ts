@@ -27,4 +27,5 @@ export {
   VitaliveError,
 } from './errors.ts';
 export * from './http/index.ts';
+export * from './media-nodes.ts';
 export type * from './sockets/index.ts';

@@ -2,7 +2,7 @@
 // imports), so production processes run without the TypeScript loader: at rest the platform takes
 // ≈ 139 MB instead of ≈ 215 MB, since no transformed sources or source maps stay in memory.
 // `npm run build:server` builds the platform (dist/main.mjs, with its broker child dist/broker.mjs) and
-// the standalone edge (dist/edge.mjs);
+// the standalone edge (dist/edge.mjs) and a media node on its own (dist/media.mjs, `npm run media`);
 // benchmarks and tests call bundle() for their own entry points.
 // Every output sits one folder below the repository root, as gateway/*.ts does, so paths a module
 // resolves from its own address (the web build, see gateway/web-static.ts) hold in both layouts.
@@ -14,6 +14,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export const SERVER_ENTRIES: Record<string, string> = {
   main: 'gateway/main.ts',
   edge: 'edge/main.ts',
+  media: 'gateway/media-main.ts',
   // The platform's broker child (forked by gateway/broker-process.ts).
   broker: 'gateway/broker-child.ts',
 };

@@ -13,6 +13,8 @@ export interface ConsumerSources {
   mediaGateway?: MediaGateway | undefined;
   /** Absent on a process without media rooms: closes video consultation rooms that stop being open. */
   consultMedia?: { consumer: EventConsumer } | undefined;
+  /** Separate media nodes (over Redis): told when a session ends or changes host. */
+  mediaNodes?: ((m: { type: 'room.close' | 'room.handOver'; sessionId: string }) => void) | undefined;
   /** Absent on a process without socket namespaces. */
   realtime?: Pick<Realtime, 'consumers'> | undefined;
 }
@@ -21,7 +23,9 @@ export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
   const { consumers } = sources.commerce;
   return [
     consumers.ledger,
-    ...(sources.mediaGateway ? [mediaRoomsFollowSessions(sources.mediaGateway)] : []),
+    ...(sources.mediaGateway || sources.mediaNodes
+      ? [mediaRoomsFollowSessions(sources.mediaGateway, Date.now(), sources.mediaNodes)]
+      : []),
     ...(sources.consultMedia ? [sources.consultMedia.consumer] : []),
     ...(sources.realtime?.consumers ?? []),
     consumers.liveFunnel,

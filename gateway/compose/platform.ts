@@ -6,7 +6,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type Commerce, type CommerceStore, DAY_MS, type EventBus, openStore } from '../../commerce/index.ts';
 import type { Edge } from '../../edge/index.ts';
-import { LiveRooms, WorkerPool } from '../../media/index.ts';
+import { LiveRooms, type WorkerPool } from '../../media/index.ts';
+import type { MediaBroadcast } from '../../protocols/index.ts';
 import { createGuards, loadOrCreateSecret, TokenService } from '../auth/index.ts';
 import { BrokerProcess } from '../broker-process.ts';
 import type { PlatformConfig } from '../config.ts';
@@ -16,6 +17,10 @@ import { type App, createHttpApp } from '../http-app.ts';
 import { ImageFiles } from '../images/image-files.ts';
 import { liveHosts } from '../live-media.ts';
 import { type MediaGateway, registerMediaGateway, type SessionDirectory } from '../media-gateway.ts';
+import { publishToMediaNodes } from '../media-nodes/bus.ts';
+import { mediaNodeChoice } from '../media-nodes/choice.ts';
+import { answerMediaNodes } from '../media-nodes/core-port.ts';
+import { MediaDirectory } from '../media-nodes/directory.ts';
 import { createChannelSenders } from '../messaging/senders.ts';
 import { createMessenger } from '../messengers.ts';
 import type { EdgeReadingCounters, MqttFigures } from '../metrics.ts';
@@ -31,6 +36,7 @@ import { createSocketServer, registerRealtime, SocketAccess, type SocketServer }
 import type { SocketCounters } from '../sockets/validate.ts';
 import { subscribeConsumers } from './consumers.ts';
 import { buildEdge, commerceSink } from './edge.ts';
+import { mediaWorkerPool, resolveMediaPorts } from './media-workers.ts';
 import { buildCommerce, newNodeId } from './services.ts';
 
 export interface Platform {
@@ -159,31 +165,8 @@ export async function startPlatform(
     const events = commerce.events;
     closers.unshift(['events', () => events.close()]);
 
-    const mediaPorts: ResolvedPort[] = [];
-    const taken = new Set<number>();
-    for (let i = 0; i < config.media.workers; i++) {
-      const setting = {
-        ...config.media.basePort,
-        port: config.media.basePort.port && config.media.basePort.port + i,
-      };
-      const p = await resolvePort(setting, `media worker ${i}`, {
-        host: config.media.listenIp,
-        udp: true,
-        avoid: taken,
-      });
-      warnIfMoved(logger, `media worker ${i}`, p);
-      taken.add(p.port);
-      mediaPorts.push(p);
-    }
-    const media = new WorkerPool({
-      ports: mediaPorts.map((p) => p.port),
-      listenIp: config.media.listenIp,
-      announcedAddress: config.media.announcedAddress,
-      rtcMinPort: config.media.rtcMinPort,
-      rtcMaxPort: config.media.rtcMaxPort,
-      logLevel: config.media.logLevel,
-      logger,
-    });
+    const mediaPorts = await resolveMediaPorts(config, logger);
+    const media = mediaWorkerPool(config, mediaPorts, logger);
     closers.unshift(['media', () => media.close()]);
     await media.start();
 
@@ -290,6 +273,7 @@ export async function startPlatform(
       consumerBudget: config.media.consumerBudget,
       listenIp: config.media.listenIp,
       announcedAddress: config.media.announcedAddress,
+      keyFrameRequestDelayMs: config.media.keyFrameRequestDelayMs,
     });
     const mediaGateway = await registerMediaGateway({
       access: socketAccess,
@@ -317,6 +301,25 @@ export async function startPlatform(
       logger,
     });
     closers.unshift(['consultation rooms', () => consultMedia.close()]);
+    // Separate media nodes (`npm run media`) share Redis: they ask this core who hosts a session and a
+    // person's access, and the live snapshot sends each viewer to one of them.
+    let mediaNode: ((sessionId: string) => Promise<string | undefined>) | undefined;
+    let mediaNodes: ((m: MediaBroadcast) => void) | undefined;
+    if (redis) {
+      const answers = answerMediaNodes({
+        redis,
+        sessions: options.sessions ?? liveHosts(commerce.sales),
+        access: commerce.access.of,
+        logger,
+      });
+      closers.unshift(['media node answers', () => answers.close()]);
+      const choose = mediaNodeChoice(new MediaDirectory(redis, config.media.node.timeoutMs));
+      mediaNode = (sessionId) => choose(sessionId);
+      const bus = redis;
+      mediaNodes = (m) => {
+        publishToMediaNodes(bus, m).catch((err: unknown) => logger.warn({ err }, 'media nodes not told'));
+      };
+    }
     // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.
     const realtime = registerRealtime({
       access: socketAccess,
@@ -329,6 +332,7 @@ export async function startPlatform(
       nodeId,
       redis,
       mediaUrl: config.media.publicUrl,
+      mediaNode,
       orders: { place: (actor, body, key) => placement.place(actor, body as never, key) },
       media: config.media.workers > 0 ? () => mediaGateway.stats({ maxAgeMs: 2000 }) : undefined,
       devices: edge.summary,
@@ -337,7 +341,7 @@ export async function startPlatform(
     closers.unshift(['realtime', () => realtime.close()]);
     realtimeCounters = realtime.counters;
     // Every outbox consumer of this node, from the one table; delivery starts once all are in.
-    subscribeConsumers(events, { commerce, mediaGateway, consultMedia, realtime });
+    subscribeConsumers(events, { commerce, mediaGateway, consultMedia, mediaNodes, realtime });
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
     // Monitoring port: /metrics and full /healthz without a token, on loopback unless configured.

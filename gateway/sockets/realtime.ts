@@ -63,6 +63,8 @@ export interface RealtimeDeps {
   media?: (() => Promise<MediaStats>) | undefined;
   /** Where viewers open /media (MEDIA_PUBLIC_URL); undefined → the same origin. */
   mediaUrl?: string | undefined;
+  /** With several media nodes: the node a viewer should use now (see media-nodes/directory.ts). */
+  mediaNode?: ((sessionId: string) => Promise<string | undefined>) | undefined;
   /** Readings at most this old flag matching cards for the viewer; 0 turns recommendations off. */
   recommendationMaxAgeMs?: number;
   /** @default 500 ms */
@@ -142,6 +144,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
     },
     orders: deps.orders,
     mediaUrl: deps.mediaUrl,
+    mediaNode: deps.mediaNode,
     authenticate: (token) => deps.tokens.verifyAccess(token),
     recommend: deps.recommendationMaxAgeMs
       ? (personId, sessionId) => commerce.viewers.recommend(personId, sessionId, deps.recommendationMaxAgeMs!)

@@ -13,6 +13,7 @@ import { publishFromHostPage, startMediaNode } from '../clients/media-node.ts';
 import { ingestHost, type PlainViewer, plainViewer } from '../clients/sfu-clients.ts';
 import type { SyntheticHost } from '../clients/synthetic-rtp.ts';
 import { UdpSink } from '../clients/udp-sink.ts';
+import { cascadeRun } from './cascade.ts';
 
 const logger = pino({ level: 'silent' });
 const LOSS_LIMIT = 0.001; // < 0.1 % loss
@@ -242,6 +243,14 @@ const median = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
+  // `-- --cascade`: only the cascade run (origin → 2 edge media nodes) with its one-node baseline.
+  if (process.argv.includes('--cascade')) {
+    const cascade = await cascadeRun(progress);
+    process.stdout.write(
+      `${JSON.stringify({ bench: 'media', cascade, durationSec: Math.round((Date.now() - started) / 1000) }, null, 2)}\n`,
+    );
+    return;
+  }
   const range = (from: number, to: number) => {
     const xs: number[] = [];
     for (let n = from; n <= to; n += STEP_VIEWERS) xs.push(n);

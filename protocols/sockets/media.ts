@@ -102,4 +102,10 @@ export interface MediaServerToClient {
   'media:consumerClosed': (p: { sessionId: string; consumerId: string }) => void;
   /** The session ended: every transport of this room is gone. */
   'media:roomClosed': (p: { sessionId: string }) => void;
+  /**
+   * The node the host published to is gone (the session has not ended): this room's producers are gone,
+   * the socket stays, and the host's producers arrive again as `media:producer` once the host publishes
+   * to another node.
+   */
+  'media:originLost': (p: { sessionId: string }) => void;
 }

@@ -53,6 +53,10 @@ export function liveContext(deps: LiveNamespaceDeps): LiveContext {
     });
   }
 
+  // A directory that cannot answer leaves the viewer on the configured media URL.
+  const pickMedia = (sessionId: string) =>
+    deps.mediaNode ? deps.mediaNode(sessionId).catch(() => undefined) : Promise.resolve(undefined);
+
   return {
     deps,
     async snapshot(sessionId) {
@@ -64,7 +68,7 @@ export function liveContext(deps: LiveNamespaceDeps): LiveContext {
         ...state,
         viewers: deps.presence.count(sessionId),
         serverTimeMs: Date.now(),
-        media: { url: deps.mediaUrl ?? null, namespace: '/media' },
+        media: { url: (await pickMedia(sessionId)) ?? deps.mediaUrl ?? null, namespace: '/media' },
       };
     },
     async forYou(personId, sessionId) {

@@ -70,6 +70,8 @@ export interface LiveNamespaceDeps {
   orders: OrderPlacer;
   /** Public URL of the media-enabled node(s) in multi-node mode; undefined → viewers use this origin. */
   mediaUrl?: string | undefined;
+  /** With several media nodes: the node this viewer should open /media on now (undefined → mediaUrl). */
+  mediaNode?: ((sessionId: string) => Promise<string | undefined>) | undefined;
   /** Verifies an access token presented after connecting (a viewer who logs in mid-session). */
   authenticate: (token: string) => Promise<Principal>;
   /** Cards flagged for a person from their readings (consent-gated by commerce); absent → none. */

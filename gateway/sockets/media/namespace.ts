@@ -54,6 +54,11 @@ export function registerMediaNamespace(deps: MediaNamespaceDeps): MediaNamespace
     }
   });
 
+  // The origin node of a session is gone: its producers here went with it, the session goes on.
+  deps.cascade?.on('originlost', (sessionId) => {
+    nsp.local.to(mediaRoom(sessionId)).emit('media:originLost', { sessionId });
+  });
+
   // Built once for the namespace; each socket only points at this table.
   const inRoom = inRoomOf(deps);
   const handlers: Record<keyof MediaClientToServer, SocketHandler<MediaSocket>> = {

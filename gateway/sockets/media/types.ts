@@ -16,6 +16,16 @@ export interface SessionDirectory {
   hostOf(sessionId: string): Promise<string | undefined>;
 }
 
+/** The cascade between media nodes, on a node that is one of several (absent in the all-in-one node). */
+export interface MediaCascadePort {
+  /** The host joins here: claims the session's origin, or refuses with MEDIA_NOT_ORIGIN. */
+  hostJoining(sessionId: string): Promise<void>;
+  /** A viewer joined here: the node pulls the session from its origin. */
+  viewerJoined(sessionId: string): void;
+  /** The session's origin node is gone (not the session). */
+  on(event: 'originlost', listener: (sessionId: string) => void): unknown;
+}
+
 interface MediaSocketData {
   principal: Principal | undefined;
   /** The session whose media room this socket joined. */
@@ -45,6 +55,7 @@ export interface MediaNamespaceDeps {
   counters: SocketCounters;
   /** Re-checks the host's token and current state before host actions; absent → handshake only. */
   access?: SocketAccess | undefined;
+  cascade?: MediaCascadePort | undefined;
 }
 
 /** A handler of an event about the room the socket joined (the socket's id is its peer id there). */

@@ -14,11 +14,14 @@ export function mediaJoinHandler(deps: MediaNamespaceDeps): SocketHandler<MediaS
       const hostId = await deps.sessions.hostOf(sessionId);
       if (hostId === undefined) throw new VitaliveError('MEDIA_SESSION_NOT_LIVE', { sessionId });
       if (socket.data.mediaSession && socket.data.mediaSession !== sessionId) leaveRoom(deps, socket);
-      const room = await deps.rooms.open(sessionId, hostId);
       const principal = socket.data.principal;
       const role = principal?.personId === hostId ? 'host' : 'viewer';
       if (role === 'host' && principal) await deps.access?.current(principal);
+      // With several media nodes the host publishes only to the session's origin.
+      if (role === 'host') await deps.cascade?.hostJoining(sessionId);
+      const room = await deps.rooms.open(sessionId, hostId);
       room.join(socket.id, role);
+      if (role === 'viewer') deps.cascade?.viewerJoined(sessionId);
       socket.data.mediaSession = sessionId;
       await socket.join(mediaRoom(sessionId));
       return {

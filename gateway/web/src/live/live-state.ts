@@ -282,6 +282,12 @@ export class LiveState {
     this.onChange();
   }
 
+  /** Asks the gateway again which media node to use (the one in use may be gone). */
+  async freshMediaUrl(): Promise<string | null> {
+    await this.#resync();
+    return this.mediaUrl;
+  }
+
   #resyncing: Promise<void> | undefined;
   #resync(): Promise<void> {
     this.#resyncing ??= ask(this.socket, 'live:resync', { sessionId: this.#sessionId })

@@ -61,7 +61,7 @@ export function Stage({ live, children }: { live: LiveState; children?: Componen
   const sessionState = live.session?.state as string | undefined;
   useEffect(() => {
     if (!video.current || player || !live.session) return;
-    player = new LivePlayer(live.sessionId, video.current, live.mediaUrl);
+    player = new LivePlayer(live.sessionId, video.current, live.mediaUrl, () => live.freshMediaUrl());
     player.onChange = rerender;
   }, [live.sessionId, live.mediaUrl, live.session !== undefined]);
   useEffect(() => {

@@ -1,5 +1,6 @@
 // Watches a live session's video: joins the SFU room over /media, consumes the host's producers into
-// one MediaStream, and joins again by itself after the socket reconnects or the SFU asks it to.
+// one MediaStream, and joins again by itself after the socket reconnects or the SFU asks it to. When
+// /media drops it asks the gateway for a media node again (the node may be gone) and moves there.
 import type { types } from 'mediasoup-client';
 import { ApiError } from '../common/errors.ts';
 import { ask, connect, type NamespaceSocket } from '../common/socket.ts';
@@ -9,7 +10,9 @@ export type PlayerStatus = 'idle' | 'connecting' | 'playing' | 'waiting' | 'ende
 
 export class LivePlayer {
   readonly stream = new MediaStream();
-  readonly socket: NamespaceSocket<'/media'>;
+  socket: NamespaceSocket<'/media'>;
+  /** Times the player moved to another media node after /media dropped. */
+  moves = 0;
   status: PlayerStatus = 'idle';
   error: unknown;
   /** Times the player (re-)joined the media room. */
@@ -24,8 +27,16 @@ export class LivePlayer {
   #transport: types.Transport | undefined;
   #wanted = false;
   #running: Promise<void> | undefined;
+  #mediaUrl: string | null;
+  readonly #resolveUrl: (() => Promise<string | null>) | undefined;
 
-  constructor(sessionId: string, video: HTMLVideoElement, mediaUrl: string | null) {
+  /** `resolveUrl` asks the gateway which media node to use now (absent: always `mediaUrl`). */
+  constructor(
+    sessionId: string,
+    video: HTMLVideoElement,
+    mediaUrl: string | null,
+    resolveUrl?: () => Promise<string | null>,
+  ) {
     this.#sessionId = sessionId;
     this.#video = video;
     video.srcObject = this.stream;
@@ -34,20 +45,51 @@ export class LivePlayer {
       this.#set('playing');
     };
     video.requestVideoFrameCallback(onFrame);
-    this.socket = connect('/media', { url: mediaUrl });
+    this.#mediaUrl = mediaUrl;
+    this.#resolveUrl = resolveUrl;
+    this.socket = this.#open(mediaUrl);
+  }
+
+  #open(url: string | null): NamespaceSocket<'/media'> {
+    const socket = connect('/media', { url });
     // (Re)connected: the server left the room when the old connection closed, so join again.
-    this.socket.on('connect', () => {
+    socket.on('connect', () => {
       if (this.#wanted) this.#rejoin();
     });
-    this.socket.on('media:producer', (p: { producerId: string }) => {
+    // The node may be gone for good: ask the gateway where to go (socket.io keeps retrying meanwhile).
+    socket.on('disconnect', (reason) => {
+      if (reason !== 'io client disconnect') this.#relocate(socket);
+    });
+    socket.on('media:producer', (p: { producerId: string }) => {
       this.#consume(p.producerId).catch((e) => this.#fail(e));
     });
-    this.socket.on('media:consumerClosed', (p: { consumerId: string }) => this.#drop(p.consumerId));
-    this.socket.on('media:reconnect', () => this.#rejoin());
-    this.socket.on('media:roomClosed', () => {
+    socket.on('media:consumerClosed', (p: { consumerId: string }) => this.#drop(p.consumerId));
+    socket.on('media:reconnect', () => this.#rejoin());
+    // The host's node is gone, not the session: wait here for the host to publish again.
+    socket.on('media:originLost', () => {
+      this.#clear();
+      this.#set('waiting');
+    });
+    socket.on('media:roomClosed', () => {
       this.#clear();
       this.#set('ended');
     });
+    return socket;
+  }
+
+  #relocate(from: NamespaceSocket<'/media'>): void {
+    if (!this.#resolveUrl) return;
+    this.#resolveUrl().then(
+      (url) => {
+        if (this.socket !== from || from.connected || url === this.#mediaUrl) return;
+        this.#clear();
+        from.close();
+        this.#mediaUrl = url;
+        this.moves++;
+        this.socket = this.#open(url);
+      },
+      () => undefined,
+    );
   }
 
   /** Starts (or restarts) watching; safe to call again when the session goes live. */
