@@ -3,18 +3,10 @@
 // of another channel alone is FORBIDDEN; staff see every channel; a member and a bad id get nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OfflineEvents } from '../../commerce/internals.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
 import { actorOf, seedChannel } from '../helpers/ledger.ts';
-import {
-  openTestStore,
-  type Seeded,
-  seedPerson,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, seedPerson, seedStaff, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 const DAY_MS = 86_400_000;
@@ -29,8 +21,7 @@ type Turnout = Array<
 >;
 
 describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and inviter (%s)', (dialect) => {
-  let t: TestStore;
-  let api: TestApi;
+  let t: ApiPlatform;
   let staff: Seeded;
   let m1: Seeded;
   let m2: Seeded;
@@ -41,8 +32,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
   let c1Only: string;
 
   beforeAll(async () => {
-    t = await openTestStore(dialect);
-    api = await startTestApi(t.store);
+    t = await startApiPlatform(dialect);
     staff = await seedStaff(t.store, tokens, { displayName: 'Desk' });
     m1 = await seedPerson(t.store, tokens, { roles: ['channel_manager'], displayName: 'Manager One' });
     m2 = await seedPerson(t.store, tokens, { roles: ['channel_manager'], displayName: 'Manager Two' });
@@ -50,7 +40,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
     c1 = await seedChannel(t.store, { commissionBps: 1000, managerId: m1.person.id, name: 'First' });
     c2 = await seedChannel(t.store, { commissionBps: 1000, managerId: m2.person.id, name: 'Second' });
     // Last Friday's event, long enough ago that whoever did not check in is a no-show.
-    const events = new OfflineEvents(t.store, api.people);
+    const events = new OfflineEvents(t.store, t.api.people);
     const startsAtMs = Date.now() - 3 * DAY_MS;
     shared = (
       await events.create(actorOf(staff), {
@@ -86,13 +76,10 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
       await events.checkIn(actorOf(staff), shared, codes.get(name)!);
     }
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   const turnout = (token: string, eventId: string) =>
-    call<Turnout>(api.url, 'GET', `/api/follow-ups/events/${eventId}/attendance`, { token });
+    call<Turnout>(t.url, 'GET', `/api/follow-ups/events/${eventId}/attendance`, { token });
 
   it('a manager sees their own channel and its inviters only, on an event shared with another channel', async () => {
     const r = await turnout(m2.token, shared);
@@ -133,7 +120,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
     expect([other.status, other.body]).toMatchObject([403, { code: 'FORBIDDEN' }]);
     const asMember = await turnout(member.token, shared);
     expect([asMember.status, asMember.body]).toMatchObject([403, { code: 'FORBIDDEN' }]);
-    const anonymous = await call(api.url, 'GET', `/api/follow-ups/events/${shared}/attendance`);
+    const anonymous = await call(t.url, 'GET', `/api/follow-ups/events/${shared}/attendance`);
     expect(anonymous.status).toBe(401);
     const oversized = await turnout(staff.token, 'x'.repeat(500));
     expect([oversized.status, oversized.body]).toMatchObject([414, { code: 'HTTP_PATH_PARAM_TOO_LONG' }]);
