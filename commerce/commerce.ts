@@ -239,7 +239,7 @@ export function createCommerce(handle: CommerceStore, options: CommerceOptions):
       // Channels, events, referrers and AARRR follow the outbox exactly once.
       conversionRollups: conversionRollupConsumer({ attributionWindowMs: options.attributionWindowMs }),
       // Follow-up records move with the facts, exactly once (one process of the cluster).
-      followUps: followUpConsumer(),
+      followUps: followUpConsumer({ sqlite: store.sqlite }),
       // One alert per (reading, rule), with consent only, exactly once (one process of the cluster).
       alerts: alertsConsumer(),
       // Messages and jobs commit with the position: once per event and recipient.

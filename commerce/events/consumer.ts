@@ -25,6 +25,12 @@ export interface EventConsumer {
   handleBatchInTransaction?(trx: Kysely<Database>, events: DomainEvent[]): Promise<void>;
   /** Effects outside the store (sockets, caches): at-least-once, in order; must be idempotent. */
   handle?(event: DomainEvent): Promise<void>;
+  /**
+   * For a consumer whose effects may trail by this long: delivery reads its events at most this often,
+   * so a busy outbox reaches it in fewer, larger batches (one transaction and one position write each).
+   * @default 0 (every commit wakes it)
+   */
+  readonly readEveryMs?: number;
 }
 
 export interface EventBusHealth {

@@ -42,6 +42,10 @@ interface Loop {
   /** A wake-up arrived while the loop was reading: read again instead of sleeping. */
   woken: boolean;
   done: Promise<void> | undefined;
+  /** When the loop last read (consumers with readEveryMs). */
+  lastReadAt: number;
+  /** Ends the wait before the next read (close() only; wake-ups do not shorten it). */
+  unpause: (() => void) | undefined;
 }
 
 export class LocalEventBus implements EventBus {
@@ -69,6 +73,8 @@ export class LocalEventBus implements EventBus {
       wake: undefined,
       woken: false,
       done: undefined,
+      lastReadAt: 0,
+      unpause: undefined,
     };
     // Consumers that only push to sockets go first on every wake-up: a viewer's frame should not queue
     // on the single store connection behind a rollup's transaction.
@@ -115,6 +121,7 @@ export class LocalEventBus implements EventBus {
     this.#closed = true;
     this.#unsubscribe?.();
     this.notify();
+    for (const l of this.#loops) l.unpause?.();
     await Promise.all(this.#loops.map((l) => l.done));
   }
 
@@ -130,9 +137,29 @@ export class LocalEventBus implements EventBus {
     });
   }
 
+  /** A wait only close() cuts short (readEveryMs). */
+  #pause(loop: Loop, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        loop.unpause = undefined;
+        resolve();
+      }
+      loop.unpause = done;
+    });
+  }
+
   async #run(loop: Loop): Promise<void> {
     const { db, logger, batchSize, pollMs, maxBackoffMs } = this.#opts;
+    const every = loop.consumer.readEveryMs ?? 0;
     while (!this.#closed) {
+      if (every > 0) {
+        const wait = loop.lastReadAt + every - Date.now();
+        if (wait > 0) await this.#pause(loop, wait);
+        if (this.#closed) return;
+        loop.lastReadAt = Date.now();
+      }
       let delivered = 0;
       // A wake-up follows a sequencer run (this process's commit, or a NOTIFY); the safety poll, the
       // first read and a retry position pending events themselves.

@@ -246,6 +246,9 @@ export class RedisEventBus implements EventBus {
         if (cursor === '0' && entries.length === 0) cursor = '>';
         await this.#applyEntries(loop, entries);
         loop.failures = 0;
+        // A consumer that may trail lets its next entries gather (see EventConsumer.readEveryMs).
+        const every = loop.consumer.readEveryMs ?? 0;
+        if (every > 0 && entries.length > 0 && !this.#closed) await new Promise((r) => setTimeout(r, every));
       } catch (err) {
         if (this.#closed) return;
         loop.failures++;

@@ -327,7 +327,8 @@ export class Placement {
     const order = orderView(row);
     // Further steps of the placement go here, before the answer is stored: `s.trx` is this transaction.
     // On PostgreSQL a placement without credit runs place_orders() (migration 0025) instead of this
-    // method: a step added here needs the same step there (a later migration replacing the function).
+    // method: a step added here needs the same step there (a later migration replacing the function);
+    // tests/commerce/placement-parity.test.ts runs every rule on both and fails when they differ.
 
     const reply = {
       status: 201,

@@ -19,9 +19,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { openCommerce } from '../../gateway/index.ts';
+import { DAY_MS, events, prng, SPAN_DAYS, type Synthetic } from '../clients/synthetic-traffic.ts';
 import { createPgDatabase } from '../services.ts';
 import { alertLatency } from './alert-latency.ts';
-import { DAY_MS, events, prng, SPAN_DAYS, type Synthetic } from './synthetic.ts';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const INGEST_SEC = Number(process.env.BENCH_INGEST_SEC ?? 90);

@@ -122,6 +122,43 @@ describe.each(STORE_BACKENDS)('follow-ups on $name', ({ name }) => {
     expect(after.milestones.filter((m) => m.kind === 'first_order')).toHaveLength(1);
   });
 
+  it('first orders in one batch: one milestone per buyer, none for a buyer who had one, a record for a buyer in a channel', async () => {
+    const orders = testOrders(t.store);
+    const { card } = await liveCard(t.store, tokens, { units: 20, priceMinor: 1_000 });
+    const earlier = await seedPerson(t.store, tokens);
+    const before = await placeOrder(orders, earlier, card.cardId);
+    await settle();
+    const twice = await seedPerson(t.store, tokens);
+    const inChannel = await seedPerson(t.store, tokens, { channelId: c2 });
+    const first = await placeOrder(orders, twice, card.cardId);
+    await placeOrder(orders, twice, card.cardId);
+    await placeOrder(orders, earlier, card.cardId);
+    const theirs = await placeOrder(orders, inChannel, card.cardId);
+    // One batch: deliver() hands the consumer every event since its position at once.
+    expect(await deliver(t.store, consumers[0]!)).toBeGreaterThan(4);
+    const firstOrders = async (p: Seeded) =>
+      (
+        await t.store.db
+          .selectFrom('follow_up_milestones')
+          .select('ref_id')
+          .where('person_id', '=', p.person.id)
+          .where('kind', '=', 'first_order')
+          .execute()
+      ).map((r) => r.ref_id);
+    expect(await firstOrders(twice)).toEqual([first.orderId]);
+    expect(await firstOrders(earlier)).toEqual([before.orderId]);
+    expect(await firstOrders(inChannel)).toEqual([theirs.orderId]);
+    // People in no channel have no record to show it on; the channel's person has, with its history.
+    expect(await followUpOf(twice.person.id)).toBeUndefined();
+    const row = (await followUpOf(inChannel.person.id))!;
+    const detail = await followUps.get(actorOf(m2), row.followUpId);
+    expect(detail.history.map((h) => [h.kind, h.to, h.sourceType])).toEqual([
+      ['created', 'new', 'outbox'],
+      ['milestone', 'first_order', 'order'],
+    ]);
+    expect(detail.history[1]!.sourceId).toBe(theirs.orderId);
+  });
+
   it('a check-in records attended (and a no-show elsewhere) without moving the stage', async () => {
     const events = new OfflineEvents(t.store, people);
     const past = await events.create(actorOf(staff), {

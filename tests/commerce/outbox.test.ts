@@ -120,6 +120,45 @@ describe.each(['sqlite', 'postgres'] as const)('outbox on %s', (dialect) => {
     expect(bus2.health().state).toBe('closed');
   });
 
+  it('reads a consumer with readEveryMs at most that often, and close() does not wait out the pause', async () => {
+    const start = (await readEvents(store.db, 0, 100_000)).at(-1)?.id ?? 0;
+    const now = Date.now();
+    const batches: Record<string, number[]> = { every: [], plain: [] };
+    const bus = new LocalEventBus({ db: store.db, logger: testLogger, nodeId: 'n-every', pollMs: 10 });
+    for (const [name, readEveryMs] of [
+      ['every', 1000],
+      ['plain', 0],
+    ] as const) {
+      await store.db
+        .insertInto('consumer_positions')
+        .values({ consumer: name, position: start, updated_at_ms: now })
+        .execute();
+      bus.subscribe({
+        name,
+        readEveryMs,
+        handleInTransaction: async () => {},
+        handleBatchInTransaction: async (_trx, events) => {
+          batches[name]!.push(events.length);
+        },
+      });
+    }
+    await bus.start();
+    const t0 = Date.now();
+    for (let i = 0; i < 20; i++) {
+      await writeEvents(store, 1);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const sum = (name: string) => batches[name]!.reduce((a, b) => a + b, 0);
+    await waitFor(() => sum('every') === 20 && sum('plain') === 20, { timeoutMs: 20_000 });
+    const elapsed = Date.now() - t0;
+    // Commits one by one: the plain consumer is woken by each; the other reads once a second at most.
+    expect(batches.every!.length).toBeLessThanOrEqual(Math.ceil(elapsed / 1000) + 1);
+    expect(batches.plain!.length).toBeGreaterThan(batches.every!.length);
+    const closing = Date.now();
+    await bus.close();
+    expect(Date.now() - closing).toBeLessThan(900);
+  });
+
   it('rejects a consumer without exactly one handler', () => {
     const bus = new LocalEventBus({ db: store.db, logger: testLogger, nodeId: 'n1' });
     expect(() => bus.subscribe({ name: 'none' })).toThrow(TypeError);

@@ -11,7 +11,7 @@ import { type Synthetic, writeBatch } from '../../commerce/fixtures/metrics-inge
 import { seedWorld, type World } from '../../commerce/fixtures/metrics-world.ts';
 import { Store } from '../../commerce/internals.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
-import { events, prng } from '../../loadtest/metrics/synthetic.ts';
+import { events, prng } from '../../loadtest/clients/synthetic-traffic.ts';
 import { testLogger } from '../helpers/logger.ts';
 
 const EVENTS = 3000;

@@ -3,26 +3,15 @@
 // changes nothing. Creating a product follows the same rules.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { METRIC_RANGES } from '../../protocols/index.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from './../helpers/http-call.ts';
-import {
-  openTestStore,
-  seedMember,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-} from '../helpers/people.ts';
+import { seedMember, seedStaff } from '../helpers/people.ts';
 
-let t: TestStore;
-let api: TestApi;
+let t: ApiPlatform;
 beforeAll(async () => {
-  t = await openTestStore('sqlite');
-  api = await startTestApi(t.store);
+  t = await startApiPlatform('sqlite');
 });
-afterAll(async () => {
-  await api.close();
-  await t.cleanup();
-});
+afterAll(() => t?.close());
 
 const TITLES = { en: 'Fibre', 'zh-Hans': '膳食纤维', 'zh-Hant': '膳食纖維' };
 type Product = {
@@ -32,9 +21,9 @@ type Product = {
 };
 
 it('replaces tags and ranges for staff, and refuses bad ranges with coded errors', async () => {
-  const staff = await seedStaff(t.store, api.tokens);
-  const member = await seedMember(t.store, api.tokens);
-  const created = await call<Product>(api.url, 'POST', '/api/products', {
+  const staff = await seedStaff(t.store, t.api.tokens);
+  const member = await seedMember(t.store, t.api.tokens);
+  const created = await call<Product>(t.url, 'POST', '/api/products', {
     token: staff.token,
     body: {
       titles: TITLES,
@@ -46,9 +35,9 @@ it('replaces tags and ranges for staff, and refuses bad ranges with coded errors
   expect(created.status).toBe(201);
   const id = created.body.productId;
   const patch = (body: unknown, token = staff.token, productId = id) =>
-    call(api.url, 'PATCH', `/api/products/${productId}`, { token, body });
+    call(t.url, 'PATCH', `/api/products/${productId}`, { token, body });
   const raw = (text: string) =>
-    call(api.url, 'PATCH', `/api/products/${id}`, { token: staff.token, raw: text });
+    call(t.url, 'PATCH', `/api/products/${id}`, { token: staff.token, raw: text });
 
   const ok = await patch({
     tags: ['glucose-control', 'weight-management', 'glucose-control'],
@@ -118,7 +107,7 @@ it('replaces tags and ranges for staff, and refuses bad ranges with coded errors
   expect((await patch({ tags: ['x'] }, staff.token, 'no-such-product')).status).toBe(404);
 
   // Nothing refused changed the product.
-  const now = await call<Product>(api.url, 'GET', `/api/products/${id}`, { token: staff.token });
+  const now = await call<Product>(t.url, 'GET', `/api/products/${id}`, { token: staff.token });
   expect(now.body.metrics).toEqual([
     { metric: 'GLUCOSE_MMOL_L', min: 6.1, max: 15 },
     { metric: 'BODY_FAT_PCT', min: 25, max: 45 },
@@ -129,7 +118,7 @@ it('replaces tags and ranges for staff, and refuses bad ranges with coded errors
   expect((await patch({ metrics: [] })).body).toMatchObject({ metrics: [] });
 
   // Creating follows the same rules; the metric list is published for the editor.
-  const bad = await call(api.url, 'POST', '/api/products', {
+  const bad = await call(t.url, 'POST', '/api/products', {
     token: staff.token,
     body: {
       titles: TITLES,
@@ -138,7 +127,7 @@ it('replaces tags and ranges for staff, and refuses bad ranges with coded errors
     },
   });
   expect([bad.status, (bad.body as { code: string }).code]).toEqual([422, 'METRIC_RANGE_INVALID']);
-  const metrics = await call<Array<{ metric: string }>>(api.url, 'GET', '/api/reading-metrics', {
+  const metrics = await call<Array<{ metric: string }>>(t.url, 'GET', '/api/reading-metrics', {
     token: member.token,
   });
   expect(metrics.body.map((m) => m.metric)).toEqual(Object.values(METRIC_RANGES).map((r) => r.name));

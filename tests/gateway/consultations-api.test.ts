@@ -4,56 +4,36 @@
 // the outcome and the notes feed follow-ups (booked → consulted), the channel's conversion funnel
 // (consulted) and "recommended by your expert".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalEventBus } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { freeSlots, seedExpert, seedProduct } from '../helpers/experts.ts';
 import { call } from '../helpers/http-call.ts';
 import { seedChannel } from '../helpers/ledger.ts';
-import { testLogger } from '../helpers/logger.ts';
-import {
-  openTestStore,
-  type Seeded,
-  STORE_BACKENDS,
-  seedPerson,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, STORE_BACKENDS, seedPerson, seedStaff, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 const HOUR = 3_600_000;
 
 describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
-  let t: TestStore;
-  let api: TestApi;
-  let bus: LocalEventBus;
+  let t: ApiPlatform;
   let expert: Seeded;
   let staff: Seeded;
 
   beforeAll(async () => {
-    t = await openTestStore(name);
-    bus = new LocalEventBus({ db: t.store.db, logger: testLogger, nodeId: 'a', pollMs: 10 });
-    api = await startTestApi(t.store, { events: bus });
-    await bus.start();
+    t = await startApiPlatform(name, { delivery: true });
     staff = await seedStaff(t.store, tokens);
-    expert = await seedExpert(api.url, t.store, tokens);
+    expert = await seedExpert(t.url, t.store, tokens);
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await bus?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   const book = (who: Seeded, startsAtMs: number, personId?: string) =>
-    call(api.url, 'POST', '/api/consultations', {
+    call(t.url, 'POST', '/api/consultations', {
       token: who.token,
       body: { expertId: expert.person.id, startsAtMs, ...(personId ? { personId } : {}) },
     });
 
   it('lets exactly one of 50 concurrent bookings of a slot win', async () => {
-    const [slot] = await freeSlots(api.url, expert.person.id, Date.now() + 24 * HOUR);
+    const [slot] = await freeSlots(t.url, expert.person.id, Date.now() + 24 * HOUR);
     const members = await Promise.all(Array.from({ length: 50 }, () => seedPerson(t.store, tokens)));
     const replies = await Promise.all(members.map((m) => book(m, slot!)));
     const won = replies.filter((r) => r.status === 201);
@@ -69,48 +49,48 @@ describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
       .where('starts_at_ms', '=', slot!)
       .execute();
     expect(rows).toEqual([{ person_id: won[0]!.body.personId }]);
-    expect(await freeSlots(api.url, expert.person.id, Date.now() + 24 * HOUR)).not.toContain(slot);
+    expect(await freeSlots(t.url, expert.person.id, Date.now() + 24 * HOUR)).not.toContain(slot);
   }, 60_000);
 
   it('frees a cancelled slot; the member’s cut-off holds, staff may still cancel', async () => {
     const member = await seedPerson(t.store, tokens);
     const other = await seedPerson(t.store, tokens);
-    const [far] = await freeSlots(api.url, expert.person.id, Date.now() + 30 * HOUR);
+    const [far] = await freeSlots(t.url, expert.person.id, Date.now() + 30 * HOUR);
     const booked = await book(member, far!);
     expect(booked.status).toBe(201);
-    const cancelled = await call(api.url, 'POST', `/api/consultations/${booked.body.consultationId}/cancel`, {
+    const cancelled = await call(t.url, 'POST', `/api/consultations/${booked.body.consultationId}/cancel`, {
       token: member.token,
     });
     expect(cancelled.body).toMatchObject({ status: 'cancelled' });
     expect((await book(other, far!)).status).toBe(201);
 
     // Default cut-off: 12 hours. A slot two hours ahead can no longer be moved or cancelled by the member.
-    const [soon] = await freeSlots(api.url, expert.person.id, Date.now() + 2 * HOUR);
+    const [soon] = await freeSlots(t.url, expert.person.id, Date.now() + 2 * HOUR);
     const near = await book(member, soon!);
     expect(near.status).toBe(201);
     const id = near.body.consultationId as string;
-    const [later] = await freeSlots(api.url, expert.person.id, Date.now() + 40 * HOUR);
+    const [later] = await freeSlots(t.url, expert.person.id, Date.now() + 40 * HOUR);
     for (const [path, body] of [
       [`/api/consultations/${id}/cancel`, undefined],
       [`/api/consultations/${id}/reschedule`, { startsAtMs: later }],
     ] as const) {
-      const r = await call(api.url, 'POST', path, { token: member.token, body });
+      const r = await call(t.url, 'POST', path, { token: member.token, body });
       expect({ status: r.status, code: r.body.code }).toEqual({
         status: 409,
         code: 'CONSULTATION_CUTOFF_PASSED',
       });
     }
-    const byStaff = await call(api.url, 'POST', `/api/consultations/${id}/cancel`, { token: staff.token });
+    const byStaff = await call(t.url, 'POST', `/api/consultations/${id}/cancel`, { token: staff.token });
     expect(byStaff.body).toMatchObject({ status: 'cancelled' });
   });
 
   it('refuses moving onto a taken start or one the expert does not offer', async () => {
     const a = await seedPerson(t.store, tokens);
     const b = await seedPerson(t.store, tokens);
-    const [s1, s2] = await freeSlots(api.url, expert.person.id, Date.now() + 50 * HOUR);
+    const [s1, s2] = await freeSlots(t.url, expert.person.id, Date.now() + 50 * HOUR);
     const ba = await book(a, s1!);
     await book(b, s2!);
-    const onto = await call(api.url, 'POST', `/api/consultations/${ba.body.consultationId}/reschedule`, {
+    const onto = await call(t.url, 'POST', `/api/consultations/${ba.body.consultationId}/reschedule`, {
       token: a.token,
       body: { startsAtMs: s2 },
     });
@@ -118,7 +98,7 @@ describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
       status: 409,
       code: 'CONSULTATION_SLOT_TAKEN',
     });
-    const odd = await call(api.url, 'POST', `/api/consultations/${ba.body.consultationId}/reschedule`, {
+    const odd = await call(t.url, 'POST', `/api/consultations/${ba.body.consultationId}/reschedule`, {
       token: a.token,
       body: { startsAtMs: s2! + 60_000 },
     });
@@ -135,7 +115,7 @@ describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
     const channelId = await seedChannel(t.store, { commissionBps: 0, managerId: manager.person.id });
     const member = await seedPerson(t.store, tokens, { channelId, healthDataConsent: true });
     const productId = await seedProduct(t.store);
-    const [slot] = await freeSlots(api.url, expert.person.id, Date.now() + 60 * HOUR);
+    const [slot] = await freeSlots(t.url, expert.person.id, Date.now() + 60 * HOUR);
     // The follow-up owner books on the member's behalf.
     const booked = await book(manager, slot!, member.person.id);
     expect(booked.status, JSON.stringify(booked.body)).toBe(201);
@@ -151,7 +131,7 @@ describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
     await waitFor(async () => (await stage()) === 'booked');
 
     // Before it starts, nobody can mark it consulted.
-    const early = await call(api.url, 'POST', `/api/consultations/${id}/outcome`, {
+    const early = await call(t.url, 'POST', `/api/consultations/${id}/outcome`, {
       token: expert.token,
       body: { outcome: 'consulted' },
     });
@@ -162,12 +142,12 @@ describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
       .set({ starts_at_ms: Date.now() - 60_000 })
       .where('id', '=', id)
       .execute();
-    const held = await call(api.url, 'POST', `/api/consultations/${id}/outcome`, {
+    const held = await call(t.url, 'POST', `/api/consultations/${id}/outcome`, {
       token: expert.token,
       body: { outcome: 'consulted' },
     });
     expect(held.body).toMatchObject({ status: 'consulted' });
-    const notes = await call(api.url, 'PUT', `/api/consultations/${id}/notes`, {
+    const notes = await call(t.url, 'PUT', `/api/consultations/${id}/notes`, {
       token: expert.token,
       body: { notes: 'BP high, start DASH', summary: 'Eat less salt', recommendedProductIds: [productId] },
     });
@@ -184,7 +164,7 @@ describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
     // The conversion funnel counts the person as consulted in their channel, between tested and bought.
     await waitFor(async () => {
       const r = await call<Array<{ channelId: string; consulted: number }>>(
-        api.url,
+        t.url,
         'GET',
         '/api/metrics/channels',
         {
@@ -195,7 +175,7 @@ describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
     });
 
     const mine = await call<{ consultations: Array<Record<string, unknown>> }>(
-      api.url,
+      t.url,
       'GET',
       '/api/me/consultations',
       {
@@ -208,7 +188,7 @@ describe.each(STORE_BACKENDS)('consultations on $name', ({ name }) => {
     });
     expect(mine.body.consultations[0]).not.toHaveProperty('notes');
     const recs = await call<{ products: Array<{ productId: string; expertName: string }> }>(
-      api.url,
+      t.url,
       'GET',
       '/api/me/recommendations',
       { token: member.token },

@@ -5,23 +5,13 @@
 // trial aggregates reach managers only from five people; payout runs are made, exported, paid and read.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPosition } from '../../commerce/events/index.ts';
-import { LocalEventBus, releaseDue } from '../../commerce/internals.ts';
+import { releaseDue } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { rangedCard, trialBuyer } from '../helpers/follow-ups.ts';
 import { call } from '../helpers/http-call.ts';
 import { actorOf, placeOrder, seedChannel } from '../helpers/ledger.ts';
-import { testLogger } from '../helpers/logger.ts';
-import {
-  openTestStore,
-  type Seeded,
-  STORE_BACKENDS,
-  seedPerson,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, STORE_BACKENDS, seedPerson, seedStaff, testTokens } from '../helpers/people.ts';
 import { liveCard, testOrders } from '../helpers/sales.ts';
 
 const tokens = testTokens();
@@ -29,27 +19,18 @@ const tokens = testTokens();
 type Row = Record<string, unknown> & { followUpId: string; personId: string };
 
 describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
-  let t: TestStore;
-  let api: TestApi;
-  let bus: LocalEventBus;
+  let t: ApiPlatform;
   let staff: Seeded;
   let m1: Seeded;
   let c1: string;
 
   beforeAll(async () => {
-    t = await openTestStore(name);
-    bus = new LocalEventBus({ db: t.store.db, logger: testLogger, nodeId: 'a', pollMs: 10 });
-    api = await startTestApi(t.store, { events: bus });
-    await bus.start();
+    t = await startApiPlatform(name, { delivery: true });
     staff = await seedStaff(t.store, tokens);
     m1 = await seedPerson(t.store, tokens, { roles: ['channel_manager'] });
     c1 = await seedChannel(t.store, { commissionBps: 1000, managerId: m1.person.id, name: 'C1' });
   }, 30_000);
-  afterAll(async () => {
-    await bus?.close();
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   /** Waits until the follow-up, rollup and ledger consumers have seen every event written so far. */
   async function settled(): Promise<void> {
@@ -58,7 +39,7 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
         .selectFrom('outbox')
         .select((eb) => eb.fn.max('id').as('id'))
         .executeTakeFirstOrThrow();
-      bus.notify();
+      t.bus!.notify();
       for (const c of ['follow-ups', 'conversion-rollups', 'ledger'])
         await waitFor(async () => (await readPosition(t.store.db, c)) >= Number(last.id ?? 0));
       const again = await t.store.db
@@ -73,7 +54,7 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
   let n = 0;
   async function invite(consent = false): Promise<Row> {
     const email = `invitee-${++n}-${name}@example.test`;
-    const r = await call(api.url, 'POST', `/api/channels/${c1}/invitations`, {
+    const r = await call(t.url, 'POST', `/api/channels/${c1}/invitations`, {
       token: m1.token,
       body: { displayName: `Invitee ${n}`, email },
     });
@@ -91,7 +72,7 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
         .where('id', '=', personId)
         .execute();
     await settled();
-    const list = await call<{ rows: Row[] }>(api.url, 'GET', `/api/follow-ups?q=Invitee%20${n}`, {
+    const list = await call<{ rows: Row[] }>(t.url, 'GET', `/api/follow-ups?q=Invitee%20${n}`, {
       token: m1.token,
     });
     const row = list.body.rows.find((x) => x.personId === personId);
@@ -106,17 +87,17 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
     const path = (id: string, rest = '') => `/api/follow-ups/${id}${rest}`;
     expect(
       (
-        await call(api.url, 'POST', path(a.followUpId, '/stage'), {
+        await call(t.url, 'POST', path(a.followUpId, '/stage'), {
           token: m1.token,
           body: { stage: 'contacted' },
         })
       ).status,
     ).toBe(200);
-    await call(api.url, 'POST', path(b.followUpId, '/stage'), {
+    await call(t.url, 'POST', path(b.followUpId, '/stage'), {
       token: m1.token,
       body: { stage: 'contacted' },
     });
-    const lost = await call(api.url, 'POST', path(c.followUpId, '/stage'), {
+    const lost = await call(t.url, 'POST', path(c.followUpId, '/stage'), {
       token: m1.token,
       body: { stage: 'lost' },
     });
@@ -124,36 +105,36 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
     for (const row of [a, b])
       expect(
         (
-          await call(api.url, 'POST', path(row.followUpId, '/notes'), {
+          await call(t.url, 'POST', path(row.followUpId, '/notes'), {
             token: m1.token,
             body: { body: 'Asked about the trial' },
           })
         ).status,
       ).toBe(201);
-    const task = await call(api.url, 'POST', path(a.followUpId, '/tasks'), {
+    const task = await call(t.url, 'POST', path(a.followUpId, '/tasks'), {
       token: m1.token,
       body: { kind: 'call', dueAtMs: Date.now() + 3_600_000, nextContact: true },
     });
     expect(task.status).toBe(201);
-    const done = await call(api.url, 'PUT', path(a.followUpId, `/tasks/${task.body.taskId}/done`), {
+    const done = await call(t.url, 'PUT', path(a.followUpId, `/tasks/${task.body.taskId}/done`), {
       token: m1.token,
       body: { done: true },
     });
     expect(done.body).toMatchObject({ doneBy: m1.person.id });
     const colleague = await seedPerson(t.store, tokens, { roles: ['channel_manager'] });
-    const assigned = await call(api.url, 'POST', '/api/follow-ups/assign', {
+    const assigned = await call(t.url, 'POST', '/api/follow-ups/assign', {
       token: m1.token,
       body: { followUpIds: [a.followUpId, b.followUpId], ownerId: colleague.person.id },
     });
     expect(assigned.body).toEqual({ changed: 2 });
 
     const query = `stage=contacted&ownerId=${colleague.person.id}&sort=name&order=asc`;
-    const json = await call<{ total: number; rows: Row[] }>(api.url, 'GET', `/api/follow-ups?${query}`, {
+    const json = await call<{ total: number; rows: Row[] }>(t.url, 'GET', `/api/follow-ups?${query}`, {
       token: m1.token,
     });
     expect(json.body.total).toBe(2);
     expect(json.body.rows.map((r) => r.followUpId)).toEqual([a.followUpId, b.followUpId]);
-    const csv = await fetch(`${api.url}/api/follow-ups?${query}&format=csv&includeNotes=true`, {
+    const csv = await fetch(`${t.url}/api/follow-ups?${query}&format=csv&includeNotes=true`, {
       headers: { authorization: `Bearer ${m1.token}` },
     });
     expect(csv.headers.get('content-type')).toContain('text/csv');
@@ -167,7 +148,7 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
     expect(lines[2]).not.toMatch(/Asked about the trial/);
     expect(lines[2]!.endsWith(',')).toBe(true);
 
-    const detail = await call(api.url, 'GET', path(a.followUpId), { token: m1.token });
+    const detail = await call(t.url, 'GET', path(a.followUpId), { token: m1.token });
     expect(detail.status).toBe(200);
     expect(detail.body.followUp).toMatchObject({ stage: 'contacted', ownerId: colleague.person.id });
     expect((detail.body.history as Array<{ kind: string }>).map((h) => h.kind)).toEqual([
@@ -205,7 +186,7 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
     });
     await settled();
     const rowOf = async (personId: string) => {
-      const list = await call<{ rows: Row[] }>(api.url, 'GET', '/api/follow-ups?limit=200', {
+      const list = await call<{ rows: Row[] }>(t.url, 'GET', '/api/follow-ups?limit=200', {
         token: staff.token,
       });
       return list.body.rows.find((r) => r.personId === personId)!;
@@ -214,7 +195,7 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
     expect(first.stage).toBe('bought');
 
     const asStaff = await call<{ healthData: string; trials: Array<{ changes: unknown[] }> }>(
-      api.url,
+      t.url,
       'GET',
       `/api/follow-ups/${first.followUpId}`,
       { token: staff.token },
@@ -237,7 +218,7 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
     expect(audit).toEqual([{ actor_id: staff.person.id, action: 'read_trial' }]);
 
     const asManager = await call<{ healthData: string; trials: Array<{ changes: unknown[] }> }>(
-      api.url,
+      t.url,
       'GET',
       `/api/follow-ups/${first.followUpId}`,
       { token: m1.token },
@@ -247,17 +228,17 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
 
     const other = await rowOf(without.buyer.person.id);
     for (const token of [staff.token, m1.token]) {
-      const d = await call(api.url, 'GET', `/api/follow-ups/${other.followUpId}`, { token });
+      const d = await call(t.url, 'GET', `/api/follow-ups/${other.followUpId}`, { token });
       expect(d.body).toMatchObject({ healthData: 'none', trials: [] });
     }
     // The member always sees their own, with values.
-    const mine = await call<Array<{ changes: unknown[] }>>(api.url, 'GET', '/api/me/trials', {
+    const mine = await call<Array<{ changes: unknown[] }>>(t.url, 'GET', '/api/me/trials', {
       token: without.buyer.token,
     });
     expect(mine.body[0]!.changes).toEqual([expect.objectContaining({ before: 33, after: 30, change: -3 })]);
 
     // Four consenting people: staff see the figure, the manager does not; a fifth makes it visible.
-    const figures = (token: string) => call<unknown[]>(api.url, 'GET', '/api/follow-ups/trials', { token });
+    const figures = (token: string) => call<unknown[]>(t.url, 'GET', '/api/follow-ups/trials', { token });
     expect((await figures(staff.token)).body).toEqual([
       expect.objectContaining({
         channelId: c1,
@@ -299,13 +280,13 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
     await releaseDue(t.store, Date.now() + 8 * 86_400_000);
     const from = 0;
     const to = Date.now() + 1;
-    const created = await call(api.url, 'POST', '/api/payout-runs', {
+    const created = await call(t.url, 'POST', '/api/payout-runs', {
       token: staff.token,
       body: { from, to },
     });
     expect(created.status).toBe(201);
     const runId = created.body.runId as string;
-    const csv = await fetch(`${api.url}/api/payout-runs/${runId}/statement?format=csv`, {
+    const csv = await fetch(`${t.url}/api/payout-runs/${runId}/statement?format=csv`, {
       headers: { authorization: `Bearer ${m1.token}` },
     });
     const lines = (await csv.text()).trim().split('\n');
@@ -315,22 +296,22 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
     expect(lines.find((l) => l.includes(channelId))).toBe(
       `${runId},frozen,channel,${channelId},Runs,CNY,1,10000,0,0,1000,0,1000,,`,
     );
-    const paid = await call(api.url, 'POST', `/api/payout-runs/${runId}/paid`, {
+    const paid = await call(t.url, 'POST', `/api/payout-runs/${runId}/paid`, {
       token: staff.token,
       body: { reference: 'BANK-2026-12-07' },
     });
     expect(paid.body).toMatchObject({ status: 'paid', paidReference: 'BANK-2026-12-07' });
-    const again = await call(api.url, 'POST', `/api/payout-runs/${runId}/paid`, {
+    const again = await call(t.url, 'POST', `/api/payout-runs/${runId}/paid`, {
       token: staff.token,
       body: { reference: 'BANK-2026-12-07' },
     });
     expect(again).toMatchObject({ status: 409, body: { code: 'PAYOUT_RUN_ALREADY_PAID' } });
-    const runs = await call<Array<{ runId: string; status: string }>>(api.url, 'GET', '/api/payout-runs', {
+    const runs = await call<Array<{ runId: string; status: string }>>(t.url, 'GET', '/api/payout-runs', {
       token: m1.token,
     });
     expect(runs.body.find((r) => r.runId === runId)).toMatchObject({ status: 'paid' });
     const report = await call<{ rows: Array<Record<string, unknown>> }>(
-      api.url,
+      t.url,
       'GET',
       `/api/payouts?from=${from}&to=${to}&channelId=${channelId}`,
       { token: m1.token },
@@ -338,7 +319,7 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
     expect(report.body.rows).toEqual([
       expect.objectContaining({ availableMinor: 0, frozenMinor: 0, paidOutMinor: 1000 }),
     ]);
-    const credit = await call<{ summary: unknown[] }>(api.url, 'GET', '/api/me/credit', {
+    const credit = await call<{ summary: unknown[] }>(t.url, 'GET', '/api/me/credit', {
       token: referrer.token,
     });
     expect(credit.body.summary).toEqual([

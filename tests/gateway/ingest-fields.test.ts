@@ -4,14 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EdgeTokens } from '../../commerce/internals.ts';
 import { checkReadingFields, type ReadingRecord } from '../../protocols/index.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
-import {
-  openTestStore,
-  STORE_BACKENDS,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-} from '../helpers/people.ts';
+import { STORE_BACKENDS } from '../helpers/people.ts';
 
 const base = (seq: number): ReadingRecord & { receivedAtMs: number } => ({
   deviceId: 'scale-1',
@@ -45,18 +40,13 @@ const cases: [string, Partial<ReadingRecord & { receivedAtMs: number }>][] = [
 ];
 
 describe.each(STORE_BACKENDS)('$name', ({ name }) => {
-  let t: TestStore;
-  let api: TestApi;
+  let t: ApiPlatform;
   let token: string;
   beforeAll(async () => {
-    t = await openTestStore(name);
-    api = await startTestApi(t.store);
+    t = await startApiPlatform(name);
     token = (await new EdgeTokens(t.store).issue('venue', 'admin-1')).token;
   });
-  afterAll(async () => {
-    await api.close();
-    await t.cleanup();
-  });
+  afterAll(() => t?.close());
 
   it('accepts exactly what the edge accepts', async () => {
     const seqs = [Number.MAX_SAFE_INTEGER, 2 ** 53];
@@ -75,7 +65,7 @@ describe.each(STORE_BACKENDS)('$name', ({ name }) => {
     ]);
     for (const [what, reading] of all) {
       const edgeAccepts = checkReadingFields(reading) === undefined;
-      const r = await call(api.url, 'POST', '/api/ingest/readings', { token, body: { readings: [reading] } });
+      const r = await call(t.url, 'POST', '/api/ingest/readings', { token, body: { readings: [reading] } });
       expect([what, r.status]).toEqual([what, edgeAccepts ? 200 : r.status]);
       if (edgeAccepts) expect(r.body).toEqual({ stored: 1, duplicates: 0 });
       else {

@@ -3,17 +3,9 @@
 // staff made it public, one entry per product at its list price; and the staff-only switch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSales } from '../../commerce/internals.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
-import {
-  openTestStore,
-  type Seeded,
-  STORE_BACKENDS,
-  seedPerson,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, STORE_BACKENDS, seedPerson, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 const DAY = 24 * 3_600_000;
@@ -33,16 +25,14 @@ interface Live {
 }
 
 describe.each(STORE_BACKENDS)('the public list of lives on $name', ({ name }) => {
-  let t: TestStore;
-  let api: TestApi;
+  let t: ApiPlatform;
   let staff: Seeded;
   let host: Seeded;
   const ids: Record<string, string> = {};
   let skuId: string;
 
   beforeAll(async () => {
-    t = await openTestStore(name);
-    api = await startTestApi(t.store);
+    t = await startApiPlatform(name);
     staff = await seedPerson(t.store, tokens, { roles: ['staff'] });
     host = await seedPerson(t.store, tokens, { roles: ['host'], displayName: 'Host Lin 林老师' });
     const sales = new LiveSales(t.store);
@@ -59,7 +49,7 @@ describe.each(STORE_BACKENDS)('the public list of lives on $name', ({ name }) =>
     ids.ended = await make('Over', now - DAY);
     await sales.goLive(actor, ids.ended);
     await sales.end(actor, ids.ended);
-    const product = await call(api.url, 'POST', '/api/products', {
+    const product = await call(t.url, 'POST', '/api/products', {
       token: staff.token,
       body: {
         titles: { en: 'Fibre bar', 'zh-Hans': '纤维棒', 'zh-Hant': '纖維棒' },
@@ -71,13 +61,10 @@ describe.each(STORE_BACKENDS)('the public list of lives on $name', ({ name }) =>
     for (const quantity of [5, 7])
       await sales.createCard(actor, ids.soon, { skuId, quantity, priceMinor: 3_900 });
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   const lives = async () => {
-    const r = await call<{ nowMs: number; lives: Live[] }>(api.url, 'GET', '/api/lives');
+    const r = await call<{ nowMs: number; lives: Live[] }>(t.url, 'GET', '/api/lives');
     expect(r.status).toBe(200);
     return r.body;
   };
@@ -93,20 +80,20 @@ describe.each(STORE_BACKENDS)('the public list of lives on $name', ({ name }) =>
 
   it('keeps every line-up private until staff make it public', async () => {
     for (const live of (await lives()).lives) expect(live.lineup).toBeNull();
-    const one = await call<Live>(api.url, 'GET', `/api/lives/${ids.soon}`);
+    const one = await call<Live>(t.url, 'GET', `/api/lives/${ids.soon}`);
     expect(one.status).toBe(200);
     expect(one.body.lineup).toBeNull();
   });
 
   it('lets only staff switch a line-up public, then shows each product once at its list price', async () => {
     const path = `/api/live-sessions/${ids.soon}/lineup-visibility`;
-    const byHost = await call(api.url, 'PUT', path, { token: host.token, body: { public: true } });
+    const byHost = await call(t.url, 'PUT', path, { token: host.token, body: { public: true } });
     expect(byHost.status).toBe(403);
-    const anonymous = await call(api.url, 'PUT', path, { body: { public: true } });
+    const anonymous = await call(t.url, 'PUT', path, { body: { public: true } });
     expect(anonymous.status).toBe(401);
     expect((await lives()).lives.find((l) => l.sessionId === ids.soon)!.lineup).toBeNull();
 
-    const r = await call(api.url, 'PUT', path, { token: staff.token, body: { public: true } });
+    const r = await call(t.url, 'PUT', path, { token: staff.token, body: { public: true } });
     expect(r.status).toBe(200);
     expect(r.body.lineupPublic).toBe(true);
     const soon = (await lives()).lives.find((l) => l.sessionId === ids.soon)!;
@@ -119,22 +106,22 @@ describe.each(STORE_BACKENDS)('the public list of lives on $name', ({ name }) =>
       },
     ]);
     // Another public session without cards shows an empty line-up, not a missing one.
-    await call(api.url, 'PUT', `/api/live-sessions/${ids.live}/lineup-visibility`, {
+    await call(t.url, 'PUT', `/api/live-sessions/${ids.live}/lineup-visibility`, {
       token: staff.token,
       body: { public: true },
     });
     expect((await lives()).lives.find((l) => l.sessionId === ids.live)!.lineup).toEqual([]);
 
-    const off = await call(api.url, 'PUT', path, { token: staff.token, body: { public: false } });
+    const off = await call(t.url, 'PUT', path, { token: staff.token, body: { public: false } });
     expect(off.body.lineupPublic).toBe(false);
     expect((await lives()).lives.find((l) => l.sessionId === ids.soon)!.lineup).toBeNull();
   });
 
   it('answers a coded 404 for an unknown session and 400 for a malformed switch', async () => {
-    const missing = await call(api.url, 'GET', '/api/lives/no-such-session');
+    const missing = await call(t.url, 'GET', '/api/lives/no-such-session');
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('NOT_FOUND');
-    const bad = await call(api.url, 'PUT', `/api/live-sessions/${ids.soon}/lineup-visibility`, {
+    const bad = await call(t.url, 'PUT', `/api/live-sessions/${ids.soon}/lineup-visibility`, {
       token: staff.token,
       body: { public: 'yes', extra: 1 },
     });

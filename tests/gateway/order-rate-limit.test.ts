@@ -1,37 +1,26 @@
 // Order placement is rate-limited per member, not per address: every buyer here shares 127.0.0.1, one
 // member runs out of placements and the others still buy. A refused attempt writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
-import {
-  openTestStore,
-  seedPerson,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { seedPerson, testTokens } from '../helpers/people.ts';
 import { liveCard, PICKUP } from '../helpers/sales.ts';
 
 const tokens = testTokens();
 
 describe('order placement rate limit', () => {
-  let t: TestStore;
-  let api: TestApi;
+  let t: ApiPlatform;
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
-    api = await startTestApi(t.store, { env: { ORDERS_PER_MEMBER_PER_MIN: '3' } });
+    t = await startApiPlatform('sqlite', { env: { ORDERS_PER_MEMBER_PER_MIN: '3' } });
   }, 30_000);
-  afterAll(async () => {
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   it('limits each member on their own; other members on the same IP still buy', async () => {
     const { card } = await liveCard(t.store, tokens, { units: 20, perMemberLimit: 10 });
     const [alice, bob] = [await seedPerson(t.store, tokens), await seedPerson(t.store, tokens)];
     const place = (token: string, key: string) =>
-      call(api.url, 'POST', '/api/orders', {
+      call(t.url, 'POST', '/api/orders', {
         token,
         headers: { 'idempotency-key': key },
         body: { cardId: card.cardId, quantity: 1, fulfilment: PICKUP },

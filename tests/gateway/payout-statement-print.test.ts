@@ -3,22 +3,12 @@
 // statement prints that channel alone, and a manager cannot print another channel's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPosition } from '../../commerce/events/index.ts';
-import { LocalEventBus, releaseDue } from '../../commerce/internals.ts';
+import { releaseDue } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
 import { actorOf, placeOrder, seedChannel } from '../helpers/ledger.ts';
-import { testLogger } from '../helpers/logger.ts';
-import {
-  openTestStore,
-  type Seeded,
-  STORE_BACKENDS,
-  seedPerson,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, STORE_BACKENDS, seedPerson, seedStaff, testTokens } from '../helpers/people.ts';
 import { liveCard, testOrders } from '../helpers/sales.ts';
 
 const tokens = testTokens();
@@ -57,9 +47,7 @@ function printedTotals(html: string): Map<string, number> {
 }
 
 describe.each(STORE_BACKENDS)('printable payout statement on $name', ({ name }) => {
-  let t: TestStore;
-  let api: TestApi;
-  let bus: LocalEventBus;
+  let t: ApiPlatform;
   let staff: Seeded;
   let m1: Seeded;
   let m2: Seeded;
@@ -68,10 +56,7 @@ describe.each(STORE_BACKENDS)('printable payout statement on $name', ({ name }) 
   let runId: string;
 
   beforeAll(async () => {
-    t = await openTestStore(name);
-    bus = new LocalEventBus({ db: t.store.db, logger: testLogger, nodeId: 'a', pollMs: 10 });
-    api = await startTestApi(t.store, { events: bus });
-    await bus.start();
+    t = await startApiPlatform(name, { delivery: true });
     staff = await seedStaff(t.store, tokens);
     m1 = await seedPerson(t.store, tokens, { roles: ['channel_manager'] });
     m2 = await seedPerson(t.store, tokens, { roles: ['channel_manager'] });
@@ -91,21 +76,17 @@ describe.each(STORE_BACKENDS)('printable payout statement on $name', ({ name }) 
       .executeTakeFirstOrThrow();
     await waitFor(async () => (await readPosition(t.store.db, 'ledger')) >= Number(last.id));
     await releaseDue(t.store, Date.now() + 8 * 86_400_000);
-    const run = await call(api.url, 'POST', '/api/payout-runs', {
+    const run = await call(t.url, 'POST', '/api/payout-runs', {
       token: staff.token,
       body: { from: 0, to: Date.now() + 1 },
     });
     expect(run.status).toBe(201);
     runId = run.body.runId as string;
   }, 60_000);
-  afterAll(async () => {
-    await bus?.close();
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   const print = (token: string, query = '') =>
-    fetch(`${api.url}/api/payout-runs/${runId}/statement?format=html${query}`, {
+    fetch(`${t.url}/api/payout-runs/${runId}/statement?format=html${query}`, {
       headers: { authorization: `Bearer ${token}` },
     });
 
@@ -117,7 +98,7 @@ describe.each(STORE_BACKENDS)('printable payout statement on $name', ({ name }) 
     expect(html).toContain('@media print');
     // A channel's name is text, never markup.
     expect(html).toContain('First &lt;b&gt;');
-    const json = await call<Line[]>(api.url, 'GET', `/api/payout-runs/${runId}/statement`, {
+    const json = await call<Line[]>(t.url, 'GET', `/api/payout-runs/${runId}/statement`, {
       token: staff.token,
     });
     const printed = sections(html);
@@ -137,7 +118,7 @@ describe.each(STORE_BACKENDS)('printable payout statement on $name', ({ name }) 
     expect(printed.get(c1)!.at(-1)).toBe(3_980);
     const runs = await call<
       Array<{ runId: string; totals: Array<{ accountKind: string; currency: string; amountMinor: number }> }>
-    >(api.url, 'GET', '/api/payout-runs', { token: staff.token });
+    >(t.url, 'GET', '/api/payout-runs', { token: staff.token });
     const totals = runs.body.find((r) => r.runId === runId)!.totals;
     expect(totals.length).toBeGreaterThan(0);
     expect(printedTotals(html)).toEqual(
@@ -159,7 +140,7 @@ describe.each(STORE_BACKENDS)('printable payout statement on $name', ({ name }) 
     expect([...sections(whole).keys()]).toEqual([c2]);
     const member = await seedPerson(t.store, tokens);
     expect((await print(member.token)).status).toBe(403);
-    const bad = await call(api.url, 'GET', `/api/payout-runs/${runId}/statement?format=pdf`, {
+    const bad = await call(t.url, 'GET', `/api/payout-runs/${runId}/statement?format=pdf`, {
       token: staff.token,
     });
     expect(bad.status).toBe(400);

@@ -2,36 +2,24 @@
 // the older field keep working), an unknown or archived clinic is refused with NOT_FOUND, an empty
 // pickup with VALIDATION_FAILED, and the free-text clinic of older clients still places an order.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
-import {
-  openTestStore,
-  seedPerson,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { seedPerson, seedStaff, testTokens } from '../helpers/people.ts';
 import { liveCard } from '../helpers/sales.ts';
 
 const tokens = testTokens();
-let t: TestStore;
-let api: TestApi;
+let t: ApiPlatform;
 
 beforeAll(async () => {
-  t = await openTestStore('sqlite');
-  api = await startTestApi(t.store);
+  t = await startApiPlatform('sqlite');
 });
-afterAll(async () => {
-  await api?.close();
-  await t?.cleanup();
-});
+afterAll(() => t?.close());
 
 it('places pickups by clinic record and by free text; refuses unknown, archived and empty ones', async () => {
   const staff = await seedStaff(t.store, tokens);
   const buyer = await seedPerson(t.store, tokens);
   const { card } = await liveCard(t.store, tokens, { units: 10, perMemberLimit: 10 });
-  const made = await call<{ clinicId: string }>(api.url, 'POST', '/api/clinics', {
+  const made = await call<{ clinicId: string }>(t.url, 'POST', '/api/clinics', {
     token: staff.token,
     body: {
       name: { en: 'East Clinic', 'zh-Hans': '东门店', 'zh-Hant': '東門市' },
@@ -42,7 +30,7 @@ it('places pickups by clinic record and by free text; refuses unknown, archived 
   expect(made.status).toBe(201);
   let n = 0;
   const order = (fulfilment: unknown) =>
-    call(api.url, 'POST', '/api/orders', {
+    call(t.url, 'POST', '/api/orders', {
       token: buyer.token,
       headers: { 'idempotency-key': `pickup-${++n}` },
       body: { cardId: card.cardId, quantity: 1, fulfilment },
@@ -67,12 +55,12 @@ it('places pickups by clinic record and by free text; refuses unknown, archived 
   const empty = await order({ method: 'pickup' });
   expect({ status: empty.status, code: empty.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
 
-  await call(api.url, 'PATCH', `/api/clinics/${made.body.clinicId}`, {
+  await call(t.url, 'PATCH', `/api/clinics/${made.body.clinicId}`, {
     token: staff.token,
     body: { archived: true },
   });
   const archived = await order({ method: 'pickup', clinicId: made.body.clinicId });
   expect(archived.status).toBe(404);
-  const listed = await call<{ clinics: unknown[] }>(api.url, 'GET', '/api/clinics');
+  const listed = await call<{ clinics: unknown[] }>(t.url, 'GET', '/api/clinics');
   expect(listed.body.clinics).toEqual([]);
 });

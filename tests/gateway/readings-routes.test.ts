@@ -4,29 +4,17 @@
 // device routes answer 503 on a node without an embedded edge.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Readings } from '../../commerce/internals.ts';
-import {
-  openTestStore,
-  seedAdmin,
-  seedMember,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-} from '../helpers/people.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
+import { seedAdmin, seedMember, seedStaff } from '../helpers/people.ts';
 
-let t: TestStore;
-let api: TestApi;
+let t: ApiPlatform;
 beforeAll(async () => {
-  t = await openTestStore('sqlite');
-  api = await startTestApi(t.store);
+  t = await startApiPlatform('sqlite');
 });
-afterAll(async () => {
-  await api.close();
-  await t.cleanup();
-});
+afterAll(() => t?.close());
 
 const call = async (method: string, path: string, token: string, body?: unknown) => {
-  const res = await fetch(`${api.url}${path}`, {
+  const res = await fetch(`${t.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
@@ -36,12 +24,12 @@ const call = async (method: string, path: string, token: string, body?: unknown)
 };
 
 it('ingests with an edge token and applies the health-data access rules', async () => {
-  const admin = await seedAdmin(t.store, api.tokens);
-  const staff = await seedStaff(t.store, api.tokens);
-  const manager = await seedMember(t.store, api.tokens, { roles: ['channel_manager'] });
-  const host = await seedMember(t.store, api.tokens, { roles: ['host'] });
-  const yes = await seedMember(t.store, api.tokens, { healthDataConsent: true });
-  const no = await seedMember(t.store, api.tokens, { healthDataConsent: false });
+  const admin = await seedAdmin(t.store, t.api.tokens);
+  const staff = await seedStaff(t.store, t.api.tokens);
+  const manager = await seedMember(t.store, t.api.tokens, { roles: ['channel_manager'] });
+  const host = await seedMember(t.store, t.api.tokens, { roles: ['host'] });
+  const yes = await seedMember(t.store, t.api.tokens, { healthDataConsent: true });
+  const no = await seedMember(t.store, t.api.tokens, { healthDataConsent: false });
 
   expect((await call('POST', '/api/edge-tokens', staff.token, { name: 'venue' })).status).toBe(403);
   const issued = await call('POST', '/api/edge-tokens', admin.token, { name: 'venue' });

@@ -4,29 +4,17 @@
 // owner and from staff without consent (with consent the read is audited); only the consultation's
 // expert writes notes; oversized and malformed input is refused with its code and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalEventBus } from '../../commerce/internals.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { freeSlots, seedExpert, seedProduct } from '../helpers/experts.ts';
 import { call } from '../helpers/http-call.ts';
 import { seedChannel } from '../helpers/ledger.ts';
-import { testLogger } from '../helpers/logger.ts';
-import {
-  openTestStore,
-  type Seeded,
-  seedPerson,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, seedPerson, seedStaff, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 const HOUR = 3_600_000;
 
 describe('consultations under attack', () => {
-  let t: TestStore;
-  let api: TestApi;
-  let bus: LocalEventBus;
+  let t: ApiPlatform;
   let staff: Seeded;
   let expert: Seeded;
   let otherExpert: Seeded;
@@ -57,13 +45,10 @@ describe('consultations under attack', () => {
       .execute();
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
-    bus = new LocalEventBus({ db: t.store.db, logger: testLogger, nodeId: 'a', pollMs: 10 });
-    api = await startTestApi(t.store, { events: bus });
-    await bus.start();
+    t = await startApiPlatform('sqlite', { delivery: true });
     staff = await seedStaff(t.store, tokens);
-    expert = await seedExpert(api.url, t.store, tokens);
-    otherExpert = await seedExpert(api.url, t.store, tokens, { displayName: 'Dr Wu' });
+    expert = await seedExpert(t.url, t.store, tokens);
+    otherExpert = await seedExpert(t.url, t.store, tokens, { displayName: 'Dr Wu' });
     m1 = await seedPerson(t.store, tokens, { roles: ['channel_manager'] });
     m2 = await seedPerson(t.store, tokens, { roles: ['channel_manager'] });
     const c1 = await seedChannel(t.store, { commissionBps: 0, managerId: m1.person.id });
@@ -72,12 +57,12 @@ describe('consultations under attack', () => {
     refusing = await seedPerson(t.store, tokens, { channelId: c1 });
     member = await seedPerson(t.store, tokens);
     productId = await seedProduct(t.store);
-    const [s1, s2] = await freeSlots(api.url, expert.person.id, Date.now() + 24 * HOUR);
-    const a = await call(api.url, 'POST', '/api/consultations', {
+    const [s1, s2] = await freeSlots(t.url, expert.person.id, Date.now() + 24 * HOUR);
+    const a = await call(t.url, 'POST', '/api/consultations', {
       token: consenting.token,
       body: { expertId: expert.person.id, startsAtMs: s1 },
     });
-    const b = await call(api.url, 'POST', '/api/consultations', {
+    const b = await call(t.url, 'POST', '/api/consultations', {
       token: refusing.token,
       body: { expertId: expert.person.id, startsAtMs: s2 },
     });
@@ -89,25 +74,21 @@ describe('consultations under attack', () => {
         .set({ starts_at_ms: Date.now() - 1000 })
         .where('id', '=', id)
         .execute();
-      await call(api.url, 'POST', `/api/consultations/${id}/outcome`, {
+      await call(t.url, 'POST', `/api/consultations/${id}/outcome`, {
         token: expert.token,
         body: { outcome: 'consulted' },
       });
-      const notes = await call(api.url, 'PUT', `/api/consultations/${id}/notes`, {
+      const notes = await call(t.url, 'PUT', `/api/consultations/${id}/notes`, {
         token: expert.token,
         body: { notes: 'private clinical note', summary: 'your summary', recommendedProductIds: [productId] },
       });
       expect(notes.status).toBe(200);
     }
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await bus?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   it('an expert reads only people who booked them; a demoted expert reads nobody', async () => {
-    const own = await call(api.url, 'GET', `/api/expert/people/${consenting.person.id}`, {
+    const own = await call(t.url, 'GET', `/api/expert/people/${consenting.person.id}`, {
       token: expert.token,
     });
     expect(own.status).toBe(200);
@@ -117,7 +98,7 @@ describe('consultations under attack', () => {
       action: 'read_raw',
     });
     // Without consent: the timeline, but no readings, and no read to audit.
-    const noConsent = await call(api.url, 'GET', `/api/expert/people/${refusing.person.id}`, {
+    const noConsent = await call(t.url, 'GET', `/api/expert/people/${refusing.person.id}`, {
       token: expert.token,
     });
     expect(noConsent.status).toBe(200);
@@ -125,23 +106,23 @@ describe('consultations under attack', () => {
     expect(await accessLog(refusing.person.id)).toEqual([]);
 
     for (const personId of [consenting.person.id, member.person.id]) {
-      const r = await call(api.url, 'GET', `/api/expert/people/${personId}`, { token: otherExpert.token });
+      const r = await call(t.url, 'GET', `/api/expert/people/${personId}`, { token: otherExpert.token });
       expect({ status: r.status, code: r.body.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
     }
-    const notHis = await call(api.url, 'GET', `/api/consultations/${consultationId}`, {
+    const notHis = await call(t.url, 'GET', `/api/consultations/${consultationId}`, {
       token: otherExpert.token,
     });
     expect(notHis.status).toBe(404);
-    const notes = await call(api.url, 'PUT', `/api/consultations/${consultationId}/notes`, {
+    const notes = await call(t.url, 'PUT', `/api/consultations/${consultationId}/notes`, {
       token: otherExpert.token,
       body: { notes: 'x', summary: 'x', recommendedProductIds: [] },
     });
     expect(notes.status).toBe(404);
 
     // Demoted: the token still says expert, the store no longer does.
-    const demoted = await seedExpert(api.url, t.store, tokens, { displayName: 'Dr Gone' });
-    const [slot] = await freeSlots(api.url, demoted.person.id, Date.now() + 24 * HOUR);
-    const booked = await call(api.url, 'POST', '/api/consultations', {
+    const demoted = await seedExpert(t.url, t.store, tokens, { displayName: 'Dr Gone' });
+    const [slot] = await freeSlots(t.url, demoted.person.id, Date.now() + 24 * HOUR);
+    const booked = await call(t.url, 'POST', '/api/consultations', {
       token: consenting.token,
       body: { expertId: demoted.person.id, startsAtMs: slot },
     });
@@ -151,39 +132,39 @@ describe('consultations under attack', () => {
       .where('person_id', '=', demoted.person.id)
       .where('role', '=', 'expert')
       .execute();
-    const after = await call(api.url, 'GET', `/api/expert/people/${consenting.person.id}`, {
+    const after = await call(t.url, 'GET', `/api/expert/people/${consenting.person.id}`, {
       token: demoted.token,
     });
     expect(after.status).toBe(404);
-    const detail = await call(api.url, 'GET', `/api/consultations/${booked.body.consultationId}`, {
+    const detail = await call(t.url, 'GET', `/api/consultations/${booked.body.consultationId}`, {
       token: demoted.token,
     });
     expect(detail.status).toBe(404);
     const expired = await tokens.mintAccess(expert.person.id, expert.person.roles, Date.now() - 2 * HOUR);
-    const old = await call(api.url, 'GET', `/api/expert/people/${consenting.person.id}`, { token: expired });
+    const old = await call(t.url, 'GET', `/api/expert/people/${consenting.person.id}`, { token: expired });
     expect({ status: old.status, code: old.body.code }).toEqual({ status: 401, code: 'AUTH_INVALID_TOKEN' });
   });
 
   it('a member cannot book for another person, record an outcome or write notes', async () => {
     const before = await count();
-    const [slot] = await freeSlots(api.url, expert.person.id, Date.now() + 30 * HOUR);
-    const forOther = await call(api.url, 'POST', '/api/consultations', {
+    const [slot] = await freeSlots(t.url, expert.person.id, Date.now() + 30 * HOUR);
+    const forOther = await call(t.url, 'POST', '/api/consultations', {
       token: member.token,
       body: { expertId: expert.person.id, startsAtMs: slot, personId: consenting.person.id },
     });
     expect({ status: forOther.status, code: forOther.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
-    const outcome = await call(api.url, 'POST', `/api/consultations/${consultationId}/outcome`, {
+    const outcome = await call(t.url, 'POST', `/api/consultations/${consultationId}/outcome`, {
       token: consenting.token,
       body: { outcome: 'no_show' },
     });
     expect(outcome.status).toBe(403);
-    const notes = await call(api.url, 'PUT', `/api/consultations/${consultationId}/notes`, {
+    const notes = await call(t.url, 'PUT', `/api/consultations/${consultationId}/notes`, {
       token: consenting.token,
       body: { notes: 'x', summary: 'x', recommendedProductIds: [] },
     });
     expect(notes.status).toBe(403);
     // Someone else's consultation is not there at all.
-    const peek = await call(api.url, 'GET', `/api/consultations/${consultationId}`, { token: member.token });
+    const peek = await call(t.url, 'GET', `/api/consultations/${consultationId}`, { token: member.token });
     expect(peek.status).toBe(404);
     expect(await count()).toBe(before);
   });
@@ -194,11 +175,11 @@ describe('consultations under attack', () => {
       ['GET', `/api/consultations/${consultationId}`],
       ['POST', `/api/consultations/${consultationId}/cancel`],
     ] as const) {
-      const r = await call(api.url, method, path, { token: m2.token });
+      const r = await call(t.url, method, path, { token: m2.token });
       expect({ path, status: r.status, code: r.body.code }).toEqual({ path, status: 404, code: 'NOT_FOUND' });
     }
-    const [slot] = await freeSlots(api.url, expert.person.id, Date.now() + 40 * HOUR);
-    const onBehalf = await call(api.url, 'POST', '/api/consultations', {
+    const [slot] = await freeSlots(t.url, expert.person.id, Date.now() + 40 * HOUR);
+    const onBehalf = await call(t.url, 'POST', '/api/consultations', {
       token: m2.token,
       body: { expertId: expert.person.id, startsAtMs: slot, personId: consenting.person.id },
     });
@@ -207,20 +188,20 @@ describe('consultations under attack', () => {
   });
 
   it('keeps the notes from the follow-up owner, and from staff without consent; staff reads are audited', async () => {
-    const owner = await call(api.url, 'GET', `/api/consultations/${consultationId}`, { token: m1.token });
+    const owner = await call(t.url, 'GET', `/api/consultations/${consultationId}`, { token: m1.token });
     expect(owner.status).toBe(200);
     expect(owner.body).toMatchObject({ status: 'consulted', recommendedProductIds: [productId] });
     expect(owner.body).not.toHaveProperty('notes');
     expect(owner.body).not.toHaveProperty('summary');
     expect(JSON.stringify(owner.body)).not.toContain('private clinical note');
 
-    const withoutConsent = await call(api.url, 'GET', `/api/consultations/${refusingConsultationId}`, {
+    const withoutConsent = await call(t.url, 'GET', `/api/consultations/${refusingConsultationId}`, {
       token: staff.token,
     });
     expect(withoutConsent.body).not.toHaveProperty('notes');
     expect(await accessLog(refusing.person.id)).toEqual([]);
 
-    const withConsent = await call(api.url, 'GET', `/api/consultations/${consultationId}`, {
+    const withConsent = await call(t.url, 'GET', `/api/consultations/${consultationId}`, {
       token: staff.token,
     });
     expect(withConsent.body).toMatchObject({ notes: 'private clinical note' });
@@ -229,7 +210,7 @@ describe('consultations under attack', () => {
       action: 'read_notes',
     });
 
-    const mine = await call(api.url, 'GET', `/api/consultations/${consultationId}`, {
+    const mine = await call(t.url, 'GET', `/api/consultations/${consultationId}`, {
       token: consenting.token,
     });
     expect(mine.body).toMatchObject({ summary: 'your summary' });
@@ -238,7 +219,7 @@ describe('consultations under attack', () => {
 
   it('refuses oversized and malformed input with its code, changing nothing', async () => {
     const before = await count();
-    const [slot] = await freeSlots(api.url, expert.person.id, Date.now() + 45 * HOUR);
+    const [slot] = await freeSlots(t.url, expert.person.id, Date.now() + 45 * HOUR);
     const bad: Array<[string, string, unknown, string?]> = [
       ['POST', '/api/consultations', { expertId: expert.person.id, startsAtMs: String(slot) }],
       ['POST', '/api/consultations', { expertId: expert.person.id, startsAtMs: slot, extra: 1 }],
@@ -272,14 +253,14 @@ describe('consultations under attack', () => {
       ],
     ];
     for (const [method, path, body, token] of bad) {
-      const r = await call(api.url, method, path, { token: token ?? member.token, body });
+      const r = await call(t.url, method, path, { token: token ?? member.token, body });
       expect({ path, status: r.status, code: r.body.code }).toEqual({
         path,
         status: 400,
         code: 'VALIDATION_FAILED',
       });
     }
-    const overlap = await call(api.url, 'PUT', `/api/experts/${expert.person.id}`, {
+    const overlap = await call(t.url, 'PUT', `/api/experts/${expert.person.id}`, {
       token: expert.token,
       body: {
         name: 'x',
@@ -298,7 +279,7 @@ describe('consultations under attack', () => {
       code: 'VALIDATION_FAILED',
     });
     const wideRange = await call(
-      api.url,
+      t.url,
       'GET',
       `/api/experts/${expert.person.id}/slots?from=0&to=${40 * 24 * HOUR}`,
     );
@@ -306,19 +287,19 @@ describe('consultations under attack', () => {
       status: 400,
       code: 'VALIDATION_FAILED',
     });
-    const unknownProduct = await call(api.url, 'PUT', `/api/consultations/${consultationId}/notes`, {
+    const unknownProduct = await call(t.url, 'PUT', `/api/consultations/${consultationId}/notes`, {
       token: expert.token,
       body: { notes: 'n', summary: 's', recommendedProductIds: ['no-such-product'] },
     });
     expect(unknownProduct.status).toBe(404);
     // Another expert's profile is not theirs to edit.
-    const foreign = await call(api.url, 'PUT', `/api/experts/${otherExpert.person.id}`, {
+    const foreign = await call(t.url, 'PUT', `/api/experts/${otherExpert.person.id}`, {
       token: expert.token,
       body: { name: 'x', specialities: [], languages: ['en'], slotMinutes: 30, weeklyHours: [], daysOff: [] },
     });
     expect(foreign.status).toBe(403);
     expect(await count()).toBe(before);
-    const kept = await call(api.url, 'GET', `/api/consultations/${consultationId}`, { token: expert.token });
+    const kept = await call(t.url, 'GET', `/api/consultations/${consultationId}`, { token: expert.token });
     expect(kept.body).toMatchObject({ notes: 'private clinical note', recommendedProductIds: [productId] });
   });
 });

@@ -5,18 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OfflineEvents } from '../../commerce/internals.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
 import { actorOf, seedChannel } from '../helpers/ledger.ts';
-import {
-  openTestStore,
-  type Seeded,
-  seedPerson,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, seedPerson, seedStaff, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 const DAY_MS = 86_400_000;
@@ -31,8 +23,7 @@ type Turnout = Array<
 >;
 
 describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and inviter (%s)', (dialect) => {
-  let t: TestStore;
-  let api: TestApi;
+  let t: ApiPlatform;
   let staff: Seeded;
   let m1: Seeded;
   let m2: Seeded;
@@ -45,8 +36,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
   const events = () => eventsService;
 
   beforeAll(async () => {
-    t = await openTestStore(dialect);
-    api = await startTestApi(t.store);
+    t = await startApiPlatform(dialect);
     staff = await seedStaff(t.store, tokens, { displayName: 'Desk' });
     m1 = await seedPerson(t.store, tokens, { roles: ['channel_manager'], displayName: 'Manager One' });
     m2 = await seedPerson(t.store, tokens, { roles: ['channel_manager'], displayName: 'Manager Two' });
@@ -54,7 +44,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
     c1 = await seedChannel(t.store, { commissionBps: 1000, managerId: m1.person.id, name: 'First' });
     c2 = await seedChannel(t.store, { commissionBps: 1000, managerId: m2.person.id, name: 'Second' });
     // Last Friday's event, long enough ago that whoever did not check in is a no-show.
-    const events = new OfflineEvents(t.store, api.people);
+    const events = new OfflineEvents(t.store, t.api.people);
     eventsService = events;
     const startsAtMs = Date.now() - 3 * DAY_MS;
     shared = (
@@ -91,10 +81,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
       await events.checkIn(actorOf(staff), shared, codes.get(name)!);
     }
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   it("lists an event's no-shows or those who came, within the manager's own channels", async () => {
     // The records the follow-up consumer would have opened for each invitee.
@@ -116,7 +103,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
         .execute();
     const names = async (token: string, query: string) => {
       const r = await call<{ rows: Array<{ displayName: string }> }>(
-        api.url,
+        t.url,
         'GET',
         `/api/follow-ups?${query}&sort=name&order=asc`,
         { token },
@@ -137,7 +124,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
       'Guest 6',
     ]);
     const other = await call(
-      api.url,
+      t.url,
       'GET',
       `/api/follow-ups?eventId=${shared}&channelId=${c1}&turnout=no_show`,
       {
@@ -154,7 +141,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
   });
 
   const turnout = (token: string, eventId: string) =>
-    call<Turnout>(api.url, 'GET', `/api/follow-ups/events/${eventId}/attendance`, { token });
+    call<Turnout>(t.url, 'GET', `/api/follow-ups/events/${eventId}/attendance`, { token });
 
   it('a manager sees their own channel and its inviters only, on an event shared with another channel', async () => {
     const r = await turnout(m2.token, shared);
@@ -195,7 +182,7 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
     expect([other.status, other.body]).toMatchObject([403, { code: 'FORBIDDEN' }]);
     const asMember = await turnout(member.token, shared);
     expect([asMember.status, asMember.body]).toMatchObject([403, { code: 'FORBIDDEN' }]);
-    const anonymous = await call(api.url, 'GET', `/api/follow-ups/events/${shared}/attendance`);
+    const anonymous = await call(t.url, 'GET', `/api/follow-ups/events/${shared}/attendance`);
     expect(anonymous.status).toBe(401);
     const oversized = await turnout(staff.token, 'x'.repeat(500));
     expect([oversized.status, oversized.body]).toMatchObject([414, { code: 'HTTP_PATH_PARAM_TOO_LONG' }]);

@@ -4,29 +4,18 @@
 // oversized payloads are refused with their codes and change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPosition } from '../../commerce/events/index.ts';
-import { LocalEventBus, OfflineEvents, releaseDue } from '../../commerce/internals.ts';
+import { OfflineEvents, releaseDue } from '../../commerce/internals.ts';
 import { waitFor } from '../../loadtest/clients/wait-for.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
 import { actorOf, placeOrder, seedChannel } from '../helpers/ledger.ts';
-import { testLogger } from '../helpers/logger.ts';
-import {
-  openTestStore,
-  type Seeded,
-  seedPerson,
-  seedStaff,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, seedPerson, seedStaff, testTokens } from '../helpers/people.ts';
 import { liveCard, testOrders } from '../helpers/sales.ts';
 
 const tokens = testTokens();
 
 describe('follow-ups and payout runs under attack', () => {
-  let t: TestStore;
-  let api: TestApi;
-  let bus: LocalEventBus;
+  let t: ApiPlatform;
   let staff: Seeded;
   let m1: Seeded;
   let m2: Seeded;
@@ -38,10 +27,7 @@ describe('follow-ups and payout runs under attack', () => {
   let runId: string;
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
-    bus = new LocalEventBus({ db: t.store.db, logger: testLogger, nodeId: 'a', pollMs: 10 });
-    api = await startTestApi(t.store, { events: bus });
-    await bus.start();
+    t = await startApiPlatform('sqlite', { delivery: true });
     staff = await seedStaff(t.store, tokens);
     m1 = await seedPerson(t.store, tokens, { roles: ['channel_manager'] });
     m2 = await seedPerson(t.store, tokens, { roles: ['channel_manager'] });
@@ -49,7 +35,7 @@ describe('follow-ups and payout runs under attack', () => {
     c1 = await seedChannel(t.store, { commissionBps: 1000, managerId: m1.person.id, name: 'First' });
     c2 = await seedChannel(t.store, { commissionBps: 1000, managerId: m2.person.id, name: 'Second' });
     // C1's person with a note and a task; an event of C1 only; a payout run paying C1 only.
-    const invited = await call(api.url, 'POST', `/api/channels/${c1}/invitations`, {
+    const invited = await call(t.url, 'POST', `/api/channels/${c1}/invitations`, {
       token: m1.token,
       body: { displayName: 'Private Person', email: 'private@example.test' },
     });
@@ -72,16 +58,16 @@ describe('follow-ups and payout runs under attack', () => {
       .select('id')
       .where('person_id', '=', personId)
       .executeTakeFirstOrThrow();
-    await call(api.url, 'POST', `/api/follow-ups/${row.id}/notes`, {
+    await call(t.url, 'POST', `/api/follow-ups/${row.id}/notes`, {
       token: m1.token,
       body: { body: 'secret note' },
     });
-    const task = await call(api.url, 'POST', `/api/follow-ups/${row.id}/tasks`, {
+    const task = await call(t.url, 'POST', `/api/follow-ups/${row.id}/tasks`, {
       token: m1.token,
       body: { kind: 'visit', dueAtMs: Date.now() },
     });
     target = { followUpId: row.id, taskId: task.body.taskId as string };
-    const event = await new OfflineEvents(t.store, api.people).create(actorOf(staff), {
+    const event = await new OfflineEvents(t.store, t.api.people).create(actorOf(staff), {
       title: 'C1 only',
       venue: 'Hall',
       startsAtMs: Date.now(),
@@ -99,17 +85,13 @@ describe('follow-ups and payout runs under attack', () => {
       .executeTakeFirstOrThrow();
     await waitFor(async () => (await readPosition(t.store.db, 'ledger')) >= Number(last.id));
     await releaseDue(t.store, Date.now() + 8 * 86_400_000);
-    const run = await call(api.url, 'POST', '/api/payout-runs', {
+    const run = await call(t.url, 'POST', '/api/payout-runs', {
       token: staff.token,
       body: { from: 0, to: Date.now() + 1 },
     });
     runId = run.body.runId as string;
   }, 60_000);
-  afterAll(async () => {
-    await bus?.close();
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   const f = (rest = '') => `/api/follow-ups/${target.followUpId}${rest}`;
 
@@ -124,7 +106,7 @@ describe('follow-ups and payout runs under attack', () => {
       ['POST', '/api/follow-ups/assign', { followUpIds: [target.followUpId], ownerId: m2.person.id }],
       ['GET', `/api/payout-runs/${runId}/statement`, undefined],
     ] as const) {
-      const r = await call(api.url, method, path, { token, body });
+      const r = await call(t.url, method, path, { token, body });
       expect(r.status, `${method} ${path}`).toBe(404);
       expect(r.body.code).toBe('NOT_FOUND');
     }
@@ -134,24 +116,24 @@ describe('follow-ups and payout runs under attack', () => {
       `/api/follow-ups/trials?channelId=${c1}`,
       `/api/follow-ups/events/${eventId}/attendance`,
     ]) {
-      const r = await call(api.url, 'GET', path, { token });
+      const r = await call(t.url, 'GET', path, { token });
       expect(r.status, path).toBe(403);
       expect(r.body.code).toBe('FORBIDDEN');
     }
-    const list = await call<{ rows: Array<{ channelId: string }> }>(api.url, 'GET', '/api/follow-ups', {
+    const list = await call<{ rows: Array<{ channelId: string }> }>(t.url, 'GET', '/api/follow-ups', {
       token,
     });
     expect(list.body.rows.filter((r) => r.channelId === c1)).toEqual([]);
-    const csv = await fetch(`${api.url}/api/follow-ups?format=csv&includeNotes=true`, {
+    const csv = await fetch(`${t.url}/api/follow-ups?format=csv&includeNotes=true`, {
       headers: { authorization: `Bearer ${token}` },
     });
     const text = await csv.text();
     expect(text).not.toContain('Private Person');
     expect(text).not.toContain('secret note');
-    const runs = await call<unknown[]>(api.url, 'GET', '/api/payout-runs', { token });
+    const runs = await call<unknown[]>(t.url, 'GET', '/api/payout-runs', { token });
     expect(runs.body).toEqual([]);
     // Nothing changed: still m1's, stage new, one note, task open.
-    const d = await call(api.url, 'GET', f(), { token: m1.token });
+    const d = await call(t.url, 'GET', f(), { token: m1.token });
     expect(d.body.followUp).toMatchObject({ ownerId: m1.person.id, stage: 'new' });
     expect((d.body.notes as unknown[]).length).toBe(1);
     expect((d.body.tasks as Array<{ doneAtMs: unknown }>)[0]!.doneAtMs).toBeNull();
@@ -168,7 +150,7 @@ describe('follow-ups and payout runs under attack', () => {
       ['POST', '/api/payout-runs', { from: 0, to: 1 }],
       ['POST', `/api/payout-runs/${runId}/paid`, { reference: 'X' }],
     ] as const) {
-      const r = await call(api.url, method, path, { token: member.token, body });
+      const r = await call(t.url, method, path, { token: member.token, body });
       expect(r.status, `${method} ${path}`).toBe(403);
       expect(r.body.code).toBe('FORBIDDEN');
     }
@@ -176,10 +158,10 @@ describe('follow-ups and payout runs under attack', () => {
       ['POST', '/api/payout-runs', { from: 0, to: 1 }],
       ['POST', `/api/payout-runs/${runId}/paid`, { reference: 'X' }],
     ] as const) {
-      const r = await call(api.url, method, path, { token: m1.token, body });
+      const r = await call(t.url, method, path, { token: m1.token, body });
       expect(r.status, `${method} ${path}`).toBe(403);
     }
-    const run = await call<Array<{ runId: string; status: string }>>(api.url, 'GET', '/api/payout-runs', {
+    const run = await call<Array<{ runId: string; status: string }>>(t.url, 'GET', '/api/payout-runs', {
       token: staff.token,
     });
     expect(run.body.find((r) => r.runId === runId)?.status).toBe('frozen');
@@ -188,10 +170,10 @@ describe('follow-ups and payout runs under attack', () => {
   it('an expired or missing token is refused', async () => {
     const expired = await tokens.mintAccess(m1.person.id, m1.person.roles, Date.now() - 3_600_000);
     for (const path of [f(), '/api/follow-ups', '/api/payout-runs', '/api/me/trials']) {
-      const r = await call(api.url, 'GET', path, { token: expired });
+      const r = await call(t.url, 'GET', path, { token: expired });
       expect(r.status, path).toBe(401);
       expect(r.body.code).toBe('AUTH_INVALID_TOKEN');
-      expect((await call(api.url, 'GET', path)).body.code).toBe('AUTH_REQUIRED');
+      expect((await call(t.url, 'GET', path)).body.code).toBe('AUTH_REQUIRED');
     }
   });
 
@@ -222,7 +204,7 @@ describe('follow-ups and payout runs under attack', () => {
       ['GET', '/api/follow-ups?unknown=1', undefined],
     ];
     for (const [method, path, body] of bad) {
-      const r = await call(api.url, method, path, { token, body });
+      const r = await call(t.url, method, path, { token, body });
       expect(r.status, `${method} ${path.slice(0, 80)}`).toBe(400);
       expect(r.body.code).toBe('VALIDATION_FAILED');
     }
@@ -233,22 +215,22 @@ describe('follow-ups and payout runs under attack', () => {
       ['POST', `/api/payout-runs/${runId}/paid`, { reference: 'x'.repeat(101) }],
     ];
     for (const [method, path, body] of staffBad) {
-      const r = await call(api.url, method, path, { token: staff.token, body });
+      const r = await call(t.url, method, path, { token: staff.token, body });
       expect(r.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(400);
       expect(r.body.code).toBe('VALIDATION_FAILED');
     }
-    const broken = await call(api.url, 'POST', f('/notes'), { token, raw: '{"body": "unterminated' });
+    const broken = await call(t.url, 'POST', f('/notes'), { token, raw: '{"body": "unterminated' });
     expect(broken.status).toBe(400);
-    const huge = await call(api.url, 'POST', f('/notes'), {
+    const huge = await call(t.url, 'POST', f('/notes'), {
       token,
       raw: JSON.stringify({ body: 'x'.repeat(70_000) }),
     });
     expect(huge).toMatchObject({ status: 413, body: { code: 'HTTP_BODY_TOO_LARGE' } });
-    const d = await call(api.url, 'GET', f(), { token });
+    const d = await call(t.url, 'GET', f(), { token });
     expect(d.body.followUp).toMatchObject({ stage: 'new', ownerId: m1.person.id });
     expect((d.body.notes as unknown[]).length).toBe(1);
     expect((d.body.tasks as unknown[]).length).toBe(1);
-    const run = await call<Array<{ runId: string; status: string }>>(api.url, 'GET', '/api/payout-runs', {
+    const run = await call<Array<{ runId: string; status: string }>>(t.url, 'GET', '/api/payout-runs', {
       token: staff.token,
     });
     expect(run.body.find((r) => r.runId === runId)?.status).toBe('frozen');

@@ -7,39 +7,20 @@
 // member code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../helpers/http-call.ts';
+import { expectSameAnswers, type InvitationProbe, invitationProbe } from '../helpers/invitation-probe.ts';
 import { type LiveNode, startLiveNode } from '../helpers/live-platform.ts';
 import { decodeMail } from '../helpers/mailbox.ts';
-import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 
 describe('what a manager learns from inviting a contact', () => {
   let node: LiveNode;
-  let manager: Seeded;
-  let staff: Seeded;
-  let account: Seeded;
-  let channelId = '';
+  let probe: InvitationProbe;
 
   beforeAll(async () => {
     node = await startLiveNode();
-    const tokens = testTokens();
-    manager = await seedPerson(node.platform.store, tokens, { roles: ['channel_manager'] });
-    staff = await seedPerson(node.platform.store, tokens, { roles: ['staff'] });
-    account = await seedPerson(node.platform.store, tokens, { email: 'has-account@example.test' });
-    const mine = await call(node.url, 'POST', '/api/channels', {
-      token: staff.token,
-      body: { name: 'Probe channel', managerId: manager.person.id, commissionBps: 500 },
+    probe = await invitationProbe(node, {
+      account: 'has-account@example.test',
+      otherProspect: 'other-prospect@example.test',
     });
-    channelId = mine.body.id as string;
-    const other = await call(node.url, 'POST', '/api/channels', {
-      token: staff.token,
-      body: { name: 'Other channel', commissionBps: 500 },
-    });
-    const first = await call(node.url, 'POST', `/api/channels/${other.body.id}/invitations`, {
-      token: staff.token,
-      body: { displayName: 'Taken', email: 'other-prospect@example.test' },
-    });
-    expect(first.status).toBe(202);
-    // That invitation's own message is out of the way before the probe starts.
-    await node.mailbox.nth('other-prospect@example.test', 1);
   }, 60_000);
 
   afterAll(async () => {
@@ -48,43 +29,22 @@ describe('what a manager learns from inviting a contact', () => {
 
   it('answers the same for a new contact, an account and another channel’s prospect', async () => {
     const contacts = ['brand-new@example.test', 'has-account@example.test', 'other-prospect@example.test'];
-    // Nothing can be delivered while the answers are read: an answer that waited for delivery would
-    // never come (and the request gives up after 10 s).
-    node.mailbox.hold();
-    const answers = [];
-    for (const email of contacts) {
-      const res = await fetch(`${node.url}/api/channels/${channelId}/invitations`, {
+    await expectSameAnswers(node, contacts, (email, signal) =>
+      fetch(`${node.url}/api/channels/${probe.channelId}/invitations`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${manager.token}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${probe.manager.token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ displayName: 'Someone', email }),
-        signal: AbortSignal.timeout(10_000),
-      });
-      const body = (await res.json()) as Record<string, unknown>;
-      answers.push({
-        status: res.status,
-        length: res.headers.get('content-length'),
-        keys: Object.keys(body).sort(),
-        sent: body.status,
-        id: typeof body.invitationId === 'string' && /^[0-9a-f-]{36}$/.test(body.invitationId),
-      });
-    }
-    expect(answers[0]).toEqual({
-      status: 202,
-      length: answers[0]!.length,
-      keys: ['invitationId', 'status'],
-      sent: 'sent',
-      id: true,
-    });
-    expect(answers[1]).toEqual(answers[0]);
-    expect(answers[2]).toEqual(answers[0]);
+        signal,
+      }),
+    );
     expect(node.mailbox.to('has-account@example.test')).toHaveLength(0);
 
     // The manager's list says no more than the answers did.
     const listed = await call<{ items: Array<{ outcome: string; personId: string | null }> }>(
       node.url,
       'GET',
-      `/api/channels/${channelId}/invitations`,
-      { token: manager.token },
+      `/api/channels/${probe.channelId}/invitations`,
+      { token: probe.manager.token },
     );
     expect(listed.body.items).toHaveLength(3);
     for (const item of listed.body.items) expect(item).toMatchObject({ outcome: 'sent', personId: null });
@@ -95,14 +55,14 @@ describe('what a manager learns from inviting a contact', () => {
     const toAccount = decodeMail((await node.mailbox.nth('has-account@example.test', 1)).raw);
     expect(toAccount.text).toContain('Probe channel');
     const open = await call<Array<{ channelName: string }>>(node.url, 'GET', '/api/me/invitations', {
-      token: account.token,
+      token: probe.account.token,
     });
     expect(open.body.map((i) => i.channelName)).toEqual(['Probe channel']);
     const people = await call<{ items: Array<{ memberCode: string }> }>(
       node.url,
       'GET',
       `/api/people?q=brand-new`,
-      { token: staff.token },
+      { token: probe.staff.token },
     );
     const memberCode = people.body.items[0]!.memberCode;
     expect(decodeMail((await node.mailbox.nth('brand-new@example.test', 1)).raw).text).toContain(memberCode);

@@ -5,22 +5,14 @@
 // exactly like missing ones (404), so ids cannot be probed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Article } from '../../commerce/internals.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
-import {
-  openTestStore,
-  type Seeded,
-  seedPerson,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 
 describe('knowledge base shelves under attack', () => {
-  let t: TestStore;
-  let api: TestApi;
+  let t: ApiPlatform;
   let staff: Seeded;
   let manager: Seeded;
   let expert: Seeded;
@@ -29,21 +21,20 @@ describe('knowledge base shelves under attack', () => {
   const ids: Record<string, string> = {};
 
   const write = async (key: string, body: unknown) => {
-    const r = await call<Article>(api.url, 'POST', '/api/knowledge/articles', { token: staff.token, body });
+    const r = await call<Article>(t.url, 'POST', '/api/knowledge/articles', { token: staff.token, body });
     expect(r.status).toBe(201);
     ids[key] = r.body.articleId;
   };
   const search = (q: string, token?: string) =>
     call<{ hits: Array<{ articleId: string }> }>(
-      api.url,
+      t.url,
       'GET',
       `/api/knowledge/search?q=${encodeURIComponent(q)}`,
       { token },
     );
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
-    api = await startTestApi(t.store);
+    t = await startApiPlatform('sqlite');
     staff = await seedPerson(t.store, tokens, { roles: ['staff'] });
     manager = await seedPerson(t.store, tokens, { roles: ['channel_manager'] });
     expert = await seedPerson(t.store, tokens, { roles: ['expert'] });
@@ -73,17 +64,14 @@ describe('knowledge base shelves under attack', () => {
       tags: { products: ['p-bp'] },
     });
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   it('puts each article on the shelf its kind and audience name', async () => {
-    const r = await call<Article>(api.url, 'GET', `/api/knowledge/articles/${ids.channelScript}`, {
+    const r = await call<Article>(t.url, 'GET', `/api/knowledge/articles/${ids.channelScript}`, {
       token: staff.token,
     });
     expect(r.body.visibility).toBe('channel');
-    const c = await call<Article>(api.url, 'GET', `/api/knowledge/articles/${ids.expertCase}`, {
+    const c = await call<Article>(t.url, 'GET', `/api/knowledge/articles/${ids.expertCase}`, {
       token: staff.token,
     });
     expect(c.body.visibility).toBe('expert');
@@ -98,12 +86,12 @@ describe('knowledge base shelves under attack', () => {
     ]);
     for (const token of [member.token, undefined, expert.token, host.token]) {
       expect((await search('健康讲座', token)).body.hits).toEqual([]);
-      const r = await call(api.url, 'GET', `/api/knowledge/articles/${ids.channelScript}`, { token });
+      const r = await call(t.url, 'GET', `/api/knowledge/articles/${ids.channelScript}`, { token });
       expect(r.status).toBe(404);
       expect(r.body.code).toBe('NOT_FOUND');
     }
     // Hidden reads exactly like missing.
-    const missing = await call(api.url, 'GET', '/api/knowledge/articles/no-such-article', {
+    const missing = await call(t.url, 'GET', '/api/knowledge/articles/no-such-article', {
       token: member.token,
     });
     expect(missing.status).toBe(404);
@@ -114,14 +102,14 @@ describe('knowledge base shelves under attack', () => {
     expect((await search('高血压', manager.token)).body.hits.map((h) => h.articleId)).not.toContain(
       ids.expertCase,
     );
-    const byId = await call(api.url, 'GET', `/api/knowledge/articles/${ids.expertCase}`, {
+    const byId = await call(t.url, 'GET', `/api/knowledge/articles/${ids.expertCase}`, {
       token: manager.token,
     });
     expect(byId.status).toBe(404);
     expect((await search('高血压', expert.token)).body.hits.map((h) => h.articleId)).toContain(
       ids.expertCase,
     );
-    const kindFilter = await call<{ hits: unknown[] }>(api.url, 'GET', '/api/knowledge/search?kind=case', {
+    const kindFilter = await call<{ hits: unknown[] }>(t.url, 'GET', '/api/knowledge/search?kind=case', {
       token: manager.token,
     });
     expect(kindFilter.body.hits).toEqual([]);
@@ -129,7 +117,7 @@ describe('knowledge base shelves under attack', () => {
 
   it('the host console gets a product’s FAQ and sales script, never the channel script', async () => {
     const r = await call<{ products: Array<{ productId: string; articles: Article[] }> }>(
-      api.url,
+      t.url,
       'GET',
       '/api/knowledge/products?productIds=p-bp',
       { token: host.token },
@@ -139,7 +127,7 @@ describe('knowledge base shelves under attack', () => {
       [ids.faq, ids.salesScript].sort(),
     );
     const asMember = await call<{ products: Array<{ articles: Article[] }> }>(
-      api.url,
+      t.url,
       'GET',
       '/api/knowledge/products?productIds=p-bp',
       { token: member.token },
@@ -148,33 +136,33 @@ describe('knowledge base shelves under attack', () => {
   });
 
   it('a viewer without a token reads the public FAQ of a product', async () => {
-    const r = await call<{ articles: Article[] }>(api.url, 'GET', '/api/products/p-bp/faq');
+    const r = await call<{ articles: Article[] }>(t.url, 'GET', '/api/products/p-bp/faq');
     expect(r.status).toBe(200);
     expect(r.body.articles.map((a) => a.articleId)).toEqual([ids.faq]);
     expect(r.body.articles[0]!.html['zh-Hans']).toContain('测量前静坐五分钟');
-    const byId = await call(api.url, 'GET', `/api/knowledge/articles/${ids.faq}`);
+    const byId = await call(t.url, 'GET', `/api/knowledge/articles/${ids.faq}`);
     expect(byId.status).toBe(200);
   });
 
   it('only staff and admins write and read versions; an expired token is refused', async () => {
     const body = { kind: 'product_faq', titles: { en: 'x' }, bodies: {} };
     for (const who of [member, manager, expert, host]) {
-      const r = await call(api.url, 'POST', '/api/knowledge/articles', { token: who.token, body });
+      const r = await call(t.url, 'POST', '/api/knowledge/articles', { token: who.token, body });
       expect(r.status).toBe(403);
       expect(r.body.code).toBe('FORBIDDEN');
-      const e = await call(api.url, 'PUT', `/api/knowledge/articles/${ids.faq}`, {
+      const e = await call(t.url, 'PUT', `/api/knowledge/articles/${ids.faq}`, {
         token: who.token,
         body: { ...body, baseVersion: 1 },
       });
       expect(e.status).toBe(403);
-      const v = await call(api.url, 'GET', `/api/knowledge/articles/${ids.faq}/versions`, {
+      const v = await call(t.url, 'GET', `/api/knowledge/articles/${ids.faq}/versions`, {
         token: who.token,
       });
       expect(v.status).toBe(403);
     }
-    expect((await call(api.url, 'POST', '/api/knowledge/articles', { body })).status).toBe(401);
+    expect((await call(t.url, 'POST', '/api/knowledge/articles', { body })).status).toBe(401);
     const expired = await tokens.mintAccess(staff.person.id, staff.person.roles, Date.now() - 3_600_000);
-    const r = await call(api.url, 'POST', '/api/knowledge/articles', { token: expired, body });
+    const r = await call(t.url, 'POST', '/api/knowledge/articles', { token: expired, body });
     expect(r.status).toBe(401);
     expect(r.body.code).toBe('AUTH_INVALID_TOKEN');
     // An expired token does not fall back to anonymous reading either.
@@ -184,7 +172,7 @@ describe('knowledge base shelves under attack', () => {
 
   it('an edit is a new version with its author; a stale base version is refused', async () => {
     const edit = (baseVersion: number) =>
-      call<Article>(api.url, 'PUT', `/api/knowledge/articles/${ids.faq}`, {
+      call<Article>(t.url, 'PUT', `/api/knowledge/articles/${ids.faq}`, {
         token: staff.token,
         body: {
           baseVersion,
@@ -201,7 +189,7 @@ describe('knowledge base shelves under attack', () => {
     expect(stale.status).toBe(409);
     expect((stale.body as unknown as { code: string }).code).toBe('CONFLICT');
     const v = await call<{ current: number; versions: Array<{ version: number; authorId: string }> }>(
-      api.url,
+      t.url,
       'GET',
       `/api/knowledge/articles/${ids.faq}/versions`,
       { token: staff.token },

@@ -9,25 +9,17 @@ import {
   KNOWLEDGE_TAGS_MAX,
   KNOWLEDGE_TITLE_MAX,
 } from '../../protocols/index.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
-import {
-  openTestStore,
-  type Seeded,
-  seedPerson,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 
 describe('knowledge base input under attack', () => {
-  let t: TestStore;
-  let api: TestApi;
+  let t: ApiPlatform;
   let staff: Seeded;
   const post = (body: unknown) =>
-    call<Article>(api.url, 'POST', '/api/knowledge/articles', { token: staff.token, body });
+    call<Article>(t.url, 'POST', '/api/knowledge/articles', { token: staff.token, body });
   const count = async () =>
     Number(
       (
@@ -39,14 +31,10 @@ describe('knowledge base input under attack', () => {
     );
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
-    api = await startTestApi(t.store);
+    t = await startApiPlatform('sqlite');
     staff = await seedPerson(t.store, tokens, { roles: ['staff'] });
   }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   it('renders Markdown without scripts, handlers or javascript: links, for anyone who reads it', async () => {
     const hostile = [
@@ -64,7 +52,7 @@ describe('knowledge base input under attack', () => {
       tags: { products: ['p-x'] },
     });
     expect(r.status).toBe(201);
-    const read = await call<Article>(api.url, 'GET', `/api/knowledge/articles/${r.body.articleId}`);
+    const read = await call<Article>(t.url, 'GET', `/api/knowledge/articles/${r.body.articleId}`);
     const html = read.body.html.en!;
     expect(html).toContain('<h1>血压计说明</h1>');
     expect(html).toContain('href="https://example.test/a"');
@@ -81,7 +69,7 @@ describe('knowledge base input under attack', () => {
       expect(html).not.toContain(bad);
     // The Markdown itself comes back as written: it is text, never inserted as HTML by the web apps.
     expect(read.body.bodies.en).toBe(hostile);
-    const faq = await call<{ articles: Article[] }>(api.url, 'GET', '/api/products/p-x/faq');
+    const faq = await call<{ articles: Article[] }>(t.url, 'GET', '/api/products/p-x/faq');
     expect(faq.body.articles[0]!.html.en).not.toContain('<script');
   });
 
@@ -113,7 +101,7 @@ describe('knowledge base input under attack', () => {
   });
 
   it('refuses a body over the route’s byte limit with HTTP_BODY_TOO_LARGE', async () => {
-    const r = await call(api.url, 'POST', '/api/knowledge/articles', {
+    const r = await call(t.url, 'POST', '/api/knowledge/articles', {
       token: staff.token,
       raw: JSON.stringify({ kind: 'sop', titles: { en: 'x' }, bodies: { en: 'x'.repeat(400_000) } }),
     });
@@ -132,12 +120,12 @@ describe('knowledge base input under attack', () => {
       'q=a&extra=1',
     ];
     for (const query of bad) {
-      const r = await call(api.url, 'GET', `/api/knowledge/search?${query}`);
+      const r = await call(t.url, 'GET', `/api/knowledge/search?${query}`);
       expect(r.status, query).toBe(400);
       expect(r.body.code).toBe('VALIDATION_FAILED');
     }
     const products = await call(
-      api.url,
+      t.url,
       'GET',
       `/api/knowledge/products?productIds=${Array.from({ length: 21 }, (_, i) => `p${i}`).join(',')}`,
     );
@@ -145,7 +133,7 @@ describe('knowledge base input under attack', () => {
     expect(products.body.code).toBe('VALIDATION_FAILED');
     // A query at the limit, punctuation only or SQL-looking text is just a query.
     for (const q of ['血'.repeat(KNOWLEDGE_QUERY_MAX), '%_*"\'', "' OR 1=1 --"]) {
-      const r = await call(api.url, 'GET', `/api/knowledge/search?q=${encodeURIComponent(q)}`);
+      const r = await call(t.url, 'GET', `/api/knowledge/search?q=${encodeURIComponent(q)}`);
       expect(r.status, q).toBe(200);
     }
   });

@@ -3,16 +3,9 @@
 // session, or the products a poster would name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSales } from '../../commerce/internals.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
-import {
-  openTestStore,
-  type Seeded,
-  seedPerson,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { type Seeded, seedPerson, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 const CARD_PRICE = 12_345;
@@ -41,14 +34,12 @@ function walk(value: unknown, keys: Set<string>, numbers: Set<number>): void {
 }
 
 describe('public lives leak no private sale terms', () => {
-  let t: TestStore;
-  let api: TestApi;
+  let t: ApiPlatform;
   let staff: Seeded;
   let sessionId: string;
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
-    api = await startTestApi(t.store);
+    t = await startApiPlatform('sqlite');
     staff = await seedPerson(t.store, tokens, { roles: ['staff'] });
     const host = await seedPerson(t.store, tokens, { roles: ['host'] });
     const sales = new LiveSales(t.store);
@@ -56,7 +47,7 @@ describe('public lives leak no private sale terms', () => {
     sessionId = (
       await sales.createSession(actor, { title: 'Launch night', scheduledAtMs: Date.now() + 3_600_000 })
     ).sessionId;
-    const product = await call(api.url, 'POST', '/api/products', {
+    const product = await call(t.url, 'POST', '/api/products', {
       token: staff.token,
       body: {
         titles: { en: 'Secret launch', 'zh-Hans': '新品', 'zh-Hant': '新品' },
@@ -71,14 +62,11 @@ describe('public lives leak no private sale terms', () => {
       perMemberLimit: PER_MEMBER,
     });
   }, 30_000);
-  afterAll(async () => {
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
   const answers = async () => [
-    (await call(api.url, 'GET', '/api/lives')).body,
-    (await call(api.url, 'GET', `/api/lives/${sessionId}`)).body,
+    (await call(t.url, 'GET', '/api/lives')).body,
+    (await call(t.url, 'GET', `/api/lives/${sessionId}`)).body,
   ];
 
   it('keeps a private line-up out of the list and the session preview', async () => {
@@ -87,31 +75,31 @@ describe('public lives leak no private sale terms', () => {
       expect(JSON.stringify(body)).not.toContain('SECRET-1');
     }
     const live = (
-      await call<{ lives: Array<{ sessionId: string; lineup: unknown }> }>(api.url, 'GET', '/api/lives')
+      await call<{ lives: Array<{ sessionId: string; lineup: unknown }> }>(t.url, 'GET', '/api/lives')
     ).body.lives;
     expect(live.find((l) => l.sessionId === sessionId)?.lineup).toBeNull();
   });
 
   it('keeps a private line-up off the share poster', async () => {
     const path = `/api/live-sessions/${sessionId}/poster.png?lang=en`;
-    const privateEtag = (await fetch(`${api.url}${path}`)).headers.get('etag');
-    await call(api.url, 'PUT', `/api/live-sessions/${sessionId}/lineup-visibility`, {
+    const privateEtag = (await fetch(`${t.url}${path}`)).headers.get('etag');
+    await call(t.url, 'PUT', `/api/live-sessions/${sessionId}/lineup-visibility`, {
       token: staff.token,
       body: { public: true },
     });
-    const publicEtag = (await fetch(`${api.url}${path}`)).headers.get('etag');
-    await call(api.url, 'PUT', `/api/live-sessions/${sessionId}/lineup-visibility`, {
+    const publicEtag = (await fetch(`${t.url}${path}`)).headers.get('etag');
+    await call(t.url, 'PUT', `/api/live-sessions/${sessionId}/lineup-visibility`, {
       token: staff.token,
       body: { public: false },
     });
-    const hiddenAgain = await fetch(`${api.url}${path}`);
+    const hiddenAgain = await fetch(`${t.url}${path}`);
     // The poster's content (its ETag) changes only when the product may be named, and goes back after.
     expect(publicEtag).not.toBe(privateEtag);
     expect(hiddenAgain.headers.get('etag')).toBe(privateEtag);
   });
 
   it('never shows a draft card’s live price, units or limit once the line-up is public', async () => {
-    await call(api.url, 'PUT', `/api/live-sessions/${sessionId}/lineup-visibility`, {
+    await call(t.url, 'PUT', `/api/live-sessions/${sessionId}/lineup-visibility`, {
       token: staff.token,
       body: { public: true },
     });
@@ -130,13 +118,13 @@ describe('public lives leak no private sale terms', () => {
     const member = await seedPerson(t.store, tokens);
     const host = await seedPerson(t.store, tokens, { roles: ['host'] });
     for (const token of [member.token, host.token, 'not-a-token']) {
-      const r = await call(api.url, 'PUT', `/api/live-sessions/${sessionId}/lineup-visibility`, {
+      const r = await call(t.url, 'PUT', `/api/live-sessions/${sessionId}/lineup-visibility`, {
         token,
         body: { public: false },
       });
       expect([401, 403]).toContain(r.status);
     }
-    const stillPublic = await call<{ lineup: unknown[] | null }>(api.url, 'GET', `/api/lives/${sessionId}`);
+    const stillPublic = await call<{ lineup: unknown[] | null }>(t.url, 'GET', `/api/lives/${sessionId}`);
     expect(stillPublic.body.lineup).not.toBeNull();
   });
 });

@@ -4,26 +4,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSales } from '../../commerce/internals.ts';
 import { PosterService } from '../../gateway/posters/poster-service.ts';
+import { type ApiPlatform, startApiPlatform } from '../helpers/api-platform.ts';
 import { call } from '../helpers/http-call.ts';
-import {
-  openTestStore,
-  seedPerson,
-  startTestApi,
-  type TestApi,
-  type TestStore,
-  testTokens,
-} from '../helpers/people.ts';
+import { seedPerson, testTokens } from '../helpers/people.ts';
 
 const tokens = testTokens();
 
 describe('share poster input', () => {
-  let t: TestStore;
-  let api: TestApi;
+  let t: ApiPlatform;
   let sessionId: string;
 
   beforeAll(async () => {
-    t = await openTestStore('sqlite');
-    api = await startTestApi(t.store);
+    t = await startApiPlatform('sqlite');
     const host = await seedPerson(t.store, tokens, { roles: ['host'] });
     const sales = new LiveSales(t.store);
     sessionId = (
@@ -33,12 +25,9 @@ describe('share poster input', () => {
       )
     ).sessionId;
   }, 30_000);
-  afterAll(async () => {
-    await api?.close();
-    await t?.cleanup();
-  });
+  afterAll(() => t?.close());
 
-  const get = (query: string) => call(api.url, 'GET', `/api/live-sessions/${sessionId}/poster.png?${query}`);
+  const get = (query: string) => call(t.url, 'GET', `/api/live-sessions/${sessionId}/poster.png?${query}`);
 
   it.each([
     ['an oversized ref', `ref=${'A'.repeat(17)}`],
@@ -65,7 +54,7 @@ describe('share poster input', () => {
   });
 
   it('answers a coded 404 for a session that does not exist', async () => {
-    const r = await call(api.url, 'GET', '/api/live-sessions/no-such-session/poster.png?ref=ABCD2345');
+    const r = await call(t.url, 'GET', '/api/live-sessions/no-such-session/poster.png?ref=ABCD2345');
     expect(r.status).toBe(404);
     expect(r.body.code).toBe('NOT_FOUND');
   });

@@ -1,6 +1,7 @@
-// Synthetic conversion traffic for bench:metrics: a deterministic stream of viewer and outbox events over
-// the world commerce's fixtures seed (people p<i>, channels c<i>, sessions s<i>, events e<i>), spread
-// over 90 days in random time order (so any prefix touches every day, channel and session).
+// Synthetic conversion traffic for bench:metrics and the rollup batch tests: a deterministic stream of
+// viewer and outbox events over the world commerce's fixtures seed (people p<i>, channels c<i>, sessions
+// s<i>, events e<i>), spread over 90 days in random time order (so any prefix touches every day, channel
+// and session).
 import type { Synthetic, World } from '../../gateway/index.ts';
 
 export type { Synthetic, World };
