@@ -132,9 +132,9 @@ describe.each(['sqlite', 'postgres'] as const)('event turnout per channel and in
       },
     );
     expect([other.status, other.body]).toMatchObject([403, { code: 'FORBIDDEN' }]);
-    const noEvent = await call(api.url, 'GET', '/api/follow-ups?turnout=no_show', { token: m1.token });
+    const noEvent = await call(t.url, 'GET', '/api/follow-ups?turnout=no_show', { token: m1.token });
     expect([noEvent.status, noEvent.body]).toMatchObject([400, { code: 'VALIDATION_FAILED' }]);
-    const bad = await call(api.url, 'GET', `/api/follow-ups?eventId=${shared}&turnout=maybe`, {
+    const bad = await call(t.url, 'GET', `/api/follow-ups?eventId=${shared}&turnout=maybe`, {
       token: m1.token,
     });
     expect(bad.status).toBe(400);
