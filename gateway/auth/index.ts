@@ -1,3 +1,4 @@
+export { currentPrincipal, type PersonAccessSource } from './current-principal.ts';
 export { createGuards, type Guards, principalOf } from './guard.ts';
 export { loadOrCreateSecret } from './secret.ts';
 export { type Principal, TokenService, type TokenServiceOptions } from './tokens.ts';
