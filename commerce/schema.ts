@@ -186,6 +186,19 @@ export interface PeopleTable {
   wechat_openid?: string | null;
   /** 0019: the person answered an SMS with TD/STOP. */
   sms_opted_out_at_ms?: number | null;
+  /** 0029: 1 while a channel manager's invitation waits for the person to act (hidden from managers). */
+  channel_pending?: number;
+}
+
+/** 0029: outbox events of an invitation held back until the invited person acts. */
+export interface WithheldEventsTable {
+  id: Generated<number>;
+  person_id: string;
+  type: string;
+  aggregate_id: string;
+  /** JSON text */
+  payload: string;
+  created_at_ms: number;
 }
 
 export interface PersonRolesTable {
@@ -297,6 +310,8 @@ export interface Database {
   cards: CardsTable;
   // Product photos (0028)
   product_images: ProductImagesTable;
+  // Invitations held back from channel managers (0029)
+  withheld_events: WithheldEventsTable;
   orders: OrdersTable;
   card_holdings: CardHoldingsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -81,7 +81,8 @@ async function apply(trx: Kysely<Database>, e: DomainEvent, plan: FirstOrderPlan
     case 'offline_event.invitee_added': {
       const channelId = str(e, 'channelId');
       const eventId = str(e, 'eventId');
-      if (!channelId || !eventId) return;
+      // Held back (people/withheld.ts): counted when the person acts, from the copy released then.
+      if (!channelId || !eventId || e.payload.heldBack === true) return;
       await ensureFollowUp(trx, personId, channelId, at, source);
       await invited(trx, e, personId, 'event', eventId);
       return;

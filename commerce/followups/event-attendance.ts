@@ -41,7 +41,21 @@ export async function eventTurnout(
     .select((eb) => [eb.fn.countAll<number>().as('invited'), eb.fn.count<number>('a.at_ms').as('attended')])
     .where('i.event_id', '=', event.id)
     .groupBy(['i.channel_id', 'i.invited_by', 'w.display_name']);
-  if (channelIds) q = q.where('i.channel_id', 'in', [...channelIds]);
+  // A manager does not see invitees whose invitation is held back (people/withheld.ts).
+  if (channelIds)
+    q = q
+      .where('i.channel_id', 'in', [...channelIds])
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('people as h')
+              .select('h.id')
+              .whereRef('h.id', '=', 'i.person_id')
+              .where('h.channel_pending', '=', 1),
+          ),
+        ),
+      );
   const rows = await q.execute();
   const names = new Map(
     rows.length === 0

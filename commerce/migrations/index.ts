@@ -27,6 +27,7 @@ import * as m0024 from './0024-reading-alerts.ts';
 import * as m0025 from './0025-order-placement-function.ts';
 import * as m0027 from './0027-follow-up-list-indexes.ts';
 import * as m0028 from './0028-product-images.ts';
+import * as m0029 from './0029-withheld-invitations.ts';
 import * as m0031 from './0031-dashboard-indexes.ts';
 import * as m0032 from './0032-follow-up-scope-indexes.ts';
 import * as m0033 from './0033-message-receipts.ts';
@@ -61,6 +62,7 @@ export const migrations: Record<string, Migration> = {
   '0025-order-placement-function': m0025,
   '0027-follow-up-list-indexes': m0027,
   '0028-product-images': m0028,
+  '0029-withheld-invitations': m0029,
   '0031-dashboard-indexes': m0031,
   '0032-follow-up-scope-indexes': m0032,
   '0033-message-receipts': m0033,

@@ -2,7 +2,7 @@
 // and every such change is written to person_channel_changes with who, when and why.
 import type { Kysely } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
-import { appendEvent } from '../outbox.ts';
+import { appendEvent, type NewDomainEvent } from '../outbox.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { requireRole } from './access-scope.ts';
@@ -21,6 +21,8 @@ export async function assignChannelIfUnset(
   via: ChannelVia,
   byPersonId: string | null,
   nowMs: number,
+  /** Where the change's event goes instead of the outbox (an invitation that holds its events back). */
+  collect?: NewDomainEvent[],
 ): Promise<boolean> {
   const result = await trx
     .updateTable('people')
@@ -29,15 +31,13 @@ export async function assignChannelIfUnset(
     .where('channel_id', 'is', null)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) return false;
-  await appendEvent(
-    trx,
-    {
-      type: 'person.channel_changed',
-      aggregateId: personId,
-      payload: { personId, from: null, to: channelId, via, by: byPersonId },
-    },
-    nowMs,
-  );
+  const event: NewDomainEvent = {
+    type: 'person.channel_changed',
+    aggregateId: personId,
+    payload: { personId, from: null, to: channelId, via, by: byPersonId },
+  };
+  if (collect) collect.push(event);
+  else await appendEvent(trx, event, nowMs);
   return true;
 }
 

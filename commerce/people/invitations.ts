@@ -12,7 +12,7 @@ import {
   type OutgoingMessage,
   WORDING,
 } from '../messaging/index.ts';
-import { appendEvent } from '../outbox.ts';
+import { appendEvent, appendEvents, type NewDomainEvent } from '../outbox.ts';
 import type { Store } from '../store.ts';
 import { assertCanActOnChannel, isStaff } from './access-scope.ts';
 import { assignChannelIfUnset } from './channel-assignment.ts';
@@ -21,6 +21,7 @@ import { normaliseContacts } from './contact.ts';
 import { type Actor, findByContacts, getPersonOrThrow, type Person } from './person-model.ts';
 import { insertPerson } from './person-records.ts';
 import { withCodeRetry } from './unique-violation.ts';
+import { isPending, withhold } from './withheld.ts';
 
 /**
  * created: a new prospect; joined: an existing prospect without a channel now belongs to this one;
@@ -127,6 +128,10 @@ export async function invite(
         throw new VitaliveError('PERSON_CONTACT_TAKEN', { field: 'phone' });
       }
       const existing = matches[0];
+      // A channel manager's invitation that makes the person theirs is held back until the person acts
+      // (withheld.ts): its events wait, and the person stays out of the manager's lists meanwhile.
+      const holdBack = !isStaff(actor);
+      const events: NewDomainEvent[] = [];
       let personId: string;
       let outcome: InvitationOutcome;
       if (!existing) {
@@ -150,21 +155,17 @@ export async function invite(
         outcome = 'created';
         const locale = messageLocaleOf(input.locale);
         if (locale) await trx.updateTable('people').set({ locale }).where('id', '=', personId).execute();
-        await appendEvent(
-          trx,
-          {
-            type: 'person.created',
-            aggregateId: personId,
-            payload: {
-              personId,
-              kind: 'prospect',
-              memberCode: row.member_code,
-              channelId,
-              by: actor.personId,
-            },
+        events.push({
+          type: 'person.created',
+          aggregateId: personId,
+          payload: {
+            personId,
+            kind: 'prospect',
+            memberCode: row.member_code,
+            channelId,
+            by: actor.personId,
           },
-          nowMs,
-        );
+        });
       } else if (existing.kind === 'member') {
         // An account: the person decides. Its channel, record and very existence stay theirs.
         personId = existing.id;
@@ -181,6 +182,7 @@ export async function invite(
             'invitation',
             actor.personId,
             nowMs,
+            holdBack ? events : undefined,
           );
           outcome = won ? 'joined' : 'other_channel';
         }
@@ -197,15 +199,16 @@ export async function invite(
           created_at_ms: nowMs,
         })
         .execute();
-      await appendEvent(
-        trx,
-        {
-          type: 'person.invited',
-          aggregateId: personId,
-          payload: { invitationId, personId, channelId, outcome, by: actor.personId },
-        },
-        nowMs,
-      );
+      events.push({
+        type: 'person.invited',
+        aggregateId: personId,
+        payload: { invitationId, personId, channelId, outcome, by: actor.personId },
+      });
+      const held =
+        (holdBack && (outcome === 'created' || outcome === 'joined')) ||
+        (outcome === 'already_in_channel' && (await isPending(trx, personId)));
+      if (held) await withhold(trx, personId, events, nowMs);
+      else await appendEvents(trx, events, nowMs);
       // Someone another channel invited first is not told about this one: nothing changes for them.
       if (outcome === 'other_channel') return { invitationId, outcome };
       const to = contacts.email

@@ -66,6 +66,7 @@ export async function insertPerson(
     preferred_channel: null,
     wechat_openid: null,
     sms_opted_out_at_ms: null,
+    channel_pending: 0,
   };
   await trx.insertInto('people').values(row).execute();
   return row;

@@ -33,7 +33,8 @@ export async function searchPeople(
     }
     const own = await managedChannelIds(store.db, actor);
     if (own.length === 0) return { items: [], total: 0 };
-    base = base.where('channel_id', 'in', own);
+    // Invited prospects held back until they act are not theirs to see yet (withheld.ts).
+    base = base.where('channel_id', 'in', own).where('channel_pending', '=', 0);
   }
   if (query.kind) base = base.where('kind', '=', query.kind);
   if (query.channelId) base = base.where('channel_id', '=', query.channelId);

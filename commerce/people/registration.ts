@@ -41,6 +41,7 @@ import {
 import { insertPerson } from './person-records.ts';
 import { addRoles } from './person-roles.ts';
 import { withCodeRetry } from './unique-violation.ts';
+import { reveal } from './withheld.ts';
 
 export interface RegistrationInput {
   displayName: string;
@@ -271,6 +272,8 @@ export async function vouchForContact(
       .set({ [provenColumn]: nowMs, updated_at_ms: nowMs })
       .where('id', '=', personId)
       .execute();
+    // Staff vouch for a person in front of them: the person acted.
+    await reveal(trx, [personId], nowMs);
     await appendEvent(
       trx,
       {
@@ -352,6 +355,8 @@ async function createAccount(
     // Another registration claimed this prospect a moment ago.
     if (Number(claimed.numUpdatedRows) === 0)
       throw new VitaliveError('PERSON_CONTACT_TAKEN', { field: proven });
+    // Registering is the person acting: a held-back invitation now shows to its channel.
+    await reveal(trx, [personId], nowMs);
     if (channelId) await assignChannelIfUnset(trx, personId, channelId, 'registration', personId, nowMs);
   } else {
     const row = await insertPerson(

@@ -6,6 +6,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import { checkReadingFields, type ReadingRecord, VitaliveError } from '../../protocols/index.ts';
 import { appendEvents } from '../outbox.ts';
 import { healthDataConsent, personIdByMemberCode } from '../people/lookups.ts';
+import { reveal } from '../people/withheld.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import type { ReadingsTable } from './tables.ts';
@@ -86,8 +87,9 @@ function toReading(r: Row): StoredReading {
 type InsertedRow = Pick<Row, 'id' | 'person_id' | 'event_id' | 'device_id' | 'measured_at_ms'>;
 
 /** The outbox events of readings now linked to a person: identity and place only, never the value.
- * One append for the whole batch: one outbox lock, not one per reading. */
-function recordedEvents(
+ * One append for the whole batch: one outbox lock, not one per reading. A test is the person acting:
+ * held-back invitations of the people tested are released first (people/withheld.ts). */
+async function recordedEvents(
   trx: Kysely<Database>,
   type: 'reading.recorded' | 'reading.assigned',
   rows: ReadonlyArray<{
@@ -99,6 +101,11 @@ function recordedEvents(
   }>,
   nowMs: number,
 ) {
+  await reveal(
+    trx,
+    rows.flatMap((r) => (r.person_id ? [r.person_id] : [])),
+    nowMs,
+  );
   return appendEvents(
     trx,
     rows.map((r) => ({

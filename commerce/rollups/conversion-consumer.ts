@@ -72,14 +72,24 @@ export function conversionRollupConsumer(opts: ConversionRollupOptions): EventCo
       case 'person.invited': {
         const outcome = str(e, 'outcome');
         const channelId = str(e, 'channelId');
-        if (personId && channelId && outcome !== 'other_channel')
+        // Another channel's prospect is not this channel's; an account counts once it accepts (below),
+        // so a channel's figures never tell an account's contact from a stranger's.
+        if (personId && channelId && outcome !== 'other_channel' && outcome !== 'invited')
+          await channelInvited(b, personId, channelId, at);
+        return;
+      }
+      case 'person.invitation_answered': {
+        const channelId = str(e, 'channelId');
+        if (personId && channelId && str(e, 'outcome') === 'accepted')
           await channelInvited(b, personId, channelId, at);
         return;
       }
       case 'offline_event.invitee_added': {
         const eventId = str(e, 'eventId');
         const channelId = str(e, 'channelId');
-        if (personId && eventId && channelId) await eventInvited(b, eventId, personId, channelId, at);
+        // Held back (people/withheld.ts): counted when the person acts, from the copy released then.
+        if (personId && eventId && channelId && e.payload.heldBack !== true)
+          await eventInvited(b, eventId, personId, channelId, at);
         return;
       }
       case 'offline_event.checked_in': {

@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { VitaliveError } from '../../protocols/index.ts';
-import { appendEvent } from '../outbox.ts';
+import { appendEvent, type NewDomainEvent } from '../outbox.ts';
 import { isStaff, managedChannelIds } from '../people/access-scope.ts';
 import type { InvitationInput, InvitationOutcome } from '../people/invitations.ts';
 import { personIdByMemberCode } from '../people/lookups.ts';
 import type { People } from '../people/people.ts';
 import type { Actor } from '../people/person-model.ts';
+import { isPending, reveal, withhold } from '../people/withheld.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 
@@ -178,15 +179,18 @@ export class OfflineEvents {
         .onConflict((oc) => oc.columns(['event_id', 'person_id']).doNothing())
         .executeTakeFirst();
       if (Number(res.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
-      await appendEvent(
-        trx,
-        {
-          type: 'offline_event.invitee_added',
-          aggregateId: eventId,
-          payload: { eventId, personId: person.id, channelId, by: actor.personId },
-        },
-        nowMs,
-      );
+      const added: NewDomainEvent = {
+        type: 'offline_event.invitee_added',
+        aggregateId: eventId,
+        payload: { eventId, personId: person.id, channelId, by: actor.personId },
+      };
+      // A prospect the manager's invitation is holding back stays held back with this too: the copy
+      // the follow-ups and figures count waits for the person to act; the one marked `heldBack` goes
+      // out now, for the invitee's own messages only (invitation, day-before reminder).
+      if (await isPending(trx, person.id)) {
+        await withhold(trx, person.id, [added], nowMs);
+        await appendEvent(trx, { ...added, payload: { ...added.payload, heldBack: true } }, nowMs);
+      } else await appendEvent(trx, added, nowMs);
       return true;
     });
     if (!isStaff(actor)) return sent;
@@ -211,7 +215,10 @@ export class OfflineEvents {
         'a.at_ms as attended_at_ms',
       ])
       .where('i.event_id', '=', event.id);
-    if (!isStaff(actor)) q = q.where('i.channel_id', 'in', await managedChannelIds(this.#store.db, actor));
+    if (!isStaff(actor))
+      q = q
+        .where('i.channel_id', 'in', await managedChannelIds(this.#store.db, actor))
+        .where('p.channel_pending', '=', 0);
     const rows = await q.orderBy('i.invited_at_ms').orderBy('i.person_id').execute();
     return rows.map((r) => ({
       personId: r.person_id,
@@ -243,6 +250,8 @@ export class OfflineEvents {
         .onConflict((oc) => oc.columns(['event_id', 'person_id']).doNothing())
         .executeTakeFirst();
       const firstTime = Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
+      // Coming to the door is the person acting: a held-back invitation now shows to its channel.
+      await reveal(trx, [personId], nowMs);
       if (firstTime)
         await appendEvent(
           trx,

@@ -256,7 +256,7 @@ export async function startPlatform(
     closers.unshift(['messaging', () => commerce.messaging.close()]);
     const placement = new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin);
     await registerRoutes(http, {
-      ...{ config, logger, tokens, guards: createGuards(tokens), commerce, placement },
+      ...{ config, logger, tokens, guards: createGuards(tokens, commerce.access.of), commerce, placement },
       images,
       devices: edge,
       posters: new PosterService(commerce.sales),

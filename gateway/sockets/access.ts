@@ -3,9 +3,8 @@
 // current roles are checked again, and every change to them disconnects the person's privileged
 // sockets on every node (an outbox consumer, through the socket.io adapter).
 import type { Server } from 'socket.io';
-import type { EventConsumer, PersonAccess } from '../../commerce/index.ts';
-import { VitaliveError } from '../../protocols/index.ts';
-import type { Principal } from '../auth/index.ts';
+import type { EventConsumer } from '../../commerce/index.ts';
+import { currentPrincipal, type PersonAccessSource, type Principal } from '../auth/index.ts';
 
 /** Every privileged socket (/host, /staff, /media with a token, /consult) of a person joins this room. */
 export const accessRoom = (personId: string) => `a:${personId}`;
@@ -16,7 +15,7 @@ export const PRIVILEGED_NAMESPACES = ['/host', '/staff', '/media', '/consult'] a
 /** Events after which a person's open privileged sockets are let go. */
 const REVOKING = new Set(['person.roles_changed', 'person.credentials_changed', 'person.logged_out']);
 
-export type PersonAccessSource = (personId: string) => Promise<PersonAccess>;
+export type { PersonAccessSource };
 
 export class SocketAccess {
   readonly #source: PersonAccessSource;
@@ -25,21 +24,9 @@ export class SocketAccess {
     this.#source = source;
   }
 
-  /**
-   * The principal as it stands now: refused with AUTH_INVALID_TOKEN when the token expired or the
-   * person's sessions were ended after it was issued; its roles narrowed to those the person still
-   * holds (never more than the token carried).
-   */
-  async current(principal: Principal, nowMs = Date.now()): Promise<Principal> {
-    if (principal.expiresAtMs <= nowMs) throw new VitaliveError('AUTH_INVALID_TOKEN', { reason: 'expired' });
-    const access = await this.#source(principal.personId);
-    // Token times are whole seconds: a token issued in the second of the logout is still honoured,
-    // so the session that just logged in again is not thrown out with the old one.
-    const revokedAt = access.sessionsRevokedAtMs;
-    if (revokedAt !== null && (principal.issuedAtMs ?? 0) < Math.floor(revokedAt / 1000) * 1000)
-      throw new VitaliveError('AUTH_INVALID_TOKEN', { reason: 'revoked' });
-    const held = new Set(access.roles);
-    return { ...principal, roles: principal.roles.filter((r) => held.has(r)) };
+  /** The principal as it stands now (see currentPrincipal). */
+  current(principal: Principal, nowMs = Date.now()): Promise<Principal> {
+    return currentPrincipal(this.#source, principal, nowMs);
   }
 }
 

@@ -66,6 +66,16 @@ describe.each(STORE_BACKENDS)('follow-ups on $name', ({ name }) => {
       email: `prospect-${mailSeq}-${name}@example.test`,
     });
     await settle();
+    // A manager's invitation is held back until the person acts: nothing for the manager yet.
+    const hidden = await followUps.list(actorOf(manager), {
+      search: r.person!.memberCode,
+      limit: 5,
+      offset: 0,
+    });
+    expect(hidden.rows).toHaveLength(0);
+    // Staff vouch for the person in front of them: the invitation takes effect.
+    await people.vouchForContact(actorOf(staff), r.person!.id, 'email');
+    await settle();
     const { rows } = await followUps.list(actorOf(manager), {
       search: r.person!.memberCode,
       limit: 5,
@@ -80,7 +90,7 @@ describe.each(STORE_BACKENDS)('follow-ups on $name', ({ name }) => {
     return rows.find((r) => r.personId === personId);
   }
 
-  it('a channel invitation opens a record owned by the channel manager, with the invited milestone', async () => {
+  it('a channel invitation, once the person acts, opens a record owned by the channel manager, with the invited milestone', async () => {
     const row = await invitee(m1, c1);
     expect(row).toMatchObject({ channelId: c1, channelName: 'C1', ownerId: m1.person.id, stage: 'new' });
     const detail = await followUps.get(actorOf(m1), row.followUpId);

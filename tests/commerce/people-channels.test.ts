@@ -219,6 +219,9 @@ describe.each(STORE_BACKENDS)('channels on $name', ({ name }) => {
     });
     expect((await people.getPerson(manager, mine.person!.id)).id).toBe(mine.person!.id);
     await expect(people.getPerson(manager, theirs.person!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // The manager's own invitation is held back from their list until the person acts.
+    expect((await people.searchPeople(manager, { limit: 100, offset: 0 })).total).toBe(0);
+    await people.vouchForContact(staff, mine.person!.id, 'email');
     const page = await people.searchPeople(manager, { limit: 100, offset: 0 });
     expect(page.items.map((p) => p.id)).toEqual([mine.person!.id]);
     expect(page.total).toBe(1);

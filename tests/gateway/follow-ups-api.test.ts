@@ -71,6 +71,11 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
         .set({ consent_health_data: 1 })
         .where('id', '=', personId)
         .execute();
+    // The manager's invitation is held back until the person acts: staff vouch for them at the desk.
+    const vouched = await call(api.url, 'POST', `/api/people/${personId}/contacts/email/vouch`, {
+      token: staff.token,
+    });
+    expect(vouched.status).toBe(200);
     await settled();
     const list = await call<{ rows: Row[] }>(t.url, 'GET', `/api/follow-ups?q=Invitee%20${n}`, {
       token: m1.token,

@@ -281,7 +281,7 @@ export async function startTestApi(
     config,
     logger: testLogger,
     tokens,
-    guards: createGuards(tokens),
+    guards: createGuards(tokens, commerce.access.of),
     commerce,
     placement: new OrderPlacement(commerce.orders, config.sales.ordersPerMemberPerMin),
     posters: new PosterService(commerce.sales),

@@ -45,6 +45,11 @@ describe('follow-ups and payout runs under attack', () => {
       .select('id')
       .where('email', '=', 'private@example.test')
       .executeTakeFirstOrThrow();
+    // The manager's invitation is held back until the person acts: staff vouch for them at the desk.
+    const vouched = await call(api.url, 'POST', `/api/people/${personId}/contacts/email/vouch`, {
+      token: staff.token,
+    });
+    expect(vouched.status).toBe(200);
     await waitFor(async () => {
       const r = await t.store.db
         .selectFrom('follow_ups')

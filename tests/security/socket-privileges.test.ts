@@ -163,8 +163,9 @@ describe('socket privileges across two nodes', () => {
     const viewer = await socketTo(a, '/live');
     sockets.push(viewer);
     await ok(viewer, 'live:join', { sessionId, viewerId: 'reassigned-viewer-1', ch: channel.inviteCode });
-    // A prospect invited into the channel: its 30-day conversion row names the channel.
-    await postOk(a, m1.token, `/api/channels/${channelId}/invitations`, {
+    // A prospect invited into the channel: its 30-day conversion row names the channel. (Staff invite:
+    // a manager's own invitation is held back from their figures until the person acts.)
+    await postOk(a, staff.token, `/api/channels/${channelId}/invitations`, {
       displayName: 'Invited prospect',
       email: `prospect-${channelId}@example.com`,
     });

@@ -34,6 +34,16 @@ describe('/staff follow-up frames by audience', () => {
     });
     expect(r.status).toBe(202);
     const db = node.platform.store.db;
+    // The manager's invitation is held back until the person acts: staff vouch for them at the desk.
+    const person = await db
+      .selectFrom('people')
+      .select('id')
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    const vouched = await call(node.url, 'POST', `/api/people/${person.id}/contacts/email/vouch`, {
+      token: staff.token,
+    });
+    expect(vouched.status).toBe(200);
     let followUpId: string | undefined;
     await waitFor(async () => {
       const row = await db

@@ -133,6 +133,16 @@ describe('channel manager scope on metrics and events', () => {
       displayName: 'late',
       email: 'late-c2@example.test',
     });
+    // Held back until the person acts: they confirm their contact at the desk.
+    const late = (
+      await call<Array<{ displayName: string; personId: string }>>(
+        node.url,
+        'GET',
+        `/api/events/${c2Event}/invitees`,
+        { token: s.staff.token },
+      )
+    ).body.find((r) => r.displayName === 'late')!;
+    await postOk(node.url, s.staff.token, `/api/people/${late.personId}/contacts/email/vouch`, {});
     await waitFor(
       () =>
         frames.m2.at(-1)?.conversion?.events.some((e) => e.eventId === c2Event && e.total.invited === 1) ===
