@@ -14,6 +14,15 @@ export {
   type WebRtcTransportInfo,
 } from './live-room.ts';
 export { LiveRooms, type LiveRoomsEvents, type LiveRoomsOptions } from './live-rooms.ts';
+export { Recorders, type RecordersEvents, type RecordersOptions, recorderPeerId } from './recorder.ts';
+export { processCpuSeconds } from './recorder-ffmpeg.ts';
+export {
+  assertSafeSessionId,
+  type RecordingManifest,
+  type RecordingSegment,
+  readManifest,
+  sessionRecordingDir,
+} from './recorder-manifest.ts';
 export type { MediaStats, RoomStats, WorkerStats } from './stats.ts';
 export {
   WorkerPool,

@@ -8,6 +8,7 @@ import type { Actor } from '../people/person-model.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { type Bag, bagOf } from './bag.ts';
+import { type CardMoment, cardMoments } from './card-moments.ts';
 import type { NewCard } from './cards.ts';
 import * as cards from './cards.ts';
 import type { UpcomingLive } from './lives.ts';
@@ -18,6 +19,7 @@ import * as sessions from './sessions.ts';
 import type { CardView, LiveSession } from './views.ts';
 
 export type { Bag, BagItem } from './bag.ts';
+export type { CardMoment } from './card-moments.ts';
 export type { NewCard } from './cards.ts';
 export type { LineupItem, UpcomingLive } from './lives.ts';
 export type { NewSession, SessionSnapshot } from './sessions.ts';
@@ -97,6 +99,11 @@ export class LiveSales {
   }
 
   /** What a viewer sees on joining: the session and its pinned cards with live stock. */
+  /** When each card was pinned and unpinned (from the outbox), for the replay's timeline. */
+  cardMoments(sessionId: string): Promise<CardMoment[]> {
+    return cardMoments(this.#ctx, sessionId);
+  }
+
   snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
     return sessions.snapshot(this.#ctx, sessionId);
   }

@@ -13,6 +13,8 @@ export interface ConsumerSources {
   mediaGateway?: MediaGateway | undefined;
   /** Absent on a process without socket namespaces. */
   realtime?: Pick<Realtime, 'consumers'> | undefined;
+  /** Finishes a live's recording when its session ends; absent where nothing is recorded. */
+  recording?: EventConsumer | undefined;
 }
 
 export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
@@ -20,6 +22,7 @@ export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
   return [
     consumers.ledger,
     ...(sources.mediaGateway ? [mediaRoomsFollowSessions(sources.mediaGateway)] : []),
+    ...(sources.recording ? [sources.recording] : []),
     ...(sources.realtime?.consumers ?? []),
     consumers.liveFunnel,
     consumers.conversionRollups,
