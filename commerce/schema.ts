@@ -43,6 +43,7 @@ import type {
 } from './rollups/tables.ts';
 import type {
   CardsTable,
+  LiveChatTable,
   LiveSessionsTable,
   ProductImagesTable,
   ProductsTable,
@@ -290,6 +291,7 @@ export interface Database {
   cards: CardsTable;
   // Product photos (0028)
   product_images: ProductImagesTable;
+  live_chat: LiveChatTable;
   orders: OrdersTable;
   card_holdings: CardHoldingsTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -27,6 +27,7 @@ import * as m0024 from './0024-reading-alerts.ts';
 import * as m0025 from './0025-order-placement-function.ts';
 import * as m0027 from './0027-follow-up-list-indexes.ts';
 import * as m0028 from './0028-product-images.ts';
+import * as m0038 from './0038-live-chat.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '0025-order-placement-function': m0025,
   '0027-follow-up-list-indexes': m0027,
   '0028-product-images': m0028,
+  '0038-live-chat': m0038,
 };

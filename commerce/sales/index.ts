@@ -3,11 +3,15 @@
 export { type Bag, type BagItem, isOpenCard, OPEN_CARD_STATES } from './bag.ts';
 export { Catalog, type NewProduct, type NewSku, type ProductChanges } from './catalog.ts';
 export {
+  type CardMoment,
+  type ChatLog,
+  type ChatLogEntry,
   type LineupItem,
   LiveSales,
   type LiveSalesOptions,
   type NewCard,
   type NewSession,
+  type ReplayChatMessage,
   type SessionSnapshot,
   type UpcomingLive,
 } from './live-sales.ts';

@@ -11,6 +11,7 @@ import { type Bag, bagOf } from './bag.ts';
 import { type CardMoment, cardMoments } from './card-moments.ts';
 import type { NewCard } from './cards.ts';
 import * as cards from './cards.ts';
+import { ChatLog } from './chat-log.ts';
 import type { UpcomingLive } from './lives.ts';
 import * as lives from './lives.ts';
 import type { SalesContext } from './sales-context.ts';
@@ -21,6 +22,7 @@ import type { CardView, LiveSession } from './views.ts';
 export type { Bag, BagItem } from './bag.ts';
 export type { CardMoment } from './card-moments.ts';
 export type { NewCard } from './cards.ts';
+export type { ChatLog, ChatLogEntry, ReplayChatMessage } from './chat-log.ts';
 export type { LineupItem, UpcomingLive } from './lives.ts';
 export type { NewSession, SessionSnapshot } from './sessions.ts';
 
@@ -36,10 +38,13 @@ export interface LiveSalesOptions {
 export class LiveSales {
   readonly #ctx: SalesContext;
   readonly #onEnded: ((sessionId: string) => void) | undefined;
+  /** The session's chat as kept for its replay. */
+  readonly chat: ChatLog;
 
   constructor(store: Store, opts: LiveSalesOptions = {}) {
     const onCommit = opts.onCommit;
     this.#onEnded = opts.onEnded;
+    this.chat = new ChatLog(store);
     this.#ctx = {
       store,
       maxPinned: opts.maxPinned ?? 3,

@@ -8,6 +8,8 @@ import type { Commerce } from '../../commerce/index.ts';
 import {
   bearer,
   type Replay,
+  type ReplayChat,
+  ReplayChatSchema,
   ReplayFileParams,
   ReplaySchema,
   SessionParams,
@@ -16,7 +18,7 @@ import {
 import type { Guards } from '../auth/index.ts';
 import type { App } from '../http-app.ts';
 import type { RecordingFiles } from '../recording/index.ts';
-import { replayCardMoments } from '../recording/replay-timeline.ts';
+import { replayCardMoments, replayTimeOf } from '../recording/replay-timeline.ts';
 
 export interface ReplayRouteDeps {
   sales: Commerce['sales'];
@@ -73,6 +75,33 @@ export async function replayRoutes(app: App, deps: ReplayRouteDeps): Promise<voi
       const state =
         manifest.segments.length === 0 ? 'none' : session.state === 'ended' ? 'processing' : 'recording';
       return { sessionId, state, playlistUrl: null, durationSec: 0, parts: [], cards: [] };
+    },
+  );
+
+  app.get(
+    '/api/live-sessions/:sessionId/replay/chat',
+    {
+      schema: {
+        tags: ['live'],
+        summary:
+          "The replay's chat (public, read-only): messages as shown live, minus those the host deleted and " +
+          'those of viewers the host muted, each at its time on the replay; names only, no ids of people',
+        params: SessionParams,
+        response: { 200: ReplayChatSchema },
+      },
+    },
+    async (request): Promise<ReplayChat> => {
+      const { sessionId } = request.params;
+      const session = await endedOrLive(sessionId);
+      const index = session.state === 'ended' ? await recordings.replayIndex(sessionId) : undefined;
+      if (!index) return { sessionId, messages: [] };
+      const messages = (await sales.chat.replay(sessionId)).map((m) => ({
+        id: m.id,
+        name: m.name,
+        text: m.text,
+        atSec: replayTimeOf(index.parts, m.atMs),
+      }));
+      return { sessionId, messages };
     },
   );
 

@@ -52,3 +52,19 @@ export const ReplayFileParams = Type.Object(
   { additionalProperties: false },
 );
 export type ReplayFileParams = Static<typeof ReplayFileParams>;
+
+/** A chat message as the replay shows it: the server-chosen name, never a viewer or person id. */
+export const ReplayChatMessageSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  text: Type.String(),
+  /** Where it appears on the replay's timeline, seconds. */
+  atSec: Type.Number(),
+});
+
+/** GET /api/live-sessions/:sessionId/replay/chat: the chat as shown live, minus deletions and mutes. */
+export const ReplayChatSchema = Type.Object({
+  sessionId: Type.String(),
+  messages: Type.Array(ReplayChatMessageSchema),
+});
+export type ReplayChat = Static<typeof ReplayChatSchema>;
