@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 
 /** Time ffmpeg gets to bind its ports before the segment is given up. */
 const BIND_TIMEOUT_MS = 5000;
+/** After SIGINT, wait this long for a packet to arrive before sending ffmpeg one. */
+const WAKE_AFTER_MS = 300;
 /** Time ffmpeg gets to write the file's index after SIGINT before it is killed. */
 const STOP_TIMEOUT_MS = 5000;
 
@@ -24,13 +26,15 @@ export interface FfmpegSegmentOptions {
 export class FfmpegSegment {
   readonly #proc: ChildProcess;
   readonly #log: Logger;
+  readonly #ports: readonly number[];
   readonly exited: Promise<number | null>;
   #exitCode: number | null | undefined;
   #stderrTail = '';
 
-  private constructor(proc: ChildProcess, log: Logger) {
+  private constructor(proc: ChildProcess, log: Logger, ports: readonly number[]) {
     this.#proc = proc;
     this.#log = log;
+    this.#ports = ports;
     proc.stderr?.setEncoding('utf8');
     proc.stderr?.on('data', (chunk: string) => {
       this.#stderrTail = (this.#stderrTail + chunk).slice(-2000);
@@ -54,10 +58,12 @@ export class FfmpegSegment {
       ...['-hide_banner', '-nostdin', '-loglevel', 'warning'],
       ...['-protocol_whitelist', 'file,udp,rtp'],
       ...['-i', opts.sdpPath],
-      ...['-map', '0', '-c', 'copy', '-f', 'matroska', opts.outPath],
+      ...['-map', '0', '-c', 'copy'],
+      // Each packet is written as it comes: if ffmpeg has to be killed, the file lacks only its index.
+      ...['-flush_packets', '1', '-f', 'matroska', opts.outPath],
     ];
     const proc = spawn(opts.ffmpegPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const segment = new FfmpegSegment(proc, opts.logger);
+    const segment = new FfmpegSegment(proc, opts.logger, opts.ports);
     const deadline = Date.now() + BIND_TIMEOUT_MS;
     while (!(await udpPortsBound(opts.ports))) {
       if (segment.#exitCode !== undefined || Date.now() > deadline) {
@@ -86,17 +92,37 @@ export class FfmpegSegment {
     return processCpuSeconds(this.#proc.pid);
   }
 
-  /** Finishes the file; idempotent. */
+  /**
+   * Finishes the file; idempotent. ffmpeg looks at SIGINT between two packets (a second SIGINT would
+   * abort the file's index); when packets no longer come (the worker died) a datagram to each of its
+   * ports wakes the read, so it still ends cleanly.
+   */
   async stop(): Promise<void> {
     if (this.#exitCode !== undefined) return;
     this.#proc.kill('SIGINT');
+    const wake = setTimeout(() => {
+      if (this.#exitCode === undefined) wakeUp(this.#ports);
+    }, WAKE_AFTER_MS);
     const timer = setTimeout(() => this.kill(), STOP_TIMEOUT_MS);
     await this.exited;
+    clearTimeout(wake);
     clearTimeout(timer);
   }
 
   kill(): void {
     if (this.#exitCode === undefined) this.#proc.kill('SIGKILL');
+  }
+}
+
+/** An empty RTCP receiver report (RFC 3550 §6.4.2) to each port: harmless, and it ends a blocked read. */
+function wakeUp(ports: readonly number[]): void {
+  const socket = dgram.createSocket('udp4');
+  const rr = Buffer.from([0x80, 201, 0x00, 0x01, 0, 0, 0, 1]);
+  let left = ports.length;
+  for (const port of ports) {
+    socket.send(rr, port, '127.0.0.1', () => {
+      if (--left === 0) socket.close();
+    });
   }
 }
 

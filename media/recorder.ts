@@ -64,6 +64,8 @@ export class Recorders extends EventEmitter<RecordersEvents> {
   readonly #opts: RecordersOptions;
   readonly #log: Logger;
   readonly #sessions = new Map<string, SessionState>();
+  /** Sessions that ended in this process: never recorded again here (a late producer event is ignored). */
+  readonly #finished = new Set<string>();
   #closed = false;
 
   constructor(opts: RecordersOptions) {
@@ -104,6 +106,7 @@ export class Recorders extends EventEmitter<RecordersEvents> {
   async finish(sessionId: string): Promise<RecordingManifest> {
     const state = this.#state(sessionId);
     state.ended = true;
+    this.#finished.add(sessionId);
     clearTimeout(state.settle);
     await this.#enqueue(sessionId, state, async () => {
       await this.#stopSegment(sessionId, state, 'end');
@@ -158,7 +161,7 @@ export class Recorders extends EventEmitter<RecordersEvents> {
   }
 
   #schedule(sessionId: string, delayMs = this.#opts.settleMs ?? 300): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#finished.has(sessionId)) return;
     const state = this.#state(sessionId);
     if (state.ended) return;
     clearTimeout(state.settle);
@@ -292,7 +295,10 @@ export class Recorders extends EventEmitter<RecordersEvents> {
     active.entry.endReason = reason;
     const manifest = await this.#manifest(sessionId, state);
     await writeManifest(this.#dirOf(sessionId), manifest);
-    this.#log.info({ sessionId, file: active.entry.file, reason }, 'recording segment ended');
+    this.#log.info(
+      { sessionId, file: active.entry.file, reason, ffmpeg: active.ffmpeg.stderrTail || undefined },
+      'recording segment ended',
+    );
     this.emit('segmentend', sessionId, active.entry);
   }
 }

@@ -4,7 +4,7 @@
 // between two parts (the gap the live had). The job runs at the lowest CPU and I/O priority so a live
 // on the same machine keeps both cores.
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordingManifest } from '../../media/index.ts';
 
@@ -65,7 +65,9 @@ export async function transcodeReplay(
   const probes: Array<{ probe: Probe; seg: RecordingManifest['segments'][number] }> = [];
   for (const seg of manifest.segments) {
     const probe = await probeFile(opts.ffprobePath, path.join(dir, seg.file)).catch(() => undefined);
-    if (probe && probe.width > 0 && probe.durationSec >= MIN_PART_SEC) probes.push({ probe, seg });
+    // A segment whose ffmpeg had to be killed has no duration in its header: its transcode tells.
+    if (probe && probe.width > 0 && (probe.durationSec === 0 || probe.durationSec >= MIN_PART_SEC))
+      probes.push({ probe, seg });
   }
   if (probes.length === 0) throw new Error('no usable recording segment');
   const size = outputSize(probes[0]!.probe);
@@ -93,6 +95,7 @@ export async function transcodeReplay(
     cpuSec += benchCpu(stderr);
     const playlist = await readFile(path.join(work, `part-${n}.m3u8`), 'utf8');
     const durationSec = playlistDuration(playlist);
+    if (durationSec < MIN_PART_SEC) continue;
     playlists.push(playlist);
     parts.push({
       startedAtMs: seg.startedAtMs,
@@ -102,8 +105,9 @@ export async function transcodeReplay(
     });
     offset += durationSec;
   }
+  if (playlists.length === 0) throw new Error('no usable recording segment');
   await writeFile(path.join(work, PLAYLIST_FILE), joinPlaylists(playlists));
-  for (const n of playlists.keys()) await rm(path.join(work, `part-${String(n + 1).padStart(2, '0')}.m3u8`));
+  for (const name of await readdir(work)) if (name.startsWith('part-')) await rm(path.join(work, name));
   const final = path.join(dir, HLS_DIR);
   await rm(final, { recursive: true, force: true });
   await rename(work, final);

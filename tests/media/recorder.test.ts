@@ -46,7 +46,7 @@ describe('live recording', () => {
     await recorders?.close();
     rooms?.close();
     pool?.close();
-    await rm(dir, { recursive: true, force: true });
+    if (!process.env.KEEP_RECORDINGS) await rm(dir, { recursive: true, force: true });
   });
 
   it('records the host by stream copy and makes an H.264 + AAC HLS replay of the same length', async () => {
@@ -70,7 +70,8 @@ describe('live recording', () => {
     const hls = probe(path.join(dir, 'rec-plain', 'hls', 'replay.m3u8'));
     expect(hls.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(Number(hls.format.duration)).toBeGreaterThan(recordedSec - 2);
-    expect(Number(hls.format.duration)).toBeLessThan(recordedSec + 1);
+    // The replay is as long as what was recorded (the media's own clock, not the test's).
+    expect(Math.abs(Number(hls.format.duration) - Number(seg.format.duration))).toBeLessThan(1);
     expect(index.parts).toHaveLength(1);
     const playlist = await readFile(path.join(dir, 'rec-plain', 'hls', 'replay.m3u8'), 'utf8');
     expect(playlist).not.toContain('#EXT-X-DISCONTINUITY');
@@ -83,7 +84,7 @@ describe('live recording', () => {
         wallMs: index.wallMs,
       }),
     );
-  }, 60_000);
+  }, 120_000);
 
   it('survives a worker SIGKILL: a new segment after the gap, one discontinuity in the replay', async () => {
     const room = await rooms.open('rec-crash', 'host-2');
@@ -92,7 +93,8 @@ describe('live recording', () => {
     await waitFor(() => recorders.recording === 1, { timeoutMs: 10_000, what: 'the recording to start' });
     const segments: string[] = [];
     recorders.on('segmentstart', (sid, seg) => sid === 'rec-crash' && segments.push(seg.file));
-    await new Promise((r) => setTimeout(r, 4000));
+    // Long enough for ffmpeg to have read the stream's parameters (a keyframe) and written its header.
+    await new Promise((r) => setTimeout(r, 8000));
     const origin = room.routers[0]!.slot;
     process.kill(origin.worker!.pid, 'SIGKILL');
     // The room re-homes, the ingest comes back on its ports (the encoder keeps sending), and the recorder
@@ -101,7 +103,7 @@ describe('live recording', () => {
       timeoutMs: 20_000,
       what: 'the second segment',
     });
-    await new Promise((r) => setTimeout(r, 5000));
+    await new Promise((r) => setTimeout(r, 8000));
     const manifest = await recorders.finish('rec-crash');
     await host.stop();
     expect(manifest.segments.map((s) => s.file)).toEqual(['seg-0001.mkv', 'seg-0002.mkv']);
@@ -116,6 +118,6 @@ describe('live recording', () => {
     expect(index.parts[1]!.offsetSec).toBeCloseTo(index.parts[0]!.durationSec, 2);
     const hls = probe(path.join(dir, 'rec-crash', 'hls', 'replay.m3u8'));
     expect(hls.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
-    expect(Number(hls.format.duration)).toBeGreaterThan(7);
-  }, 90_000);
+    expect(Number(hls.format.duration)).toBeGreaterThan(10);
+  }, 150_000);
 });
