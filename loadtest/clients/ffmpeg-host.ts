@@ -4,8 +4,17 @@
 // media bench's recording run.
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { types as ms } from 'mediasoup';
-import type { LiveRoom } from '../../media/index.ts';
 import { AUDIO_PT, syntheticRtpParameters, VIDEO_PT } from './synthetic-rtp.ts';
+
+/** What the host needs of a live room (its RTP ingest): the room's own methods, by shape. */
+export interface IngestRoom {
+  join(peerId: string, role: 'host'): void;
+  createPlainTransport(peerId: string): Promise<{ id: string; ip: string; port: number }>;
+  produce(
+    peerId: string,
+    req: { transportId: string; kind: ms.MediaKind; rtpParameters: ms.RtpParameters },
+  ): Promise<{ id: string }>;
+}
 
 export interface FfmpegHostOptions {
   /** @default 15 */
@@ -26,7 +35,7 @@ export interface FfmpegHost {
 }
 
 export async function ffmpegHost(
-  room: LiveRoom,
+  room: IngestRoom,
   hostId: string,
   opts: FfmpegHostOptions = {},
 ): Promise<FfmpegHost> {
