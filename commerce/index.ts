@@ -130,11 +130,15 @@ export {
 export type {
   Bag,
   BagItem,
+  CardMoment,
+  ChatLog,
+  ChatLogEntry,
   ImageUrls,
   LineupItem,
   LiveSales,
   ProductImage,
   ProductImages,
+  ReplayChatMessage,
   StoredImage,
   UpcomingLive,
 } from './sales/index.ts';

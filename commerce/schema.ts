@@ -50,6 +50,7 @@ import type {
 } from './rollups/tables.ts';
 import type {
   CardsTable,
+  LiveChatTable,
   LiveSessionsTable,
   ProductImagesTable,
   ProductsTable,
@@ -312,6 +313,8 @@ export interface Database {
   product_images: ProductImagesTable;
   // Invitations held back from channel managers (0029)
   withheld_events: WithheldEventsTable;
+  // Chat kept for replays (0038)
+  live_chat: LiveChatTable;
   orders: OrdersTable;
   card_holdings: CardHoldingsTable;
   idempotency_keys: IdempotencyKeysTable;

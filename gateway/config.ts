@@ -137,6 +137,17 @@ export interface PlatformConfig {
     /** Photos per product. */
     maxPerProduct: number;
   };
+  /** Live recordings and their replays (media/recorder.ts, gateway/recording/). */
+  recording: {
+    /** Record every live on this node's media workers. */
+    enabled: boolean;
+    /** The ffmpeg program (Debian's package). */
+    ffmpegPath: string;
+    /** Days a recording and its replay are kept after the live ends; 0 keeps them. */
+    retentionDays: number;
+    /** Target length of one replay HLS segment, seconds. */
+    hlsSegmentSec: number;
+  };
   ledger: {
     /** Referral credit per referrer tier, basis points of the amount paid; unlisted tiers earn nothing. */
     referralRatesBps: Record<string, number>;
@@ -458,6 +469,16 @@ export const DEFAULTS = {
   IMAGE_MAX_PIXELS: 40_000_000,
   /** Photos one product may have. @default 8 */
   PRODUCT_IMAGES_MAX: 8,
+  /** Record each live (host audio + top video layer, stored by stream copy in DATA_DIR/recordings) and
+   * turn it into a replay after the end. Needs ffmpeg. @default true */
+  RECORDING_ENABLED: true,
+  /** The ffmpeg program that records and transcodes. @default 'ffmpeg' (found on PATH) */
+  FFMPEG_PATH: 'ffmpeg',
+  /** Days a recording and its replay are kept after the live ends; 0 keeps them until staff delete them.
+   * @default 30 */
+  RECORDING_RETENTION_DAYS: 30,
+  /** Target length of one replay HLS segment, seconds (players fetch one segment at a time). @default 4 */
+  REPLAY_HLS_SEGMENT_SEC: 4,
   /** Referral credit per tier of the referrer, `tier:bps` pairs (1 bp = 0.01 % of the amount paid);
    * tiers not listed earn nothing. @default 'basic:300,silver:500,gold:800' (3 %, 5 %, 8 %) */
   LEDGER_REFERRAL_RATES_BPS: 'basic:300,silver:500,gold:800',
@@ -835,6 +856,12 @@ export function loadConfig(env: Env): PlatformConfig {
       maxBytes: int(env, 'IMAGE_MAX_BYTES', 1024, 100 * 1_048_576),
       maxPixels: int(env, 'IMAGE_MAX_PIXELS', 10_000, 268_402_689),
       maxPerProduct: int(env, 'PRODUCT_IMAGES_MAX', 1, 50),
+    },
+    recording: {
+      enabled: bool(env, 'RECORDING_ENABLED'),
+      ffmpegPath: str(env, 'FFMPEG_PATH')!,
+      retentionDays: int(env, 'RECORDING_RETENTION_DAYS', 0, 36_500),
+      hlsSegmentSec: int(env, 'REPLAY_HLS_SEGMENT_SEC', 1, 30),
     },
   };
 }

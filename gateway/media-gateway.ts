@@ -7,7 +7,12 @@ import type { OrderCounters } from '../commerce/index.ts';
 import type { LiveRooms, MediaStats } from '../media/index.ts';
 import type { TokenService } from './auth/index.ts';
 import type { App } from './http-app.ts';
-import { type EdgeReadingCounters, type MqttFigures, registerMetrics } from './metrics.ts';
+import {
+  type EdgeReadingCounters,
+  type MqttFigures,
+  type RecordingFigures,
+  registerMetrics,
+} from './metrics.ts';
 import type { SocketAccess } from './sockets/access.ts';
 import { socketAuth } from './sockets/auth.ts';
 import {
@@ -38,6 +43,8 @@ export interface MediaGatewayDeps {
   orderCounters?: OrderCounters | undefined;
   /** Product photos on disk, for /metrics. */
   images?: (() => Promise<{ files: number; bytes: number }>) | undefined;
+  /** Recordings and replays on disk, sessions being recorded and replay jobs waiting, for /metrics. */
+  recordings?: (() => Promise<RecordingFigures>) | undefined;
   /** Checks a host's token against their current roles and ended sessions (privileged sockets). */
   access?: SocketAccess | undefined;
   /** A session as the public sees it, for its page's link preview. */
@@ -87,6 +94,7 @@ export async function registerMediaGateway(deps: MediaGatewayDeps): Promise<Medi
     edge: deps.edge,
     orders: deps.orderCounters,
     images: deps.images,
+    recordings: deps.recordings,
     realtimeSockets: deps.realtimeSockets,
   });
   if (deps.pages !== false) await registerWebPages(deps.http, deps.logger, deps.livePreview);

@@ -33,8 +33,19 @@ export interface MetricsSources {
   orders?: OrderCounters | undefined;
   /** Product photos on this node's disk. */
   images?: (() => Promise<{ files: number; bytes: number }>) | undefined;
+  /** Live recordings and replays on this node's disk. */
+  recordings?: (() => Promise<RecordingFigures>) | undefined;
   /** Counters of /live, /host and /staff (refusals by code, repeated card events), once registered. */
   realtimeSockets?: (() => SocketCounters | undefined) | undefined;
+}
+
+/** DATA_DIR/recordings: disk use, and (where lives are recorded) what is being recorded and transcoded. */
+export interface RecordingFigures {
+  sessions: number;
+  files: number;
+  bytes: number;
+  recording?: number | undefined;
+  replayQueue?: number | undefined;
 }
 
 /** Readings refused at the edge or by the core (see edge/quarantine.ts and edge/forwarder.ts). */
@@ -134,7 +145,29 @@ export function registerMetrics(
   const imageFiles = o('image_files', 'Product photo files under DATA_DIR/images', []);
   const imageBytes = o('image_bytes', 'Bytes of product photo files under DATA_DIR/images', []);
 
+  const recordingSessions = o(
+    'recording_sessions',
+    'Sessions with a recording under DATA_DIR/recordings',
+    [],
+  );
+  const recordingBytes = o(
+    'recording_bytes',
+    'Bytes of recordings and replays under DATA_DIR/recordings',
+    [],
+  );
+  const recordingActive = o('recording_active', 'Lives being recorded now on this node', []);
+  const replayQueue = o('replay_queue', 'Replays waiting for or in their transcode job', []);
+
   async function scrape(): Promise<MetricsScrape> {
+    if (sources.recordings) {
+      const r = await sources.recordings().catch(() => undefined);
+      if (r) {
+        recordingSessions.set(r.sessions);
+        recordingBytes.set(r.bytes);
+        recordingActive.set(r.recording ?? 0);
+        replayQueue.set(r.replayQueue ?? 0);
+      }
+    }
     if (sources.images) {
       const u = await sources.images().catch(() => undefined);
       if (u) {

@@ -23,6 +23,15 @@ export {
 export { LiveRooms, type LiveRoomsEvents, type LiveRoomsOptions } from './live-rooms.ts';
 export type { PipedProducer, PipeEndpoint } from './room-pipes.ts';
 export { endpointOf, sendOverPipe } from './room-pipes.ts';
+export { Recorders, type RecordersEvents, type RecordersOptions, recorderPeerId } from './recorder.ts';
+export { processCpuSeconds } from './recorder-ffmpeg.ts';
+export {
+  assertSafeSessionId,
+  type RecordingManifest,
+  type RecordingSegment,
+  readManifest,
+  sessionRecordingDir,
+} from './recorder-manifest.ts';
 export type { MediaStats, RoomStats, WorkerStats } from './stats.ts';
 export {
   WorkerPool,

@@ -342,6 +342,13 @@ export class LiveRoom extends EventEmitter<LiveRoomEvents> {
     if (entry.spatialLayers > 1) peer.scheduleUpgrade(entry, this.#opts.layerUpgradeDelayMs, this.#log);
   }
 
+  /** Asks the host's encoder for a keyframe on this consumer's stream (a recorder after a gap). */
+  async requestKeyFrame(peerId: string, consumerId: string): Promise<void> {
+    const peer = await this.#readyPeer(peerId);
+    const { consumer } = peer.consumer(consumerId);
+    if (consumer.kind === 'video') await consumer.requestKeyFrame();
+  }
+
   async pause(peerId: string, consumerId: string): Promise<void> {
     const peer = await this.#readyPeer(peerId);
     await peer.consumer(consumerId).consumer.pause();

@@ -13,7 +13,7 @@ mode="${1:-all}"
 BUILD_PACKAGES=(meson ninja-build pkg-config g++ libssl-dev libuv1-dev libsrtp2-dev libusrsctp-dev nlohmann-json3-dev libabsl-dev)
 # Services the tests use for real (never mocks), the browser for end-to-end tests, and the CJK font
 # share posters draw Chinese with (Noto Sans CJK: Skia reads its .ttc collections through fontconfig).
-SERVICE_PACKAGES=(redis-server postgresql mosquitto mosquitto-clients chromium fonts-noto-cjk unzip)
+SERVICE_PACKAGES=(redis-server postgresql mosquitto mosquitto-clients chromium fonts-noto-cjk unzip ffmpeg)
 
 # Only the benchmarks: the balancer in front of several nodes (bench:orders' cluster run).
 BENCH_PACKAGES=(haproxy)

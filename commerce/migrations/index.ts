@@ -34,6 +34,7 @@ import * as m0033 from './0033-message-receipts.ts';
 import * as m0034 from './0034-contact-reminders.ts';
 import * as m0035 from './0035-knowledge-postings-include.ts';
 import * as m0037 from './0037-host-follows.ts';
+import * as m0038 from './0038-live-chat.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-store-meta': m0001,
@@ -69,4 +70,5 @@ export const migrations: Record<string, Migration> = {
   '0034-contact-reminders': m0034,
   '0035-knowledge-postings-include': m0035,
   '0037-host-follows': m0037,
+  '0038-live-chat': m0038,
 };

@@ -3,6 +3,9 @@
 export { type Bag, type BagItem, isOpenCard, OPEN_CARD_STATES } from './bag.ts';
 export { Catalog, type NewProduct, type NewSku, type ProductChanges } from './catalog.ts';
 export {
+  type CardMoment,
+  type ChatLog,
+  type ChatLogEntry,
   type LineupItem,
   LiveSales,
   type LiveSalesOptions,
@@ -11,6 +14,7 @@ export {
   type SaleLine,
   type SalesTotal,
   type SessionSales,
+  type ReplayChatMessage,
   type SessionSnapshot,
   type UpcomingLive,
 } from './live-sales.ts';

@@ -8,8 +8,10 @@ import type { Actor } from '../people/person-model.ts';
 import type { Database } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { type Bag, bagOf } from './bag.ts';
+import { type CardMoment, cardMoments } from './card-moments.ts';
 import type { NewCard } from './cards.ts';
 import * as cards from './cards.ts';
+import { ChatLog } from './chat-log.ts';
 import type { UpcomingLive } from './lives.ts';
 import * as lives from './lives.ts';
 import type { SalesContext } from './sales-context.ts';
@@ -19,7 +21,9 @@ import * as sessions from './sessions.ts';
 import type { CardView, LiveSession } from './views.ts';
 
 export type { Bag, BagItem } from './bag.ts';
+export type { CardMoment } from './card-moments.ts';
 export type { NewCard } from './cards.ts';
+export type { ChatLog, ChatLogEntry, ReplayChatMessage } from './chat-log.ts';
 export type { LineupItem, UpcomingLive } from './lives.ts';
 export type { SaleLine, SalesTotal, SessionSales } from './session-sales.ts';
 export type { NewSession, SessionSnapshot } from './sessions.ts';
@@ -36,10 +40,13 @@ export interface LiveSalesOptions {
 export class LiveSales {
   readonly #ctx: SalesContext;
   readonly #onEnded: ((sessionId: string) => void) | undefined;
+  /** The session's chat as kept for its replay. */
+  readonly chat: ChatLog;
 
   constructor(store: Store, opts: LiveSalesOptions = {}) {
     const onCommit = opts.onCommit;
     this.#onEnded = opts.onEnded;
+    this.chat = new ChatLog(store);
     this.#ctx = {
       store,
       maxPinned: opts.maxPinned ?? 3,
@@ -99,6 +106,11 @@ export class LiveSales {
   }
 
   /** What a viewer sees on joining: the session and its pinned cards with live stock. */
+  /** When each card was pinned and unpinned (from the outbox), for the replay's timeline. */
+  cardMoments(sessionId: string): Promise<CardMoment[]> {
+    return cardMoments(this.#ctx, sessionId);
+  }
+
   snapshot(sessionId: string): Promise<SessionSnapshot | undefined> {
     return sessions.snapshot(this.#ctx, sessionId);
   }

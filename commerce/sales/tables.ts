@@ -66,3 +66,15 @@ export interface CardsTable {
   created_at_ms: number;
   updated_at_ms: number;
 }
+
+/** Live chat kept for replays (migration 0038). */
+export interface LiveChatTable {
+  id: string;
+  session_id: string;
+  viewer_id: string;
+  name: string;
+  text: string;
+  at_ms: number;
+  /** 0 shown, 1 deleted by the host, 2 its author was muted. */
+  removed: Generated<number>;
+}

@@ -17,6 +17,8 @@ export interface ConsumerSources {
   mediaNodes?: ((m: { type: 'room.close' | 'room.handOver'; sessionId: string }) => void) | undefined;
   /** Absent on a process without socket namespaces. */
   realtime?: Pick<Realtime, 'consumers'> | undefined;
+  /** Finishes a live's recording when its session ends; absent where nothing is recorded. */
+  recording?: EventConsumer | undefined;
 }
 
 export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
@@ -27,6 +29,7 @@ export function outboxConsumers(sources: ConsumerSources): EventConsumer[] {
       ? [mediaRoomsFollowSessions(sources.mediaGateway, Date.now(), sources.mediaNodes)]
       : []),
     ...(sources.consultMedia ? [sources.consultMedia.consumer] : []),
+    ...(sources.recording ? [sources.recording] : []),
     ...(sources.realtime?.consumers ?? []),
     consumers.liveFunnel,
     consumers.conversionRollups,

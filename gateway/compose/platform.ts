@@ -29,6 +29,7 @@ import { OrderPlacement } from '../order-placement.ts';
 import { type ResolvedPort, resolvePort } from '../ports.ts';
 import { hasCjkFont } from '../posters/poster-render.ts';
 import { PosterService } from '../posters/poster-service.ts';
+import { createRecording, type Recording, RecordingFiles } from '../recording/index.ts';
 import { connectRedis } from '../redis.ts';
 import { registerRoutes } from '../routes/index.ts';
 import type { DeviceAdminPort } from '../routes/readings.ts';
@@ -52,6 +53,8 @@ export interface Platform {
   readonly mediaGateway: MediaGateway;
   /** Video consultation rooms and /consult signalling. */
   readonly consultMedia: ConsultMedia;
+  /** Recordings of this node's lives and their replays. */
+  readonly recording: Recording;
   readonly ports: {
     http: ResolvedPort;
     mqtt: ResolvedPort;
@@ -235,6 +238,8 @@ export async function startPlatform(
       },
     ]);
     const images = new ImageFiles(config.dataDir);
+    const recordingFiles = new RecordingFiles(config.dataDir);
+    let recording: Recording | undefined;
     const healthReport = registerHealth(http, {
       http: () => ({
         state: 'ok',
@@ -248,6 +253,7 @@ export async function startPlatform(
       broker: async () => ({ ...(await edge.health()), pid: edge.pid, movedFrom: mqttPort.movedFrom }),
       media: () => media.health(),
       images: async () => ({ state: 'ok', ...(await images.usageCached()) }),
+      recordings: async () => (recording ? { ...(await recording.health()) } : { state: 'disabled' }),
     });
     // The sweepers expire reservations and countdowns, and release ledger entries after the refund window.
     const sweepers = commerce.sweepers;
@@ -261,6 +267,7 @@ export async function startPlatform(
       devices: edge,
       posters: new PosterService(commerce.sales),
       wechat: channels.wechat,
+      recordings: recordingFiles,
     });
     if (!hasCjkFont()) logger.warn('no CJK font installed: Chinese share posters would draw empty boxes');
     // Privileged sockets (/host, /staff, a host's /media) re-check the person's current roles and sessions.
@@ -289,6 +296,7 @@ export async function startPlatform(
       edge: async () => (await edge.health()) as unknown as EdgeReadingCounters,
       orderCounters: commerce.orders.counters,
       images: () => images.usageCached(),
+      recordings: () => (recording ? recording.health() : recordingFiles.usageCached()),
     });
     closers.unshift(['media rooms', () => mediaGateway.close()]);
     // Video consultations: private two-seat rooms on the same workers, over /consult.
@@ -320,6 +328,17 @@ export async function startPlatform(
         publishToMediaNodes(bus, m).catch((err: unknown) => logger.warn({ err }, 'media nodes not told'));
       };
     }
+    // Recording (on nodes with media workers): every live's host media into DATA_DIR/recordings, and its
+    // replay after the end. Closed before the rooms, so the last segments are finished.
+    recording = createRecording({
+      dataDir: config.dataDir,
+      files: recordingFiles,
+      rooms: config.media.workers > 0 ? rooms : undefined,
+      settings: config.recording,
+      logger,
+    });
+    const recordingClosing = recording;
+    closers.unshift(['recording', () => recordingClosing.close()]);
     // Real time: /live, /host and /staff on commerce's events, edge presence and SFU stats.
     const realtime = registerRealtime({
       access: socketAccess,
@@ -341,7 +360,14 @@ export async function startPlatform(
     closers.unshift(['realtime', () => realtime.close()]);
     realtimeCounters = realtime.counters;
     // Every outbox consumer of this node, from the one table; delivery starts once all are in.
-    subscribeConsumers(events, { commerce, mediaGateway, consultMedia, mediaNodes, realtime });
+    subscribeConsumers(events, {
+      commerce,
+      mediaGateway,
+      consultMedia,
+      mediaNodes,
+      realtime,
+      recording: recording.consumer,
+    });
     await events.start();
     await http.listen({ host: config.http.host, port: httpPort.port });
     // Monitoring port: /metrics and full /healthz without a token, on loopback unless configured.
@@ -371,6 +397,7 @@ export async function startPlatform(
       media,
       mediaGateway,
       consultMedia,
+      recording,
       ports: {
         http: httpPort,
         mqtt: { ...mqttPort, port: broker.port },

@@ -9,6 +9,7 @@ import type { ImageFiles } from '../images/image-files.ts';
 import type { WechatClient } from '../messaging/wechat.ts';
 import type { OrderPlacement } from '../order-placement.ts';
 import type { PosterService } from '../posters/poster-service.ts';
+import type { RecordingFiles } from '../recording/index.ts';
 import { alertRuleRoutes } from './alert-rules.ts';
 import { authRoutes } from './auth.ts';
 import { catalogRoutes } from './catalog.ts';
@@ -33,6 +34,7 @@ import { payoutRunRoutes } from './payout-runs.ts';
 import { peopleRoutes } from './people.ts';
 import { productImageRoutes } from './product-images.ts';
 import { type DeviceAdminPort, readingRoutes } from './readings.ts';
+import { replayRoutes } from './replays.ts';
 import { strictBodyValidator } from './validator.ts';
 
 /** What route plugins may use; built once by the composition root. */
@@ -52,6 +54,8 @@ export interface RouteDeps {
   posters: PosterService;
   /** The WeChat official account, when configured (binding a person's WeChat). */
   wechat?: WechatClient | undefined;
+  /** Live recordings and replays on this node's disk (DATA_DIR/recordings). */
+  recordings?: RecordingFiles | undefined;
 }
 
 export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
@@ -74,6 +78,8 @@ export async function registerRoutes(app: App, deps: RouteDeps): Promise<void> {
     // The public list of lives, line-up visibility and share posters
     await livesRoutes(scope, { services: commerce, guards, posters: deps.posters });
     await orderRoutes(scope, salesDeps);
+    if (deps.recordings)
+      await replayRoutes(scope, { sales: commerce.sales, recordings: deps.recordings, guards });
     await productImageRoutes(scope, {
       productImages: commerce.productImages,
       files: deps.images,

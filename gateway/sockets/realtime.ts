@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
-import type { Commerce, EventConsumer } from '../../commerce/index.ts';
+import type { ChatLog, Commerce, EventConsumer } from '../../commerce/index.ts';
 import type { MediaStats } from '../../media/index.ts';
 import type { SessionSnapshot } from '../../protocols/index.ts';
 import type { TokenService } from '../auth/index.ts';
@@ -16,6 +16,7 @@ import { type HostActions, type HostNamespace, hostRoom, registerHostNamespace }
 import { cachedSaleLabels } from './host/sale-labels.ts';
 import { LiveBudgets } from './live/budgets.ts';
 import { LiveChat } from './live/chat.ts';
+import { ChatLogWriter } from './live/chat-log-writer.ts';
 import { liveFanout } from './live/fanout.ts';
 import {
   type LiveNamespace,
@@ -37,6 +38,8 @@ export type LiveLimits = PlatformConfig['live'];
 export interface LiveSalesPort extends HostActions {
   snapshot(sessionId: string): Promise<SessionSnapshot | undefined>;
   liveSessions(): Promise<Array<{ sessionId: string; title: string }>>;
+  /** The chat kept for replays; without it the chat is not written. */
+  chat?: Pick<ChatLog, 'append' | 'remove' | 'hideViewer'> | undefined;
 }
 
 /** The commerce services the namespaces use. */
@@ -119,8 +122,10 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
   });
   const viewerLog = commerce.viewers.log;
   const limits = deps.liveLimits ?? loadConfig({}).live;
+  const chatLog = commerce.sales.chat ? new ChatLogWriter(commerce.sales.chat, deps.logger) : undefined;
   const chat = new LiveChat({
     redis: deps.redis,
+    log: chatLog,
     perViewer: bucket(limits.chatViewerBurst, limits.chatViewerPerMin)!,
     perIp: bucket(limits.chatIpBurst, limits.chatIpPerMin)!,
   });
@@ -199,6 +204,7 @@ export function registerRealtime(deps: RealtimeDeps): Realtime {
         staffStream.close();
         presence.close();
         await viewerLog.close();
+        await chatLog?.close();
       })();
       return closing;
     },

@@ -19,3 +19,4 @@ export * from './orders.ts';
 export * from './payout-runs.ts';
 export * from './people.ts';
 export * from './readings.ts';
+export * from './replays.ts';

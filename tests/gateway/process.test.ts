@@ -49,6 +49,7 @@ describe('gateway/main.ts process', () => {
       'http',
       'images',
       'media',
+      'recordings',
       'sockets',
       'store',
     ]);

@@ -34,6 +34,7 @@ import { ImageFiles } from '../../gateway/images/image-files.ts';
 import type { WechatClient } from '../../gateway/messaging/wechat.ts';
 import { OrderPlacement } from '../../gateway/order-placement.ts';
 import { PosterService } from '../../gateway/posters/poster-service.ts';
+import { RecordingFiles } from '../../gateway/recording/index.ts';
 import { registerRoutes } from '../../gateway/routes/index.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../../loadtest/clients/postgres.ts';
 import { testLogger } from './logger.ts';
@@ -287,6 +288,7 @@ export async function startTestApi(
     posters: new PosterService(commerce.sales),
     wechat: opts.wechat,
     images: new ImageFiles(config.dataDir),
+    recordings: new RecordingFiles(config.dataDir),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };

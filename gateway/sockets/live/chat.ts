@@ -7,8 +7,17 @@ import type { Redis } from 'ioredis';
 import { type ChatMessage, VitaliveError } from '../../../protocols/index.ts';
 import { TokenBuckets } from '../token-bucket.ts';
 
+/** Where shown messages, deletions and mutes are kept for the replay (chat-log-writer.ts). */
+export interface ChatLogPort {
+  record(message: ChatMessage): void;
+  remove(sessionId: string, messageId: string): void;
+  hideViewer(sessionId: string, viewerId: string): void;
+}
+
 export interface ChatOptions {
   redis?: Redis | undefined;
+  /** Keeps the chat for replays; without it nothing is written. */
+  log?: ChatLogPort | undefined;
   /** @default 300 characters */
   maxLength?: number;
   /** Per socket: burst 5, then 1 message every 2 s. */
@@ -37,6 +46,7 @@ export function viewerName(viewerId: string): string {
 
 export class LiveChat {
   readonly #redis: Redis | undefined;
+  readonly #log: ChatLogPort | undefined;
   readonly #maxLength: number;
   readonly #perSocket: TokenBuckets;
   readonly #perPerson: TokenBuckets;
@@ -46,6 +56,7 @@ export class LiveChat {
 
   constructor(opts: ChatOptions = {}) {
     this.#redis = opts.redis;
+    this.#log = opts.log;
     this.#maxLength = opts.maxLength ?? 300;
     this.#perSocket = new TokenBuckets(opts.perSocket ?? { capacity: 5, refillPerSec: 0.5 });
     this.#perPerson = new TokenBuckets(opts.perPerson ?? { capacity: 8, refillPerSec: 1 });
@@ -75,7 +86,7 @@ export class LiveChat {
     if (await this.isMuted(author.sessionId, author.viewerId, author.personId)) {
       throw new VitaliveError('CHAT_MUTED');
     }
-    return {
+    const message = {
       id: randomUUID(),
       sessionId: author.sessionId,
       viewerId: author.viewerId,
@@ -83,6 +94,13 @@ export class LiveChat {
       text,
       atMs: Date.now(),
     };
+    this.#log?.record(message);
+    return message;
+  }
+
+  /** The host deleted a message: it leaves the replay too. */
+  removed(sessionId: string, messageId: string): void {
+    this.#log?.remove(sessionId, messageId);
   }
 
   #muteKeys(sessionId: string, viewerId: string, personId: string | null): string[] {
@@ -106,6 +124,8 @@ export class LiveChat {
       if (this.#redis) await this.#redis.set(key, '1', 'PX', durationMs);
       else this.#mutes.set(key, Date.now() + durationMs);
     }
+    // What a muted viewer wrote leaves the replay.
+    if (target.viewerId) this.#log?.hideViewer(sessionId, target.viewerId);
   }
 
   async isMuted(sessionId: string, viewerId: string, personId: string | null): Promise<boolean> {

@@ -6,6 +6,7 @@ import type { HostNamespaceDeps } from '../types.ts';
 
 export const chatDeleteHandler = (guarded: HostGuard, deps: HostNamespaceDeps) =>
   guarded(parseDelete, async (_socket, p) => {
+    deps.chat.removed(p.sessionId, p.messageId);
     deps.live
       .to(sessionRoom(p.sessionId))
       .emit('chat:deleted', { sessionId: p.sessionId, messageId: p.messageId });
