@@ -21,8 +21,6 @@ export {
   type WebRtcTransportInfo,
 } from './live-room.ts';
 export { LiveRooms, type LiveRoomsEvents, type LiveRoomsOptions } from './live-rooms.ts';
-export type { PipedProducer, PipeEndpoint } from './room-pipes.ts';
-export { endpointOf, sendOverPipe } from './room-pipes.ts';
 export { Recorders, type RecordersEvents, type RecordersOptions, recorderPeerId } from './recorder.ts';
 export { processCpuSeconds } from './recorder-ffmpeg.ts';
 export {
@@ -32,6 +30,8 @@ export {
   readManifest,
   sessionRecordingDir,
 } from './recorder-manifest.ts';
+export type { PipedProducer, PipeEndpoint } from './room-pipes.ts';
+export { endpointOf, sendOverPipe } from './room-pipes.ts';
 export type { MediaStats, RoomStats, WorkerStats } from './stats.ts';
 export {
   WorkerPool,

@@ -11,10 +11,10 @@ export {
   type LiveSalesOptions,
   type NewCard,
   type NewSession,
+  type ReplayChatMessage,
   type SaleLine,
   type SalesTotal,
   type SessionSales,
-  type ReplayChatMessage,
   type SessionSnapshot,
   type UpcomingLive,
 } from './live-sales.ts';

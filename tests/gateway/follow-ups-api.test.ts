@@ -72,7 +72,7 @@ describe.each(STORE_BACKENDS)('follow-up API on $name', ({ name }) => {
         .where('id', '=', personId)
         .execute();
     // The manager's invitation is held back until the person acts: staff vouch for them at the desk.
-    const vouched = await call(api.url, 'POST', `/api/people/${personId}/contacts/email/vouch`, {
+    const vouched = await call(t.url, 'POST', `/api/people/${personId}/contacts/email/vouch`, {
       token: staff.token,
     });
     expect(vouched.status).toBe(200);

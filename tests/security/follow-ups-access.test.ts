@@ -46,7 +46,7 @@ describe('follow-ups and payout runs under attack', () => {
       .where('email', '=', 'private@example.test')
       .executeTakeFirstOrThrow();
     // The manager's invitation is held back until the person acts: staff vouch for them at the desk.
-    const vouched = await call(api.url, 'POST', `/api/people/${personId}/contacts/email/vouch`, {
+    const vouched = await call(t.url, 'POST', `/api/people/${personId}/contacts/email/vouch`, {
       token: staff.token,
     });
     expect(vouched.status).toBe(200);
