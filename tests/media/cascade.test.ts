@@ -184,9 +184,15 @@ describe('cascade between media nodes', () => {
     const first = await Promise.all(
       edges.map((e) => viewersOn(e, session, HOST, 1, { prefix: `${e.nodeId}-first` })),
     );
-    await waitFor(() => first.every((f) => f.viewers[0]!.sink.counts.size === 2), {
-      what: 'the first viewers',
-    });
+    // Each first viewer receives on both of its consumers' SSRCs (the sink also sees the bandwidth
+    // probation stream, so its count of SSRCs says nothing).
+    await waitFor(
+      () =>
+        first.every(({ viewers: [v] }) =>
+          [...v!.ssrcs.keys()].every((ssrc) => v!.sink.count(ssrc).packets > 0),
+        ),
+      { what: 'the first viewers' },
+    );
     await new Promise((r) => setTimeout(r, 1100));
     const before = host.source.sent.keyframeRequests;
     const started = performance.now();
