@@ -51,7 +51,8 @@ describe('media in a real browser', () => {
       JSON.stringify({ figure: 'media.viewerFirstFrameMs', firstFrameMs: Math.round(firstFrameMs ?? -1) }),
     );
     const stats = await node.platform.mediaGateway.stats();
-    expect(stats.rooms.find((r) => r.sessionId === 'B1')).toMatchObject({ producers: 2, consumers: 2 });
+    // The viewer's audio and video, and the recorder's (RECORDING_ENABLED is on by default).
+    expect(stats.rooms.find((r) => r.sessionId === 'B1')).toMatchObject({ producers: 2, consumers: 4 });
 
     // The worker under the room dies: both pages are told to reconnect, do, and video resumes.
     const killedAt = performance.now();

@@ -135,7 +135,8 @@ describe('consultations under attack', () => {
     const after = await call(t.url, 'GET', `/api/expert/people/${consenting.person.id}`, {
       token: demoted.token,
     });
-    expect(after.status).toBe(404);
+    // The role guard reads the person's current roles: the token still says expert, the store does not.
+    expect({ status: after.status, code: after.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
     const detail = await call(t.url, 'GET', `/api/consultations/${booked.body.consultationId}`, {
       token: demoted.token,
     });
