@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asStore, type Store } from '../../commerce/internals.ts';
 import { buildWebPages, launchChromium } from '../../loadtest/clients/browser.ts';
 import { type MediaNode, startMediaNode } from '../../loadtest/clients/media-node.ts';
+import { waitFor } from '../../loadtest/clients/wait-for.ts';
 import { type Seeded, seedPerson } from '../helpers/people.ts';
 
 const MIN = 60_000;
@@ -126,10 +127,33 @@ describe('a video consultation in the browser', () => {
       .where('person_id', '=', member.person.id)
       .execute();
     expect(audit).toContainEqual({ actor_id: expert.person.id, action: 'read_raw' });
-    // Each side receives exactly the other side's two tracks.
-    const seats = node.platform.consultMedia.rooms.get(id)!.seats();
-    const memberSeat = seats.find((s) => s.side === 'member')!;
-    const expertSeat = seats.find((s) => s.side === 'expert')!;
+    // Each side receives exactly the other side's two tracks. A page decodes video before its audio
+    // consumer is necessarily up, so the seats are read once both have settled (or the wait runs out and
+    // the comparison below shows what each side consumes).
+    const seats = () => {
+      const all = node.platform.consultMedia.rooms.get(id)!.seats();
+      const sorted = (ids: readonly string[]) => [...ids].sort();
+      const of = (side: string) => {
+        const seat = all.find((s) => s.side === side)!;
+        return {
+          producers: seat.producers,
+          producerIds: sorted(seat.producerIds),
+          consumes: sorted(seat.consumes),
+        };
+      };
+      return { member: of('member'), expert: of('expert') };
+    };
+    const crossed = () => {
+      const { member: ms, expert: es } = seats();
+      return (
+        JSON.stringify(ms.consumes) === JSON.stringify(es.producerIds) &&
+        JSON.stringify(es.consumes) === JSON.stringify(ms.producerIds)
+      );
+    };
+    await waitFor(crossed, { timeoutMs: 15_000, what: 'each side to consume the other side’s tracks' }).catch(
+      () => undefined,
+    );
+    const { member: memberSeat, expert: expertSeat } = seats();
     expect([memberSeat.producers, expertSeat.producers]).toEqual([2, 2]);
     expect(memberSeat.consumes).toEqual(expertSeat.producerIds);
     expect(expertSeat.consumes).toEqual(memberSeat.producerIds);
