@@ -2,6 +2,7 @@
 // orders naming the buyer (display name only, for shout-outs) and the product. Read by the session's
 // host and staff only; buyer names never reach viewers.
 import type { Kysely } from 'kysely';
+import type { SaleLine, SalesTotal, SessionSales } from '../../protocols/index.ts';
 import type { Database } from '../schema.ts';
 import type { Localised } from './views.ts';
 
@@ -11,34 +12,8 @@ const PAID = ['paid', 'fulfilled', 'completed'] as const;
 /** How many of the latest orders the panel lists. */
 export const SALES_FEED_LENGTH = 50;
 
-export interface SaleLine {
-  orderId: string;
-  cardId: string;
-  buyerName: string;
-  titles: Localised;
-  quantity: number;
-  totalMinor: number;
-  currency: string;
-  status: string;
-  createdAtMs: number;
-}
-
-export interface SalesTotal {
-  currency: string;
-  /** Sold (placed or paid, not cancelled, expired or refunded). */
-  gmvMinor: number;
-  paidMinor: number;
-}
-
-export interface SessionSales {
-  sessionId: string;
-  orders: number;
-  units: number;
-  paidOrders: number;
-  totals: SalesTotal[];
-  /** The latest orders of every status, newest first. */
-  recent: SaleLine[];
-}
+// The wire shapes of `host:sales` (protocols/sockets/host.ts) are what this read returns.
+export type { SaleLine, SalesTotal, SessionSales };
 
 export async function sessionSales(db: Kysely<Database>, sessionId: string): Promise<SessionSales> {
   const sums = await db
